@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  globalSetup: '<rootDir>/test/emulator/global-setup.ts',
+  globalTeardown: '<rootDir>/test/emulator/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/emulator/per-file-env.ts'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
