@@ -1,0 +1,119 @@
+/**
+ * The errors the state machine routes on. Each `name` is the exact string an ASL `Retry`/`Catch`
+ * `ErrorEquals` matches; a test checks that this module and statemachine/provision.asl.json agree.
+ */
+export abstract class LambdaEgressError extends Error {
+  abstract override readonly name: string;
+  /** Structured facts for the caller (field, ids, AWS codes); serialised into the error message as JSON. */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.details = details;
+  }
+}
+
+/** The request is malformed or names something that does not exist; nothing was created. */
+export class InvalidRequest extends LambdaEgressError {
+  override readonly name = 'InvalidRequest';
+  constructor(
+    readonly field: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(`${field}: ${message}`, { field, ...details });
+  }
+}
+
+/** An existing VPC cannot be given egress without changing something lambda-egress did not create. */
+export class NetworkNotRepairable extends LambdaEgressError {
+  override readonly name = 'NetworkNotRepairable';
+}
+
+/** AWS reports a NAT gateway as `failed`; carries AWS's failure code and message. */
+export class NatGatewayFailed extends LambdaEgressError {
+  override readonly name = 'NatGatewayFailed';
+}
+
+/** The NAT wait loop ran out of attempts while a NAT gateway was still pending. */
+export class NatGatewayTimeout extends LambdaEgressError {
+  override readonly name = 'NatGatewayTimeout';
+}
+
+/** Lambda refused an update because an earlier one is still in progress (ResourceConflictException): retry. */
+export class FunctionUpdateInProgress extends LambdaEgressError {
+  override readonly name = 'FunctionUpdateInProgress';
+}
+
+/** The execution role's new permissions have not propagated yet (IAM is eventually consistent): retry. */
+export class RolePropagationDelay extends LambdaEgressError {
+  override readonly name = 'RolePropagationDelay';
+}
+
+/** Lambda reports LastUpdateStatus `Failed`; carries LastUpdateStatusReason. */
+export class FunctionUpdateFailed extends LambdaEgressError {
+  override readonly name = 'FunctionUpdateFailed';
+}
+
+/** The function-update wait loop ran out of attempts while the update was still in progress. */
+export class FunctionUpdateTimeout extends LambdaEgressError {
+  override readonly name = 'FunctionUpdateTimeout';
+}
+
+/** The probe function is not ready to be invoked yet (still Pending / updating): retry. */
+export class ProbeNotReady extends LambdaEgressError {
+  override readonly name = 'ProbeNotReady';
+}
+
+/** The probe could not reach the URL from the function's subnets; carries the probe result and the diagnosis. */
+export class ProbeFailed extends LambdaEgressError {
+  override readonly name = 'ProbeFailed';
+}
+
+/** A resource to delete is still in use (Lambda ENIs, a NAT still deleting): retry with back-off. */
+export class ResourceStillInUse extends LambdaEgressError {
+  override readonly name = 'ResourceStillInUse';
+}
+
+/** Rollback gave up; carries what is left and why, so a person can finish by hand. */
+export class RollbackIncomplete extends LambdaEgressError {
+  override readonly name = 'RollbackIncomplete';
+}
+
+/** Every error class, by name: the ASL contract. */
+export const ROUTED_ERRORS = {
+  InvalidRequest,
+  NetworkNotRepairable,
+  NatGatewayFailed,
+  NatGatewayTimeout,
+  FunctionUpdateInProgress,
+  RolePropagationDelay,
+  FunctionUpdateFailed,
+  FunctionUpdateTimeout,
+  ProbeNotReady,
+  ProbeFailed,
+  ResourceStillInUse,
+  RollbackIncomplete,
+} as const;
+
+export type RoutedErrorName = keyof typeof ROUTED_ERRORS;
+
+/** AWS error names (SDK `error.name`) the ASL retries as throttling or transient. */
+export const AWS_THROTTLING_ERRORS = ['ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'] as const;
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/** The AWS error name of anything thrown by an SDK v3 client, or undefined. */
+export function awsErrorName(error: unknown): string | undefined {
+  return error instanceof Error ? error.name : undefined;
+}
+
+/** "Already gone" answers count as done in rollback and in find-or-create paths. */
+export function isNotFound(error: unknown): boolean {
+  const name = awsErrorName(error) ?? '';
+  return /NotFound|NoSuchEntity|ResourceNotFoundException/.test(name);
+}

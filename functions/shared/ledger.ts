@@ -1,0 +1,41 @@
+import type { LedgerEntry, ResourceKind } from './types';
+
+export function ledgerEntry(
+  kind: ResourceKind,
+  id: string,
+  extra: { az?: string; detail?: Record<string, string> } = {},
+): LedgerEntry {
+  return { kind, id, ...extra, createdAt: new Date().toISOString() };
+}
+
+/**
+ * Every ledger entry anywhere in a state, in creation order, each id once. Slices live at different
+ * ResultPaths (and inside Map/Parallel results), so rollback walks the whole state rather than one list.
+ */
+export function collectLedger(state: unknown): LedgerEntry[] {
+  const found: LedgerEntry[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) {
+      value.forEach(visit);
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'ledger' && Array.isArray(child)) found.push(...child.filter(isLedgerEntry));
+      else visit(child);
+    }
+  };
+  visit(state);
+  const unique = new Map<string, LedgerEntry>();
+  for (const entry of found) unique.set(`${entry.kind}:${entry.id}`, unique.get(`${entry.kind}:${entry.id}`) ?? entry);
+  return [...unique.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+function isLedgerEntry(value: unknown): value is LedgerEntry {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as LedgerEntry).kind === 'string' &&
+    typeof (value as LedgerEntry).id === 'string'
+  );
+}

@@ -1,0 +1,48 @@
+import type { Tag, TagSpecification, ResourceType } from '@aws-sdk/client-ec2';
+
+/** Tag keys every resource created by lambda-egress carries, so it can always be found again. */
+export const TAG_NETWORK = 'lambda-egress:network';
+export const TAG_EXECUTION = 'lambda-egress:execution';
+export const TAG_MANAGED = 'lambda-egress:managed';
+/** Extra key saying which role a resource plays (public-subnet, nat, ...): lets a re-run find it without guessing. */
+export const TAG_ROLE = 'lambda-egress:role';
+
+export interface ManagedTagInput {
+  readonly networkName: string;
+  readonly executionId: string;
+  readonly role: string;
+  readonly name?: string;
+}
+
+export function managedTags(input: ManagedTagInput): Tag[] {
+  const tags: Tag[] = [
+    { Key: TAG_NETWORK, Value: input.networkName },
+    { Key: TAG_EXECUTION, Value: input.executionId },
+    { Key: TAG_MANAGED, Value: 'true' },
+    { Key: TAG_ROLE, Value: input.role },
+  ];
+  if (input.name) tags.push({ Key: 'Name', Value: input.name });
+  return tags;
+}
+
+export function tagSpecifications(resourceType: ResourceType, input: ManagedTagInput): TagSpecification[] {
+  return [{ ResourceType: resourceType, Tags: managedTags(input) }];
+}
+
+export function tagValue(tags: readonly Tag[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.Key === key)?.Value;
+}
+
+/** Client-side tag match: moto ignores tag filters on some Describe calls (see EMULATOR.md). */
+export function hasTags(tags: readonly Tag[] | undefined, wanted: Record<string, string>): boolean {
+  return Object.entries(wanted).every(([key, value]) => tagValue(tags, key) === value);
+}
+
+export function isManaged(tags: readonly Tag[] | undefined): boolean {
+  return tagValue(tags, TAG_MANAGED) === 'true';
+}
+
+/** True when this execution created the resource: a retried task adopts it and ledgers it again. */
+export function createdBy(tags: readonly Tag[] | undefined, executionId: string): boolean {
+  return tagValue(tags, TAG_EXECUTION) === executionId;
+}

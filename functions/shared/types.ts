@@ -1,0 +1,111 @@
+/**
+ * The workflow's state: what each task reads and the slice it returns. The ASL (statemachine/provision.asl.json)
+ * places every slice at the ResultPath named beside it; tasks return only their own slice.
+ */
+
+/** The request as a user sends it (StartExecution input, API body, CLI flags); statemachine/request.schema.json. */
+export interface ProvisionRequestInput {
+  readonly functionName: string;
+  readonly network?: CreateNetworkInput | ExistingNetworkInput;
+  readonly probe?: { readonly url?: string; readonly timeoutSeconds?: number; readonly expectedStatuses?: number[] };
+  readonly detachVpcAccessPolicy?: boolean;
+}
+
+export interface CreateNetworkInput {
+  readonly name?: string;
+  readonly cidr?: string;
+  readonly azCount?: number;
+  readonly natGateways?: NatGatewayMode;
+  readonly ipv6?: boolean;
+  readonly s3Endpoint?: boolean;
+}
+
+export interface ExistingNetworkInput {
+  readonly vpcId: string;
+  readonly name?: string;
+  readonly natGateways?: NatGatewayMode;
+  readonly ipv6?: boolean;
+  readonly s3Endpoint?: boolean;
+}
+
+export type NatGatewayMode = 'per-az' | 'single';
+export type SubnetTier = 'public' | 'private';
+
+/** One subnet of the plan ValidateRequest computes (create mode) or the audit completes (existing mode). */
+export interface PlannedSubnet {
+  readonly az: string;
+  readonly tier: SubnetTier;
+  readonly cidr: string;
+  /** Index of the /64 inside the VPC's /56 when IPv6 is on. */
+  readonly ipv6SubnetIndex?: number;
+}
+
+/** `$.request` — the normalised request: defaults filled, function resolved, CIDR plan computed. */
+export interface NormalizedRequest {
+  readonly functionName: string;
+  readonly functionArn: string;
+  readonly network: NormalizedNetwork;
+  readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
+  readonly detachVpcAccessPolicy: boolean;
+}
+
+export interface NormalizedNetwork {
+  readonly mode: 'create' | 'existing';
+  /** Value of the lambda-egress:network tag; many functions share one network by name. */
+  readonly name: string;
+  /** Set in existing mode. */
+  readonly vpcId?: string;
+  /** Set in create mode. */
+  readonly cidr?: string;
+  readonly azs: string[];
+  readonly natGateways: NatGatewayMode;
+  readonly ipv6: boolean;
+  readonly s3Endpoint: boolean;
+  /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
+  readonly subnetPlan: PlannedSubnet[];
+}
+
+/** `$.execution` — set once from the context object, read by every task for tags and logs. */
+export interface ExecutionContext {
+  readonly id: string;
+  readonly name: string;
+  readonly startTime?: string;
+}
+
+export type ResourceKind =
+  | 'vpc'
+  | 'subnet'
+  | 'internet-gateway'
+  | 'egress-only-internet-gateway'
+  | 'elastic-ip'
+  | 'nat-gateway'
+  | 'route-table'
+  | 'route'
+  | 'route-table-association'
+  | 'vpc-endpoint'
+  | 'security-group'
+  | 'iam-policy-attachment'
+  | 'function-vpc-config'
+  | 'probe-function';
+
+/** One resource this execution created (or changed, for the function), in creation order. */
+export interface LedgerEntry {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly az?: string;
+  /** Whatever rollback needs besides the id: vpcId for an IGW, routeTableId + destination for a route, ... */
+  readonly detail?: Record<string, string>;
+  /** ISO timestamp: orders entries from parallel branches. */
+  readonly createdAt: string;
+}
+
+/** Every slice a task returns carries the ledger entries of what it created. */
+export interface Ledgered {
+  readonly ledger: LedgerEntry[];
+}
+
+/** Base of every task's input: the whole state as the ASL passes it. Tasks read only what they need. */
+export interface TaskInput {
+  readonly execution: ExecutionContext;
+  readonly request: NormalizedRequest;
+}

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** A moto server this process started and therefore owns; `stop` ends exactly that pid. */
+export interface MotoServer {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export const MOTO_INSTALL_HINT = 'moto_server not found on PATH: install it with pip install "moto[server]==5.2.1"';
+
+export class MotoServerMissing extends Error {
+  override readonly name = 'MotoServerMissing';
+  constructor() {
+    super(MOTO_INSTALL_HINT);
+  }
+}
+
+export async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Starts `moto_server` on a free loopback port with AWS managed policies loaded and Lambda docker-less,
+ * as ../shared/EMULATOR.md prescribes, and waits until it answers.
+ */
+export async function startMotoServer(options: { readyTimeoutMs?: number } = {}): Promise<MotoServer> {
+  const port = await freeLoopbackPort();
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    stdio: 'ignore',
+  });
+  const spawned = await new Promise<boolean>((resolve) => {
+    child.once('spawn', () => resolve(true));
+    child.once('error', () => resolve(false));
+  });
+  if (!spawned || child.pid === undefined) throw new MotoServerMissing();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const server: MotoServer = { endpoint, port, pid: child.pid, stop: () => stopChild(child) };
+  try {
+    await waitUntilAnswering(endpoint, child, options.readyTimeoutMs ?? 30_000);
+    // Must precede any resource creation: switching later hides what was created before.
+    await post(`${endpoint}/moto-api/config`, { lambda: { use_docker: false } });
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function waitUntilAnswering(endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw child.exitCode === 127 ? new MotoServerMissing() : new Error(`moto_server exited with code ${child.exitCode}`);
+    }
+    try {
+      const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`moto_server did not answer on ${endpoint} within ${timeoutMs} ms`);
+}
+
+async function post(url: string, body: unknown): Promise<void> {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** True while a process with this pid exists (signal 0 probes without sending anything). */
+export function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

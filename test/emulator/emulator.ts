@@ -1,0 +1,53 @@
+import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
+
+/**
+ * The test side of the emulator: this file's account, fault rules and call log, all scoped to the access
+ * key per-file-env.ts chose. Product code never imports this.
+ */
+function controlUrl(path: string): string {
+  const endpoint = process.env.LAMBDA_EGRESS_TEST_ENDPOINT;
+  const key = process.env.AWS_ACCESS_KEY_ID;
+  if (!endpoint || !key) throw new Error('the emulator is not set up: run the tests through jest (npm test)');
+  return `${endpoint}${CONTROL_PREFIX}${path}?accessKeyId=${encodeURIComponent(key)}`;
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(controlUrl(path), { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  if (!response.ok) throw new Error(`fault proxy ${method} ${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+export const emulator = {
+  /** Moves this file to a brand-new empty account (and clears its rules and call log): isolation per test. */
+  async freshAccount(): Promise<string> {
+    return (await call<{ account: string }>('POST', '/account')).account;
+  },
+  async account(): Promise<string> {
+    return (await call<{ account: string }>('GET', '/account')).account;
+  },
+  async inject(rule: FaultRule): Promise<void> {
+    await call('POST', '/rules', rule);
+  },
+  async clearFaults(): Promise<void> {
+    await call('DELETE', '/rules');
+  },
+  async calls(): Promise<CallRecord[]> {
+    return call<CallRecord[]>('GET', '/calls');
+  },
+  async clearCalls(): Promise<void> {
+    await call('DELETE', '/calls');
+  },
+  /** moto's own endpoint, for its /moto-api (e.g. queueing Lambda Invoke answers). */
+  motoEndpoint(): string {
+    const endpoint = process.env.LAMBDA_EGRESS_TEST_MOTO_ENDPOINT;
+    if (!endpoint) throw new Error('the emulator is not set up: run the tests through jest (npm test)');
+    return endpoint;
+  },
+};
+
+/** Names of the mutating calls in a call log: Create*, Attach*, Allocate*, Associate*, Put*, Update*, ... */
+export function mutatingCalls(calls: readonly CallRecord[]): string[] {
+  return calls
+    .map((record) => record.action)
+    .filter((action) => /^(Create|Attach|Allocate|Associate|Put|Update|Modify|Delete|Detach|Release|Disassociate|Replace|Tag|Untag|Add|Remove|Authorize|Revoke)/.test(action));
+}

@@ -1,0 +1,166 @@
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { identifyCall, shapeError } from './aws-protocol';
+import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
+
+/**
+ * An HTTP proxy between the SDK and moto. Each access key id is its own AWS account (moto's
+ * x-moto-account-id), so test files run in parallel without seeing each other; rules and call logs are
+ * kept per access key. Control endpoints live under CONTROL_PREFIX.
+ */
+export interface FaultProxy {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+interface KeyState {
+  account: string;
+  rules: FaultRule[];
+  counters: Map<string, number>;
+  calls: CallRecord[];
+}
+
+export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+  const keys = new Map<string, KeyState>();
+  let nextAccount = 100000000000;
+  const stateOf = (accessKeyId: string): KeyState => {
+    let state = keys.get(accessKeyId);
+    if (!state) {
+      state = { account: String(nextAccount++), rules: [], counters: new Map(), calls: [] };
+      keys.set(accessKeyId, state);
+    }
+    return state;
+  };
+
+  const server: Server = createServer((req, res) => {
+    void readBody(req).then(async (body) => {
+      try {
+        if (req.url?.startsWith(CONTROL_PREFIX)) {
+          control(req, res, body.toString('utf8'));
+          return;
+        }
+        await proxy(req, res, body);
+      } catch (error) {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(`fault proxy: ${(error as Error).message}`);
+      }
+    });
+  });
+
+  const control = (req: IncomingMessage, res: ServerResponse, body: string): void => {
+    const url = new URL(req.url ?? '/', 'http://proxy');
+    const key = url.searchParams.get('accessKeyId');
+    if (!key) return reply(res, 400, { error: 'accessKeyId query parameter is required' });
+    const state = stateOf(key);
+    switch (`${req.method} ${url.pathname.slice(CONTROL_PREFIX.length)}`) {
+      case 'POST /account':
+        state.account = String(nextAccount++);
+        state.rules = [];
+        state.counters.clear();
+        state.calls = [];
+        return reply(res, 200, { account: state.account });
+      case 'GET /account':
+        return reply(res, 200, { account: state.account });
+      case 'POST /rules':
+        state.rules.push(JSON.parse(body) as FaultRule);
+        return reply(res, 200, { rules: state.rules.length });
+      case 'DELETE /rules':
+        state.rules = [];
+        state.counters.clear();
+        return reply(res, 200, {});
+      case 'GET /calls':
+        return reply(res, 200, state.calls);
+      case 'DELETE /calls':
+        state.calls = [];
+        return reply(res, 200, {});
+      default:
+        return reply(res, 404, { error: `unknown control ${req.method} ${url.pathname}` });
+    }
+  };
+
+  const proxy = async (req: IncomingMessage, res: ServerResponse, body: Buffer): Promise<void> => {
+    const call = identifyCall(req.method ?? 'GET', req.url ?? '/', req.headers, body.toString('latin1'));
+    const state = call.accessKeyId ? stateOf(call.accessKeyId) : undefined;
+    const rule = state ? matchRule(state, call.service, call.action) : undefined;
+    const fault = rule?.fault;
+    if (fault?.type === 'error') {
+      const shaped = shapeError(call.service, fault.code, fault.status, fault.message ?? `Injected ${fault.code}`);
+      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error' });
+      res.writeHead(shaped.status, { ...shaped.headers, 'content-length': Buffer.byteLength(shaped.body) });
+      res.end(shaped.body);
+      return;
+    }
+    if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    const upstreamResponse = await forward(upstream, req, body, state?.account);
+    let responseBody = upstreamResponse.body;
+    if (fault?.type === 'rewrite') {
+      let text = responseBody.toString('utf8');
+      for (const { pattern, replacement } of fault.replacements) text = text.replace(new RegExp(pattern, 'g'), replacement);
+      responseBody = Buffer.from(text, 'utf8');
+    }
+    state?.calls.push({
+      service: call.service,
+      action: call.action,
+      status: upstreamResponse.status,
+      ...(fault ? { injected: fault.type } : {}),
+    });
+    const headers = { ...upstreamResponse.headers };
+    delete headers['transfer-encoding'];
+    headers['content-length'] = String(responseBody.length);
+    res.writeHead(upstreamResponse.status, headers);
+    res.end(responseBody);
+  };
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('fault proxy did not get a port');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+function matchRule(state: KeyState, service: string, action: string): FaultRule | undefined {
+  const counterKey = `${service}:${action}`;
+  const count = (state.counters.get(counterKey) ?? 0) + 1;
+  state.counters.set(counterKey, count);
+  return state.rules.find((rule) => {
+    if (rule.service !== service || rule.action !== action) return false;
+    const first = rule.nth ?? 1;
+    const times = rule.times ?? 1;
+    return count >= first && (times < 0 || count < first + times);
+  });
+}
+
+interface UpstreamResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+function forward(upstream: string, req: IncomingMessage, body: Buffer, account: string | undefined): Promise<UpstreamResponse> {
+  const target = new URL(req.url ?? '/', upstream);
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+  if (account) headers['x-moto-account-id'] = account;
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(target, { method: req.method, headers }, (incoming) => {
+      void readBody(incoming).then((text) => resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: text }));
+    });
+    outgoing.on('error', reject);
+    outgoing.end(body);
+  });
+}
+
+function readBody(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, payload: unknown): void {
+  const text = JSON.stringify(payload);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

@@ -1,0 +1,26 @@
+/** A rule the fault proxy applies to the Nth call (1-based) of one action, for one test's access key. */
+export interface FaultRule {
+  readonly service: string;
+  readonly action: string;
+  /** First matching call to affect, 1-based. Default 1. */
+  readonly nth?: number;
+  /** How many consecutive calls from the Nth on to affect. Default 1; Infinity is sent as -1. */
+  readonly times?: number;
+  readonly fault: Fault;
+}
+
+export type Fault =
+  | { readonly type: 'error'; readonly code: string; readonly status: number; readonly message?: string }
+  | { readonly type: 'delay'; readonly ms: number }
+  /** Forwards the call, then rewrites the response body: answers a read with a given state. */
+  | { readonly type: 'rewrite'; readonly replacements: ReadonlyArray<{ readonly pattern: string; readonly replacement: string }> };
+
+/** One call that passed through the proxy. */
+export interface CallRecord {
+  readonly service: string;
+  readonly action: string;
+  readonly status: number;
+  readonly injected?: Fault['type'];
+}
+
+export const CONTROL_PREFIX = '/__lambda-egress-faults';

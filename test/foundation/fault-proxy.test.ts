@@ -1,0 +1,87 @@
+import { CreateNatGatewayCommand, CreateVpcCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { emulator } from '../emulator/emulator';
+import { createSampleFunction } from '../emulator/sample-function';
+
+describe('fault proxy between the real SDK v3 clients and moto', () => {
+  const ec2 = new EC2Client({});
+  const iam = new IAMClient({});
+  const lambda = new LambdaClient({});
+
+  beforeEach(async () => {
+    await emulator.freshAccount();
+  });
+
+  it('fails the first EC2 CreateVpc with RequestLimitExceeded, parsed by the SDK as that name, then lets the next through', async () => {
+    // GIVEN a throttling fault on the first CreateVpc
+    await emulator.inject({ service: 'ec2', action: 'CreateVpc', fault: { type: 'error', code: 'RequestLimitExceeded', status: 503 } });
+    // WHEN the SDK calls twice
+    const first = ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+    // THEN the first is the named exception with its HTTP status, and the second creates a VPC
+    await expect(first).rejects.toMatchObject({ name: 'RequestLimitExceeded', $metadata: { httpStatusCode: 503 } });
+    const second = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }));
+    expect(second.Vpc?.VpcId).toMatch(/^vpc-/);
+  });
+
+  it('fails only the Nth call: the 2nd CreateNatGateway is refused with InsufficientAddressCapacity', async () => {
+    await emulator.inject({ service: 'ec2', action: 'CreateVpc', nth: 2, fault: { type: 'error', code: 'VpcLimitExceeded', status: 400 } });
+    await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }));
+    await expect(ec2.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }))).rejects.toMatchObject({ name: 'VpcLimitExceeded' });
+    await expect(ec2.send(new CreateNatGatewayCommand({ SubnetId: 'subnet-nope' }))).rejects.toBeDefined();
+  });
+
+  it('fails Lambda UpdateFunctionConfiguration with TooManyRequestsException as the named exception', async () => {
+    const fn = await createSampleFunction('throttled-fn');
+    await emulator.inject({
+      service: 'lambda',
+      action: 'UpdateFunctionConfiguration',
+      fault: { type: 'error', code: 'TooManyRequestsException', status: 429, message: 'Rate exceeded' },
+    });
+    const update = lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn.FunctionName, Timeout: 10 }));
+    await expect(update).rejects.toMatchObject({ name: 'TooManyRequestsException', message: 'Rate exceeded' });
+  });
+
+  it('fails IAM DetachRolePolicy with NoSuchEntity, which the SDK names NoSuchEntityException', async () => {
+    await emulator.inject({ service: 'iam', action: 'DetachRolePolicy', fault: { type: 'error', code: 'NoSuchEntity', status: 404 } });
+    const detach = iam.send(new DetachRolePolicyCommand({ RoleName: 'any', PolicyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole' }));
+    await expect(detach).rejects.toMatchObject({ name: 'NoSuchEntityException' });
+  });
+
+  it('answers a read with an injected state: Lambda LastUpdateStatus InProgress', async () => {
+    const fn = await createSampleFunction('updating-fn');
+    await emulator.inject({
+      service: 'lambda',
+      action: 'GetFunctionConfiguration',
+      fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
+    });
+    const injected = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.FunctionName }));
+    const real = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.FunctionName }));
+    expect(injected.LastUpdateStatus).toBe('InProgress');
+    expect(real.LastUpdateStatus).toBe('Successful');
+  });
+
+  it('delays a call by the given time', async () => {
+    await emulator.inject({ service: 'ec2', action: 'DescribeVpcs', fault: { type: 'delay', ms: 300 } });
+    const started = Date.now();
+    await ec2.send(new DescribeVpcsCommand({}));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+  });
+
+  it('keeps accounts apart: a fresh account does not see the VPCs of the previous one', async () => {
+    const created = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }));
+    await emulator.freshAccount();
+    const vpcs = await ec2.send(new DescribeVpcsCommand({}));
+    expect(vpcs.Vpcs?.map((vpc) => vpc.VpcId)).not.toContain(created.Vpc?.VpcId);
+  });
+
+  it('logs every call with its service, action and status, marking injected ones', async () => {
+    await emulator.inject({ service: 'ec2', action: 'DescribeNatGateways', fault: { type: 'error', code: 'Throttling', status: 400 } });
+    await expect(ec2.send(new DescribeNatGatewaysCommand({}))).rejects.toMatchObject({ name: 'Throttling' });
+    await ec2.send(new DescribeVpcsCommand({}));
+    expect(await emulator.calls()).toEqual([
+      { service: 'ec2', action: 'DescribeNatGateways', status: 400, injected: 'error' },
+      { service: 'ec2', action: 'DescribeVpcs', status: 200 },
+    ]);
+  });
+});
