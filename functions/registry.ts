@@ -1,0 +1,29 @@
+/**
+ * Every task of the workflow: the name used in `${<Name>FunctionArn}` substitutions of the ASL, and its
+ * handler file under functions/. The CDK stack builds one function per entry; the local runner requires
+ * the same files. Paths are relative to this directory.
+ */
+export const TASKS = {
+  ValidateRequest: 'network/validate.ts',
+  RecordFunction: 'function/record-function.ts',
+  AuditExistingVpc: 'network/audit-existing-vpc.ts',
+  EnsureVpc: 'network/ensure-vpc.ts',
+  EnsureSubnets: 'network/ensure-subnets.ts',
+  EnsureInternetGateway: 'network/ensure-internet-gateway.ts',
+  EnsureSecurityGroup: 'network/ensure-security-group.ts',
+  EnsureNatGateway: 'network/ensure-nat-gateways.ts',
+  CheckNatGateways: 'network/check-nat-gateways.ts',
+  EnsureRouteTables: 'network/ensure-route-tables.ts',
+  EnsureS3Endpoint: 'network/ensure-s3-endpoint.ts',
+  AttachFunction: 'function/attach-function.ts',
+  CheckFunctionUpdate: 'function/check-function-update.ts',
+  RunProbe: 'probe/run-probe.ts',
+  DetachVpcAccessPolicy: 'function/detach-vpc-access-policy.ts',
+  Rollback: 'rollback/rollback.ts',
+} as const;
+
+export type TaskName = keyof typeof TASKS;
+
+export function isTaskName(name: string): name is TaskName {
+  return Object.hasOwn(TASKS, name);
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The one definition that is deployed and run locally. */
+export const PROVISION_DEFINITION_PATH = join(__dirname, 'provision.asl.json');
+
+const SUBSTITUTION = /\$\{([A-Za-z0-9]+)\}/g;
+
+export interface AslState {
+  readonly Type: string;
+  readonly Resource?: string;
+  readonly Branches?: AslDefinition[];
+  readonly Iterator?: AslDefinition;
+  readonly ItemProcessor?: AslDefinition;
+  readonly Retry?: ReadonlyArray<{ readonly ErrorEquals: string[] }>;
+  readonly Catch?: ReadonlyArray<{ readonly ErrorEquals: string[]; readonly Next: string }>;
+  readonly [key: string]: unknown;
+}
+
+export interface AslDefinition {
+  readonly StartAt: string;
+  readonly States: Record<string, AslState>;
+  readonly [key: string]: unknown;
+}
+
+export function readDefinitionText(path = PROVISION_DEFINITION_PATH): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Every `${Name}` placeholder in the definition text, each once. */
+export function placeholdersOf(definitionText: string): string[] {
+  return [...new Set([...definitionText.matchAll(SUBSTITUTION)].map((match) => match[1] ?? ''))];
+}
+
+export function substitute(definitionText: string, values: Record<string, string>): string {
+  return definitionText.replace(SUBSTITUTION, (whole, name: string) => values[name] ?? whole);
+}
+
+/** Every state of the definition, nested Map and Parallel states included, with its name. */
+export function allStates(definition: AslDefinition): Array<[string, AslState]> {
+  return Object.entries(definition.States).flatMap(([name, state]) => [
+    [name, state] as [string, AslState],
+    ...(state.Branches ?? []).flatMap(allStates),
+    ...[state.Iterator, state.ItemProcessor].filter((inner): inner is AslDefinition => inner !== undefined).flatMap(allStates),
+  ]);
+}

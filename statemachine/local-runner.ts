@@ -1,0 +1,125 @@
+import { join } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { TASKS, isTaskName } from '../functions/registry';
+import { allStates, readDefinitionText, substitute, placeholdersOf, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
+
+/** An event of the interpreter's log (state entered/exited/failed/retried/caught, map, parallel, execution). */
+export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer Event> ? Event : never;
+
+/** A task handler as the runner calls it: the state input in, the result out. */
+export type LocalTask = (input: unknown) => Promise<unknown>;
+
+export interface LocalRunOptions {
+  /** ASL file to run. Default: statemachine/provision.asl.json. */
+  readonly definitionPath?: string;
+  /** Finds the handler of a `${<Name>FunctionArn}` task. Default: the handler file of functions/registry.ts. */
+  readonly resolveTask?: (taskName: string) => LocalTask;
+  /** Execution name (the id is derived from it). Default: a timestamped name. */
+  readonly executionName?: string;
+  readonly region?: string;
+  readonly accountId?: string;
+  /** Wait states take 0 ms instead of their Seconds. */
+  readonly skipWaits?: boolean;
+  /** Retries happen at once instead of after IntervalSeconds/BackoffRate. */
+  readonly skipRetryIntervals?: boolean;
+  /** Called with every state, map, parallel and execution event, as it happens. */
+  readonly onEvent?: (event: EventLog) => void;
+}
+
+export interface LocalRunResult {
+  readonly status: 'SUCCEEDED' | 'FAILED';
+  readonly executionArn: string;
+  readonly executionName: string;
+  readonly output?: unknown;
+  readonly error?: string;
+  readonly cause?: string;
+  /** StateEntered events: what Step Functions bills as state transitions. */
+  readonly stateTransitions: number;
+  readonly events: EventLog[];
+}
+
+const FUNCTION_ARN_SUFFIX = 'FunctionArn';
+
+/** Requires the handler file of a task from functions/ (TypeScript, via ts-jest or tsx). */
+export function registryTask(taskName: string): LocalTask {
+  if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/registry.ts`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require(join(__dirname, '..', 'functions', TASKS[taskName])) as { handler?: LocalTask };
+  if (typeof module.handler !== 'function') throw new Error(`${TASKS[taskName]} exports no handler`);
+  return module.handler;
+}
+
+/**
+ * Runs an ASL definition in-process with aws-local-stepfunctions: every `${NameFunctionArn}` Task runs the
+ * matching handler, errors reach Retry/Catch by their `name`, and a failing task's Cause has Lambda's JSON
+ * shape (`{"errorType","errorMessage"}`) exactly as on AWS.
+ */
+export async function runLocally(input: unknown, options: LocalRunOptions = {}): Promise<LocalRunResult> {
+  const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+  const accountId = options.accountId ?? '000000000000';
+  const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  const stateMachineName = 'lambda-egress-provision';
+  const executionArn = `arn:aws:states:${region}:${accountId}:execution:${stateMachineName}:${executionName}`;
+
+  const text = readDefinitionText(options.definitionPath ?? PROVISION_DEFINITION_PATH);
+  const values = Object.fromEntries(
+    placeholdersOf(text).map((name) => [name, `arn:aws:lambda:${region}:${accountId}:function:lambda-egress-${name}`]),
+  );
+  const definition = JSON.parse(substitute(text, values)) as AslDefinition;
+  const resolve = options.resolveTask ?? registryTask;
+
+  const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
+  const waits: Record<string, number> = {};
+  const retries: Record<string, number> = {};
+  for (const [stateName, state] of allStates(definition)) {
+    if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = 0;
+    if (state.Retry && options.skipRetryIntervals) retries[stateName] = 0;
+    if (state.Type !== 'Task' || !state.Resource) continue;
+    const taskName = taskNameOf(state.Resource, values);
+    if (taskName) handlers[stateName] = asLambda(resolve(taskName));
+  }
+
+  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const execution = machine.run(input as never, {
+    overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
+    context: { Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${accountId}:role/local` } },
+  });
+
+  const events: EventLog[] = [];
+  const collecting = (async () => {
+    for await (const event of execution.eventLogs) {
+      events.push(event);
+      options.onEvent?.(event);
+    }
+  })();
+
+  let result: Omit<LocalRunResult, 'events' | 'stateTransitions'>;
+  try {
+    const output = await execution.result;
+    result = { status: 'SUCCEEDED', executionArn, executionName, output };
+  } catch (error) {
+    const failure = (error as { cause?: { name?: string; message?: string } }).cause ?? (error as Error);
+    result = { status: 'FAILED', executionArn, executionName, error: failure.name ?? 'Error', cause: failure.message ?? '' };
+  }
+  await collecting;
+  return { ...result, events, stateTransitions: events.filter((event) => event.type === 'StateEntered').length };
+}
+
+function taskNameOf(resource: string, values: Record<string, string>): string | undefined {
+  const placeholder = Object.entries(values).find(([, arn]) => arn === resource)?.[0];
+  return placeholder?.endsWith(FUNCTION_ARN_SUFFIX) ? placeholder.slice(0, -FUNCTION_ARN_SUFFIX.length) : undefined;
+}
+
+/** What the Lambda service does to a thrown error: errorType = name, Cause = JSON of errorType/errorMessage. */
+function asLambda(task: LocalTask): (input: unknown) => Promise<unknown> {
+  return async (input) => {
+    try {
+      return await task(input);
+    } catch (error) {
+      const thrown = error instanceof Error ? error : new Error(String(error));
+      const lambdaError = new Error(JSON.stringify({ errorType: thrown.name, errorMessage: thrown.message }));
+      lambdaError.name = thrown.name;
+      throw lambdaError;
+    }
+  };
+}
