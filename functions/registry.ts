@@ -19,6 +19,7 @@ export const TASKS = {
   CheckFunctionUpdate: 'function/check-function-update.ts',
   RunProbe: 'probe/run-probe.ts',
   DetachVpcAccessPolicy: 'function/detach-vpc-access-policy.ts',
+  ReportResult: 'report/report-result.ts',
   Rollback: 'rollback/rollback.ts',
 } as const;
 

@@ -1,0 +1,42 @@
+import type { ExecutionContext, LedgerEntry, ResourceKind } from '../shared/types';
+
+/** What rollback needs of the record RecordFunction made before anything changed. */
+export interface OriginalFunctionRecord {
+  readonly functionArn: string;
+  readonly functionName: string;
+  readonly roleName: string;
+  readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack?: boolean };
+  readonly vpcAccessPolicyAttached: boolean;
+}
+
+/** Rollback's input: whatever state the failing execution had, plus the caught error. */
+export interface RollbackInput {
+  readonly execution: ExecutionContext;
+  readonly function?: { readonly original?: OriginalFunctionRecord };
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+  readonly [slice: string]: unknown;
+}
+
+export type RollbackOutcome = 'deleted' | 'restored' | 'detached' | 'already-gone' | 'unchanged';
+
+export interface RollbackStep {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly outcome: RollbackOutcome;
+}
+
+export interface PendingStep {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** `$.rollback`: what was undone. Returned only when nothing is left. */
+export interface RollbackReport {
+  readonly executionId: string;
+  readonly originalError?: { readonly Error?: string; readonly Cause?: string };
+  readonly steps: RollbackStep[];
+}
+
+/** One thing to undo, from the ledger or found by this execution's tag. */
+export type RollbackTarget = LedgerEntry;

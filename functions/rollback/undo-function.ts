@@ -1,0 +1,78 @@
+import { DetachRolePolicyCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { DeleteFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { awsErrorName, isNotFound } from '../shared/errors';
+import { StillInUse } from './undo-network';
+import type { OriginalFunctionRecord, RollbackOutcome } from './types';
+
+export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
+}
+
+/**
+ * Puts the function's VpcConfig back as RecordFunction found it, and waits (by StillInUse, i.e. by the
+ * state machine's Retry) until Lambda has applied it: its ENIs must go before subnets and groups can.
+ */
+export async function restoreFunctionVpcConfig(lambda: LambdaClient, original: OriginalFunctionRecord): Promise<RollbackOutcome> {
+  let current;
+  try {
+    current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: original.functionArn }));
+  } catch (error) {
+    if (isNotFound(error)) return 'already-gone';
+    throw error;
+  }
+  if (current.LastUpdateStatus === 'InProgress') throw new StillInUse('the function has an update in progress');
+  const vpc = current.VpcConfig;
+  const wanted = original.vpcConfig;
+  const alreadyOriginal =
+    sameSet(vpc?.SubnetIds ?? [], wanted.subnetIds) &&
+    sameSet(vpc?.SecurityGroupIds ?? [], wanted.securityGroupIds) &&
+    Boolean(vpc?.Ipv6AllowedForDualStack) === Boolean(wanted.ipv6AllowedForDualStack);
+  if (alreadyOriginal) return 'unchanged';
+  try {
+    const updated = await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: original.functionArn,
+        VpcConfig: {
+          SubnetIds: wanted.subnetIds,
+          SecurityGroupIds: wanted.securityGroupIds,
+          ...(wanted.subnetIds.length > 0 ? { Ipv6AllowedForDualStack: Boolean(wanted.ipv6AllowedForDualStack) } : {}),
+        },
+      }),
+    );
+    if (updated.LastUpdateStatus === 'InProgress') throw new StillInUse('the function is applying its original VPC configuration');
+  } catch (error) {
+    if (awsErrorName(error) === 'ResourceConflictException') throw new StillInUse('the function has an update in progress');
+    throw error;
+  }
+  return 'restored';
+}
+
+export async function deleteProbeFunction(lambda: LambdaClient, functionName: string): Promise<RollbackOutcome> {
+  try {
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: functionName }));
+    return 'deleted';
+  } catch (error) {
+    if (isNotFound(error)) return 'already-gone';
+    if (awsErrorName(error) === 'ResourceConflictException') throw new StillInUse('the probe function has an update in progress');
+    throw error;
+  }
+}
+
+/** Detaches the VPC access policy when the record says the role did not have it before this execution. */
+export async function detachPolicyIfAttachedByExecution(iam: IAMClient, original: OriginalFunctionRecord): Promise<RollbackOutcome> {
+  if (original.vpcAccessPolicyAttached) return 'unchanged';
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: original.roleName })).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  if (!attached?.AttachedPolicies?.some((policy) => policy.PolicyArn === VPC_ACCESS_POLICY_ARN)) return 'already-gone';
+  try {
+    await iam.send(new DetachRolePolicyCommand({ RoleName: original.roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    return 'detached';
+  } catch (error) {
+    if (isNotFound(error)) return 'already-gone';
+    throw error;
+  }
+}
