@@ -1,0 +1,101 @@
+import { collectLedger } from '../shared/ledger';
+import { taskHandler } from '../shared/task-handler';
+import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
+
+/**
+ * The success output of an execution: a stable contract (README "Output"), independent of how the slices
+ * inside the state are shaped. Pure: no AWS calls.
+ */
+export interface ProvisionResult {
+  readonly executionId: string;
+  readonly functionArn: string;
+  readonly network: {
+    readonly mode: 'create' | 'existing';
+    readonly name: string;
+    readonly vpcId: string;
+    readonly publicSubnetIds: string[];
+    readonly privateSubnetIds: string[];
+    readonly securityGroupId?: string;
+    readonly internetGatewayId?: string;
+    readonly egressOnlyInternetGatewayId?: string;
+    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    readonly s3EndpointId?: string;
+    /** Subnets left alone because their default route goes somewhere lambda-egress did not create. */
+    readonly reported: unknown[];
+  };
+  readonly function: {
+    readonly originalVpcConfig: unknown;
+    readonly appliedVpcConfig: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean };
+    readonly vpcAccessPolicy: { attachedByExecution: boolean; detached: boolean; reason?: string };
+  };
+  readonly probe: { readonly passed: boolean; readonly result: unknown; readonly reachability: unknown };
+  readonly waits: { readonly natGatewayChecks: number; readonly functionUpdateChecks: number };
+  /** Every resource this execution created, in creation order. */
+  readonly ledger: LedgerEntry[];
+}
+
+type Slice = Record<string, unknown> | undefined;
+
+export interface ReportInput {
+  readonly execution: ExecutionContext;
+  readonly request: NormalizedRequest;
+  readonly network?: Record<string, Slice | Slice[]>;
+  readonly function?: Record<string, Slice>;
+  readonly probe?: Slice;
+  readonly detach?: Slice;
+  readonly waits?: { natGatewayChecks?: number; functionUpdateChecks?: number };
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+
+export function reportResult(input: ReportInput): ProvisionResult {
+  const network = input.network ?? {};
+  const slice = (key: string): Record<string, unknown> => {
+    const value = network[key];
+    return value && !Array.isArray(value) ? value : {};
+  };
+  const natGateways = (Array.isArray(network.natGateways) ? network.natGateways : []).map((nat) => ({
+    az: str(nat?.az) ?? '',
+    natGatewayId: str(nat?.natGatewayId) ?? '',
+  }));
+  const attach = input.function?.attach ?? {};
+  const subnets = slice('subnets');
+  const internetGateway = slice('internetGateway');
+  const optional = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
+  return {
+    executionId: input.execution.id,
+    functionArn: input.request.functionArn,
+    network: {
+      mode: input.request.network.mode,
+      name: input.request.network.name,
+      vpcId: str(slice('vpc').vpcId) ?? '',
+      publicSubnetIds: strings(subnets.publicSubnetIds),
+      privateSubnetIds: strings(subnets.privateSubnetIds),
+      ...optional('securityGroupId', str(slice('securityGroup').groupId)),
+      ...optional('internetGatewayId', str(internetGateway.internetGatewayId)),
+      ...optional('egressOnlyInternetGatewayId', str(internetGateway.egressOnlyInternetGatewayId)),
+      natGateways,
+      ...optional('s3EndpointId', str(slice('s3Endpoint').vpcEndpointId)),
+      reported: Array.isArray(slice('routeTables').reported) ? (slice('routeTables').reported as unknown[]) : [],
+    },
+    function: {
+      originalVpcConfig: input.function?.original?.vpcConfig,
+      appliedVpcConfig: {
+        subnetIds: strings(attach.subnetIds),
+        securityGroupIds: strings(attach.securityGroupIds),
+        ipv6AllowedForDualStack: attach.ipv6AllowedForDualStack === true,
+      },
+      vpcAccessPolicy: {
+        attachedByExecution: attach.policyAttachedByExecution === true,
+        detached: input.detach?.detached === true,
+        ...optional('reason', str(input.detach?.reason)),
+      },
+    },
+    probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },
+    waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },
+    ledger: collectLedger(input),
+  };
+}
+
+export const handler = taskHandler('ReportResult', async (input: ReportInput) => reportResult(input));
