@@ -1,6 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ROUTED_ERRORS, AWS_THROTTLING_ERRORS, LAMBDA_SERVICE_ERRORS } from '../../functions/shared/errors';
 import { TASKS } from '../../functions/registry';
-import { allStates, placeholdersOf, readDefinitionText, type AslDefinition } from '../../statemachine/definition';
+import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
+
+const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
+const validate = (path: string) => spawnSync(process.execPath, [ASL_VALIDATOR, '--json-path', path], { encoding: 'utf8' });
 
 const text = readDefinitionText();
 const definition = JSON.parse(text) as AslDefinition;
@@ -12,6 +19,17 @@ const AWS_NAMES = new Set<string>([...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_E
 const isOurs = (name: string) => !name.startsWith('States.') && !AWS_NAMES.has(name);
 
 describe('statemachine/provision.asl.json', () => {
+  it('is accepted by asl-validator (which does reject a state with a dangling Next)', () => {
+    const valid = validate(PROVISION_DEFINITION_PATH);
+    expect([valid.status, valid.stdout]).toEqual([0, expect.stringContaining('is valid')]);
+
+    const broken = JSON.parse(text) as { States: Record<string, { Next?: string }> };
+    broken.States.EnsureVpc = { ...broken.States.EnsureVpc, Next: 'NoSuchState' };
+    const path = join(mkdtempSync(join(tmpdir(), 'asl-')), 'broken.asl.json');
+    writeFileSync(path, JSON.stringify(broken));
+    expect(validate(path).status).not.toBe(0);
+  });
+
   it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/registry.ts, and nothing else', () => {
     expect(placeholdersOf(text).sort()).toEqual(Object.keys(TASKS).map((name) => `${name}FunctionArn`).sort());
     for (const [name, state] of tasks) expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^\$\{[A-Za-z0-9]+FunctionArn\}$/)]);
