@@ -1,5 +1,5 @@
 import { collectLedger } from '../shared/ledger';
-import { taskHandler } from '../shared/task-handler';
+import { taskHandler, type TaskTiming } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
 
 /**
@@ -32,6 +32,8 @@ export interface ProvisionResult {
   readonly waits: { readonly natGatewayChecks: number; readonly functionUpdateChecks: number };
   /** Every resource this execution created, in creation order. */
   readonly ledger: LedgerEntry[];
+  /** Each task run that produced a slice of the final state, in start order. */
+  readonly timings: TaskTiming[];
 }
 
 type Slice = Record<string, unknown> | undefined;
@@ -95,7 +97,28 @@ export function reportResult(input: ReportInput): ProvisionResult {
     probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },
     waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },
     ledger: collectLedger(input),
+    timings: collectTimings(input),
   };
+}
+
+/** Every `timing` stamp in the state (functions/shared/task-handler.ts), nested Map results included. */
+export function collectTimings(state: unknown): TaskTiming[] {
+  const found: TaskTiming[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(visit);
+    if (value === null || typeof value !== 'object') return;
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'timing' && isTiming(child)) found.push(child);
+      else visit(child);
+    }
+  };
+  visit(state);
+  return found.sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+}
+
+function isTiming(value: unknown): value is TaskTiming {
+  const timing = value as TaskTiming;
+  return typeof timing === 'object' && timing !== null && typeof timing.task === 'string' && typeof timing.durationMs === 'number';
 }
 
 export const handler = taskHandler('ReportResult', async (input: ReportInput) => reportResult(input));

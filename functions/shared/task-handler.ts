@@ -2,21 +2,34 @@ import type { Context } from 'aws-lambda';
 import { keyLogsByExecution, logger } from './logger';
 import type { ExecutionContext } from './types';
 
+/** When a task ran; every slice carries one, and the success output lists them as per-step timings. */
+export interface TaskTiming {
+  readonly task: string;
+  readonly startedAt: string;
+  readonly durationMs: number;
+}
+
+type Timed<T> = T extends readonly unknown[] ? T : T extends object ? T & { readonly timing: TaskTiming } : T;
+
 /**
- * Wraps a task's core into a Lambda handler: keys the logs by execution id, logs a failure once, and
- * rethrows it unchanged so the state machine's Retry/Catch sees the original error name.
+ * Wraps a task's core into a Lambda handler: keys the logs by execution id, stamps the slice with its
+ * timing, logs a failure once, and rethrows it unchanged so the state machine's Retry/Catch sees the
+ * original error name.
  */
 export function taskHandler<TInput extends { execution?: ExecutionContext }, TResult>(
   task: string,
   core: (input: TInput) => Promise<TResult>,
-): (input: TInput, context?: Context) => Promise<TResult> {
+): (input: TInput, context?: Context) => Promise<Timed<TResult>> {
   return async (input, context) => {
     if (context) logger.addContext(context);
     keyLogsByExecution(input.execution?.id, task);
+    const started = Date.now();
     try {
       const result = await core(input);
-      logger.info('task succeeded');
-      return result;
+      const timing: TaskTiming = { task, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started };
+      logger.info('task succeeded', { durationMs: timing.durationMs });
+      const isSlice = typeof result === 'object' && result !== null && !Array.isArray(result);
+      return (isSlice ? { ...result, timing } : result) as Timed<TResult>;
     } catch (error) {
       logger.error('task failed', error as Error);
       throw error;
