@@ -1,0 +1,236 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { CliIo } from './io';
+
+/** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
+export interface RequestFlags {
+  readonly functionName?: string;
+  readonly requestFile?: string;
+  readonly network?: string;
+  readonly vpcId?: string;
+  readonly cidr?: string;
+  readonly azs?: number;
+  readonly singleNat: boolean;
+  readonly ipv6: boolean;
+  readonly s3Endpoint: boolean;
+  readonly probeUrl?: string;
+  readonly probeTimeout?: number;
+  readonly keepVpcAccessPolicy: boolean;
+}
+
+/** Where the workflow runs: in-process against an emulator (`--local`), or the deployed state machine. */
+export interface TargetFlags {
+  readonly local: boolean;
+  readonly demo: boolean;
+  readonly stateMachineArn?: string;
+  readonly stackName?: string;
+  readonly region?: string;
+}
+
+export interface OutputFlags {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly diagram?: string;
+}
+
+export type ParsedCommand =
+  | { readonly command: 'provision'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly executionName?: string }
+  | { readonly command: 'plan'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly gbPerMonth: number }
+  | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
+  /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
+  | { readonly command: 'exit'; readonly code: number };
+
+export const DEMO_FUNCTION_NAME = 'lambda-egress-demo';
+export const DEFAULT_GB_PER_MONTH = 100;
+
+const positiveInteger = (label: string, max: number) => (value: string): number => {
+  const parsed = Number(value);
+  if (!/^\d+$/.test(value) || parsed < 1 || parsed > max) throw new InvalidArgumentError(`${label} must be a whole number from 1 to ${max}.`);
+  return parsed;
+};
+
+const nonNegativeNumber = (value: string): number => {
+  const parsed = Number(value);
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new InvalidArgumentError('must be a number of GB, 0 or more.');
+  return parsed;
+};
+
+function addRequestOptions(command: Command): Command {
+  return command
+    .option('-f, --function <name>', 'the Lambda function (name or ARN) to give internet egress')
+    .option('--request <file>', 'read the request from a JSON file (statemachine/request.schema.json); flags override its fields')
+    .addOption(new Option('--network <name>', 'name of the egress network to create or reuse (tag lambda-egress:network)').conflicts('vpcId'))
+    .addOption(new Option('--vpc-id <id>', 'audit and repair this existing VPC instead of creating one').conflicts('cidr'))
+    .option('--cidr <cidr>', 'IPv4 CIDR of a new VPC (default 10.0.0.0/16)')
+    .option('--azs <n>', 'number of Availability Zones (default 2)', positiveInteger('--azs', 6))
+    .option('--single-nat', 'one NAT gateway for all AZs (cheaper, not AZ-resilient)')
+    .option('--ipv6', 'dual-stack: IPv6 subnets and an egress-only internet gateway')
+    .option('--no-s3-endpoint', 'do not add the S3 gateway endpoint to the private route tables')
+    .option('--probe-url <url>', 'URL the probe fetches from inside the VPC (default https://aws.amazon.com/)')
+    .option('--probe-timeout <seconds>', "the probe's time-out in seconds (default 3)", positiveInteger('--probe-timeout', 60))
+    .option('--keep-vpc-access-policy', 'leave AWSLambdaVPCAccessExecutionRole attached to the role at the end');
+}
+
+function addTargetOptions(command: Command, what: string): Command {
+  return command
+    .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
+    .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
+    .option('--state-machine-arn <arn>', 'the deployed state machine (default: the stack output StateMachineArn)')
+    .option('--stack-name <name>', 'the deployed CloudFormation stack to read outputs from')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');
+}
+
+function addOutputOptions(command: Command, diagram: boolean): Command {
+  command.option('--json', 'print one JSON document on stdout (progress goes to stderr)').option('-q, --quiet', 'no progress, only the outcome');
+  if (diagram) command.option('--diagram <file.mmd>', 'also write the network as a Mermaid diagram to this file');
+  return command;
+}
+
+interface RawOptions {
+  readonly function?: string;
+  readonly request?: string;
+  readonly network?: string;
+  readonly vpcId?: string;
+  readonly cidr?: string;
+  readonly azs?: number;
+  readonly singleNat?: boolean;
+  readonly ipv6?: boolean;
+  readonly s3Endpoint?: boolean;
+  readonly probeUrl?: string;
+  readonly probeTimeout?: number;
+  readonly keepVpcAccessPolicy?: boolean;
+  readonly local?: boolean;
+  readonly demo?: boolean;
+  readonly stateMachineArn?: string;
+  readonly stackName?: string;
+  readonly region?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly diagram?: string;
+  readonly executionName?: string;
+  readonly gbPerMonth?: number;
+  readonly port?: number;
+}
+
+const defined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as T;
+
+function requestFlags(options: RawOptions): RequestFlags {
+  return defined({
+    functionName: options.function ?? (options.demo ? DEMO_FUNCTION_NAME : undefined),
+    requestFile: options.request,
+    network: options.network,
+    vpcId: options.vpcId,
+    cidr: options.cidr,
+    azs: options.azs,
+    singleNat: options.singleNat === true,
+    ipv6: options.ipv6 === true,
+    s3Endpoint: options.s3Endpoint !== false,
+    probeUrl: options.probeUrl,
+    probeTimeout: options.probeTimeout,
+    keepVpcAccessPolicy: options.keepVpcAccessPolicy === true,
+  });
+}
+
+function targetFlags(options: RawOptions): TargetFlags {
+  return defined({
+    local: options.local === true || options.demo === true,
+    demo: options.demo === true,
+    stateMachineArn: options.stateMachineArn,
+    stackName: options.stackName,
+    region: options.region,
+  });
+}
+
+function outputFlags(options: RawOptions): OutputFlags {
+  return defined({ json: options.json === true, quiet: options.quiet === true, diagram: options.diagram });
+}
+
+/** The command line as commander sees it; `onParsed` receives the typed command of the subcommand that ran. */
+export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => void): Command {
+  const program = new Command('lambda-egress')
+    .description('Give an AWS Lambda function working internet egress from a VPC: build or repair the network, attach, prove, roll back on failure.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) });
+
+  const provision = program
+    .command('provision')
+    .description('run the workflow: on AWS (the deployed state machine) or, with --local, in-process against an emulator');
+  addTargetOptions(addRequestOptions(provision), 'run the real state machine definition');
+  addOutputOptions(provision, true).option('--execution-name <name>', 'name of the execution (default: generated)');
+  provision.action((options: RawOptions) =>
+    onParsed(defined({
+      command: 'provision' as const,
+      request: requestFlags(options),
+      target: targetFlags(options),
+      output: outputFlags(options),
+      executionName: options.executionName,
+    })),
+  );
+
+  const plan = program.command('plan').description('what provision would create or change, and what it would cost a month; changes nothing');
+  addTargetOptions(addRequestOptions(plan), 'read the emulator');
+  addOutputOptions(plan).option(
+    '--gb-per-month <gb>',
+    `data the function sends through the NAT gateways a month, for the estimate (default ${DEFAULT_GB_PER_MONTH})`,
+    nonNegativeNumber,
+  );
+  plan.action((options: RawOptions) =>
+    onParsed({
+      command: 'plan',
+      request: requestFlags(options),
+      target: targetFlags(options),
+      output: outputFlags(options),
+      gbPerMonth: options.gbPerMonth ?? DEFAULT_GB_PER_MONTH,
+    }),
+  );
+
+  const diagnose = program
+    .command('diagnose')
+    .description("check the network path of a function's current VPC configuration: PASS, or the broken hop and its fix (exit 0 / 1)")
+    .option('-f, --function <name>', 'the Lambda function (name or ARN)')
+    .option('--port <port>', 'destination port the function needs (default 443)', positiveInteger('--port', 65535));
+  addTargetOptions(diagnose, 'read the emulator');
+  addOutputOptions(diagnose);
+  diagnose.action((options: RawOptions) =>
+    onParsed(defined({
+      command: 'diagnose' as const,
+      functionName: options.function ?? (options.demo ? DEMO_FUNCTION_NAME : undefined),
+      port: options.port ?? 443,
+      target: targetFlags(options),
+      output: outputFlags(options),
+    })),
+  );
+
+  const status = program
+    .command('status')
+    .description("an execution's steps, current state, and its result or error with the rollback report")
+    .argument('<execution-arn>', 'the execution (as printed by provision)')
+    .option('--region <region>', 'AWS region (default: from the ARN)');
+  addOutputOptions(status);
+  status.action((executionArn: string, options: RawOptions) =>
+    onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options) })),
+  );
+
+  return program;
+}
+
+/**
+ * Parses `argv` (without the node and script entries). Help, version and commander's own usage errors have
+ * already been written to the io when this returns `{ command: 'exit' }`.
+ */
+export async function parseArguments(argv: readonly string[], io: CliIo): Promise<ParsedCommand> {
+  let parsed: ParsedCommand | undefined;
+  const program = buildProgram(io, (command) => {
+    parsed = command;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    throw error;
+  }
+  return parsed ?? { command: 'exit', code: 2 };
+}

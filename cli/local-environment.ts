@@ -1,0 +1,162 @@
+import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { startMotoServer, type MotoServer } from '../statemachine/moto-server';
+import { sampleFunctionZip } from '../statemachine/sample-function-code';
+
+/**
+ * What local mode (the CLI's --local, and the benchmarks) needs around the state machine: an emulator reached
+ * through the SDK's standard environment, and what the deployed stack would otherwise provide.
+ */
+export interface LocalEnvironment {
+  readonly endpoint: string;
+  readonly region: string;
+  /** True when this process started the emulator (and `close` stops it). */
+  readonly embedded: boolean;
+  /** The embedded moto server's pid, while it runs. */
+  readonly pid?: number;
+  /** Stops the embedded emulator; leaves an external one alone. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_LOCAL_REGION = 'us-east-1';
+
+const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+
+/**
+ * Points the SDK's standard environment at the emulator: endpoint, region, credentials (dummy ones unless
+ * some are set), and one attempt per call (retries belong to the state machine). Must run before the task
+ * handlers are loaded: they create their clients once, at load.
+ */
+export function applySdkEnvironment(env: NodeJS.ProcessEnv, endpoint: string, region?: string): string {
+  env.AWS_ENDPOINT_URL = endpoint;
+  const chosen = region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? DEFAULT_LOCAL_REGION;
+  env.AWS_REGION = chosen;
+  env.AWS_DEFAULT_REGION = chosen;
+  if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    env.AWS_ACCESS_KEY_ID = 'AKIALAMBDAEGRESSLOCAL';
+    env.AWS_SECRET_ACCESS_KEY = 'local-emulator';
+    delete env.AWS_SESSION_TOKEN;
+  }
+  env.AWS_MAX_ATTEMPTS = '1';
+  return chosen;
+}
+
+/**
+ * Uses the emulator in AWS_ENDPOINT_URL when it is set (any moto-compatible server, with whatever it holds),
+ * else starts an embedded moto server that `close` stops.
+ */
+export async function openLocalEnvironment(
+  env: NodeJS.ProcessEnv,
+  options: { readonly region?: string; readonly start?: () => Promise<MotoServer> } = {},
+): Promise<LocalEnvironment> {
+  const external = env.AWS_ENDPOINT_URL;
+  if (external) {
+    const region = applySdkEnvironment(env, external, options.region);
+    return { endpoint: external, region, embedded: false, close: async () => undefined };
+  }
+  const moto = await (options.start ?? startMotoServer)();
+  const region = applySdkEnvironment(env, moto.endpoint, options.region);
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: moto.endpoint,
+    region,
+    embedded: true,
+    pid: moto.pid,
+    close: () => {
+      closed ??= moto.stop();
+      return closed;
+    },
+  };
+}
+
+async function ensureLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
+  const found = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: Error) => {
+    if (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity') return undefined;
+    throw error;
+  });
+  const role = found ?? (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, Description: description })));
+  const arn = role.Role?.Arn;
+  if (!arn) throw new Error(`IAM returned no ARN for role ${roleName}`);
+  return arn;
+}
+
+/** The account id in an ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
+export function accountOfArn(arn: string): string {
+  return arn.split(':')[4] ?? '';
+}
+
+/**
+ * The sample function of the AWS guide (statemachine/sample-function-code.ts) as a user would have it: a plain,
+ * non-VPC nodejs22.x function with its own role. Found again by name on a second run.
+ */
+export async function ensureDemoFunction(iam: IAMClient, lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
+  const existing = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })).catch((error: Error) => {
+    if (error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  });
+  if (existing) return existing;
+  const roleArn = await ensureLambdaRole(iam, `${functionName}-role`, 'lambda-egress demo: the sample function of the AWS guide');
+  return lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: functionName,
+      Runtime: 'nodejs22.x',
+      Role: roleArn,
+      Handler: 'index.handler',
+      Code: { ZipFile: sampleFunctionZip() },
+      Timeout: 10,
+      MemorySize: 128,
+      Description: 'lambda-egress demo: fetches https://aws.amazon.com/ (the AWS guide test function)',
+    }),
+  );
+}
+
+/** A role for a Lambda function in a VPC: trust for Lambda plus AWSLambdaVPCAccessExecutionRole. */
+export async function ensureVpcLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
+  const arn = await ensureLambdaRole(iam, roleName, description);
+  await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+  return arn;
+}
+
+/**
+ * Queues answers for the emulator's next Lambda Invoke calls (moto without Docker serves them in order):
+ * how local mode answers the probe, which cannot reach a real internet from an emulator.
+ */
+export async function queueInvokeAnswers(endpoint: string, account: string, region: string, answers: readonly unknown[]): Promise<void> {
+  const response = await fetch(`${endpoint.replace(/\/$/, '')}/moto-api/static/lambda-simple/response`, {
+    method: 'POST',
+    body: JSON.stringify({ results: answers.map((answer) => (typeof answer === 'string' ? answer : JSON.stringify(answer))), account_id: account, region }),
+  });
+  if (!response.ok) {
+    throw new Error(`the emulator at ${endpoint} refused to queue an Invoke answer (${response.status}): is it a moto server?`);
+  }
+}
+
+/**
+ * The task handlers log JSON lines through Powertools to stdout, which would tear up the CLI's own output:
+ * silent unless POWERTOOLS_LOG_LEVEL asks for them.
+ */
+export function silenceTaskLogs(env: NodeJS.ProcessEnv): void {
+  env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+  // Loaded only now, so that a level set just above is the one it starts with.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { logger } = require('../functions/shared/logger') as typeof import('../functions/shared/logger');
+  logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as Parameters<typeof logger.setLogLevel>[0]);
+}
+
+/** The role the probe function runs with; on AWS the stack creates it and passes its ARN as PROBE_ROLE_ARN. */
+export const PROBE_ROLE_NAME = 'lambda-egress-probe';
+
+/** What the deployed stack would provide the tasks, created in the emulator: the probe's role. */
+export async function prepareLocalRun(
+  environment: LocalEnvironment,
+  env: NodeJS.ProcessEnv,
+  iam: IAMClient = new IAMClient({}),
+): Promise<{ account: string; region: string }> {
+  const probeRoleArn = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
+  env.PROBE_ROLE_ARN = probeRoleArn;
+  return { account: accountOfArn(probeRoleArn), region: environment.region };
+}

@@ -1,0 +1,52 @@
+import type { ProvisionResult } from '../functions/report/report-result';
+import type { RollbackReport } from '../functions/rollback/types';
+import type { ProvisionRequestInput } from '../functions/shared/types';
+import { runLocally, type EventLog } from '../statemachine/local-runner';
+import type { RunOutcome } from './output';
+import { stepEventOfLocal, type StepEvent } from './steps';
+
+export interface LocalProvisionOptions {
+  readonly executionName?: string;
+  readonly onStep: (event: StepEvent) => void;
+}
+
+/** The Rollback task's report: `$.rollback` of the state it exited with. */
+export function rollbackOfLocal(events: readonly EventLog[]): RollbackReport | undefined {
+  for (const event of events) {
+    if (event.type === 'StateExited' && event.state.name === 'Rollback') {
+      const output = event.state.output as { rollback?: RollbackReport } | undefined;
+      if (output?.rollback) return output.rollback;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs statemachine/provision.asl.json in-process (the local runner), every task against the endpoint the
+ * SDK environment names. The emulator creates everything at once, so Wait states and retry intervals are
+ * skipped; the retries and catches themselves run as written.
+ */
+export async function provisionLocally(request: ProvisionRequestInput, options: LocalProvisionOptions): Promise<RunOutcome> {
+  const started = Date.now();
+  const run = await runLocally(request, {
+    ...(options.executionName ? { executionName: options.executionName } : {}),
+    skipWaits: true,
+    skipRetryIntervals: true,
+    onEvent: (event) => {
+      const step = stepEventOfLocal(event);
+      if (step) options.onStep(step);
+    },
+  });
+  const rollback = rollbackOfLocal(run.events);
+  return {
+    mode: 'local',
+    status: run.status,
+    executionArn: run.executionArn,
+    ...(run.status === 'SUCCEEDED' ? { result: run.output as ProvisionResult } : {}),
+    ...(run.error ? { error: run.error } : {}),
+    ...(run.cause !== undefined ? { cause: run.cause } : {}),
+    ...(rollback ? { rollback } : {}),
+    durationMs: Date.now() - started,
+    stateTransitions: run.stateTransitions,
+  };
+}

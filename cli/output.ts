@@ -1,0 +1,141 @@
+import type { ProvisionResult } from '../functions/report/report-result';
+import type { RollbackReport } from '../functions/rollback/types';
+import { EXIT, type ExitCode, type Palette } from './io';
+import { formatDuration } from './progress';
+
+/** How a provision run ended, whether it ran in-process or on Step Functions. */
+export interface RunOutcome {
+  readonly mode: 'local' | 'aws';
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'TIMED_OUT' | 'ABORTED';
+  readonly executionArn: string;
+  readonly result?: ProvisionResult;
+  /** The execution's error name (the original one after a complete rollback). */
+  readonly error?: string;
+  /** The execution's cause: for a task error, Lambda's JSON `{"errorType","errorMessage"}`. */
+  readonly cause?: string;
+  readonly rollback?: RollbackReport;
+  readonly durationMs?: number;
+  readonly stateTransitions?: number;
+}
+
+export const LOCAL_MODE_NOTE =
+  'Local mode: the network path was analysed, not exercised. The emulator has no internet, so the probe could not ' +
+  "send a real request: its answer came from the emulator. The reachability verdict is a static analysis of the " +
+  "emulator's route tables, NAT and internet gateways, security group and network ACLs. Waits and retry intervals " +
+  'were skipped (the emulator creates everything at once).';
+
+/** 0 on success; 2 when the workflow rejected the request (nothing was created); 1 for any other failure. */
+export function exitCodeOf(outcome: Pick<RunOutcome, 'status' | 'error'>): ExitCode {
+  if (outcome.status === 'SUCCEEDED') return EXIT.ok;
+  return outcome.error === 'InvalidRequest' ? EXIT.badInput : EXIT.failed;
+}
+
+/** The human part of a cause: Lambda's `errorMessage` when the cause is its JSON, else the cause itself. */
+export function causeMessage(cause: string | undefined): string {
+  if (!cause) return '';
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed.errorMessage === 'string') return parsed.errorMessage;
+  } catch {
+    // not JSON: a plain cause, e.g. a Fail state's own Cause
+  }
+  return cause;
+}
+
+/** The one JSON document `--json` prints (README "Output"): `result` is the ProvisionResult contract. */
+export interface JsonOutcome {
+  readonly status: RunOutcome['status'];
+  readonly mode: RunOutcome['mode'];
+  readonly executionArn: string;
+  readonly result?: ProvisionResult;
+  readonly error?: { readonly name: string; readonly message: string; readonly cause?: string };
+  readonly rollback?: RollbackReport;
+  readonly diagram?: string;
+  readonly durationMs?: number;
+}
+
+export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome {
+  return {
+    status: outcome.status,
+    mode: outcome.mode,
+    executionArn: outcome.executionArn,
+    ...(outcome.result ? { result: outcome.result } : {}),
+    ...(outcome.error ? { error: { name: outcome.error, message: causeMessage(outcome.cause), ...(outcome.cause ? { cause: outcome.cause } : {}) } } : {}),
+    ...(outcome.rollback ? { rollback: outcome.rollback } : {}),
+    ...(diagram ? { diagram } : {}),
+    ...(outcome.durationMs !== undefined ? { durationMs: outcome.durationMs } : {}),
+  };
+}
+
+const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
+
+/** One line for the probe's own answer: status and time, or its error. */
+export function probeLine(result: ProvisionResult, colors: Palette): string {
+  const probe = record(result.probe.result);
+  const verdict = result.probe.passed ? colors.green('PASS') : colors.red('FAIL');
+  const facts = [
+    typeof probe.url === 'string' ? `GET ${probe.url}` : undefined,
+    typeof probe.statusCode === 'number' ? `-> ${probe.statusCode}` : undefined,
+    typeof probe.elapsedMs === 'number' ? `in ${formatDuration(probe.elapsedMs)}` : undefined,
+    typeof probe.error === 'string' ? `(${probe.error})` : undefined,
+  ].filter(Boolean);
+  return `probe:        ${verdict}${facts.length ? `  ${facts.join(' ')}` : ''}`;
+}
+
+/** One line (plus the fix, when broken) for the static reachability verdict. */
+export function reachabilityLines(reachability: unknown, colors: Palette): string[] {
+  const verdict = record(reachability);
+  if (Object.keys(verdict).length === 0) return [];
+  const passed = verdict.passed === true || verdict.verdict === 'PASS' || verdict.status === 'PASS';
+  if (passed) return [`reachability: ${colors.green('PASS')}${typeof verdict.summary === 'string' ? `  ${verdict.summary}` : ''}`];
+  const hop = record(verdict.brokenHop ?? verdict.hop);
+  const lines = [`reachability: ${colors.red('BROKEN')}${typeof hop.description === 'string' ? `  ${hop.description}` : ''}`];
+  const fix = hop.fix ?? verdict.fix;
+  if (typeof fix === 'string') lines.push(`  fix: ${fix}`);
+  return lines;
+}
+
+export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
+  const result = outcome.result;
+  if (!result) return [colors.green('✔ succeeded'), `execution: ${outcome.executionArn}`];
+  const network = result.network;
+  const fn = result.functionArn.split(':function:')[1] ?? result.functionArn;
+  const nats = network.natGateways.map((nat) => `${nat.natGatewayId} (${nat.az})`).join(', ') || 'none';
+  const policy = result.function.vpcAccessPolicy;
+  const created = result.ledger.length;
+  return [
+    colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
+    `subnets:      private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`,
+    `security group: ${result.function.appliedVpcConfig.securityGroupIds.join(', ')}`,
+    `NAT gateways: ${nats}`,
+    probeLine(result, colors),
+    ...reachabilityLines(result.probe.reachability, colors),
+    `VPC access policy: ${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`,
+    `created:      ${created} resource${created === 1 ? '' : 's'} (${network.mode === 'existing' ? 'existing VPC repaired' : 'new or reused network'})`,
+    ...(network.reported.length > 0 ? [colors.yellow(`left alone:   ${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`)] : []),
+    `execution:    ${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`,
+  ];
+}
+
+export function formatRollback(report: RollbackReport | undefined, colors: Palette): string[] {
+  if (!report) return [];
+  if (report.steps.length === 0) return ['rolled back: nothing had been created'];
+  return [
+    `rolled back (${report.steps.length} step${report.steps.length === 1 ? "" : "s"}):`,
+    ...report.steps.map((step) => `  ${colors.dim(step.outcome.padEnd(12))} ${step.kind} ${step.id}`),
+  ];
+}
+
+export function formatFailure(outcome: RunOutcome, colors: Palette): string[] {
+  const message = causeMessage(outcome.cause);
+  const lines = [colors.red(colors.bold(`✖ ${outcome.error ?? 'failed'}${message ? `: ${message}` : ''}`))];
+  if (outcome.error === 'InvalidRequest') {
+    lines.push('The request was rejected before anything was created. Fix the field named above and run again.');
+  } else if (outcome.error === 'RollbackIncomplete') {
+    lines.push(colors.yellow('Rollback could not finish: the resources above are still there. Delete them by hand, or run the rollback again later.'));
+  } else if (outcome.rollback) {
+    lines.push(...formatRollback(outcome.rollback, colors), 'Everything this execution created is gone; the function is back as it was.');
+  }
+  lines.push(`execution: ${outcome.executionArn}`);
+  return lines;
+}

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { ProvisionRequestInput } from '../functions/shared/types';
+import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
+import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
+import { renderTopology, type NetworkDetails } from './diagram';
+import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { ensureDemoFunction, openLocalEnvironment, prepareLocalRun, silenceTaskLogs, type LocalEnvironment } from './local-environment';
+import { provisionLocally } from './local-mode';
+import { describeNetwork } from './network-description';
+import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, LOCAL_MODE_NOTE, type RunOutcome } from './output';
+import { createProgressRenderer, type ProgressRenderer } from './progress';
+import { buildRequest } from './request';
+
+type ProvisionCommand = Extract<ParsedCommand, { command: 'provision' }>;
+
+interface Ran {
+  readonly outcome: RunOutcome;
+  readonly details?: NetworkDetails;
+}
+
+async function describeQuietly(region: string | undefined, outcome: RunOutcome): Promise<NetworkDetails | undefined> {
+  if (!outcome.result) return undefined;
+  // The diagram is better with the real routes, but the result stands without them.
+  return describeNetwork(new EC2Client(region ? { region } : {}), outcome.result).catch(() => undefined);
+}
+
+async function runLocal(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
+  const environment: LocalEnvironment = await openLocalEnvironment(io.env, command.target.region ? { region: command.target.region } : {});
+  const removeInterrupt = io.onInterrupt?.(() => environment.close());
+  try {
+    progress.note(
+      environment.embedded
+        ? `Local mode: started an embedded moto server on ${environment.endpoint} (pid ${environment.pid}); it stops at the end.`
+        : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
+    );
+    silenceTaskLogs(io.env);
+    if (command.target.demo) {
+      await ensureDemoFunction(new IAMClient({}), new LambdaClient({}), request.functionName);
+      progress.note(`Demo: the sample function ${request.functionName} (the AWS guide's test function) is in the emulator, outside any VPC.`);
+    }
+    await prepareLocalRun(environment, io.env);
+    const outcome = await provisionLocally(request, {
+      ...(command.executionName ? { executionName: command.executionName } : {}),
+      onStep: (event) => progress.onEvent(event),
+    });
+    return { outcome, ...(await describeQuietly(environment.region, outcome).then((details) => (details ? { details } : {}))) };
+  } finally {
+    removeInterrupt?.();
+    await environment.close();
+  }
+}
+
+async function runOnAws(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
+  const target: TargetFlags = command.target;
+  const region = target.region ?? (target.stateMachineArn ? regionOfArn(target.stateMachineArn) : undefined);
+  const { sfn, cfn } = awsClients(region);
+  const stateMachineArn = await resolveStateMachineArn(cfn, target, io.env);
+  const executionArn = await startExecution(sfn, stateMachineArn, request, command.executionName);
+  progress.note(`Started ${executionArn}`);
+  const outcome = await followExecution(sfn, executionArn, { onStep: (event) => progress.onEvent(event) });
+  const details = await describeQuietly(region ?? regionOfArn(executionArn), outcome);
+  return { outcome, ...(details ? { details } : {}) };
+}
+
+/** Prints the outcome (text or JSON), writes the diagram file, and gives the exit code. */
+export function reportOutcome(outcome: RunOutcome, details: NetworkDetails | undefined, output: OutputFlags, io: CliIo): ExitCode {
+  const diagram = outcome.result ? renderTopology(outcome.result, details) : undefined;
+  if (output.diagram && diagram) writeFileSync(output.diagram, diagram);
+  if (output.json) {
+    writeLine(io.stdout, JSON.stringify(jsonOutcome(outcome, diagram), null, 2));
+    return exitCodeOf(outcome);
+  }
+  const colors = palette(colorEnabled(io.stdout, io.env));
+  const stream = outcome.status === 'SUCCEEDED' ? io.stdout : io.stderr;
+  writeLine(stream);
+  for (const line of outcome.status === 'SUCCEEDED' ? formatSuccess(outcome, colors) : formatFailure(outcome, colors)) writeLine(stream, line);
+  if (diagram && !output.quiet) {
+    writeLine(io.stdout);
+    writeLine(io.stdout, colors.bold('The network the function now uses (Mermaid; paste it into any Mermaid viewer):'));
+    writeLine(io.stdout, '```mermaid');
+    io.stdout.write(diagram);
+    writeLine(io.stdout, '```');
+  }
+  if (output.diagram) writeLine(io.stdout, diagram ? `Diagram written to ${output.diagram}` : `No diagram written to ${output.diagram}: the run did not succeed.`);
+  if (outcome.mode === 'local' && !output.quiet) {
+    writeLine(io.stdout);
+    writeLine(io.stdout, colors.dim(LOCAL_MODE_NOTE));
+  }
+  return exitCodeOf(outcome);
+}
+
+export async function provisionCommand(command: ProvisionCommand, io: CliIo): Promise<ExitCode> {
+  const request = buildRequest(command.request);
+  const progress = createProgressRenderer({ stream: command.output.json ? io.stderr : io.stdout, env: io.env, quiet: command.output.quiet });
+  let ran: Ran;
+  try {
+    ran = command.target.local ? await runLocal(request, command, io, progress) : await runOnAws(request, command, io, progress);
+  } finally {
+    progress.finish();
+  }
+  return reportOutcome(ran.outcome, ran.details, command.output, io);
+}

@@ -1,0 +1,42 @@
+import { MotoServerMissing } from '../statemachine/moto-server';
+import type { ParsedCommand } from './args';
+import { StateMachineNotFound } from './aws-mode';
+import { EXIT, UsageError, writeLine, type CliIo } from './io';
+import { provisionCommand } from './provision';
+import { statusCommand } from './status';
+
+/** Errors that are the user's to fix, with a message that says how: printed as one line, no stack. */
+function explain(error: Error): string | undefined {
+  if (error instanceof MotoServerMissing || error instanceof StateMachineNotFound) return error.message;
+  if (error.name === 'CredentialsProviderError') {
+    return 'No AWS credentials found: configure them (aws configure / AWS_PROFILE / environment), or use --local to run against an emulator.';
+  }
+  if (error.name === 'ExecutionDoesNotExist') return `No such execution: ${error.message}`;
+  return undefined;
+}
+
+/** Runs a parsed command; every failure becomes a message on stderr and an exit code (README "Exit codes"). */
+export async function runCommand(command: ParsedCommand, io: CliIo): Promise<number> {
+  try {
+    switch (command.command) {
+      case 'exit':
+        return command.code;
+      case 'provision':
+        return await provisionCommand(command, io);
+      case 'status':
+        return await statusCommand(command, io);
+      case 'plan':
+      case 'diagnose':
+        writeLine(io.stderr, `error: ${command.command} is not available yet.`);
+        return EXIT.failed;
+    }
+  } catch (error) {
+    const thrown = error instanceof Error ? error : new Error(String(error));
+    if (thrown instanceof UsageError) {
+      writeLine(io.stderr, `error: ${thrown.message}`);
+      return EXIT.badInput;
+    }
+    writeLine(io.stderr, `error: ${explain(thrown) ?? `${thrown.name}: ${thrown.message}`}`);
+    return EXIT.failed;
+  }
+}

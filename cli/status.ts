@@ -1,0 +1,39 @@
+import type { ParsedCommand } from './args';
+import { awsClients, readExecution, regionOfArn } from './aws-mode';
+import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome } from './output';
+import { stepLine } from './progress';
+import { StepTracker } from './steps';
+
+type StatusCommand = Extract<ParsedCommand, { command: 'status' }>;
+
+/** An execution as Step Functions has it: steps with times, the state it is in, and how it ended. */
+export async function statusCommand(command: StatusCommand, io: CliIo): Promise<ExitCode> {
+  const { sfn } = awsClients(command.region ?? regionOfArn(command.executionArn));
+  const { outcome, steps } = await readExecution(sfn, command.executionArn);
+  const tracker = new StepTracker();
+  steps.forEach((event) => tracker.apply(event));
+  const current = tracker.running().map((step) => step.name);
+  const exitCode = outcome.status === 'RUNNING' ? EXIT.ok : exitCodeOf(outcome);
+
+  if (command.output.json) {
+    writeLine(io.stdout, JSON.stringify({ ...jsonOutcome(outcome), currentSteps: current, steps: tracker.steps() }, null, 2));
+    return exitCode;
+  }
+  const colors = palette(colorEnabled(io.stdout, io.env));
+  writeLine(io.stdout, `${colors.bold(outcome.status)}  ${command.executionArn}`);
+  if (!command.output.quiet) {
+    const now = Date.now();
+    for (const step of tracker.steps()) {
+      const symbol = step.status === 'done' ? colors.green('✔') : step.status === 'failed' ? colors.red('✖') : colors.cyan('…');
+      writeLine(io.stdout, stepLine(step, symbol, colors, now));
+    }
+  }
+  if (outcome.status === 'RUNNING') {
+    writeLine(io.stdout, `now in: ${current.join(', ') || '(between steps)'}`);
+    return exitCode;
+  }
+  writeLine(io.stdout);
+  for (const line of outcome.status === 'SUCCEEDED' ? formatSuccess(outcome, colors) : formatFailure(outcome, colors)) writeLine(io.stdout, line);
+  return exitCode;
+}
