@@ -172,7 +172,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
 
   const plan = program.command('plan').description('what provision would create or change, and what it would cost a month; changes nothing');
   addTargetOptions(addRequestOptions(plan), 'read the emulator');
-  addOutputOptions(plan).option(
+  addOutputOptions(plan, false).option(
     '--gb-per-month <gb>',
     `data the function sends through the NAT gateways a month, for the estimate (default ${DEFAULT_GB_PER_MONTH})`,
     nonNegativeNumber,
@@ -193,7 +193,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .option('-f, --function <name>', 'the Lambda function (name or ARN)')
     .option('--port <port>', 'destination port the function needs (default 443)', positiveInteger('--port', 65535));
   addTargetOptions(diagnose, 'read the emulator');
-  addOutputOptions(diagnose);
+  addOutputOptions(diagnose, false);
   diagnose.action((options: RawOptions) =>
     onParsed(defined({
       command: 'diagnose' as const,
@@ -209,7 +209,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .description("an execution's steps, current state, and its result or error with the rollback report")
     .argument('<execution-arn>', 'the execution (as printed by provision)')
     .option('--region <region>', 'AWS region (default: from the ARN)');
-  addOutputOptions(status);
+  addOutputOptions(status, false);
   status.action((executionArn: string, options: RawOptions) =>
     onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options) })),
   );
