@@ -1,0 +1,38 @@
+import { spawn } from 'node:child_process';
+import { isProcessAlive } from '../../statemachine/moto-server';
+import { BIN } from './run-cli';
+
+/** The environment of a user with no emulator running: local mode must start (and stop) its own. */
+function withoutEmulator(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env.AWS_ENDPOINT_URL;
+  return env;
+}
+
+const EMBEDDED_PID = /embedded moto server on http:\/\/127\.0\.0\.1:\d+ \(pid (\d+)\)/;
+
+describe('local mode with the embedded emulator', () => {
+  it('stops the emulator it started when interrupted with Ctrl-C, and exits 130', async () => {
+    // GIVEN the demo running as a process, with no AWS_ENDPOINT_URL
+    const child = spawn(process.execPath, [BIN, 'provision', '--demo'], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    // WHEN it says it started moto, and then gets SIGINT
+    const pid = await new Promise<number>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8');
+        const match = EMBEDDED_PID.exec(stdout);
+        if (match) resolve(Number(match[1]));
+      });
+      child.on('close', () => reject(new Error(`exited before starting moto: ${stdout}${stderr}`)));
+    });
+    expect(isProcessAlive(pid)).toBe(true);
+    child.kill('SIGINT');
+    // THEN it exits as interrupted, and the emulator is gone
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('Interrupted: stopping the emulator');
+    expect(isProcessAlive(pid)).toBe(false);
+  });
+});
