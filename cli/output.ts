@@ -1,4 +1,5 @@
 import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
 import type { RollbackReport } from '../functions/rollback/types';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { formatDuration } from './progress';
@@ -69,30 +70,29 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
 
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
-/** One line for the probe's own answer: status and time, or its error. */
+/** One line for the probe's own answer (functions/probe/probe.ts ProbeResult): status and time, or its error. */
 export function probeLine(result: ProvisionResult, colors: Palette): string {
-  const probe = record(result.probe.result);
+  const probe = record(result.probe.result) as Partial<ProbeResult>;
   const verdict = result.probe.passed ? colors.green('PASS') : colors.red('FAIL');
   const facts = [
-    typeof probe.url === 'string' ? `GET ${probe.url}` : undefined,
-    typeof probe.statusCode === 'number' ? `-> ${probe.statusCode}` : undefined,
-    typeof probe.elapsedMs === 'number' ? `in ${formatDuration(probe.elapsedMs)}` : undefined,
-    typeof probe.error === 'string' ? `(${probe.error})` : undefined,
+    probe.url ? `GET ${probe.url}` : undefined,
+    probe.statusCode !== undefined ? `-> ${probe.statusCode}` : undefined,
+    probe.elapsedMs !== undefined ? `in ${formatDuration(probe.elapsedMs)}` : undefined,
+    probe.error ? `(${probe.error.kind}: ${probe.error.message})` : undefined,
   ].filter(Boolean);
   return `probe:        ${verdict}${facts.length ? `  ${facts.join(' ')}` : ''}`;
 }
 
-/** One line (plus the fix, when broken) for the static reachability verdict. */
+/** The static reachability verdict (functions/probe/reachability.ts): PASS, or the broken hop and its fix. */
 export function reachabilityLines(reachability: unknown, colors: Palette): string[] {
-  const verdict = record(reachability);
-  if (Object.keys(verdict).length === 0) return [];
-  const passed = verdict.passed === true || verdict.verdict === 'PASS' || verdict.status === 'PASS';
-  if (passed) return [`reachability: ${colors.green('PASS')}${typeof verdict.summary === 'string' ? `  ${verdict.summary}` : ''}`];
-  const hop = record(verdict.brokenHop ?? verdict.hop);
-  const lines = [`reachability: ${colors.red('BROKEN')}${typeof hop.description === 'string' ? `  ${hop.description}` : ''}`];
-  const fix = hop.fix ?? verdict.fix;
-  if (typeof fix === 'string') lines.push(`  fix: ${fix}`);
-  return lines;
+  const verdict = record(reachability) as Partial<ReachabilityVerdict> & { explanation?: string; fix?: string; subnetId?: string; hop?: string };
+  if (!verdict.verdict) return [];
+  const subnets = verdict.paths?.length ?? 0;
+  if (verdict.verdict === 'PASS') {
+    return [`reachability: ${colors.green('PASS')}  ${subnets} subnet${subnets === 1 ? '' : 's'} -> route table -> NAT gateway -> internet gateway; security group and network ACLs allow port ${verdict.port}`];
+  }
+  const label = verdict.verdict === 'FAIL' ? colors.red('FAIL') : colors.yellow('INCONCLUSIVE');
+  return [`reachability: ${label}  at ${verdict.hop}${verdict.subnetId ? ` of ${verdict.subnetId}` : ''}: ${verdict.explanation ?? ''}`, `  fix: ${verdict.fix ?? ''}`];
 }
 
 export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {

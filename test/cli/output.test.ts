@@ -76,9 +76,24 @@ describe('the outcome of a provision run', () => {
     expect(text).toContain('private subnet-prv-a, subnet-prv-b');
     expect(text).toContain('nat-0aa (us-east-1a), nat-0bb (us-east-1b)');
     expect(text).toMatch(/probe:\s+PASS\s+GET https:\/\/aws.amazon.com\/ -> 200 in 142 ms/);
-    expect(text).toMatch(/reachability: PASS/);
+    expect(text).toContain('reachability: PASS  2 subnets -> route table -> NAT gateway -> internet gateway; security group and network ACLs allow port 443');
     expect(text).toContain('attached for the run; detached at the end');
     expect(text).toContain('2.0 s, 30 state transitions');
+  });
+
+  it('shows a broken reachability hop with its fix, and a failed probe with its error', () => {
+    const result = sampleResult();
+    const broken = {
+      ...result,
+      probe: {
+        passed: false,
+        result: { url: 'https://aws.amazon.com/', ok: false, elapsedMs: 3004, error: { kind: 'timeout', message: 'no response within 3 s' } },
+        reachability: { verdict: 'FAIL', hop: 'default-route', subnetId: 'subnet-prv-a', explanation: 'subnet-prv-a has no 0.0.0.0/0 route', fix: 'add 0.0.0.0/0 -> a NAT gateway', port: 443, paths: [] },
+      },
+    };
+    const text = formatSuccess({ mode: 'local', status: 'SUCCEEDED', executionArn: EXECUTION, result: broken }, colors).join('\n');
+    expect(text).toMatch(/probe:\s+FAIL\s+GET https:\/\/aws.amazon.com\/ in 3.0 s \(timeout: no response within 3 s\)/);
+    expect(text).toContain('reachability: FAIL  at default-route of subnet-prv-a: subnet-prv-a has no 0.0.0.0/0 route\n  fix: add 0.0.0.0/0 -> a NAT gateway');
   });
 
   it("reads Lambda's JSON cause, and takes any other cause as it is", () => {

@@ -40,7 +40,11 @@ export function sampleResult(): ProvisionResult {
       original: { vpcConfig: { subnetIds: [], securityGroupIds: [] } },
       attach: { subnetIds: ['subnet-prv-a', 'subnet-prv-b'], securityGroupIds: ['sg-0d4'], ipv6AllowedForDualStack: false, policyAttachedByExecution: true },
     },
-    probe: { passed: true, result: { url: 'https://aws.amazon.com/', statusCode: 200, elapsedMs: 142 }, reachability: { verdict: 'PASS' } },
+    probe: {
+      passed: true,
+      result: { url: 'https://aws.amazon.com/', ok: true, statusCode: 200, elapsedMs: 142 },
+      reachability: { verdict: 'PASS', port: 443, paths: [{ subnetId: 'subnet-prv-a', steps: [] }, { subnetId: 'subnet-prv-b', steps: [] }] },
+    },
     detach: { detached: true },
     waits: { natGatewayChecks: 0, functionUpdateChecks: 0 },
   });
