@@ -1,0 +1,85 @@
+import type { Ledgered, SubnetTier, TaskInput } from '../shared/types';
+
+/** A function's VpcConfig as lambda-egress records and applies it (no VpcId: derived from the subnets). */
+export interface FunctionVpcConfig {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly ipv6AllowedForDualStack: boolean;
+}
+
+/**
+ * `$.function.original` — RecordFunction, read-only, before anything changes. The durable record that makes
+ * AttachFunction retry-safe (who attached the policy is decided from it) and that Rollback restores from.
+ */
+export interface OriginalFunction extends Ledgered {
+  readonly functionArn: string;
+  readonly functionName: string;
+  readonly roleArn: string;
+  readonly roleName: string;
+  readonly vpcConfig: FunctionVpcConfig;
+  /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before this execution. */
+  readonly vpcAccessPolicyAttached: boolean;
+}
+
+/** `$.function.attach` — AttachFunction: the VpcConfig it applied and whether it attached the policy. */
+export interface AttachedFunction extends FunctionVpcConfig, Ledgered {
+  /** The VPC of the subnets, from DescribeSubnets (Lambda's own VpcId is not trusted: moto hard-codes it). */
+  readonly vpcId: string;
+  /** True when the role lacked the policy before this execution, so this execution attached it. */
+  readonly policyAttachedByExecution: boolean;
+}
+
+/** `$.function.update` (via `$.functionWait.check`) — CheckFunctionUpdate. */
+export interface FunctionUpdateCheck {
+  readonly status: 'InProgress' | 'Successful';
+  /** Lambda's `State` (Pending, Active, Inactive); `unknown` when Lambda omits it. */
+  readonly functionState: string;
+}
+
+/** `$.detach` — DetachVpcAccessPolicy: what it decided and why, in plain English. */
+export interface DetachResult {
+  readonly detached: boolean;
+  readonly reason: string;
+  readonly roleName: string;
+  readonly policyArn: string;
+  /** Other functions ($LATEST) that use the same role inside a VPC; they keep the role shared. */
+  readonly sharedWith: string[];
+}
+
+/** What the function tasks read of the network slices (functions/network produces them). */
+export interface SubnetsSliceView {
+  readonly subnets: ReadonlyArray<{ readonly subnetId: string; readonly az: string; readonly tier: SubnetTier; readonly cidr?: string }>;
+  readonly privateSubnetIds: string[];
+  readonly publicSubnetIds?: string[];
+}
+
+export interface FunctionSlices {
+  readonly original?: OriginalFunction;
+  readonly attach?: AttachedFunction;
+  readonly update?: FunctionUpdateCheck;
+}
+
+export type RecordFunctionInput = TaskInput;
+
+export interface AttachFunctionInput extends TaskInput {
+  readonly function?: FunctionSlices;
+  readonly network?: {
+    readonly vpc?: { readonly vpcId?: string };
+    readonly subnets?: SubnetsSliceView;
+    readonly securityGroup?: { readonly groupId?: string };
+  };
+}
+
+export type CheckFunctionUpdateInput = TaskInput;
+
+export interface DetachVpcAccessPolicyInput extends TaskInput {
+  readonly request: TaskInput['request'] & {
+    /**
+     * Detach even when the role had the policy before this execution or is shared with other VPC functions.
+     * Not part of NormalizedRequest yet: ValidateRequest must pass it through for it to take effect.
+     */
+    readonly forceDetachVpcAccessPolicy?: boolean;
+  };
+  readonly function?: FunctionSlices;
+  readonly probe?: { readonly passed?: boolean };
+}
