@@ -1,0 +1,77 @@
+import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
+import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { createClients, type AwsClients } from '../shared/clients';
+import { isNotFound } from '../shared/errors';
+import { taskHandler } from '../shared/task-handler';
+import type { DetachResult, DetachVpcAccessPolicyInput } from './types';
+import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
+
+/**
+ * Restores least privilege at the end: AWSLambdaVPCAccessExecutionRole is needed to create a function's
+ * network interfaces, not to invoke it, so once the probe has proved egress the policy this execution
+ * attached is detached again. Rules, in order:
+ * 1. only after the probe passed;
+ * 2. `request.detachVpcAccessPolicy: false` keeps it (unless forced);
+ * 3. only if this execution attached it (`function.attach.policyAttachedByExecution`), unless forced;
+ * 4. not while another function using the same role sits in a VPC (it needs the policy whenever Lambda
+ *    creates its network interfaces again), unless forced.
+ * "Forced" is `request.forceDetachVpcAccessPolicy: true`. Already detached (NoSuchEntity) counts as detached.
+ */
+export async function detachVpcAccessPolicy(clients: Pick<AwsClients, 'iam' | 'lambda'>, input: DetachVpcAccessPolicyInput): Promise<DetachResult> {
+  const original = input.function?.original;
+  if (!original) throw new Error('function.original is missing: RecordFunction must run before DetachVpcAccessPolicy');
+  const { roleName, roleArn, functionArn } = original;
+  const policyArn = vpcAccessPolicyArn(roleArn);
+  const force = input.request.forceDetachVpcAccessPolicy === true;
+  const keep = (reason: string, sharedWith: string[] = []): DetachResult => ({ detached: false, reason, roleName, policyArn, sharedWith });
+
+  if (input.probe?.passed !== true) {
+    return keep(`kept on ${roleName}: the probe has not passed, and the policy is detached only once egress is proved`);
+  }
+  if (!input.request.detachVpcAccessPolicy && !force) {
+    return keep(`kept on ${roleName}: the request asked to keep it (detachVpcAccessPolicy: false)`);
+  }
+  const attachedByExecution = input.function?.attach?.policyAttachedByExecution === true;
+  if (!attachedByExecution && !force) {
+    return keep(`kept on ${roleName}: the role had the policy before this execution, so it is not lambda-egress's to remove`);
+  }
+  const sharedWith = await otherVpcFunctionsUsingRole(clients.lambda, roleName, original.functionName, functionArn);
+  if (sharedWith.length > 0 && !force) {
+    return keep(
+      `kept on ${roleName}: the role is shared with ${sharedWith.length} other function(s) in a VPC (${sharedWith.join(', ')}), which need it whenever Lambda creates their network interfaces`,
+      sharedWith,
+    );
+  }
+
+  const why = [
+    attachedByExecution ? 'this execution attached it' : 'the request forced it (forceDetachVpcAccessPolicy) although the role had it before',
+    sharedWith.length > 0 ? `forced although the role is shared with ${sharedWith.join(', ')}` : 'no other function in a VPC uses the role',
+    'the probe proved egress, and the policy is only needed to create network interfaces, not to invoke the function',
+  ].join('; ');
+  try {
+    await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    return { detached: true, reason: `already detached from ${roleName} (${why})`, roleName, policyArn, sharedWith };
+  }
+  return { detached: true, reason: `detached from ${roleName}: ${why}`, roleName, policyArn, sharedWith };
+}
+
+/** Names of the other functions ($LATEST) whose execution role is this one and whose VpcConfig has subnets. */
+async function otherVpcFunctionsUsingRole(lambda: LambdaClient, roleName: string, functionName: string, functionArn: string): Promise<string[]> {
+  const found: string[] = [];
+  let marker: string | undefined;
+  do {
+    const page = await lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) }));
+    for (const fn of page.Functions ?? []) {
+      if (!fn.Role || fn.FunctionArn === functionArn || fn.FunctionName === functionName) continue;
+      // Role names are unique in an account; the ARN's path is not part of the identity.
+      if (roleNameFromArn(fn.Role) === roleName && (fn.VpcConfig?.SubnetIds?.length ?? 0) > 0) found.push(fn.FunctionName ?? fn.FunctionArn ?? 'unknown');
+    }
+    marker = page.NextMarker;
+  } while (marker);
+  return found.sort();
+}
+
+const clients = createClients();
+export const handler = taskHandler('DetachVpcAccessPolicy', (input: DetachVpcAccessPolicyInput) => detachVpcAccessPolicy(clients, input));
