@@ -1,0 +1,83 @@
+import type { Ledgered, TaskInput } from '../shared/types';
+import type { ProbeResult } from './probe';
+
+export type { ProbeErrorKind, ProbeEvent, ProbeResult } from './probe';
+
+/** The hops of the egress path, in the order reachability.ts checks them for each subnet. */
+export type ReachabilityHop =
+  | 'subnet'
+  | 'route-table'
+  | 'default-route'
+  | 'nat-gateway'
+  | 'nat-subnet-route'
+  | 'internet-gateway'
+  | 'ipv6-route'
+  | 'security-group'
+  | 'network-acl'
+  | 'nat-network-acl';
+
+/** One hop checked on one subnet's path. */
+export interface PathStep {
+  readonly hop: ReachabilityHop;
+  readonly resourceId?: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** The path from one subnet of the function, up to its first broken (or unanalysable) hop. */
+export interface SubnetPath {
+  readonly subnetId: string;
+  readonly steps: PathStep[];
+}
+
+/** A broken hop, with what is wrong and how to fix it, in plain English. */
+export interface BrokenHop {
+  readonly hop: ReachabilityHop;
+  readonly subnetId?: string;
+  readonly resourceId?: string;
+  readonly explanation: string;
+  readonly fix: string;
+}
+
+export interface ReachabilityInput {
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  /** Destination TCP port: the URL's explicit port, else 443 for https and 80 for http. */
+  readonly port: number;
+  /** Also require ::/0 -> an egress-only internet gateway. */
+  readonly ipv6: boolean;
+}
+
+interface VerdictBase {
+  readonly port: number;
+  readonly paths: SubnetPath[];
+}
+
+/**
+ * PASS: every subnet has a working path. FAIL: the first broken hop. INCONCLUSIVE: a default route leads
+ * somewhere this analysis cannot follow (transit gateway, peering, firewall, appliance): the probe decides.
+ */
+export type ReachabilityVerdict =
+  | (VerdictBase & { readonly verdict: 'PASS' })
+  | (VerdictBase & BrokenHop & { readonly verdict: 'FAIL' })
+  | (VerdictBase & BrokenHop & { readonly verdict: 'INCONCLUSIVE' });
+
+/** `$.probe` — RunProbe, returned only when the probe passed (otherwise it throws ProbeFailed). */
+export interface ProbeSlice extends Ledgered {
+  readonly passed: true;
+  readonly expectedStatuses: number[];
+  readonly result: ProbeResult;
+  readonly reachability: ReachabilityVerdict;
+  readonly probeFunctionName: string;
+  /** The VpcConfig the probe ran with: the target function's, as Lambda reports it. */
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+/** RunProbe reads the request and the execution; the target's VpcConfig comes from Lambda itself. */
+export type RunProbeInput = TaskInput;
+
+export interface RunProbeOptions {
+  /** Execution role of the probe function (env PROBE_ROLE_ARN, created by the CDK stack). */
+  readonly probeRoleArn: string | undefined;
+}
