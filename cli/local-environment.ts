@@ -1,5 +1,9 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
+import type { NormalizedRequest } from '../functions/shared/types';
+import { registryTask, type LocalTask } from '../statemachine/local-runner';
 import { startMotoServer, type MotoServer } from '../statemachine/moto-server';
 import { sampleFunctionZip } from '../statemachine/sample-function-code';
 
@@ -150,13 +154,70 @@ export function silenceTaskLogs(env: NodeJS.ProcessEnv): void {
 /** The role the probe function runs with; on AWS the stack creates it and passes its ARN as PROBE_ROLE_ARN. */
 export const PROBE_ROLE_NAME = 'lambda-egress-probe';
 
-/** What the deployed stack would provide the tasks, created in the emulator: the probe's role. */
-export async function prepareLocalRun(
-  environment: LocalEnvironment,
-  env: NodeJS.ProcessEnv,
-  iam: IAMClient = new IAMClient({}),
-): Promise<{ account: string; region: string }> {
+/** What a local run needs beyond the emulator: the account it runs in, and its task handlers. */
+export interface LocalRunSetup {
+  readonly account: string;
+  readonly region: string;
+  /** The real handler of every task; RunProbe's is preceded by queueing the probe's answer (see probeAnswerFor). */
+  readonly resolveTask: (taskName: string) => LocalTask;
+}
+
+/**
+ * Creates in the emulator what the deployed stack would provide the tasks (the probe's role, passed as
+ * PROBE_ROLE_ARN), and the task resolver that answers the probe through the emulator.
+ */
+export async function prepareLocalRun(environment: LocalEnvironment, env: NodeJS.ProcessEnv, iam: IAMClient = new IAMClient({})): Promise<LocalRunSetup> {
   const probeRoleArn = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
   env.PROBE_ROLE_ARN = probeRoleArn;
-  return { account: accountOfArn(probeRoleArn), region: environment.region };
+  const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
+  return {
+    ...setup,
+    resolveTask: (taskName) => {
+      const task = registryTask(taskName);
+      if (taskName !== 'RunProbe') return task;
+      return async (input) => {
+        await queueProbeAnswer(environment.endpoint, setup, input as RunProbeInput);
+        return task(input);
+      };
+    },
+  };
+}
+
+/** Says that no request left the emulator, wherever the answer is shown. */
+export const LOCAL_PROBE_MESSAGE = 'local mode: no request was sent (the emulator has no internet)';
+
+/**
+ * The probe's answer in local mode, where no request can leave the emulator: what the function would see on
+ * AWS given the static reachability verdict — the expected status when the path is complete (or leads through
+ * something the analysis cannot follow), a time-out when it is broken.
+ */
+export function probeAnswerFor(verdict: ReachabilityVerdict, probe: NormalizedRequest['probe']): ProbeResult {
+  if (verdict.verdict === 'FAIL') {
+    return {
+      url: probe.url,
+      ok: false,
+      elapsedMs: probe.timeoutSeconds * 1000,
+      error: { kind: 'timeout', message: `${LOCAL_PROBE_MESSAGE}; by the reachability analysis the request would get no answer` },
+    };
+  }
+  return { url: probe.url, ok: true, statusCode: probe.expectedStatuses[0] ?? 200, elapsedMs: 0 };
+}
+
+/** Analyses the target's current VpcConfig (as RunProbe is about to) and queues the matching answer for its Invoke. */
+async function queueProbeAnswer(endpoint: string, setup: { account: string; region: string }, input: RunProbeInput): Promise<void> {
+  // Loaded here, after the SDK environment is set: these modules create their clients when loaded.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { vpcConfigOf } = require('../functions/function/record-function') as typeof import('../functions/function/record-function');
+  const { analyzeReachability, probePort } = require('../functions/probe/reachability') as typeof import('../functions/probe/reachability');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const { request } = input;
+  const target = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
+  const vpc = vpcConfigOf(target);
+  const verdict = await analyzeReachability(new EC2Client({}), {
+    subnetIds: vpc.subnetIds,
+    securityGroupIds: vpc.securityGroupIds,
+    port: probePort(request.probe.url),
+    ipv6: request.network.ipv6,
+  });
+  await queueInvokeAnswers(endpoint, setup.account, setup.region, [probeAnswerFor(verdict, request.probe)]);
 }

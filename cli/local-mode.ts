@@ -1,12 +1,14 @@
 import type { ProvisionResult } from '../functions/report/report-result';
 import type { RollbackReport } from '../functions/rollback/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
-import { runLocally, type EventLog } from '../statemachine/local-runner';
+import { runLocally, type EventLog, type LocalTask } from '../statemachine/local-runner';
 import type { RunOutcome } from './output';
 import { stepEventOfLocal, type StepEvent } from './steps';
 
 export interface LocalProvisionOptions {
   readonly executionName?: string;
+  /** The handler of each task. Default: the registry's (functions/registry.ts). */
+  readonly resolveTask?: (taskName: string) => LocalTask;
   readonly onStep: (event: StepEvent) => void;
 }
 
@@ -30,6 +32,7 @@ export async function provisionLocally(request: ProvisionRequestInput, options: 
   const started = Date.now();
   const run = await runLocally(request, {
     ...(options.executionName ? { executionName: options.executionName } : {}),
+    ...(options.resolveTask ? { resolveTask: options.resolveTask } : {}),
     skipWaits: true,
     skipRetryIntervals: true,
     onEvent: (event) => {

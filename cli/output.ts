@@ -71,14 +71,15 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** One line for the probe's own answer (functions/probe/probe.ts ProbeResult): status and time, or its error. */
-export function probeLine(result: ProvisionResult, colors: Palette): string {
+export function probeLine(result: ProvisionResult, colors: Palette, mode: RunOutcome['mode'] = 'aws'): string {
   const probe = record(result.probe.result) as Partial<ProbeResult>;
   const verdict = result.probe.passed ? colors.green('PASS') : colors.red('FAIL');
   const facts = [
     probe.url ? `GET ${probe.url}` : undefined,
     probe.statusCode !== undefined ? `-> ${probe.statusCode}` : undefined,
-    probe.elapsedMs !== undefined ? `in ${formatDuration(probe.elapsedMs)}` : undefined,
+    probe.elapsedMs !== undefined && mode === 'aws' ? `in ${formatDuration(probe.elapsedMs)}` : undefined,
     probe.error ? `(${probe.error.kind}: ${probe.error.message})` : undefined,
+    mode === 'local' && !probe.error ? colors.dim('(answered through the emulator from the reachability verdict: no request was sent)') : undefined,
   ].filter(Boolean);
   return `probe:        ${verdict}${facts.length ? `  ${facts.join(' ')}` : ''}`;
 }
@@ -108,7 +109,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     `subnets:      private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`,
     `security group: ${result.function.appliedVpcConfig.securityGroupIds.join(', ')}`,
     `NAT gateways: ${nats}`,
-    probeLine(result, colors),
+    probeLine(result, colors, outcome.mode),
     ...reachabilityLines(result.probe.reachability, colors),
     `VPC access policy: ${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`,
     `created:      ${created} resource${created === 1 ? '' : 's'} (${network.mode === 'existing' ? 'existing VPC repaired' : 'new or reused network'})`,

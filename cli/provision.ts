@@ -41,8 +41,9 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
       await ensureDemoFunction(new IAMClient({}), new LambdaClient({}), request.functionName);
       progress.note(`Demo: the sample function ${request.functionName} (the AWS guide's test function) is in the emulator, outside any VPC.`);
     }
-    await prepareLocalRun(environment, io.env);
+    const setup = await prepareLocalRun(environment, io.env);
     const outcome = await provisionLocally(request, {
+      resolveTask: setup.resolveTask,
       ...(command.executionName ? { executionName: command.executionName } : {}),
       onStep: (event) => progress.onEvent(event),
     });

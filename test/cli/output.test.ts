@@ -71,7 +71,7 @@ describe('the outcome of a provision run', () => {
   });
 
   it('summarises a success: the function, its subnets and security group, the NATs, the probe and reachability verdicts', () => {
-    const text = formatSuccess({ mode: 'local', status: 'SUCCEEDED', executionArn: EXECUTION, result: sampleResult(), durationMs: 2_000, stateTransitions: 30 }, colors).join('\n');
+    const text = formatSuccess({ mode: 'aws', status: 'SUCCEEDED', executionArn: EXECUTION, result: sampleResult(), durationMs: 2_000, stateTransitions: 30 }, colors).join('\n');
     expect(text).toContain('✔ orders has internet egress through network "default" (vpc-0a1)');
     expect(text).toContain('private subnet-prv-a, subnet-prv-b');
     expect(text).toContain('nat-0aa (us-east-1a), nat-0bb (us-east-1b)');
@@ -79,6 +79,9 @@ describe('the outcome of a provision run', () => {
     expect(text).toContain('reachability: PASS  2 subnets -> route table -> NAT gateway -> internet gateway; security group and network ACLs allow port 443');
     expect(text).toContain('attached for the run; detached at the end');
     expect(text).toContain('2.0 s, 30 state transitions');
+    // in local mode the probe line says no request left the emulator, and shows no made-up time
+    const local = formatSuccess({ mode: 'local', status: 'SUCCEEDED', executionArn: EXECUTION, result: sampleResult() }, colors).join('\n');
+    expect(local).toMatch(/probe:\s+PASS\s+GET https:\/\/aws.amazon.com\/ -> 200 \(answered through the emulator from the reachability verdict: no request was sent\)/);
   });
 
   it('shows a broken reachability hop with its fix, and a failed probe with its error', () => {
@@ -91,7 +94,7 @@ describe('the outcome of a provision run', () => {
         reachability: { verdict: 'FAIL', hop: 'default-route', subnetId: 'subnet-prv-a', explanation: 'subnet-prv-a has no 0.0.0.0/0 route', fix: 'add 0.0.0.0/0 -> a NAT gateway', port: 443, paths: [] },
       },
     };
-    const text = formatSuccess({ mode: 'local', status: 'SUCCEEDED', executionArn: EXECUTION, result: broken }, colors).join('\n');
+    const text = formatSuccess({ mode: 'aws', status: 'SUCCEEDED', executionArn: EXECUTION, result: broken }, colors).join('\n');
     expect(text).toMatch(/probe:\s+FAIL\s+GET https:\/\/aws.amazon.com\/ in 3.0 s \(timeout: no response within 3 s\)/);
     expect(text).toContain('reachability: FAIL  at default-route of subnet-prv-a: subnet-prv-a has no 0.0.0.0/0 route\n  fix: add 0.0.0.0/0 -> a NAT gateway');
   });
