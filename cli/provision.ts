@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
 import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
-import { ensureDemoFunction, openLocalEnvironment, prepareLocalRun, silenceTaskLogs, type LocalEnvironment } from './local-environment';
+import { prepareLocalRun, silenceTaskLogs } from './local-environment';
+import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { describeNetwork } from './network-description';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, LOCAL_MODE_NOTE, type RunOutcome } from './output';
@@ -28,30 +27,18 @@ async function describeQuietly(region: string | undefined, outcome: RunOutcome):
 }
 
 async function runLocal(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
-  const environment: LocalEnvironment = await openLocalEnvironment(io.env, command.target.region ? { region: command.target.region } : {});
-  const removeInterrupt = io.onInterrupt?.(() => environment.close());
-  try {
-    progress.note(
-      environment.embedded
-        ? `Local mode: started an embedded moto server on ${environment.endpoint} (pid ${environment.pid}); it stops at the end.`
-        : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
-    );
+  const say = (line: string) => progress.note(line);
+  return withLocalEnvironment(command.target, io, { say, demoFunction: request.functionName }, async (environment) => {
     silenceTaskLogs(io.env);
-    if (command.target.demo) {
-      await ensureDemoFunction(new IAMClient({}), new LambdaClient({}), request.functionName);
-      progress.note(`Demo: the sample function ${request.functionName} (the AWS guide's test function) is in the emulator, outside any VPC.`);
-    }
     const setup = await prepareLocalRun(environment, io.env);
     const outcome = await provisionLocally(request, {
       resolveTask: setup.resolveTask,
       ...(command.executionName ? { executionName: command.executionName } : {}),
       onStep: (event) => progress.onEvent(event),
     });
-    return { outcome, ...(await describeQuietly(environment.region, outcome).then((details) => (details ? { details } : {}))) };
-  } finally {
-    removeInterrupt?.();
-    await environment.close();
-  }
+    const details = await describeQuietly(environment.region, outcome);
+    return { outcome, ...(details ? { details } : {}) };
+  });
 }
 
 async function runOnAws(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {

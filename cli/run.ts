@@ -2,6 +2,7 @@ import { MotoServerMissing } from '../statemachine/moto-server';
 import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
+import { diagnoseCommand } from './diagnose';
 import { provisionCommand } from './provision';
 import { statusCommand } from './status';
 
@@ -25,8 +26,9 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await provisionCommand(command, io);
       case 'status':
         return await statusCommand(command, io);
-      case 'plan':
       case 'diagnose':
+        return await diagnoseCommand(command, io);
+      case 'plan':
         writeLine(io.stderr, `error: ${command.command} is not available yet.`);
         return EXIT.failed;
     }

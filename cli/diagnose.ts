@@ -1,0 +1,90 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { analyzeReachability } from '../functions/probe/reachability';
+import type { ReachabilityVerdict } from '../functions/probe/types';
+import type { ParsedCommand } from './args';
+import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
+import { withTargetEnvironment } from './target-environment';
+
+type DiagnoseCommand = Extract<ParsedCommand, { command: 'diagnose' }>;
+
+export interface Diagnosis {
+  readonly functionName: string;
+  readonly functionArn?: string;
+  readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean };
+  /** Absent when the function is not in a VPC: it then has Lambda's own internet access. */
+  readonly verdict?: ReachabilityVerdict;
+}
+
+/** 0 when the path passes (or leads somewhere the analysis cannot follow); 1 when a hop is broken. */
+export function exitCodeOfDiagnosis(diagnosis: Diagnosis): ExitCode {
+  return diagnosis.verdict?.verdict === 'FAIL' ? EXIT.failed : EXIT.ok;
+}
+
+async function functionConfiguration(lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
+  try {
+    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  } catch (error) {
+    if ((error as Error).name === 'ResourceNotFoundException') throw new UsageError(`--function ${functionName}: no such function in this account and region.`);
+    throw error;
+  }
+}
+
+/** The static reachability analysis (functions/probe/reachability.ts) of a function's current VpcConfig. */
+export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2Client }, functionName: string, port: number): Promise<Diagnosis> {
+  const configuration = await functionConfiguration(clients.lambda, functionName);
+  const vpcConfig = {
+    subnetIds: [...(configuration.VpcConfig?.SubnetIds ?? [])],
+    securityGroupIds: [...(configuration.VpcConfig?.SecurityGroupIds ?? [])],
+    ipv6AllowedForDualStack: configuration.VpcConfig?.Ipv6AllowedForDualStack === true,
+  };
+  const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
+  if (vpcConfig.subnetIds.length === 0) return base;
+  const verdict = await analyzeReachability(clients.ec2, {
+    subnetIds: vpcConfig.subnetIds,
+    securityGroupIds: vpcConfig.securityGroupIds,
+    port,
+    ipv6: vpcConfig.ipv6AllowedForDualStack,
+  });
+  return { ...base, verdict };
+}
+
+export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
+  const verdict = diagnosis.verdict;
+  if (!verdict) {
+    return [
+      colors.green(`✔ ${diagnosis.functionName} is not attached to a VPC`),
+      "It runs in Lambda's own network, which has internet access; nothing to diagnose. (`lambda-egress provision` attaches it to a VPC with egress.)",
+    ];
+  }
+  const lines: string[] = [];
+  for (const path of verdict.paths) {
+    lines.push(colors.bold(path.subnetId));
+    for (const step of path.steps) lines.push(`  ${step.ok ? colors.green('✔') : colors.red('✖')} ${step.hop.padEnd(17)} ${step.detail}`);
+  }
+  lines.push('');
+  if (verdict.verdict === 'PASS') {
+    lines.push(colors.green(colors.bold(`✔ PASS: every subnet of ${diagnosis.functionName} has a path to the internet on port ${verdict.port}`)));
+  } else {
+    const title = verdict.verdict === 'FAIL' ? colors.red(colors.bold('✖ BROKEN')) : colors.yellow(colors.bold('? INCONCLUSIVE'));
+    lines.push(`${title} at ${verdict.hop}${verdict.subnetId ? ` of ${verdict.subnetId}` : ''}: ${verdict.explanation}`, `fix: ${verdict.fix}`);
+  }
+  return lines;
+}
+
+export async function diagnoseCommand(command: DiagnoseCommand, io: CliIo): Promise<ExitCode> {
+  const functionName = command.functionName;
+  if (!functionName) throw new UsageError('Name the function to diagnose: --function NAME.');
+  const say = (line: string) => (command.output.quiet ? undefined : writeLine(io.stderr, line));
+  const diagnosis = await withTargetEnvironment(command.target, io, { say, demoFunction: functionName }, async (region) => {
+    const config = region ? { region } : {};
+    return diagnoseFunction({ lambda: new LambdaClient(config), ec2: new EC2Client(config) }, functionName, command.port);
+  });
+  if (command.output.json) {
+    writeLine(io.stdout, JSON.stringify(diagnosis, null, 2));
+    return exitCodeOfDiagnosis(diagnosis);
+  }
+  const colors = palette(colorEnabled(io.stdout, io.env));
+  for (const line of formatDiagnosis(diagnosis, colors)) writeLine(io.stdout, line);
+  return exitCodeOfDiagnosis(diagnosis);
+}

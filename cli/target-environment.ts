@@ -1,0 +1,45 @@
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { TargetFlags } from './args';
+import type { CliIo } from './io';
+import { ensureDemoFunction, openLocalEnvironment, type LocalEnvironment } from './local-environment';
+
+/**
+ * Local mode around a command: the emulator in AWS_ENDPOINT_URL, else an embedded one that is stopped at the
+ * end and on Ctrl-C; with --demo, the sample function created in it first. `say` tells the user which.
+ */
+export async function withLocalEnvironment<T>(
+  target: TargetFlags,
+  io: CliIo,
+  options: { readonly say: (line: string) => void; readonly demoFunction?: string },
+  run: (environment: LocalEnvironment) => Promise<T>,
+): Promise<T> {
+  const environment = await openLocalEnvironment(io.env, target.region ? { region: target.region } : {});
+  const removeInterrupt = io.onInterrupt?.(() => environment.close());
+  try {
+    options.say(
+      environment.embedded
+        ? `Local mode: started an embedded moto server on ${environment.endpoint} (pid ${environment.pid}); it stops at the end.`
+        : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
+    );
+    if (target.demo && options.demoFunction) {
+      await ensureDemoFunction(new IAMClient({}), new LambdaClient({}), options.demoFunction);
+      options.say(`Demo: the sample function ${options.demoFunction} (the AWS guide's test function) is in the emulator.`);
+    }
+    return await run(environment);
+  } finally {
+    removeInterrupt?.();
+    await environment.close();
+  }
+}
+
+/** A read-only command (plan, diagnose) on AWS as configured, or in local mode; `run` gets the region for its clients. */
+export async function withTargetEnvironment<T>(
+  target: TargetFlags,
+  io: CliIo,
+  options: { readonly say: (line: string) => void; readonly demoFunction?: string },
+  run: (region: string | undefined) => Promise<T>,
+): Promise<T> {
+  if (!target.local) return run(target.region);
+  return withLocalEnvironment(target, io, options, (environment) => run(environment.region));
+}
