@@ -6,6 +6,7 @@ import {
   GetFunctionConfigurationCommand,
   InvokeCommand,
   LambdaClient,
+  type InvokeCommandOutput,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -168,7 +169,8 @@ describe('RunProbe', () => {
     mock.on(InvokeCommand).resolves({
       StatusCode: 200,
       FunctionError: 'Unhandled',
-      Payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: '2025-01-01T00:00:00.000Z 1234 Task timed out after 8.00 seconds' })),
+      // The SDK's payload type is a Uint8Array with helpers; RunProbe reads only the bytes.
+      Payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: '2025-01-01T00:00:00.000Z 1234 Task timed out after 8.00 seconds' })) as unknown as InvokeCommandOutput['Payload'],
     });
     try {
       const failure = await failureOf(runProbe({ ec2, lambda: timingOut }, input, { probeRoleArn }));
