@@ -122,8 +122,8 @@ export function sameVpcConfig(a: FunctionVpcConfig, b: FunctionVpcConfig): boole
 
 /** What Rollback needs if the state loses `$.function.original` (functions/rollback reads `originalRecord`). */
 function rollbackRecord(original: OriginalFunction): Omit<OriginalFunction, 'ledger'> {
-  const { ledger: _ledger, ...record } = original;
-  return record;
+  const { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached } = original;
+  return { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached };
 }
 
 const clients = createClients();

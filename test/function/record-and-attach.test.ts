@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
-import { recordFunction } from '../../functions/function/record-function';
+import { handler as recordFunctionHandler, recordFunction } from '../../functions/function/record-function';
 import type { AttachFunctionInput } from '../../functions/function/types';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
 import { analyzeReachability } from '../../functions/probe/reachability';
@@ -128,6 +128,28 @@ describe('AttachFunction', () => {
     expect(configEntry?.id).toBe(fn.FunctionArn);
     expect(JSON.parse(configEntry?.detail?.originalVpcConfig ?? '{}')).toEqual({ subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false });
     expect(JSON.parse(configEntry?.detail?.originalRecord ?? '{}')).toMatchObject({ functionArn: fn.FunctionArn, roleName: 'settings-fn-role', vpcAccessPolicyAttached: false });
+  });
+
+  it("ledgers exactly the record Rollback falls back to, even when the state's record carries the task's timing stamp", async () => {
+    // GIVEN the record as the RecordFunction handler puts it in the state (with its timing)
+    const network = await buildEgressNetwork(ec2);
+    const fn = await createSampleFunction('stamped-fn');
+    const request = normalizedRequest({ functionName: 'stamped-fn', functionArn: fn.FunctionArn! });
+    const execution = executionNamed('exec-stamped');
+    const original = await recordFunctionHandler({ execution, request });
+    expect(original.timing.task).toBe('RecordFunction');
+    // WHEN AttachFunction runs on it
+    const attach = await attachFunction(clients, { execution, request, function: { original }, network: networkSlices(network) });
+    // THEN the ledger's copy is the record's facts only
+    const entry = attach.ledger.find((candidate) => candidate.kind === 'function-vpc-config');
+    expect(JSON.parse(entry?.detail?.originalRecord ?? '{}')).toEqual({
+      functionArn: fn.FunctionArn,
+      functionName: 'stamped-fn',
+      roleArn: fn.Role,
+      roleName: 'stamped-fn-role',
+      vpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
+      vpcAccessPolicyAttached: false,
+    });
   });
 
   it('attaches AWSLambdaVPCAccessExecutionRole when the role lacks it, and ledgers the attachment', async () => {
