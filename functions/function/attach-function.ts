@@ -4,6 +4,7 @@ import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, ty
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, FunctionUpdateInProgress, InvalidRequest, RolePropagationDelay } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
+import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { vpcConfigOf } from './record-function';
@@ -35,6 +36,7 @@ export async function attachFunction(clients: AwsClients, input: AttachFunctionI
     // A retry finds its own earlier attachment: no second call, same ownership, same ledger entry.
     if (!(await hasVpcAccessPolicy(clients.iam, original.roleName, policyArn))) {
       await clients.iam.send(new AttachRolePolicyCommand({ RoleName: original.roleName, PolicyArn: policyArn }));
+      logger.info('attached the VPC access policy', { roleName: original.roleName, policyArn });
     }
     ledger.push(ledgerEntry('iam-policy-attachment', policyArn, { detail: { roleName: original.roleName } }));
   }
@@ -90,7 +92,10 @@ async function vpcOfPlacement(ec2: EC2Client, subnetIds: string[], groupId: stri
 /** Sends only VpcConfig (every other setting stays as it is), and only when it differs from what is applied. */
 async function applyVpcConfig(lambda: LambdaClient, functionArn: string, desired: FunctionVpcConfig): Promise<void> {
   const current = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
-  if (sameVpcConfig(vpcConfigOf(current), desired)) return;
+  if (sameVpcConfig(vpcConfigOf(current), desired)) {
+    logger.info('VpcConfig already applied', { functionArn });
+    return;
+  }
   if (current.LastUpdateStatus === 'InProgress') {
     throw new FunctionUpdateInProgress(`${functionArn} has an update in progress; its VpcConfig is applied once that finishes`, { functionArn });
   }
@@ -102,6 +107,7 @@ async function applyVpcConfig(lambda: LambdaClient, functionArn: string, desired
         VpcConfig: { SubnetIds: desired.subnetIds, SecurityGroupIds: desired.securityGroupIds, Ipv6AllowedForDualStack: desired.ipv6AllowedForDualStack },
       }),
     );
+    logger.info('VpcConfig update sent', { functionArn, subnetIds: desired.subnetIds, securityGroupIds: desired.securityGroupIds });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     if (awsErrorName(error) === 'ResourceConflictException') {

@@ -2,6 +2,7 @@ import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
 import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
+import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { DetachResult, DetachVpcAccessPolicyInput } from './types';
 import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
@@ -18,6 +19,12 @@ import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
  * "Forced" is `request.forceDetachVpcAccessPolicy: true`. Already detached (NoSuchEntity) counts as detached.
  */
 export async function detachVpcAccessPolicy(clients: Pick<AwsClients, 'iam' | 'lambda'>, input: DetachVpcAccessPolicyInput): Promise<DetachResult> {
+  const result = await decideAndDetach(clients, input);
+  logger.info('VPC access policy', { detached: result.detached, reason: result.reason });
+  return result;
+}
+
+async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, input: DetachVpcAccessPolicyInput): Promise<DetachResult> {
   const original = input.function?.original;
   if (!original) throw new Error('function.original is missing: RecordFunction must run before DetachVpcAccessPolicy');
   const { roleName, roleArn, functionArn } = original;

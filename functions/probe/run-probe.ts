@@ -15,6 +15,7 @@ import type { FunctionVpcConfig } from '../function/types';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound, ProbeFailed, ProbeNotReady } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
+import { logger } from '../shared/logger';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry } from '../shared/types';
@@ -66,20 +67,21 @@ export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, inpu
     port: probePort(url),
     ipv6: request.network.ipv6,
   });
+  logger.info('reachability analysed', { verdict: reachability.verdict, ...(reachability.verdict === 'PASS' ? {} : { hop: reachability.hop, subnetId: reachability.subnetId }) });
 
   const functionName = probeFunctionName(request.network.name);
   const context: ProbeContext = { functionName, url, networkName: request.network.name, execution, vpc: applied, timeoutSeconds, roleArn: options.probeRoleArn };
-  const failWith = (result: ProbeResult, extra: Record<string, unknown> = {}): ProbeFailed =>
+  const failWith: FailWith = (result) =>
     new ProbeFailed(explainProbeFailure({ result, reachability, subnetIds: applied.subnetIds, expectedStatuses, timeoutSeconds }), {
       result,
       reachability,
       probeFunctionName: functionName,
-      ...extra,
     });
 
-  const ledger = await ensureProbeFunction(clients.lambda, context, (problem) => failWith(problem));
+  const ledger = await ensureProbeFunction(clients.lambda, context, failWith);
   const event: ProbeEvent = { url, timeoutSeconds, expectedStatuses };
-  const result = await invokeProbe(clients.lambda, functionName, event, (problem) => failWith(problem));
+  const result = await invokeProbe(clients.lambda, functionName, event, failWith);
+  logger.info('probe answered', { ok: result.ok, statusCode: result.statusCode, elapsedMs: result.elapsedMs, errorKind: result.error?.kind });
   if (!result.ok) throw failWith(result);
   return {
     passed: true,
@@ -114,6 +116,7 @@ async function ensureProbeFunction(lambda: LambdaClient, probe: ProbeContext, fa
 
   if (!existing) {
     configuration = await createProbeFunction(lambda, probe, zip);
+    logger.info('probe function created', { functionName: probe.functionName });
     ledger.push(ledgerEntry('probe-function', probe.functionName, { detail: { networkName: probe.networkName } }));
   } else {
     const tags = existing.Tags ?? {};
@@ -133,12 +136,14 @@ async function ensureProbeFunction(lambda: LambdaClient, probe: ProbeContext, fa
     if (isBusy(configuration)) throw notReady(probe.functionName, configuration);
     if (configuration?.CodeSha256 !== probeCodeSha256(zip)) {
       configuration = await updating(probe.functionName, () => lambda.send(new UpdateFunctionCodeCommand({ FunctionName: probe.functionName, ZipFile: zip })));
+      logger.info('probe function code updated', { functionName: probe.functionName });
       if (isBusy(configuration)) throw notReady(probe.functionName, configuration);
     }
     if (!configurationMatches(configuration, probe)) {
       configuration = await updating(probe.functionName, () =>
         lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: probe.functionName, ...probeConfiguration(probe) })),
       );
+      logger.info('probe function configuration updated', { functionName: probe.functionName });
     }
   }
 
