@@ -1,10 +1,10 @@
-import { DetachRolePolicyCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { DetachRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { DeleteFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, isNotFound } from '../shared/errors';
+import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
 import { StillInUse } from './undo-network';
 import type { OriginalFunctionRecord, RollbackOutcome } from './types';
 
-export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');
@@ -63,13 +63,10 @@ export async function deleteProbeFunction(lambda: LambdaClient, functionName: st
 /** Detaches the VPC access policy when the record says the role did not have it before this execution. */
 export async function detachPolicyIfAttachedByExecution(iam: IAMClient, original: OriginalFunctionRecord): Promise<RollbackOutcome> {
   if (original.vpcAccessPolicyAttached) return 'unchanged';
-  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: original.roleName })).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  if (!attached?.AttachedPolicies?.some((policy) => policy.PolicyArn === VPC_ACCESS_POLICY_ARN)) return 'already-gone';
+  const policyArn = vpcAccessPolicyArn(original.functionArn);
   try {
-    await iam.send(new DetachRolePolicyCommand({ RoleName: original.roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    if (!(await hasVpcAccessPolicy(iam, original.roleName, policyArn))) return 'already-gone';
+    await iam.send(new DetachRolePolicyCommand({ RoleName: original.roleName, PolicyArn: policyArn }));
     return 'detached';
   } catch (error) {
     if (isNotFound(error)) return 'already-gone';

@@ -4,12 +4,32 @@
  */
 export abstract class LambdaEgressError extends Error {
   abstract override readonly name: string;
-  /** Structured facts for the caller (field, ids, AWS codes); serialised into the error message as JSON. */
+  /** The plain-English sentence, without the details line. */
+  readonly summary: string;
+  /**
+   * Structured facts for the caller (field, ids, AWS codes, probe result). Lambda passes only errorType and
+   * errorMessage on to Step Functions, so they travel as a JSON line after the summary (see parseErrorMessage).
+   */
   readonly details: Record<string, unknown>;
 
   constructor(message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    super(Object.keys(details).length > 0 ? `${message}\n${DETAILS_PREFIX}${JSON.stringify(details)}` : message, options);
+    this.summary = message;
     this.details = details;
+  }
+}
+
+const DETAILS_PREFIX = 'details: ';
+
+/** Splits an errorMessage made by LambdaEgressError back into its sentence and its details. */
+export function parseErrorMessage(message: string): { summary: string; details: Record<string, unknown> } {
+  const at = message.lastIndexOf(`\n${DETAILS_PREFIX}`);
+  if (at < 0) return { summary: message, details: {} };
+  try {
+    const details = JSON.parse(message.slice(at + DETAILS_PREFIX.length + 1)) as Record<string, unknown>;
+    return { summary: message.slice(0, at), details };
+  } catch {
+    return { summary: message, details: {} };
   }
 }
 

@@ -14,7 +14,7 @@ import {
 import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { rollback } from '../../functions/rollback/rollback';
-import { VPC_ACCESS_POLICY_ARN } from '../../functions/rollback/undo-function';
+import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
 import type { OriginalFunctionRecord } from '../../functions/rollback/types';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
