@@ -1,0 +1,138 @@
+import {
+  DescribeAddressesCommand,
+  DescribeEgressOnlyInternetGatewaysCommand,
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+  type Tag,
+} from '@aws-sdk/client-ec2';
+import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { isManaged } from '../../functions/shared/tags';
+import type { CallRecord } from '../emulator/fault-rules';
+import { emulator, mutatingCalls } from '../emulator/emulator';
+import { resourcesTaggedWith } from '../rollback/tagged-network';
+import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
+
+const ec2 = new EC2Client({});
+const lambda = new LambdaClient({});
+
+/** A fresh account prepared as the scenario needs (function, existing VPC, ...), and the request to run. */
+export interface Scenario {
+  readonly name: string;
+  prepare(): Promise<{ request: unknown; functionName: string; roleName: string }>;
+}
+
+/** One mutating call of a clean run: the Nth call of that action in the account (setup included). */
+export interface MutatingCall {
+  readonly service: string;
+  readonly action: string;
+  readonly nth: number;
+}
+
+const THROTTLING: Record<string, { code: string; status: number }> = {
+  ec2: { code: 'RequestLimitExceeded', status: 503 },
+  lambda: { code: 'TooManyRequestsException', status: 429 },
+  iam: { code: 'Throttling', status: 400 },
+};
+const NON_RETRYABLE: Record<string, { code: string; status: number; name: string }> = {
+  ec2: { code: 'UnauthorizedOperation', status: 403, name: 'UnauthorizedOperation' },
+  lambda: { code: 'AccessDeniedException', status: 403, name: 'AccessDeniedException' },
+  iam: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
+};
+
+export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & { nth: number }> {
+  const seen = new Map<string, number>();
+  return calls.map((call) => {
+    const key = `${call.service}:${call.action}`;
+    const nth = (seen.get(key) ?? 0) + 1;
+    seen.set(key, nth);
+    return { ...call, nth };
+  });
+}
+
+/** Managed resources by kind: what "no duplicates" compares. */
+export async function managedInventory(): Promise<Record<string, number>> {
+  const count = (items: Array<{ Tags?: Tag[] }> | undefined, live: (item: never) => boolean = () => true) =>
+    (items ?? []).filter((item) => isManaged(item.Tags) && live(item as never)).length;
+  const [vpcs, subnets, igws, eigws, nats, eips, tables, groups, endpoints, functions] = await Promise.all([
+    ec2.send(new DescribeVpcsCommand({})),
+    ec2.send(new DescribeSubnetsCommand({})),
+    ec2.send(new DescribeInternetGatewaysCommand({})),
+    ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({})),
+    ec2.send(new DescribeNatGatewaysCommand({})),
+    ec2.send(new DescribeAddressesCommand({})),
+    ec2.send(new DescribeRouteTablesCommand({})),
+    ec2.send(new DescribeSecurityGroupsCommand({})),
+    ec2.send(new DescribeVpcEndpointsCommand({})),
+    lambda.send(new ListFunctionsCommand({})),
+  ]);
+  return {
+    vpc: count(vpcs.Vpcs),
+    subnet: count(subnets.Subnets),
+    igw: count(igws.InternetGateways),
+    eigw: count(eigws.EgressOnlyInternetGateways),
+    nat: count(nats.NatGateways, (nat: { State?: string }) => nat.State !== 'deleted'),
+    eip: count(eips.Addresses),
+    routeTable: count(tables.RouteTables),
+    routes: (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0),
+    securityGroup: count(groups.SecurityGroups),
+    endpoint: count(endpoints.VpcEndpoints, (endpoint: { State?: string }) => endpoint.State?.toLowerCase() !== 'deleted'),
+    probeFunction: (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')).length,
+  };
+}
+
+/** The clean run: which mutating calls the workflow makes, and what it leaves behind. */
+export async function cleanRun(scenario: Scenario): Promise<{ mutating: MutatingCall[]; inventory: Record<string, number> }> {
+  const { request } = await scenario.prepare();
+  const setupCalls = (await emulator.calls()).length;
+  await queueProbeAnswers(passingProbe());
+  const run = await provision(request);
+  if (run.status !== 'SUCCEEDED') throw new Error(`clean run of ${scenario.name} failed: ${run.error} ${run.cause}`);
+  const calls = withOrdinals(await emulator.calls()).slice(setupCalls);
+  const mutatingActions = new Set(mutatingCalls(calls));
+  const mutating = calls.filter((call) => mutatingActions.has(call.action)).map(({ service, action, nth }) => ({ service, action, nth }));
+  return { mutating, inventory: await managedInventory() };
+}
+
+/** (a) a throttling error once on this call: the execution still succeeds and leaves exactly the clean run's resources. */
+export async function throttledOnce(scenario: Scenario, call: MutatingCall, cleanInventory: Record<string, number>): Promise<string | undefined> {
+  const { request } = await scenario.prepare();
+  await queueProbeAnswers(passingProbe(), passingProbe());
+  const fault = THROTTLING[call.service];
+  if (!fault) return `no throttling error known for ${call.service}`;
+  await emulator.inject({ service: call.service, action: call.action, nth: call.nth, fault: { type: 'error', ...fault } });
+  const run = await provision(request);
+  if (run.status !== 'SUCCEEDED') return `throttled ${call.action}#${call.nth}: ${run.status} ${run.error} ${run.cause?.slice(0, 300)}`;
+  const injected = (await emulator.calls()).some((record) => record.injected === 'error');
+  if (!injected) return `throttled ${call.action}#${call.nth}: the fault was never hit`;
+  const inventory = await managedInventory();
+  if (JSON.stringify(inventory) !== JSON.stringify(cleanInventory)) {
+    return `throttled ${call.action}#${call.nth}: resources ${JSON.stringify(inventory)} != clean ${JSON.stringify(cleanInventory)}`;
+  }
+  return undefined;
+}
+
+/** (b) a non-retryable error on this call: the execution fails with it, and rollback leaves nothing of its own. */
+export async function failedFor(scenario: Scenario, call: MutatingCall): Promise<string | undefined> {
+  const { request, functionName, roleName } = await scenario.prepare();
+  const before = await functionSnapshot(functionName, roleName);
+  await queueProbeAnswers(passingProbe(), passingProbe());
+  const fault = NON_RETRYABLE[call.service];
+  if (!fault) return `no non-retryable error known for ${call.service}`;
+  await emulator.inject({ service: call.service, action: call.action, nth: call.nth, fault: { type: 'error', code: fault.code, status: fault.status } });
+  const run = await provision(request);
+  const label = `failing ${call.action}#${call.nth}`;
+  if (run.status !== 'FAILED' || run.error !== fault.name) return `${label}: expected FAILED ${fault.name}, got ${run.status} ${run.error} ${run.cause?.slice(0, 300)}`;
+  const left = await resourcesTaggedWith(ec2, run.executionArn);
+  if (left.length > 0) return `${label}: left behind ${left.join(', ')}`;
+  const after = await functionSnapshot(functionName, roleName);
+  if (JSON.stringify(after) !== JSON.stringify(before)) return `${label}: function/role ${JSON.stringify(after)} != original ${JSON.stringify(before)}`;
+  const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')) ?? [];
+  if (probes.length > 0) return `${label}: probe function left behind`;
+  return undefined;
+}

@@ -1,0 +1,94 @@
+import { CreateRoleCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
+import { emulator } from '../emulator/emulator';
+import { createSampleFunction } from '../emulator/sample-function';
+
+const iam = new IAMClient({});
+const lambda = new LambdaClient({});
+
+const TRUST_LAMBDA = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** What the CDK stack provides on AWS: the role the probe function runs as. */
+export async function ensureProbeRole(): Promise<string> {
+  const name = 'lambda-egress-probe';
+  const role = await iam.send(new GetRoleCommand({ RoleName: name })).catch(() =>
+    iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: TRUST_LAMBDA })),
+  );
+  process.env.PROBE_ROLE_ARN = role.Role!.Arn!;
+  return role.Role!.Arn!;
+}
+
+/** The probe function's answers, served by moto's docker-less Invoke in this account (EMULATOR.md). */
+export async function queueProbeAnswers(...results: unknown[]): Promise<void> {
+  const response = await fetch(`${emulator.motoEndpoint()}/moto-api/static/lambda-simple/response`, {
+    method: 'POST',
+    body: JSON.stringify({ results: results.map((result) => JSON.stringify(result)), region: 'us-east-1', account_id: await emulator.account() }),
+  });
+  if (!response.ok) throw new Error(`queueing probe answers: ${response.status}`);
+}
+
+export function passingProbe(url = 'https://aws.amazon.com/'): unknown {
+  return { url, ok: true, statusCode: 200, elapsedMs: 87 };
+}
+
+/** A fresh account with the probe role and a user function, as a user's account would look before provisioning. */
+export async function freshAccountWithFunction(functionName = 'orders-api'): Promise<{ functionName: string; roleName: string }> {
+  await emulator.freshAccount();
+  await ensureProbeRole();
+  await createSampleFunction(functionName);
+  return { functionName, roleName: `${functionName}-role` };
+}
+
+let runs = 0;
+
+/** Runs the real definition with the real handlers against this file's moto account; no real waiting. */
+export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEvent' | 'resolveTask'> = {}): Promise<LocalRunResult> {
+  runs += 1;
+  return runLocally(request, {
+    executionName: `test-${process.pid}-${Date.now()}-${runs}`,
+    skipWaits: true,
+    skipRetryIntervals: true,
+    ...options,
+  });
+}
+
+/**
+ * Instrumentation, not a mock: the real handlers, plus a note of how many calls of `action` the account had
+ * made when `task` first started. Tells a fault rule which call is the first one of that task.
+ */
+export function callsBeforeFirst(task: string, action: string): { resolveTask: LocalRunOptions['resolveTask']; count: () => number } {
+  let count: number | undefined;
+  return {
+    resolveTask: (name) => {
+      const real = registryTask(name);
+      if (name !== task) return real;
+      return async (input) => {
+        if (count === undefined) count = (await emulator.calls()).filter((call) => call.action === action).length;
+        return real(input);
+      };
+    },
+    count: () => {
+      if (count === undefined) throw new Error(`${task} never ran`);
+      return count;
+    },
+  };
+}
+
+/** How many times a state was entered during a run. */
+export function timesEntered(run: LocalRunResult, stateName: string): number {
+  return run.events.filter((event) => event.type === 'StateEntered' && 'state' in event && event.state.name === stateName).length;
+}
+
+/** What rollback must give back: the function's VpcConfig and the role's attached policies. */
+export async function functionSnapshot(functionName: string, roleName: string): Promise<{ vpcConfig: unknown; policies: string[] }> {
+  const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+  const policies = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+  return {
+    vpcConfig: { subnetIds: [...(config.VpcConfig?.SubnetIds ?? [])].sort(), securityGroupIds: [...(config.VpcConfig?.SecurityGroupIds ?? [])].sort() },
+    policies: (policies.AttachedPolicies ?? []).map((policy) => policy.PolicyArn ?? '').sort(),
+  };
+}

@@ -1,0 +1,142 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { ProvisionResult } from '../../functions/report/report-result';
+import { emulator } from '../emulator/emulator';
+import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
+import { resourcesTaggedWith } from '../rollback/tagged-network';
+import { describeTopology } from './topology';
+
+const lambda = new LambdaClient({});
+const ec2 = new EC2Client({});
+const VPC_ACCESS = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
+
+describe('provision.asl.json end to end (local runner + real handlers + moto)', () => {
+  it('create mode, 2 AZs, per-AZ NAT, IPv6: reaches Succeed with the egress topology, the function on the private subnets and the policy detached again', async () => {
+    // GIVEN a user function outside any VPC
+    const { functionName, roleName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+
+    // WHEN the workflow runs
+    const run = await provision({ functionName, network: { name: 'egress', ipv6: true } });
+
+    // THEN it succeeds
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const result = run.output as ProvisionResult;
+    const topology = await describeTopology(result.network.vpcId);
+    const publicIds = new Set(result.network.publicSubnetIds);
+    const privateIds = new Set(result.network.privateSubnetIds);
+    expect([publicIds.size, privateIds.size]).toEqual([2, 2]);
+    const igw = result.network.internetGatewayId!;
+    expect(topology.internetGatewayIds).toEqual([igw]);
+    // public subnets: 0.0.0.0/0 and ::/0 -> the IGW
+    for (const subnet of topology.subnets.filter((candidate) => publicIds.has(candidate.subnetId))) {
+      expect(subnet).toMatchObject({ defaultRoute: igw, ipv6DefaultRoute: igw });
+    }
+    // private subnets: 0.0.0.0/0 -> the NAT of their own AZ (which sits in a public subnet), ::/0 -> the EIGW
+    const privateSubnets = topology.subnets.filter((candidate) => privateIds.has(candidate.subnetId));
+    expect(new Set(privateSubnets.map((subnet) => subnet.az)).size).toBe(2);
+    for (const subnet of privateSubnets) {
+      const nat = topology.natGateways.find((candidate) => candidate.id === subnet.defaultRoute);
+      const natSubnet = topology.subnets.find((candidate) => candidate.subnetId === nat?.subnetId);
+      expect([subnet.subnetId, publicIds.has(natSubnet?.subnetId ?? ''), natSubnet?.az]).toEqual([subnet.subnetId, true, subnet.az]);
+      expect(subnet.ipv6DefaultRoute).toBe(result.network.egressOnlyInternetGatewayId);
+    }
+    expect(topology.natGateways).toHaveLength(2);
+    // S3 gateway endpoint on both private route tables
+    expect(topology.s3Endpoints).toHaveLength(1);
+    expect(topology.s3Endpoints[0]!.routeTableIds).toEqual(expect.arrayContaining(privateSubnets.map((subnet) => subnet.routeTableId)));
+    // the function: private subnets + the egress SG; the policy attached for the update was detached again
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    expect(new Set(config.VpcConfig?.SubnetIds)).toEqual(privateIds);
+    expect(config.VpcConfig?.SecurityGroupIds).toEqual([result.network.securityGroupId]);
+    expect((await functionSnapshot(functionName, roleName)).policies).not.toContain(VPC_ACCESS);
+    expect(result.function.vpcAccessPolicy).toMatchObject({ attachedByExecution: true, detached: true });
+    // the output contract: probe verdict, a ledger listing each created id once, per-step timings
+    expect(result.probe.passed).toBe(true);
+    const ids = result.ledger.map((entry) => `${entry.kind}:${entry.id}`);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining([`vpc:${result.network.vpcId}`, `internet-gateway:${igw}`, ...topology.natGateways.map((nat) => `nat-gateway:${nat.id}`)]));
+    expect(result.timings.map((timing) => timing.task)).toEqual(expect.arrayContaining(['ValidateRequest', 'EnsureVpc', 'EnsureNatGateway', 'AttachFunction', 'RunProbe']));
+  });
+
+  it('a second execution of the same request creates nothing and succeeds with the same network', async () => {
+    const { functionName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe(), passingProbe());
+    const first = await provision({ functionName, network: { name: 'shared' } });
+    await emulator.clearCalls();
+
+    const second = await provision({ functionName, network: { name: 'shared' } });
+
+    expect(second.status).toBe('SUCCEEDED');
+    const created = (await emulator.calls()).filter((call) => /^(Create|Allocate)/.test(call.action)).map((call) => call.action);
+    expect(created).toEqual([]);
+    const [a, b] = [first.output as ProvisionResult, second.output as ProvisionResult];
+    expect(b.network).toEqual(a.network);
+    expect(b.ledger).toEqual([]);
+  });
+
+  it('waits k loops while the NAT gateways are pending (state injected), then succeeds', async () => {
+    // GIVEN how many DescribeNatGateways calls come before the first CheckNatGateways, from a clean run
+    const probe = callsBeforeFirst('CheckNatGateways', 'DescribeNatGateways');
+    const { functionName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    expect((await provision({ functionName }, { resolveTask: probe.resolveTask })).status).toBe('SUCCEEDED');
+    // WHEN, in a fresh account, the NATs are reported pending for the first 3 checks
+    const again = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    await emulator.inject({
+      service: 'ec2',
+      action: 'DescribeNatGateways',
+      nth: probe.count() + 1,
+      times: 3,
+      fault: { type: 'rewrite', replacements: [{ pattern: '<state>available</state>', replacement: '<state>pending</state>' }] },
+    });
+    const run = await provision({ functionName: again.functionName });
+    // THEN it waited exactly 3 times and succeeded
+    expect(run.status).toBe('SUCCEEDED');
+    expect(timesEntered(run, 'WaitForNatGateways')).toBe(3);
+    expect((run.output as ProvisionResult).waits.natGatewayChecks).toBe(3);
+  });
+
+  it('fails NatGatewayTimeout when the NAT gateways stay pending, and rolls everything back', async () => {
+    const { functionName, roleName } = await freshAccountWithFunction();
+    const before = await functionSnapshot(functionName, roleName);
+    await emulator.inject({
+      service: 'ec2',
+      action: 'DescribeNatGateways',
+      times: -1,
+      fault: { type: 'rewrite', replacements: [{ pattern: '<state>available</state>', replacement: '<state>pending</state>' }] },
+    });
+
+    const run = await provision({ functionName });
+
+    expect(run.status).toBe('FAILED');
+    expect(run.error).toBe('NatGatewayTimeout');
+    expect(timesEntered(run, 'WaitForNatGateways')).toBe(40);
+    expect(timesEntered(run, 'Rollback')).toBe(1);
+    await emulator.clearFaults();
+    expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
+    expect(await functionSnapshot(functionName, roleName)).toEqual(before);
+  });
+
+  it('waits while the function update is InProgress (state injected), then succeeds', async () => {
+    const probe = callsBeforeFirst('CheckFunctionUpdate', 'GetFunctionConfiguration');
+    const { functionName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    expect((await provision({ functionName }, { resolveTask: probe.resolveTask })).status).toBe('SUCCEEDED');
+
+    const again = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    await emulator.inject({
+      service: 'lambda',
+      action: 'GetFunctionConfiguration',
+      nth: probe.count() + 1,
+      times: 2,
+      fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
+    });
+    const run = await provision({ functionName: again.functionName });
+
+    expect(run.status).toBe('SUCCEEDED');
+    expect(timesEntered(run, 'WaitForFunctionUpdate')).toBe(2);
+  });
+});

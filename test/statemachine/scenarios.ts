@@ -1,0 +1,38 @@
+import { AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { Scenario } from './fault-suite';
+import { freshAccountWithFunction } from './harness';
+
+const ec2 = new EC2Client({});
+
+export const createModeWithIpv6: Scenario = {
+  name: 'create mode, 2 AZs, per-AZ NAT, IPv6',
+  async prepare() {
+    const fn = await freshAccountWithFunction('orders-api');
+    return { ...fn, request: { functionName: fn.functionName, network: { name: 'egress', ipv6: true } } };
+  },
+};
+
+/** The user's VPC with an attached IGW and two public subnets, but no NAT and no private subnet. */
+export async function publicOnlyVpc(): Promise<string> {
+  const vpc = await ec2.send(new CreateVpcCommand({ CidrBlock: '10.50.0.0/16' }));
+  const vpcId = vpc.Vpc!.VpcId!;
+  const igw = await ec2.send(new CreateInternetGatewayCommand({}));
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igw.InternetGateway!.InternetGatewayId!, VpcId: vpcId }));
+  const table = await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }));
+  const tableId = table.RouteTable!.RouteTableId!;
+  await ec2.send(new CreateRouteCommand({ RouteTableId: tableId, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igw.InternetGateway!.InternetGatewayId! }));
+  for (const [index, az] of ['us-east-1a', 'us-east-1b'].entries()) {
+    const subnet = await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: `10.50.${index}.0/24`, AvailabilityZone: az }));
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: tableId, SubnetId: subnet.Subnet!.SubnetId! }));
+  }
+  return vpcId;
+}
+
+export const existingPublicOnlyVpc: Scenario = {
+  name: 'existing VPC with public subnets only',
+  async prepare() {
+    const fn = await freshAccountWithFunction('billing-api');
+    const vpcId = await publicOnlyVpc();
+    return { ...fn, request: { functionName: fn.functionName, network: { vpcId, name: 'existing' } } };
+  },
+};
