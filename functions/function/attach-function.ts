@@ -30,7 +30,10 @@ export async function attachFunction(clients: AwsClients, input: AttachFunctionI
   const desired: FunctionVpcConfig = { subnetIds, securityGroupIds: [groupId], ipv6AllowedForDualStack: input.request.network.ipv6 };
 
   const ledger: LedgerEntry[] = [];
-  const policyAttachedByExecution = !original.vpcAccessPolicyAttached;
+  // The policy is needed only while Lambda creates the network interfaces of a new VpcConfig; a function
+  // already in place (a repeated provision) is left without it.
+  const configChanges = !sameVpcConfig(original.vpcConfig, desired);
+  const policyAttachedByExecution = configChanges && !original.vpcAccessPolicyAttached;
   if (policyAttachedByExecution) {
     const policyArn = vpcAccessPolicyArn(original.roleArn);
     // A retry finds its own earlier attachment: no second call, same ownership, same ledger entry.
@@ -42,7 +45,7 @@ export async function attachFunction(clients: AwsClients, input: AttachFunctionI
   }
 
   await applyVpcConfig(clients.lambda, original.functionArn, desired);
-  if (!sameVpcConfig(original.vpcConfig, desired)) {
+  if (configChanges) {
     ledger.push(
       ledgerEntry('function-vpc-config', original.functionArn, {
         detail: { originalVpcConfig: JSON.stringify(original.vpcConfig), originalRecord: JSON.stringify(rollbackRecord(original)) },

@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, DetachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
 import { handler as recordFunctionHandler, recordFunction } from '../../functions/function/record-function';
@@ -288,6 +288,22 @@ describe('AttachFunction', () => {
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     const withoutTimes = (slice: typeof again) => ({ ...slice, ledger: slice.ledger.map(({ createdAt: _createdAt, ...entry }) => entry) });
     expect(withoutTimes(again)).toEqual(withoutTimes(retried));
+  });
+
+  it('attaches no policy and sends nothing when the function is already on these subnets (a repeated provision)', async () => {
+    // GIVEN a function a first execution attached, and whose policy it detached again at the end
+    const first = await prepare('repeat-fn');
+    await attachFunction(clients, first.state);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: 'repeat-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    // WHEN a second execution records and attaches it again
+    const execution = executionNamed('exec-repeat-2');
+    const original = await recordFunction(clients, { execution, request: first.request });
+    await emulator.clearCalls();
+    const second = await attachFunction(clients, { ...first.state, execution, function: { original } });
+    // THEN no call changes anything and the role stays without the policy
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+    expect(second).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
+    expect(await policiesOf('repeat-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
   });
 
   it('fails clearly when RecordFunction has not run', async () => {
