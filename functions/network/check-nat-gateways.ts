@@ -1,0 +1,45 @@
+import { DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
+import { createClients, type AwsClients } from '../shared/clients';
+import { NatGatewayFailed } from '../shared/errors';
+import { taskHandler } from '../shared/task-handler';
+import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
+
+/**
+ * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT gateway is available. A NAT
+ * that AWS reports `failed` (or that is gone) fails the execution with NatGatewayFailed carrying AWS's
+ * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
+ */
+export async function checkNatGateways(clients: AwsClients, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
+  const expected = input.natGateways ?? [];
+  if (expected.length === 0) return { allAvailable: true, gateways: [] };
+  const ids = [...new Set(expected.map((nat) => nat.natGatewayId))];
+  // The filter form: NatGatewayIds would fail the whole call with NatGatewayNotFound if one were gone.
+  const described = await clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: ids }] }));
+  const byId = new Map((described.NatGateways ?? []).map((nat) => [nat.NatGatewayId, nat]));
+  const gateways = ids.map((natGatewayId) => {
+    const az = expected.find((nat) => nat.natGatewayId === natGatewayId)?.az ?? '';
+    const nat = byId.get(natGatewayId);
+    return { natGatewayId, az, state: nat?.State ?? 'missing', failureCode: nat?.FailureCode, failureMessage: nat?.FailureMessage };
+  });
+  const broken = gateways.find((gateway) => ['failed', 'deleting', 'deleted', 'missing'].includes(gateway.state));
+  if (broken) {
+    const because =
+      broken.state === 'failed'
+        ? `failed: ${broken.failureCode ?? 'no failure code'}: ${broken.failureMessage ?? 'AWS gave no failure message'}`
+        : `is ${broken.state === 'missing' ? 'not found' : broken.state}: it was deleted while the workflow waited for it`;
+    throw new NatGatewayFailed(`NAT gateway ${broken.natGatewayId} in ${broken.az} ${because}`, {
+      natGatewayId: broken.natGatewayId,
+      az: broken.az,
+      state: broken.state,
+      ...(broken.failureCode ? { failureCode: broken.failureCode } : {}),
+      ...(broken.failureMessage ? { failureMessage: broken.failureMessage } : {}),
+    });
+  }
+  return {
+    allAvailable: gateways.every((gateway) => gateway.state === 'available'),
+    gateways: gateways.map(({ natGatewayId, az, state }) => ({ natGatewayId, az, state })),
+  };
+}
+
+const clients = createClients();
+export const handler = taskHandler('CheckNatGateways', (input: CheckNatGatewaysInput) => checkNatGateways(clients, input));

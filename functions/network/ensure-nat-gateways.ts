@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import {
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  DescribeAddressesCommand,
+  DescribeNatGatewaysCommand,
+  type Address,
+  type EC2Client,
+  type NatGateway,
+} from '@aws-sdk/client-ec2';
+import { createClients, type AwsClients } from '../shared/clients';
+import { isNotFound } from '../shared/errors';
+import { ledgerEntry } from '../shared/ledger';
+import { logger } from '../shared/logger';
+import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
+import { taskHandler } from '../shared/task-handler';
+import type { LedgerEntry } from '../shared/types';
+import { isGone, isOfNetwork, ROLE, tagsFor } from './network-lookup';
+import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
+
+/**
+ * EnsureNatGateway (one Map iteration per placement): a NAT gateway in the placement's public subnet. An
+ * existing one that is not deleted or failed is reused — any in existing mode, only this network's in create
+ * mode; otherwise an Elastic IP is allocated and a public NAT gateway created, both tagged and ledgered.
+ * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
+ */
+export async function ensureNatGateway(clients: AwsClients, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+  const { ec2 } = clients;
+  const { az, subnetId } = input.placement;
+  const vpcId = input.network.vpc.vpcId;
+  const executionId = input.execution.id;
+  const ledger: LedgerEntry[] = [];
+
+  const found = await findNatGateway(ec2, input);
+  if (found?.NatGatewayId) {
+    const allocationId = found.NatGatewayAddresses?.find((address) => address.AllocationId)?.AllocationId;
+    if (createdBy(found.Tags, executionId)) {
+      // A retry of this execution: its EIP (if it still carries our tags) and NAT go to the ledger again.
+      const address = allocationId ? await addressById(ec2, allocationId) : undefined;
+      if (address?.AllocationId && createdBy(address.Tags, executionId)) ledger.push(ledgerEntry('elastic-ip', address.AllocationId, { az, detail: { subnetId } }));
+      ledger.push(ledgerEntry('nat-gateway', found.NatGatewayId, { az, detail: { subnetId, vpcId, ...(allocationId ? { allocationId } : {}) } }));
+    }
+    logger.info('NAT gateway found', { natGatewayId: found.NatGatewayId, az, state: found.State });
+    return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
+  }
+
+  const allocationId = await ensureElasticIp(ec2, input);
+  ledger.push(ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId } }));
+  const created = await ec2.send(
+    new CreateNatGatewayCommand({
+      SubnetId: subnetId,
+      AllocationId: allocationId,
+      ConnectivityType: 'public',
+      // Idempotency on AWS for a retried call (moto ignores it; the tag lookup above covers that).
+      ClientToken: clientToken(executionId, subnetId),
+      TagSpecifications: tagSpecifications('natgateway', tagsFor(input, ROLE.natGateway, `nat-${az}`)),
+    }),
+  );
+  const natGatewayId = created.NatGateway?.NatGatewayId;
+  if (!natGatewayId) throw new Error(`CreateNatGateway in ${subnetId} returned no NatGatewayId`);
+  ledger.push(ledgerEntry('nat-gateway', natGatewayId, { az, detail: { subnetId, vpcId, allocationId } }));
+  logger.info('NAT gateway created', { natGatewayId, az });
+  return { az, natGatewayId, allocationId, subnetId, ledger };
+}
+
+/** moto ignores tag filters on DescribeNatGateways: filter by VPC on the server, by subnet and tags here. */
+async function findNatGateway(ec2: EC2Client, input: EnsureNatGatewayInput): Promise<NatGateway | undefined> {
+  const described = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [input.network.vpc.vpcId] }] }));
+  const candidates = (described.NatGateways ?? []).filter(
+    (nat) =>
+      nat.SubnetId === input.placement.subnetId &&
+      !isGone(nat.State) &&
+      (input.request.network.mode === 'existing' || isOfNetwork(nat.Tags, input.request.network.name)),
+  );
+  const rank = (nat: NatGateway) => (createdBy(nat.Tags, input.execution.id) ? 0 : nat.State === 'available' ? 1 : 2);
+  return candidates.sort((a, b) => rank(a) - rank(b) || (a.NatGatewayId ?? '').localeCompare(b.NatGatewayId ?? ''))[0];
+}
+
+/**
+ * The EIP for a new NAT: one this execution allocated for this placement but did not get to use (a retry
+ * after AllocateAddress succeeded and CreateNatGateway failed), or a new one.
+ */
+async function ensureElasticIp(ec2: EC2Client, input: EnsureNatGatewayInput): Promise<string> {
+  const described = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.id] }] }));
+  const spare = (described.Addresses ?? []).find(
+    (address) =>
+      createdBy(address.Tags, input.execution.id) &&
+      tagValue(address.Tags, TAG_ROLE) === ROLE.natEip &&
+      tagValue(address.Tags, 'Name') === tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`).name &&
+      !address.AssociationId &&
+      !address.NetworkInterfaceId,
+  );
+  if (spare?.AllocationId) return spare.AllocationId;
+  const allocated = await ec2.send(
+    new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecifications('elastic-ip', tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`)) }),
+  );
+  if (!allocated.AllocationId) throw new Error('AllocateAddress returned no AllocationId');
+  return allocated.AllocationId;
+}
+
+async function addressById(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
+  try {
+    const described = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
+    return described.Addresses?.[0];
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Stable per execution and subnet, at most 64 ASCII characters as AWS requires. */
+function clientToken(executionId: string, subnetId: string): string {
+  return createHash('sha256').update(`${executionId}|${subnetId}`).digest('hex').slice(0, 64);
+}
+
+const clients = createClients();
+export const handler = taskHandler('EnsureNatGateway', (input: EnsureNatGatewayInput) => ensureNatGateway(clients, input));

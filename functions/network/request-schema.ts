@@ -1,0 +1,158 @@
+import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import schema from '../../statemachine/request.schema.json';
+import { InvalidRequest } from '../shared/errors';
+import type { NatGatewayMode } from '../shared/types';
+
+/**
+ * The request schema (statemachine/request.schema.json) as ValidateRequest applies it: the first violation
+ * becomes an InvalidRequest naming the field and saying what would be valid; defaults come from the schema's
+ * own `default` keywords, so the documentation and the behaviour cannot drift apart.
+ */
+
+const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
+addFormats(ajv);
+const validateSchema = ajv.compile(schema);
+
+/** The request after the schema check, defaults filled. `cidrGiven`/`azCountGiven` say what the user chose. */
+export interface SchemaCheckedRequest {
+  readonly functionName: string;
+  readonly network: {
+    readonly name: string;
+    readonly vpcId?: string;
+    readonly cidr: string;
+    readonly cidrGiven: boolean;
+    readonly azCount: number;
+    readonly natGateways: NatGatewayMode;
+    readonly ipv6: boolean;
+    readonly s3Endpoint: boolean;
+  };
+  readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
+  readonly detachVpcAccessPolicy: boolean;
+}
+
+const networkDefaults = schema.properties.network.properties;
+const probeDefaults = schema.properties.probe.properties;
+
+/** The defaults of the schema, as the normalised request uses them. */
+export const REQUEST_DEFAULTS = {
+  network: {
+    name: networkDefaults.name.default,
+    cidr: networkDefaults.cidr.default,
+    azCount: networkDefaults.azCount.default,
+    natGateways: networkDefaults.natGateways.default as NatGatewayMode,
+    ipv6: networkDefaults.ipv6.default,
+    s3Endpoint: networkDefaults.s3Endpoint.default,
+  },
+  probe: { url: probeDefaults.url.default, timeoutSeconds: probeDefaults.timeoutSeconds.default, expectedStatuses: probeDefaults.expectedStatuses.default },
+  detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
+} as const;
+
+interface RawRequest {
+  functionName: string;
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean };
+  probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
+  detachVpcAccessPolicy?: boolean;
+}
+
+export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
+  if (!validateSchema(raw)) throw invalidRequestFrom(validateSchema.errors?.[0], raw);
+  const request = raw as unknown as RawRequest;
+  const network = request.network ?? {};
+  const probe = request.probe ?? {};
+  const defaults = REQUEST_DEFAULTS;
+  return {
+    functionName: request.functionName,
+    network: {
+      name: network.name ?? defaults.network.name,
+      ...(network.vpcId ? { vpcId: network.vpcId } : {}),
+      cidr: network.cidr ?? defaults.network.cidr,
+      cidrGiven: network.cidr !== undefined,
+      azCount: network.azCount ?? defaults.network.azCount,
+      natGateways: network.natGateways ?? defaults.network.natGateways,
+      ipv6: network.ipv6 ?? defaults.network.ipv6,
+      s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
+    },
+    probe: {
+      url: probe.url ?? defaults.probe.url,
+      timeoutSeconds: probe.timeoutSeconds ?? defaults.probe.timeoutSeconds,
+      expectedStatuses: [...(probe.expectedStatuses ?? defaults.probe.expectedStatuses)],
+    },
+    detachVpcAccessPolicy: request.detachVpcAccessPolicy ?? defaults.detachVpcAccessPolicy,
+  };
+}
+
+/** What a valid value of each field looks like: the second half of every error message. */
+const VALID: Record<string, string> = {
+  functionName: 'a function name (letters, digits, - and _, up to 64) or its unqualified ARN, like arn:aws:lambda:us-east-1:123456789012:function:my-fn',
+  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint"} for a new VPC, or {"vpcId", ...} for an existing one',
+  'network.name': 'letters, digits, ".", "_" and "-", starting with a letter or digit, up to 64 characters, like "default"',
+  'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
+  'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
+  'network.azCount': 'a whole number of AZs from 1 to 6',
+  'network.natGateways': '"per-az" (one NAT gateway per AZ) or "single" (one shared NAT gateway)',
+  'network.ipv6': 'true or false',
+  'network.s3Endpoint': 'true or false',
+  probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
+  'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
+  'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',
+  'probe.expectedStatuses': 'a non-empty list of distinct HTTP status codes (100 to 599), like [200]',
+  detachVpcAccessPolicy: 'true or false',
+};
+
+const ALLOWED_FIELDS: Record<string, string[]> = {
+  '': Object.keys(schema.properties),
+  network: Object.keys(schema.properties.network.properties),
+  probe: Object.keys(schema.properties.probe.properties),
+};
+
+function fieldOf(instancePath: string): string {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('');
+}
+
+function valueAt(raw: unknown, instancePath: string): unknown {
+  let value = raw;
+  for (const part of instancePath.split('/').slice(1)) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[part] : undefined;
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function invalidRequestFrom(error: ErrorObject | undefined, raw: unknown): InvalidRequest {
+  if (!error) return new InvalidRequest('request', 'does not match statemachine/request.schema.json');
+  const field = fieldOf(error.instancePath);
+  const got = describe(valueAt(raw, error.instancePath));
+  // The valid-value hint of a list item is its list's.
+  const valid = VALID[field.replace(/\[\d+\]$/, '')];
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const unknown = String((error.params as { additionalProperty: string }).additionalProperty);
+      const allowed = ALLOWED_FIELDS[field] ?? [];
+      return new InvalidRequest(field ? `${field}.${unknown}` : unknown, `is not a field of the request${field ? `'s ${field}` : ''}; the fields are ${allowed.join(', ')}`);
+    }
+    case 'required': {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      const name = field ? `${field}.${missing}` : missing;
+      return new InvalidRequest(name, `is required: ${VALID[name] ?? 'see statemachine/request.schema.json'}`);
+    }
+    case 'false schema':
+      return new InvalidRequest(field, 'does not apply to an existing VPC (network.vpcId), which keeps its own CIDR and AZs: remove it, or remove network.vpcId to create a new VPC');
+    case 'type':
+      if (field === '') return new InvalidRequest('request', `must be a JSON object like {"functionName": "my-fn"}; got ${got}`);
+      return new InvalidRequest(field, `must be ${valid ?? `of type ${String((error.params as { type: string }).type)}`}; got ${got}`);
+    case 'minLength':
+      return new InvalidRequest(field, `must not be empty: give ${valid ?? 'a value'}`);
+    default:
+      return new InvalidRequest(field || 'request', `must be ${valid ?? error.message ?? 'valid'}; got ${got}`);
+  }
+}
