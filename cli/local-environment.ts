@@ -1,7 +1,10 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { vpcConfigOf } from '../functions/function/record-function';
+import { analyzeReachability, probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
+import { logger } from '../functions/shared/logger';
 import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
 import { startMotoServer, type MotoServer } from '../statemachine/moto-server';
@@ -32,8 +35,8 @@ export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLa
 
 /**
  * Points the SDK's standard environment at the emulator: endpoint, region, credentials (dummy ones unless
- * some are set), and one attempt per call (retries belong to the state machine). Must run before the task
- * handlers are loaded: they create their clients once, at load.
+ * some are set), and one attempt per call (retries belong to the state machine). The task handlers' clients
+ * read it on their first call.
  */
 export function applySdkEnvironment(env: NodeJS.ProcessEnv, endpoint: string, region?: string): string {
   env.AWS_ENDPOINT_URL = endpoint;
@@ -139,15 +142,9 @@ export async function queueInvokeAnswers(endpoint: string, account: string, regi
   }
 }
 
-/**
- * The task handlers log JSON lines through Powertools to stdout, which would tear up the CLI's own output:
- * silent unless POWERTOOLS_LOG_LEVEL asks for them.
- */
+/** The task handlers log JSON lines through Powertools to stdout: silent unless POWERTOOLS_LOG_LEVEL asks for them. */
 export function silenceTaskLogs(env: NodeJS.ProcessEnv): void {
   env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-  // Loaded only now, so that a level set just above is the one it starts with.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { logger } = require('../functions/shared/logger') as typeof import('../functions/shared/logger');
   logger.setLogLevel(env.POWERTOOLS_LOG_LEVEL as Parameters<typeof logger.setLogLevel>[0]);
 }
 
@@ -205,11 +202,6 @@ export function probeAnswerFor(verdict: ReachabilityVerdict, probe: NormalizedRe
 
 /** Analyses the target's current VpcConfig (as RunProbe is about to) and queues the matching answer for its Invoke. */
 async function queueProbeAnswer(endpoint: string, setup: { account: string; region: string }, input: RunProbeInput): Promise<void> {
-  // Loaded here, after the SDK environment is set: these modules create their clients when loaded.
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { vpcConfigOf } = require('../functions/function/record-function') as typeof import('../functions/function/record-function');
-  const { analyzeReachability, probePort } = require('../functions/probe/reachability') as typeof import('../functions/probe/reachability');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const { request } = input;
   const target = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
   const vpc = vpcConfigOf(target);

@@ -70,8 +70,8 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
 
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
-/** One line for the probe's own answer (functions/probe/probe.ts ProbeResult): status and time, or its error. */
-export function probeLine(result: ProvisionResult, colors: Palette, mode: RunOutcome['mode'] = 'aws'): string {
+/** The probe's own answer (functions/probe/probe.ts ProbeResult): status and time, or its error. */
+export function probeVerdict(result: ProvisionResult, colors: Palette, mode: RunOutcome['mode'] = 'aws'): string {
   const probe = record(result.probe.result) as Partial<ProbeResult>;
   const verdict = result.probe.passed ? colors.green('PASS') : colors.red('FAIL');
   const facts = [
@@ -81,7 +81,7 @@ export function probeLine(result: ProvisionResult, colors: Palette, mode: RunOut
     probe.error ? `(${probe.error.kind}: ${probe.error.message})` : undefined,
     mode === 'local' && !probe.error ? colors.dim('(answered through the emulator from the reachability verdict: no request was sent)') : undefined,
   ].filter(Boolean);
-  return `probe:        ${verdict}${facts.length ? `  ${facts.join(' ')}` : ''}`;
+  return `${verdict}${facts.length ? `  ${facts.join(' ')}` : ''}`;
 }
 
 /** The static reachability verdict (functions/probe/reachability.ts): PASS, or the broken hop and its fix. */
@@ -90,10 +90,10 @@ export function reachabilityLines(reachability: unknown, colors: Palette): strin
   if (!verdict.verdict) return [];
   const subnets = verdict.paths?.length ?? 0;
   if (verdict.verdict === 'PASS') {
-    return [`reachability: ${colors.green('PASS')}  ${subnets} subnet${subnets === 1 ? '' : 's'} -> route table -> NAT gateway -> internet gateway; security group and network ACLs allow port ${verdict.port}`];
+    return [`${colors.green('PASS')}  ${subnets} subnet${subnets === 1 ? '' : 's'} -> route table -> NAT gateway -> internet gateway; security group and network ACLs allow port ${verdict.port}`];
   }
   const label = verdict.verdict === 'FAIL' ? colors.red('FAIL') : colors.yellow('INCONCLUSIVE');
-  return [`reachability: ${label}  at ${verdict.hop}${verdict.subnetId ? ` of ${verdict.subnetId}` : ''}: ${verdict.explanation ?? ''}`, `  fix: ${verdict.fix ?? ''}`];
+  return [`${label}  at ${verdict.hop}${verdict.subnetId ? ` of ${verdict.subnetId}` : ''}: ${verdict.explanation ?? ''}`, `fix: ${verdict.fix ?? ''}`];
 }
 
 export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
@@ -104,17 +104,19 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
   const nats = network.natGateways.map((nat) => `${nat.natGatewayId} (${nat.az})`).join(', ') || 'none';
   const policy = result.function.vpcAccessPolicy;
   const created = result.ledger.length;
+  const networkOrigin = network.mode === 'existing' ? 'existing VPC repaired' : result.ledger.some((entry) => entry.kind === 'vpc') ? 'new network' : 'network reused';
+  const field = (name: string, value: string) => `${(name ? `${name}:` : '').padEnd(18)}${value}`;
   return [
     colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
-    `subnets:      private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`,
-    `security group: ${result.function.appliedVpcConfig.securityGroupIds.join(', ')}`,
-    `NAT gateways: ${nats}`,
-    probeLine(result, colors, outcome.mode),
-    ...reachabilityLines(result.probe.reachability, colors),
-    `VPC access policy: ${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`,
-    `created:      ${created} resource${created === 1 ? '' : 's'} (${network.mode === 'existing' ? 'existing VPC repaired' : 'new or reused network'})`,
-    ...(network.reported.length > 0 ? [colors.yellow(`left alone:   ${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`)] : []),
-    `execution:    ${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`,
+    field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),
+    field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
+    field('NAT gateways', nats),
+    field('probe', probeVerdict(result, colors, outcome.mode)),
+    ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
+    field('VPC access policy', `${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`),
+    field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
+    ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
+    field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
 }
 

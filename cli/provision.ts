@@ -5,7 +5,7 @@ import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
 import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
-import { prepareLocalRun, silenceTaskLogs } from './local-environment';
+import { prepareLocalRun } from './local-environment';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { describeNetwork } from './network-description';
@@ -29,7 +29,6 @@ async function describeQuietly(region: string | undefined, outcome: RunOutcome):
 async function runLocal(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
   const say = (line: string) => progress.note(line);
   return withLocalEnvironment(command.target, io, { say, demoFunction: request.functionName }, async (environment) => {
-    silenceTaskLogs(io.env);
     const setup = await prepareLocalRun(environment, io.env);
     const outcome = await provisionLocally(request, {
       resolveTask: setup.resolveTask,

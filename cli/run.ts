@@ -2,7 +2,9 @@ import { MotoServerMissing } from '../statemachine/moto-server';
 import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
+import { silenceTaskLogs } from './local-environment';
 import { diagnoseCommand } from './diagnose';
+import { planCommand } from './plan';
 import { provisionCommand } from './provision';
 import { statusCommand } from './status';
 
@@ -16,8 +18,12 @@ function explain(error: Error): string | undefined {
   return undefined;
 }
 
-/** Runs a parsed command; every failure becomes a message on stderr and an exit code (README "Exit codes"). */
+/**
+ * Runs a parsed command; every failure becomes a message on stderr and an exit code (README "Exit codes").
+ * The product's own JSON logs would tear up the CLI's output: silent unless POWERTOOLS_LOG_LEVEL asks.
+ */
 export async function runCommand(command: ParsedCommand, io: CliIo): Promise<number> {
+  silenceTaskLogs(io.env);
   try {
     switch (command.command) {
       case 'exit':
@@ -29,8 +35,7 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
       case 'diagnose':
         return await diagnoseCommand(command, io);
       case 'plan':
-        writeLine(io.stderr, `error: ${command.command} is not available yet.`);
-        return EXIT.failed;
+        return await planCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

@@ -1,0 +1,195 @@
+import {
+  DescribeInternetGatewaysCommand,
+  DescribeNatGatewaysCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  EC2Client,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
+import { findManagedVpc, isGone, isOfNetwork, managedSubnetTier, ROLE } from '../functions/network/network-lookup';
+import { validateRequest } from '../functions/network/validate';
+import { probeFunctionName } from '../functions/probe/run-probe';
+import type { AwsClients } from '../functions/shared/clients';
+import { InvalidRequest } from '../functions/shared/errors';
+import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
+import type { ParsedCommand } from './args';
+import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
+import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { causeMessage, formatFailure } from './output';
+import { buildRequest } from './request';
+import { withTargetEnvironment } from './target-environment';
+
+type PlanCommand = Extract<ParsedCommand, { command: 'plan' }>;
+
+/** What `provision` would do with a request, found with read-only calls. */
+export interface ProvisionPlan {
+  readonly request: NormalizedRequest;
+  readonly network: {
+    readonly mode: 'create' | 'existing';
+    readonly name: string;
+    /** The VPC the request would use, when it exists already. */
+    readonly vpcId?: string;
+    /** What is there and would be used as it is. */
+    readonly present: string[];
+    /** What would be created or changed. */
+    readonly changes: string[];
+    /** What would be reported and left alone. */
+    readonly untouched: string[];
+  };
+  readonly function: { readonly changes: string[] };
+  readonly natGateways: { readonly total: number; readonly added: number };
+  readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
+}
+
+const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
+
+/** The NAT gateways a network of this request has when provision is done: one per AZ, or one. */
+function natCount(request: NormalizedRequest): number {
+  return request.network.natGateways === 'single' ? 1 : request.network.azs.length;
+}
+
+/** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
+async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number }> {
+  const network = request.network;
+  const wanted = natCount(request);
+  const vpc: Vpc | undefined = await findManagedVpc(ec2, network.name);
+  if (!vpc?.VpcId) {
+    const subnets = network.subnetPlan.map((subnet) => `${subnet.tier} subnet ${subnet.cidr} in ${subnet.az}`);
+    return {
+      natsAdded: wanted,
+      network: {
+        mode: 'create',
+        name: network.name,
+        present: [],
+        changes: [
+          `VPC ${network.cidr} tagged lambda-egress:network=${network.name} (DNS support and host names on${network.ipv6 ? ', an Amazon IPv6 /56' : ''})`,
+          ...subnets,
+          'internet gateway, attached to the VPC',
+          ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
+          network.natGateways === 'single'
+            ? `1 NAT gateway with an Elastic IP, in the public subnet of ${network.azs[0]}, shared by every AZ`
+            : `${wanted} NAT gateways, each with an Elastic IP, one in the public subnet of each AZ (${network.azs.join(', ')})`,
+          `route tables: public (0.0.0.0/0 -> internet gateway), one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'single' ? 'the NAT gateway' : 'the NAT gateway of the same AZ'})`,
+          ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
+          'security group for the function: all outbound, no inbound',
+          `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
+        ],
+        untouched: [],
+      },
+    };
+  }
+  const vpcId = vpc.VpcId;
+  const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
+  const [subnets, gateways, nats, groups, endpoints] = await Promise.all([
+    ec2.send(new DescribeSubnetsCommand({ Filters: byVpc })),
+    ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] })),
+    ec2.send(new DescribeNatGatewaysCommand({ Filter: byVpc })),
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: byVpc })),
+    ec2.send(new DescribeVpcEndpointsCommand({ Filters: byVpc })),
+  ]);
+  const present: string[] = [`VPC ${vpcId} (${vpc.CidrBlock}) of network "${network.name}": reused`];
+  const changes: string[] = [];
+  const azOfSubnet = new Map((subnets.Subnets ?? []).map((subnet) => [subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '']));
+  for (const planned of network.subnetPlan) {
+    const found = (subnets.Subnets ?? []).find((subnet) => subnet.AvailabilityZone === planned.az && managedSubnetTier(subnet.Tags, network.name) === planned.tier);
+    if (found) present.push(`${planned.tier} subnet ${found.SubnetId} (${found.CidrBlock}) in ${planned.az}`);
+    else changes.push(`${planned.tier} subnet ${planned.cidr} in ${planned.az}`);
+  }
+  const igw = gateways.InternetGateways?.[0]?.InternetGatewayId;
+  if (igw) present.push(`internet gateway ${igw}`);
+  else changes.push('internet gateway, attached to the VPC');
+  const usableNats = (nats.NatGateways ?? []).filter((nat) => !isGone(nat.State) && isOfNetwork(nat.Tags, network.name, ROLE.natGateway));
+  const natAzs = new Set(usableNats.map((nat) => azOfSubnet.get(nat.SubnetId ?? '') ?? ''));
+  const missingNatAzs = network.natGateways === 'single' ? (usableNats.length > 0 ? [] : [network.azs[0] ?? '']) : network.azs.filter((az) => !natAzs.has(az));
+  for (const nat of usableNats) present.push(`NAT gateway ${nat.NatGatewayId} in ${azOfSubnet.get(nat.SubnetId ?? '') ?? '?'} (${nat.State})`);
+  for (const az of missingNatAzs) changes.push(`NAT gateway with an Elastic IP in the public subnet of ${az}`);
+  changes.push('route tables checked and completed: public 0.0.0.0/0 -> internet gateway, private 0.0.0.0/0 -> NAT gateway');
+  const group = (groups.SecurityGroups ?? []).find((candidate) => isOfNetwork(candidate.Tags, network.name, ROLE.securityGroup));
+  if (group) present.push(`security group ${group.GroupId}`);
+  else changes.push('security group for the function: all outbound, no inbound');
+  if (network.s3Endpoint) {
+    const endpoint = (endpoints.VpcEndpoints ?? []).find((candidate) => !isGone(candidate.State) && isOfNetwork(candidate.Tags, network.name, ROLE.s3Endpoint));
+    if (endpoint) present.push(`S3 gateway endpoint ${endpoint.VpcEndpointId}`);
+    else changes.push('S3 gateway endpoint on the private route tables (free)');
+  }
+  return { natsAdded: missingNatAzs.length, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] } };
+}
+
+/** What would change on the function and its role. */
+async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, request: NormalizedRequest): Promise<string[]> {
+  const configuration = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
+  const current = configuration.VpcConfig?.SubnetIds ?? [];
+  const changes = [
+    current.length > 0
+      ? `VpcConfig: from subnets ${current.join(', ')} to the private subnets of network "${request.network.name}" with its security group (the original is recorded and restored on rollback)`
+      : `VpcConfig: from no VPC to the private subnets of network "${request.network.name}" with its security group`,
+  ];
+  if (configuration.Role) {
+    const roleName = roleNameFromArn(configuration.Role);
+    const attached = await hasVpcAccessPolicy(clients.iam, roleName, vpcAccessPolicyArn(configuration.Role));
+    changes.push(
+      attached
+        ? `role ${roleName}: already has AWSLambdaVPCAccessExecutionRole, kept`
+        : `role ${roleName}: AWSLambdaVPCAccessExecutionRole attached for the update${request.detachVpcAccessPolicy ? ', detached again at the end' : ', kept (detachVpcAccessPolicy is false)'}`,
+    );
+  }
+  return changes;
+}
+
+/** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
+export async function planProvision(clients: AwsClients, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
+  const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION });
+  const planned = await planCreateMode(clients.ec2, request);
+  const total = natCount(request);
+  return {
+    request,
+    network: planned.network,
+    function: { changes: await planFunction(clients, request) },
+    natGateways: { total, added: planned.natsAdded },
+    cost: {
+      total: estimateMonthlyCost({ natGateways: total, gbPerMonth }),
+      added: estimateMonthlyCost({ natGateways: planned.natsAdded, gbPerMonth: planned.natsAdded > 0 ? gbPerMonth : 0 }),
+    },
+  };
+}
+
+export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palette>): string[] {
+  const fn = plan.request.functionName;
+  const lines = [colors.bold(`Plan: internet egress for ${fn} through network "${plan.network.name}" (nothing has been changed)`), ''];
+  lines.push(colors.bold(plan.network.vpcId ? `Network "${plan.network.name}" exists (${plan.network.vpcId}):` : `Network "${plan.network.name}" does not exist yet:`));
+  lines.push(...plan.network.present.map((line) => `  = ${line}`));
+  lines.push(...plan.network.changes.map((line) => colors.green(`  + ${line}`)));
+  lines.push(...plan.network.untouched.map((line) => colors.yellow(`  ! ${line}`)));
+  lines.push('', colors.bold(`Function ${fn}:`), ...plan.function.changes.map((line) => colors.yellow(`  ~ ${line}`)));
+  lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} NAT gateway${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
+  lines.push(...formatCostTable(plan.cost.total));
+  if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);
+  return lines;
+}
+
+export async function planCommand(command: PlanCommand, io: CliIo): Promise<ExitCode> {
+  const input = buildRequest(command.request);
+  const say = (line: string) => (command.output.quiet ? undefined : writeLine(io.stderr, line));
+  let plan: ProvisionPlan;
+  try {
+    plan = await withTargetEnvironment(command.target, io, { say, demoFunction: input.functionName }, async (region) => {
+      const config = region ? { region } : {};
+      return planProvision({ ec2: new EC2Client(config), lambda: new LambdaClient(config), iam: new IAMClient(config) }, input, command.gbPerMonth);
+    });
+  } catch (error) {
+    if (!(error instanceof InvalidRequest)) throw error;
+    // The same answer provision would give, before anything is created.
+    const colors = palette(colorEnabled(io.stderr, io.env));
+    const cause = JSON.stringify({ errorType: error.name, errorMessage: error.message });
+    if (command.output.json) writeLine(io.stdout, JSON.stringify({ error: { name: error.name, message: causeMessage(cause) } }, null, 2));
+    else for (const line of formatFailure({ mode: 'local', status: 'FAILED', executionArn: 'plan', error: error.name, cause }, colors).slice(0, 2)) writeLine(io.stderr, line);
+    return EXIT.badInput;
+  }
+  if (command.output.json) writeLine(io.stdout, JSON.stringify(plan, null, 2));
+  else for (const line of formatPlan(plan, palette(colorEnabled(io.stdout, io.env)))) writeLine(io.stdout, line);
+  return EXIT.ok;
+}
