@@ -4,6 +4,7 @@ import type { ProvisionResult } from '../../functions/report/report-result';
 import { emulator } from '../emulator/emulator';
 import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
 import { resourcesTaggedWith } from '../rollback/tagged-network';
+import { publicOnlyVpc } from './scenarios';
 import { describeTopology } from './topology';
 
 const lambda = new LambdaClient({});
@@ -57,6 +58,32 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toEqual(expect.arrayContaining([`vpc:${result.network.vpcId}`, `internet-gateway:${igw}`, ...topology.natGateways.map((nat) => `nat-gateway:${nat.id}`)]));
     expect(result.timings.map((timing) => timing.task)).toEqual(expect.arrayContaining(['ValidateRequest', 'EnsureVpc', 'EnsureNatGateway', 'AttachFunction', 'RunProbe']));
+  });
+
+  it('existing mode: a VPC with public subnets only gets NAT gateways and private routing, and reaches Succeed', async () => {
+    // GIVEN the user's VPC with an IGW and two public subnets
+    const { functionName } = await freshAccountWithFunction();
+    const vpcId = await publicOnlyVpc();
+    await queueProbeAnswers(passingProbe());
+
+    const run = await provision({ functionName, network: { vpcId, name: 'existing' } });
+
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const result = run.output as ProvisionResult;
+    expect(result.network).toMatchObject({ mode: 'existing', vpcId });
+    const topology = await describeTopology(vpcId);
+    const privateSubnets = topology.subnets.filter((subnet) => result.network.privateSubnetIds.includes(subnet.subnetId));
+    expect(privateSubnets.length).toBeGreaterThanOrEqual(1);
+    for (const subnet of privateSubnets) {
+      const nat = topology.natGateways.find((candidate) => candidate.id === subnet.defaultRoute);
+      expect([subnet.subnetId, nat?.state]).toEqual([subnet.subnetId, 'available']);
+    }
+    // the user's IGW is used, not a second one
+    expect(topology.internetGatewayIds).toHaveLength(1);
+    expect(result.ledger.map((entry) => entry.kind)).not.toContain('vpc');
+    expect(result.ledger.map((entry) => entry.kind)).not.toContain('internet-gateway');
+    const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    expect(new Set(config.VpcConfig?.SubnetIds)).toEqual(new Set(result.network.privateSubnetIds));
   });
 
   it('a second execution of the same request creates nothing and succeeds with the same network', async () => {
