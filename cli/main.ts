@@ -1,13 +1,17 @@
 import { parseArguments } from './args';
 import { processIo, type CliIo } from './io';
-import { runCommand } from './run';
 
 /**
  * The lambda-egress command: `main(argv, io)` parses (commander) and runs one subcommand, returning its exit
  * code. cli/bin.cjs and `tsx cli/main.ts` call it with the process's arguments and streams.
  */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  return runCommand(await parseArguments(argv, io), io);
+  const command = await parseArguments(argv, io);
+  if (command.command === 'exit') return command.code;
+  // Loaded only for a real command: --help and usage errors answer without loading the AWS SDK.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runCommand } = require('./run') as typeof import('./run');
+  return runCommand(command, io);
 }
 
 if (require.main === module) {

@@ -10,16 +10,17 @@ import {
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
+import { auditExistingVpc } from '../functions/network/audit-existing-vpc';
 import { findManagedVpc, isGone, isOfNetwork, managedSubnetTier, ROLE } from '../functions/network/network-lookup';
 import { validateRequest } from '../functions/network/validate';
 import { probeFunctionName } from '../functions/probe/run-probe';
 import type { AwsClients } from '../functions/shared/clients';
-import { InvalidRequest } from '../functions/shared/errors';
+import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
-import { causeMessage, formatFailure } from './output';
+import { exitCodeOf } from './output';
 import { buildRequest } from './request';
 import { withTargetEnvironment } from './target-environment';
 
@@ -119,6 +120,26 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
   return { natsAdded: missingNatAzs.length, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] } };
 }
 
+/** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */
+async function planExistingMode(clients: AwsClients, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; natsTotal: number }> {
+  const audit = await auditExistingVpc(clients, { execution: PLAN_EXECUTION, request });
+  const added = audit.plan.azs.filter((repair) => repair.nat.placement === 'new').length;
+  const reused = new Set(audit.plan.azs.flatMap((repair) => (repair.nat.placement === 'existing' ? [repair.nat.natGatewayId] : []))).size;
+  return {
+    natsAdded: added,
+    natsTotal: added + reused,
+    network: {
+      mode: 'existing',
+      name: request.network.name,
+      vpcId: audit.vpcId,
+      present: audit.present,
+      changes: audit.missing,
+      // Reported subnets are among cannotFix already.
+      untouched: audit.cannotFix,
+    },
+  };
+}
+
 /** What would change on the function and its role. */
 async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, request: NormalizedRequest): Promise<string[]> {
   const configuration = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
@@ -143,8 +164,9 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
 export async function planProvision(clients: AwsClients, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
   const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION });
-  const planned = await planCreateMode(clients.ec2, request);
-  const total = natCount(request);
+  const planned =
+    request.network.mode === 'existing' ? await planExistingMode(clients, request) : { ...(await planCreateMode(clients.ec2, request)), natsTotal: natCount(request) };
+  const total = planned.natsTotal;
   return {
     request,
     network: planned.network,
@@ -160,7 +182,13 @@ export async function planProvision(clients: AwsClients, input: ProvisionRequest
 export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palette>): string[] {
   const fn = plan.request.functionName;
   const lines = [colors.bold(`Plan: internet egress for ${fn} through network "${plan.network.name}" (nothing has been changed)`), ''];
-  lines.push(colors.bold(plan.network.vpcId ? `Network "${plan.network.name}" exists (${plan.network.vpcId}):` : `Network "${plan.network.name}" does not exist yet:`));
+  const heading =
+    plan.network.mode === 'existing'
+      ? `Existing VPC ${plan.network.vpcId} (audited):`
+      : plan.network.vpcId
+        ? `Network "${plan.network.name}" exists (${plan.network.vpcId}):`
+        : `Network "${plan.network.name}" does not exist yet:`;
+  lines.push(colors.bold(heading));
   lines.push(...plan.network.present.map((line) => `  = ${line}`));
   lines.push(...plan.network.changes.map((line) => colors.green(`  + ${line}`)));
   lines.push(...plan.network.untouched.map((line) => colors.yellow(`  ! ${line}`)));
@@ -181,13 +209,16 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
       return planProvision({ ec2: new EC2Client(config), lambda: new LambdaClient(config), iam: new IAMClient(config) }, input, command.gbPerMonth);
     });
   } catch (error) {
-    if (!(error instanceof InvalidRequest)) throw error;
+    if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;
     // The same answer provision would give, before anything is created.
-    const colors = palette(colorEnabled(io.stderr, io.env));
-    const cause = JSON.stringify({ errorType: error.name, errorMessage: error.message });
-    if (command.output.json) writeLine(io.stdout, JSON.stringify({ error: { name: error.name, message: causeMessage(cause) } }, null, 2));
-    else for (const line of formatFailure({ mode: 'local', status: 'FAILED', executionArn: 'plan', error: error.name, cause }, colors).slice(0, 2)) writeLine(io.stderr, line);
-    return EXIT.badInput;
+    if (command.output.json) {
+      writeLine(io.stdout, JSON.stringify({ error: { name: error.name, message: error.message } }, null, 2));
+    } else {
+      const colors = palette(colorEnabled(io.stderr, io.env));
+      writeLine(io.stderr, colors.red(colors.bold(`✖ ${error.name}: ${error.message}`)));
+      writeLine(io.stderr, 'Nothing was changed: provision would stop here too, before creating anything.');
+    }
+    return exitCodeOf({ status: 'FAILED', error: error.name });
   }
   if (command.output.json) writeLine(io.stdout, JSON.stringify(plan, null, 2));
   else for (const line of formatPlan(plan, palette(colorEnabled(io.stdout, io.env)))) writeLine(io.stdout, line);

@@ -1,0 +1,91 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import type { ParsedCommand } from '../../cli/args';
+import { runCommand } from '../../cli/run';
+import { emulator, mutatingCalls } from '../emulator/emulator';
+import { createSampleFunction } from '../emulator/sample-function';
+import { buildEgressNetwork } from '../probe/egress-network';
+import { memoryIo } from './memory-io';
+import { runCli } from './run-cli';
+
+const ec2 = new EC2Client({});
+
+function plan(functionName: string, extra: { network?: string; vpcId?: string; singleNat?: boolean } = {}): Extract<ParsedCommand, { command: 'plan' }> {
+  return {
+    command: 'plan',
+    request: { functionName, ...extra, singleNat: extra.singleNat === true, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false },
+    target: { local: false, demo: false },
+    output: { json: true, quiet: false },
+    gbPerMonth: 100,
+  };
+}
+
+describe('lambda-egress plan', () => {
+  beforeEach(async () => {
+    await emulator.freshAccount();
+  });
+
+  it('lists what a new network would hold and its monthly cost, with zero mutating calls (as a process)', async () => {
+    // GIVEN a function and an empty account
+    await createSampleFunction('orders');
+    await emulator.clearCalls();
+    // WHEN
+    const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--gb-per-month', '200']);
+    // THEN
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    expect(run.stdout).toContain('Network "shop" does not exist yet:');
+    expect(run.stdout).toMatch(/\+ 2 NAT gateways, each with an Elastic IP, one in the public subnet of each AZ/);
+    expect(run.stdout).toMatch(/\+ private subnet 10\.0\.\d+\.0\/\d+ in us-east-1a/);
+    expect(run.stdout).toContain('~ VpcConfig: from no VPC to the private subnets of network "shop"');
+    expect(run.stdout).toContain('AWSLambdaVPCAccessExecutionRole attached for the update, detached again at the end');
+    expect(run.stdout).toMatch(/NAT data processing\s+200 GB × \$0\.045\s+\$9\.00/);
+    expect(run.stdout).toMatch(/Total a month\s+\$82\.00/);
+    // AND nothing changed: only reads went to AWS
+    const calls = await emulator.calls();
+    expect(calls.length).toBeGreaterThan(3);
+    expect(mutatingCalls(calls)).toEqual([]);
+  });
+
+  it('reuses an existing network of the same name: nothing to add, no added cost', async () => {
+    // GIVEN network "shared" provisioned for one function
+    await createSampleFunction('first');
+    await createSampleFunction('second');
+    expect(await runCommand({ command: 'provision', request: { functionName: 'first', network: 'shared', singleNat: false, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false }, target: { local: true, demo: false }, output: { json: true, quiet: true } }, memoryIo())).toBe(0);
+    await emulator.clearCalls();
+    // WHEN a second function is planned onto it
+    const io = memoryIo();
+    expect(await runCommand(plan('second', { network: 'shared' }), io)).toBe(0);
+    // THEN the VPC and its parts are present, the NATs are not added again
+    const result = JSON.parse(io.out());
+    expect(result.network.vpcId).toMatch(/^vpc-/);
+    expect(result.network.present).toEqual(expect.arrayContaining([expect.stringMatching(/^VPC vpc-\S+ \(10\.0\.0\.0\/16\) of network "shared": reused$/), expect.stringMatching(/^NAT gateway nat-\S+ in us-east-1b/)]));
+    expect(result.network.changes.filter((change: string) => /^(public subnet|private subnet|NAT gateway|internet gateway|security group)/.test(change))).toEqual([]);
+    expect(result.natGateways).toEqual({ total: 2, added: 0 });
+    expect(result.cost.added.totalUsd).toBe(0);
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+  });
+
+  it("audits an existing VPC (--vpc-id) with AuditExistingVpc's own plan, changing nothing", async () => {
+    // GIVEN a VPC with public and private subnets, NATs and routes that someone else built
+    const network = await buildEgressNetwork(ec2, { name: 'theirs' });
+    await createSampleFunction('legacy');
+    await emulator.clearCalls();
+    // WHEN
+    const io = memoryIo();
+    expect(await runCommand(plan('legacy', { vpcId: network.vpcId }), io)).toBe(0);
+    // THEN
+    const result = JSON.parse(io.out());
+    expect(result.network).toMatchObject({ mode: 'existing', vpcId: network.vpcId });
+    expect(result.network.present).toEqual(expect.arrayContaining([`internet gateway ${network.internetGatewayId} attached to ${network.vpcId}`]));
+    expect(result.natGateways).toEqual({ total: 2, added: 0 });
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+  });
+
+  it('fails with exit 2 naming the field, as provision would, for a CIDR too small', async () => {
+    await createSampleFunction('tiny');
+    const io = memoryIo();
+    const code = await runCommand({ ...plan('tiny'), request: { ...plan('tiny').request, cidr: '10.0.0.0/30' }, output: { json: false, quiet: false } }, io);
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/✖ InvalidRequest: network\.cidr: 10\.0\.0\.0\/30 is too small/);
+    expect(io.err()).toContain('Nothing was changed');
+  });
+});
