@@ -8,6 +8,7 @@ import { formatDuration } from './progress';
 export interface RunOutcome {
   readonly mode: 'local' | 'aws';
   readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'TIMED_OUT' | 'ABORTED';
+  /** Empty when no execution was started (the request was rejected before). */
   readonly executionArn: string;
   readonly result?: ProvisionResult;
   /** The execution's error name (the original one after a complete rollback). */
@@ -47,7 +48,7 @@ export function causeMessage(cause: string | undefined): string {
 export interface JsonOutcome {
   readonly status: RunOutcome['status'];
   readonly mode: RunOutcome['mode'];
-  readonly executionArn: string;
+  readonly executionArn?: string;
   readonly result?: ProvisionResult;
   readonly error?: { readonly name: string; readonly message: string; readonly cause?: string };
   readonly rollback?: RollbackReport;
@@ -59,7 +60,7 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
   return {
     status: outcome.status,
     mode: outcome.mode,
-    executionArn: outcome.executionArn,
+    ...(outcome.executionArn ? { executionArn: outcome.executionArn } : {}),
     ...(outcome.result ? { result: outcome.result } : {}),
     ...(outcome.error ? { error: { name: outcome.error, message: causeMessage(outcome.cause), ...(outcome.cause ? { cause: outcome.cause } : {}) } } : {}),
     ...(outcome.rollback ? { rollback: outcome.rollback } : {}),
@@ -139,6 +140,6 @@ export function formatFailure(outcome: RunOutcome, colors: Palette): string[] {
   } else if (outcome.rollback) {
     lines.push(...formatRollback(outcome.rollback, colors), 'Everything this execution created is gone; the function is back as it was.');
   }
-  lines.push(`execution: ${outcome.executionArn}`);
+  if (outcome.executionArn) lines.push(`execution: ${outcome.executionArn}`);
   return lines;
 }

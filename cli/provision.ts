@@ -1,5 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { checkRequestSchema } from '../functions/network/request-schema';
+import { InvalidRequest } from '../functions/shared/errors';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
 import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
@@ -43,6 +45,13 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
 async function runOnAws(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
   const target: TargetFlags = command.target;
   const region = target.region ?? (target.stateMachineArn ? regionOfArn(target.stateMachineArn) : undefined);
+  try {
+    // The schema part of ValidateRequest, before anything is started: bad input costs no execution.
+    checkRequestSchema(request);
+  } catch (error) {
+    if (!(error instanceof InvalidRequest)) throw error;
+    return { outcome: { mode: 'aws', status: 'FAILED', executionArn: '', error: error.name, cause: JSON.stringify({ errorType: error.name, errorMessage: error.message }) } };
+  }
   const { sfn, cfn } = awsClients(region);
   const stateMachineArn = await resolveStateMachineArn(cfn, target, io.env);
   const executionArn = await startExecution(sfn, stateMachineArn, request, command.executionName);

@@ -1,11 +1,14 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
-import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { HistoryReader } from '../../cli/aws-history';
 import { followExecution, resolveStateMachineArn, startExecution, StateMachineNotFound } from '../../cli/aws-mode';
 import { exitCodeOf } from '../../cli/output';
+import { runCommand } from '../../cli/run';
 import type { StepEvent } from '../../cli/steps';
 import { emulator } from '../emulator/emulator';
+import { memoryIo } from './memory-io';
+import { sampleResult } from './sample-result';
 import { failedProvisionHistory } from './sfn-history';
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:lambda-egress-provision';
@@ -95,6 +98,61 @@ describe('AWS mode', () => {
       expect(seen.filter((event) => event.kind === 'entered').map((event) => event.step)).toEqual(['ValidateRequest', 'EnsureVpc', 'RunProbe', 'Rollback']);
       expect(outcome).toMatchObject({ mode: 'aws', status: 'FAILED', error: 'ProbeFailed', durationMs: 20_000, rollback: { steps: [{ id: 'vpc-0a1' }] } });
       expect(exitCodeOf(outcome)).toBe(1);
+    } finally {
+      sfnMock.restore();
+    }
+  });
+
+  it('rejects a request the schema refuses before starting any execution, exit 2 naming the field', async () => {
+    await emulator.clearCalls();
+    const io = memoryIo();
+    const code = await runCommand(
+      {
+        command: 'provision',
+        request: { functionName: 'orders', probeUrl: 'ftp://example.com/', singleNat: false, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false },
+        target: { local: false, demo: false, stateMachineArn: STATE_MACHINE },
+        output: { json: false, quiet: false },
+      },
+      io,
+    );
+    expect(code).toBe(2);
+    expect(io.err()).toMatch(/✖ InvalidRequest: probe\.url/);
+    expect(io.err()).not.toContain('execution:');
+    expect((await emulator.calls()).filter((call) => call.service === 'states')).toEqual([]);
+  });
+
+  it('provisions on AWS: stack output -> StartExecution -> follow -> the result (mocked: Step Functions executions, moto does not run a definition)', async () => {
+    // GIVEN the deployed stack (CloudFormation in moto) and an execution that succeeds
+    const sfnMock = mockClient(SFNClient);
+    try {
+      const executionArn = `${STATE_MACHINE.replace(':stateMachine:', ':execution:')}:orders-2`;
+      sfnMock.on(StartExecutionCommand).resolves({ executionArn, startDate: new Date(0) });
+      sfnMock.on(DescribeExecutionCommand).resolves({ executionArn, status: 'SUCCEEDED', startDate: new Date(0), stopDate: new Date(95_000), output: JSON.stringify(sampleResult()) });
+      sfnMock.on(GetExecutionHistoryCommand).resolves({ events: failedProvisionHistory().slice(0, 6) });
+      const io = memoryIo();
+      // WHEN
+      const code = await runCommand(
+        {
+          command: 'provision',
+          request: { functionName: 'orders', network: 'shop', singleNat: true, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false },
+          target: { local: false, demo: false },
+          output: { json: false, quiet: false },
+          executionName: 'orders-2',
+        },
+        io,
+      );
+      // THEN the execution of the stack's state machine got the request, and its result is shown
+      expect([code, io.err()]).toEqual([0, '']);
+      expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input).toEqual({
+        stateMachineArn: STATE_MACHINE,
+        name: 'orders-2',
+        input: JSON.stringify({ functionName: 'orders', network: { name: 'shop', natGateways: 'single' } }),
+      });
+      expect(io.out()).toContain(`Started ${executionArn}`);
+      expect(io.out()).toMatch(/✔ ValidateRequest/);
+      expect(io.out()).toContain('✔ orders has internet egress through network "default" (vpc-0a1)');
+      expect(io.out()).toMatch(/execution:\s+\S+:orders-2 {2}\(1 min 35 s\)/);
+      expect(io.out()).not.toContain('Local mode');
     } finally {
       sfnMock.restore();
     }
