@@ -35,4 +35,24 @@ describe('local mode with the embedded emulator', () => {
     expect(stderr).toContain('Interrupted: stopping the emulator');
     expect(isProcessAlive(pid)).toBe(false);
   });
+
+  it('runs the demo end to end on its own emulator, prints the topology and the verdicts, and leaves no emulator behind', async () => {
+    // GIVEN no emulator; WHEN `npm run demo`'s command runs as a process
+    const child = spawn(process.execPath, [BIN, 'provision', '--demo'], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    // THEN it succeeds and says what it did
+    expect([code, stderr]).toEqual([0, '']);
+    expect(stdout).toMatch(/✔ lambda-egress-demo has internet egress through network "default" \(vpc-/);
+    expect(stdout).toMatch(/reachability:\s+PASS/);
+    expect(stdout).toContain('```mermaid\nflowchart LR');
+    expect(stdout).toContain('Local mode: the network path was analysed, not exercised.');
+    // AND the moto server it started is gone
+    const pid = Number(EMBEDDED_PID.exec(stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(isProcessAlive(pid)).toBe(false);
+  });
 });
