@@ -1,0 +1,17 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_STACK_NAME } from '../cli/aws-mode';
+import { LambdaEgressStack, type LambdaEgressStackProps } from './lambda-egress-stack';
+
+/** The app `npx cdk synth|deploy` runs, and the tests build: the stack, with cdk-nag's AwsSolutions pack as a synthesis gate. */
+export function createApp(props: LambdaEgressStackProps = {}, outdir?: string): { app: App; stack: LambdaEgressStack } {
+  const app = new App(outdir ? { outdir } : {});
+  const stack = new LambdaEgressStack(app, DEFAULT_STACK_NAME, {
+    description: 'lambda-egress: gives Lambda functions internet egress from a VPC (state machine, tag trigger, catalog API)',
+    ...props,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+if (require.main === module) createApp().app.synth();

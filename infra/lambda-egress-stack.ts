@@ -1,0 +1,94 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
+import type { Construct } from 'constructs';
+import { PROBE_FUNCTION_PREFIX } from '../functions/rollback/discover';
+import { STATE_MACHINE_OUTPUT } from '../cli/aws-mode';
+import { CatalogApi } from './catalog-api';
+import { ProbeRole } from './probe-role';
+import type { ProductFunctionSettings } from './product-function';
+import { ProvisionStateMachine } from './provision-state-machine';
+import { TagTrigger } from './tag-trigger';
+import { TaskFunctions } from './task-functions';
+
+/** The output naming the catalog API's base URL (`.../v1/`). */
+export const API_URL_OUTPUT = 'ApiUrl';
+export { STATE_MACHINE_OUTPUT };
+
+export interface LambdaEgressStackProps extends StackProps {
+  /**
+   * Prefix of every function the stack deploys (`<prefix>-<Task>`): the task roles deny themselves changes to
+   * functions of that name. Letters, digits, `-`, `_`; at most 30 characters.
+   * @default the stack name
+   */
+  readonly functionNamePrefix?: string;
+  /** Memory of every task function, in MB. @default 256 */
+  readonly memorySize?: number;
+  /** POWERTOOLS_LOG_LEVEL of the functions. @default 'INFO' */
+  readonly functionLogLevel?: ProductFunctionSettings['logLevel'];
+  /** State machine log level. @default LogLevel.ERROR */
+  readonly stateMachineLogLevel?: LogLevel;
+  /** Log state input/output in the state machine's logs (may hold request details). @default false */
+  readonly includeExecutionData?: boolean;
+  /** X-Ray tracing of the state machine, the functions and the API. @default true */
+  readonly tracing?: boolean;
+  /** Retention of every log group. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Start the workflow when a function gets the tag lambda-egress:network. @default true */
+  readonly tagTrigger?: boolean;
+  /** The catalog API's steady and burst request rates (all methods); POST /requests has its own, lower ones. @default 10 / 20 */
+  readonly apiThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** lambda-egress: task functions, the provisioning state machine, the tag trigger and the catalog API. */
+export class LambdaEgressStack extends Stack {
+  readonly taskFunctions: TaskFunctions;
+  readonly provision: ProvisionStateMachine;
+  readonly api: CatalogApi;
+  readonly tagTrigger?: TagTrigger;
+
+  constructor(scope: Construct, id: string, props: LambdaEgressStackProps = {}) {
+    super(scope, id, props);
+    const functionNamePrefix = props.functionNamePrefix ?? this.stackName;
+    validatePrefix(functionNamePrefix);
+    const settings: ProductFunctionSettings = {
+      functionNamePrefix,
+      ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
+      ...(props.functionLogLevel !== undefined ? { logLevel: props.functionLogLevel } : {}),
+      ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+    };
+
+    const probeRole = new ProbeRole(this, 'ProbeRole');
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn });
+    this.provision = new ProvisionStateMachine(this, 'Provision', {
+      functions: this.taskFunctions.functions,
+      ...(props.stateMachineLogLevel !== undefined ? { logLevel: props.stateMachineLogLevel } : {}),
+      ...(props.includeExecutionData !== undefined ? { includeExecutionData: props.includeExecutionData } : {}),
+      ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+    });
+    if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine });
+    this.api = new CatalogApi(this, 'Catalog', {
+      stateMachine: this.provision.stateMachine,
+      settings,
+      ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+    });
+
+    new CfnOutput(this, STATE_MACHINE_OUTPUT, {
+      value: this.provision.stateMachine.stateMachineArn,
+      description: 'The provisioning state machine: aws stepfunctions start-execution --state-machine-arn <this> --input <request>',
+    });
+    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id} (SigV4)' });
+  }
+}
+
+function validatePrefix(prefix: string): void {
+  if (!/^[A-Za-z0-9_-]{1,30}$/.test(prefix)) {
+    throw new Error(`functionNamePrefix must be 1 to 30 letters, digits, '-' or '_' (got ${JSON.stringify(prefix)}); pass a shorter or plainer one`);
+  }
+  if (`${PROBE_FUNCTION_PREFIX}-`.startsWith(`${prefix}-`)) {
+    throw new Error(`functionNamePrefix ${prefix} would cover the probe functions (${PROBE_FUNCTION_PREFIX}-*), which RunProbe must change; choose another`);
+  }
+}

@@ -1,0 +1,177 @@
+import { Aws } from 'aws-cdk-lib';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { TAG_MANAGED } from '../functions/shared/tags';
+
+/**
+ * The building blocks of the task roles. Each returns statements plus the reason any wildcard in them is
+ * needed: the reason becomes the cdk-nag acknowledgement on the role, next to the statement it explains.
+ */
+export interface Grant {
+  readonly statements: PolicyStatement[];
+  /** Why the wildcard resources of these statements cannot be narrower (cdk-nag AwsSolutions-IAM5). */
+  readonly why: string;
+}
+
+/** The condition every destructive or modifying EC2 statement carries: only what lambda-egress created. */
+export const MANAGED_RESOURCE_CONDITION = { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } } as const;
+/** The condition on every EC2 create: the new resource must be tagged as lambda-egress's in the same call. */
+export const MANAGED_REQUEST_CONDITION = { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } } as const;
+
+/** EC2 resource types as they appear in ARNs (`arn:aws:ec2:<region>:<account>:<type>/<id>`). */
+export type Ec2ResourceType =
+  | 'vpc'
+  | 'subnet'
+  | 'internet-gateway'
+  | 'egress-only-internet-gateway'
+  | 'elastic-ip'
+  | 'natgateway'
+  | 'route-table'
+  | 'security-group'
+  | 'security-group-rule'
+  | 'vpc-endpoint';
+
+/** `arn:<partition>:ec2:<region>:<account>:<type>/*` — every resource of one type in this account and region. */
+export function ec2Arn(type: Ec2ResourceType): string {
+  return `arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:${type}/*`;
+}
+
+export function lambdaFunctionArn(namePattern: string): string {
+  return `arn:${Aws.PARTITION}:lambda:${Aws.REGION}:${Aws.ACCOUNT_ID}:function:${namePattern}`;
+}
+
+export function iamRoleArn(namePattern: string): string {
+  return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${namePattern}`;
+}
+
+/** The AWS managed policy AttachFunction attaches and DetachVpcAccessPolicy/Rollback detach, in this partition. */
+export const VPC_ACCESS_POLICY_ARN = `arn:${Aws.PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`;
+
+const ec2 = (action: string): string => `ec2:${action}`;
+
+/** Read-only Describe calls: EC2 offers no resource-level permissions for them, so the resource is `*`. */
+export function ec2Describe(...actions: string[]): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'Ec2Describe', actions: actions.map(ec2), resources: ['*'] })],
+    why: 'EC2 Describe* calls are read-only and support no resource-level permissions (Resource must be *)',
+  };
+}
+
+/**
+ * A create call: the new resource (`creates`) only with the managed tag in the request (tag-on-create), the
+ * resources it is created in or refers to (`in`) as they are (in existing-VPC mode they are not lambda-egress's).
+ * `inManaged` lists referenced resources that must themselves be lambda-egress's.
+ */
+export function ec2Create(
+  action: string,
+  creates: Ec2ResourceType,
+  refs: { readonly in?: Ec2ResourceType[]; readonly inManaged?: Ec2ResourceType[] } = {},
+): Grant {
+  const sid = `${action}`;
+  const statements = [
+    new PolicyStatement({ sid: `${sid}New`, actions: [ec2(action)], resources: [ec2Arn(creates)], conditions: MANAGED_REQUEST_CONDITION }),
+  ];
+  if (refs.in?.length) statements.push(new PolicyStatement({ sid: `${sid}In`, actions: [ec2(action)], resources: refs.in.map(ec2Arn) }));
+  if (refs.inManaged?.length) {
+    statements.push(
+      new PolicyStatement({ sid: `${sid}InManaged`, actions: [ec2(action)], resources: refs.inManaged.map(ec2Arn), conditions: MANAGED_RESOURCE_CONDITION }),
+    );
+  }
+  return {
+    statements,
+    why: `${action} names its new resource only after creation: the new one is limited by aws:RequestTag/${TAG_MANAGED}=true, and the ${[...(refs.in ?? []), ...(refs.inManaged ?? [])].join('/') || 'other'} it is created in may be any the request names (existing-VPC mode)`,
+  };
+}
+
+/** Calls that change or delete resources: only those tagged `lambda-egress:managed=true`. */
+export function ec2OnManaged(sid: string, actions: string[], types: Ec2ResourceType[]): Grant {
+  return {
+    statements: [new PolicyStatement({ sid, actions: actions.map(ec2), resources: types.map(ec2Arn), conditions: MANAGED_RESOURCE_CONDITION })],
+    why: `${actions.join(', ')} are limited by aws:ResourceTag/${TAG_MANAGED}=true to resources lambda-egress created; their ids are known only at run time`,
+  };
+}
+
+/**
+ * Calls that add to a resource lambda-egress may not own (a route in an existing route table, a subnet's
+ * association): allowed on that resource type, while the lambda-egress side of the call (`managed`) must be
+ * tagged. Never used for Delete/Release/Detach/Disassociate/Replace.
+ */
+export function ec2AddTo(sid: string, action: string, target: Ec2ResourceType[], managed: Ec2ResourceType[]): Grant {
+  if (/^(Delete|Release|Detach|Disassociate|Replace)/.test(action)) {
+    throw new Error(`ec2AddTo(${action}): destructive EC2 actions are granted only on managed resources (ec2OnManaged)`);
+  }
+  const statements = [new PolicyStatement({ sid: `${sid}Target`, actions: [ec2(action)], resources: target.map(ec2Arn) })];
+  if (managed.length) {
+    statements.push(new PolicyStatement({ sid: `${sid}Managed`, actions: [ec2(action)], resources: managed.map(ec2Arn), conditions: MANAGED_RESOURCE_CONDITION }));
+  }
+  return {
+    statements,
+    why: `${action} adds to a ${target.join('/')} that may exist before lambda-egress (existing-VPC mode); the ${managed.join('/') || 'resource'} it adds must carry ${TAG_MANAGED}=true`,
+  };
+}
+
+/** ec2:CreateTags only as part of the named create calls (tag-on-create), never on an existing resource. */
+export function ec2TagOnCreate(createActions: string[]): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'Ec2TagOnCreate',
+        actions: ['ec2:CreateTags'],
+        resources: [`arn:${Aws.PARTITION}:ec2:${Aws.REGION}:${Aws.ACCOUNT_ID}:*/*`],
+        conditions: { StringEquals: { 'ec2:CreateAction': createActions, [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } },
+      }),
+    ],
+    why: 'ec2:CreateTags is allowed only inside the listed create calls (ec2:CreateAction) and only with the managed tag, so no existing resource can be tagged',
+  };
+}
+
+/** iam:AttachRolePolicy / DetachRolePolicy on any role, but only for AWSLambdaVPCAccessExecutionRole. */
+export function vpcAccessPolicyOnRoles(actions: Array<'iam:AttachRolePolicy' | 'iam:DetachRolePolicy'>): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'VpcAccessPolicyOnly',
+        actions,
+        resources: [iamRoleArn('*')],
+        conditions: { ArnEquals: { 'iam:PolicyARN': VPC_ACCESS_POLICY_ARN } },
+      }),
+    ],
+    why: "the target function's execution role is chosen at run time; iam:PolicyARN limits the call to AWSLambdaVPCAccessExecutionRole",
+  };
+}
+
+export function listRolePolicies(): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'ListAttachedRolePolicies', actions: ['iam:ListAttachedRolePolicies'], resources: [iamRoleArn('*')] })],
+    why: "read-only: the target function's execution role is chosen at run time",
+  };
+}
+
+/** Lambda calls on the function named in the request: any function of the account and region but the product's own. */
+export function onTargetFunctions(sid: string, actions: string[]): Grant {
+  return {
+    statements: [new PolicyStatement({ sid, actions, resources: [lambdaFunctionArn('*')] })],
+    why: "the target function is chosen at run time (the request's functionName); the product's own functions are excluded by an explicit Deny",
+  };
+}
+
+/** The explicit Deny that keeps every task away from the product's own functions. */
+export function denyProductFunctions(productFunctionsArn: string): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'DenyChangingProductFunctions',
+        effect: Effect.DENY,
+        actions: ['lambda:UpdateFunctionConfiguration', 'lambda:UpdateFunctionCode', 'lambda:DeleteFunction'],
+        resources: [productFunctionsArn],
+      }),
+    ],
+    why: 'a Deny widens nothing',
+  };
+}
+
+export function listFunctions(): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'ListFunctions', actions: ['lambda:ListFunctions'], resources: ['*'] })],
+    why: 'lambda:ListFunctions supports no resource-level permissions (Resource must be *); read-only',
+  };
+}

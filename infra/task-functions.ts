@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import { TASKS, type TaskName } from '../functions/registry';
+import { lambdaFunctionArn } from './policy-builders';
+import { ProductFunction, type ProductFunctionSettings } from './product-function';
+import { taskGrants } from './task-permissions';
+import { functionTimeoutSeconds, taskTimeoutsOf } from './task-timeouts';
+
+export const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
+
+export interface TaskFunctionsProps extends ProductFunctionSettings {
+  /** ARN of the role probe functions run as: passed to RunProbe (PROBE_ROLE_ARN) and the only role it may pass. */
+  readonly probeRoleArn: string;
+}
+
+/** One function per task of functions/registry.ts, each with its own least-privilege role. */
+export class TaskFunctions extends Construct {
+  readonly functions: Readonly<Record<TaskName, NodejsFunction>>;
+  readonly byTask: Readonly<Record<TaskName, ProductFunction>>;
+
+  constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
+    super(scope, id);
+    const timeouts = taskTimeoutsOf();
+    const productFunctionsArn = productFunctionsArnOf(props.functionNamePrefix);
+    const byTask = {} as Record<TaskName, ProductFunction>;
+    for (const task of Object.keys(TASKS) as TaskName[]) {
+      byTask[task] = new ProductFunction(this, task, {
+        name: task,
+        entry: join(FUNCTIONS_DIR, TASKS[task]),
+        timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
+        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, productFunctionsArn }),
+        ...(task === 'RunProbe' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
+        settings: props,
+      });
+    }
+    this.byTask = byTask;
+    this.functions = Object.fromEntries(Object.entries(byTask).map(([task, fn]) => [task, fn.function])) as Record<TaskName, NodejsFunction>;
+  }
+}
+
+/** ARN pattern of every function the product deploys (`<prefix>-*`). */
+export function productFunctionsArnOf(functionNamePrefix: string): string {
+  return lambdaFunctionArn(`${functionNamePrefix}-*`);
+}

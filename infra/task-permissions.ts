@@ -1,0 +1,216 @@
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { TaskName } from '../functions/registry';
+import { PROBE_FUNCTION_PREFIX } from '../functions/rollback/discover';
+import { TAG_MANAGED } from '../functions/shared/tags';
+import {
+  denyProductFunctions,
+  ec2AddTo,
+  ec2Create,
+  ec2Describe,
+  ec2OnManaged,
+  ec2TagOnCreate,
+  lambdaFunctionArn,
+  listFunctions,
+  listRolePolicies,
+  onTargetFunctions,
+  vpcAccessPolicyOnRoles,
+  type Grant,
+} from './policy-builders';
+
+/** What the permission table needs from the stack: ARNs known only once the stack exists. */
+export interface PermissionContext {
+  /** The role every probe function runs as (RunProbe passes it to lambda:CreateFunction). */
+  readonly probeRoleArn: string;
+}
+
+/**
+ * The one table of what each task may call: the source of truth for the task roles. Derived from the
+ * handlers' SDK calls (test/infra checks every `new XxxCommand` of a handler's code is allowed here).
+ * Every role also gets `denyProductFunctions` and write access to its own log group (task-functions.ts).
+ */
+export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
+  ValidateRequest: () => [
+    ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+  ],
+  RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']), listRolePolicies()],
+  AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways')],
+  EnsureVpc: () => [
+    ec2Describe('DescribeVpcs', 'DescribeVpcAttribute', 'DescribeSubnets'),
+    ec2Create('CreateVpc', 'vpc'),
+    // DNS attributes and the IPv6 /56: only on the network's own VPC (existing VPCs are never changed).
+    ec2OnManaged('ChangeManagedVpc', ['ModifyVpcAttribute', 'AssociateVpcCidrBlock'], ['vpc']),
+    ec2TagOnCreate(['CreateVpc']),
+  ],
+  EnsureSubnets: () => [
+    ec2Describe('DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('CreateSubnet', 'subnet', { in: ['vpc'] }),
+    ec2TagOnCreate(['CreateSubnet']),
+  ],
+  EnsureInternetGateway: () => [
+    ec2Describe('DescribeInternetGateways', 'DescribeEgressOnlyInternetGateways', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('CreateInternetGateway', 'internet-gateway'),
+    ec2AddTo('AttachInternetGateway', 'AttachInternetGateway', ['vpc'], ['internet-gateway']),
+    ec2Create('CreateEgressOnlyInternetGateway', 'egress-only-internet-gateway', { in: ['vpc'] }),
+    ec2TagOnCreate(['CreateInternetGateway', 'CreateEgressOnlyInternetGateway']),
+  ],
+  EnsureSecurityGroup: () => [
+    ec2Describe('DescribeSecurityGroups', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('CreateSecurityGroup', 'security-group', { in: ['vpc'] }),
+    ec2OnManaged('ChangeManagedSecurityGroup', ['AuthorizeSecurityGroupEgress'], ['security-group']),
+    ec2TagOnCreate(['CreateSecurityGroup']),
+  ],
+  EnsureNatGateway: () => [
+    ec2Describe('DescribeNatGateways', 'DescribeAddresses', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('AllocateAddress', 'elastic-ip'),
+    ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet'], inManaged: ['elastic-ip'] }),
+    ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway']),
+  ],
+  CheckNatGateways: () => [ec2Describe('DescribeNatGateways')],
+  EnsureRouteTables: () => [
+    ec2Describe('DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('CreateRouteTable', 'route-table', { in: ['vpc'] }),
+    ec2AddTo('AssociateRouteTable', 'AssociateRouteTable', ['subnet'], ['route-table']),
+    // Existing-VPC mode adds a default route to an isolated subnet's own table, towards a NAT or gateway that
+    // may predate lambda-egress: the route's table and target cannot be limited by tag. The code never
+    // replaces or deletes a route here (no ReplaceRoute/DeleteRoute is granted).
+    ec2AddTo('CreateRoute', 'CreateRoute', ['route-table', 'natgateway', 'internet-gateway', 'egress-only-internet-gateway'], []),
+    ec2TagOnCreate(['CreateRouteTable']),
+  ],
+  EnsureS3Endpoint: () => [
+    ec2Describe('DescribeVpcEndpoints', 'DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Create('CreateVpcEndpoint', 'vpc-endpoint', { in: ['vpc'], inManaged: ['route-table'] }),
+    ec2OnManaged('ChangeManagedEndpoint', ['ModifyVpcEndpoint'], ['vpc-endpoint', 'route-table']),
+    ec2TagOnCreate(['CreateVpcEndpoint']),
+  ],
+  AttachFunction: () => [
+    // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
+    ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
+    onTargetFunctions('ChangeTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration']),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
+  ],
+  CheckFunctionUpdate: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'])],
+  RunProbe: (context) => [
+    ec2Describe(
+      'DescribeSubnets',
+      'DescribeSecurityGroups',
+      'DescribeVpcs',
+      'DescribeRouteTables',
+      'DescribeNatGateways',
+      'DescribeInternetGateways',
+      'DescribeEgressOnlyInternetGateways',
+      'DescribeNetworkAcls',
+    ),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    probeFunctions(),
+    passProbeRole(context.probeRoleArn),
+  ],
+  DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
+  ReportResult: () => [],
+  Rollback: () => [
+    ec2Describe(
+      'DescribeVpcs',
+      'DescribeSubnets',
+      'DescribeInternetGateways',
+      'DescribeEgressOnlyInternetGateways',
+      'DescribeNatGateways',
+      'DescribeAddresses',
+      'DescribeRouteTables',
+      'DescribeVpcEndpoints',
+      'DescribeSecurityGroups',
+    ),
+    ec2OnManaged(
+      'UndoManagedNetwork',
+      [
+        'DeleteVpcEndpoints',
+        'DeleteRoute',
+        'DisassociateRouteTable',
+        'ReplaceRouteTableAssociation',
+        'DeleteRouteTable',
+        'DeleteNatGateway',
+        'ReleaseAddress',
+        'DetachInternetGateway',
+        'DeleteInternetGateway',
+        'DeleteEgressOnlyInternetGateway',
+        'DeleteSecurityGroup',
+        'DeleteSubnet',
+        'DeleteVpc',
+      ],
+      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc'],
+    ),
+    // Restoring the original VpcConfig (the Describe calls above also satisfy Lambda's VpcConfig check).
+    onTargetFunctions('RestoreTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration']),
+    deleteProbeFunctions(),
+    listFunctions(),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
+  ],
+};
+
+/** Every grant of a task, with the Deny on the product's own functions. */
+export function taskGrants(task: TaskName, context: PermissionContext & { readonly productFunctionsArn: string }): Grant[] {
+  const grants = [...TASK_PERMISSIONS[task](context), denyProductFunctions(context.productFunctionsArn)];
+  const sids = grants.flatMap((grant) => grant.statements.map((statement) => statement.sid));
+  const duplicate = sids.find((sid, index) => sid !== undefined && sids.indexOf(sid) !== index);
+  if (duplicate) throw new Error(`TASK_PERMISSIONS.${task}: two statements share the Sid ${duplicate}; give each grant its own`);
+  return grants;
+}
+
+const PROBE_FUNCTIONS_ARN = lambdaFunctionArn(`${PROBE_FUNCTION_PREFIX}-*`);
+
+/** RunProbe's own probe functions: `lambda-egress-probe-*`, changed only when tagged as lambda-egress's. */
+function probeFunctions(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'ReadProbeFunctions',
+        actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+        resources: [PROBE_FUNCTIONS_ARN],
+      }),
+      new PolicyStatement({
+        sid: 'CreateProbeFunctions',
+        // Creating a function with tags also authorizes lambda:TagResource.
+        actions: ['lambda:CreateFunction', 'lambda:TagResource'],
+        resources: [PROBE_FUNCTIONS_ARN],
+        conditions: { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } },
+      }),
+      new PolicyStatement({
+        sid: 'ChangeProbeFunctions',
+        actions: ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction'],
+        resources: [PROBE_FUNCTIONS_ARN],
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
+      }),
+    ],
+    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>; changes need the ${TAG_MANAGED} tag`,
+  };
+}
+
+function deleteProbeFunctions(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({ sid: 'FindProbeFunctions', actions: ['lambda:ListTags'], resources: [PROBE_FUNCTIONS_ARN] }),
+      new PolicyStatement({
+        sid: 'DeleteProbeFunctions',
+        actions: ['lambda:DeleteFunction'],
+        resources: [PROBE_FUNCTIONS_ARN],
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
+      }),
+    ],
+    why: `probe functions are created at run time, named ${PROBE_FUNCTION_PREFIX}-<network>; deletion needs the ${TAG_MANAGED} tag`,
+  };
+}
+
+function passProbeRole(probeRoleArn: string): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'PassProbeRole',
+        actions: ['iam:PassRole'],
+        resources: [probeRoleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } },
+      }),
+    ],
+    why: 'no wildcard',
+  };
+}

@@ -1,0 +1,29 @@
+import { allStates, readDefinitionText, type AslDefinition } from '../statemachine/definition';
+
+const TASK_RESOURCE = /^\$\{([A-Za-z0-9]+)FunctionArn\}$/;
+/** What a Task without TimeoutSeconds gets (the local interpreter's limit too: EMULATOR.md). */
+const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+/**
+ * The function stops this much before the state machine stops waiting for it: a function still running after
+ * its Task timed out could create a resource nobody ledgers. Lambda's own time-out is the one that fires.
+ */
+export const TIMEOUT_MARGIN_SECONDS = 5;
+
+/** The longest `TimeoutSeconds` of any Task that calls `${<Name>FunctionArn}`, by task name. */
+export function taskTimeoutsOf(definitionText = readDefinitionText()): Map<string, number> {
+  const definition = JSON.parse(definitionText) as AslDefinition;
+  const timeouts = new Map<string, number>();
+  for (const [, state] of allStates(definition)) {
+    const task = state.Type === 'Task' && typeof state.Resource === 'string' ? TASK_RESOURCE.exec(state.Resource)?.[1] : undefined;
+    if (!task) continue;
+    const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
+    timeouts.set(task, Math.max(seconds, timeouts.get(task) ?? 0));
+  }
+  return timeouts;
+}
+
+/** The function's own time-out: just inside the Task's, at least 10 s, at most Lambda's 900 s. */
+export function functionTimeoutSeconds(taskTimeoutSeconds: number | undefined): number {
+  const task = taskTimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS;
+  return Math.min(900, Math.max(10, task - TIMEOUT_MARGIN_SECONDS));
+}

@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** `@aws-sdk/client-<package>` -> the IAM service prefix its calls are authorized under. */
+const IAM_PREFIX: Record<string, string> = { ec2: 'ec2', iam: 'iam', lambda: 'lambda', sfn: 'states' };
+/** Operations whose IAM action is not the operation's name. */
+const ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+
+const IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g;
+
+/**
+ * The IAM actions of every AWS SDK command a handler's code can send: the `XxxCommand` names imported from
+ * `@aws-sdk/client-*` by the handler file and by every module of this repository it imports, transitively.
+ * Type-only imports are skipped.
+ */
+export function sdkActionsOf(entry: string): Set<string> {
+  const actions = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(IMPORT)) {
+      const [, typeOnly, names = '', from = ''] = match;
+      if (typeOnly) continue;
+      const client = /^@aws-sdk\/client-(.+)$/.exec(from)?.[1];
+      if (client) {
+        const prefix = IAM_PREFIX[client];
+        for (const raw of names.split(',')) {
+          const name = raw.trim();
+          if (name.startsWith('type ') || !name.endsWith('Command')) continue;
+          if (!prefix) throw new Error(`${file} calls ${name} of @aws-sdk/client-${client}: add the service to IAM_PREFIX`);
+          const action = `${prefix}:${name.slice(0, -'Command'.length)}`;
+          actions.add(ACTION_OF_OPERATION[action] ?? action);
+        }
+      } else if (from.startsWith('.')) {
+        const base = resolve(dirname(file), from);
+        const target = [`${base}.ts`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
+        if (target) visit(target);
+      }
+    }
+  };
+  visit(entry);
+  return actions;
+}
