@@ -119,7 +119,11 @@ export function renderTopology(result: ProvisionResult, details?: NetworkDetails
   if (details) {
     const used = new Set(subnets.map((subnet) => details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId).filter(Boolean));
     for (const table of details.routeTables.filter((candidate) => used.has(candidate.id))) {
-      lines.push(`    ${nodeId('rtb', table.id)}[${label(`route table<br/>${table.id}${table.main ? ' (main)' : ''}`)}]`);
+      const routed = subnets.filter((subnet) => details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId === table.id);
+      const tiers = [...new Set(routed.map((subnet) => subnet.tier))].join(' + ');
+      const azs = [...new Set(routed.map((subnet) => subnet.az))];
+      const role = `${tiers}${azs.length === 1 && tiers === 'private' ? `, ${azs[0]}` : ''}${table.main ? ', main' : ''}`;
+      lines.push(`    ${nodeId('rtb', table.id)}[${label(`route table (${role})<br/>${table.id}`)}]`);
       for (const route of table.routes.filter((candidate) => candidate.target !== 'local')) {
         const destination = route.destination.startsWith('pl-') ? `S3 ${route.destination}` : route.destination;
         edges.push(`  ${nodeId('rtb', table.id)} -->|${label(destination)}| ${connect(route.target)}`);

@@ -7,6 +7,8 @@ import { stepEventOfLocal, type StepEvent } from './steps';
 
 export interface LocalProvisionOptions {
   readonly executionName?: string;
+  /** The emulator's account, for the execution ARN. Default: the local runner's. */
+  readonly accountId?: string;
   /** The handler of each task. Default: the registry's (functions/registry.ts). */
   readonly resolveTask?: (taskName: string) => LocalTask;
   readonly onStep: (event: StepEvent) => void;
@@ -33,6 +35,7 @@ export async function provisionLocally(request: ProvisionRequestInput, options: 
   const run = await runLocally(request, {
     ...(options.executionName ? { executionName: options.executionName } : {}),
     ...(options.resolveTask ? { resolveTask: options.resolveTask } : {}),
+    ...(options.accountId ? { accountId: options.accountId } : {}),
     skipWaits: true,
     skipRetryIntervals: true,
     onEvent: (event) => {

@@ -106,7 +106,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
   const policy = result.function.vpcAccessPolicy;
   const created = result.ledger.length;
   const networkOrigin = network.mode === 'existing' ? 'existing VPC repaired' : result.ledger.some((entry) => entry.kind === 'vpc') ? 'new network' : 'network reused';
-  const field = (name: string, value: string) => `${(name ? `${name}:` : '').padEnd(18)}${value}`;
+  const field = (name: string, value: string) => `${(name ? `${name}:` : '').padEnd(19)}${value}`;
   return [
     colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
     field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),

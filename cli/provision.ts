@@ -34,6 +34,7 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
     const setup = await prepareLocalRun(environment, io.env);
     const outcome = await provisionLocally(request, {
       resolveTask: setup.resolveTask,
+      accountId: setup.account,
       ...(command.executionName ? { executionName: command.executionName } : {}),
       onStep: (event) => progress.onEvent(event),
     });

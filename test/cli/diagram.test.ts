@@ -49,6 +49,9 @@ describe('renderTopology (Mermaid)', () => {
         'fn_orders -.->|"ENI"| subnet_subnet_prv_a',
       ]),
     );
+    // AND each route table says whom it routes
+    expect(diagram).toContain('rtb_rtb_pub["route table (public)<br/>rtb-pub"]');
+    expect(diagram).toContain('rtb_rtb_prv_b["route table (private, us-east-1b)<br/>rtb-prv-b"]');
     // AND local routes and the unused main table are left out
     expect(diagram).not.toContain('rtb_main');
     expect(diagram).not.toContain('local');

@@ -96,7 +96,7 @@ describe('the outcome of a provision run', () => {
     };
     const text = formatSuccess({ mode: 'aws', status: 'SUCCEEDED', executionArn: EXECUTION, result: broken }, colors).join('\n');
     expect(text).toMatch(/probe:\s+FAIL\s+GET https:\/\/aws.amazon.com\/ in 3.0 s \(timeout: no response within 3 s\)/);
-    expect(text).toMatch(/reachability:\s+FAIL {2}at default-route of subnet-prv-a: subnet-prv-a has no 0.0.0.0\/0 route\n\s{18}fix: add 0.0.0.0\/0 -> a NAT gateway/);
+    expect(text).toMatch(/reachability:\s+FAIL {2}at default-route of subnet-prv-a: subnet-prv-a has no 0.0.0.0\/0 route\n\s{19}fix: add 0.0.0.0\/0 -> a NAT gateway/);
   });
 
   it("reads Lambda's JSON cause, and takes any other cause as it is", () => {
