@@ -29,6 +29,7 @@ export interface SchemaCheckedRequest {
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
+  readonly forceDetachVpcAccessPolicy: boolean;
 }
 
 const networkDefaults = schema.properties.network.properties;
@@ -46,6 +47,7 @@ export const REQUEST_DEFAULTS = {
   },
   probe: { url: probeDefaults.url.default, timeoutSeconds: probeDefaults.timeoutSeconds.default, expectedStatuses: probeDefaults.expectedStatuses.default },
   detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
+  forceDetachVpcAccessPolicy: schema.properties.forceDetachVpcAccessPolicy.default,
 } as const;
 
 interface RawRequest {
@@ -53,6 +55,7 @@ interface RawRequest {
   network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
+  forceDetachVpcAccessPolicy?: boolean;
 }
 
 export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
@@ -79,6 +82,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       expectedStatuses: [...(probe.expectedStatuses ?? defaults.probe.expectedStatuses)],
     },
     detachVpcAccessPolicy: request.detachVpcAccessPolicy ?? defaults.detachVpcAccessPolicy,
+    forceDetachVpcAccessPolicy: request.forceDetachVpcAccessPolicy ?? defaults.forceDetachVpcAccessPolicy,
   };
 }
 
@@ -98,6 +102,7 @@ const VALID: Record<string, string> = {
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',
   'probe.expectedStatuses': 'a non-empty list of distinct HTTP status codes (100 to 599), like [200]',
   detachVpcAccessPolicy: 'true or false',
+  forceDetachVpcAccessPolicy: 'true or false',
 };
 
 const ALLOWED_FIELDS: Record<string, string[]> = {

@@ -13,7 +13,8 @@ export interface ValidateRequestInput {
 
 export interface ValidatedState {
   readonly execution: ExecutionContext;
-  readonly request: NormalizedRequest;
+  /** `forceDetachVpcAccessPolicy` is passed through for DetachVpcAccessPolicy (functions/function/types.ts). */
+  readonly request: NormalizedRequest & { readonly forceDetachVpcAccessPolicy?: boolean };
 }
 
 /** `$.network.vpc` — EnsureVpc. */

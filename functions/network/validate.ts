@@ -3,7 +3,7 @@ import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import type { NormalizedNetwork, NormalizedRequest, PlannedSubnet } from '../shared/types';
+import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier } from './network-lookup';
@@ -19,12 +19,14 @@ export async function validateRequest(clients: AwsClients, input: ValidateReques
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
   const network = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
-  const request: NormalizedRequest = {
+  const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
     network,
     probe: checked.probe,
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
+    // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
+    ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
   };
   return { execution: input.execution, request };
 }

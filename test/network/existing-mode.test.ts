@@ -1,5 +1,9 @@
 import {
   AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateSubnetCommand,
   CreateRouteTableCommand,
   CreateVpcCommand,
   DescribeNatGatewaysCommand,
@@ -225,6 +229,85 @@ describe('existing mode: isolated subnets', () => {
     expect(tagValue(tableB.Tags, TAG_NETWORK)).toBe('default');
     expect(defaultTarget(tableB)).toBe(natOf(AZS[1]));
     expect(await routeTableJson(ec2, mainTable)).toBe(mainBefore);
+  });
+});
+
+describe('existing mode: a VPC without internet gateway, and an IPv6 VPC', () => {
+  beforeAll(async () => {
+    await emulator.freshAccount();
+    await createSampleFunction('legacy-fn');
+  });
+
+  it('adds the IGW, a public subnet per AZ on a lambda-egress public table, and NATs for isolated subnets on the main table', async () => {
+    // GIVEN a VPC with two isolated subnets on its (local-only) main table and nothing else
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.61.0.0/16' }))).Vpc!.VpcId!;
+    const isolated = [await createSubnet(ec2, vpcId, '10.61.0.0/24', AZS[0]), await createSubnet(ec2, vpcId, '10.61.1.0/24', AZS[1])];
+    // WHEN it is audited
+    const planned = await audit(vpcId);
+    // THEN the plan creates the IGW and a public subnet per AZ, and moves the isolated subnets off the main table
+    expect(planned.plan).toEqual({
+      createInternetGateway: true,
+      subnetsToCreate: [
+        { az: AZS[0], tier: 'public', cidr: '10.61.2.0/27' },
+        { az: AZS[1], tier: 'public', cidr: '10.61.2.32/27' },
+      ],
+      azs: isolated.map((subnetId, index) => ({ az: AZS[index], privateSubnetId: subnetId, privateRouting: 'dedicated-table', nat: { placement: 'new' } })),
+    });
+    // WHEN the network tasks run
+    const run = await runNetworkTasks(existing(vpcId, { s3Endpoint: false }), 'no-igw');
+    // THEN the new IGW is attached and ledgered, the new public subnets route to it, and hold the NATs
+    const igwId = run.network.internetGateway.internetGatewayId;
+    expect(run.network.internetGateway.ledger.map((entry) => [entry.kind, entry.id, entry.detail])).toEqual([['internet-gateway', igwId, { vpcId }]]);
+    const tables = await tablesOf(vpcId);
+    const newPublic = run.network.subnets.publicSubnetIds;
+    expect(newPublic).toHaveLength(2);
+    for (const subnetId of newPublic) expect(defaultTarget(effectiveTable(tables, subnetId))).toBe(igwId);
+    expect(run.network.natGateways.map((nat) => nat.subnetId).sort()).toEqual([...newPublic].sort());
+    // AND the isolated subnets are the function's, each routed to the NAT of its AZ
+    expect(run.network.subnets.privateSubnetIds).toEqual(isolated);
+    for (const [index, subnetId] of isolated.entries()) {
+      expect(defaultTarget(effectiveTable(tables, subnetId))).toBe(run.network.natGateways.find((nat) => nat.az === AZS[index])!.natGatewayId);
+    }
+  });
+
+  it('with IPv6 adds an egress-only gateway, ::/0 routes and new subnets on free /64s', async () => {
+    // GIVEN a dual-stack VPC: public subnets (/64 #0, #1) routed to the IGW, an isolated subnet (/64 #2) on its own table in 1a
+    const created = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.62.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!;
+    const vpcId = created.VpcId!;
+    const block = created.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!;
+    const v6 = (index: number) => block.replace(/00::\/56$/, `0${index}::/64`);
+    const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+    const publicTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: publicTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
+    await ec2.send(new CreateRouteCommand({ RouteTableId: publicTable, DestinationIpv6CidrBlock: '::/0', GatewayId: igwId }));
+    const dualStack = async (cidr: string, index: number, az: string, table: string) => {
+      const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, Ipv6CidrBlock: v6(index), AvailabilityZone: az }))).Subnet!.SubnetId!;
+      await ec2.send(new AssociateRouteTableCommand({ RouteTableId: table, SubnetId: subnetId }));
+      return subnetId;
+    };
+    await dualStack('10.62.0.0/24', 0, AZS[0], publicTable);
+    await dualStack('10.62.1.0/24', 1, AZS[1], publicTable);
+    const isolatedTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+    const isolated = await dualStack('10.62.16.0/20', 2, AZS[0], isolatedTable);
+    // WHEN the network tasks run with IPv6 on
+    const run = await runNetworkTasks(existing(vpcId, { ipv6: true, s3Endpoint: false }), 'existing-v6');
+    // THEN an egress-only gateway was created for the VPC
+    const eigw = run.network.internetGateway.egressOnlyInternetGatewayId!;
+    expect(run.ledger).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'egress-only-internet-gateway', id: eigw })]));
+    // AND the isolated subnet's own table got 0.0.0.0/0 -> the 1a NAT and ::/0 -> the EIGW, both ledgered
+    const tables = await tablesOf(vpcId);
+    const routes = effectiveTable(tables, isolated)!.Routes!;
+    expect(routes.find((route) => route.DestinationIpv6CidrBlock === '::/0')?.EgressOnlyInternetGatewayId).toBe(eigw);
+    expect(run.ledger.filter((entry) => entry.kind === 'route' && entry.id.startsWith(isolatedTable)).map((entry) => entry.id).sort()).toEqual([`${isolatedTable}:0.0.0.0/0`, `${isolatedTable}:::/0`]);
+    // AND 1b got a new private subnet on the first free /64 (#3), on a lambda-egress table with both routes
+    const [, newPrivate] = run.network.subnets.privateSubnetIds;
+    expect(run.network.subnets.subnets.find((subnet) => subnet.subnetId === newPrivate)).toMatchObject({ az: AZS[1], ipv6Cidr: v6(3) });
+    const newTable = effectiveTable(tables, newPrivate!)!;
+    expect(defaultTarget(newTable)).toBe(run.network.natGateways.find((nat) => nat.az === AZS[1])!.natGatewayId);
+    expect(newTable.Routes!.find((route) => route.DestinationIpv6CidrBlock === '::/0')?.EgressOnlyInternetGatewayId).toBe(eigw);
+    // AND the user's public table still has exactly its own routes
+    expect(effectiveTable(tables, run.network.subnets.publicSubnetIds[0]!)!.Routes!.filter((route) => route.GatewayId !== 'local').map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock)).toEqual(['0.0.0.0/0', '::/0']);
   });
 });
 

@@ -57,6 +57,7 @@ describe('ValidateRequest', () => {
       network: { name: 'default', cidr: '10.0.0.0/16', azCount: 2, natGateways: 'per-az', ipv6: false, s3Endpoint: true },
       probe: { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] },
       detachVpcAccessPolicy: true,
+      forceDetachVpcAccessPolicy: false,
     });
     expect(schema.properties.network.properties.cidr.default).toBe(state.request.network.cidr);
   });
@@ -75,6 +76,13 @@ describe('ValidateRequest', () => {
     ]);
     const smallest = await validate({ functionName: 'orders-api', network: { cidr: '172.16.9.0/24' } });
     expect(smallest.request.network.subnetPlan.map((planned) => planned.cidr)).toEqual(['172.16.9.128/28', '172.16.9.0/26', '172.16.9.144/28', '172.16.9.64/26']);
+  });
+
+  it('passes forceDetachVpcAccessPolicy through to DetachVpcAccessPolicy only when it is asked for', async () => {
+    const forced = await validate({ functionName: 'orders-api', forceDetachVpcAccessPolicy: true });
+    expect(forced.request).toMatchObject({ detachVpcAccessPolicy: true, forceDetachVpcAccessPolicy: true });
+    const plain = await validate({ functionName: 'orders-api', forceDetachVpcAccessPolicy: false });
+    expect(plain.request).not.toHaveProperty('forceDetachVpcAccessPolicy');
   });
 
   it('in existing mode takes the AZs that hold the VPC\'s subnets and leaves the plan to the audit', async () => {
@@ -118,7 +126,7 @@ describe('ValidateRequest', () => {
     ['a malformed vpcId', 'network.vpcId', { network: { vpcId: 'vpc-xyz' } }, /a VPC id: vpc- followed by 8 or 17 hex digits/],
     ['both vpcId and cidr', 'network.cidr', { network: { vpcId: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16' } }, /does not apply to an existing VPC \(network\.vpcId\)/],
     ['both vpcId and azCount', 'network.azCount', { network: { vpcId: 'vpc-0123456789abcdef0', azCount: 2 } }, /does not apply to an existing VPC/],
-    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy/],
+    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy\n/],
     ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, ipv6, s3Endpoint/],
     ['azCount of the wrong type', 'network.azCount', { network: { azCount: '2' } }, /must be a whole number of AZs from 1 to 6; got "2"/],
     ['ipv6 of the wrong type', 'network.ipv6', { network: { ipv6: 'yes' } }, /must be true or false; got "yes"/],
@@ -133,6 +141,7 @@ describe('ValidateRequest', () => {
     ['no expected status', 'probe.expectedStatuses', { probe: { expectedStatuses: [] } }, /non-empty list of distinct HTTP status codes/],
     ['an expected status out of range', 'probe.expectedStatuses[1]', { probe: { expectedStatuses: [200, 700] } }, /HTTP status codes \(100 to 599\)/],
     ['detachVpcAccessPolicy of the wrong type', 'detachVpcAccessPolicy', { detachVpcAccessPolicy: 'no' }, /must be true or false/],
+    ['forceDetachVpcAccessPolicy of the wrong type', 'forceDetachVpcAccessPolicy', { forceDetachVpcAccessPolicy: 1 }, /must be true or false; got 1/],
   ];
 
   it.each(badRequests)('fails InvalidRequest on %s, naming %s, before any change', async (_case, field, overrides, message) => {
