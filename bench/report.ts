@@ -1,0 +1,122 @@
+import type { ApiEconomy } from './api-economy';
+import type { CallSummary } from './call-log';
+import type { CriticalPath } from './critical-path';
+import type { DeployedTaskConfig } from './deployed-config';
+import type { DemoWallTime } from './demo-wall-time';
+import type { TaskFootprint } from './footprint';
+import type { Scale } from './scale';
+import { median } from './stats';
+import type { StepFunctionsCost } from './step-functions-cost';
+import { kib, seconds, usd, type Row } from './table';
+
+export const RATIO_TARGET = 0.7;
+export const RUN_TIME_TARGET_MS = 5 * 60 * 1000;
+
+const calls = (summary: CallSummary): string => `${summary.mutating} mutating + ${summary.read} read + ${summary.invoke} invoke = ${summary.total}`;
+const top = (counts: Record<string, number>, n = 4): string =>
+  Object.entries(counts)
+    .slice(0, n)
+    .map(([action, count]) => `${action.split(':')[1]} ${count}`)
+    .join(', ');
+
+export function apiEconomyRows(economy: ApiEconomy): Row[] {
+  const section = '1. API economy (calls per provision, create mode, 2 AZs, NAT per AZ; fault-proxy call log)';
+  const repeatedMutations = Object.entries(economy.repeated.mutatingByTask).map(([task, actions]) => `${task}: ${actions.join(', ')}`);
+  return [
+    { section, figure: 'fresh provision, IPv6 off', value: calls(economy.freshIpv4) },
+    { section, figure: '  most frequent mutating', value: top(economy.freshIpv4.byAction.mutating) },
+    { section, figure: '  most frequent read', value: top(economy.freshIpv4.byAction.read) },
+    { section, figure: 'fresh provision, IPv6 on', value: calls(economy.freshIpv6) },
+    {
+      section,
+      figure: 'repeated provision, same request: mutating',
+      value: `${economy.repeated.mutating}${repeatedMutations.length ? ` (${repeatedMutations.join('; ')})` : ''}`,
+      target: '0',
+      met: economy.repeated.mutating === 0,
+    },
+    { section, figure: 'repeated provision, same request: all', value: calls(economy.repeated) },
+    { section, figure: `rollback (probe fails -> ${economy.rollback.error ?? '?'}): Rollback task`, value: calls(economy.rollback.rollbackTask) },
+    { section, figure: 'rollback: whole execution', value: calls(economy.rollback.execution) },
+  ];
+}
+
+export function costRows(cost: StepFunctionsCost): Row[] {
+  const section = `2. Step Functions and Lambda cost (Standard workflow $0.025/1k transitions; Lambda ${cost.lambda.architecture} ${cost.lambda.memoryMb} MB; us-east-1 list prices)`;
+  return [
+    { section, figure: 'state transitions, happy path (local runner events)', value: String(cost.happyPathTransitions) },
+    { section, figure: `transitions per NAT-wait iteration (${cost.natWait.polls} pending polls)`, value: String(cost.natWait.transitionsPerIteration) },
+    { section, figure: `transitions per function-wait iteration (${cost.functionWait.polls} polls)`, value: String(cost.functionWait.transitionsPerIteration) },
+    { section, figure: 'Step Functions price, happy path as run locally', value: usd(cost.happyPathPriceUsd) },
+    { section, figure: 'Step Functions, typical on AWS (simulated loops + retries)', value: `${cost.typicalOnAws.transitions} transitions = ${usd(cost.typicalOnAws.priceUsd)}` },
+    {
+      section,
+      figure: 'Lambda, measured handler durations on the emulator',
+      value: `${cost.lambda.measured.invocations} invocations, ${cost.lambda.measured.gbSeconds.toFixed(3)} GB-s = ${usd(cost.lambda.measured.priceUsd)}`,
+    },
+    {
+      section,
+      figure: 'Lambda, typical on AWS (simulated durations)',
+      value: `${cost.lambda.typicalOnAws.invocations} invocations, ${cost.lambda.typicalOnAws.gbSeconds.toFixed(2)} GB-s = ${usd(cost.lambda.typicalOnAws.priceUsd)}`,
+    },
+    { section, figure: 'total per provision, typical on AWS', value: usd(cost.typicalTotalUsd) },
+  ];
+}
+
+export function criticalPathRows(path: CriticalPath): Row[] {
+  const section = "3. Critical path on AWS, simulated (bench/latency-profile.json): our definition vs the guide's order";
+  return path.levels.flatMap((level) => [
+    {
+      section,
+      figure: `${level.level}: ours / guide order`,
+      value: `${seconds(level.oursSeconds * 1000)} / ${seconds(level.guideSeconds * 1000)} = ${level.ratio.toFixed(2)}`,
+      target: `<= ${RATIO_TARGET}`,
+      met: level.ratio <= RATIO_TARGET && level.ours.exhausted.length === 0,
+    },
+    {
+      section,
+      figure: `${level.level}: NAT / function wait loops, retries`,
+      value: `${level.ours.natWaitLoops} / ${level.ours.functionWaitLoops}, ${Object.entries(level.ours.retries).map(([task, count]) => `${task} ${count}`).join(', ') || 'none'}${level.ours.exhausted.length ? `; EXHAUSTED: ${level.ours.exhausted.join(', ')}` : ''}`,
+    },
+    {
+      section,
+      figure: `${level.level}: where the time goes (s)`,
+      value: `ours ${level.oursBreakdown.beforeParallel.toFixed(1)} + Parallel ${level.oursBreakdown.parallel.toFixed(1)} (branches ${level.oursBreakdown.branches.map((branch) => branch.toFixed(1)).join(' | ')}) + ${level.oursBreakdown.afterParallel.toFixed(1)}; guide: network ${level.guidePhases.network.toFixed(1)} + function ${level.guidePhases.function.toFixed(1)} + test ${level.guidePhases.test.toFixed(1)}`,
+    },
+  ]);
+}
+
+export function footprintRows(footprint: readonly TaskFootprint[], demo: DemoWallTime, config: DeployedTaskConfig): Row[] {
+  const { bundling } = config;
+  const sdk = bundling.bundleAwsSdk ? 'SDK bundled' : "SDK external (the runtime's; imported from node_modules here)";
+  const section = `4. Footprint (esbuild as the stack bundles: ${bundling.target} ${bundling.format}${bundling.minify ? ', minified' : ''}${bundling.sourcemap ? ', source maps' : ''}, ${sdk})`;
+  const rows: Row[] = footprint.map((task) => ({
+    section,
+    figure: `${task.task}: bundle, import in a fresh node (median)`,
+    value: `${kib(task.bundleBytes)} (+${kib(task.sourceMapBytes)} map; ${kib(task.otherSdkChoiceBytes)} with SDK ${bundling.bundleAwsSdk ? 'external' : 'bundled'}), ${task.importMs.toFixed(0)} ms; largest: ${task.largest.map((entry) => `${entry.name} ${kib(entry.bytes)}`).join(', ')}`,
+  }));
+  const overhead = median(footprint.map((task) => task.importMs - task.importMsWithoutSourceMaps));
+  rows.push({ section, figure: 'import cost of --enable-source-maps (median over tasks)', value: `${overhead.toFixed(0)} ms` });
+  rows.push({
+    section,
+    figure: '`npm run demo` wall time, emulator start included',
+    value: `${seconds(demo.wallMs)} (exit ${demo.exitCode})`,
+    target: 'exit 0',
+    met: demo.exitCode === 0,
+  });
+  return rows;
+}
+
+export function scaleRows(scale: Scale): Row[] {
+  const section = '5. Scale: different functions onto one shared network, one local run';
+  const rows: Row[] = scale.checkpoints.flatMap((point) => [
+    { section, figure: `${point.functions} functions: VPCs created`, value: String(point.vpcsCreated), target: '1', met: point.vpcsCreated === 1 },
+    { section, figure: `${point.functions} functions: NAT gateways created`, value: String(point.natGatewaysCreated), target: `${scale.azs} (AZs)`, met: point.natGatewaysCreated === scale.azs },
+    {
+      section,
+      figure: `${point.functions} functions: calls, transitions, local time`,
+      value: `${point.calls} calls (${point.mutatingCalls} mutating), ${point.stateTransitions} transitions, ${seconds(point.wallSeconds * 1000)}; last provision ${point.lastProvision.calls} calls (${point.lastProvision.mutatingCalls} mutating), ${seconds(point.lastProvision.wallMs, 2)}`,
+    },
+  ]);
+  rows.push({ section, figure: 'described at the end: VPCs / available NATs with the tag', value: `${scale.described.vpcs} / ${scale.described.natGateways}`, target: `1 / ${scale.azs}`, met: scale.described.vpcs === 1 && scale.described.natGateways === scale.azs });
+  return rows;
+}

@@ -1,0 +1,107 @@
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { readDefinitionText, type AslDefinition } from '../statemachine/definition';
+import { measureApiEconomy } from './api-economy';
+import { criticalPath } from './critical-path';
+import { measureDemo } from './demo-wall-time';
+import { deployedTaskConfig } from './deployed-config';
+import { startBenchEmulator, type BenchEmulator } from './emulator';
+import { measureFootprint } from './footprint';
+import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
+import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
+import { apiEconomyRows, costRows, criticalPathRows, footprintRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
+import { createModeRequest } from './requests';
+import { measureScale } from './scale';
+import { measureStepFunctionsCost } from './step-functions-cost';
+import { formatTable, seconds, type Row } from './table';
+
+/**
+ * `npm run bench`: every figure of issue 8 in one run, printed as a table with its target and written to
+ * bench/results.json. Everything it starts (moto, the demo's process group) it stops, also on failure.
+ */
+const RESULTS_PATH = join(__dirname, 'results.json');
+const WAIT_LOOP_POLLS = 3;
+const SCALE_FUNCTIONS = 20;
+const SCALE_CHECKPOINTS = [1, 5, 20];
+
+async function main(): Promise<void> {
+  const originalEnv = { ...process.env };
+  const started = performance.now();
+  const loadAtStart = loadavg();
+  const config = deployedTaskConfig();
+  const profile = readLatencyProfile();
+  const definition = JSON.parse(readDefinitionText()) as AslDefinition;
+  const say = (line: string) => process.stderr.write(`[bench ${seconds(performance.now() - started, 0)}] ${line}\n`);
+
+  // First, alone: the demo starts its own emulator, as a user's `npm run demo` does.
+  say('npm run demo ...');
+  const demo = await measureDemo(originalEnv);
+
+  let environment: BenchEmulator | undefined;
+  const stopOnSignal = (signal: NodeJS.Signals): void => {
+    void (environment?.stop() ?? Promise.resolve()).finally(() => process.kill(process.pid, signal));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  let measured;
+  try {
+    environment = await startBenchEmulator();
+    say(`moto pid ${environment.motoPid}; warm-up provision (loads every handler and SDK path once, not reported) ...`);
+    await freshAccount();
+    await createUserFunction('warm-up');
+    expectStatus(await measureProvision(environment, createModeRequest('warm-up')), 'SUCCEEDED', 'warm-up provision');
+
+    say('1. API economy ...');
+    const { economy, freshIpv4Run } = await measureApiEconomy(environment);
+    say('3. critical path (simulation of the traced fresh provision) ...');
+    const path = criticalPath(definition, freshIpv4Run.run.events, freshIpv4Run.invocations, profile);
+    say('2. Step Functions cost (wait loops measured with injected "pending" answers) ...');
+    const cost = await measureStepFunctionsCost(environment, freshIpv4Run, path.results.typical.ours, config, WAIT_LOOP_POLLS);
+    say(`5. scale: ${SCALE_FUNCTIONS} functions onto one network ...`);
+    const scale = await measureScale(environment, SCALE_FUNCTIONS, SCALE_CHECKPOINTS);
+    measured = { economy, path, cost, scale };
+  } finally {
+    await environment?.stop();
+    say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
+  }
+
+  // After the emulator is gone: the fresh processes are timed on an otherwise idle benchmark.
+  say('4. footprint: bundling every task and timing its import in fresh processes ...');
+  const footprint = await measureFootprint(config, { deployed: 3, plain: 1 });
+
+  const runMs = performance.now() - started;
+  const rows: Row[] = [
+    ...apiEconomyRows(measured.economy),
+    ...costRows(measured.cost),
+    ...criticalPathRows(measured.path),
+    ...footprintRows(footprint, demo, config),
+    ...scaleRows(measured.scale),
+    { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
+  ];
+  process.stdout.write(`${formatTable(rows)}\n`);
+  process.stdout.write(`\nDeployed configuration read from the stack: ${config.provenance.join('; ')}.\n`);
+  process.stdout.write(`Machine: ${cpus().length} CPUs, load average ${loadAtStart.map((load) => load.toFixed(1)).join(' ')} at start, ${loadavg().map((load) => load.toFixed(1)).join(' ')} at end.\n`);
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() },
+    runSeconds: runMs / 1000,
+    deployedConfig: config,
+    latencyProfile: LATENCY_PROFILE_PATH.slice(LATENCY_PROFILE_PATH.indexOf('bench')),
+    apiEconomy: measured.economy,
+    stepFunctionsCost: measured.cost,
+    criticalPath: measured.path.levels,
+    footprint: { tasks: footprint, demo },
+    scale: measured.scale,
+    table: rows,
+  };
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value), 2)}\n`);
+  process.stdout.write(`Results written to bench/results.json (${seconds(runMs)}).\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
