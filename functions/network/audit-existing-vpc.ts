@@ -82,6 +82,9 @@ export async function auditExistingVpc(clients: AwsClients, input: NetworkTaskIn
     if (ready) {
       repairs.push({ az, privateSubnetId: ready.subnetId, privateRouting: 'ready', natGatewayId: ready.defaultRouteTarget ?? '' });
       present.push(`${az}: private subnet ${ready.subnetId} already routes 0.0.0.0/0 to ${ready.defaultRouteTarget}`);
+      if (network.ipv6 && ready.routeTableIsMain && !ready.ipv6DefaultRouteTarget) {
+        cannotFix.push(`${ready.subnetId} (${az}) is routed by the main table ${ready.routeTableId}, which lambda-egress does not change: it gets no ::/0 route (IPv6 egress)`);
+      }
     } else if (onOwnTable) {
       repairs.push({ az, privateSubnetId: onOwnTable.subnetId, privateRouting: 'add-route' });
       missing.push(`${az}: a 0.0.0.0/0 route to a NAT gateway in ${onOwnTable.routeTableId}, the route table of isolated subnet ${onOwnTable.subnetId}`);

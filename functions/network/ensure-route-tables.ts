@@ -115,7 +115,9 @@ class RouteTableRun {
         await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natGatewayId, { NatGatewayId: natGatewayId }, subnet);
       }
       const final = required(table, `route table of ${subnet.subnetId}`, 'AWS');
-      if (this.ipv6 && egressOnly && subnet.ipv6Cidr) {
+      const finalIsMain = final.Associations?.some((association) => association.Main) ?? false;
+      // A subnet already routed through the main table keeps it as it is, without ::/0 (the audit says so).
+      if (this.ipv6 && egressOnly && subnet.ipv6Cidr && !finalIsMain) {
         await this.ensureRoute(final, IPV6_DEFAULT, egressOnly, { EgressOnlyInternetGatewayId: egressOnly }, subnet, { reportConflict: false });
       }
       // Associations are only ever made with lambda-egress's own tables (never with the main table).

@@ -1,7 +1,9 @@
 import {
+  AllocateAddressCommand,
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   CreateInternetGatewayCommand,
+  CreateNatGatewayCommand,
   CreateRouteCommand,
   CreateSubnetCommand,
   CreateRouteTableCommand,
@@ -308,6 +310,43 @@ describe('existing mode: a VPC without internet gateway, and an IPv6 VPC', () =>
     expect(newTable.Routes!.find((route) => route.DestinationIpv6CidrBlock === '::/0')?.EgressOnlyInternetGatewayId).toBe(eigw);
     // AND the user's public table still has exactly its own routes
     expect(effectiveTable(tables, run.network.subnets.publicSubnetIds[0]!)!.Routes!.filter((route) => route.GatewayId !== 'local').map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock)).toEqual(['0.0.0.0/0', '::/0']);
+  });
+});
+
+describe('existing mode: the main route table', () => {
+  beforeAll(async () => {
+    await emulator.freshAccount();
+    await createSampleFunction('legacy-fn');
+  });
+
+  it('uses a private subnet routed by the main table as it is, and never adds a route to the main table, not even ::/0', async () => {
+    // GIVEN a dual-stack VPC whose main table sends 0.0.0.0/0 to a NAT, with a private subnet on it in 1a
+    const created = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.63.0.0/16', AmazonProvidedIpv6CidrBlock: true }))).Vpc!;
+    const vpcId = created.VpcId!;
+    const v6 = (index: number) => created.Ipv6CidrBlockAssociationSet![0]!.Ipv6CidrBlock!.replace(/00::\/56$/, `0${index}::/64`);
+    const igwId = (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway!.InternetGatewayId!;
+    await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: igwId, VpcId: vpcId }));
+    const publicTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: publicTable, DestinationCidrBlock: '0.0.0.0/0', GatewayId: igwId }));
+    const subnetIn = async (cidr: string, index: number, az: string) =>
+      (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, Ipv6CidrBlock: v6(index), AvailabilityZone: az }))).Subnet!.SubnetId!;
+    const publicA = await subnetIn('10.63.0.0/24', 0, AZS[0]);
+    await ec2.send(new AssociateRouteTableCommand({ RouteTableId: publicTable, SubnetId: publicA }));
+    const allocationId = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+    const natId = (await ec2.send(new CreateNatGatewayCommand({ SubnetId: publicA, AllocationId: allocationId }))).NatGateway!.NatGatewayId!;
+    const mainTable = (await tablesOf(vpcId)).find((table) => table.Associations?.some((association) => association.Main))!.RouteTableId!;
+    await ec2.send(new CreateRouteCommand({ RouteTableId: mainTable, DestinationCidrBlock: '0.0.0.0/0', NatGatewayId: natId }));
+    const privateA = await subnetIn('10.63.16.0/20', 2, AZS[0]);
+    const mainBefore = await routeTableJson(ec2, mainTable);
+    // WHEN the network tasks run with IPv6 on
+    const run = await runNetworkTasks(existing(vpcId, { ipv6: true, s3Endpoint: false }), 'main-table');
+    // THEN the subnet on the main table is used as it is, and the audit says it gets no ::/0
+    expect(run.network.subnets.privateSubnetIds[0]).toBe(privateA);
+    const audited = run.network.audit.mode === 'existing' ? run.network.audit : undefined;
+    expect(audited?.cannotFix).toEqual(expect.arrayContaining([expect.stringContaining(`${privateA} (${AZS[0]}) is routed by the main table ${mainTable}`)]));
+    expect(run.network.routeTables.privateRouteTables[0]).toEqual({ az: AZS[0], routeTableId: mainTable, subnetIds: [privateA], natGatewayId: natId });
+    // AND the main table is byte-identical
+    expect(await routeTableJson(ec2, mainTable)).toBe(mainBefore);
   });
 });
 
