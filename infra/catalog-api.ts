@@ -112,6 +112,9 @@ export class CatalogApi extends Construct {
       },
     });
 
+    // The stack's ApiUrl output names the URL; RestApi's own Endpoint output would repeat it.
+    this.api.node.tryRemoveChild('Endpoint');
+
     const model = new Model(this, 'RequestModel', {
       restApi: this.api,
       contentType: 'application/json',

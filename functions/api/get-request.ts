@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { answer, stateMachineArnFromEnv } from './http';
-import { requestStatus } from './requests';
+import { requestStatus } from './status';
 
 const sfn = new SFNClient({});
 

@@ -1,7 +1,8 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { answer, headerOf, stateMachineArnFromEnv } from './http';
-import { IDEMPOTENCY_HEADER, startRequest } from './requests';
+import { IDEMPOTENCY_HEADER } from './requests';
+import { startRequest } from './start';
 
 const sfn = new SFNClient({});
 

@@ -1,0 +1,49 @@
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { awsErrorName } from '../shared/errors';
+import { executionArnOf, IDEMPOTENCY_HEADER, invalidRequestId, type ApiAnswer } from './requests';
+
+/** POST /requests: starts the workflow under the idempotency key, or answers with the execution it already started. */
+export async function startRequest(sfn: SFNClient, stateMachineArn: string, request: { idempotencyKey?: string; body?: string | null }): Promise<ApiAnswer> {
+  const invalid = invalidRequestId(`the ${IDEMPOTENCY_HEADER} header`, request.idempotencyKey);
+  if (invalid || request.idempotencyKey === undefined) return invalid ?? { statusCode: 400, body: {} };
+  const name = request.idempotencyKey;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(request.body ?? '');
+  } catch {
+    return { statusCode: 400, body: { message: 'the body must be a JSON request (statemachine/request.schema.json)' } };
+  }
+  // One spelling of the request, so a retry that re-serialises the same JSON is the same input.
+  const input = JSON.stringify(parsed);
+  try {
+    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
+    return { statusCode: 202, body: { requestId: name, executionArn: started.executionArn, startDate: started.startDate?.toISOString(), status: 'RUNNING' } };
+  } catch (error) {
+    const code = awsErrorName(error);
+    if (code === 'ExecutionAlreadyExists') return existingExecution(sfn, executionArnOf(stateMachineArn, name), name, input);
+    if (code === 'ExecutionLimitExceeded' || code === 'ThrottlingException') {
+      return { statusCode: 429, body: { message: `Step Functions is at its limit (${code}); retry later with the same ${IDEMPOTENCY_HEADER}` } };
+    }
+    throw error;
+  }
+}
+
+/** The execution already carrying this name: the same request (a retry) gets it back, another request a 409. */
+async function existingExecution(sfn: SFNClient, executionArn: string, name: string, input: string): Promise<ApiAnswer> {
+  const existing = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  if (!sameJson(existing.input, input)) {
+    return {
+      statusCode: 409,
+      body: { message: `${IDEMPOTENCY_HEADER} ${name} was already used for a different request; send a new key for a new request`, executionArn },
+    };
+  }
+  return { statusCode: 200, body: { requestId: name, executionArn, startDate: existing.startDate?.toISOString(), status: existing.status } };
+}
+
+function sameJson(a: string | undefined, b: string): boolean {
+  try {
+    return a !== undefined && JSON.stringify(JSON.parse(a)) === b;
+  } catch {
+    return false;
+  }
+}

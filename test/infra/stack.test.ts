@@ -1,0 +1,415 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { App } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import tagChangeEvent from '../../events/tag-change-on-function.json';
+import requestSchema from '../../statemachine/request.schema.json';
+import { TASKS, type TaskName } from '../../functions/registry';
+import { PROBE_FUNCTION_PREFIX } from '../../functions/rollback/discover';
+import { TAG_MANAGED } from '../../functions/shared/tags';
+import { createApp } from '../../infra/app';
+import { API_URL_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
+import { requestModelSchema } from '../../infra/request-model';
+import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
+import { FUNCTIONS_DIR } from '../../infra/task-functions';
+import { TASK_PERMISSIONS } from '../../infra/task-permissions';
+import { TIMEOUT_MARGIN_SECONDS, taskTimeoutsOf } from '../../infra/task-timeouts';
+import { placeholdersOf, readDefinitionText } from '../../statemachine/definition';
+import { sdkActionsOf } from './sdk-calls';
+import {
+  actionsOf,
+  allowing,
+  destructiveWithoutManagedTag,
+  flat,
+  functionLogicalId,
+  resourcesOf,
+  statementsOfFunction,
+  statementsOfRole,
+  type Statement,
+} from './template-queries';
+
+/**
+ * The stack as `npx cdk synth` builds it, synthesized once (esbuild bundles 19 functions) with cdk-nag's
+ * AwsSolutions pack as a gate: synthesis throws on any unacknowledged finding.
+ */
+const PREFIX = 'LambdaEgress';
+const TASK_NAMES = Object.keys(TASKS) as TaskName[];
+const API_FUNCTIONS = { ApiStartRequest: join(FUNCTIONS_DIR, 'api', 'start-request.ts'), ApiGetRequest: join(FUNCTIONS_DIR, 'api', 'get-request.ts') };
+
+let outdir: string;
+let app: App;
+let stack: LambdaEgressStack;
+let template: Template;
+let templatePath: string;
+
+beforeAll(() => {
+  outdir = mkdtempSync(join(tmpdir(), 'lambda-egress-synth-'));
+  ({ app, stack } = createApp({}, outdir));
+  const assembly = app.synth();
+  const artifact = assembly.getStackByName(stack.stackName);
+  templatePath = join(outdir, artifact.templateFile);
+  template = Template.fromJSON(artifact.template as Record<string, unknown>);
+}, 600_000);
+
+afterAll(() => {
+  if (outdir) rmSync(outdir, { recursive: true, force: true });
+});
+
+const roleStatements = (task: string): Statement[] => statementsOfFunction(template, `${PREFIX}-${task}`);
+
+describe('task functions', () => {
+  it('deploys one function per task of the registry, bundled from its handler without Docker', () => {
+    for (const task of TASK_NAMES) {
+      const id = functionLogicalId(template, `${PREFIX}-${task}`);
+      const key = (template.toJSON().Resources[id].Properties.Code as { S3Key: string }).S3Key;
+      expect([task, existsSync(join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.js'))]).toEqual([task, true]);
+    }
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, TASK_NAMES.length + 2);
+  });
+
+  it('runs every function on nodejs22.x arm64 with the Powertools settings and one SDK attempt per call', () => {
+    for (const name of [...TASK_NAMES, ...Object.keys(API_FUNCTIONS)]) {
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        FunctionName: `${PREFIX}-${name}`,
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: 256,
+        TracingConfig: { Mode: 'Active' },
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'lambda-egress', POWERTOOLS_LOG_LEVEL: 'INFO', AWS_MAX_ATTEMPTS: '1' }) },
+      });
+    }
+  });
+
+  it("stops each function before the state machine stops waiting for its Task", () => {
+    const taskTimeouts = taskTimeoutsOf();
+    for (const task of TASK_NAMES) {
+      const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${task}`)];
+      expect([task, fn.Properties.Timeout]).toEqual([task, (taskTimeouts.get(task) ?? 60) - TIMEOUT_MARGIN_SECONDS]);
+    }
+  });
+
+  it('gives RunProbe the probe role in PROBE_ROLE_ARN, and lets it pass only that role, only to Lambda', () => {
+    const probeRole = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('probe functions') } }));
+    expect(probeRole).toHaveLength(1);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `${PREFIX}-RunProbe`,
+      Environment: { Variables: Match.objectLike({ PROBE_ROLE_ARN: { 'Fn::GetAtt': [probeRole[0], 'Arn'] } }) },
+    });
+    const passRole = allowing(roleStatements('RunProbe'), 'iam:PassRole');
+    expect(passRole).toEqual([
+      expect.objectContaining({ Resource: { 'Fn::GetAtt': [probeRole[0], 'Arn'] }, Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } }),
+    ]);
+    for (const task of TASK_NAMES.filter((name) => name !== 'RunProbe')) expect([task, allowing(roleStatements(task), 'iam:PassRole')]).toEqual([task, []]);
+  });
+
+  it('runs the probe functions with the AWS managed VPC access policy only', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      Description: Match.stringLikeRegexp('probe functions'),
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] }],
+      Policies: Match.absent(),
+    });
+  });
+});
+
+describe('least privilege per task', () => {
+  /** Implied by calls the code makes, though no Command of that name is sent. */
+  const IMPLIED: Record<string, string> = {
+    'ec2:CreateTags': 'tag-on-create: a Create call with TagSpecifications is also authorized as ec2:CreateTags',
+    'lambda:TagResource': 'CreateFunction with Tags is also authorized as lambda:TagResource',
+    'iam:PassRole': 'CreateFunction/UpdateFunctionConfiguration with a Role pass it',
+    'ec2:DescribeVpcs': 'Lambda checks that a caller setting a VpcConfig may describe its VPC',
+    'ec2:DescribeSubnets': 'Lambda checks that a caller setting a VpcConfig may describe its subnets',
+    'ec2:DescribeSecurityGroups': 'Lambda checks that a caller setting a VpcConfig may describe its groups',
+    'logs:CreateLogStream': "the function's own log group",
+    'logs:PutLogEvents': "the function's own log group",
+    'xray:PutTraceSegments': 'active tracing',
+    'xray:PutTelemetryRecords': 'active tracing',
+  };
+  /** Imported by a module the handler imports, but never sent by that handler. */
+  const IMPORTED_NOT_SENT: Partial<Record<string, Record<string, string>>> = {
+    RunProbe: { 'iam:ListAttachedRolePolicies': 'run-probe.ts imports vpcConfigOf from record-function.ts, whose module also checks policies' },
+    DetachVpcAccessPolicy: { 'iam:ListAttachedRolePolicies': 'vpc-access-policy.ts also holds hasVpcAccessPolicy, which this task does not call' },
+    ApiGetRequest: {
+      'cloudformation:DescribeStacks': "cli/aws-mode.ts (whose execution reader GET uses) also resolves the CLI's stack",
+      'states:StartExecution': 'cli/aws-mode.ts also starts executions for the CLI; GET only reads them',
+    },
+  };
+  const entries: Array<[string, string]> = [...TASK_NAMES.map((task): [string, string] => [task, join(FUNCTIONS_DIR, TASKS[task])]), ...Object.entries(API_FUNCTIONS)];
+
+  it('has an entry in the permission table for every task of the registry, and none for anything else', () => {
+    expect(Object.keys(TASK_PERMISSIONS).sort()).toEqual([...TASK_NAMES].sort());
+  });
+
+  it.each(entries)("%s's role allows every AWS call its code can send", (name, entry) => {
+    // GIVEN the SDK commands the handler's code imports WHEN the role is read THEN each has an Allow
+    const statements = roleStatements(name);
+    const skipped = IMPORTED_NOT_SENT[name] ?? {};
+    const missing = [...sdkActionsOf(entry)].filter((action) => !skipped[action] && allowing(statements, action).length === 0);
+    expect(missing).toEqual([]);
+  });
+
+  it.each(entries)("%s's role allows nothing its code does not call", (name, entry) => {
+    const called = sdkActionsOf(entry);
+    const skipped = IMPORTED_NOT_SENT[name] ?? {};
+    for (const action of Object.keys(skipped)) expect([name, action, called.has(action)]).toEqual([name, action, true]);
+    const allowed = roleStatements(name)
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actionsOf);
+    const unexplained = allowed.filter((action) => (!called.has(action) || skipped[action]) && !IMPLIED[action]);
+    expect(unexplained).toEqual([]);
+  });
+
+  it('allows destructive EC2 actions (Delete/Release/Detach/Disassociate/Replace) only on resources tagged lambda-egress:managed=true', () => {
+    const everyStatement = [...TASK_NAMES, ...Object.keys(API_FUNCTIONS)].flatMap(roleStatements);
+    expect(everyStatement.some((statement) => actionsOf(statement).some((action) => /^ec2:Delete/.test(action)))).toBe(true);
+    expect(destructiveWithoutManagedTag(everyStatement)).toEqual([]);
+  });
+
+  it('fails the destructive-action check for a statement without the tag condition (the check can fail)', () => {
+    const untagged: Statement = { Effect: 'Allow', Action: ['ec2:DeleteRoute'], Resource: '*' };
+    const otherTag: Statement = { ...untagged, Condition: { StringEquals: { 'aws:ResourceTag/owner': 'me' } } };
+    const wildcard: Statement = { Effect: 'Allow', Action: 'ec2:*', Resource: '*' };
+    const tagged: Statement = { ...untagged, Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } } };
+    expect(destructiveWithoutManagedTag([untagged, otherTag, wildcard, tagged])).toEqual([untagged, otherTag, wildcard]);
+  });
+
+  it('lets EC2 creates make only resources tagged lambda-egress:managed=true, and tag nothing that exists', () => {
+    for (const task of TASK_NAMES) {
+      const statements = roleStatements(task);
+      const creates = statements.filter((statement) => statement.Sid?.endsWith('New'));
+      for (const statement of creates) {
+        expect([task, statement.Sid, statement.Condition]).toEqual([task, statement.Sid, { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } }]);
+      }
+      for (const statement of allowing(statements, 'ec2:CreateTags')) {
+        const condition = statement.Condition?.StringEquals ?? {};
+        expect([task, condition[`aws:RequestTag/${TAG_MANAGED}`], Array.isArray(condition['ec2:CreateAction'])]).toEqual([task, 'true', true]);
+        // Every CreateAction named is one the task calls.
+        const called = sdkActionsOf(join(FUNCTIONS_DIR, TASKS[task]));
+        for (const action of condition['ec2:CreateAction'] as string[]) expect([task, called.has(`ec2:${action}`)]).toEqual([task, true]);
+      }
+    }
+  });
+
+  it('attaches and detaches only AWSLambdaVPCAccessExecutionRole (iam:PolicyARN)', () => {
+    const policyArn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole']] };
+    const found = TASK_NAMES.flatMap((task) => [...allowing(roleStatements(task), 'iam:AttachRolePolicy'), ...allowing(roleStatements(task), 'iam:DetachRolePolicy')]);
+    expect(found.length).toBeGreaterThanOrEqual(3);
+    for (const statement of found) expect(statement.Condition).toEqual({ ArnEquals: { 'iam:PolicyARN': policyArn } });
+  });
+
+  it("denies every task changing or deleting the product's own functions, and that Deny covers no probe function", () => {
+    const deny = (task: string) => roleStatements(task).filter((statement) => statement.Effect === 'Deny');
+    for (const task of TASK_NAMES) {
+      expect([task, deny(task).map((statement) => [actionsOf(statement).sort(), resourcesOf(statement).map(flat)])]).toEqual([
+        task,
+        [
+          [
+            ['lambda:DeleteFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'],
+            [`arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${PREFIX}-*`],
+          ],
+        ],
+      ]);
+    }
+    const pattern = new RegExp(`^${PREFIX}-`);
+    const names = Object.values(template.findResources('AWS::Lambda::Function')).map((fn) => fn.Properties.FunctionName as string);
+    expect(names.every((name) => pattern.test(name))).toBe(true);
+    expect(pattern.test(`${PROBE_FUNCTION_PREFIX}-default`)).toBe(false);
+  });
+
+  it('changes, invokes and deletes probe functions only by their name prefix and only when tagged as lambda-egress’s', () => {
+    const probeArn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${PROBE_FUNCTION_PREFIX}-*`;
+    const changes = [
+      ...['lambda:UpdateFunctionCode', 'lambda:InvokeFunction', 'lambda:CreateFunction'].flatMap((action) => allowing(roleStatements('RunProbe'), action)),
+      ...allowing(roleStatements('Rollback'), 'lambda:DeleteFunction'),
+    ];
+    expect(changes.length).toBeGreaterThanOrEqual(3);
+    for (const statement of changes) {
+      expect(resourcesOf(statement).map(flat)).toEqual([probeArn]);
+      expect(JSON.stringify(statement.Condition)).toMatch(new RegExp(`aws:(Resource|Request)Tag/${TAG_MANAGED}":"true"`));
+    }
+  });
+});
+
+describe('state machine', () => {
+  const definitionText = readDefinitionText();
+
+  it('substitutes every ${...} of provision.asl.json with its task function, and nothing else', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machine).toHaveLength(1);
+    const substitutions = machine[0]?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(definitionText).sort());
+    for (const [placeholder, value] of Object.entries(substitutions)) {
+      const task = placeholder.replace(/FunctionArn$/, '');
+      expect([placeholder, value]).toEqual([placeholder, { 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-${task}`), 'Arn'] }]);
+    }
+  });
+
+  it('deploys the definition file itself (an S3 asset of provision.asl.json)', () => {
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'))[0];
+    expect(machine?.Properties.DefinitionS3Location).toEqual({ Bucket: expect.anything(), Key: expect.stringMatching(/\.json$/) });
+    const key = (machine?.Properties.DefinitionS3Location as { Key: string }).Key;
+    expect(readFileSync(join(outdir, `asset.${key}`), 'utf8')).toBe(definitionText);
+  });
+
+  it('logs errors only, without execution data, to its own log group, with X-Ray tracing', () => {
+    template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ERROR', IncludeExecutionData: false, Destinations: [Match.anyValue()] },
+      TracingConfiguration: { Enabled: true },
+    });
+  });
+
+  it('can invoke the task functions and nothing else', () => {
+    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? '';
+    const roleId = (template.toJSON().Resources[machineId].Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const statements = statementsOfRole(template, roleId);
+    const lambdaActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'));
+    expect([...new Set(lambdaActions)]).toEqual(['lambda:InvokeFunction']);
+    const taskIds = TASK_NAMES.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
+    const invoked = allowing(statements, 'lambda:InvokeFunction').flatMap(resourcesOf).map(flat);
+    expect(invoked.sort()).toEqual(taskIds.flatMap((id) => [`\${${id}.Arn}`, `\${${id}.Arn}:*`]).sort());
+    const others = statements.flatMap(actionsOf).filter((action) => !action.startsWith('lambda:') && !action.startsWith('logs:') && !action.startsWith('xray:'));
+    expect(others).toEqual([]);
+  });
+});
+
+describe('tag trigger', () => {
+  it('matches Tag Change on Resource events of Lambda functions that now carry lambda-egress:network', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(TAG_TRIGGER_PATTERN)), State: 'ENABLED' });
+  });
+
+  it('starts the state machine with a request built from the event, which the request schema accepts', () => {
+    const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+    const target = (rule?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
+    expect(target.Arn).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^TagTriggerDeadLetters/), 'Arn'] } });
+    const transformer = target.InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
+    // EventBridge takes dot notation only (no brackets), and the tag key has a colon in it.
+    expect(Object.values(transformer.InputPathsMap).every((path) => !/\[['"]/.test(path))).toBe(true);
+
+    const request = JSON.parse(renderInputTemplate(transformer, tagChangeEvent)) as unknown;
+    expect(request).toEqual({ functionName: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api', network: { name: 'shared' } });
+    const ajv = new Ajv2020({ strict: true, strictRequired: false });
+    addFormats(ajv);
+    expect(ajv.validate(requestSchema, request)).toBe(true);
+  });
+});
+
+describe('catalog API', () => {
+  const method = (httpMethod: string) => {
+    const found = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } }));
+    expect(found).toHaveLength(1);
+    return found[0]?.Properties as Record<string, unknown>;
+  };
+
+  it('offers POST /requests and GET /requests/{id}, both SigV4 (IAM) authorized, and nothing else', () => {
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((resource) => [resource.Properties.HttpMethod, resource.Properties.AuthorizationType]);
+    expect(methods.sort()).toEqual([
+      ['GET', 'AWS_IAM'],
+      ['POST', 'AWS_IAM'],
+    ]);
+    const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
+    expect(paths.sort()).toEqual(['requests', '{id}']);
+  });
+
+  it('validates the POST body against the request schema (as draft-04) and requires the Idempotency-Key header', () => {
+    const post = method('POST');
+    expect(post.RequestParameters).toEqual({ 'method.request.header.Idempotency-Key': true });
+    const modelId = (post.RequestModels as Record<string, { Ref: string }>)['application/json']?.Ref ?? '';
+    expect(template.toJSON().Resources[modelId].Properties.Schema).toEqual(requestModelSchema());
+    const validatorId = (post.RequestValidatorId as { Ref: string }).Ref;
+    expect(template.toJSON().Resources[validatorId].Properties).toEqual(expect.objectContaining({ ValidateRequestBody: true, ValidateRequestParameters: true }));
+    const get = method('GET');
+    expect(get.RequestParameters).toEqual({ 'method.request.path.id': true });
+  });
+
+  it('throttles the stage, and starting workflows more tightly, with access and error logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      AccessLogSetting: { DestinationArn: Match.anyValue(), Format: Match.anyValue() },
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+        Match.objectLike({ HttpMethod: 'POST', ResourcePath: '/~1requests', ThrottlingRateLimit: 2, ThrottlingBurstLimit: 5 }),
+      ]),
+    });
+  });
+
+  it('lets the API functions start and read executions of this state machine only', () => {
+    const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };
+    const start = roleStatements('ApiStartRequest').filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+    expect(allowing(start, 'states:StartExecution').flatMap(resourcesOf)).toEqual([machineRef]);
+    const read = roleStatements('ApiGetRequest').filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
+    expect(read.flatMap(actionsOf).sort()).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
+    for (const resource of read.flatMap(resourcesOf).map(flat)) expect(resource).toMatch(/:execution:.*ProvisionStateMachine.*:\*$/);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: `${PREFIX}-ApiStartRequest`,
+      Environment: { Variables: Match.objectLike({ STATE_MACHINE_ARN: machineRef }) },
+    });
+  });
+});
+
+describe('stack', () => {
+  it('outputs StateMachineArn and ApiUrl, the names the CLI and catalogs read', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, STATE_MACHINE_OUTPUT].sort());
+    expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
+    expect(flat(outputs[API_URL_OUTPUT]?.Value)).toMatch(/^https:\/\/\$\{CatalogApi.*\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{CatalogApiDeploymentStagev1.*\}\/$/);
+  });
+
+  it('passes cdk-nag AwsSolutions (synthesis throws on a finding), and every acknowledgement answers a real finding with a reason', () => {
+    // GIVEN the findings cdk-nag reports when acknowledgements are ignored
+    const everyFinding = new AwsSolutionsChecks();
+    (everyFinding as unknown as { isAcknowledged: () => boolean }).isAcknowledged = () => false;
+    const findings = everyFinding.validateScope(stack).violations.flatMap((violation) =>
+      violation.violatingResources.map((resource) => ({ rule: violation.ruleName, path: resource.constructPath ?? '' })),
+    );
+    // WHEN the acknowledgements recorded on the constructs are read
+    const acknowledgements = stack.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+    );
+    // THEN each one covers a finding at or under its construct, and says why
+    expect(acknowledgements.length).toBeGreaterThan(20);
+    const stale = acknowledgements.filter(({ path, id }) => !findings.some((finding) => finding.rule === id && (finding.path === path || finding.path.startsWith(`${path}/`))));
+    expect(stale).toEqual([]);
+    for (const { reason } of acknowledgements) expect(reason.length).toBeGreaterThan(20);
+  });
+
+  it('passes cfn-lint (W3005, the redundant DependsOn CDK writes next to a GetAtt, is ignored)', () => {
+    const lint = spawnSync('cfn-lint', ['--ignore-checks', 'W3005', '--', templatePath], { encoding: 'utf8' });
+    if (lint.error) throw new Error(`cfn-lint could not run (${lint.error.message}): install it with pip install cfn-lint`);
+    expect({ status: lint.status, output: `${lint.stdout}${lint.stderr}` }).toEqual({ status: 0, output: '' });
+  }, 120_000);
+
+  it('fails early, saying what to do, on a function name prefix that is too long or would cover the probe functions', () => {
+    expect(() => createApp({ functionNamePrefix: 'x'.repeat(31) })).toThrow(/functionNamePrefix must be 1 to 30/);
+    expect(() => createApp({ functionNamePrefix: 'lambda-egress' })).toThrow(/would cover the probe functions/);
+  });
+});
+
+/** EventBridge's input transformer, for dot-notation paths (`$.a.b`, `$.a[0]`), as the stack configures it. */
+function renderInputTemplate(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: unknown): string {
+  const valueAt = (path: string): unknown => {
+    let current: unknown = event;
+    for (const part of path.replace(/^\$\./, '').split('.')) {
+      const indexed = /^(.*)\[(\d+)\]$/.exec(part);
+      const key = indexed ? indexed[1] ?? '' : part;
+      current = (current as Record<string, unknown> | undefined)?.[key];
+      if (indexed) current = (current as unknown[] | undefined)?.[Number(indexed[2])];
+    }
+    return current;
+  };
+  return Object.entries(transformer.InputPathsMap).reduce(
+    // A JSON template inserts a string value with its quotes.
+    (text, [name, path]) => text.split(`<${name}>`).join(JSON.stringify(valueAt(path))),
+    transformer.InputTemplate,
+  );
+}

@@ -1,0 +1,87 @@
+import type { Template } from 'aws-cdk-lib/assertions';
+
+/** A statement of an IAM policy as it stands in the synthesized template. */
+export interface Statement {
+  readonly Sid?: string;
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+type Resources = Record<string, { Type: string; Properties?: Record<string, unknown> }>;
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+export function resourcesOf(statement: Statement): unknown[] {
+  return Array.isArray(statement.Resource) ? statement.Resource : [statement.Resource];
+}
+
+/** A resolved ARN as one string: Fn::Join concatenated, `{Ref: X}` -> `${X}`, GetAtt -> `${Id.Attr}`. */
+export function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    if (Array.isArray(record['Fn::Join'])) {
+      const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+      return items.map(flat).join(delimiter);
+    }
+    if (record.Ref !== undefined) return `\${${String(record.Ref)}}`;
+    if (Array.isArray(record['Fn::GetAtt'])) return `\${${(record['Fn::GetAtt'] as string[]).join('.')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Logical id of the function named `name`. */
+export function functionLogicalId(template: Template, name: string): string {
+  const functions = template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } });
+  const ids = Object.keys(functions);
+  if (ids.length !== 1) throw new Error(`expected one function named ${name}, found ${ids.length}`);
+  return ids[0] as string;
+}
+
+/** Every statement that applies to the role of the function named `name`: its inline policies and any AWS::IAM::Policy on it. */
+export function statementsOfFunction(template: Template, name: string): Statement[] {
+  const fn = template.toJSON().Resources[functionLogicalId(template, name)] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+  return statementsOfRole(template, fn.Properties.Role['Fn::GetAtt'][0]);
+}
+
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const resources = template.toJSON().Resources as Resources;
+  const role = resources[roleLogicalId]?.Properties as { Policies?: Array<{ PolicyDocument: { Statement: Statement[] } }> } | undefined;
+  if (!role) throw new Error(`no role ${roleLogicalId}`);
+  const inline = (role.Policies ?? []).flatMap((policy) => policy.PolicyDocument.Statement);
+  const attached = Object.values(resources)
+    .filter((resource) => resource.Type === 'AWS::IAM::Policy')
+    .filter((resource) => ((resource.Properties?.Roles as Array<{ Ref?: string }> | undefined) ?? []).some((ref) => ref.Ref === roleLogicalId))
+    .flatMap((resource) => (resource.Properties?.PolicyDocument as { Statement: Statement[] }).Statement);
+  return [...inline, ...attached];
+}
+
+/** The Allow statements that name `action` (exactly, or by a wildcard pattern). */
+export function allowing(statements: readonly Statement[], action: string): Statement[] {
+  return statements.filter((statement) => statement.Effect === 'Allow' && actionsOf(statement).some((pattern) => matchesAction(pattern, action)));
+}
+
+export function matchesAction(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  return regex.test(action);
+}
+
+/** The destructive EC2 actions lambda-egress may only use on its own (tagged) resources. */
+export const DESTRUCTIVE_EC2 = /^ec2:(Delete|Release|Detach|Disassociate|Replace)/i;
+
+/**
+ * Destructive EC2 Allow statements that do not limit themselves to resources tagged
+ * `lambda-egress:managed=true`: the list must be empty.
+ */
+export function destructiveWithoutManagedTag(statements: readonly Statement[]): Statement[] {
+  return statements.filter(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      actionsOf(statement).some((action) => DESTRUCTIVE_EC2.test(action) || action === '*' || action === 'ec2:*') &&
+      statement.Condition?.StringEquals?.['aws:ResourceTag/lambda-egress:managed'] !== 'true',
+  );
+}
