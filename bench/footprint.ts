@@ -18,33 +18,61 @@ export interface TaskFootprint {
   readonly otherSdkChoiceBytes: number;
   /** The three largest contributors to the bundle, by package (`own code` = functions/). */
   readonly largest: Array<{ readonly name: string; readonly bytes: number }>;
-  /** require() of the bundle in a fresh Node process, with the NODE_OPTIONS the stack sets; median, ms. */
+  /** require() of the bundle in a fresh Node process, with the NODE_OPTIONS the stack sets: median of importRunsMs. */
   readonly importMs: number;
-  /** The same without --enable-source-maps; median, ms. */
-  readonly importMsWithoutSourceMaps: number;
+  readonly importRunsMs: number[];
+  /** One import without --enable-source-maps, when the time budget allowed. */
+  readonly importMsWithoutSourceMaps?: number;
 }
 
-/** Bundles every task as the stack does (esbuild, with a metafile) and times the bundle's import in fresh processes. */
-export async function measureFootprint(config: DeployedTaskConfig, runs: { readonly deployed: number; readonly plain: number }): Promise<TaskFootprint[]> {
+export interface Footprint {
+  readonly tasks: TaskFootprint[];
+  /** Import timings per task: as many rounds as fitted the time budget (at least one, at most maxRuns). */
+  readonly rounds: number;
+}
+
+/**
+ * Bundles every task as the stack does (esbuild, with a metafile) and times the bundle's import in fresh
+ * processes, in rounds over all tasks (so that a change of machine load affects every task alike) for as long as
+ * another round fits before `deadline` (a performance.now() value).
+ */
+export async function measureFootprint(config: DeployedTaskConfig, options: { readonly maxRuns: number; readonly deadline: number }): Promise<Footprint> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const tasks = Object.keys(TASKS) as TaskName[];
   const bundles = await Promise.all(tasks.map((task) => bundle(task, config, BUNDLE_DIR)));
   const flipped: DeployedTaskConfig = { ...config, bundling: { ...config.bundling, bundleAwsSdk: !config.bundling.bundleAwsSdk } };
   const otherChoice = await Promise.all(tasks.map((task) => bundle(task, flipped, join(BUNDLE_DIR, 'other-sdk-choice'))));
-  const footprints: TaskFootprint[] = [];
-  for (const [index, { task, outfile, metafile }] of bundles.entries()) {
+
+  const runs = new Map<TaskName, number[]>(tasks.map((task) => [task, []]));
+  const withoutSourceMaps = new Map<TaskName, number>();
+  const round = async (record: (task: TaskName, ms: number) => void, nodeOptions: readonly string[]): Promise<number> => {
+    const started = performance.now();
+    for (const { task, outfile } of bundles) record(task, await importTime(outfile, nodeOptions));
+    return performance.now() - started;
+  };
+  const deployed = (task: TaskName, ms: number) => runs.get(task)!.push(ms);
+  let rounds = 1;
+  let lastRound = await round(deployed, config.nodeOptions);
+  for (; rounds < options.maxRuns && performance.now() + lastRound < options.deadline; rounds += 1) lastRound = await round(deployed, config.nodeOptions);
+  if (config.nodeOptions.includes('--enable-source-maps') && performance.now() + lastRound < options.deadline) {
+    await round((task, ms) => withoutSourceMaps.set(task, ms), config.nodeOptions.filter((option) => option !== '--enable-source-maps'));
+  }
+
+  const footprints = bundles.map(({ task, outfile, metafile }, index): TaskFootprint => {
     const output = metafile.outputs[Object.keys(metafile.outputs).find((key) => key.endsWith('index.js')) ?? ''];
-    footprints.push({
+    const plain = withoutSourceMaps.get(task);
+    return {
       task,
       bundleBytes: statSync(outfile).size,
       sourceMapBytes: config.bundling.sourcemap ? statSync(`${outfile}.map`).size : 0,
       otherSdkChoiceBytes: statSync(otherChoice[index]!.outfile).size,
       largest: largestPackages(output?.inputs ?? {}),
-      importMs: median(await importTimes(outfile, config.nodeOptions, runs.deployed)),
-      importMsWithoutSourceMaps: median(await importTimes(outfile, config.nodeOptions.filter((option) => option !== '--enable-source-maps'), runs.plain)),
-    });
-  }
-  return footprints;
+      importMs: median(runs.get(task)!),
+      importRunsMs: runs.get(task)!,
+      ...(plain === undefined ? {} : { importMsWithoutSourceMaps: plain }),
+    };
+  });
+  return { tasks: footprints, rounds };
 }
 
 async function bundle(task: TaskName, config: DeployedTaskConfig, directory: string): Promise<{ task: TaskName; outfile: string; metafile: Metafile }> {
@@ -76,16 +104,12 @@ function largestPackages(inputs: Record<string, { bytesInOutput: number }>): Arr
   return [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([name, bytes]) => ({ name, bytes }));
 }
 
-/** One fresh `node` per run: the time from before require() to after it, measured inside that process. */
-async function importTimes(outfile: string, nodeOptions: readonly string[], runs: number): Promise<number[]> {
+/** One fresh `node`: the time from before require() to after it, measured inside that process. */
+async function importTime(outfile: string, nodeOptions: readonly string[]): Promise<number> {
   const script = `const s = performance.now(); require(${JSON.stringify(outfile)}); process.stdout.write(String(performance.now() - s));`;
   const env = { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', POWERTOOLS_LOG_LEVEL: 'SILENT', AWS_MAX_ATTEMPTS: '1' };
-  const times: number[] = [];
-  for (let run = 0; run < runs; run += 1) {
-    const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [...nodeOptions, '-e', script], { env, timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve(out)));
-    });
-    times.push(Number(stdout));
-  }
-  return times;
+  const stdout = await new Promise<string>((resolve, reject) => {
+    execFile(process.execPath, [...nodeOptions, '-e', script], { env, timeout: 30_000 }, (error, out) => (error ? reject(error) : resolve(out)));
+  });
+  return Number(stdout);
 }

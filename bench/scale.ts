@@ -2,6 +2,7 @@ import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws
 import { TAG_NETWORK } from '../functions/shared/tags';
 import { emulator } from '../test/emulator/emulator';
 import type { CallRecord } from '../test/emulator/fault-rules';
+import { mutatingByTask } from './api-economy';
 import { countAction, kindOf } from './call-log';
 import type { BenchEmulator } from './emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
@@ -17,7 +18,7 @@ export interface ScaleCheckpoint {
   readonly stateTransitions: number;
   readonly wallSeconds: number;
   /** Of the last provision in this checkpoint. */
-  readonly lastProvision: { readonly calls: number; readonly mutatingCalls: number; readonly wallMs: number };
+  readonly lastProvision: { readonly calls: number; readonly mutatingCalls: number; readonly mutatingByTask: Record<string, string[]>; readonly wallMs: number };
 }
 
 export interface Scale {
@@ -55,6 +56,7 @@ export async function measureScale(environment: BenchEmulator, total: number, ch
         lastProvision: {
           calls: measured.calls.length,
           mutatingCalls: measured.calls.filter((call) => kindOf(call.action) === 'mutating').length,
+          mutatingByTask: mutatingByTask(measured.invocations),
           wallMs: measured.wallMs,
         },
       });
