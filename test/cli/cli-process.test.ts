@@ -1,4 +1,6 @@
-import { runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 describe('lambda-egress as a process', () => {
   it('prints its usage with every subcommand for --help and exits 0', async () => {

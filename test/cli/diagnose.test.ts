@@ -5,7 +5,9 @@ import { emulator } from '../emulator/emulator';
 import { createSampleFunction } from '../emulator/sample-function';
 import { buildEgressNetwork, type EgressNetwork } from '../probe/egress-network';
 import { memoryIo } from './memory-io';
-import { runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});

@@ -1,6 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { isProcessAlive } from '../../statemachine/moto-server';
-import { BIN } from './run-cli';
+import { BIN, PROCESS_TEST_TIMEOUT_MS } from './run-cli';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 /** The environment of a user with no emulator running: local mode must start (and stop) its own. */
 function withoutEmulator(): NodeJS.ProcessEnv {
@@ -9,12 +12,30 @@ function withoutEmulator(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Children still running when a test ends (a failed or timed-out test) get Ctrl-C, which stops their emulator. */
+const running = new Set<ChildProcess>();
+function startCli(args: string[]): ChildProcess & { stdout: Readable; stderr: Readable } {
+  const child = spawn(process.execPath, [BIN, ...args], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  child.on('close', () => running.delete(child));
+  return child;
+}
+afterEach(async () => {
+  await Promise.all(
+    [...running].map((child) => {
+      const closed = new Promise((resolve) => child.on('close', resolve));
+      child.kill('SIGINT');
+      return closed;
+    }),
+  );
+});
+
 const EMBEDDED_PID = /embedded moto server on http:\/\/127\.0\.0\.1:\d+ \(pid (\d+)\)/;
 
 describe('local mode with the embedded emulator', () => {
   it('stops the emulator it started when interrupted with Ctrl-C, and exits 130', async () => {
     // GIVEN the demo running as a process, with no AWS_ENDPOINT_URL
-    const child = spawn(process.execPath, [BIN, 'provision', '--demo'], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startCli(['provision', '--demo']);
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -38,7 +59,7 @@ describe('local mode with the embedded emulator', () => {
 
   it('runs the demo end to end on its own emulator, prints the topology and the verdicts, and leaves no emulator behind', async () => {
     // GIVEN no emulator; WHEN `npm run demo`'s command runs as a process
-    const child = spawn(process.execPath, [BIN, 'provision', '--demo'], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = startCli(['provision', '--demo']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

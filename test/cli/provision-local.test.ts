@@ -11,7 +11,9 @@ import { emulator, mutatingCalls } from '../emulator/emulator';
 import { createSampleFunction } from '../emulator/sample-function';
 import { memoryIo } from './memory-io';
 import { contractErrors } from './output-contract';
-import { runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+
+jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});

@@ -21,3 +21,9 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/**
+ * For test files that run the CLI as a process: each child loads tsx and the AWS SDK from scratch, which on a
+ * loaded machine (CI runs the suites in parallel) can take tens of seconds before any AWS call.
+ */
+export const PROCESS_TEST_TIMEOUT_MS = 180_000;
