@@ -110,6 +110,10 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     res.end(responseBody);
   };
 
+  // Clients (the SDK, fetch) keep connections alive; Node's 5 s default would close idle sockets under them
+  // just as they are reused ("other side closed"), and tests run with AWS_MAX_ATTEMPTS=1.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address !== 'object') throw new Error('fault proxy did not get a port');
@@ -139,10 +143,11 @@ interface UpstreamResponse {
 
 function forward(upstream: string, req: IncomingMessage, body: Buffer, account: string | undefined): Promise<UpstreamResponse> {
   const target = new URL(req.url ?? '/', upstream);
-  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host };
+  const headers: Record<string, string | string[] | undefined> = { ...req.headers, host: target.host, connection: 'close' };
   if (account) headers['x-moto-account-id'] = account;
   return new Promise((resolve, reject) => {
-    const outgoing = httpRequest(target, { method: req.method, headers }, (incoming) => {
+    // A fresh connection per call: moto's server may close a kept-alive one at any moment.
+    const outgoing = httpRequest(target, { method: req.method, headers, agent: false }, (incoming) => {
       void readBody(incoming).then((text) => resolve({ status: incoming.statusCode ?? 502, headers: incoming.headers, body: text }));
     });
     outgoing.on('error', reject);
