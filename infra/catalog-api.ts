@@ -9,6 +9,7 @@ import {
   MethodLoggingLevel,
   Model,
   RequestValidator,
+  ResponseType,
   RestApi,
   type JsonSchema,
   type Method,
@@ -114,6 +115,13 @@ export class CatalogApi extends Construct {
 
     // The stack's ApiUrl output names the URL; RestApi's own Endpoint output would repeat it.
     this.api.node.tryRemoveChild('Endpoint');
+
+    // API Gateway's default answer to an invalid body is "Invalid request body"; say which rule failed (its
+    // message quotes values, hence the escaping).
+    this.api.addGatewayResponse('InvalidBody', {
+      type: ResponseType.BAD_REQUEST_BODY,
+      templates: { 'application/json': '{"message":"the body does not match statemachine/request.schema.json: $util.escapeJavaScript($context.error.validationErrorString)"}' },
+    });
 
     const model = new Model(this, 'RequestModel', {
       restApi: this.api,

@@ -327,6 +327,10 @@ describe('catalog API', () => {
     expect(template.toJSON().Resources[validatorId].Properties).toEqual(expect.objectContaining({ ValidateRequestBody: true, ValidateRequestParameters: true }));
     const get = method('GET');
     expect(get.RequestParameters).toEqual({ 'method.request.path.id': true });
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+      ResponseType: 'BAD_REQUEST_BODY',
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp('\\$context\\.error\\.validationErrorString') },
+    });
   });
 
   it('throttles the stage, and starting workflows more tightly, with access and error logs', () => {
