@@ -1,5 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { vpcConfigOf } from '../functions/function/record-function';
+import type { FunctionVpcConfig } from '../functions/function/types';
 import { analyzeReachability } from '../functions/probe/reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
 import type { ParsedCommand } from './args';
@@ -11,7 +13,7 @@ type DiagnoseCommand = Extract<ParsedCommand, { command: 'diagnose' }>;
 export interface Diagnosis {
   readonly functionName: string;
   readonly functionArn?: string;
-  readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean };
+  readonly vpcConfig: FunctionVpcConfig;
   /** Absent when the function is not in a VPC: it then has Lambda's own internet access. */
   readonly verdict?: ReachabilityVerdict;
 }
@@ -33,11 +35,7 @@ async function functionConfiguration(lambda: LambdaClient, functionName: string)
 /** The static reachability analysis (functions/probe/reachability.ts) of a function's current VpcConfig. */
 export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2Client }, functionName: string, port: number): Promise<Diagnosis> {
   const configuration = await functionConfiguration(clients.lambda, functionName);
-  const vpcConfig = {
-    subnetIds: [...(configuration.VpcConfig?.SubnetIds ?? [])],
-    securityGroupIds: [...(configuration.VpcConfig?.SecurityGroupIds ?? [])],
-    ipv6AllowedForDualStack: configuration.VpcConfig?.Ipv6AllowedForDualStack === true,
-  };
+  const vpcConfig = vpcConfigOf(configuration);
   const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
   if (vpcConfig.subnetIds.length === 0) return base;
   const verdict = await analyzeReachability(clients.ec2, {

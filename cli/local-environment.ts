@@ -2,6 +2,7 @@ import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient }
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { vpcConfigOf } from '../functions/function/record-function';
+import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
 import { analyzeReachability, probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
 import { logger } from '../functions/shared/logger';
@@ -31,7 +32,6 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
-export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
  * Points the SDK's standard environment at the emulator: endpoint, region, credentials (dummy ones unless

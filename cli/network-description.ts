@@ -4,27 +4,10 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   type EC2Client,
-  type Route,
 } from '@aws-sdk/client-ec2';
+import { routeTarget } from '../functions/network/route-tables';
 import type { ProvisionResult } from '../functions/report/report-result';
 import type { NetworkDetails } from './diagram';
-
-/** The route's target id, whichever field AWS put it in. */
-export function routeTarget(route: Route): string {
-  return (
-    route.NatGatewayId ??
-    route.EgressOnlyInternetGatewayId ??
-    route.TransitGatewayId ??
-    route.VpcPeeringConnectionId ??
-    route.NetworkInterfaceId ??
-    route.InstanceId ??
-    route.LocalGatewayId ??
-    route.CarrierGatewayId ??
-    route.CoreNetworkArn ??
-    route.GatewayId ??
-    'unknown'
-  );
-}
 
 /**
  * Reads the VPC the result names (describe calls only) for what the diagram shows beyond the result:
