@@ -183,6 +183,9 @@ describe('least privilege per task', () => {
     for (const task of TASK_NAMES) {
       const statements = roleStatements(task);
       const creates = statements.filter((statement) => statement.Sid?.endsWith('New'));
+      // Every EC2 call that creates a taggable resource has a statement for the new resource, tag required.
+      const taggableCreates = [...sdkActionsOf(join(FUNCTIONS_DIR, TASKS[task]))].filter((action) => /^ec2:(Create(?!Route$|Tags$)|Allocate)/.test(action));
+      for (const action of taggableCreates) expect([task, action, creates.some((statement) => actionsOf(statement).includes(action))]).toEqual([task, action, true]);
       for (const statement of creates) {
         expect([task, statement.Sid, statement.Condition]).toEqual([task, statement.Sid, { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } }]);
       }
