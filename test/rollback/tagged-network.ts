@@ -82,27 +82,42 @@ export async function buildTaggedNetwork(ec2: EC2Client, executionId: string, ci
   };
 }
 
-/** Every live EC2 resource carrying `lambda-egress:execution = executionId`, described kind by kind. */
+/** One live EC2 resource of the account, with its tags (deleted NATs and endpoints are left out). */
+export interface LiveResource {
+  readonly kind: string;
+  readonly id: string;
+  readonly tags: Array<{ Key?: string; Value?: string }>;
+}
+
+/** Every live VPC-related EC2 resource of the account, described kind by kind. */
+export async function liveResources(ec2: EC2Client): Promise<LiveResource[]> {
+  const [vpcs, subnets, igws, eigws, nats, addresses, tables, groups, endpoints] = await Promise.all([
+    ec2.send(new DescribeVpcsCommand({})),
+    ec2.send(new DescribeSubnetsCommand({})),
+    ec2.send(new DescribeInternetGatewaysCommand({})),
+    ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({})),
+    ec2.send(new DescribeNatGatewaysCommand({})),
+    ec2.send(new DescribeAddressesCommand({})),
+    ec2.send(new DescribeRouteTablesCommand({})),
+    ec2.send(new DescribeSecurityGroupsCommand({})),
+    ec2.send(new DescribeVpcEndpointsCommand({})),
+  ]);
+  const of = (kind: string, id: string | undefined, tags: LiveResource['tags'] | undefined): LiveResource => ({ kind, id: id ?? '', tags: tags ?? [] });
+  return [
+    ...(vpcs.Vpcs ?? []).map((v) => of('vpc', v.VpcId, v.Tags)),
+    ...(subnets.Subnets ?? []).map((s) => of('subnet', s.SubnetId, s.Tags)),
+    ...(igws.InternetGateways ?? []).map((g) => of('igw', g.InternetGatewayId, g.Tags)),
+    ...(eigws.EgressOnlyInternetGateways ?? []).map((g) => of('eigw', g.EgressOnlyInternetGatewayId, g.Tags)),
+    ...(nats.NatGateways ?? []).filter((n) => n.State !== 'deleted').map((n) => of('nat', n.NatGatewayId, n.Tags)),
+    ...(addresses.Addresses ?? []).map((a) => of('eip', a.AllocationId, a.Tags)),
+    ...(tables.RouteTables ?? []).map((t) => of('routeTable', t.RouteTableId, t.Tags)),
+    ...(groups.SecurityGroups ?? []).map((g) => of('securityGroup', g.GroupId, g.Tags)),
+    ...(endpoints.VpcEndpoints ?? []).filter((e) => e.State?.toLowerCase() !== 'deleted').map((e) => of('endpoint', e.VpcEndpointId, e.Tags)),
+  ];
+}
+
+/** Every live EC2 resource carrying `lambda-egress:execution = executionId`. */
 export async function resourcesTaggedWith(ec2: EC2Client, executionId: string): Promise<string[]> {
-  const has = (tags?: Array<{ Key?: string; Value?: string }>) => tags?.some((tag) => tag.Key === TAG_EXECUTION && tag.Value === executionId) ?? false;
-  const left: string[] = [];
-  const vpcs = await ec2.send(new DescribeVpcsCommand({}));
-  left.push(...(vpcs.Vpcs ?? []).filter((v) => has(v.Tags)).map((v) => v.VpcId!));
-  const subnets = await ec2.send(new DescribeSubnetsCommand({}));
-  left.push(...(subnets.Subnets ?? []).filter((s) => has(s.Tags)).map((s) => s.SubnetId!));
-  const igws = await ec2.send(new DescribeInternetGatewaysCommand({}));
-  left.push(...(igws.InternetGateways ?? []).filter((g) => has(g.Tags)).map((g) => g.InternetGatewayId!));
-  const eigws = await ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({}));
-  left.push(...(eigws.EgressOnlyInternetGateways ?? []).filter((g) => has(g.Tags)).map((g) => g.EgressOnlyInternetGatewayId!));
-  const nats = await ec2.send(new DescribeNatGatewaysCommand({}));
-  left.push(...(nats.NatGateways ?? []).filter((n) => has(n.Tags) && n.State !== 'deleted').map((n) => n.NatGatewayId!));
-  const addresses = await ec2.send(new DescribeAddressesCommand({}));
-  left.push(...(addresses.Addresses ?? []).filter((a) => has(a.Tags)).map((a) => a.AllocationId!));
-  const tables = await ec2.send(new DescribeRouteTablesCommand({}));
-  left.push(...(tables.RouteTables ?? []).filter((t) => has(t.Tags)).map((t) => t.RouteTableId!));
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({}));
-  left.push(...(groups.SecurityGroups ?? []).filter((g) => has(g.Tags)).map((g) => g.GroupId!));
-  const endpoints = await ec2.send(new DescribeVpcEndpointsCommand({}));
-  left.push(...(endpoints.VpcEndpoints ?? []).filter((e) => has(e.Tags) && e.State?.toLowerCase() !== 'deleted').map((e) => e.VpcEndpointId!));
-  return left;
+  const resources = await liveResources(ec2);
+  return resources.filter((resource) => resource.tags.some((tag) => tag.Key === TAG_EXECUTION && tag.Value === executionId)).map((resource) => resource.id);
 }

@@ -1,21 +1,9 @@
-import {
-  DescribeAddressesCommand,
-  DescribeEgressOnlyInternetGatewaysCommand,
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
-  EC2Client,
-  type Tag,
-} from '@aws-sdk/client-ec2';
+import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isManaged } from '../../functions/shared/tags';
 import type { CallRecord } from '../emulator/fault-rules';
 import { emulator, mutatingCalls } from '../emulator/emulator';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
+import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 
 const ec2 = new EC2Client({});
@@ -55,35 +43,17 @@ export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & {
   });
 }
 
-/** Managed resources by kind: what "no duplicates" compares. */
+/** Managed resources by kind, plus routes and probe functions: what "no duplicates" compares. */
 export async function managedInventory(): Promise<Record<string, number>> {
-  const count = (items: Array<{ Tags?: Tag[] }> | undefined, live: (item: never) => boolean = () => true) =>
-    (items ?? []).filter((item) => isManaged(item.Tags) && live(item as never)).length;
-  const [vpcs, subnets, igws, eigws, nats, eips, tables, groups, endpoints, functions] = await Promise.all([
-    ec2.send(new DescribeVpcsCommand({})),
-    ec2.send(new DescribeSubnetsCommand({})),
-    ec2.send(new DescribeInternetGatewaysCommand({})),
-    ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({})),
-    ec2.send(new DescribeNatGatewaysCommand({})),
-    ec2.send(new DescribeAddressesCommand({})),
-    ec2.send(new DescribeRouteTablesCommand({})),
-    ec2.send(new DescribeSecurityGroupsCommand({})),
-    ec2.send(new DescribeVpcEndpointsCommand({})),
-    lambda.send(new ListFunctionsCommand({})),
-  ]);
-  return {
-    vpc: count(vpcs.Vpcs),
-    subnet: count(subnets.Subnets),
-    igw: count(igws.InternetGateways),
-    eigw: count(eigws.EgressOnlyInternetGateways),
-    nat: count(nats.NatGateways, (nat: { State?: string }) => nat.State !== 'deleted'),
-    eip: count(eips.Addresses),
-    routeTable: count(tables.RouteTables),
-    routes: (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0),
-    securityGroup: count(groups.SecurityGroups),
-    endpoint: count(endpoints.VpcEndpoints, (endpoint: { State?: string }) => endpoint.State?.toLowerCase() !== 'deleted'),
-    probeFunction: (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')).length,
-  };
+  const inventory: Record<string, number> = {};
+  for (const resource of await liveResources(ec2)) {
+    if (isManaged(resource.tags as Tag[])) inventory[resource.kind] = (inventory[resource.kind] ?? 0) + 1;
+  }
+  const tables = await ec2.send(new DescribeRouteTablesCommand({}));
+  inventory.routes = (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0);
+  const functions = await lambda.send(new ListFunctionsCommand({}));
+  inventory.probeFunction = (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')).length;
+  return inventory;
 }
 
 /** The clean run: which mutating calls the workflow makes, and what it leaves behind. */
@@ -135,4 +105,28 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')) ?? [];
   if (probes.length > 0) return `${label}: probe function left behind`;
   return undefined;
+}
+
+/** The whole suite for one scenario: (a) and (b) at every mutating call of its clean run. */
+export function describeFaultSuite(scenario: Scenario): void {
+  describe(`fault suite: ${scenario.name}`, () => {
+    it('survives a throttling error on every mutating call without duplicates, and rolls back completely after a non-retryable error on each', async () => {
+      // GIVEN the mutating calls of a clean run, counted in this same test
+      const clean = await cleanRun(scenario);
+      const problems: string[] = [];
+      let covered = 0;
+      // WHEN each one is (a) throttled once, (b) failed for good, each in a fresh account
+      for (const call of clean.mutating) {
+        const throttled = await throttledOnce(scenario, call, clean.inventory);
+        const failed = await failedFor(scenario, call);
+        problems.push(...[throttled, failed].filter((problem): problem is string => problem !== undefined));
+        covered += 1;
+      }
+      console.info(`fault suite (${scenario.name}): ${covered} of ${clean.mutating.length} mutating calls covered`);
+      // THEN every execution behaved
+      expect(problems).toEqual([]);
+      expect(covered).toBe(clean.mutating.length);
+      expect(covered).toBeGreaterThanOrEqual(10);
+    }, 20 * 60_000);
+  });
 }

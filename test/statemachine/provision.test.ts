@@ -1,6 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/report-result';
+import type { LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../emulator/emulator';
 import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
 import { resourcesTaggedWith } from '../rollback/tagged-network';
@@ -103,22 +104,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
   });
 
   it('waits k loops while the NAT gateways are pending (state injected), then succeeds', async () => {
-    // GIVEN how many DescribeNatGateways calls come before the first CheckNatGateways, from a clean run
-    const probe = callsBeforeFirst('CheckNatGateways', 'DescribeNatGateways');
-    const { functionName } = await freshAccountWithFunction();
-    await queueProbeAnswers(passingProbe());
-    expect((await provision({ functionName }, { resolveTask: probe.resolveTask })).status).toBe('SUCCEEDED');
-    // WHEN, in a fresh account, the NATs are reported pending for the first 3 checks
-    const again = await freshAccountWithFunction();
-    await queueProbeAnswers(passingProbe());
-    await emulator.inject({
-      service: 'ec2',
-      action: 'DescribeNatGateways',
-      nth: probe.count() + 1,
-      times: 3,
-      fault: { type: 'rewrite', replacements: [{ pattern: '<state>available</state>', replacement: '<state>pending</state>' }] },
-    });
-    const run = await provision({ functionName: again.functionName });
+    const run = await runWithFirstPollsRewritten('CheckNatGateways', { service: 'ec2', action: 'DescribeNatGateways' }, 3, '<state>available</state>', '<state>pending</state>');
     // THEN it waited exactly 3 times and succeeded
     expect(run.status).toBe('SUCCEEDED');
     expect(timesEntered(run, 'WaitForNatGateways')).toBe(3);
@@ -147,23 +133,30 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
   });
 
   it('waits while the function update is InProgress (state injected), then succeeds', async () => {
-    const probe = callsBeforeFirst('CheckFunctionUpdate', 'GetFunctionConfiguration');
-    const { functionName } = await freshAccountWithFunction();
-    await queueProbeAnswers(passingProbe());
-    expect((await provision({ functionName }, { resolveTask: probe.resolveTask })).status).toBe('SUCCEEDED');
-
-    const again = await freshAccountWithFunction();
-    await queueProbeAnswers(passingProbe());
-    await emulator.inject({
-      service: 'lambda',
-      action: 'GetFunctionConfiguration',
-      nth: probe.count() + 1,
-      times: 2,
-      fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
-    });
-    const run = await provision({ functionName: again.functionName });
-
+    const run = await runWithFirstPollsRewritten('CheckFunctionUpdate', { service: 'lambda', action: 'GetFunctionConfiguration' }, 2, '"LastUpdateStatus": ?"Successful"', '"LastUpdateStatus": "InProgress"');
     expect(run.status).toBe('SUCCEEDED');
     expect(timesEntered(run, 'WaitForFunctionUpdate')).toBe(2);
   });
 });
+
+/**
+ * GIVEN how many `call`s come before `poller` first runs (measured in a clean run), WHEN a fresh account's
+ * run has the first `times` answers to that poller rewritten, returns that run.
+ */
+async function runWithFirstPollsRewritten(
+  poller: string,
+  call: { service: string; action: string },
+  times: number,
+  pattern: string,
+  replacement: string,
+): Promise<LocalRunResult> {
+  const measured = callsBeforeFirst(poller, call.action);
+  const clean = await freshAccountWithFunction();
+  await queueProbeAnswers(passingProbe());
+  expect((await provision({ functionName: clean.functionName }, { resolveTask: measured.resolveTask })).status).toBe('SUCCEEDED');
+
+  const again = await freshAccountWithFunction();
+  await queueProbeAnswers(passingProbe());
+  await emulator.inject({ ...call, nth: measured.count() + 1, times, fault: { type: 'rewrite', replacements: [{ pattern, replacement }] } });
+  return provision({ functionName: again.functionName });
+}
