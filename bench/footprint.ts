@@ -21,8 +21,6 @@ export interface TaskFootprint {
   /** require() of the bundle in a fresh Node process, with the NODE_OPTIONS the stack sets: median of importRunsMs. */
   readonly importMs: number;
   readonly importRunsMs: number[];
-  /** One import without --enable-source-maps, when the time budget allowed. */
-  readonly importMsWithoutSourceMaps?: number;
 }
 
 export interface Footprint {
@@ -39,49 +37,46 @@ export interface Footprint {
 export async function measureFootprint(config: DeployedTaskConfig, options: { readonly maxRuns: number; readonly deadline: number }): Promise<Footprint> {
   rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const tasks = Object.keys(TASKS) as TaskName[];
-  const bundles = await Promise.all(tasks.map((task) => bundle(task, config, BUNDLE_DIR)));
+  const bundles = await bundleAll(tasks, config, BUNDLE_DIR);
   const flipped: DeployedTaskConfig = { ...config, bundling: { ...config.bundling, bundleAwsSdk: !config.bundling.bundleAwsSdk } };
-  const otherChoice = await Promise.all(tasks.map((task) => bundle(task, flipped, join(BUNDLE_DIR, 'other-sdk-choice'))));
+  const otherChoice = await bundleAll(tasks, flipped, join(BUNDLE_DIR, 'other-sdk-choice'));
 
   const runs = new Map<TaskName, number[]>(tasks.map((task) => [task, []]));
-  const withoutSourceMaps = new Map<TaskName, number>();
-  const round = async (record: (task: TaskName, ms: number) => void, nodeOptions: readonly string[]): Promise<number> => {
+  const round = async (): Promise<number> => {
     const started = performance.now();
-    for (const { task, outfile } of bundles) record(task, await importTime(outfile, nodeOptions));
+    for (const { task, outfile } of bundles) runs.get(task)!.push(await importTime(outfile, config.nodeOptions));
     return performance.now() - started;
   };
-  const deployed = (task: TaskName, ms: number) => runs.get(task)!.push(ms);
   let rounds = 1;
-  let lastRound = await round(deployed, config.nodeOptions);
-  for (; rounds < options.maxRuns && performance.now() + lastRound < options.deadline; rounds += 1) lastRound = await round(deployed, config.nodeOptions);
-  if (config.nodeOptions.includes('--enable-source-maps') && performance.now() + lastRound < options.deadline) {
-    await round((task, ms) => withoutSourceMaps.set(task, ms), config.nodeOptions.filter((option) => option !== '--enable-source-maps'));
-  }
+  let lastRound = await round();
+  for (; rounds < options.maxRuns && performance.now() + lastRound < options.deadline; rounds += 1) lastRound = await round();
 
-  const footprints = bundles.map(({ task, outfile, metafile }, index): TaskFootprint => {
-    const output = metafile.outputs[Object.keys(metafile.outputs).find((key) => key.endsWith('index.js')) ?? ''];
-    const plain = withoutSourceMaps.get(task);
-    return {
+  const footprints = bundles.map(
+    ({ task, outfile, inputs }, index): TaskFootprint => ({
       task,
       bundleBytes: statSync(outfile).size,
       sourceMapBytes: config.bundling.sourcemap ? statSync(`${outfile}.map`).size : 0,
       otherSdkChoiceBytes: statSync(otherChoice[index]!.outfile).size,
-      largest: largestPackages(output?.inputs ?? {}),
+      largest: largestPackages(inputs),
       importMs: median(runs.get(task)!),
       importRunsMs: runs.get(task)!,
-      ...(plain === undefined ? {} : { importMsWithoutSourceMaps: plain }),
-    };
-  });
+    }),
+  );
   return { tasks: footprints, rounds };
 }
 
-async function bundle(task: TaskName, config: DeployedTaskConfig, directory: string): Promise<{ task: TaskName; outfile: string; metafile: Metafile }> {
-  const outdir = join(directory, task);
+interface Bundle {
+  readonly task: TaskName;
+  readonly outfile: string;
+  readonly inputs: Metafile['outputs'][string]['inputs'];
+}
+
+/** One esbuild run for all tasks (each output still self-contained, as the stack's one-per-function bundles are): shared modules are parsed once. */
+async function bundleAll(tasks: readonly TaskName[], config: DeployedTaskConfig, outdir: string): Promise<Bundle[]> {
   mkdirSync(outdir, { recursive: true });
-  const outfile = join(outdir, 'index.js');
   const result = await build({
-    entryPoints: [join(FUNCTIONS_DIR, TASKS[task])],
-    outfile,
+    entryPoints: Object.fromEntries(tasks.map((task) => [task, join(FUNCTIONS_DIR, TASKS[task])])),
+    outdir,
     bundle: true,
     platform: 'node',
     format: config.bundling.format,
@@ -92,7 +87,13 @@ async function bundle(task: TaskName, config: DeployedTaskConfig, directory: str
     metafile: true,
     logLevel: 'silent',
   });
-  return { task, outfile, metafile: result.metafile };
+  const outputs = Object.entries(result.metafile.outputs);
+  return tasks.map((task) => {
+    const outfile = join(outdir, `${task}.js`);
+    const output = outputs.find(([path]) => path.endsWith(`/${task}.js`))?.[1];
+    if (!output) throw new Error(`esbuild wrote no ${task}.js`);
+    return { task, outfile, inputs: output.inputs };
+  });
 }
 
 function largestPackages(inputs: Record<string, { bytesInOutput: number }>): Array<{ name: string; bytes: number }> {

@@ -5,7 +5,6 @@ import type { DeployedTaskConfig } from './deployed-config';
 import type { DemoWallTime } from './demo-wall-time';
 import type { Footprint } from './footprint';
 import type { Scale } from './scale';
-import { median } from './stats';
 import type { StepFunctionsCost } from './step-functions-cost';
 import { kib, seconds, usd, type Row } from './table';
 
@@ -100,12 +99,6 @@ export function footprintRows(footprint: Footprint, demo: DemoWallTime, config: 
     section,
     figure: 'largest packages inside the bundles (max over tasks)',
     value: [...contributors].sort((a, b) => b[1] - a[1]).slice(0, 4).map(([name, bytes]) => `${name} ${kib(bytes)}`).join(', '),
-  });
-  const plain = footprint.tasks.flatMap((task) => (task.importMsWithoutSourceMaps === undefined ? [] : [task.importMs - task.importMsWithoutSourceMaps]));
-  rows.push({
-    section,
-    figure: 'import cost of --enable-source-maps (median over tasks)',
-    value: plain.length ? `${median(plain).toFixed(0)} ms` : 'not measured (no time left in the budget)',
   });
   rows.push({
     section,

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
 
   // After the emulator is gone: the fresh processes are timed on an otherwise idle benchmark.
   say('4. footprint: bundling every task and timing its import in fresh processes ...');
-  const footprint = await measureFootprint(config, { maxRuns: 5, deadline: started + FOOTPRINT_DEADLINE_MS });
+  const footprint = await measureFootprint(config, { maxRuns: 3, deadline: started + FOOTPRINT_DEADLINE_MS });
 
   const runMs = performance.now() - started;
   const cpu = cpuSeconds();
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     scale: measured.scale,
     table: rows,
   };
-  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' ? Math.round(value * 1e6) / 1e6 : value), 2)}\n`);
+  writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);
   process.stdout.write(`Results written to bench/results.json (${seconds(runMs)}).\n`);
 }
 
