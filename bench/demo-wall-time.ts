@@ -33,15 +33,30 @@ export async function measureDemo(originalEnv: NodeJS.ProcessEnv, timeoutMs = 18
       // already gone
     }
   };
-  const timer = setTimeout(() => {
+  const stop = (): void => {
     stopGroup('SIGTERM');
     setTimeout(() => stopGroup('SIGKILL'), 10_000).unref();
-  }, timeoutMs);
+  };
+  const timer = setTimeout(stop, timeoutMs);
+  // Ctrl-C reaches the benchmark's process group, not the demo's: pass it on, then end as the signal says.
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted = signal;
+    stop();
+  };
+  const killOnExit = (): void => stopGroup('SIGKILL');
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  process.once('exit', killOnExit);
   const exitCode = await new Promise<number | null>((resolve) => {
     child.once('error', () => resolve(null));
     child.once('close', (code) => resolve(code));
   });
   clearTimeout(timer);
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
+  process.removeListener('exit', killOnExit);
+  if (interrupted) process.kill(process.pid, interrupted);
   const wallMs = performance.now() - started;
   const tail = output
     .split('\n')
