@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge, acknowledgeWildcards } from './nag';
@@ -117,6 +117,8 @@ export class ProductFunction extends Construct {
         target: 'node22',
         minify: true,
         sourceMap: true,
+        // esbuild's per-file size listing adds nothing to a synth log; warnings and errors still show.
+        logLevel: LogLevel.WARNING,
         // The runtime's AWS SDK v3 by default: small packages, fast synthesis (see bundleAwsSdk).
         externalModules: settings.bundleAwsSdk ? [] : ['@aws-sdk/*'],
       },
