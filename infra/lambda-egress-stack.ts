@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { PROBE_FUNCTION_PREFIX } from '../functions/rollback/discover';
+import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { STATE_MACHINE_OUTPUT } from '../cli/aws-mode';
 import { CatalogApi } from './catalog-api';
 import { ProbeRole } from './probe-role';

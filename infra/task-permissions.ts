@@ -1,6 +1,6 @@
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/registry';
-import { PROBE_FUNCTION_PREFIX } from '../functions/rollback/discover';
+import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { TAG_MANAGED } from '../functions/shared/tags';
 import {
   denyProductFunctions,

@@ -16,7 +16,7 @@ import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound, ProbeFailed, ProbeNotReady } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
-import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
+import { PROBE_FUNCTION_PREFIX, TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry } from '../shared/types';
 import { explainProbeFailure } from './explain';
@@ -24,8 +24,6 @@ import { PROBE_HANDLER, probeCodeSha256, probeCodeZip } from './probe-code';
 import { analyzeReachability, probePort } from './reachability';
 import type { ProbeEvent, ProbeResult, ProbeSlice, RunProbeInput, RunProbeOptions } from './types';
 
-/** Probe functions are named `lambda-egress-probe-<network>`; functions/rollback/discover.ts relies on the prefix. */
-export const PROBE_FUNCTION_PREFIX = 'lambda-egress-probe';
 const PROBE_RUNTIME = 'nodejs22.x';
 const PROBE_MEMORY_MB = 128;
 /** Beyond the probe's own time-out: DNS, TLS set-up and the runtime's start inside the invocation. */

@@ -13,11 +13,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, ListTagsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ledgerEntry } from '../shared/ledger';
-import { createdBy, TAG_EXECUTION } from '../shared/tags';
+import { createdBy, PROBE_FUNCTION_PREFIX, TAG_EXECUTION } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 
-/** Probe functions are named with this prefix (functions/probe); only those are looked at. */
-export const PROBE_FUNCTION_PREFIX = 'lambda-egress-probe';
 
 /**
  * Everything in the account tagged `lambda-egress:execution = <id>`: what a task created before it failed

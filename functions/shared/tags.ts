@@ -4,6 +4,12 @@ import type { Tag, TagSpecification, ResourceType } from '@aws-sdk/client-ec2';
 export const TAG_NETWORK = 'lambda-egress:network';
 export const TAG_EXECUTION = 'lambda-egress:execution';
 export const TAG_MANAGED = 'lambda-egress:managed';
+/**
+ * Probe functions are named `<prefix>-<network>` (functions/probe/run-probe.ts); rollback and the stack's
+ * permissions find them by this prefix.
+ */
+export const PROBE_FUNCTION_PREFIX = 'lambda-egress-probe';
+
 /** Extra key saying which role a resource plays (public-subnet, nat, ...): lets a re-run find it without guessing. */
 export const TAG_ROLE = 'lambda-egress:role';
 

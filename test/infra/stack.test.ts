@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import requestSchema from '../../statemachine/request.schema.json';
 import { TASKS, type TaskName } from '../../functions/registry';
-import { PROBE_FUNCTION_PREFIX } from '../../functions/rollback/discover';
+import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import { TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
 import { API_URL_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';

@@ -10,11 +10,11 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PROBE_FUNCTION_PREFIX as ROLLBACK_PROBE_PREFIX } from '../../functions/rollback/discover';
 import { attachFunction } from '../../functions/function/attach-function';
 import { recordFunction } from '../../functions/function/record-function';
 import { probeCodeSha256 } from '../../functions/probe/probe-code';
-import { handler, PROBE_FUNCTION_PREFIX, probeFunctionName, runProbe } from '../../functions/probe/run-probe';
+import { handler, probeFunctionName, runProbe } from '../../functions/probe/run-probe';
+import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { ProbeResult, RunProbeInput } from '../../functions/probe/types';
 import { ProbeFailed } from '../../functions/shared/errors';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
@@ -293,7 +293,7 @@ describe('RunProbe', () => {
 
 describe('probe function names', () => {
   it('are lambda-egress-probe-<network>, with the prefix rollback looks for', () => {
-    expect(PROBE_FUNCTION_PREFIX).toBe(ROLLBACK_PROBE_PREFIX);
+    expect(probeFunctionName('a-network-name').startsWith(`${PROBE_FUNCTION_PREFIX}-`)).toBe(true);
     expect(probeFunctionName('default')).toBe('lambda-egress-probe-default');
   });
 

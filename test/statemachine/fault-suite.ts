@@ -1,6 +1,6 @@
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { isManaged } from '../../functions/shared/tags';
+import { isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { CallRecord } from '../emulator/fault-rules';
 import { emulator, mutatingCalls } from '../emulator/emulator';
 import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
@@ -52,7 +52,7 @@ export async function managedInventory(): Promise<Record<string, number>> {
   const tables = await ec2.send(new DescribeRouteTablesCommand({}));
   inventory.routes = (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0);
   const functions = await lambda.send(new ListFunctionsCommand({}));
-  inventory.probeFunction = (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')).length;
+  inventory.probeFunction = (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX)).length;
   return inventory;
 }
 
@@ -102,7 +102,7 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   if (left.length > 0) return `${label}: left behind ${left.join(', ')}`;
   const after = await functionSnapshot(functionName, roleName);
   if (JSON.stringify(after) !== JSON.stringify(before)) return `${label}: function/role ${JSON.stringify(after)} != original ${JSON.stringify(before)}`;
-  const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith('lambda-egress-probe')) ?? [];
+  const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX)) ?? [];
   if (probes.length > 0) return `${label}: probe function left behind`;
   return undefined;
 }
