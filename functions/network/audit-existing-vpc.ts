@@ -6,7 +6,7 @@ import type { PlannedSubnet, SubnetTier } from '../shared/types';
 import { formatIpv4Block, ipv4Block, ipv6SubnetIndex, type Ipv4Block } from './cidr';
 import { EXISTING_VPC_SUBNET_PREFIXES, findFreeBlock } from './cidr-plan';
 import { ipv6BlockOf, isGone, isOfNetwork, required, subnetsOf } from './network-lookup';
-import { effectiveRouteTable, hasOnlyLocalRoutes, IPV4_DEFAULT, IPV6_DEFAULT, routeTablesOf, routeTarget, routeTo } from './route-tables';
+import { effectiveRouteTable, hasOnlyLocalRoutes, mainRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTablesOf, routeTarget, routeTo } from './route-tables';
 import type { AuditedNatGateway, AuditedSubnet, AuditSlice, AzRepair, NatPlan, NetworkTaskInput, ReportedSubnet, SubnetClass } from './types';
 
 /**
@@ -179,7 +179,7 @@ async function gatherFacts(ec2: EC2Client, vpcId: string) {
   const igws = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }));
   const internetGatewayId = igws.InternetGateways?.find((igw) => igw.Attachments?.some((attachment) => attachment.VpcId === vpcId && attachment.State !== 'detached'))?.InternetGatewayId;
   const nats = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-  return { vpc, subnets, tables, main: tables.find((table) => table.Associations?.some((association) => association.Main)), internetGatewayId, nats: (nats.NatGateways ?? []).filter((nat) => !isGone(nat.State)) };
+  return { vpc, subnets, tables, main: mainRouteTable(tables), internetGatewayId, nats: (nats.NatGateways ?? []).filter((nat) => !isGone(nat.State)) };
 }
 
 function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], internetGatewayId: string | undefined, networkName: string): AuditedSubnet {

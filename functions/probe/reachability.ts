@@ -17,6 +17,7 @@ import {
   type SecurityGroup,
   type Subnet,
 } from '@aws-sdk/client-ec2';
+import { effectiveRouteTable } from '../network/route-tables';
 import type { BrokenHop, PathStep, ReachabilityInput, ReachabilityVerdict, SubnetPath } from './types';
 
 /**
@@ -464,9 +465,7 @@ class NetworkView {
 
   /** The subnet's explicitly associated table, else the VPC's main table. */
   async routeTableOf(subnet: Subnet): Promise<RouteTable | undefined> {
-    const tables = await this.routeTables(subnet.VpcId ?? '');
-    const explicit = tables.find((table) => table.Associations?.some((association) => association.SubnetId === subnet.SubnetId));
-    return explicit ?? tables.find((table) => table.Associations?.some((association) => association.Main === true));
+    return effectiveRouteTable(await this.routeTables(subnet.VpcId ?? ''), subnet.SubnetId ?? '').table;
   }
 
   private networkAcls(vpcId: string): Promise<NetworkAcl[]> {
