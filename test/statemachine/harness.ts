@@ -1,4 +1,5 @@
-import { CreateRoleCommand, GetRoleCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { ensureVpcLambdaRole, PROBE_ROLE_NAME, queueInvokeAnswers } from '../../cli/local-environment';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../emulator/emulator';
@@ -7,28 +8,16 @@ import { createSampleFunction } from '../emulator/sample-function';
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
 
-const TRUST_LAMBDA = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-
 /** What the CDK stack provides on AWS: the role the probe function runs as. */
 export async function ensureProbeRole(): Promise<string> {
-  const name = 'lambda-egress-probe';
-  const role = await iam.send(new GetRoleCommand({ RoleName: name })).catch(() =>
-    iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: TRUST_LAMBDA })),
-  );
-  process.env.PROBE_ROLE_ARN = role.Role!.Arn!;
-  return role.Role!.Arn!;
+  const arn = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe functions');
+  process.env.PROBE_ROLE_ARN = arn;
+  return arn;
 }
 
 /** The probe function's answers, served by moto's docker-less Invoke in this account (EMULATOR.md). */
 export async function queueProbeAnswers(...results: unknown[]): Promise<void> {
-  const response = await fetch(`${emulator.motoEndpoint()}/moto-api/static/lambda-simple/response`, {
-    method: 'POST',
-    body: JSON.stringify({ results: results.map((result) => JSON.stringify(result)), region: 'us-east-1', account_id: await emulator.account() }),
-  });
-  if (!response.ok) throw new Error(`queueing probe answers: ${response.status}`);
+  await queueInvokeAnswers(emulator.motoEndpoint(), await emulator.account(), 'us-east-1', results);
 }
 
 export function passingProbe(url = 'https://aws.amazon.com/'): unknown {
