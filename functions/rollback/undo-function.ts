@@ -37,7 +37,10 @@ export async function restoreFunctionVpcConfig(lambda: LambdaClient, original: O
         VpcConfig: {
           SubnetIds: wanted.subnetIds,
           SecurityGroupIds: wanted.securityGroupIds,
-          ...(wanted.subnetIds.length > 0 ? { Ipv6AllowedForDualStack: Boolean(wanted.ipv6AllowedForDualStack) } : {}),
+          // Always sent: omitted, Lambda keeps a dual-stack flag of the applied config and refuses "no VPC" with
+          // "Ipv6AllowedForDualStack cannot be true without subnet or security groups" (see
+          // https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/2061).
+          Ipv6AllowedForDualStack: wanted.subnetIds.length > 0 && Boolean(wanted.ipv6AllowedForDualStack),
         },
       }),
     );
