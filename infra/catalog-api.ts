@@ -36,6 +36,12 @@ export interface CatalogApiProps {
   readonly startBurstLimit?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * Create API Gateway's CloudWatch role and set it as the account's (an account- and region-wide setting that
+   * replaces any role already there). Off, the stage's access and error logs need that role to exist already.
+   * @default false
+   */
+  readonly cloudWatchRole?: boolean;
 }
 
 /**
@@ -95,9 +101,10 @@ export class CatalogApi extends Construct {
     this.api = new RestApi(this, 'Api', {
       description: 'lambda-egress: self-service requests for Lambda internet egress (SigV4-signed)',
       endpointTypes: [EndpointType.REGIONAL],
-      // Execution and access logging need API Gateway's account-level CloudWatch role.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Execution and access logging need API Gateway's account-level CloudWatch role: replacing it is an
+      // account-wide change, made only when the stack is asked to (see infra/README.md, apiCloudWatchRole).
+      cloudWatchRole: props.cloudWatchRole ?? false,
+      ...(props.cloudWatchRole ? { cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN } : {}),
       defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
       deployOptions: {
         stageName: 'v1',

@@ -40,6 +40,13 @@ export interface LambdaEgressStackProps extends StackProps {
   readonly tagTrigger?: boolean;
   /** The catalog API's steady and burst request rates (all methods); POST /requests has its own, lower ones. @default 10 / 20 */
   readonly apiThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Let the stack create API Gateway's CloudWatch role and set it as the account's, replacing any role already
+   * set (account- and region-wide). Off, the catalog API's access and error logs are delivered only if the
+   * account already has that role (API Gateway refuses to deploy a logging stage otherwise).
+   * @default false
+   */
+  readonly apiCloudWatchRole?: boolean;
 }
 
 /** lambda-egress: task functions, the provisioning state machine, the tag trigger and the catalog API. */
@@ -77,6 +84,7 @@ export class LambdaEgressStack extends Stack {
       settings,
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+      ...(props.apiCloudWatchRole !== undefined ? { cloudWatchRole: props.apiCloudWatchRole } : {}),
     });
 
     new CfnOutput(this, STATE_MACHINE_OUTPUT, {
