@@ -1,6 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { TAG_MANAGED } from '../functions/shared/tags';
+import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 
 /**
  * The building blocks of the task roles. Each returns statements plus the reason any wildcard in them is
@@ -64,12 +64,11 @@ export function ec2Describe(...actions: string[]): Grant {
 export function ec2Create(
   action: string,
   creates: Ec2ResourceType,
-  refs: { readonly in?: Ec2ResourceType[]; readonly inManaged?: Ec2ResourceType[] } = {},
+  refs: { readonly in?: Ec2ResourceType[]; readonly inManaged?: Ec2ResourceType[]; readonly newOnly?: Record<string, string> } = {},
 ): Grant {
   const sid = `${action}`;
-  const statements = [
-    new PolicyStatement({ sid: `${sid}New`, actions: [ec2(action)], resources: [ec2Arn(creates)], conditions: MANAGED_REQUEST_CONDITION }),
-  ];
+  const newConditions = { StringEquals: { ...MANAGED_REQUEST_CONDITION.StringEquals, ...refs.newOnly } };
+  const statements = [new PolicyStatement({ sid: `${sid}New`, actions: [ec2(action)], resources: [ec2Arn(creates)], conditions: newConditions })];
   if (refs.in?.length) statements.push(new PolicyStatement({ sid: `${sid}In`, actions: [ec2(action)], resources: refs.in.map(ec2Arn) }));
   if (refs.inManaged?.length) {
     statements.push(
@@ -147,9 +146,9 @@ export function listRolePolicies(): Grant {
 }
 
 /** Lambda calls on the function named in the request: any function of the account and region but the product's own. */
-export function onTargetFunctions(sid: string, actions: string[]): Grant {
+export function onTargetFunctions(sid: string, actions: string[], conditions?: Record<string, Record<string, string>>): Grant {
   return {
-    statements: [new PolicyStatement({ sid, actions, resources: [lambdaFunctionArn('*')] })],
+    statements: [new PolicyStatement({ sid, actions, resources: [lambdaFunctionArn('*')], ...(conditions ? { conditions } : {}) })],
     why: "the target function is chosen at run time (the request's functionName); the product's own functions are excluded by an explicit Deny",
   };
 }
@@ -173,5 +172,64 @@ export function listFunctions(): Grant {
   return {
     statements: [new PolicyStatement({ sid: 'ListFunctions', actions: ['lambda:ListFunctions'], resources: ['*'] })],
     why: 'lambda:ListFunctions supports no resource-level permissions (Resource must be *); read-only',
+  };
+}
+
+/**
+ * UpdateFunctionConfiguration on the target function, for its VpcConfig only: the tasks never send Layers, and
+ * `lambda:Layer` is present exactly when a request sets layers (Service Authorization Reference, AWS Lambda:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+ */
+export function changeTargetFunctionVpcConfig(sid: string): Grant {
+  return onTargetFunctions(sid, ['lambda:UpdateFunctionConfiguration'], { Null: { 'lambda:Layer': 'true' } });
+}
+
+/**
+ * The mark on a user's route table (TAG_ADDED_ROUTES): set by EnsureRouteTables just before it adds a route
+ * there, rewritten or removed by Rollback once that route is gone. `aws:TagKeys` limits the calls to that one
+ * key, and the Null check refuses a request without tag keys (DeleteTags without Tags would remove every tag;
+ * ForAllValues alone is true for an empty set).
+ */
+export function markUserRouteTables(sid: string, actions: Array<'ec2:CreateTags' | 'ec2:DeleteTags'>, onlyMarked: boolean): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid,
+        actions,
+        resources: [ec2Arn('route-table')],
+        conditions: {
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_ADDED_ROUTES] },
+          Null: { 'aws:TagKeys': 'false', ...(onlyMarked ? { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } : {}) },
+        },
+      }),
+    ],
+    why: `the route tables a user owns are chosen at run time (existing-VPC mode); aws:TagKeys limits the call to the ${TAG_ADDED_ROUTES} tag`,
+  };
+}
+
+/** DeleteRoute in route tables lambda-egress did not create, only where it marked the routes it added. */
+export function deleteRoutesInMarkedTables(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'DeleteRoutesInMarkedTables',
+        actions: ['ec2:DeleteRoute'],
+        resources: [ec2Arn('route-table')],
+        conditions: { Null: { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } },
+      }),
+    ],
+    why: `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`,
+  };
+}
+
+/**
+ * The second resource a destructive call on a lambda-egress resource authorizes against (DetachInternetGateway:
+ * the VPC; DisassociateRouteTable: the subnet). In existing-VPC mode that one is the user's, untagged; the call
+ * still needs the managed statement on its first resource, so nothing of the user's alone can be changed.
+ */
+export function alongsideManaged(sid: string, action: string, types: Ec2ResourceType[]): Grant {
+  return {
+    statements: [new PolicyStatement({ sid, actions: [ec2(action)], resources: types.map(ec2Arn) })],
+    why: `${action} also authorizes against the ${types.join('/')}, which may be the user's (existing-VPC mode); the managed resource it acts on is limited by ${TAG_MANAGED}=true in another statement`,
   };
 }

@@ -1,9 +1,13 @@
+import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/registry';
-import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
-import { TAG_MANAGED } from '../functions/shared/tags';
+import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 import {
+  alongsideManaged,
+  changeTargetFunctionVpcConfig,
+  deleteRoutesInMarkedTables,
   denyProductFunctions,
+  ec2Arn,
   ec2AddTo,
   ec2Create,
   ec2Describe,
@@ -11,6 +15,7 @@ import {
   ec2TagOnCreate,
   lambdaFunctionArn,
   listFunctions,
+  markUserRouteTables,
   listRolePolicies,
   onTargetFunctions,
   vpcAccessPolicyOnRoles,
@@ -36,7 +41,11 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']), listRolePolicies()],
   AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways')],
   EnsureVpc: () => [
-    ec2Describe('DescribeVpcs', 'DescribeVpcAttribute', 'DescribeSubnets'),
+    ec2Describe('DescribeVpcs', 'DescribeSubnets'),
+    // DescribeVpcAttribute authorizes on the VPC (Service Authorization Reference, Amazon EC2:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html); EnsureVpc reads
+    // the DNS attributes of the network's own VPC only.
+    ec2OnManaged('ReadManagedVpc', ['DescribeVpcAttribute'], ['vpc']),
     ec2Create('CreateVpc', 'vpc'),
     // DNS attributes and the IPv6 /56: only on the network's own VPC (existing VPCs are never changed).
     ec2OnManaged('ChangeManagedVpc', ['ModifyVpcAttribute', 'AssociateVpcCidrBlock'], ['vpc']),
@@ -71,22 +80,28 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Describe('DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
     ec2Create('CreateRouteTable', 'route-table', { in: ['vpc'] }),
     ec2AddTo('AssociateRouteTable', 'AssociateRouteTable', ['subnet'], ['route-table']),
-    // Existing-VPC mode adds a default route to an isolated subnet's own table, towards a NAT or gateway that
-    // may predate lambda-egress: the route's table and target cannot be limited by tag. The code never
-    // replaces or deletes a route here (no ReplaceRoute/DeleteRoute is granted).
-    ec2AddTo('CreateRoute', 'CreateRoute', ['route-table', 'natgateway', 'internet-gateway', 'egress-only-internet-gateway'], []),
+    // CreateRoute authorizes on the route table only (Service Authorization Reference, Amazon EC2:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): the gateway a
+    // route points to is not checked, so only tables are named. Create mode: the network's own tables.
+    // Existing-VPC mode: a table of the user's that the audit found without a default route, which
+    // EnsureRouteTables marks (the next statement) just before adding the route; the route is never rewritten.
+    ec2OnManaged('CreateRouteInOwnTables', ['CreateRoute'], ['route-table']),
+    createRouteInMarkedTables(),
+    markUserRouteTables('MarkUserRouteTables', ['ec2:CreateTags'], false),
     ec2TagOnCreate(['CreateRouteTable']),
   ],
   EnsureS3Endpoint: () => [
     ec2Describe('DescribeVpcEndpoints', 'DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
-    ec2Create('CreateVpcEndpoint', 'vpc-endpoint', { in: ['vpc'], inManaged: ['route-table'] }),
+    // Only the S3 gateway endpoint (ec2:VpceServiceName, a condition key of the vpc-endpoint resource type).
+    ec2Create('CreateVpcEndpoint', 'vpc-endpoint', { in: ['vpc'], inManaged: ['route-table'], newOnly: { 'ec2:VpceServiceName': `com.amazonaws.${Aws.REGION}.s3` } }),
     ec2OnManaged('ChangeManagedEndpoint', ['ModifyVpcEndpoint'], ['vpc-endpoint', 'route-table']),
     ec2TagOnCreate(['CreateVpcEndpoint']),
   ],
   AttachFunction: () => [
     // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
-    onTargetFunctions('ChangeTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration']),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    changeTargetFunctionVpcConfig('ChangeTargetFunctionVpcConfig'),
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
   ],
@@ -126,7 +141,6 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
         'DeleteVpcEndpoints',
         'DeleteRoute',
         'DisassociateRouteTable',
-        'ReplaceRouteTableAssociation',
         'DeleteRouteTable',
         'DeleteNatGateway',
         'ReleaseAddress',
@@ -139,8 +153,17 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
       ],
       ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc'],
     ),
+    // Both authorize against a second resource (Service Authorization Reference, Amazon EC2:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html):
+    // DetachInternetGateway the VPC, DisassociateRouteTable the subnet; in existing-VPC mode those are the user's.
+    alongsideManaged('DetachManagedGatewayFromVpc', 'DetachInternetGateway', ['vpc']),
+    alongsideManaged('DisassociateManagedTableFromSubnet', 'DisassociateRouteTable', ['subnet']),
+    // A route lambda-egress added to a user's table: only where the table carries its mark, which then goes.
+    deleteRoutesInMarkedTables(),
+    markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
     // Restoring the original VpcConfig (the Describe calls above also satisfy Lambda's VpcConfig check).
-    onTargetFunctions('RestoreTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:UpdateFunctionConfiguration']),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
     deleteProbeFunctions(),
     listFunctions(),
     listRolePolicies(),
@@ -165,7 +188,10 @@ function probeFunctions(): Grant {
     statements: [
       new PolicyStatement({
         sid: 'ReadProbeFunctions',
-        actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration'],
+        // GetFunction returns the function's Tags (which the ownership check reads) only to a caller allowed
+        // lambda:ListTags (Lambda API reference, GetFunction, response field Tags:
+        // https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
+        actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:ListTags'],
         resources: [PROBE_FUNCTIONS_ARN],
       }),
       new PolicyStatement({
@@ -212,5 +238,20 @@ function passProbeRole(probeRoleArn: string): Grant {
       }),
     ],
     why: 'no wildcard',
+  };
+}
+
+/** Existing-VPC mode: CreateRoute in a user's table only once EnsureRouteTables has marked it. */
+function createRouteInMarkedTables(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'CreateRouteInMarkedTables',
+        actions: ['ec2:CreateRoute'],
+        resources: [ec2Arn('route-table')],
+        conditions: { Null: { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } },
+      }),
+    ],
+    why: `the audited route tables of an existing VPC are known only at run time; each must carry ${TAG_ADDED_ROUTES}, which EnsureRouteTables sets just before`,
   };
 }

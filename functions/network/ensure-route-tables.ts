@@ -2,13 +2,14 @@ import {
   AssociateRouteTableCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
+  CreateTagsCommand,
   type CreateRouteCommandInput,
   type EC2Client,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
-import { createdBy, tagSpecifications } from '../shared/tags';
+import { addedRoutes, createdBy, isManaged, markValue, TAG_ADDED_ROUTES, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { isOfNetwork, required, ROLE, subnetsOf, tagsFor } from './network-lookup';
@@ -186,10 +187,24 @@ class RouteTableRun {
       return false;
     }
     const ipv6 = destination.includes(':');
+    if (!isManaged(table.Tags)) await this.markUserTable(table, destination);
     await this.ec2.send(new CreateRouteCommand({ RouteTableId: routeTableId, ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }), ...target }));
     table.Routes = [...(table.Routes ?? []), { ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }), ...target, State: 'active' }];
     this.addLedger(routeEntry(routeTableId, destination, subnet.az));
     return true;
+  }
+
+  /**
+   * Marks a table lambda-egress did not create with the destination it is about to add there, before adding
+   * it: the mark is what lets Rollback delete that route on AWS (IAM conditions DeleteRoute on it), and a crash
+   * between the two calls leaves a mark without a route, which harms nothing.
+   */
+  private async markUserTable(table: RouteTable, destination: string): Promise<void> {
+    const current = addedRoutes(table.Tags);
+    if (current.includes(destination)) return;
+    const value = markValue(current, { add: destination });
+    await this.ec2.send(new CreateTagsCommand({ Resources: [table.RouteTableId ?? ''], Tags: [{ Key: TAG_ADDED_ROUTES, Value: value }] }));
+    table.Tags = [...(table.Tags ?? []).filter((tag) => tag.Key !== TAG_ADDED_ROUTES), { Key: TAG_ADDED_ROUTES, Value: value }];
   }
 
   /**

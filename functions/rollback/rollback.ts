@@ -1,13 +1,13 @@
 import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
-import { ResourceStillInUse } from '../shared/errors';
+import { awsErrorName, ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
 import { deleteProbeFunction, detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
-import { StillInUse, undoNetworkEntry } from './undo-network';
-import type { OriginalFunctionRecord, PendingStep, RollbackInput, RollbackOutcome, RollbackReport, RollbackStep } from './types';
+import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
+import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, RollbackOutcome, RollbackReport, RollbackStep } from './types';
 
 /** The order AWS allows things to be taken apart in; within one kind, newest first. */
 const UNDO_ORDER: readonly ResourceKind[] = [
@@ -27,9 +27,19 @@ const UNDO_ORDER: readonly ResourceKind[] = [
   'iam-policy-attachment',
 ];
 
-/** Kinds that cannot go while a NAT is still deleting, or while the function's ENIs may still exist. */
-const WAITS_FOR_NAT: ReadonlySet<ResourceKind> = new Set(['elastic-ip', 'internet-gateway', 'subnet', 'vpc']);
-const WAITS_FOR_FUNCTION: ReadonlySet<ResourceKind> = new Set(['security-group', 'subnet', 'vpc']);
+/**
+ * What each kind cannot go without: while one of these is still being undone (pending) or could not be undone
+ * (failed), AWS refuses the kind (a NAT's EIP and public IPs, Lambda's ENIs in the subnets and group, anything
+ * left in the VPC), so it waits or is left too instead of being tried in vain.
+ */
+const NEEDS_GONE_FIRST: Partial<Record<ResourceKind, readonly ResourceKind[]>> = {
+  'route-table': ['vpc-endpoint'],
+  'elastic-ip': ['nat-gateway'],
+  'internet-gateway': ['nat-gateway'],
+  'security-group': ['function-vpc-config'],
+  subnet: ['nat-gateway', 'function-vpc-config'],
+  vpc: ['function-vpc-config', 'vpc-endpoint', 'route-table', 'nat-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet'],
+};
 
 export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
   const unique = new Map<string, LedgerEntry>();
@@ -54,52 +64,77 @@ export async function rollback(clients: AwsClients, input: RollbackInput): Promi
   const routes = await discoverRoutesToCreatedGateways(clients.ec2, createdGateways, createdTables);
   const plan = undoPlan([...known, ...routes]);
 
-  const steps: RollbackStep[] = [];
-  const pending: PendingStep[] = [];
-  const waitFor = (kind: ResourceKind, id: string, reason: string): void => void pending.push({ kind, id, reason });
-
-  if (original) {
-    await attempt('function-vpc-config', original.functionArn, () => restoreFunctionVpcConfig(clients.lambda, original), steps, pending);
-  }
+  const run = new UndoRun();
+  if (original) await run.attempt('function-vpc-config', original.functionArn, () => restoreFunctionVpcConfig(clients.lambda, original));
   for (const entry of plan) {
     if (entry.kind === 'function-vpc-config' || entry.kind === 'iam-policy-attachment') continue;
-    const natPending = pending.some((step) => step.kind === 'nat-gateway');
-    const functionPending = pending.some((step) => step.kind === 'function-vpc-config');
-    if (natPending && WAITS_FOR_NAT.has(entry.kind)) {
-      waitFor(entry.kind, entry.id, 'waits for the NAT gateway to finish deleting');
-      continue;
-    }
-    if (functionPending && WAITS_FOR_FUNCTION.has(entry.kind)) {
-      waitFor(entry.kind, entry.id, "waits for Lambda to release the function's network interfaces");
-      continue;
-    }
+    if (run.blocked(entry.kind, entry.id)) continue;
     const undo = entry.kind === 'probe-function' ? () => deleteProbeFunction(clients.lambda, entry.id) : () => undoNetworkEntry(clients.ec2, entry);
-    await attempt(entry.kind, entry.id, undo, steps, pending);
+    await run.attempt(entry.kind, entry.id, undo);
   }
-  if (original) {
-    await attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original), steps, pending);
-  }
-
-  if (pending.length > 0) {
-    const summary = pending.map((step) => `${step.kind} ${step.id} (${step.reason})`).join('; ');
-    throw new ResourceStillInUse(`Rollback is waiting on AWS: ${summary}`, { pending, done: steps });
-  }
-  logger.info('rollback complete', { steps: steps.length });
-  return { executionId, ...(input.error ? { originalError: input.error } : {}), steps };
+  if (original) await run.attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original));
+  return run.finish(executionId, input.error);
 }
 
-async function attempt(
-  kind: ResourceKind,
-  id: string,
-  undo: () => Promise<RollbackOutcome>,
-  steps: RollbackStep[],
-  pending: PendingStep[],
-): Promise<void> {
-  try {
-    steps.push({ kind, id, outcome: await undo() });
-  } catch (error) {
-    if (!(error instanceof StillInUse)) throw error;
-    pending.push({ kind, id, reason: error.message });
+/**
+ * One pass over the undo plan. A step that fails for good (UnauthorizedOperation, AccessDenied, anything but
+ * "already gone", "still in use" or a transient error) is recorded with its error and the pass goes on with
+ * every step that does not need it gone first.
+ */
+class UndoRun {
+  private readonly steps: RollbackStep[] = [];
+  private readonly pending: PendingStep[] = [];
+  private readonly failed: FailedStep[] = [];
+
+  async attempt(kind: ResourceKind, id: string, undo: () => Promise<RollbackOutcome>): Promise<void> {
+    try {
+      this.steps.push({ kind, id, outcome: await undo() });
+    } catch (error) {
+      if (isRetryLater(error)) {
+        this.pending.push({ kind, id, reason: error instanceof StillInUse ? error.message : `${awsErrorName(error)}: ${(error as Error).message}` });
+        return;
+      }
+      const reason = `${awsErrorName(error) ?? 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error('undo step failed; going on with the steps that do not depend on it', { kind, id, reason });
+      this.failed.push({ kind, id, error: reason });
+    }
+  }
+
+  /** True (and recorded) when a kind this one needs gone first is still pending or failed. */
+  blocked(kind: ResourceKind, id: string): boolean {
+    const needs = NEEDS_GONE_FIRST[kind] ?? [];
+    const failedBlocker = this.failed.find((step) => needs.includes(step.kind));
+    if (failedBlocker) {
+      this.failed.push({ kind, id, error: `not tried: needs ${failedBlocker.kind} ${failedBlocker.id} gone first, which could not be undone` });
+      return true;
+    }
+    const pendingBlocker = this.pending.find((step) => needs.includes(step.kind));
+    if (pendingBlocker) {
+      this.pending.push({ kind, id, reason: `waits for ${pendingBlocker.kind} ${pendingBlocker.id}: ${pendingBlocker.reason}` });
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Waiting on AWS: ResourceStillInUse, which the state machine retries. Otherwise, anything that failed for
+   * good: RollbackIncomplete, listing exactly what is left, each with its id and error.
+   */
+  finish(executionId: string, originalError: RollbackInput['error']): RollbackReport {
+    const left = this.failed.map((step) => `${step.kind} ${step.id} (${step.error})`);
+    if (this.pending.length > 0) {
+      const summary = this.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`).join('; ');
+      throw new ResourceStillInUse(`Rollback is waiting on AWS: ${summary}${left.length ? `; could not be undone: ${left.join('; ')}` : ''}`, {
+        pending: this.pending,
+        failed: this.failed,
+        done: this.steps,
+      });
+    }
+    if (this.failed.length > 0) {
+      throw new RollbackIncomplete(`Rollback could not undo ${this.failed.length} step(s), still there: ${left.join('; ')}`, { left: this.failed, done: this.steps });
+    }
+    logger.info('rollback complete', { steps: this.steps.length });
+    return { executionId, ...(originalError ? { originalError } : {}), steps: this.steps };
   }
 }
 

@@ -31,6 +31,13 @@ export interface PendingStep {
   readonly reason: string;
 }
 
+/** An undo step that failed for good (UnauthorizedOperation, AccessDenied, ...): left for a person, with its error. */
+export interface FailedStep {
+  readonly kind: ResourceKind;
+  readonly id: string;
+  readonly error: string;
+}
+
 /** `$.rollback`: what was undone. Returned only when nothing is left. */
 export interface RollbackReport {
   readonly executionId: string;

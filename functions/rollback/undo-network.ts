@@ -1,4 +1,5 @@
 import {
+  CreateTagsCommand,
   DeleteEgressOnlyInternetGatewayCommand,
   DeleteInternetGatewayCommand,
   DeleteNatGatewayCommand,
@@ -6,6 +7,7 @@ import {
   DeleteRouteTableCommand,
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
+  DeleteTagsCommand,
   DeleteVpcCommand,
   DeleteVpcEndpointsCommand,
   DescribeInternetGatewaysCommand,
@@ -14,10 +16,10 @@ import {
   DetachInternetGatewayCommand,
   DisassociateRouteTableCommand,
   ReleaseAddressCommand,
-  ReplaceRouteTableAssociationCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { awsErrorName, isNotFound } from '../shared/errors';
+import { AWS_THROTTLING_ERRORS, awsErrorName, isNotFound } from '../shared/errors';
+import { addedRoutes, isManaged, markValue, TAG_ADDED_ROUTES } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 import type { RollbackOutcome } from './types';
 
@@ -27,6 +29,21 @@ export class StillInUse extends Error {
 }
 
 const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
+/** Throttling and transient service errors: the step is tried again later, like a resource still in use. */
+const TRANSIENT_ERRORS = new Set<string>([
+  ...AWS_THROTTLING_ERRORS,
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'Unavailable',
+  'RequestTimeout',
+  'ServiceException',
+]);
+
+/** Whether an error thrown by an undo step means "come back later" rather than "this step cannot be done". */
+export function isRetryLater(error: unknown): boolean {
+  return error instanceof StillInUse || TRANSIENT_ERRORS.has(awsErrorName(error) ?? '');
+}
 
 /** Runs one AWS call of an undo step: "already gone" is done, "in use" means wait. */
 async function undoCall(call: () => Promise<unknown>, gone: RollbackOutcome = 'already-gone'): Promise<RollbackOutcome | undefined> {
@@ -46,22 +63,12 @@ export async function undoNetworkEntry(ec2: EC2Client, entry: LedgerEntry): Prom
     case 'vpc-endpoint':
       return (await undoCall(() => ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [entry.id] })))) ?? 'deleted';
     case 'route': {
-      const routeTableId = detail.routeTableId ?? entry.id.split(':')[0];
+      const routeTableId = detail.routeTableId ?? entry.id.split(':')[0] ?? '';
       const destination = detail.destination ?? entry.id.slice(entry.id.indexOf(':') + 1);
-      const ipv6 = destination.includes(':');
-      const outcome = await undoCall(() =>
-        ec2.send(new DeleteRouteCommand({ RouteTableId: routeTableId, ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }) })),
-      );
-      return outcome ?? 'deleted';
+      return deleteRoute(ec2, routeTableId, destination);
     }
-    case 'route-table-association': {
-      // An association that replaced a subnet's earlier one is put back; a new one is simply removed.
-      const previous = detail.previousRouteTableId;
-      const outcome = previous
-        ? await undoCall(() => ec2.send(new ReplaceRouteTableAssociationCommand({ AssociationId: entry.id, RouteTableId: previous })))
-        : await undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: entry.id })));
-      return outcome ?? (previous ? 'restored' : 'deleted');
-    }
+    case 'route-table-association':
+      return (await undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: entry.id })))) ?? 'deleted';
     case 'route-table':
       return deleteRouteTable(ec2, entry.id);
     case 'nat-gateway':
@@ -81,6 +88,35 @@ export async function undoNetworkEntry(ec2: EC2Client, entry: LedgerEntry): Prom
     default:
       throw new Error(`undoNetworkEntry cannot undo ${entry.kind}`);
   }
+}
+
+/**
+ * A route lambda-egress added. In a table it did not create, the table's mark (TAG_ADDED_ROUTES) is what IAM
+ * lets the Rollback role delete routes by; once the last route it lists is gone, the mark goes too.
+ */
+async function deleteRoute(ec2: EC2Client, routeTableId: string, destination: string): Promise<RollbackOutcome> {
+  let tags;
+  try {
+    tags = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }))).RouteTables?.[0]?.Tags;
+  } catch (error) {
+    if (isNotFound(error)) return 'already-gone';
+    throw error;
+  }
+  const ipv6 = destination.includes(':');
+  const outcome =
+    (await undoCall(() =>
+      ec2.send(new DeleteRouteCommand({ RouteTableId: routeTableId, ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }) })),
+    )) ?? 'deleted';
+  const marked = addedRoutes(tags);
+  if (!isManaged(tags) && marked.includes(destination)) {
+    const rest = markValue(marked, { remove: destination });
+    await undoCall(() =>
+      rest
+        ? ec2.send(new CreateTagsCommand({ Resources: [routeTableId], Tags: [{ Key: TAG_ADDED_ROUTES, Value: rest }] }))
+        : ec2.send(new DeleteTagsCommand({ Resources: [routeTableId], Tags: [{ Key: TAG_ADDED_ROUTES }] })),
+    );
+  }
+  return outcome;
 }
 
 async function deleteRouteTable(ec2: EC2Client, routeTableId: string): Promise<RollbackOutcome> {

@@ -52,3 +52,24 @@ export function isManaged(tags: readonly Tag[] | undefined): boolean {
 export function createdBy(tags: readonly Tag[] | undefined, executionId: string): boolean {
   return tagValue(tags, TAG_EXECUTION) === executionId;
 }
+
+/**
+ * The mark on a route table lambda-egress did not create but added a route to (existing-VPC mode): the value
+ * lists the destinations it added, space-separated (`0.0.0.0/0 ::/0`). IAM lets the roles set and remove only
+ * this key on such tables (aws:TagKeys), and lets Rollback delete routes only in tables that are lambda-egress's
+ * or carry this mark: never in an arbitrary table. See infra/README.md, "Routes in a user's route table".
+ */
+export const TAG_ADDED_ROUTES = 'lambda-egress:added-routes';
+
+/** The destinations a route table's mark lists. */
+export function addedRoutes(tags: readonly Tag[] | undefined): string[] {
+  return (tagValue(tags, TAG_ADDED_ROUTES) ?? '').split(' ').filter((destination) => destination.length > 0);
+}
+
+/** The mark's value with `destination` added (or removed), sorted so that equal sets give equal values. */
+export function markValue(destinations: readonly string[], change: { add?: string; remove?: string }): string {
+  const next = new Set(destinations);
+  if (change.add) next.add(change.add);
+  if (change.remove) next.delete(change.remove);
+  return [...next].sort().join(' ');
+}

@@ -2,8 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { App } from 'aws-cdk-lib';
-import { Validations } from 'aws-cdk-lib';
+import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -11,10 +10,9 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import requestSchema from '../../statemachine/request.schema.json';
 import { TASKS, type TaskName } from '../../functions/registry';
-import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
-import { TAG_MANAGED } from '../../functions/shared/tags';
+import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
-import { API_URL_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
+import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
@@ -121,6 +119,7 @@ describe('least privilege per task', () => {
   /** Implied by calls the code makes, though no Command of that name is sent. */
   const IMPLIED: Record<string, string> = {
     'ec2:CreateTags': 'tag-on-create: a Create call with TagSpecifications is also authorized as ec2:CreateTags',
+    'lambda:ListTags': 'GetFunction returns the Tags the code reads only to a caller allowed lambda:ListTags',
     'lambda:TagResource': 'CreateFunction with Tags is also authorized as lambda:TagResource',
     'iam:PassRole': 'CreateFunction/UpdateFunctionConfiguration with a Role pass it',
     'ec2:DescribeVpcs': 'Lambda checks that a caller setting a VpcConfig may describe its VPC',
@@ -176,7 +175,11 @@ describe('least privilege per task', () => {
     const otherTag: Statement = { ...untagged, Condition: { StringEquals: { 'aws:ResourceTag/owner': 'me' } } };
     const wildcard: Statement = { Effect: 'Allow', Action: 'ec2:*', Resource: '*' };
     const tagged: Statement = { ...untagged, Condition: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } } };
-    expect(destructiveWithoutManagedTag([untagged, otherTag, wildcard, tagged])).toEqual([untagged, otherTag, wildcard]);
+    const marked: Statement = { ...untagged, Condition: { Null: { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } } };
+    const vpcArn = 'arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:vpc/*';
+    const alongside: Statement = { Effect: 'Allow', Action: 'ec2:DetachInternetGateway', Resource: vpcArn };
+    const alongsideTooWide: Statement = { Effect: 'Allow', Action: ['ec2:DetachInternetGateway', 'ec2:DeleteVpc'], Resource: vpcArn };
+    expect(destructiveWithoutManagedTag([untagged, otherTag, wildcard, tagged, marked, alongside, alongsideTooWide])).toEqual([untagged, otherTag, wildcard, alongsideTooWide]);
   });
 
   it('lets EC2 creates make only resources tagged lambda-egress:managed=true, and tag nothing that exists', () => {
@@ -187,9 +190,14 @@ describe('least privilege per task', () => {
       const taggableCreates = [...sdkActionsOf(join(FUNCTIONS_DIR, TASKS[task]))].filter((action) => /^ec2:(Create(?!Route$|Tags$)|Allocate)/.test(action));
       for (const action of taggableCreates) expect([task, action, creates.some((statement) => actionsOf(statement).includes(action))]).toEqual([task, action, true]);
       for (const statement of creates) {
-        expect([task, statement.Sid, statement.Condition]).toEqual([task, statement.Sid, { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } }]);
+        expect([task, statement.Sid, statement.Condition]).toEqual([task, statement.Sid, { StringEquals: expect.objectContaining({ [`aws:RequestTag/${TAG_MANAGED}`]: 'true' }) }]);
       }
-      for (const statement of allowing(statements, 'ec2:CreateTags')) {
+      // The route mark: one dedicated key, on route tables only, never a request without tag keys.
+      const isMark = (statement: Statement) => JSON.stringify(statement.Condition?.['ForAllValues:StringEquals']) === JSON.stringify({ 'aws:TagKeys': [TAG_ADDED_ROUTES] });
+      for (const statement of allowing(statements, 'ec2:CreateTags').filter(isMark)) {
+        expect([task, resourcesOf(statement).map(flat), statement.Condition?.Null?.['aws:TagKeys']]).toEqual([task, ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:route-table/*'], 'false']);
+      }
+      for (const statement of allowing(statements, 'ec2:CreateTags').filter((candidate) => !isMark(candidate))) {
         const condition = statement.Condition?.StringEquals ?? {};
         expect([task, condition[`aws:RequestTag/${TAG_MANAGED}`], Array.isArray(condition['ec2:CreateAction'])]).toEqual([task, 'true', true]);
         // Every CreateAction named is one the task calls.
@@ -347,6 +355,16 @@ describe('catalog API', () => {
       ]),
     });
   });
+
+  it("leaves the account's API Gateway CloudWatch role alone unless asked (apiCloudWatchRole)", () => {
+    // GIVEN the default stack THEN it neither creates the role nor sets the account's setting
+    expect(Object.keys(template.findResources('AWS::ApiGateway::Account'))).toEqual([]);
+    expect(Object.keys(template.findResources('AWS::IAM::Role', { Properties: { ManagedPolicyArns: Match.arrayWith([Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('AmazonAPIGatewayPushToCloudWatchLogs')])]) })]) } }))).toEqual([]);
+    // WHEN it is asked to THEN it does both
+    const unbundled = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const asked = Template.fromStack(new LambdaEgressStackClass(unbundled, 'Asked', { apiCloudWatchRole: true }));
+    expect(Object.keys(asked.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
+  }, 300_000);
 
   it('lets the API functions start and read executions of this state machine only', () => {
     const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };

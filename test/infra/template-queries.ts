@@ -74,14 +74,29 @@ export function matchesAction(pattern: string, action: string): boolean {
 export const DESTRUCTIVE_EC2 = /^ec2:(Delete|Release|Detach|Disassociate|Replace)/i;
 
 /**
+ * The second resource a destructive call authorizes against besides the lambda-egress resource it acts on
+ * (Service Authorization Reference): allowed on any such resource, because the call also needs the managed one.
+ */
+export const ALONGSIDE_MANAGED: Readonly<Record<string, string>> = { 'ec2:DetachInternetGateway': 'vpc', 'ec2:DisassociateRouteTable': 'subnet' };
+
+/**
  * Destructive EC2 Allow statements that do not limit themselves to resources tagged
- * `lambda-egress:managed=true`: the list must be empty.
+ * `lambda-egress:managed=true` or carrying the route mark `lambda-egress:added-routes`, other than the
+ * ALONGSIDE_MANAGED ones (that action only, on that resource type only): the list must be empty.
  */
 export function destructiveWithoutManagedTag(statements: readonly Statement[]): Statement[] {
   return statements.filter(
     (statement) =>
       statement.Effect === 'Allow' &&
       actionsOf(statement).some((action) => DESTRUCTIVE_EC2.test(action) || action === '*' || action === 'ec2:*') &&
-      statement.Condition?.StringEquals?.['aws:ResourceTag/lambda-egress:managed'] !== 'true',
+      statement.Condition?.StringEquals?.['aws:ResourceTag/lambda-egress:managed'] !== 'true' &&
+      statement.Condition?.Null?.['aws:ResourceTag/lambda-egress:added-routes'] !== 'false' &&
+      !isAlongsideManaged(statement),
   );
+}
+
+function isAlongsideManaged(statement: Statement): boolean {
+  const [action, ...more] = actionsOf(statement);
+  const type = action ? ALONGSIDE_MANAGED[action] : undefined;
+  return more.length === 0 && type !== undefined && !statement.Condition && resourcesOf(statement).every((resource) => flat(resource).endsWith(`:${type}/*`));
 }
