@@ -34,6 +34,14 @@ export const emulator = {
   async calls(): Promise<CallRecord[]> {
     return call<CallRecord[]>('GET', '/calls');
   },
+  /** From now on (until the next freshAccount), each call's request and answer are recorded with it. */
+  async recordDetails(): Promise<void> {
+    await call('POST', '/details', { record: true });
+  },
+  /** Labels every call from now on (undefined: none), e.g. with the task that makes it. */
+  async label(label: string | undefined): Promise<void> {
+    await call('PUT', '/label', label === undefined ? {} : { label });
+  },
   async clearCalls(): Promise<void> {
     await call('DELETE', '/calls');
   },

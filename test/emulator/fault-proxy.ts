@@ -17,6 +17,10 @@ interface KeyState {
   rules: FaultRule[];
   counters: Map<string, number>;
   calls: CallRecord[];
+  /** Record each call's request and answer too (off by default: bodies can be large). */
+  details: boolean;
+  /** Set by the test around each task it runs: every call recorded meanwhile carries it. */
+  label: string | undefined;
 }
 
 export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
@@ -25,7 +29,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
   const stateOf = (accessKeyId: string): KeyState => {
     let state = keys.get(accessKeyId);
     if (!state) {
-      state = { account: String(nextAccount++), rules: [], counters: new Map(), calls: [] };
+      state = { account: String(nextAccount++), rules: [], counters: new Map(), calls: [], details: false, label: undefined };
       keys.set(accessKeyId, state);
     }
     return state;
@@ -57,6 +61,8 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         state.rules = [];
         state.counters.clear();
         state.calls = [];
+        state.details = false;
+        state.label = undefined;
         return reply(res, 200, { account: state.account });
       case 'GET /account':
         return reply(res, 200, { account: state.account });
@@ -69,6 +75,12 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
         return reply(res, 200, {});
       case 'GET /calls':
         return reply(res, 200, state.calls);
+      case 'POST /details':
+        state.details = (JSON.parse(body) as { record?: boolean }).record === true;
+        return reply(res, 200, { details: state.details });
+      case 'PUT /label':
+        state.label = (JSON.parse(body) as { label?: string }).label;
+        return reply(res, 200, {});
       case 'DELETE /calls':
         state.calls = [];
         return reply(res, 200, {});
@@ -82,9 +94,11 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
     const state = call.accessKeyId ? stateOf(call.accessKeyId) : undefined;
     const rule = state ? matchRule(state, call.service, call.action) : undefined;
     const fault = rule?.fault;
+    const detailsOf = (responseBody: Buffer | string) =>
+      state?.details ? { ...(state.label ? { label: state.label } : {}), details: { method: req.method ?? 'GET', path: req.url ?? '/', requestBody: body.toString('utf8'), responseBody: responseBody.toString() } } : {};
     if (fault?.type === 'error') {
       const shaped = shapeError(call.service, fault.code, fault.status, fault.message ?? `Injected ${fault.code}`);
-      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error' });
+      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error', ...detailsOf(shaped.body) });
       res.writeHead(shaped.status, { ...shaped.headers, 'content-length': Buffer.byteLength(shaped.body) });
       res.end(shaped.body);
       return;
@@ -102,6 +116,7 @@ export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
       action: call.action,
       status: upstreamResponse.status,
       ...(fault ? { injected: fault.type } : {}),
+      ...detailsOf(responseBody),
     });
     const headers = { ...upstreamResponse.headers };
     delete headers['transfer-encoding'];

@@ -21,6 +21,17 @@ export interface CallRecord {
   readonly action: string;
   readonly status: number;
   readonly injected?: Fault['type'];
+  /** The label the test had set when the call passed (emulator.label): which task made it. */
+  readonly label?: string;
+  /** Only while details are recorded (emulator.recordDetails): what was sent and answered, for the IAM simulation. */
+  readonly details?: CallDetails;
+}
+
+export interface CallDetails {
+  readonly method: string;
+  readonly path: string;
+  readonly requestBody: string;
+  readonly responseBody: string;
 }
 
 export const CONTROL_PREFIX = '/__lambda-egress-faults';

@@ -150,7 +150,7 @@ describe('Rollback', () => {
     const first = rollback(clients, { execution: exec });
 
     await expect(first).rejects.toMatchObject({ name: 'ResourceStillInUse', message: expect.stringMatching(/nat-gateway .*NAT gateway is deleting/) });
-    await expect(first).rejects.toMatchObject({ message: expect.stringContaining(`elastic-ip ${network.allocationId} (waits for the NAT gateway`) });
+    await expect(first).rejects.toMatchObject({ message: expect.stringContaining(`elastic-ip ${network.allocationId} (waits for nat-gateway ${network.natGatewayId}`) });
     expect((await emulator.calls()).map((call) => call.action)).not.toContain('ReleaseAddress');
 
     await rollback(clients, { execution: exec });

