@@ -1,4 +1,4 @@
-import { CreateNatGatewayCommand, CreateVpcCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { emulator } from '../emulator/emulator';
@@ -24,11 +24,24 @@ describe('fault proxy between the real SDK v3 clients and moto', () => {
     expect(second.Vpc?.VpcId).toMatch(/^vpc-/);
   });
 
-  it('fails only the Nth call: the 2nd CreateNatGateway is refused with InsufficientAddressCapacity', async () => {
-    await emulator.inject({ service: 'ec2', action: 'CreateVpc', nth: 2, fault: { type: 'error', code: 'VpcLimitExceeded', status: 400 } });
-    await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }));
-    await expect(ec2.send(new CreateVpcCommand({ CidrBlock: '10.3.0.0/16' }))).rejects.toMatchObject({ name: 'VpcLimitExceeded' });
-    await expect(ec2.send(new CreateNatGatewayCommand({ SubnetId: 'subnet-nope' }))).rejects.toBeDefined();
+  it('fails only the Nth call: the 2nd CreateNatGateway is refused with InsufficientAddressCapacity, the 1st and 3rd go through', async () => {
+    // GIVEN a real subnet and EIPs, and a fault on the 2nd CreateNatGateway only
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.2.0.0/16' }))).Vpc!.VpcId!;
+    const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.2.0.0/24' }))).Subnet!.SubnetId!;
+    const natIn = async () => {
+      const allocationId = (await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!;
+      return ec2.send(new CreateNatGatewayCommand({ SubnetId: subnetId, AllocationId: allocationId }));
+    };
+    await emulator.inject({ service: 'ec2', action: 'CreateNatGateway', nth: 2, fault: { type: 'error', code: 'InsufficientAddressCapacity', status: 400 } });
+    // WHEN three NAT gateways are asked for
+    const first = await natIn();
+    const second = natIn();
+    // THEN the 2nd alone is the injected, named error (moto itself would have created it), the others real NATs
+    await expect(second).rejects.toMatchObject({ name: 'InsufficientAddressCapacity', $metadata: { httpStatusCode: 400 } });
+    const third = await natIn();
+    expect([first.NatGateway?.NatGatewayId, third.NatGateway?.NatGatewayId]).toEqual([expect.stringMatching(/^nat-/), expect.stringMatching(/^nat-/)]);
+    const nats = (await emulator.calls()).filter((call) => call.action === 'CreateNatGateway');
+    expect(nats.map((call) => call.injected ?? call.status)).toEqual([200, 'error', 200]);
   });
 
   it('fails Lambda UpdateFunctionConfiguration with TooManyRequestsException as the named exception', async () => {
