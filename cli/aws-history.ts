@@ -1,5 +1,5 @@
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { RollbackReport } from '../functions/rollback/types';
+import type { RollbackReport } from '../functions/undo/types';
 import { STEP_STATE_TYPES, type StepEvent } from './steps';
 
 /** `TaskStateEntered` -> `Task`: the state type an entered/exited event is about. */

@@ -1,5 +1,5 @@
 import type { ProvisionResult } from '../functions/report/report-result';
-import type { RollbackReport } from '../functions/rollback/types';
+import type { RollbackReport } from '../functions/undo/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type EventLog, type LocalTask } from '../statemachine/local-runner';
 import type { RunOutcome } from './output';

@@ -1,6 +1,6 @@
 import type { ProvisionResult } from '../functions/report/report-result';
 import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
-import type { RollbackReport } from '../functions/rollback/types';
+import type { RollbackReport } from '../functions/undo/types';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { formatDuration } from './progress';
 

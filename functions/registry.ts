@@ -20,7 +20,7 @@ export const TASKS = {
   RunProbe: 'probe/run-probe.ts',
   DetachVpcAccessPolicy: 'function/detach-vpc-access-policy.ts',
   ReportResult: 'report/report-result.ts',
-  Rollback: 'rollback/rollback.ts',
+  Rollback: 'undo/rollback.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;

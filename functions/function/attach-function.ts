@@ -129,7 +129,7 @@ export function sameVpcConfig(a: FunctionVpcConfig, b: FunctionVpcConfig): boole
   return same(a.subnetIds, b.subnetIds) && same(a.securityGroupIds, b.securityGroupIds) && a.ipv6AllowedForDualStack === b.ipv6AllowedForDualStack;
 }
 
-/** What Rollback needs if the state loses `$.function.original` (functions/rollback reads `originalRecord`). */
+/** What Rollback needs if the state loses `$.function.original` (functions/undo reads `originalRecord`). */
 function rollbackRecord(original: OriginalFunction): Omit<OriginalFunction, 'ledger'> {
   const { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached } = original;
   return { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached };

@@ -13,9 +13,9 @@ import {
 } from '@aws-sdk/client-ec2';
 import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { rollback } from '../../functions/rollback/rollback';
+import { rollback } from '../../functions/undo/rollback';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
-import type { OriginalFunctionRecord } from '../../functions/rollback/types';
+import type { OriginalFunctionRecord } from '../../functions/undo/types';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
 import { emulator } from '../emulator/emulator';
