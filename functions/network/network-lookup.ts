@@ -1,4 +1,15 @@
-import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Filter, type Subnet, type Tag, type Vpc } from '@aws-sdk/client-ec2';
+import {
+  paginateDescribeNatGateways,
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+  type EC2Client,
+  type Filter,
+  type NatGateway,
+  type Subnet,
+  type Tag,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { allPages } from '../shared/paginate';
 import type { ManagedTagInput } from '../shared/tags';
 import { hasTags, TAG_MANAGED, TAG_NETWORK, TAG_ROLE, tagValue } from '../shared/tags';
 import type { SubnetTier, TaskInput } from '../shared/types';
@@ -46,8 +57,8 @@ export function tagsFor(input: TaskInput, role: string, suffix?: string): Manage
  * same network; the oldest id wins so every task of every execution picks the same one.
  */
 export async function findManagedVpc(ec2: EC2Client, networkName: string): Promise<Vpc | undefined> {
-  const described = await ec2.send(new DescribeVpcsCommand({ Filters: networkTagFilters(networkName) }));
-  const candidates = (described.Vpcs ?? []).filter((vpc) => isOfNetwork(vpc.Tags, networkName) && vpc.VpcId);
+  const vpcs = await allPages(paginateDescribeVpcs({ client: ec2 }, { Filters: networkTagFilters(networkName) }), (page) => page.Vpcs);
+  const candidates = vpcs.filter((vpc) => isOfNetwork(vpc.Tags, networkName) && vpc.VpcId);
   return candidates.sort((a, b) => (a.VpcId ?? '').localeCompare(b.VpcId ?? ''))[0];
 }
 
@@ -79,8 +90,12 @@ export function required<T>(value: T | undefined, path: string, producer: string
 }
 
 export async function subnetsOf(ec2: EC2Client, vpcId: string): Promise<Subnet[]> {
-  const described = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-  return described.Subnets ?? [];
+  return allPages(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.Subnets);
+}
+
+/** Every NAT gateway of the VPC, deleted ones included (AWS lists those for about an hour). */
+export async function natGatewaysOf(ec2: EC2Client, vpcId: string): Promise<NatGateway[]> {
+  return allPages(paginateDescribeNatGateways({ client: ec2 }, { Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.NatGateways);
 }
 
 export function toNetworkSubnet(subnet: Subnet, tier: NetworkSubnet['tier']): NetworkSubnet {
