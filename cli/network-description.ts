@@ -1,5 +1,5 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { natGatewaysOf } from '../functions/network/network-lookup';
+import { natGatewaysOf } from '../functions/network/find-nat-gateway';
 import { effectiveRouteTable, mainRouteTable, routeDestination, routeTablesOf, routeTarget } from '../functions/network/route-tables';
 import type { ProvisionResult } from '../functions/report/report-result';
 import type { NetworkDetails } from './diagram';

@@ -4,8 +4,9 @@ import { NetworkNotRepairable } from '../shared/errors';
 import { auditNat, auditSubnet } from './audit-classify';
 import { narrateAudit } from './audit-narrate';
 import { planRepairs } from './audit-plan';
-import { findAttachedInternetGateway } from './find-resources';
-import { ipv6BlockOf, isGone, natGatewaysOf, required, subnetsOf } from './network-lookup';
+import { findAttachedInternetGateway } from './find-internet-gateway';
+import { natGatewaysOf } from './find-nat-gateway';
+import { ipv6BlockOf, isGone, required, subnetsOf } from './network-lookup';
 import { mainRouteTable, routeTablesOf } from './route-tables';
 import type { AuditSlice, NetworkTaskInput } from './types';
 

@@ -12,7 +12,7 @@ import { allPages } from '../shared/paginate';
 import { createdBy, TAG_EXECUTION, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { findAttachedInternetGateway } from './find-resources';
+import { findAttachedInternetGateway } from './find-internet-gateway';
 import { isOfNetwork, required, ROLE, tagsFor } from './network-lookup';
 import type { InternetGatewaySlice, NetworkTaskInput } from './types';
 

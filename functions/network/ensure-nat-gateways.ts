@@ -13,7 +13,7 @@ import { logger } from '../shared/logger';
 import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { findNatGateway } from './find-resources';
+import { findNatGateway } from './find-nat-gateway';
 import { ROLE, tagsFor } from './network-lookup';
 import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
 

@@ -4,7 +4,7 @@ import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { findS3Endpoint, s3ServiceName } from './find-resources';
+import { findS3Endpoint, s3ServiceName } from './find-s3-endpoint';
 import { isOfNetwork, required, ROLE, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, S3EndpointSlice } from './types';
 

@@ -11,7 +11,7 @@ import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { findNetworkSecurityGroup } from './find-resources';
+import { findNetworkSecurityGroup } from './find-security-group';
 import { required, ROLE, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, SecurityGroupSlice } from './types';
 

@@ -5,8 +5,7 @@ import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
-import { findPlannedSubnet } from './find-resources';
-import { required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
+import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
 import type { AuditSlice, NatPlacement, NetworkSubnet, NetworkTaskInput, SubnetsSlice, VpcSlice } from './types';
 
 /**

@@ -1,10 +1,8 @@
 import {
-  paginateDescribeNatGateways,
   paginateDescribeSubnets,
   paginateDescribeVpcs,
   type EC2Client,
   type Filter,
-  type NatGateway,
   type Subnet,
   type Tag,
   type Vpc,
@@ -12,7 +10,7 @@ import {
 import { allPages } from '../shared/paginate';
 import type { ManagedTagInput } from '../shared/tags';
 import { hasTags, TAG_MANAGED, TAG_NETWORK, TAG_ROLE, tagValue } from '../shared/tags';
-import type { SubnetTier, TaskInput } from '../shared/types';
+import type { PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
 import type { NetworkSubnet } from './types';
 
 /** The `lambda-egress:role` of each kind of resource: how a re-run finds exactly the one it needs. */
@@ -93,12 +91,14 @@ export async function subnetsOf(ec2: EC2Client, vpcId: string): Promise<Subnet[]
   return allPages(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.Subnets);
 }
 
-/** Every NAT gateway of the VPC, deleted ones included (AWS lists those for about an hour). */
-export async function natGatewaysOf(ec2: EC2Client, vpcId: string): Promise<NatGateway[]> {
-  return allPages(paginateDescribeNatGateways({ client: ec2 }, { Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.NatGateways);
-}
 
 export function toNetworkSubnet(subnet: Subnet, tier: NetworkSubnet['tier']): NetworkSubnet {
   const ipv6Cidr = subnet.Ipv6CidrBlockAssociationSet?.find((association) => association.Ipv6CidrBlock)?.Ipv6CidrBlock;
   return { subnetId: subnet.SubnetId ?? '', az: subnet.AvailabilityZone ?? '', tier, cidr: subnet.CidrBlock ?? '', ...(ipv6Cidr ? { ipv6Cidr } : {}) };
+}
+
+/** EnsureSubnets' find step: the network's subnet of this tier in this AZ, by its tags. */
+export function findPlannedSubnet(subnets: readonly Subnet[], planned: Pick<PlannedSubnet, 'az' | 'tier'>, networkName: string): Subnet | undefined {
+  const role = subnetRole(planned.tier);
+  return subnets.find((candidate) => candidate.AvailabilityZone === planned.az && isOfNetwork(candidate.Tags, networkName, role));
 }

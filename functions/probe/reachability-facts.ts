@@ -13,7 +13,7 @@ import {
   type SecurityGroup,
   type Subnet,
 } from '@aws-sdk/client-ec2';
-import { natGatewaysOf } from '../network/network-lookup';
+import { natGatewaysOf } from '../network/find-nat-gateway';
 import { effectiveRouteTable, routeTablesOf } from '../network/route-tables';
 import { allPages } from '../shared/paginate';
 
