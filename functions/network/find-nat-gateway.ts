@@ -16,9 +16,10 @@ export interface WantedNatGateway {
 }
 
 /**
- * EnsureNatGateway's find step (also `lambda-egress plan`'s): the NAT gateway to use in a public subnet, among the VPC's (natGatewaysOf; moto ignores tag
- * filters on DescribeNatGateways, so subnet and tags are matched here). Not deleted or failed; any in existing
- * mode, only this network's in create mode; this execution's first, then an available one, then by id.
+ * EnsureNatGateway's find step (also `lambda-egress plan`'s): the NAT gateway to use in a public subnet, among
+ * the VPC's (natGatewaysOf; moto ignores tag filters on DescribeNatGateways, so subnet and tags are matched
+ * here). Not deleted or failed; any in existing mode, only this network's in create mode; this execution's
+ * first, then an available one, then by id.
  */
 export function pickNatGateway(nats: readonly NatGateway[], wanted: WantedNatGateway): NatGateway | undefined {
   const candidates = nats.filter(

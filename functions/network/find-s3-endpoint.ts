@@ -9,9 +9,9 @@ export async function s3ServiceName(ec2: EC2Client): Promise<string> {
 }
 
 /**
- * EnsureS3Endpoint's find step (also `lambda-egress plan`'s): a gateway endpoint for S3 in the VPC, whoever created it (it is reused either way); this
- * execution's first, then this network's, then by id. moto leaves the type unset when it was not given; AWS's
- * default is Gateway.
+ * EnsureS3Endpoint's find step (also `lambda-egress plan`'s): a gateway endpoint for S3 in the VPC, whoever
+ * created it (it is reused either way); this execution's first, then this network's, then by id. moto leaves the
+ * type unset when it was not given; AWS's default is Gateway.
  */
 export async function findS3Endpoint(ec2: EC2Client, vpcId: string, serviceName: string, networkName: string, executionId: string): Promise<VpcEndpoint | undefined> {
   const endpoints = await allPages(

@@ -3,7 +3,10 @@ import { allPages } from '../shared/paginate';
 import { createdBy } from '../shared/tags';
 import { isOfNetwork, networkTagFilters, ROLE } from './network-lookup';
 
-/** EnsureSecurityGroup's find step (also `lambda-egress plan`'s): the network's egress group in the VPC, by its tags; this execution's first, then by id. */
+/**
+ * EnsureSecurityGroup's find step (also `lambda-egress plan`'s): the network's egress group in the VPC, by its
+ * tags; this execution's first, then by id.
+ */
 export async function findNetworkSecurityGroup(ec2: EC2Client, vpcId: string, networkName: string, executionId: string): Promise<SecurityGroup | undefined> {
   const groups = await allPages(
     paginateDescribeSecurityGroups({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...networkTagFilters(networkName)] }),
