@@ -1,13 +1,14 @@
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import {
   DescribeExecutionCommand,
-  GetExecutionHistoryCommand,
+  paginateGetExecutionHistory,
   SFNClient,
   StartExecutionCommand,
   type DescribeExecutionCommandOutput,
   type HistoryEvent,
 } from '@aws-sdk/client-sfn';
 import type { ProvisionResult } from '../functions/report/report-result';
+import { allPages } from '../functions/shared/paginate';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { HistoryReader } from './aws-history';
 import type { RunOutcome } from './output';
@@ -63,14 +64,7 @@ export async function startExecution(sfn: SFNClient, stateMachineArn: string, re
 
 /** Every history event of an execution so far (all pages). */
 export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }));
-    events.push(...(page.events ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return events;
+  return allPages(paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn }), (page) => page.events);
 }
 
 export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, reader: HistoryReader): RunOutcome {

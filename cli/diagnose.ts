@@ -1,9 +1,9 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { vpcConfigOf } from '../functions/function/record-function';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionVpcConfig } from '../functions/function/types';
-import { analyzeReachability } from '../functions/probe/reachability';
+import { analyzeFunctionReachability, type FunctionReachability } from '../functions/probe/function-reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
+import { isNotFound } from '../functions/shared/errors';
 import type { ParsedCommand } from './args';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
 import { withTargetEnvironment } from './target-environment';
@@ -23,28 +23,18 @@ export function exitCodeOfDiagnosis(diagnosis: Diagnosis): ExitCode {
   return diagnosis.verdict?.verdict === 'FAIL' ? EXIT.failed : EXIT.ok;
 }
 
-async function functionConfiguration(lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
-  try {
-    return await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-  } catch (error) {
-    if ((error as Error).name === 'ResourceNotFoundException') throw new UsageError(`--function ${functionName}: no such function in this account and region.`);
-    throw error;
-  }
-}
-
 /** The static reachability analysis (functions/probe/reachability.ts) of a function's current VpcConfig. */
 export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2Client }, functionName: string, port: number): Promise<Diagnosis> {
-  const configuration = await functionConfiguration(clients.lambda, functionName);
-  const vpcConfig = vpcConfigOf(configuration);
+  let analysed: FunctionReachability;
+  try {
+    analysed = await analyzeFunctionReachability(clients, functionName, { port });
+  } catch (error) {
+    if (isNotFound(error)) throw new UsageError(`--function ${functionName}: no such function in this account and region.`);
+    throw error;
+  }
+  const { configuration, vpcConfig, verdict } = analysed;
   const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
-  if (vpcConfig.subnetIds.length === 0) return base;
-  const verdict = await analyzeReachability(clients.ec2, {
-    subnetIds: vpcConfig.subnetIds,
-    securityGroupIds: vpcConfig.securityGroupIds,
-    port,
-    ipv6: vpcConfig.ipv6AllowedForDualStack,
-  });
-  return { ...base, verdict };
+  return vpcConfig.subnetIds.length === 0 ? base : { ...base, verdict };
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {

@@ -1,10 +1,11 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { vpcConfigOf } from '../functions/function/record-function';
 import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
-import { analyzeReachability, probePort } from '../functions/probe/reachability';
+import { analyzeFunctionReachability } from '../functions/probe/function-reachability';
+import { probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
+import { isNotFound } from '../functions/shared/errors';
 import { logger } from '../functions/shared/logger';
 import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
@@ -82,7 +83,7 @@ export async function openLocalEnvironment(
 
 async function ensureLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
   const found = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: Error) => {
-    if (error.name === 'NoSuchEntityException' || error.name === 'NoSuchEntity') return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   });
   const role = found ?? (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, Description: description })));
@@ -102,7 +103,7 @@ export function accountOfArn(arn: string): string {
  */
 export async function ensureDemoFunction(iam: IAMClient, lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
   const existing = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })).catch((error: Error) => {
-    if (error.name === 'ResourceNotFoundException') return undefined;
+    if (isNotFound(error)) return undefined;
     throw error;
   });
   if (existing) return existing;
@@ -203,13 +204,6 @@ export function probeAnswerFor(verdict: ReachabilityVerdict, probe: NormalizedRe
 /** Analyses the target's current VpcConfig (as RunProbe is about to) and queues the matching answer for its Invoke. */
 async function queueProbeAnswer(endpoint: string, setup: { account: string; region: string }, input: RunProbeInput): Promise<void> {
   const { request } = input;
-  const target = await new LambdaClient({}).send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
-  const vpc = vpcConfigOf(target);
-  const verdict = await analyzeReachability(new EC2Client({}), {
-    subnetIds: vpc.subnetIds,
-    securityGroupIds: vpc.securityGroupIds,
-    port: probePort(request.probe.url),
-    ipv6: request.network.ipv6,
-  });
+  const { verdict } = await analyzeFunctionReachability({ lambda: new LambdaClient({}), ec2: new EC2Client({}) }, request.functionArn, { port: probePort(request.probe.url), ipv6: request.network.ipv6 });
   await queueInvokeAnswers(endpoint, setup.account, setup.region, [probeAnswerFor(verdict, request.probe)]);
 }

@@ -1,11 +1,6 @@
-import {
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcsCommand,
-  type EC2Client,
-} from '@aws-sdk/client-ec2';
-import { routeTarget } from '../functions/network/route-tables';
+import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { natGatewaysOf } from '../functions/network/find-nat-gateway';
+import { effectiveRouteTable, mainRouteTable, routeDestination, routeTablesOf, routeTarget } from '../functions/network/route-tables';
 import type { ProvisionResult } from '../functions/report/report-result';
 import type { NetworkDetails } from './diagram';
 
@@ -16,16 +11,14 @@ import type { NetworkDetails } from './diagram';
 export async function describeNetwork(ec2: EC2Client, result: ProvisionResult): Promise<NetworkDetails> {
   const vpcId = result.network.vpcId;
   const subnetIds = [...result.network.publicSubnetIds, ...result.network.privateSubnetIds];
-  const [vpcs, subnets, tables, nats] = await Promise.all([
+  const [vpcs, subnets, routeTables, nats] = await Promise.all([
     ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] })),
     subnetIds.length > 0 ? ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds })) : Promise.resolve({ Subnets: [] }),
-    ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
-    ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpcId] }] })),
+    routeTablesOf(ec2, vpcId),
+    natGatewaysOf(ec2, vpcId),
   ]);
-  const routeTables = tables.RouteTables ?? [];
-  const mainTable = routeTables.find((table) => table.Associations?.some((association) => association.Main));
-  const tableOf = (subnetId: string) =>
-    routeTables.find((table) => table.Associations?.some((association) => association.SubnetId === subnetId))?.RouteTableId ?? mainTable?.RouteTableId;
+  const mainTable = mainRouteTable(routeTables);
+  const tableOf = (subnetId: string) => effectiveRouteTable(routeTables, subnetId).table?.RouteTableId;
   const optional = <K extends string>(key: K, value: string | undefined) => (value ? ({ [key]: value } as Record<K, string>) : {});
   return {
     ...optional('vpcCidr', vpcs.Vpcs?.[0]?.CidrBlock),
@@ -38,15 +31,15 @@ export async function describeNetwork(ec2: EC2Client, result: ProvisionResult): 
     })),
     routeTables: routeTables.map((table) => ({
       id: table.RouteTableId ?? '',
-      main: table.Associations?.some((association) => association.Main) === true,
+      main: table === mainTable,
       routes: (table.Routes ?? [])
         .filter((route) => route.State !== 'blackhole')
         .map((route) => ({
-          destination: route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock ?? route.DestinationPrefixListId ?? '?',
+          destination: routeDestination(route) ?? route.DestinationPrefixListId ?? '?',
           target: routeTarget(route),
         })),
     })),
-    natGateways: (nats.NatGateways ?? [])
+    natGateways: nats
       .filter((nat) => nat.State !== 'deleted' && nat.State !== 'deleting')
       .map((nat) => ({ id: nat.NatGatewayId ?? '', ...optional('subnetId', nat.SubnetId) })),
   };

@@ -1,17 +1,13 @@
-import {
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  EC2Client,
-  type Vpc,
-} from '@aws-sdk/client-ec2';
+import { EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
-import { auditExistingVpc } from '../functions/network/audit-existing-vpc';
-import { findManagedVpc, isGone, isOfNetwork, managedSubnetTier, ROLE } from '../functions/network/network-lookup';
+import { auditExistingVpc } from '../functions/network/audit';
+import { findAttachedInternetGateway } from '../functions/network/find-internet-gateway';
+import { natGatewaysOf, pickNatGateway } from '../functions/network/find-nat-gateway';
+import { findS3Endpoint, s3ServiceName } from '../functions/network/find-s3-endpoint';
+import { findNetworkSecurityGroup } from '../functions/network/find-security-group';
+import { findManagedVpc, findPlannedSubnet, subnetsOf } from '../functions/network/network-lookup';
 import { validateRequest } from '../functions/network/validate';
 import { probeFunctionName } from '../functions/probe/run-probe';
 import type { AwsClients } from '../functions/shared/clients';
@@ -84,40 +80,44 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
     };
   }
   const vpcId = vpc.VpcId;
-  const byVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
-  const [subnets, gateways, nats, groups, endpoints] = await Promise.all([
-    ec2.send(new DescribeSubnetsCommand({ Filters: byVpc })),
-    ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] })),
-    ec2.send(new DescribeNatGatewaysCommand({ Filter: byVpc })),
-    ec2.send(new DescribeSecurityGroupsCommand({ Filters: byVpc })),
-    ec2.send(new DescribeVpcEndpointsCommand({ Filters: byVpc })),
+  // The find steps of EnsureSubnets, EnsureInternetGateway, EnsureNatGateway, EnsureSecurityGroup, EnsureS3Endpoint.
+  const [subnets, igw, nats, group, endpoint] = await Promise.all([
+    subnetsOf(ec2, vpcId),
+    findAttachedInternetGateway(ec2, vpcId),
+    natGatewaysOf(ec2, vpcId),
+    findNetworkSecurityGroup(ec2, vpcId, network.name, PLAN_EXECUTION.id),
+    network.s3Endpoint ? s3ServiceName(ec2).then((serviceName) => findS3Endpoint(ec2, vpcId, serviceName, network.name, PLAN_EXECUTION.id)) : undefined,
   ]);
   const present: string[] = [`VPC ${vpcId} (${vpc.CidrBlock}) of network "${network.name}": reused`];
   const changes: string[] = [];
-  const azOfSubnet = new Map((subnets.Subnets ?? []).map((subnet) => [subnet.SubnetId ?? '', subnet.AvailabilityZone ?? '']));
+  const publicSubnets: Array<{ az: string; subnetId?: string }> = [];
   for (const planned of network.subnetPlan) {
-    const found = (subnets.Subnets ?? []).find((subnet) => subnet.AvailabilityZone === planned.az && managedSubnetTier(subnet.Tags, network.name) === planned.tier);
+    const found = findPlannedSubnet(subnets, planned, network.name);
     if (found) present.push(`${planned.tier} subnet ${found.SubnetId} (${found.CidrBlock}) in ${planned.az}`);
     else changes.push(`${planned.tier} subnet ${planned.cidr} in ${planned.az}`);
+    if (planned.tier === 'public') publicSubnets.push({ az: planned.az, ...(found?.SubnetId ? { subnetId: found.SubnetId } : {}) });
   }
-  const igw = gateways.InternetGateways?.[0]?.InternetGatewayId;
-  if (igw) present.push(`internet gateway ${igw}`);
+  if (igw?.InternetGatewayId) present.push(`internet gateway ${igw.InternetGatewayId}`);
   else changes.push('internet gateway, attached to the VPC');
-  const usableNats = (nats.NatGateways ?? []).filter((nat) => !isGone(nat.State) && isOfNetwork(nat.Tags, network.name, ROLE.natGateway));
-  const natAzs = new Set(usableNats.map((nat) => azOfSubnet.get(nat.SubnetId ?? '') ?? ''));
-  const missingNatAzs = network.natGateways === 'single' ? (usableNats.length > 0 ? [] : [network.azs[0] ?? '']) : network.azs.filter((az) => !natAzs.has(az));
-  for (const nat of usableNats) present.push(`NAT gateway ${nat.NatGatewayId} in ${azOfSubnet.get(nat.SubnetId ?? '') ?? '?'} (${nat.State})`);
-  for (const az of missingNatAzs) changes.push(`NAT gateway with an Elastic IP in the public subnet of ${az}`);
+  // EnsureSubnets places the NAT gateways: in each public subnet, or only the first with natGateways "single".
+  const placements = network.natGateways === 'single' ? publicSubnets.slice(0, 1) : publicSubnets;
+  let natsAdded = 0;
+  for (const placement of placements) {
+    const nat = placement.subnetId ? pickNatGateway(nats, { subnetId: placement.subnetId, network, executionId: PLAN_EXECUTION.id }) : undefined;
+    if (nat) present.push(`NAT gateway ${nat.NatGatewayId} in ${placement.az} (${nat.State})`);
+    else {
+      changes.push(`NAT gateway with an Elastic IP in the public subnet of ${placement.az}`);
+      natsAdded += 1;
+    }
+  }
   changes.push('route tables checked and completed: public 0.0.0.0/0 -> internet gateway, private 0.0.0.0/0 -> NAT gateway');
-  const group = (groups.SecurityGroups ?? []).find((candidate) => isOfNetwork(candidate.Tags, network.name, ROLE.securityGroup));
   if (group) present.push(`security group ${group.GroupId}`);
   else changes.push('security group for the function: all outbound, no inbound');
   if (network.s3Endpoint) {
-    const endpoint = (endpoints.VpcEndpoints ?? []).find((candidate) => !isGone(candidate.State) && isOfNetwork(candidate.Tags, network.name, ROLE.s3Endpoint));
     if (endpoint) present.push(`S3 gateway endpoint ${endpoint.VpcEndpointId}`);
     else changes.push('S3 gateway endpoint on the private route tables (free)');
   }
-  return { natsAdded: missingNatAzs.length, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] } };
+  return { natsAdded, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] } };
 }
 
 /** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */

@@ -1,8 +1,9 @@
 import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { allPages } from '../shared/paginate';
 import { taskHandler } from '../shared/task-handler';
 import type { DetachResult, DetachVpcAccessPolicyInput } from './types';
 import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
@@ -67,16 +68,11 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
 /** Names of the other functions ($LATEST) whose execution role is this one and whose VpcConfig has subnets. */
 async function otherVpcFunctionsUsingRole(lambda: LambdaClient, roleName: string, functionName: string, functionArn: string): Promise<string[]> {
   const found: string[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) }));
-    for (const fn of page.Functions ?? []) {
-      if (!fn.Role || fn.FunctionArn === functionArn || fn.FunctionName === functionName) continue;
-      // Role names are unique in an account; the ARN's path is not part of the identity.
-      if (roleNameFromArn(fn.Role) === roleName && (fn.VpcConfig?.SubnetIds?.length ?? 0) > 0) found.push(fn.FunctionName ?? fn.FunctionArn ?? 'unknown');
-    }
-    marker = page.NextMarker;
-  } while (marker);
+  for (const fn of await allPages(paginateListFunctions({ client: lambda }, {}), (page) => page.Functions)) {
+    if (!fn.Role || fn.FunctionArn === functionArn || fn.FunctionName === functionName) continue;
+    // Role names are unique in an account; the ARN's path is not part of the identity.
+    if (roleNameFromArn(fn.Role) === roleName && (fn.VpcConfig?.SubnetIds?.length ?? 0) > 0) found.push(fn.FunctionName ?? fn.FunctionArn ?? 'unknown');
+  }
   return found.sort();
 }
 

@@ -1,4 +1,4 @@
-import { ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { paginateListAttachedRolePolicies, type IAMClient } from '@aws-sdk/client-iam';
 
 /** The AWS managed policy that lets Lambda create the function's network interfaces in a VPC. */
 export const VPC_ACCESS_POLICY_ARN = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';
@@ -20,11 +20,8 @@ export function roleNameFromArn(roleArn: string): string {
 
 /** Whether the role has the managed VPC access policy attached now (all pages). */
 export async function hasVpcAccessPolicy(iam: IAMClient, roleName: string, policyArn: string): Promise<boolean> {
-  let marker: string | undefined;
-  do {
-    const page = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListAttachedRolePolicies({ client: iam }, { RoleName: roleName })) {
     if (page.AttachedPolicies?.some((policy) => policy.PolicyArn === policyArn)) return true;
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  }
   return false;
 }

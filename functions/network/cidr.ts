@@ -1,4 +1,4 @@
-/** IPv4 and IPv6 CIDR arithmetic for subnet planning. Pure, no AWS. */
+/** IPv4 and IPv6 CIDR arithmetic for subnet planning and reachability rules. Pure, no AWS. */
 
 export interface Ipv4Block {
   /** First address as an unsigned 32-bit number. */
@@ -41,6 +41,14 @@ export function ipv4Block(text: string): Ipv4Block | undefined {
   const parsed = parseIpv4Cidr(text);
   if (!parsed || networkOf(parsed.address, parsed.prefix) !== parsed.address) return undefined;
   return { base: parsed.address, prefix: parsed.prefix };
+}
+
+/** Whether `outer` (IPv4 CIDR, host bits allowed) contains every address of `inner`; false when either is malformed. */
+export function cidrCovers(outer: string, inner: string): boolean {
+  const a = parseIpv4Cidr(outer);
+  const b = parseIpv4Cidr(inner);
+  if (!a || !b || a.prefix > b.prefix) return false;
+  return networkOf(a.address, a.prefix) === networkOf(b.address, a.prefix);
 }
 
 export function contains(outer: Ipv4Block, inner: Ipv4Block): boolean {

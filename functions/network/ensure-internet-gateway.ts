@@ -2,15 +2,17 @@ import {
   AttachInternetGatewayCommand,
   CreateEgressOnlyInternetGatewayCommand,
   CreateInternetGatewayCommand,
-  DescribeEgressOnlyInternetGatewaysCommand,
-  DescribeInternetGatewaysCommand,
+  paginateDescribeEgressOnlyInternetGateways,
+  paginateDescribeInternetGateways,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
+import { allPages } from '../shared/paginate';
 import { createdBy, TAG_EXECUTION, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
+import { findAttachedInternetGateway } from './find-internet-gateway';
 import { isOfNetwork, required, ROLE, tagsFor } from './network-lookup';
 import type { InternetGatewaySlice, NetworkTaskInput } from './types';
 
@@ -29,15 +31,14 @@ export async function ensureInternetGateway(clients: AwsClients, input: NetworkT
 }
 
 async function ensureAttachedInternetGateway(ec2: EC2Client, input: NetworkTaskInput, vpcId: string, ledger: LedgerEntry[]): Promise<string> {
-  const attached = (await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'attachment.vpc-id', Values: [vpcId] }] }))).InternetGateways ?? [];
-  const found = attached.find((igw) => igw.Attachments?.some((attachment) => attachment.VpcId === vpcId));
+  const found = await findAttachedInternetGateway(ec2, vpcId);
   if (found?.InternetGatewayId) {
     if (createdBy(found.Tags, input.execution.id)) ledger.push(ledgerEntry('internet-gateway', found.InternetGatewayId, { detail: { vpcId } }));
     return found.InternetGatewayId;
   }
   // A retry after CreateInternetGateway succeeded but AttachInternetGateway did not: adopt that gateway.
-  const ours = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.id] }] }));
-  const detached = (ours.InternetGateways ?? []).find(
+  const ours = await allPages(paginateDescribeInternetGateways({ client: ec2 }, { Filters: [{ Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.id] }] }), (page) => page.InternetGateways);
+  const detached = ours.find(
     (igw) => createdBy(igw.Tags, input.execution.id) && isOfNetwork(igw.Tags, input.request.network.name, ROLE.internetGateway) && (igw.Attachments ?? []).length === 0,
   );
   const internetGatewayId =
@@ -55,7 +56,7 @@ async function ensureAttachedInternetGateway(ec2: EC2Client, input: NetworkTaskI
 
 /** DescribeEgressOnlyInternetGateways has no VPC filter (and moto ignores its tag filters): matched here. */
 async function ensureEgressOnlyGateway(ec2: EC2Client, input: NetworkTaskInput, vpcId: string, ledger: LedgerEntry[]): Promise<string> {
-  const all = (await ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({}))).EgressOnlyInternetGateways ?? [];
+  const all = await allPages(paginateDescribeEgressOnlyInternetGateways({ client: ec2 }, {}), (page) => page.EgressOnlyInternetGateways);
   const inVpc = all.filter((eigw) => eigw.Attachments?.some((attachment) => attachment.VpcId === vpcId && attachment.State !== 'detached'));
   const found = inVpc.find((eigw) => createdBy(eigw.Tags, input.execution.id)) ?? inVpc.find((eigw) => isOfNetwork(eigw.Tags, input.request.network.name)) ?? inVpc[0];
   if (found?.EgressOnlyInternetGatewayId) {

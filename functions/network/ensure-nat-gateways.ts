@@ -3,10 +3,8 @@ import {
   AllocateAddressCommand,
   CreateNatGatewayCommand,
   DescribeAddressesCommand,
-  DescribeNatGatewaysCommand,
   type Address,
   type EC2Client,
-  type NatGateway,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
@@ -15,7 +13,8 @@ import { logger } from '../shared/logger';
 import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { isGone, isOfNetwork, ROLE, tagsFor } from './network-lookup';
+import { findNatGateway } from './find-nat-gateway';
+import { ROLE, tagsFor } from './network-lookup';
 import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
 
 /**
@@ -31,7 +30,7 @@ export async function ensureNatGateway(clients: AwsClients, input: EnsureNatGate
   const executionId = input.execution.id;
   const ledger: LedgerEntry[] = [];
 
-  const found = await findNatGateway(ec2, input);
+  const found = await findNatGateway(ec2, vpcId, { subnetId, network: input.request.network, executionId });
   if (found?.NatGatewayId) {
     const allocationId = found.NatGatewayAddresses?.find((address) => address.AllocationId)?.AllocationId;
     if (createdBy(found.Tags, executionId)) {
@@ -61,19 +60,6 @@ export async function ensureNatGateway(clients: AwsClients, input: EnsureNatGate
   ledger.push(ledgerEntry('nat-gateway', natGatewayId, { az, detail: { subnetId, vpcId, allocationId } }));
   logger.info('NAT gateway created', { natGatewayId, az });
   return { az, natGatewayId, allocationId, subnetId, ledger };
-}
-
-/** moto ignores tag filters on DescribeNatGateways: filter by VPC on the server, by subnet and tags here. */
-async function findNatGateway(ec2: EC2Client, input: EnsureNatGatewayInput): Promise<NatGateway | undefined> {
-  const described = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [input.network.vpc.vpcId] }] }));
-  const candidates = (described.NatGateways ?? []).filter(
-    (nat) =>
-      nat.SubnetId === input.placement.subnetId &&
-      !isGone(nat.State) &&
-      (input.request.network.mode === 'existing' || isOfNetwork(nat.Tags, input.request.network.name)),
-  );
-  const rank = (nat: NatGateway) => (createdBy(nat.Tags, input.execution.id) ? 0 : nat.State === 'available' ? 1 : 2);
-  return candidates.sort((a, b) => rank(a) - rank(b) || (a.NatGatewayId ?? '').localeCompare(b.NatGatewayId ?? ''))[0];
 }
 
 /**

@@ -1,10 +1,11 @@
-import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, ModifyVpcEndpointCommand, type EC2Client, type VpcEndpoint } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { isGone, isOfNetwork, required, ROLE, tagsFor } from './network-lookup';
+import { findS3Endpoint, s3ServiceName } from './find-s3-endpoint';
+import { isOfNetwork, required, ROLE, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, S3EndpointSlice } from './types';
 
 /**
@@ -20,10 +21,10 @@ export async function ensureS3Endpoint(clients: AwsClients, input: NetworkTaskIn
   const vpcId = required(input.network?.vpc, 'network.vpc', 'EnsureVpc').vpcId;
   const routeTables = required(input.network?.routeTables, 'network.routeTables', 'EnsureRouteTables');
   const tableIds = await ownRouteTables(ec2, [...new Set(routeTables.privateRouteTables.map((table) => table.routeTableId))], network.name);
-  const serviceName = `com.amazonaws.${await ec2.config.region()}.s3`;
+  const serviceName = await s3ServiceName(ec2);
   const ledger: LedgerEntry[] = [];
 
-  const found = await findEndpoint(ec2, vpcId, serviceName, network.name, input.execution.id);
+  const found = await findS3Endpoint(ec2, vpcId, serviceName, network.name, input.execution.id);
   if (found?.VpcEndpointId) {
     const vpcEndpointId = found.VpcEndpointId;
     if (createdBy(found.Tags, input.execution.id)) ledger.push(ledgerEntry('vpc-endpoint', vpcEndpointId, { detail: { vpcId, serviceName } }));
@@ -55,23 +56,6 @@ async function ownRouteTables(ec2: EC2Client, ids: string[], networkName: string
   const described = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: ids }));
   const own = new Set((described.RouteTables ?? []).filter((table) => isOfNetwork(table.Tags, networkName)).map((table) => table.RouteTableId));
   return ids.filter((id) => own.has(id));
-}
-
-/** moto leaves the type unset when it was not given; AWS's default is Gateway. */
-async function findEndpoint(ec2: EC2Client, vpcId: string, serviceName: string, networkName: string, executionId: string): Promise<VpcEndpoint | undefined> {
-  const described = await ec2.send(
-    new DescribeVpcEndpointsCommand({
-      Filters: [
-        { Name: 'vpc-id', Values: [vpcId] },
-        { Name: 'service-name', Values: [serviceName] },
-      ],
-    }),
-  );
-  const candidates = (described.VpcEndpoints ?? []).filter(
-    (endpoint) => endpoint.VpcId === vpcId && (endpoint.VpcEndpointType ?? 'Gateway') === 'Gateway' && !isGone(endpoint.State),
-  );
-  const rank = (endpoint: VpcEndpoint) => (createdBy(endpoint.Tags, executionId) ? 0 : isOfNetwork(endpoint.Tags, networkName) ? 1 : 2);
-  return candidates.sort((a, b) => rank(a) - rank(b) || (a.VpcEndpointId ?? '').localeCompare(b.VpcEndpointId ?? ''))[0];
 }
 
 const clients = createClients();

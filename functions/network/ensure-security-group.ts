@@ -11,7 +11,8 @@ import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { isOfNetwork, networkTagFilters, required, ROLE, tagsFor } from './network-lookup';
+import { findNetworkSecurityGroup } from './find-security-group';
+import { required, ROLE, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, SecurityGroupSlice } from './types';
 
 /**
@@ -23,18 +24,12 @@ export async function ensureSecurityGroup(clients: AwsClients, input: NetworkTas
   const vpcId = required(input.network?.vpc, 'network.vpc', 'EnsureVpc').vpcId;
   const networkName = input.request.network.name;
   const ledger: LedgerEntry[] = [];
-  let group = await findGroup(ec2, vpcId, networkName, input.execution.id);
+  let group = await findNetworkSecurityGroup(ec2, vpcId, networkName, input.execution.id);
   if (!group) group = await createGroup(ec2, input, vpcId);
   const groupId = required(group.GroupId, 'security group id', 'CreateSecurityGroup');
   if (createdBy(group.Tags, input.execution.id)) ledger.push(ledgerEntry('security-group', groupId, { detail: { vpcId } }));
   await ensureEgressRules(ec2, group, input.request.network.ipv6);
   return { groupId, ledger };
-}
-
-async function findGroup(ec2: EC2Client, vpcId: string, networkName: string, executionId: string): Promise<SecurityGroup | undefined> {
-  const described = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }, ...networkTagFilters(networkName)] }));
-  const candidates = (described.SecurityGroups ?? []).filter((group) => group.VpcId === vpcId && isOfNetwork(group.Tags, networkName, ROLE.securityGroup));
-  return candidates.find((group) => createdBy(group.Tags, executionId)) ?? candidates.sort((a, b) => (a.GroupId ?? '').localeCompare(b.GroupId ?? ''))[0];
 }
 
 async function createGroup(ec2: EC2Client, input: NetworkTaskInput, vpcId: string): Promise<SecurityGroup> {

@@ -5,7 +5,7 @@ import { createdBy, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
-import { isOfNetwork, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
+import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
 import type { AuditSlice, NatPlacement, NetworkSubnet, NetworkTaskInput, SubnetsSlice, VpcSlice } from './types';
 
 /**
@@ -40,10 +40,9 @@ async function ensurePlannedSubnets(ec2: EC2Client, input: TaskInput, vpc: VpcSl
   const subnets: NetworkSubnet[] = [];
   const ledger: LedgerEntry[] = [];
   for (const planned of plan) {
-    const role = subnetRole(planned.tier);
-    let subnet = existing.find((candidate) => candidate.AvailabilityZone === planned.az && isOfNetwork(candidate.Tags, networkName, role));
+    let subnet = findPlannedSubnet(existing, planned, networkName);
     if (!subnet || createdBy(subnet.Tags, input.execution.id)) {
-      if (!subnet) subnet = await createSubnet(ec2, input, vpc, planned, role);
+      if (!subnet) subnet = await createSubnet(ec2, input, vpc, planned, subnetRole(planned.tier));
       ledger.push(ledgerEntry('subnet', subnet.SubnetId ?? '', { az: planned.az }));
     }
     subnets.push(toNetworkSubnet(subnet, planned.tier));

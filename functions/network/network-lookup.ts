@@ -1,7 +1,16 @@
-import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Filter, type Subnet, type Tag, type Vpc } from '@aws-sdk/client-ec2';
+import {
+  paginateDescribeSubnets,
+  paginateDescribeVpcs,
+  type EC2Client,
+  type Filter,
+  type Subnet,
+  type Tag,
+  type Vpc,
+} from '@aws-sdk/client-ec2';
+import { allPages } from '../shared/paginate';
 import type { ManagedTagInput } from '../shared/tags';
 import { hasTags, TAG_MANAGED, TAG_NETWORK, TAG_ROLE, tagValue } from '../shared/tags';
-import type { SubnetTier, TaskInput } from '../shared/types';
+import type { PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
 import type { NetworkSubnet } from './types';
 
 /** The `lambda-egress:role` of each kind of resource: how a re-run finds exactly the one it needs. */
@@ -46,8 +55,8 @@ export function tagsFor(input: TaskInput, role: string, suffix?: string): Manage
  * same network; the oldest id wins so every task of every execution picks the same one.
  */
 export async function findManagedVpc(ec2: EC2Client, networkName: string): Promise<Vpc | undefined> {
-  const described = await ec2.send(new DescribeVpcsCommand({ Filters: networkTagFilters(networkName) }));
-  const candidates = (described.Vpcs ?? []).filter((vpc) => isOfNetwork(vpc.Tags, networkName) && vpc.VpcId);
+  const vpcs = await allPages(paginateDescribeVpcs({ client: ec2 }, { Filters: networkTagFilters(networkName) }), (page) => page.Vpcs);
+  const candidates = vpcs.filter((vpc) => isOfNetwork(vpc.Tags, networkName) && vpc.VpcId);
   return candidates.sort((a, b) => (a.VpcId ?? '').localeCompare(b.VpcId ?? ''))[0];
 }
 
@@ -79,11 +88,17 @@ export function required<T>(value: T | undefined, path: string, producer: string
 }
 
 export async function subnetsOf(ec2: EC2Client, vpcId: string): Promise<Subnet[]> {
-  const described = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-  return described.Subnets ?? [];
+  return allPages(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.Subnets);
 }
+
 
 export function toNetworkSubnet(subnet: Subnet, tier: NetworkSubnet['tier']): NetworkSubnet {
   const ipv6Cidr = subnet.Ipv6CidrBlockAssociationSet?.find((association) => association.Ipv6CidrBlock)?.Ipv6CidrBlock;
   return { subnetId: subnet.SubnetId ?? '', az: subnet.AvailabilityZone ?? '', tier, cidr: subnet.CidrBlock ?? '', ...(ipv6Cidr ? { ipv6Cidr } : {}) };
+}
+
+/** EnsureSubnets' find step: the network's subnet of this tier in this AZ, by its tags. */
+export function findPlannedSubnet(subnets: readonly Subnet[], planned: Pick<PlannedSubnet, 'az' | 'tier'>, networkName: string): Subnet | undefined {
+  const role = subnetRole(planned.tier);
+  return subnets.find((candidate) => candidate.AvailabilityZone === planned.az && isOfNetwork(candidate.Tags, networkName, role));
 }

@@ -1,4 +1,5 @@
-import { DescribeRouteTablesCommand, type EC2Client, type Route, type RouteTable } from '@aws-sdk/client-ec2';
+import { paginateDescribeRouteTables, type EC2Client, type Route, type RouteTable } from '@aws-sdk/client-ec2';
+import { allPages } from '../shared/paginate';
 
 /**
  * Reading route tables the way the AWS guide's "check the route table configuration" does: which table
@@ -9,8 +10,7 @@ export const IPV4_DEFAULT = '0.0.0.0/0';
 export const IPV6_DEFAULT = '::/0';
 
 export async function routeTablesOf(ec2: EC2Client, vpcId: string): Promise<RouteTable[]> {
-  const described = await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-  return described.RouteTables ?? [];
+  return allPages(paginateDescribeRouteTables({ client: ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.RouteTables);
 }
 
 export function mainRouteTable(tables: readonly RouteTable[]): RouteTable | undefined {
@@ -55,6 +55,11 @@ export function routeTarget(route: Route): string {
     route.GatewayId ??
     'unknown'
   );
+}
+
+/** The CIDR a route matches (IPv4 or IPv6); undefined for a prefix-list route. */
+export function routeDestination(route: Route): string | undefined {
+  return route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
 }
 
 /** Only the VPC's own local routes: moving a subnet off such a table loses nothing. */

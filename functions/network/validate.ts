@@ -1,12 +1,12 @@
-import { DescribeAvailabilityZonesCommand, DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
-import { awsErrorName, InvalidRequest } from '../shared/errors';
+import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
-import { findManagedVpc, ipv6BlockOf, managedSubnetTier } from './network-lookup';
+import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import type { ValidatedState, ValidateRequestInput } from './types';
 
@@ -44,7 +44,7 @@ async function resolveFunctionArn(clients: AwsClients, functionName: string, reg
     // A plain name resolves to the unqualified ARN; VpcConfig belongs to the function, not to a version.
     return found.FunctionArn.replace(/:\$LATEST$/, '');
   } catch (error) {
-    if (awsErrorName(error) === 'ResourceNotFoundException') {
+    if (isNotFound(error)) {
       throw new InvalidRequest('functionName', `there is no function ${JSON.stringify(functionName)} in ${region} for this account: give the name or ARN of an existing function`);
     }
     throw error;
@@ -128,8 +128,7 @@ async function checkSharedNetworkMatches(ec2: EC2Client, vpc: Vpc, checked: Sche
   if (checked.network.ipv6 && !ipv6BlockOf(vpc)) {
     throw new InvalidRequest('network.ipv6', `network "${name}" already exists (${vpc.VpcId}) without IPv6, and lambda-egress does not change a network others use: set network.ipv6 to false, or choose another network.name`);
   }
-  const described = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId ?? ''] }] }));
-  const existing = (described.Subnets ?? []).flatMap((subnet) => {
+  const existing = (await subnetsOf(ec2, vpc.VpcId ?? '')).flatMap((subnet) => {
     const tier = managedSubnetTier(subnet.Tags, name);
     return tier && subnet.AvailabilityZone && subnet.CidrBlock ? [{ az: subnet.AvailabilityZone, tier, cidr: subnet.CidrBlock }] : [];
   });
@@ -160,8 +159,8 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
       `${vpcId} has no IPv6 CIDR block, and lambda-egress does not add one to a VPC it did not create: associate one yourself (aws ec2 associate-vpc-cidr-block --amazon-provided-ipv6-cidr-block --vpc-id ${vpcId}), or set network.ipv6 to false`,
     );
   }
-  const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
-  const azs = [...new Set((subnets.Subnets ?? []).map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
+  const subnets = await subnetsOf(ec2, vpcId);
+  const azs = [...new Set(subnets.map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
   return {
     mode: 'existing',
     name: checked.network.name,

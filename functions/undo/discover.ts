@@ -1,19 +1,21 @@
 import {
   DescribeAddressesCommand,
-  DescribeEgressOnlyInternetGatewaysCommand,
-  DescribeInternetGatewaysCommand,
-  DescribeNatGatewaysCommand,
-  DescribeRouteTablesCommand,
-  DescribeSecurityGroupsCommand,
-  DescribeSubnetsCommand,
-  DescribeVpcEndpointsCommand,
-  DescribeVpcsCommand,
+  paginateDescribeEgressOnlyInternetGateways,
+  paginateDescribeInternetGateways,
+  paginateDescribeNatGateways,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcs,
   type EC2Client,
   type Filter,
 } from '@aws-sdk/client-ec2';
-import { ListFunctionsCommand, ListTagsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { ListTagsCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
+import { routeDestination, routeTarget } from '../network/route-tables';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, PROBE_FUNCTION_PREFIX, TAG_EXECUTION } from '../shared/tags';
+import { allPages } from '../shared/paginate';
 import type { LedgerEntry } from '../shared/types';
 
 
@@ -27,28 +29,28 @@ export async function discoverCreatedResources(ec2: EC2Client, lambda: LambdaCli
   const ours = (tags: Parameters<typeof createdBy>[0]): boolean => createdBy(tags, executionId);
   const found: LedgerEntry[] = [];
 
-  const vpcs = await ec2.send(new DescribeVpcsCommand({ Filters: byTag }));
-  for (const vpc of vpcs.Vpcs ?? []) if (vpc.VpcId && ours(vpc.Tags)) found.push(ledgerEntry('vpc', vpc.VpcId));
+  const vpcs = await allPages(paginateDescribeVpcs({ client: ec2 }, { Filters: byTag }), (page) => page.Vpcs);
+  for (const vpc of vpcs) if (vpc.VpcId && ours(vpc.Tags)) found.push(ledgerEntry('vpc', vpc.VpcId));
 
-  const subnets = await ec2.send(new DescribeSubnetsCommand({ Filters: byTag }));
-  for (const subnet of subnets.Subnets ?? []) {
+  const subnets = await allPages(paginateDescribeSubnets({ client: ec2 }, { Filters: byTag }), (page) => page.Subnets);
+  for (const subnet of subnets) {
     if (subnet.SubnetId && ours(subnet.Tags)) found.push(ledgerEntry('subnet', subnet.SubnetId, { ...(subnet.AvailabilityZone ? { az: subnet.AvailabilityZone } : {}) }));
   }
 
-  const igws = await ec2.send(new DescribeInternetGatewaysCommand({ Filters: byTag }));
-  for (const igw of igws.InternetGateways ?? []) {
+  const igws = await allPages(paginateDescribeInternetGateways({ client: ec2 }, { Filters: byTag }), (page) => page.InternetGateways);
+  for (const igw of igws) {
     if (!igw.InternetGatewayId || !ours(igw.Tags)) continue;
     const vpcId = igw.Attachments?.[0]?.VpcId;
     found.push(ledgerEntry('internet-gateway', igw.InternetGatewayId, vpcId ? { detail: { vpcId } } : {}));
   }
 
-  const eigws = await ec2.send(new DescribeEgressOnlyInternetGatewaysCommand({}));
-  for (const eigw of eigws.EgressOnlyInternetGateways ?? []) {
+  const eigws = await allPages(paginateDescribeEgressOnlyInternetGateways({ client: ec2 }, {}), (page) => page.EgressOnlyInternetGateways);
+  for (const eigw of eigws) {
     if (eigw.EgressOnlyInternetGatewayId && ours(eigw.Tags)) found.push(ledgerEntry('egress-only-internet-gateway', eigw.EgressOnlyInternetGatewayId));
   }
 
-  const nats = await ec2.send(new DescribeNatGatewaysCommand({}));
-  for (const nat of nats.NatGateways ?? []) {
+  const nats = await allPages(paginateDescribeNatGateways({ client: ec2 }, {}), (page) => page.NatGateways);
+  for (const nat of nats) {
     if (!nat.NatGatewayId || !ours(nat.Tags) || nat.State === 'deleted') continue;
     found.push(ledgerEntry('nat-gateway', nat.NatGatewayId));
   }
@@ -58,19 +60,19 @@ export async function discoverCreatedResources(ec2: EC2Client, lambda: LambdaCli
     if (address.AllocationId && ours(address.Tags)) found.push(ledgerEntry('elastic-ip', address.AllocationId));
   }
 
-  const routeTables = await ec2.send(new DescribeRouteTablesCommand({ Filters: byTag }));
-  for (const table of routeTables.RouteTables ?? []) {
+  const routeTables = await allPages(paginateDescribeRouteTables({ client: ec2 }, { Filters: byTag }), (page) => page.RouteTables);
+  for (const table of routeTables) {
     if (table.RouteTableId && ours(table.Tags)) found.push(ledgerEntry('route-table', table.RouteTableId));
   }
 
-  const endpoints = await ec2.send(new DescribeVpcEndpointsCommand({ Filters: byTag }));
-  for (const endpoint of endpoints.VpcEndpoints ?? []) {
+  const endpoints = await allPages(paginateDescribeVpcEndpoints({ client: ec2 }, { Filters: byTag }), (page) => page.VpcEndpoints);
+  for (const endpoint of endpoints) {
     const gone = endpoint.State?.toLowerCase() === 'deleted';
     if (endpoint.VpcEndpointId && ours(endpoint.Tags) && !gone) found.push(ledgerEntry('vpc-endpoint', endpoint.VpcEndpointId));
   }
 
-  const groups = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: byTag }));
-  for (const group of groups.SecurityGroups ?? []) if (group.GroupId && ours(group.Tags)) found.push(ledgerEntry('security-group', group.GroupId));
+  const groups = await allPages(paginateDescribeSecurityGroups({ client: ec2 }, { Filters: byTag }), (page) => page.SecurityGroups);
+  for (const group of groups) if (group.GroupId && ours(group.Tags)) found.push(ledgerEntry('security-group', group.GroupId));
 
   found.push(...(await discoverProbeFunctions(lambda, executionId)));
   return found;
@@ -78,16 +80,13 @@ export async function discoverCreatedResources(ec2: EC2Client, lambda: LambdaCli
 
 async function discoverProbeFunctions(lambda: LambdaClient, executionId: string): Promise<LedgerEntry[]> {
   const found: LedgerEntry[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await lambda.send(new ListFunctionsCommand({ ...(marker ? { Marker: marker } : {}) }));
+  for await (const page of paginateListFunctions({ client: lambda }, {})) {
     for (const fn of page.Functions ?? []) {
       if (!fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX) || !fn.FunctionArn) continue;
       const tags = await lambda.send(new ListTagsCommand({ Resource: fn.FunctionArn }));
       if (tags.Tags?.[TAG_EXECUTION] === executionId) found.push(ledgerEntry('probe-function', fn.FunctionName));
     }
-    marker = page.NextMarker;
-  } while (marker);
+  }
   return found;
 }
 
@@ -97,14 +96,13 @@ async function discoverProbeFunctions(lambda: LambdaClient, executionId: string)
  */
 export async function discoverRoutesToCreatedGateways(ec2: EC2Client, targets: ReadonlySet<string>, skipTables: ReadonlySet<string>): Promise<LedgerEntry[]> {
   if (targets.size === 0) return [];
-  const tables = await ec2.send(new DescribeRouteTablesCommand({}));
+  const tables = await allPages(paginateDescribeRouteTables({ client: ec2 }, {}), (page) => page.RouteTables);
   const found: LedgerEntry[] = [];
-  for (const table of tables.RouteTables ?? []) {
+  for (const table of tables) {
     if (!table.RouteTableId || skipTables.has(table.RouteTableId)) continue;
     for (const route of table.Routes ?? []) {
-      const target = route.NatGatewayId ?? route.GatewayId ?? route.EgressOnlyInternetGatewayId;
-      const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
-      if (target && destination && targets.has(target)) {
+      const destination = routeDestination(route);
+      if (destination && targets.has(routeTarget(route))) {
         found.push(ledgerEntry('route', `${table.RouteTableId}:${destination}`, { detail: { routeTableId: table.RouteTableId, destination } }));
       }
     }

@@ -9,8 +9,9 @@ const ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:I
 const IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g;
 
 /**
- * The IAM actions of every AWS SDK command a handler's code can send: the `XxxCommand` names imported from
- * `@aws-sdk/client-*` by the handler file and by every module of this repository it imports, transitively.
+ * The IAM actions of every AWS SDK command a handler's code can send: the `XxxCommand` names (and `paginateXxx`
+ * helpers) imported from `@aws-sdk/client-*` by the handler file and by every module of this repository it
+ * imports, transitively.
  * Type-only imports are skipped.
  */
 export function sdkActionsOf(entry: string): Set<string> {
@@ -28,9 +29,10 @@ export function sdkActionsOf(entry: string): Set<string> {
         const prefix = IAM_PREFIX[client];
         for (const raw of names.split(',')) {
           const name = raw.trim();
-          if (name.startsWith('type ') || !name.endsWith('Command')) continue;
+          const operation = name.startsWith('type ') ? undefined : (/^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]);
+          if (!operation) continue;
           if (!prefix) throw new Error(`${file} calls ${name} of @aws-sdk/client-${client}: add the service to IAM_PREFIX`);
-          const action = `${prefix}:${name.slice(0, -'Command'.length)}`;
+          const action = `${prefix}:${operation}`;
           actions.add(ACTION_OF_OPERATION[action] ?? action);
         }
       } else if (from.startsWith('.')) {

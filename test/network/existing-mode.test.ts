@@ -14,7 +14,7 @@ import {
   EC2Client,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
-import { auditExistingVpc } from '../../functions/network/audit-existing-vpc';
+import { auditExistingVpc } from '../../functions/network/audit';
 import { handler as validateRequest } from '../../functions/network/validate';
 import { TAG_EXECUTION, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../emulator/emulator';

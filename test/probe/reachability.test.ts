@@ -20,7 +20,9 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   type NetworkAclEntry,
 } from '@aws-sdk/client-ec2';
-import { analyzeReachability, cidrCovers, deniedPorts, probePort } from '../../functions/probe/reachability';
+import { cidrCovers } from '../../functions/network/cidr';
+import { analyzeReachability, probePort } from '../../functions/probe/reachability';
+import { deniedPorts } from '../../functions/probe/traffic-rules';
 import type { ReachabilityInput } from '../../functions/probe/types';
 import { emulator } from '../emulator/emulator';
 import { buildEgressNetwork, type EgressNetwork } from './egress-network';

@@ -1,0 +1,50 @@
+import type { NatGateway, RouteTable, Subnet } from '@aws-sdk/client-ec2';
+import { isOfNetwork } from './network-lookup';
+import { effectiveRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTarget, routeTo } from './route-tables';
+import type { AuditedNatGateway, AuditedSubnet, SubnetClass } from './types';
+
+/**
+ * Classifies a subnet of an existing VPC by its default route, as the AWS guide's route table check does: public
+ * (0.0.0.0/0 -> the VPC's internet gateway), private (-> a NAT gateway), isolated (no default route) or routed
+ * elsewhere (transit gateway, firewall endpoint, peering, instance, ENI, a blackhole...: reported, never changed).
+ */
+export function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], internetGatewayId: string | undefined, networkName: string): AuditedSubnet {
+  const subnetId = subnet.SubnetId ?? '';
+  const { table, isMain } = effectiveRouteTable(tables, subnetId);
+  const ipv4 = routeTo(table, IPV4_DEFAULT);
+  const ipv6 = routeTo(table, IPV6_DEFAULT);
+  const target = ipv4 ? routeTarget(ipv4) : undefined;
+  let kind: SubnetClass = 'isolated';
+  if (ipv4) {
+    if (ipv4.State === 'blackhole') kind = 'routed-elsewhere';
+    else if (target && target === internetGatewayId) kind = 'public';
+    else if (target?.startsWith('nat-')) kind = 'private';
+    else kind = 'routed-elsewhere';
+  }
+  const ipv6Cidr = subnet.Ipv6CidrBlockAssociationSet?.find((association) => association.Ipv6CidrBlock)?.Ipv6CidrBlock;
+  return {
+    subnetId,
+    az: subnet.AvailabilityZone ?? '',
+    cidr: subnet.CidrBlock ?? '',
+    ...(ipv6Cidr ? { ipv6Cidr } : {}),
+    class: kind,
+    routeTableId: table?.RouteTableId ?? '',
+    routeTableIsMain: isMain,
+    ...(target ? { defaultRouteTarget: target } : {}),
+    ...(ipv6 ? { ipv6DefaultRouteTarget: routeTarget(ipv6) } : {}),
+    managed: isOfNetwork(subnet.Tags, networkName),
+  };
+}
+
+/** A NAT gateway is usable when it is pending or available, public, and in a public subnet. */
+export function auditNat(nat: NatGateway, subnets: readonly AuditedSubnet[]): AuditedNatGateway {
+  const home = subnets.find((subnet) => subnet.subnetId === nat.SubnetId);
+  const state = nat.State ?? 'unknown';
+  return {
+    natGatewayId: nat.NatGatewayId ?? '',
+    az: home?.az ?? '',
+    subnetId: nat.SubnetId ?? '',
+    state,
+    usable: (state === 'available' || state === 'pending') && home?.class === 'public' && (nat.ConnectivityType ?? 'public') === 'public',
+  };
+}

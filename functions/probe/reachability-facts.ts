@@ -1,0 +1,86 @@
+import {
+  DescribeInternetGatewaysCommand,
+  DescribeSubnetsCommand,
+  paginateDescribeEgressOnlyInternetGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeSecurityGroups,
+  type EC2Client,
+  type EgressOnlyInternetGateway,
+  type InternetGateway,
+  type NatGateway,
+  type NetworkAcl,
+  type RouteTable,
+  type SecurityGroup,
+  type Subnet,
+} from '@aws-sdk/client-ec2';
+import { natGatewaysOf } from '../network/find-nat-gateway';
+import { effectiveRouteTable, routeTablesOf } from '../network/route-tables';
+import { allPages } from '../shared/paginate';
+
+export interface GroupLookup {
+  readonly found: SecurityGroup[];
+  readonly missing: string[];
+}
+
+/** The facts of the reachability analysis: Describe calls, each made once per VPC (or id) and cached for the whole analysis. */
+export class NetworkView {
+  private readonly cache = new Map<string, Promise<unknown>>();
+
+  constructor(private readonly ec2: EC2Client) {}
+
+  private once<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let value = this.cache.get(key) as Promise<T> | undefined;
+    if (!value) {
+      value = load();
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+
+  async subnet(subnetId: string): Promise<Subnet | undefined> {
+    return this.once(`subnet:${subnetId}`, async () => {
+      const page = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'subnet-id', Values: [subnetId] }] }));
+      return page.Subnets?.find((subnet) => subnet.SubnetId === subnetId);
+    });
+  }
+
+  /** The subnet's explicitly associated table, else the VPC's main table. */
+  async routeTableOf(subnet: Subnet): Promise<RouteTable | undefined> {
+    const vpcId = subnet.VpcId ?? '';
+    const tables = await this.once(`rtb:${vpcId}`, () => routeTablesOf(this.ec2, vpcId));
+    return effectiveRouteTable(tables, subnet.SubnetId ?? '').table;
+  }
+
+  /** The subnet's associated network ACL (every subnet has exactly one), else the VPC's default ACL. */
+  async networkAclOf(subnet: Subnet): Promise<NetworkAcl | undefined> {
+    const vpcId = subnet.VpcId ?? '';
+    const acls = await this.once(`acl:${vpcId}`, () => allPages(paginateDescribeNetworkAcls({ client: this.ec2 }, { Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.NetworkAcls));
+    const associated = acls.find((acl) => acl.Associations?.some((association) => association.SubnetId === subnet.SubnetId));
+    return associated ?? acls.find((acl) => acl.IsDefault === true);
+  }
+
+  async natGateway(vpcId: string, natGatewayId: string): Promise<NatGateway | undefined> {
+    const nats = await this.once(`nat:${vpcId}`, () => natGatewaysOf(this.ec2, vpcId));
+    return nats.find((nat) => nat.NatGatewayId === natGatewayId);
+  }
+
+  async internetGateway(internetGatewayId: string): Promise<InternetGateway | undefined> {
+    return this.once(`igw:${internetGatewayId}`, async () => {
+      const page = await this.ec2.send(new DescribeInternetGatewaysCommand({ Filters: [{ Name: 'internet-gateway-id', Values: [internetGatewayId] }] }));
+      return page.InternetGateways?.find((igw) => igw.InternetGatewayId === internetGatewayId);
+    });
+  }
+
+  async egressOnlyInternetGateway(id: string): Promise<EgressOnlyInternetGateway | undefined> {
+    // Listed whole and matched here: moto ignores filters on this call (EMULATOR.md).
+    const all = await this.once('eigw', () => allPages(paginateDescribeEgressOnlyInternetGateways({ client: this.ec2 }, {}), (page) => page.EgressOnlyInternetGateways));
+    return all.find((eigw) => eigw.EgressOnlyInternetGatewayId === id);
+  }
+
+  async securityGroups(groupIds: readonly string[]): Promise<GroupLookup> {
+    if (groupIds.length === 0) return { found: [], missing: [] };
+    const groups = await allPages(paginateDescribeSecurityGroups({ client: this.ec2 }, { Filters: [{ Name: 'group-id', Values: [...groupIds] }] }), (page) => page.SecurityGroups);
+    const found = groups.filter((group) => group.GroupId && groupIds.includes(group.GroupId));
+    return { found, missing: groupIds.filter((id) => !found.some((group) => group.GroupId === id)) };
+  }
+}
