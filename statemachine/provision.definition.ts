@@ -82,7 +82,7 @@ export const provisionDefinition: MachineSource = {
                 Type: 'Choice',
                 Choices: [
                   { Variable: '$.natWait.check.allAvailable', BooleanEquals: true, Next: 'NatGatewaysReady' },
-                  { Variable: '$.natWait.attempt', NumericGreaterThanEqualsPath: '$.natWait.maxAttempts', Next: 'NatGatewayTimedOut' },
+                  { Variable: '$.natWait.attempt', NumericGreaterThanEqualsPath: '$.natWait.maxAttempts', Next: 'NatGatewayTimeout' },
                 ],
                 Default: 'WaitForNatGateways',
               },
@@ -93,7 +93,7 @@ export const provisionDefinition: MachineSource = {
                 ResultPath: '$.natWait',
                 Next: 'CheckNatGateways',
               },
-              NatGatewayTimedOut: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 40 checks 15 s apart (10 minutes).' },
+              NatGatewayTimeout: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 40 checks 15 s apart (10 minutes).' },
               NatGatewaysReady: { Type: 'Succeed' },
             },
           },
@@ -111,7 +111,7 @@ export const provisionDefinition: MachineSource = {
                 Type: 'Choice',
                 Choices: [
                   { Variable: '$.functionWait.check.status', StringEquals: 'Successful', Next: 'FunctionReady' },
-                  { Variable: '$.functionWait.attempt', NumericGreaterThanEqualsPath: '$.functionWait.maxAttempts', Next: 'FunctionUpdateTimedOut' },
+                  { Variable: '$.functionWait.attempt', NumericGreaterThanEqualsPath: '$.functionWait.maxAttempts', Next: 'FunctionUpdateTimeout' },
                 ],
                 Default: 'WaitForFunctionUpdate',
               },
@@ -131,7 +131,7 @@ export const provisionDefinition: MachineSource = {
                 ResultPath: '$.functionWait',
                 Next: 'CheckFunctionUpdate',
               },
-              FunctionUpdateTimedOut: {
+              FunctionUpdateTimeout: {
                 Type: 'Fail',
                 Error: 'FunctionUpdateTimeout',
                 Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes).",

@@ -90,10 +90,12 @@ describe('statemachine/provision.asl.json', () => {
   });
 
   it('bounds both wait loops with a counter and a named failure', () => {
-    for (const [choice, fail] of [['NatGatewaysAvailable?', 'NatGatewayTimedOut'], ['FunctionUpdated?', 'FunctionUpdateTimedOut']] as const) {
+    for (const [choice, fail] of [['NatGatewaysAvailable?', 'NatGatewayTimeout'], ['FunctionUpdated?', 'FunctionUpdateTimeout']] as const) {
       const state = states.find(([name]) => name === choice)?.[1];
       const choices = state?.Choices as Array<{ Next: string; NumericGreaterThanEqualsPath?: string }>;
       expect(choices.find((rule) => rule.Next === fail)?.NumericGreaterThanEqualsPath).toMatch(/maxAttempts$/);
+      // One name for one thing: the Fail state is called what it raises.
+      expect(states.find(([name]) => name === fail)?.[1]).toMatchObject({ Type: 'Fail', Error: fail });
     }
   });
 
