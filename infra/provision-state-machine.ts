@@ -3,11 +3,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { PROVISION_DEFINITION_PATH, placeholdersOf, readDefinitionText } from '../statemachine/definition';
+import { PROVISION_DEFINITION_PATH, placeholdersOf, readDefinitionText, taskOfPlaceholder } from '../statemachine/definition';
 import { acknowledge } from './nag';
-
-/** `${<Name>FunctionArn}` in the ASL: the substitution key of a task's function. */
-export const FUNCTION_ARN_SUFFIX = 'FunctionArn';
 
 export interface ProvisionStateMachineProps {
   /** The function of every task the definition names, by task name. */
@@ -89,7 +86,7 @@ export function definitionSubstitutions(
   const values: Record<string, string> = {};
   const tasks: string[] = [];
   for (const placeholder of placeholdersOf(definitionText)) {
-    const task = placeholder.endsWith(FUNCTION_ARN_SUFFIX) ? placeholder.slice(0, -FUNCTION_ARN_SUFFIX.length) : undefined;
+    const task = taskOfPlaceholder(placeholder);
     const fn = task ? functions[task] : undefined;
     if (!task || !fn) {
       throw new Error(`the definition uses \${${placeholder}}, and no task function stands for it: add the task to functions/registry.ts or fix the definition`);

@@ -1,6 +1,5 @@
-import { allStates, readDefinitionText, type AslDefinition } from '../statemachine/definition';
+import { allStates, readDefinitionText, taskOfResource, type AslDefinition } from '../statemachine/definition';
 
-const TASK_RESOURCE = /^\$\{([A-Za-z0-9]+)FunctionArn\}$/;
 /** What a Task without TimeoutSeconds gets (the local interpreter's limit too: EMULATOR.md). */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 /**
@@ -14,7 +13,7 @@ export function taskTimeoutsOf(definitionText = readDefinitionText()): Map<strin
   const definition = JSON.parse(definitionText) as AslDefinition;
   const timeouts = new Map<string, number>();
   for (const [, state] of allStates(definition)) {
-    const task = state.Type === 'Task' && typeof state.Resource === 'string' ? TASK_RESOURCE.exec(state.Resource)?.[1] : undefined;
+    const task = state.Type === 'Task' && typeof state.Resource === 'string' ? taskOfResource(state.Resource) : undefined;
     if (!task) continue;
     const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;
     timeouts.set(task, Math.max(seconds, timeouts.get(task) ?? 0));

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 export const PROVISION_DEFINITION_PATH = join(__dirname, 'provision.asl.json');
 
 const SUBSTITUTION = /\$\{([A-Za-z0-9]+)\}/g;
+const FUNCTION_ARN_SUFFIX = 'FunctionArn';
 
 export interface AslState {
   readonly Type: string;
@@ -30,6 +31,23 @@ export function readDefinitionText(path = PROVISION_DEFINITION_PATH): string {
 /** Every `${Name}` placeholder in the definition text, each once. */
 export function placeholdersOf(definitionText: string): string[] {
   return [...new Set([...definitionText.matchAll(SUBSTITUTION)].map((match) => match[1] ?? ''))];
+}
+
+/** The placeholder a task's function ARN is substituted for: `<Task>FunctionArn`. */
+export function functionArnPlaceholder(task: string): string {
+  return `${task}${FUNCTION_ARN_SUFFIX}`;
+}
+
+/** The task a `<Task>FunctionArn` placeholder stands for; undefined for any other placeholder. */
+export function taskOfPlaceholder(placeholder: string): string | undefined {
+  const task = placeholder.endsWith(FUNCTION_ARN_SUFFIX) ? placeholder.slice(0, -FUNCTION_ARN_SUFFIX.length) : '';
+  return task.length > 0 ? task : undefined;
+}
+
+/** The task a Task state's unsubstituted `Resource` (`${<Task>FunctionArn}`) calls, or undefined. */
+export function taskOfResource(resource: string): string | undefined {
+  const placeholder = /^\$\{([A-Za-z0-9]+)\}$/.exec(resource)?.[1];
+  return placeholder === undefined ? undefined : taskOfPlaceholder(placeholder);
 }
 
 export function substitute(definitionText: string, values: Record<string, string>): string {

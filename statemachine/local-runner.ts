@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { TASKS, isTaskName } from '../functions/registry';
-import { allStates, readDefinitionText, substitute, placeholdersOf, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
+import { allStates, readDefinitionText, substitute, placeholdersOf, taskOfResource, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
 
 /** An event of the interpreter's log (state entered/exited/failed/retried/caught, map, parallel, execution). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer Event> ? Event : never;
@@ -38,8 +38,6 @@ export interface LocalRunResult {
   readonly events: EventLog[];
 }
 
-const FUNCTION_ARN_SUFFIX = 'FunctionArn';
-
 /** Requires the handler file of a task from functions/ (TypeScript, via ts-jest or tsx). */
 export function registryTask(taskName: string): LocalTask {
   if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/registry.ts`);
@@ -71,11 +69,12 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
-  for (const [stateName, state] of allStates(definition)) {
+  // The unsubstituted text names each Task's task; substitution changes no state names.
+  for (const [stateName, state] of allStates(JSON.parse(text) as AslDefinition)) {
     if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = 0;
     if (state.Retry && options.skipRetryIntervals) retries[stateName] = 0;
     if (state.Type !== 'Task' || !state.Resource) continue;
-    const taskName = taskNameOf(state.Resource, values);
+    const taskName = taskOfResource(state.Resource);
     if (taskName) handlers[stateName] = asLambda(resolve(taskName));
   }
 
@@ -103,11 +102,6 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   }
   await collecting;
   return { ...result, events, stateTransitions: events.filter((event) => event.type === 'StateEntered').length };
-}
-
-function taskNameOf(resource: string, values: Record<string, string>): string | undefined {
-  const placeholder = Object.entries(values).find(([, arn]) => arn === resource)?.[0];
-  return placeholder?.endsWith(FUNCTION_ARN_SUFFIX) ? placeholder.slice(0, -FUNCTION_ARN_SUFFIX.length) : undefined;
 }
 
 /** What the Lambda service does to a thrown error: errorType = name, Cause = JSON of errorType/errorMessage. */

@@ -73,13 +73,6 @@ export interface AttachFunctionInput extends TaskInput {
 export type CheckFunctionUpdateInput = TaskInput;
 
 export interface DetachVpcAccessPolicyInput extends TaskInput {
-  readonly request: TaskInput['request'] & {
-    /**
-     * Detach even when the role had the policy before this execution or is shared with other VPC functions.
-     * Not part of NormalizedRequest yet: ValidateRequest must pass it through for it to take effect.
-     */
-    readonly forceDetachVpcAccessPolicy?: boolean;
-  };
   readonly function?: FunctionSlices;
   readonly probe?: { readonly passed?: boolean };
 }

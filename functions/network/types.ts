@@ -13,8 +13,7 @@ export interface ValidateRequestInput {
 
 export interface ValidatedState {
   readonly execution: ExecutionContext;
-  /** `forceDetachVpcAccessPolicy` is passed through for DetachVpcAccessPolicy (functions/function/types.ts). */
-  readonly request: NormalizedRequest & { readonly forceDetachVpcAccessPolicy?: boolean };
+  readonly request: NormalizedRequest;
 }
 
 /** `$.network.vpc` — EnsureVpc. */

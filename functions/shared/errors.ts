@@ -1,6 +1,8 @@
 /**
- * The errors the state machine routes on. Each `name` is the exact string an ASL `Retry`/`Catch`
- * `ErrorEquals` matches; a test checks that this module and statemachine/provision.asl.json agree.
+ * The errors of the state machine's contract. Each `name` is the exact string an ASL `Retry`/`Catch`
+ * `ErrorEquals` matches, or a Fail state raises; a test checks that this module and
+ * statemachine/provision.asl.json agree. Three kinds (the groups at the end of this file): retried by name,
+ * final (a task throws it, the `States.ALL` Catch reports it), and raised only by an ASL Fail state.
  */
 export abstract class LambdaEgressError extends Error {
   abstract override readonly name: string;
@@ -55,7 +57,10 @@ export class NatGatewayFailed extends LambdaEgressError {
   override readonly name = 'NatGatewayFailed';
 }
 
-/** The NAT wait loop ran out of attempts while a NAT gateway was still pending. */
+/**
+ * The NAT wait loop ran out of attempts while a NAT gateway was still pending. Raised only by the ASL Fail
+ * state of that name: no task throws it; the class gives callers the name to match on.
+ */
 export class NatGatewayTimeout extends LambdaEgressError {
   override readonly name = 'NatGatewayTimeout';
 }
@@ -75,7 +80,10 @@ export class FunctionUpdateFailed extends LambdaEgressError {
   override readonly name = 'FunctionUpdateFailed';
 }
 
-/** The function-update wait loop ran out of attempts while the update was still in progress. */
+/**
+ * The function-update wait loop ran out of attempts while the update was still in progress. Raised only by
+ * the ASL Fail state of that name: no task throws it; the class gives callers the name to match on.
+ */
 export class FunctionUpdateTimeout extends LambdaEgressError {
   override readonly name = 'FunctionUpdateTimeout';
 }
@@ -95,28 +103,28 @@ export class ResourceStillInUse extends LambdaEgressError {
   override readonly name = 'ResourceStillInUse';
 }
 
-/** Rollback gave up; carries what is left and why, so a person can finish by hand. */
+/**
+ * Rollback gave up; its Cause says what is left and why, so a person can finish by hand. Raised only by the
+ * ASL Fail state of that name (after the Rollback task's last retry): no task throws it.
+ */
 export class RollbackIncomplete extends LambdaEgressError {
   override readonly name = 'RollbackIncomplete';
 }
 
-/** Every error class, by name: the ASL contract. */
-export const ROUTED_ERRORS = {
-  InvalidRequest,
-  NetworkNotRepairable,
-  NatGatewayFailed,
-  NatGatewayTimeout,
-  FunctionUpdateInProgress,
-  RolePropagationDelay,
-  FunctionUpdateFailed,
-  FunctionUpdateTimeout,
-  ProbeNotReady,
-  ProbeFailed,
-  ResourceStillInUse,
-  RollbackIncomplete,
-} as const;
+/** Thrown by a task for the ASL to retry by name (retry-policies.ts). */
+export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse } as const;
 
-export type RoutedErrorName = keyof typeof ROUTED_ERRORS;
+/**
+ * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
+ * RequestRejected, whose Fail state raises them again by name (ErrorPath).
+ */
+export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed } as const;
+
+/** Raised only by the ASL's Fail states, never thrown by a task. */
+export const FAIL_STATE_ERRORS = { NatGatewayTimeout, FunctionUpdateTimeout, RollbackIncomplete } as const;
+
+/** Every error class, by name: the ASL contract. */
+export const ROUTED_ERRORS = { ...RETRIED_ERRORS, ...FINAL_ERRORS, ...FAIL_STATE_ERRORS } as const;
 
 /** AWS error names (SDK `error.name`) the ASL retries as throttling or transient. */
 export const AWS_THROTTLING_ERRORS = ['ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'] as const;
@@ -126,6 +134,8 @@ export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
 ] as const;
+/** AWS error names (SDK `error.name`) of transient server-side failures the ASL retries. */
+export const AWS_TRANSIENT_ERRORS = ['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout'] as const;
 
 /** The AWS error name of anything thrown by an SDK v3 client, or undefined. */
 export function awsErrorName(error: unknown): string | undefined {

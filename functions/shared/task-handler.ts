@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import type { TaskName } from '../registry';
 import { keyLogsByExecution, logger } from './logger';
 import type { ExecutionContext } from './types';
 
@@ -14,10 +15,11 @@ type Timed<T> = T extends readonly unknown[] ? T : T extends object ? T & { read
 /**
  * Wraps a task's core into a Lambda handler: keys the logs by execution id, stamps the slice with its
  * timing, logs a failure once, and rethrows it unchanged so the state machine's Retry/Catch sees the
- * original error name.
+ * original error name. `task` is a name of functions/registry.ts (a type-only import: the registry is data,
+ * and a misspelt task name must not compile).
  */
 export function taskHandler<TInput extends { execution?: ExecutionContext }, TResult>(
-  task: string,
+  task: TaskName,
   core: (input: TInput) => Promise<TResult>,
 ): (input: TInput, context?: Context) => Promise<Timed<TResult>> {
   return async (input, context) => {

@@ -9,6 +9,7 @@ export interface ProvisionRequestInput {
   readonly network?: CreateNetworkInput | ExistingNetworkInput;
   readonly probe?: { readonly url?: string; readonly timeoutSeconds?: number; readonly expectedStatuses?: number[] };
   readonly detachVpcAccessPolicy?: boolean;
+  readonly forceDetachVpcAccessPolicy?: boolean;
 }
 
 export interface CreateNetworkInput {
@@ -47,6 +48,11 @@ export interface NormalizedRequest {
   readonly network: NormalizedNetwork;
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
+  /**
+   * Detach the policy even when the role had it before or is shared; DetachVpcAccessPolicy reads it. Present
+   * (true) only when the request asks for it.
+   */
+  readonly forceDetachVpcAccessPolicy?: boolean;
 }
 
 export interface NormalizedNetwork {

@@ -1,4 +1,4 @@
-import type { ExecutionContext, LedgerEntry, ResourceKind } from '../shared/types';
+import type { ExecutionContext, ResourceKind } from '../shared/types';
 
 /** What rollback needs of the record RecordFunction made before anything changed. */
 export interface OriginalFunctionRecord {
@@ -44,6 +44,3 @@ export interface RollbackReport {
   readonly originalError?: { readonly Error?: string; readonly Cause?: string };
   readonly steps: RollbackStep[];
 }
-
-/** One thing to undo, from the ledger or found by this execution's tag. */
-export type RollbackTarget = LedgerEntry;

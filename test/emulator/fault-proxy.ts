@@ -23,9 +23,10 @@ interface KeyState {
   label: string | undefined;
 }
 
-export async function startFaultProxy(upstream: string): Promise<FaultProxy> {
+/** `firstAccount`: the first moto account id it hands out; two proxies in front of one moto need distinct ranges. */
+export async function startFaultProxy(upstream: string, options: { readonly firstAccount?: number } = {}): Promise<FaultProxy> {
   const keys = new Map<string, KeyState>();
-  let nextAccount = 100000000000;
+  let nextAccount = options.firstAccount ?? 100000000000;
   const stateOf = (accessKeyId: string): KeyState => {
     let state = keys.get(accessKeyId);
     if (!state) {

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import * as cxapi from 'aws-cdk-lib/cx-api';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -15,6 +16,7 @@ import { createApp } from '../../infra/app';
 import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
+import { ProductFunction } from '../../infra/product-function';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
 import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 import { TIMEOUT_MARGIN_SECONDS, taskTimeoutsOf } from '../../infra/task-timeouts';
@@ -33,8 +35,10 @@ import {
 } from './template-queries';
 
 /**
- * The stack as `npx cdk synth` builds it, synthesized once (esbuild bundles 19 functions) with cdk-nag's
- * AwsSolutions pack as a gate: synthesis throws on any unacknowledged finding.
+ * The stack as `npx cdk synth` builds it, synthesized once with cdk-nag's AwsSolutions pack as a gate:
+ * synthesis throws on any unacknowledged finding. Without bundling (CDK's own switch, the context
+ * `aws:cdk:bundling-stacks` that `cdk synth --exclusively` uses): nothing here reads the bundles but one test,
+ * which bundles a function of its own; `cdk synth` in .ci/run still bundles all of them.
  */
 const PREFIX = 'LambdaEgress';
 const TASK_NAMES = Object.keys(TASKS) as TaskName[];
@@ -48,7 +52,12 @@ let templatePath: string;
 
 beforeAll(() => {
   outdir = mkdtempSync(join(tmpdir(), 'lambda-egress-synth-'));
-  ({ app, stack } = createApp({}, outdir));
+  process.env[cxapi.CONTEXT_ENV] = JSON.stringify({ [cxapi.BUNDLING_STACKS]: [] });
+  try {
+    ({ app, stack } = createApp({}, outdir));
+  } finally {
+    delete process.env[cxapi.CONTEXT_ENV];
+  }
   const assembly = app.synth();
   const artifact = assembly.getStackByName(stack.stackName);
   templatePath = join(outdir, artifact.templateFile);
@@ -62,14 +71,38 @@ afterAll(() => {
 const roleStatements = (task: string): Statement[] => statementsOfFunction(template, `${PREFIX}-${task}`);
 
 describe('task functions', () => {
-  it('deploys one function per task of the registry, bundled from its handler without Docker', () => {
+  it('deploys one function per task of the registry, each from a code asset with an index.handler', () => {
     for (const task of TASK_NAMES) {
       const id = functionLogicalId(template, `${PREFIX}-${task}`);
-      const key = (template.toJSON().Resources[id].Properties.Code as { S3Key: string }).S3Key;
-      expect([task, existsSync(join(outdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.js'))]).toEqual([task, true]);
+      const properties = template.toJSON().Resources[id].Properties as { Code: { S3Key?: string }; Handler: string };
+      expect([task, properties.Handler, properties.Code.S3Key]).toEqual([task, 'index.handler', expect.stringMatching(/\.zip$/)]);
     }
     template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, TASK_NAMES.length + 2);
   });
+
+  it('bundles a task function from its handler with the local esbuild, without Docker', () => {
+    // GIVEN a task's function as the stack builds it, in a stack that bundles
+    const bundledOutdir = mkdtempSync(join(tmpdir(), 'lambda-egress-bundle-'));
+    try {
+      const bundlingStack = new Stack(new App({ outdir: bundledOutdir }), 'Bundled');
+      const { function: fn } = new ProductFunction(bundlingStack, 'ValidateRequest', {
+        name: 'ValidateRequest',
+        entry: join(FUNCTIONS_DIR, TASKS.ValidateRequest),
+        timeoutSeconds: 60,
+        grants: [],
+        settings: { functionNamePrefix: PREFIX },
+      });
+      // WHEN it is synthesized
+      const bundled = Template.fromStack(bundlingStack).toJSON().Resources[Stack.of(fn).getLogicalId(fn.node.defaultChild as CfnElement)];
+      const key = (bundled.Properties.Code as { S3Key: string }).S3Key;
+      // THEN its asset is one minified CommonJS file that exports the handler
+      const code = readFileSync(join(bundledOutdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.js'), 'utf8');
+      expect(code).toMatch(/handler/);
+      expect(existsSync(join(bundledOutdir, `asset.${key.replace(/\.zip$/, '')}`, 'index.js.map'))).toBe(true);
+    } finally {
+      rmSync(bundledOutdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('runs every function on nodejs22.x arm64 with the Powertools settings and one SDK attempt per call', () => {
     for (const name of [...TASK_NAMES, ...Object.keys(API_FUNCTIONS)]) {

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROUTED_ERRORS, AWS_THROTTLING_ERRORS, LAMBDA_SERVICE_ERRORS } from '../../functions/shared/errors';
+import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, FAIL_STATE_ERRORS, FINAL_ERRORS, LAMBDA_SERVICE_ERRORS, ROUTED_ERRORS } from '../../functions/shared/errors';
 import { TASKS } from '../../functions/registry';
+import { renderDefinition } from '../../statemachine/asl-builder';
+import { GENERATED_DEFINITIONS } from '../../statemachine/build-definition';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
+import { STANDARD_RETRY } from '../../statemachine/retry-policies';
 
 const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
 const validate = (path: string) => spawnSync(process.execPath, [ASL_VALIDATOR, '--json-path', path], { encoding: 'utf8' });
@@ -15,10 +18,16 @@ const states = allStates(definition);
 const tasks = states.filter(([, state]) => state.Type === 'Task');
 
 /** AWS's own error names (States.*, SDK exceptions) are not ours to define. */
-const AWS_NAMES = new Set<string>([...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS, 'InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout']);
+const AWS_NAMES = new Set<string>([...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS, ...AWS_TRANSIENT_ERRORS]);
 const isOurs = (name: string) => !name.startsWith('States.') && !AWS_NAMES.has(name);
 
 describe('statemachine/provision.asl.json', () => {
+  it('is exactly what npm run build:asl generates from its source (statemachine/provision.definition.ts)', () => {
+    const generated = GENERATED_DEFINITIONS.find((entry) => entry.path === PROVISION_DEFINITION_PATH);
+    expect(generated).toBeDefined();
+    expect(text).toBe(renderDefinition(generated!.source));
+  });
+
   it('is accepted by asl-validator (which does reject a state with a dangling Next)', () => {
     const valid = validate(PROVISION_DEFINITION_PATH);
     expect([valid.status, valid.stdout]).toEqual([0, expect.stringContaining('is valid')]);
@@ -37,17 +46,29 @@ describe('statemachine/provision.asl.json', () => {
 
   it('names only errors that functions/shared/errors.ts defines, and every class there is routed on', () => {
     const named = new Set<string>();
+    const raisedByFailStates = new Set<string>();
     for (const [, state] of states) {
       for (const block of [...(state.Retry ?? []), ...(state.Catch ?? [])]) block.ErrorEquals.filter(isOurs).forEach((name) => named.add(name));
-      if (state.Type === 'Fail' && typeof state.Error === 'string') named.add(state.Error);
+      if (state.Type === 'Fail' && typeof state.Error === 'string') raisedByFailStates.add(state.Error);
     }
-    expect([...named].sort()).toEqual(Object.keys(ROUTED_ERRORS).sort());
+    // Final errors are routed by the States.ALL Catch (no Catch needs their names); the rest by name.
+    expect([...named, ...raisedByFailStates, ...Object.keys(FINAL_ERRORS)].sort()).toEqual(Object.keys(ROUTED_ERRORS).sort());
+    expect([...raisedByFailStates].sort()).toEqual(Object.keys(FAIL_STATE_ERRORS).sort());
+  });
+
+  it('has no Catch that does what the States.ALL Catch after it does', () => {
+    for (const [name, state] of states) {
+      const catchAll = state.Catch?.find((block) => block.ErrorEquals.includes('States.ALL'));
+      const redundant = (state.Catch ?? []).filter((block) => block !== catchAll && JSON.stringify({ ...block, ErrorEquals: [] }) === JSON.stringify({ ...catchAll, ErrorEquals: [] }));
+      expect([name, redundant]).toEqual([name, []]);
+    }
   });
 
   it('retries throttling and Lambda service errors on every task, with back-off, jitter and a max delay', () => {
     for (const [name, state] of tasks) {
       const retried = (state.Retry ?? []).flatMap((block) => block.ErrorEquals);
       expect([name, retried]).toEqual([name, expect.arrayContaining([...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS])]);
+      expect([name, state.Retry?.slice(0, STANDARD_RETRY.length)]).toEqual([name, STANDARD_RETRY]);
       for (const block of state.Retry ?? []) {
         expect(block).toMatchObject({ BackoffRate: expect.any(Number), MaxDelaySeconds: expect.any(Number), JitterStrategy: 'FULL' });
       }
@@ -69,10 +90,12 @@ describe('statemachine/provision.asl.json', () => {
   });
 
   it('bounds both wait loops with a counter and a named failure', () => {
-    for (const [choice, fail] of [['NatGatewaysAvailable?', 'NatGatewayTimedOut'], ['FunctionUpdated?', 'FunctionUpdateTimedOut']] as const) {
+    for (const [choice, fail] of [['NatGatewaysAvailable?', 'NatGatewayTimeout'], ['FunctionUpdated?', 'FunctionUpdateTimeout']] as const) {
       const state = states.find(([name]) => name === choice)?.[1];
       const choices = state?.Choices as Array<{ Next: string; NumericGreaterThanEqualsPath?: string }>;
       expect(choices.find((rule) => rule.Next === fail)?.NumericGreaterThanEqualsPath).toMatch(/maxAttempts$/);
+      // One name for one thing: the Fail state is called what it raises.
+      expect(states.find(([name]) => name === fail)?.[1]).toMatchObject({ Type: 'Fail', Error: fail });
     }
   });
 

@@ -36,3 +36,7 @@ export const existingPublicOnlyVpc: Scenario = {
     return { ...fn, request: { functionName: fn.functionName, network: { vpcId, name: 'existing' } } };
   },
 };
+
+/** The scenarios of the fault suite, by name (record-clean-run.ts takes the name on its command line). */
+export const SCENARIOS = { createModeWithIpv6, existingPublicOnlyVpc } as const;
+export type ScenarioName = keyof typeof SCENARIOS;

@@ -1,0 +1,85 @@
+import type { TaskName } from '../functions/registry';
+import { functionArnPlaceholder } from './definition';
+import { STANDARD_RETRY, type RetryPolicy } from './retry-policies';
+
+/** A state as the source writes it: plain ASL, keys in the order the generated file shows them. */
+export interface StateSource {
+  readonly Type: string;
+  readonly [key: string]: unknown;
+}
+
+/** A state machine (or a Parallel branch, a Map's processor) as the source writes it. */
+export interface MachineSource {
+  readonly Comment?: string;
+  readonly StartAt: string;
+  readonly TimeoutSeconds?: number;
+  readonly States: Readonly<Record<string, StateSource>>;
+}
+
+export interface Catcher {
+  readonly ErrorEquals: readonly string[];
+  readonly ResultPath: string;
+  readonly Next: string;
+}
+
+type Transition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
+
+export interface TaskOptions {
+  readonly Comment?: string;
+  readonly Parameters?: Readonly<Record<string, unknown>>;
+  readonly ResultPath?: string;
+  /** @default DEFAULT_TASK_TIMEOUT_SECONDS */
+  readonly TimeoutSeconds?: number;
+  /** This task's own retry policies (retry-policies.ts), tried after STANDARD_RETRY. @default none */
+  readonly retry?: readonly RetryPolicy[];
+  /** Catchers that route somewhere else than the group's failure state (see failingTo). @default none */
+  readonly Catch?: readonly Catcher[];
+}
+
+/** What a Task gets without TimeoutSeconds; explicit, because AWS would otherwise wait up to a year. */
+export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+
+/**
+ * A Task that invokes the function of `name` (`${<Name>FunctionArn}`, one per task of functions/registry.ts):
+ * STANDARD_RETRY first, then the task's own policies. A task name that the registry lacks does not compile.
+ */
+export function task(name: TaskName, options: TaskOptions & Transition): StateSource {
+  const { Comment, Parameters, ResultPath, TimeoutSeconds, retry = [], Catch, Next, End } = options;
+  return {
+    Type: 'Task',
+    Resource: `\${${functionArnPlaceholder(name)}}`,
+    Comment,
+    Parameters,
+    ResultPath,
+    TimeoutSeconds: TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+    Retry: [...STANDARD_RETRY, ...retry],
+    Catch,
+    Next,
+    End,
+  };
+}
+
+/** Any error, kept at `$.error` for the Fail state that reports it, goes to `next`. */
+export function catchAllTo(next: string): Catcher {
+  return { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: next };
+}
+
+const CAN_CATCH = new Set(['Task', 'Parallel', 'Map']);
+
+/**
+ * The one place a group of states learns where its failures go: every Task, Parallel and Map in `states`
+ * gets `catchAllTo(next)` as its last Catcher, after any of its own that route elsewhere.
+ */
+export function failingTo(next: string, states: Readonly<Record<string, StateSource>>): Record<string, StateSource> {
+  return Object.fromEntries(Object.entries(states).map(([name, state]) => [name, CAN_CATCH.has(state.Type) ? withCatcher(state, catchAllTo(next)) : state]));
+}
+
+function withCatcher(state: StateSource, catcher: Catcher): StateSource {
+  const { Catch, Next, End, ...rest } = state as StateSource & { Catch?: readonly Catcher[]; Next?: string; End?: true };
+  return { ...rest, Catch: [...(Catch ?? []), catcher], Next, End };
+}
+
+/** The committed file's exact text: two-space JSON, one trailing newline (undefined keys are left out). */
+export function renderDefinition(machine: MachineSource): string {
+  return `${JSON.stringify(machine, null, 2)}\n`;
+}

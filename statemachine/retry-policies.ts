@@ -1,0 +1,66 @@
+import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, LAMBDA_SERVICE_ERRORS } from '../functions/shared/errors';
+
+/** One ASL `Retry` entry. Every policy backs off with full jitter and a ceiling, so retries never align. */
+export interface RetryPolicy {
+  readonly ErrorEquals: readonly string[];
+  readonly IntervalSeconds: number;
+  readonly BackoffRate: number;
+  readonly MaxAttempts: number;
+  readonly MaxDelaySeconds: number;
+  readonly JitterStrategy: 'FULL';
+}
+
+/**
+ * Every retry policy of the workflow, the one place to change one. Tasks name them in
+ * statemachine/provision.definition.ts; `npm run build:asl` writes them into the ASL.
+ */
+export const RETRY = {
+  /** AWS throttling and Lambda's own service errors: SDK errors reach the ASL unchanged (CONTRIBUTING.md). */
+  throttling: {
+    ErrorEquals: [...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS],
+    IntervalSeconds: 2,
+    BackoffRate: 2,
+    MaxAttempts: 6,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  /** AWS's transient server-side errors. */
+  transient: {
+    ErrorEquals: [...AWS_TRANSIENT_ERRORS],
+    IntervalSeconds: 3,
+    BackoffRate: 2,
+    MaxAttempts: 3,
+    MaxDelaySeconds: 20,
+    JitterStrategy: 'FULL',
+  },
+  /** Lambda is still applying an earlier update, or the role's new policy has not propagated yet. */
+  functionBusy: {
+    ErrorEquals: ['FunctionUpdateInProgress', 'RolePropagationDelay'],
+    IntervalSeconds: 5,
+    BackoffRate: 1.5,
+    MaxAttempts: 8,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  /** The probe function is still Pending (its Hyperplane ENIs are being created). */
+  probeNotReady: {
+    ErrorEquals: ['ProbeNotReady'],
+    IntervalSeconds: 5,
+    BackoffRate: 1.5,
+    MaxAttempts: 20,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  /** A NAT gateway still deleting or Lambda ENIs still attached: AWS takes minutes, rollback waits up to ~1 h. */
+  resourceStillInUse: {
+    ErrorEquals: ['ResourceStillInUse'],
+    IntervalSeconds: 15,
+    BackoffRate: 1.5,
+    MaxAttempts: 60,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  },
+} as const satisfies Record<string, RetryPolicy>;
+
+/** What every Task retries, ahead of its own policies. */
+export const STANDARD_RETRY: readonly RetryPolicy[] = [RETRY.throttling, RETRY.transient];
