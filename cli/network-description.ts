@@ -6,7 +6,7 @@ import {
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { routeTarget } from '../functions/network/route-tables';
-import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProvisionResult } from '../functions/report/types';
 import type { NetworkDetails } from './diagram';
 
 /**

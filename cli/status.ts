@@ -1,5 +1,6 @@
+import { readExecution } from '../functions/api/execution-history';
 import type { ParsedCommand } from './args';
-import { awsClients, readExecution, regionOfArn } from './aws-mode';
+import { awsClients, regionOfArn } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome } from './output';
 import { stepLine } from './progress';

@@ -1,7 +1,7 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { HistoryReader } from '../../cli/aws-history';
+import { HistoryReader } from '../../functions/api/execution-history';
 import { followExecution, resolveStateMachineArn, startExecution, StateMachineNotFound } from '../../cli/aws-mode';
 import { exitCodeOf } from '../../cli/output';
 import { runCommand } from '../../cli/run';
