@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { vpcConfigOf } from '../functions/function/record-function';
 import type { FunctionVpcConfig } from '../functions/function/types';
+import { vpcConfigOf } from '../functions/function/vpc-config';
 import { analyzeReachability } from '../functions/probe/reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
 import type { ParsedCommand } from './args';

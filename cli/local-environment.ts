@@ -1,7 +1,7 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { vpcConfigOf } from '../functions/function/record-function';
+import { vpcConfigOf } from '../functions/function/vpc-config';
 import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
 import { analyzeReachability, probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';

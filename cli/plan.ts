@@ -12,8 +12,8 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
 import { auditExistingVpc } from '../functions/network/audit-existing-vpc';
 import { findManagedVpc, isGone, isOfNetwork, managedSubnetTier, ROLE } from '../functions/network/network-lookup';
-import { validateRequest } from '../functions/network/validate';
-import { probeFunctionName } from '../functions/probe/run-probe';
+import { validateRequest } from '../functions/network/validate-request';
+import { probeFunctionName } from '../functions/probe/probe-naming';
 import type { AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';

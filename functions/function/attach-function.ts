@@ -7,9 +7,9 @@ import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { vpcConfigOf } from './record-function';
 import type { AttachedFunction, AttachFunctionInput, FunctionVpcConfig, OriginalFunction } from './types';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from './vpc-access-policy';
+import { vpcConfigOf } from './vpc-config';
 
 /** Lambda's answer while IAM has not yet propagated the role's new permissions (eventual consistency). */
 const ROLE_PROPAGATION_MESSAGE = /execution role does not have permissions to call \w+ on EC2/i;

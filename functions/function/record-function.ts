@@ -2,18 +2,9 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aw
 import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import type { FunctionVpcConfig, OriginalFunction, RecordFunctionInput } from './types';
+import type { OriginalFunction, RecordFunctionInput } from './types';
+import { vpcConfigOf } from './vpc-config';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
-
-/** The function's VpcConfig as lambda-egress stores it: empty lists for a function outside any VPC. */
-export function vpcConfigOf(configuration: FunctionConfiguration): FunctionVpcConfig {
-  const vpc = configuration.VpcConfig;
-  return {
-    subnetIds: [...(vpc?.SubnetIds ?? [])],
-    securityGroupIds: [...(vpc?.SecurityGroupIds ?? [])],
-    ipv6AllowedForDualStack: vpc?.Ipv6AllowedForDualStack === true,
-  };
-}
 
 /**
  * Read-only, before anything changes: the function's original VpcConfig and whether its role already has

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -10,17 +9,18 @@ import {
   type GetFunctionCommandOutput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { vpcConfigOf } from '../function/record-function';
 import type { FunctionVpcConfig } from '../function/types';
+import { vpcConfigOf } from '../function/vpc-config';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound, ProbeFailed, ProbeNotReady } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
-import { PROBE_FUNCTION_PREFIX, TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
+import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry } from '../shared/types';
 import { explainProbeFailure } from './explain';
 import { PROBE_HANDLER, probeCodeSha256, probeCodeZip } from './probe-code';
+import { probeFunctionName } from './probe-naming';
 import { analyzeReachability, probePort } from './reachability';
 import type { ProbeEvent, ProbeResult, ProbeSlice, RunProbeInput, RunProbeOptions } from './types';
 
@@ -30,21 +30,6 @@ const PROBE_MEMORY_MB = 128;
 const PROBE_TIMEOUT_MARGIN_SECONDS = 5;
 /** Invoke errors that mean Lambda could not place a function in these subnets: the target shares the problem. */
 const PLACEMENT_ERRORS = /^(EC2|ENI|Subnet|InvalidSubnet|InvalidSecurityGroup|InvalidZip)/;
-
-/**
- * One probe function per network (`lambda-egress-probe-<network name>`): every function of a network is
- * attached to the same private subnets and egress security group, so one probe proves the path for all of
- * them, and a reused probe is ready at once. It is created (and ledgered) by the first execution that needs
- * it; later executions update it in place and leave it to its creator's tag.
- */
-export function probeFunctionName(networkName: string): string {
-  const prefix = `${PROBE_FUNCTION_PREFIX}-`;
-  const room = 64 - prefix.length;
-  if (/^[A-Za-z0-9_-]+$/.test(networkName) && networkName.length <= room) return prefix + networkName;
-  const hash = createHash('sha256').update(networkName).digest('hex').slice(0, 8);
-  const cleaned = networkName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, room - hash.length - 1);
-  return `${prefix}${cleaned}-${hash}`;
-}
 
 /**
  * Proves egress from the target function's own subnets and security groups: runs the static reachability
