@@ -1,6 +1,6 @@
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, FunctionUpdateInProgress, InvalidRequest, RolePropagationDelay } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
@@ -135,5 +135,5 @@ function rollbackRecord(original: OriginalFunction): Omit<OriginalFunction, 'led
   return { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('AttachFunction', (input: AttachFunctionInput) => attachFunction(clients, input));

@@ -1,5 +1,5 @@
-import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { ListFunctionsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -80,5 +80,5 @@ async function otherVpcFunctionsUsingRole(lambda: LambdaClient, roleName: string
   return found.sort();
 }
 
-const clients = createClients();
+const clients = createClients({ iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('DetachVpcAccessPolicy', (input: DetachVpcAccessPolicyInput) => detachVpcAccessPolicy(clients, input));

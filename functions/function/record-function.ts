@@ -1,4 +1,5 @@
-import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
@@ -40,5 +41,5 @@ export async function recordFunction(clients: Pick<AwsClients, 'lambda' | 'iam'>
   };
 }
 
-const clients = createClients();
+const clients = createClients({ iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('RecordFunction', (input: RecordFunctionInput) => recordFunction(clients, input));

@@ -1,4 +1,4 @@
-import { DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, type EC2Client, type NatGateway, type RouteTable, type Subnet } from '@aws-sdk/client-ec2';
+import { DescribeInternetGatewaysCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client, type NatGateway, type RouteTable, type Subnet } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { NetworkNotRepairable } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
@@ -22,7 +22,7 @@ import type { AuditedNatGateway, AuditedSubnet, AuditSlice, AzRepair, NatPlan, N
  *   - else a new private subnet in free CIDR space.
  * NAT gateways are reused when usable, else planned in the AZ's public subnet, or in a new public subnet.
  */
-export async function auditExistingVpc(clients: AwsClients, input: NetworkTaskInput): Promise<AuditSlice> {
+export async function auditExistingVpc(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<AuditSlice> {
   const { ec2 } = clients;
   const network = input.request.network;
   const vpcId = required(network.vpcId, 'request.network.vpcId', 'ValidateRequest');
@@ -252,5 +252,5 @@ class FreeSpace {
   }
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('AuditExistingVpc', (input: NetworkTaskInput) => auditExistingVpc(clients, input));

@@ -1,4 +1,4 @@
-import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, ModifyVpcEndpointCommand, type EC2Client, type VpcEndpoint } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, DescribeVpcEndpointsCommand, EC2Client, ModifyVpcEndpointCommand, type VpcEndpoint } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
@@ -13,7 +13,7 @@ import type { NetworkTaskInput, S3EndpointSlice } from './types';
  * to it only when lambda-egress created it. Route tables lambda-egress did not create are never given one
  * (in existing mode that can mean no endpoint at all: `skipped` says why).
  */
-export async function ensureS3Endpoint(clients: AwsClients, input: NetworkTaskInput): Promise<S3EndpointSlice> {
+export async function ensureS3Endpoint(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<S3EndpointSlice> {
   const { ec2 } = clients;
   const network = input.request.network;
   if (!network.s3Endpoint) return { ledger: [], skipped: 'network.s3Endpoint is false' };
@@ -74,5 +74,5 @@ async function findEndpoint(ec2: EC2Client, vpcId: string, serviceName: string, 
   return candidates.sort((a, b) => rank(a) - rank(b) || (a.VpcEndpointId ?? '').localeCompare(b.VpcEndpointId ?? ''))[0];
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureS3Endpoint', (input: NetworkTaskInput) => ensureS3Endpoint(clients, input));

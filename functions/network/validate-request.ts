@@ -13,7 +13,7 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
-export async function validateRequest(clients: AwsClients, input: ValidateRequestInput): Promise<ValidatedState> {
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput): Promise<ValidatedState> {
   const checked = checkRequestSchema(input.input);
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
@@ -32,7 +32,7 @@ export async function validateRequest(clients: AwsClients, input: ValidateReques
 
 const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+)$/;
 
-async function resolveFunctionArn(clients: AwsClients, functionName: string, region: string): Promise<string> {
+async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<string> {
   const arnRegion = ARN.exec(functionName)?.[1];
   if (arnRegion && arnRegion !== region) {
     throw new InvalidRequest('functionName', `${functionName} is in ${arnRegion}, but this workflow runs in ${region}: give a function of ${region}, or run lambda-egress in ${arnRegion}`);

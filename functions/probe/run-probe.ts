@@ -1,3 +1,4 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateFunctionCommand,
   GetFunctionCommand,
@@ -7,7 +8,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type FunctionConfiguration,
   type GetFunctionCommandOutput,
-  type LambdaClient,
+  LambdaClient,
 } from '@aws-sdk/client-lambda';
 import type { FunctionVpcConfig } from '../function/types';
 import { vpcConfigOf } from '../function/vpc-config';
@@ -319,5 +320,5 @@ function parseJson(text: string): unknown {
   }
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
 export const handler = taskHandler('RunProbe', (input: RunProbeInput) => runProbe(clients, input, { probeRoleArn: process.env.PROBE_ROLE_ARN }));
