@@ -7,7 +7,7 @@ import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
 import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
-import { prepareLocalRun } from './local-environment';
+import { prepareLocalRun } from '../local/local-environment';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { describeNetwork } from './network-description';

@@ -6,7 +6,7 @@ import { followExecution, resolveStateMachineArn, startExecution, StateMachineNo
 import { exitCodeOf } from '../../cli/output';
 import { runCommand } from '../../cli/run';
 import type { StepEvent } from '../../cli/steps';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 import { memoryIo } from './memory-io';
 import { sampleResult } from './sample-result';
 import { failedProvisionHistory } from './sfn-history';

@@ -22,7 +22,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { analyzeReachability, cidrCovers, deniedPorts, probePort } from '../../functions/probe/reachability';
 import type { ReachabilityInput } from '../../functions/probe/types';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 import { buildEgressNetwork, type EgressNetwork } from './egress-network';
 
 const ec2 = new EC2Client({});

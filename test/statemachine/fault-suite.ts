@@ -1,8 +1,8 @@
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
-import type { CallRecord } from '../emulator/fault-rules';
-import { emulator, mutatingCalls } from '../emulator/emulator';
+import type { CallRecord } from '../../local/fault-rules';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 
