@@ -1,5 +1,5 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { executionHistory, HistoryReader, outcomeOfExecution, type RunOutcome } from '../functions/api/execution-history';
 import { DEFAULT_STACK_NAME, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import type { ProvisionRequestInput } from '../functions/shared/types';
@@ -67,9 +67,4 @@ export async function followExecution(sfn: SFNClient, executionArn: string, opti
     if (execution.status !== 'RUNNING') return outcomeOfExecution(execution, reader);
     await sleep(options.pollMs ?? 2_000);
   }
-}
-
-export function awsClients(region: string | undefined): { sfn: SFNClient; cfn: CloudFormationClient } {
-  const config = region ? { region } : {};
-  return { sfn: new SFNClient(config), cfn: new CloudFormationClient(config) };
 }

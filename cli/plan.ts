@@ -14,7 +14,7 @@ import { auditExistingVpc } from '../functions/network/audit-existing-vpc';
 import { findManagedVpc, isGone, isOfNetwork, managedSubnetTier, ROLE } from '../functions/network/network-lookup';
 import { validateRequest } from '../functions/network/validate-request';
 import { probeFunctionName } from '../functions/probe/probe-naming';
-import type { AwsClients } from '../functions/shared/clients';
+import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
@@ -205,8 +205,7 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
   let plan: ProvisionPlan;
   try {
     plan = await withTargetEnvironment(command.target, io, { say, demoFunction: input.functionName }, async (region) => {
-      const config = region ? { region } : {};
-      return planProvision({ ec2: new EC2Client(config), lambda: new LambdaClient(config), iam: new IAMClient(config) }, input, command.gbPerMonth);
+      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient }, { region }), input, command.gbPerMonth);
     });
   } catch (error) {
     if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;
