@@ -1,5 +1,5 @@
 import { actionKey, kindOf, summarizeCalls, type CallSummary } from './call-log';
-import type { BenchEmulator } from './emulator';
+import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';
 import type { TaskInvocation } from './traced-tasks';
@@ -20,7 +20,7 @@ export interface ApiEconomyRuns {
   readonly freshIpv4Run: MeasuredRun;
 }
 
-export async function measureApiEconomy(environment: BenchEmulator): Promise<ApiEconomyRuns> {
+export async function measureApiEconomy(environment: IsolatedEmulator): Promise<ApiEconomyRuns> {
   // IPv6 first: it also warms up every handler and SDK code path, so that the IPv4 run (whose handler durations
   // section 2 prices) measures work, not module loading.
   await freshAccount();

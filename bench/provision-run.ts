@@ -1,12 +1,14 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ensureDemoFunction, ensureVpcLambdaRole, PROBE_ROLE_NAME, queueInvokeAnswers } from '../cli/local-environment';
+import { ensureVpcLambdaRole } from '../local/lambda-roles';
+import { PROBE_ROLE_NAME, queueInvokeAnswers } from '../local/local-environment';
+import { ensureDemoFunction } from '../local/sample-function';
 import type { ProbeResult } from '../functions/probe/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type LocalRunResult } from '../statemachine/local-runner';
-import { emulator } from '../test/emulator/emulator';
-import type { CallRecord } from '../test/emulator/fault-rules';
-import type { BenchEmulator } from './emulator';
+import { emulator } from '../local/emulator-control';
+import type { CallRecord } from '../local/fault-rules';
+import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { tracedTasks, type TaskInvocation, type TraceOptions } from './traced-tasks';
 
 /** What the probe function answers in the emulator (it cannot reach the internet): success, or a time-out. */
@@ -46,7 +48,7 @@ export async function createUserFunction(functionName: string): Promise<void> {
  * Invoke is answered as `probe` says.
  */
 export async function measureProvision(
-  environment: BenchEmulator,
+  environment: IsolatedEmulator,
   request: ProvisionRequestInput,
   options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before'] } = {},
 ): Promise<MeasuredRun> {

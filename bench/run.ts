@@ -7,7 +7,7 @@ import { cpuSeconds } from './cpu-time';
 import { criticalPath } from './critical-path';
 import { measureDemo } from './demo-wall-time';
 import { deployedTaskConfig } from './deployed-config';
-import { startBenchEmulator, type BenchEmulator } from './emulator';
+import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
 import { measureFootprint } from './footprint';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
 import { apiEconomyRows, costRows, criticalPathRows, footprintRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   say('npm run demo ...');
   const demo = await measureDemo(originalEnv);
 
-  let environment: BenchEmulator | undefined;
+  let environment: IsolatedEmulator | undefined;
   const stopOnSignal = (signal: NodeJS.Signals): void => {
     void (environment?.stop() ?? Promise.resolve()).finally(() => process.kill(process.pid, signal));
   };
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stopOnSignal);
   let measured;
   try {
-    environment = await startBenchEmulator();
+    environment = await startIsolatedEmulator();
     say(`1. API economy (moto pid ${environment.motoPid}) ...`);
     const { economy, freshIpv4Run } = await measureApiEconomy(environment);
     say('3. critical path (simulation of the traced fresh provision) ...');

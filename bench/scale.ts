@@ -1,10 +1,10 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TAG_NETWORK } from '../functions/shared/tags';
-import { emulator } from '../test/emulator/emulator';
-import type { CallRecord } from '../test/emulator/fault-rules';
+import { emulator } from '../local/emulator-control';
+import type { CallRecord } from '../local/fault-rules';
 import { mutatingByTask } from './api-economy';
 import { countAction, kindOf } from './call-log';
-import type { BenchEmulator } from './emulator';
+import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
 import { BENCH_AZ_COUNT, BENCH_NETWORK, createModeRequest } from './requests';
 
@@ -29,7 +29,7 @@ export interface Scale {
 }
 
 /** Section 5: `total` different functions provisioned one after another onto one network, in one account. */
-export async function measureScale(environment: BenchEmulator, total: number, checkpointsAt: readonly number[]): Promise<Scale> {
+export async function measureScale(environment: IsolatedEmulator, total: number, checkpointsAt: readonly number[]): Promise<Scale> {
   await freshAccount();
   const calls: CallRecord[] = [];
   const checkpoints: ScaleCheckpoint[] = [];

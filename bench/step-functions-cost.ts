@@ -1,9 +1,9 @@
 import type { LocalRunResult } from '../statemachine/local-runner';
-import { emulator } from '../test/emulator/emulator';
-import type { FaultRule } from '../test/emulator/fault-rules';
+import { emulator } from '../local/emulator-control';
+import type { FaultRule } from '../local/fault-rules';
 import type { SimResult } from './simulation';
 import type { DeployedTaskConfig } from './deployed-config';
-import type { BenchEmulator } from './emulator';
+import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { gbSeconds, lambdaCost, PRICING } from './pricing';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';
@@ -44,7 +44,7 @@ const FUNCTION_IN_PROGRESS: FaultRule['fault'] = {
  * account whose check is told "pending" `polls` times, and costs (that run's transitions - the happy path's) / polls.
  */
 export async function measureStepFunctionsCost(
-  environment: BenchEmulator,
+  environment: IsolatedEmulator,
   happyPath: MeasuredRun,
   typicalSimulation: SimResult,
   config: DeployedTaskConfig,
@@ -76,7 +76,7 @@ export async function measureStepFunctionsCost(
 }
 
 /** A fresh provision whose `checkTask` is answered "pending" by the next `rule.times` calls of its action. */
-async function runWithPendingChecks(environment: BenchEmulator, checkTask: string, rule: Omit<FaultRule, 'nth'>): Promise<LocalRunResult> {
+async function runWithPendingChecks(environment: IsolatedEmulator, checkTask: string, rule: Omit<FaultRule, 'nth'>): Promise<LocalRunResult> {
   await freshAccount();
   await createUserFunction('orders-api');
   let injected = false;

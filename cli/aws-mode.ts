@@ -1,22 +1,10 @@
-import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
-import {
-  DescribeExecutionCommand,
-  paginateGetExecutionHistory,
-  SFNClient,
-  StartExecutionCommand,
-  type DescribeExecutionCommandOutput,
-  type HistoryEvent,
-} from '@aws-sdk/client-sfn';
-import type { ProvisionResult } from '../functions/report/report-result';
-import { allPages } from '../functions/shared/paginate';
+import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import { executionHistory, HistoryReader, outcomeOfExecution, type RunOutcome } from '../functions/api/execution-history';
+import { DEFAULT_STACK_NAME, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import type { ProvisionRequestInput } from '../functions/shared/types';
-import { HistoryReader } from './aws-history';
-import type { RunOutcome } from './output';
 import type { StepEvent } from './steps';
 
-/** The CloudFormation stack `npx cdk deploy` creates (infra/), and the output naming its state machine. */
-export const DEFAULT_STACK_NAME = 'LambdaEgress';
-export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
 /** Overrides the stack lookup, like --state-machine-arn. */
 export const STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
 
@@ -62,28 +50,6 @@ export async function startExecution(sfn: SFNClient, stateMachineArn: string, re
   return started.executionArn;
 }
 
-/** Every history event of an execution so far (all pages). */
-export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
-  return allPages(paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn }), (page) => page.events);
-}
-
-export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, reader: HistoryReader): RunOutcome {
-  const status = execution.status === 'PENDING_REDRIVE' ? 'FAILED' : (execution.status ?? 'RUNNING');
-  const started = execution.startDate?.getTime();
-  const stopped = execution.stopDate?.getTime();
-  const rollback = reader.rollback();
-  return {
-    mode: 'aws',
-    status,
-    executionArn: execution.executionArn ?? '',
-    ...(status === 'SUCCEEDED' && execution.output ? { result: JSON.parse(execution.output) as ProvisionResult } : {}),
-    ...(execution.error ? { error: execution.error } : {}),
-    ...(execution.cause ? { cause: execution.cause } : {}),
-    ...(rollback ? { rollback } : {}),
-    ...(started !== undefined && stopped !== undefined ? { durationMs: stopped - started } : {}),
-  };
-}
-
 export interface FollowOptions {
   readonly onStep: (event: StepEvent) => void;
   /** Between polls of the history. Default 2 s (GetExecutionHistory allows bursts of 250 and 5 a second). */
@@ -101,17 +67,4 @@ export async function followExecution(sfn: SFNClient, executionArn: string, opti
     if (execution.status !== 'RUNNING') return outcomeOfExecution(execution, reader);
     await sleep(options.pollMs ?? 2_000);
   }
-}
-
-/** One look at an execution: its outcome so far and every step event of its history (for `status`). */
-export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: RunOutcome; steps: StepEvent[] }> {
-  const reader = new HistoryReader();
-  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  const steps = reader.read(await executionHistory(sfn, executionArn));
-  return { outcome: outcomeOfExecution(execution, reader), steps };
-}
-
-export function awsClients(region: string | undefined): { sfn: SFNClient; cfn: CloudFormationClient } {
-  const config = region ? { region } : {};
-  return { sfn: new SFNClient(config), cfn: new CloudFormationClient(config) };
 }

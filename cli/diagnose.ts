@@ -3,6 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { FunctionVpcConfig } from '../functions/function/types';
 import { analyzeFunctionReachability, type FunctionReachability } from '../functions/probe/function-reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
+import { createClients } from '../functions/shared/clients';
 import { isNotFound } from '../functions/shared/errors';
 import type { ParsedCommand } from './args';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
@@ -65,8 +66,7 @@ export async function diagnoseCommand(command: DiagnoseCommand, io: CliIo): Prom
   if (!functionName) throw new UsageError('Name the function to diagnose: --function NAME.');
   const say = (line: string) => (command.output.quiet ? undefined : writeLine(io.stderr, line));
   const diagnosis = await withTargetEnvironment(command.target, io, { say, demoFunction: functionName }, async (region) => {
-    const config = region ? { region } : {};
-    return diagnoseFunction({ lambda: new LambdaClient(config), ec2: new EC2Client(config) }, functionName, command.port);
+    return diagnoseFunction(createClients({ lambda: LambdaClient, ec2: EC2Client }, { region }), functionName, command.port);
   });
   if (command.output.json) {
     writeLine(io.stdout, JSON.stringify(diagnosis, null, 2));

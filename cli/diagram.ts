@@ -1,4 +1,4 @@
-import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProvisionResult } from '../functions/report/types';
 
 /**
  * The network a function now uses, as a Mermaid flowchart in the columns of the VPC console's resource map:

@@ -1,4 +1,4 @@
-import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProvisionResult } from '../functions/report/types';
 import type { RollbackReport } from '../functions/undo/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type EventLog, type LocalTask } from '../statemachine/local-runner';

@@ -1,7 +1,7 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { natGatewaysOf } from '../functions/network/find-nat-gateway';
 import { effectiveRouteTable, mainRouteTable, routeDestination, routeTablesOf, routeTarget } from '../functions/network/route-tables';
-import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProvisionResult } from '../functions/report/types';
 import type { NetworkDetails } from './diagram';
 
 /**

@@ -1,24 +1,11 @@
-import type { ProvisionResult } from '../functions/report/report-result';
+import type { ProvisionResult } from '../functions/report/types';
 import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
 import type { RollbackReport } from '../functions/undo/types';
+import type { RunOutcome } from '../functions/api/execution-history';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { formatDuration } from './progress';
 
-/** How a provision run ended, whether it ran in-process or on Step Functions. */
-export interface RunOutcome {
-  readonly mode: 'local' | 'aws';
-  readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'TIMED_OUT' | 'ABORTED';
-  /** Empty when no execution was started (the request was rejected before). */
-  readonly executionArn: string;
-  readonly result?: ProvisionResult;
-  /** The execution's error name (the original one after a complete rollback). */
-  readonly error?: string;
-  /** The execution's cause: for a task error, Lambda's JSON `{"errorType","errorMessage"}`. */
-  readonly cause?: string;
-  readonly rollback?: RollbackReport;
-  readonly durationMs?: number;
-  readonly stateTransitions?: number;
-}
+export type { RunOutcome };
 
 export const LOCAL_MODE_NOTE =
   'Local mode: the network path was analysed, not exercised. The emulator has no internet, so the probe could not ' +

@@ -8,9 +8,9 @@ import { natGatewaysOf, pickNatGateway } from '../functions/network/find-nat-gat
 import { findS3Endpoint, s3ServiceName } from '../functions/network/find-s3-endpoint';
 import { findNetworkSecurityGroup } from '../functions/network/find-security-group';
 import { findManagedVpc, findPlannedSubnet, subnetsOf } from '../functions/network/network-lookup';
-import { validateRequest } from '../functions/network/validate';
-import { probeFunctionName } from '../functions/probe/run-probe';
-import type { AwsClients } from '../functions/shared/clients';
+import { validateRequest } from '../functions/network/validate-request';
+import { probeFunctionName } from '../functions/probe/probe-naming';
+import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
@@ -205,8 +205,7 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
   let plan: ProvisionPlan;
   try {
     plan = await withTargetEnvironment(command.target, io, { say, demoFunction: input.functionName }, async (region) => {
-      const config = region ? { region } : {};
-      return planProvision({ ec2: new EC2Client(config), lambda: new LambdaClient(config), iam: new IAMClient(config) }, input, command.gbPerMonth);
+      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient }, { region }), input, command.gbPerMonth);
     });
   } catch (error) {
     if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;

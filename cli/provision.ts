@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs';
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { checkRequestSchema } from '../functions/network/request-schema';
+import { createClients } from '../functions/shared/clients';
 import { InvalidRequest } from '../functions/shared/errors';
 import type { ProvisionRequestInput } from '../functions/shared/types';
+import { prepareLocalRun } from '../local/local-environment';
 import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
-import { awsClients, followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
+import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
-import { prepareLocalRun } from './local-environment';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { describeNetwork } from './network-description';
@@ -25,7 +28,7 @@ interface Ran {
 async function describeQuietly(region: string | undefined, outcome: RunOutcome): Promise<NetworkDetails | undefined> {
   if (!outcome.result) return undefined;
   // The diagram is better with the real routes, but the result stands without them.
-  return describeNetwork(new EC2Client(region ? { region } : {}), outcome.result).catch(() => undefined);
+  return describeNetwork(createClients({ ec2: EC2Client }, { region }).ec2, outcome.result).catch(() => undefined);
 }
 
 async function runLocal(request: ProvisionRequestInput, command: ProvisionCommand, io: CliIo, progress: ProgressRenderer): Promise<Ran> {
@@ -53,7 +56,7 @@ async function runOnAws(request: ProvisionRequestInput, command: ProvisionComman
     if (!(error instanceof InvalidRequest)) throw error;
     return { outcome: { mode: 'aws', status: 'FAILED', executionArn: '', error: error.name, cause: JSON.stringify({ errorType: error.name, errorMessage: error.message }) } };
   }
-  const { sfn, cfn } = awsClients(region);
+  const { sfn, cfn } = createClients({ sfn: SFNClient, cfn: CloudFormationClient }, { region });
   const stateMachineArn = await resolveStateMachineArn(cfn, target, io.env);
   const executionArn = await startExecution(sfn, stateMachineArn, request, command.executionName);
   progress.note(`Started ${executionArn}`);

@@ -1,8 +1,8 @@
-import { MotoServerMissing } from '../statemachine/moto-server';
+import { silenceTaskLogs } from '../local/local-environment';
+import { MotoServerMissing } from '../local/moto-server';
 import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
-import { silenceTaskLogs } from './local-environment';
 import { diagnoseCommand } from './diagnose';
 import { planCommand } from './plan';
 import { provisionCommand } from './provision';

@@ -1,5 +1,8 @@
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { readExecution } from '../functions/api/execution-history';
+import { createClients } from '../functions/shared/clients';
 import type { ParsedCommand } from './args';
-import { awsClients, readExecution, regionOfArn } from './aws-mode';
+import { regionOfArn } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome } from './output';
 import { stepLine } from './progress';
@@ -9,7 +12,7 @@ type StatusCommand = Extract<ParsedCommand, { command: 'status' }>;
 
 /** An execution as Step Functions has it: steps with times, the state it is in, and how it ended. */
 export async function statusCommand(command: StatusCommand, io: CliIo): Promise<ExitCode> {
-  const { sfn } = awsClients(command.region ?? regionOfArn(command.executionArn));
+  const { sfn } = createClients({ sfn: SFNClient }, { region: command.region ?? regionOfArn(command.executionArn) });
   const { outcome, steps } = await readExecution(sfn, command.executionArn);
   const tracker = new StepTracker();
   steps.forEach((event) => tracker.apply(event));

@@ -1,8 +1,10 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createClients } from '../functions/shared/clients';
+import { openLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
+import { ensureDemoFunction } from '../local/sample-function';
 import type { TargetFlags } from './args';
 import type { CliIo } from './io';
-import { ensureDemoFunction, openLocalEnvironment, type LocalEnvironment } from './local-environment';
 
 /**
  * Local mode around a command: the emulator in AWS_ENDPOINT_URL, else an embedded one that is stopped at the
@@ -23,7 +25,8 @@ export async function withLocalEnvironment<T>(
         : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
     );
     if (target.demo && options.demoFunction) {
-      await ensureDemoFunction(new IAMClient({}), new LambdaClient({}), options.demoFunction);
+      const { iam, lambda } = createClients({ iam: IAMClient, lambda: LambdaClient });
+      await ensureDemoFunction(iam, lambda, options.demoFunction);
       options.say(`Demo: the sample function ${options.demoFunction} (the AWS guide's test function) is in the emulator.`);
     }
     return await run(environment);

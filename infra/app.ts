@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { DEFAULT_STACK_NAME } from '../cli/aws-mode';
+import { DEFAULT_STACK_NAME } from '../functions/shared/stack-names';
 import { LambdaEgressStack, type LambdaEgressStackProps } from './lambda-egress-stack';
 
 /** The app `npx cdk synth|deploy` runs, and the tests build: the stack, with cdk-nag's AwsSolutions pack as a synthesis gate. */

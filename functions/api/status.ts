@@ -1,8 +1,8 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { readExecution } from '../../cli/aws-mode';
-import type { StepEvent } from '../../cli/steps';
 import { awsErrorName } from '../shared/errors';
+import { readExecution } from './execution-history';
 import { executionArnOf, invalidRequestId, type ApiAnswer } from './requests';
+import type { StepEvent } from './step-events';
 
 /** GET /requests/{id}: status, the step it is in, and the result, or the error and what was rolled back. */
 export async function requestStatus(sfn: SFNClient, stateMachineArn: string, requestId: string | undefined): Promise<ApiAnswer> {

@@ -1,15 +1,15 @@
-import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, FunctionUpdateInProgress, InvalidRequest, RolePropagationDelay } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { vpcConfigOf } from './record-function';
 import type { AttachedFunction, AttachFunctionInput, FunctionVpcConfig, OriginalFunction } from './types';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from './vpc-access-policy';
+import { vpcConfigOf } from './vpc-config';
 
 /** Lambda's answer while IAM has not yet propagated the role's new permissions (eventual consistency). */
 const ROLE_PROPAGATION_MESSAGE = /execution role does not have permissions to call \w+ on EC2/i;
@@ -135,5 +135,5 @@ function rollbackRecord(original: OriginalFunction): Omit<OriginalFunction, 'led
   return { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('AttachFunction', (input: AttachFunctionInput) => attachFunction(clients, input));

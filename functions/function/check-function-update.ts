@@ -1,4 +1,4 @@
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { FunctionUpdateFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
@@ -31,5 +31,5 @@ export async function checkFunctionUpdate(clients: Pick<AwsClients, 'lambda'>, i
   return { status: updating ? 'InProgress' : 'Successful', functionState };
 }
 
-const clients = createClients();
+const clients = createClients({ lambda: LambdaClient });
 export const handler = taskHandler('CheckFunctionUpdate', (input: CheckFunctionUpdateInput) => checkFunctionUpdate(clients, input));

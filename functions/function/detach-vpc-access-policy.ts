@@ -1,5 +1,5 @@
-import { DetachRolePolicyCommand } from '@aws-sdk/client-iam';
-import { paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
+import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { paginateListFunctions, LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
 import { logger } from '../shared/logger';
@@ -76,5 +76,5 @@ async function otherVpcFunctionsUsingRole(lambda: LambdaClient, roleName: string
   return found.sort();
 }
 
-const clients = createClients();
+const clients = createClients({ iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('DetachVpcAccessPolicy', (input: DetachVpcAccessPolicyInput) => detachVpcAccessPolicy(clients, input));

@@ -1,19 +1,11 @@
-import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import type { FunctionVpcConfig, OriginalFunction, RecordFunctionInput } from './types';
+import type { OriginalFunction, RecordFunctionInput } from './types';
+import { vpcConfigOf } from './vpc-config';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
-
-/** The function's VpcConfig as lambda-egress stores it: empty lists for a function outside any VPC. */
-export function vpcConfigOf(configuration: FunctionConfiguration): FunctionVpcConfig {
-  const vpc = configuration.VpcConfig;
-  return {
-    subnetIds: [...(vpc?.SubnetIds ?? [])],
-    securityGroupIds: [...(vpc?.SecurityGroupIds ?? [])],
-    ipv6AllowedForDualStack: vpc?.Ipv6AllowedForDualStack === true,
-  };
-}
 
 /**
  * Read-only, before anything changes: the function's original VpcConfig and whether its role already has
@@ -49,5 +41,5 @@ export async function recordFunction(clients: Pick<AwsClients, 'lambda' | 'iam'>
   };
 }
 
-const clients = createClients();
+const clients = createClients({ iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('RecordFunction', (input: RecordFunctionInput) => recordFunction(clients, input));

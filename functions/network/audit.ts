@@ -17,7 +17,7 @@ import type { AuditSlice, NetworkTaskInput } from './types';
  * (audit-narrate.ts). Throws NetworkNotRepairable when no AZ can be given egress without changing what
  * lambda-egress did not create.
  */
-export async function auditExistingVpc(clients: AwsClients, input: NetworkTaskInput): Promise<AuditSlice> {
+export async function auditExistingVpc(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<AuditSlice> {
   const network = input.request.network;
   const vpcId = required(network.vpcId, 'request.network.vpcId', 'ValidateRequest');
   const facts = await gatherFacts(clients.ec2, vpcId);

@@ -1,4 +1,4 @@
-import { DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { NatGatewayFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
@@ -9,7 +9,7 @@ import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
  * that AWS reports `failed` (or that is gone) fails the execution with NatGatewayFailed carrying AWS's
  * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
  */
-export async function checkNatGateways(clients: AwsClients, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
+export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
   const expected = input.natGateways ?? [];
   if (expected.length === 0) return { allAvailable: true, gateways: [] };
   const ids = [...new Set(expected.map((nat) => nat.natGatewayId))];
@@ -41,5 +41,5 @@ export async function checkNatGateways(clients: AwsClients, input: CheckNatGatew
   };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('CheckNatGateways', (input: CheckNatGatewaysInput) => checkNatGateways(clients, input));

@@ -4,7 +4,7 @@ import {
   CreateInternetGatewayCommand,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInternetGateways,
-  type EC2Client,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
@@ -21,7 +21,7 @@ import type { InternetGatewaySlice, NetworkTaskInput } from './types';
  * the VPC's egress-only internet gateway too. A VPC has at most one IGW, so whatever is attached is used
  * (and ledgered only when this execution created it).
  */
-export async function ensureInternetGateway(clients: AwsClients, input: NetworkTaskInput): Promise<InternetGatewaySlice> {
+export async function ensureInternetGateway(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<InternetGatewaySlice> {
   const { ec2 } = clients;
   const vpcId = required(input.network?.vpc, 'network.vpc', 'EnsureVpc').vpcId;
   const ledger: LedgerEntry[] = [];
@@ -74,5 +74,5 @@ async function ensureEgressOnlyGateway(ec2: EC2Client, input: NetworkTaskInput, 
   return id;
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureInternetGateway', (input: NetworkTaskInput) => ensureInternetGateway(clients, input));

@@ -4,7 +4,7 @@ import {
   CreateNatGatewayCommand,
   DescribeAddressesCommand,
   type Address,
-  type EC2Client,
+  EC2Client,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
@@ -23,7 +23,7 @@ import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
  * mode; otherwise an Elastic IP is allocated and a public NAT gateway created, both tagged and ledgered.
  * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
  */
-export async function ensureNatGateway(clients: AwsClients, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
   const { ec2 } = clients;
   const { az, subnetId } = input.placement;
   const vpcId = input.network.vpc.vpcId;
@@ -99,5 +99,5 @@ function clientToken(executionId: string, subnetId: string): string {
   return createHash('sha256').update(`${executionId}|${subnetId}`).digest('hex').slice(0, 64);
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureNatGateway', (input: EnsureNatGatewayInput) => ensureNatGateway(clients, input));

@@ -4,7 +4,7 @@ import {
   CreateRouteTableCommand,
   CreateTagsCommand,
   type CreateRouteCommandInput,
-  type EC2Client,
+  EC2Client,
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
@@ -27,7 +27,7 @@ import type { NatGatewaySlice, NetworkSubnet, NetworkTaskInput, PrivateRouteTabl
  * Never rewrites a route: a default route that goes anywhere else is reported and its table left untouched.
  * Ledgers the tables, associations and routes this execution created (again on a retry).
  */
-export async function ensureRouteTables(clients: AwsClients, input: NetworkTaskInput): Promise<RouteTablesSlice> {
+export async function ensureRouteTables(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<RouteTablesSlice> {
   const run = await RouteTableRun.start(clients.ec2, input);
   await run.publicSubnets();
   await run.privateSubnets();
@@ -261,5 +261,5 @@ function routeEntry(routeTableId: string, destination: string, az: string): Ledg
   return ledgerEntry('route', `${routeTableId}:${destination}`, { az, detail: { routeTableId, destination } });
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureRouteTables', (input: NetworkTaskInput) => ensureRouteTables(clients, input));

@@ -1,4 +1,4 @@
-import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, ModifyVpcEndpointCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { CreateVpcEndpointCommand, DescribeRouteTablesCommand, EC2Client, ModifyVpcEndpointCommand } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
@@ -14,7 +14,7 @@ import type { NetworkTaskInput, S3EndpointSlice } from './types';
  * to it only when lambda-egress created it. Route tables lambda-egress did not create are never given one
  * (in existing mode that can mean no endpoint at all: `skipped` says why).
  */
-export async function ensureS3Endpoint(clients: AwsClients, input: NetworkTaskInput): Promise<S3EndpointSlice> {
+export async function ensureS3Endpoint(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<S3EndpointSlice> {
   const { ec2 } = clients;
   const network = input.request.network;
   if (!network.s3Endpoint) return { ledger: [], skipped: 'network.s3Endpoint is false' };
@@ -58,5 +58,5 @@ async function ownRouteTables(ec2: EC2Client, ids: string[], networkName: string
   return ids.filter((id) => own.has(id));
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureS3Endpoint', (input: NetworkTaskInput) => ensureS3Endpoint(clients, input));

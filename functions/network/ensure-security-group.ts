@@ -2,7 +2,7 @@ import {
   AuthorizeSecurityGroupEgressCommand,
   CreateSecurityGroupCommand,
   DescribeSecurityGroupsCommand,
-  type EC2Client,
+  EC2Client,
   type SecurityGroup,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
@@ -19,7 +19,7 @@ import type { NetworkTaskInput, SecurityGroupSlice } from './types';
  * EnsureSecurityGroup: the network's egress-only group for functions — no inbound rule, all outbound traffic
  * to 0.0.0.0/0 (and ::/0 with IPv6). Found again by its tags, so every function of the network shares it.
  */
-export async function ensureSecurityGroup(clients: AwsClients, input: NetworkTaskInput): Promise<SecurityGroupSlice> {
+export async function ensureSecurityGroup(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<SecurityGroupSlice> {
   const { ec2 } = clients;
   const vpcId = required(input.network?.vpc, 'network.vpc', 'EnsureVpc').vpcId;
   const networkName = input.request.network.name;
@@ -75,5 +75,5 @@ async function ensureEgressRules(ec2: EC2Client, group: SecurityGroup, ipv6: boo
   }
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureSecurityGroup', (input: NetworkTaskInput) => ensureSecurityGroup(clients, input));

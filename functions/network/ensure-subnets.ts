@@ -1,4 +1,4 @@
-import { CreateSubnetCommand, type EC2Client, type Subnet } from '@aws-sdk/client-ec2';
+import { CreateSubnetCommand, EC2Client, type Subnet } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, tagSpecifications } from '../shared/tags';
@@ -14,7 +14,7 @@ import type { AuditSlice, NatPlacement, NetworkSubnet, NetworkTaskInput, Subnets
  * CIDR space; the slice then names the existing subnets the network uses. Either way `natPlacements` says
  * where the NAT gateways go: one per AZ, or only one with natGateways "single".
  */
-export async function ensureSubnets(clients: AwsClients, input: NetworkTaskInput): Promise<SubnetsSlice> {
+export async function ensureSubnets(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<SubnetsSlice> {
   const vpc = required(input.network?.vpc, 'network.vpc', 'EnsureVpc');
   const audit = input.network?.audit;
   if (input.request.network.mode === 'existing') {
@@ -101,5 +101,5 @@ async function existingModeSubnets(ec2: EC2Client, input: NetworkTaskInput, vpc:
   };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureSubnets', (input: NetworkTaskInput) => ensureSubnets(clients, input));

@@ -4,7 +4,7 @@ import {
   DescribeVpcAttributeCommand,
   DescribeVpcsCommand,
   ModifyVpcAttributeCommand,
-  type EC2Client,
+  EC2Client,
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
@@ -24,7 +24,7 @@ const IPV6_WAIT = { attempts: 10, delayMs: 2000 };
  * with DNS support and hostnames on and, when asked, an Amazon IPv6 /56. Existing mode: the given VPC as it is;
  * nothing is created (ValidateRequest already refused IPv6 for a VPC without an IPv6 block).
  */
-export async function ensureVpc(clients: AwsClients, input: NetworkTaskInput, options = { ipv6Wait: IPV6_WAIT }): Promise<VpcSlice> {
+export async function ensureVpc(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput, options = { ipv6Wait: IPV6_WAIT }): Promise<VpcSlice> {
   const { ec2 } = clients;
   const network = input.request.network;
   if (network.mode === 'existing') {
@@ -86,5 +86,5 @@ function slice(vpc: Vpc, ledger: LedgerEntry[]): VpcSlice {
   return { vpcId: vpc.VpcId ?? '', cidrBlock: vpc.CidrBlock ?? '', ...(ipv6CidrBlock ? { ipv6CidrBlock } : {}), ledger };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureVpc', (input: NetworkTaskInput) => ensureVpc(clients, input));

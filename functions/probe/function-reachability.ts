@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
-import { vpcConfigOf } from '../function/record-function';
+import { vpcConfigOf } from '../function/vpc-config';
 import type { FunctionVpcConfig } from '../function/types';
 import { analyzeReachability } from './reachability';
 import type { ReachabilityVerdict } from './types';

@@ -7,7 +7,7 @@ import {
   type GetFunctionCommandOutput,
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
-import { vpcConfigOf } from '../function/record-function';
+import { vpcConfigOf } from '../function/vpc-config';
 import type { FunctionVpcConfig } from '../function/types';
 import { awsErrorName, InvalidRequest, isNotFound, ProbeNotReady, type ProbeFailed } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';

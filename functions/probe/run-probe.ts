@@ -1,30 +1,16 @@
-import { createHash } from 'node:crypto';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ProbeFailed } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { PROBE_FUNCTION_PREFIX } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import { explainProbeFailure } from './explain';
 import { analyzeFunctionReachability } from './function-reachability';
 import { invokeProbe } from './probe-invoke';
 import { ensureProbeFunction, type FailWith, type ProbeContext } from './probe-lifecycle';
+import { probeFunctionName } from './probe-naming';
 import { probePort } from './reachability';
 import type { ProbeEvent, ProbeSlice, RunProbeInput, RunProbeOptions } from './types';
-
-/**
- * One probe function per network (`lambda-egress-probe-<network name>`): every function of a network is
- * attached to the same private subnets and egress security group, so one probe proves the path for all of
- * them, and a reused probe is ready at once. It is created (and ledgered) by the first execution that needs
- * it; later executions update it in place and leave it to its creator's tag.
- */
-export function probeFunctionName(networkName: string): string {
-  const prefix = `${PROBE_FUNCTION_PREFIX}-`;
-  const room = 64 - prefix.length;
-  if (/^[A-Za-z0-9_-]+$/.test(networkName) && networkName.length <= room) return prefix + networkName;
-  const hash = createHash('sha256').update(networkName).digest('hex').slice(0, 8);
-  const cleaned = networkName.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, room - hash.length - 1);
-  return `${prefix}${cleaned}-${hash}`;
-}
 
 /**
  * Proves egress from the target function's own subnets and security groups: runs the static reachability
@@ -66,5 +52,5 @@ export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, inpu
   };
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
 export const handler = taskHandler('RunProbe', (input: RunProbeInput) => runProbe(clients, input, { probeRoleArn: process.env.PROBE_ROLE_ARN }));

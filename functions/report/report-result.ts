@@ -1,52 +1,8 @@
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
-import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
+import type { ProvisionResult, ReportInput } from './types';
 
-/**
- * The success output of an execution: a stable contract (README "Output"), independent of how the slices
- * inside the state are shaped. Pure: no AWS calls.
- */
-export interface ProvisionResult {
-  readonly executionId: string;
-  readonly functionArn: string;
-  readonly network: {
-    readonly mode: 'create' | 'existing';
-    readonly name: string;
-    readonly vpcId: string;
-    readonly publicSubnetIds: string[];
-    readonly privateSubnetIds: string[];
-    readonly securityGroupId?: string;
-    readonly internetGatewayId?: string;
-    readonly egressOnlyInternetGatewayId?: string;
-    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
-    readonly s3EndpointId?: string;
-    /** Subnets left alone because their default route goes somewhere lambda-egress did not create. */
-    readonly reported: unknown[];
-  };
-  readonly function: {
-    readonly originalVpcConfig: unknown;
-    readonly appliedVpcConfig: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean };
-    readonly vpcAccessPolicy: { attachedByExecution: boolean; detached: boolean; reason?: string };
-  };
-  readonly probe: { readonly passed: boolean; readonly result: unknown; readonly reachability: unknown };
-  readonly waits: { readonly natGatewayChecks: number; readonly functionUpdateChecks: number };
-  /** Every resource this execution created, in creation order. */
-  readonly ledger: LedgerEntry[];
-  /** Each task run that produced a slice of the final state, in start order. */
-  readonly timings: TaskTiming[];
-}
-
-type Slice = Record<string, unknown> | undefined;
-
-export interface ReportInput {
-  readonly execution: ExecutionContext;
-  readonly request: NormalizedRequest;
-  readonly network?: Record<string, Slice | Slice[]>;
-  readonly function?: Record<string, Slice>;
-  readonly probe?: Slice;
-  readonly detach?: Slice;
-  readonly waits?: { natGatewayChecks?: number; functionUpdateChecks?: number };
-}
+export type { ProvisionResult, ReportInput };
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);

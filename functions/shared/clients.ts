@@ -1,17 +1,30 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient } from '@aws-sdk/client-lambda';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 
-/**
- * Clients from the default provider chain: region, credentials, retries (AWS_MAX_ATTEMPTS) and endpoint
- * (AWS_ENDPOINT_URL, which points the SDK at an emulator) all come from the environment. Call once per module.
- */
+/** The task clients by the names the cores take them under: a core asks for `Pick<AwsClients, 'ec2' | ...>`. */
 export interface AwsClients {
   readonly ec2: EC2Client;
   readonly iam: IAMClient;
   readonly lambda: LambdaClient;
 }
 
-export function createClients(): AwsClients {
-  return { ec2: new EC2Client({}), iam: new IAMClient({}), lambda: new LambdaClient({}) };
+/** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */
+export type ClientClass = new (config: { region?: string }) => unknown;
+
+export type ClientsOf<Classes extends Record<string, ClientClass>> = { readonly [Name in keyof Classes]: InstanceType<Classes[Name]> };
+
+/**
+ * Builds exactly the clients a module names, from the default provider chain: credentials, retries
+ * (AWS_MAX_ATTEMPTS) and endpoint (AWS_ENDPOINT_URL, which points the SDK at an emulator) all come from the
+ * environment, the region too unless given. The caller passes the classes, so a bundle holds only the SDK
+ * packages its module imports. Call once per module, at module scope:
+ * `const clients = createClients({ ec2: EC2Client });`
+ */
+export function createClients<const Classes extends Record<string, ClientClass>>(
+  classes: Classes,
+  options: { readonly region?: string | undefined } = {},
+): ClientsOf<Classes> {
+  const config = options.region ? { region: options.region } : {};
+  return Object.fromEntries(Object.entries(classes).map(([name, Client]) => [name, new Client(config)])) as ClientsOf<Classes>;
 }

@@ -1,3 +1,6 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
@@ -146,5 +149,5 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
   return recorded ? (JSON.parse(recorded) as OriginalFunctionRecord) : undefined;
 }
 
-const clients = createClients();
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
 export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input));

@@ -152,7 +152,7 @@ async function natState(ec2: EC2Client, natGatewayId: string): Promise<string | 
 }
 
 async function deleteInternetGateway(ec2: EC2Client, internetGatewayId: string): Promise<RollbackOutcome> {
-  let attachments: Array<{ VpcId?: string }> = [];
+  let attachments: Array<{ VpcId?: string }>;
   try {
     const described = await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [internetGatewayId] }));
     attachments = described.InternetGateways?.[0]?.Attachments ?? [];

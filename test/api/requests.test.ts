@@ -13,7 +13,7 @@ import { handler as startHandler } from '../../functions/api/start-request';
 import { executionArnOf } from '../../functions/api/requests';
 import { startRequest } from '../../functions/api/start';
 import { currentStepOf, requestStatus } from '../../functions/api/status';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 import { failedProvisionHistory } from '../cli/sfn-history';
 
 /**

@@ -1,12 +1,12 @@
 import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudformation';
 import { CreateStateMachineCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { HistoryReader } from '../../cli/aws-history';
+import { HistoryReader } from '../../functions/api/execution-history';
 import { followExecution, resolveStateMachineArn, startExecution, StateMachineNotFound } from '../../cli/aws-mode';
 import { exitCodeOf } from '../../cli/output';
 import { runCommand } from '../../cli/run';
 import type { StepEvent } from '../../cli/steps';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 import { memoryIo } from './memory-io';
 import { sampleResult } from './sample-result';
 import { failedProvisionHistory } from './sfn-history';

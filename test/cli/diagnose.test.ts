@@ -1,8 +1,8 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { runCommand } from '../../cli/run';
-import { emulator } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, type EgressNetwork } from '../probe/egress-network';
 import { memoryIo } from './memory-io';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { isProcessAlive } from '../../statemachine/moto-server';
+import { isProcessAlive } from '../../local/moto-server';
 import { BIN, PROCESS_TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);

@@ -72,7 +72,7 @@ describe('progress of the workflow', () => {
       expect.stringMatching(/^\[\s+0 ms\] ▸ ValidateRequest$/),
       expect.stringMatching(/^\[\s+120 ms\] ✔ ValidateRequest\s+120 ms$/),
       expect.stringMatching(/^\[\s+121 ms\] ▸ EnsureVpc$/),
-      expect.stringMatching(/^\[\s+200 ms\] ✖ EnsureVpc\s+79 ms  ThrottlingException$/),
+      expect.stringMatching(/^\[\s+200 ms\] ✖ EnsureVpc\s+79 ms {2}ThrottlingException$/),
       expect.stringMatching(/^\[\s+201 ms\] ↻ EnsureVpc retry 1$/),
       expect.stringMatching(/^\[\s+450 ms\] ✔ EnsureVpc \(1 retry\)\s+329 ms$/),
       expect.stringMatching(/^\[\s+450 ms\] ▸ EnsureNatGateway$/),

@@ -34,7 +34,7 @@ describe('lambda-egress status (mocked: Step Functions executions, moto does not
     expect(text).toContain(`FAILED  ${EXECUTION}`);
     expect(text).toMatch(/✔ ValidateRequest\s+1\.0 s/);
     expect(text).toMatch(/✔ EnsureVpc \(1 retry\)/);
-    expect(text).toMatch(/✖ RunProbe\s+1\.0 s  ProbeFailed/);
+    expect(text).toMatch(/✖ RunProbe\s+1\.0 s {2}ProbeFailed/);
     expect(text).toContain('✖ ProbeFailed: GET https://aws.amazon.com/ timed out after 3 s');
     expect(text).toMatch(/rolled back \(1 step\):\n\s+deleted\s+vpc vpc-0a1/);
     // the client went to the execution's own region

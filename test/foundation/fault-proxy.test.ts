@@ -1,8 +1,8 @@
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { emulator } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 
 describe('fault proxy between the real SDK v3 clients and moto', () => {
   const ec2 = new EC2Client({});

@@ -1,7 +1,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { checkFunctionUpdate } from '../../functions/function/check-function-update';
-import { emulator } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { executionNamed, normalizedRequest } from '../probe/egress-network';
 
 const lambda = new LambdaClient({});

@@ -6,8 +6,8 @@ import { detachVpcAccessPolicy } from '../../functions/function/detach-vpc-acces
 import { recordFunction } from '../../functions/function/record-function';
 import type { DetachVpcAccessPolicyInput } from '../../functions/function/types';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../probe/egress-network';
 
 const ec2 = new EC2Client({});

@@ -1,7 +1,7 @@
 import { AssociateRouteTableCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { TaskName } from '../../functions/registry';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
-import { createSampleFunction } from '../emulator/sample-function';
+import { createSampleFunction } from '../../local/sample-function';
 import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
 import { recordPath, type RecordedPath } from './iam/recorded-calls';

@@ -3,7 +3,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, S
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 
 /**
  * The tag trigger's pattern, proved on moto's EventBridge (its TestEventPattern is a stub): the stack's own

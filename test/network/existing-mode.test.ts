@@ -17,8 +17,8 @@ import {
 import { auditExistingVpc } from '../../functions/network/audit';
 import { handler as validateRequest } from '../../functions/network/validate';
 import { TAG_EXECUTION, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { AZS, completeVpc, createSubnet, publicOnlyVpc, routeTableJson, transitGatewayVpc } from './existing-vpcs';
 import { execution, idsOf, runNetworkTasks } from './workflow';
 

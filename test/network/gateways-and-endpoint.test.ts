@@ -13,8 +13,8 @@ import { handler as ensureSecurityGroup } from '../../functions/network/ensure-s
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
 import { handler as validateRequest } from '../../functions/network/validate';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { publicOnlyVpc } from './existing-vpcs';
 import { execution, runNetworkTasks } from './workflow';
 

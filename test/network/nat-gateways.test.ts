@@ -3,8 +3,8 @@ import { handler as checkNatGateways } from '../../functions/network/check-nat-g
 import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateways';
 import type { EnsureNatGatewayInput } from '../../functions/network/types';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { execution, runNetworkTasks, type NetworkRun } from './workflow';
 
 const ec2 = new EC2Client({});

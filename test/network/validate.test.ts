@@ -2,11 +2,12 @@ import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/clien
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { IAMClient } from '@aws-sdk/client-iam';
 import schema from '../../statemachine/request.schema.json';
-import { sampleFunctionZip } from '../../statemachine/sample-function-code';
+import { sampleFunctionZip } from '../../local/sample-function';
 import { REQUEST_DEFAULTS } from '../../functions/network/request-schema';
-import { handler as validateRequest, validateRequest as validateCore } from '../../functions/network/validate';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { handler as validateRequest } from '../../functions/network/validate';
+import { validateRequest as validateCore } from '../../functions/network/validate-request';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { execution, runNetworkTasks } from './workflow';
 
 const ec2 = new EC2Client({});

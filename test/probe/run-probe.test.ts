@@ -13,14 +13,15 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { attachFunction } from '../../functions/function/attach-function';
 import { recordFunction } from '../../functions/function/record-function';
 import { probeCodeSha256 } from '../../functions/probe/probe-code';
-import { handler, probeFunctionName, runProbe } from '../../functions/probe/run-probe';
+import { probeFunctionName } from '../../functions/probe/probe-naming';
+import { handler, runProbe } from '../../functions/probe/run-probe';
 import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { ProbeResult, RunProbeInput } from '../../functions/probe/types';
 import { ProbeFailed } from '../../functions/shared/errors';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
 import { zipSingleFile } from '../../functions/shared/zip';
-import { emulator, mutatingCalls } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from './egress-network';
 
 const ec2 = new EC2Client({});

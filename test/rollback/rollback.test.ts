@@ -18,8 +18,8 @@ import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-polic
 import type { OriginalFunctionRecord } from '../../functions/undo/types';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
-import { emulator } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { buildTaggedNetwork, resourcesTaggedWith } from './tagged-network';
 
 const ec2 = new EC2Client({});

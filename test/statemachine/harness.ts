@@ -1,9 +1,10 @@
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
-import { ensureVpcLambdaRole, PROBE_ROLE_NAME, queueInvokeAnswers } from '../../cli/local-environment';
+import { ensureVpcLambdaRole } from '../../local/lambda-roles';
+import { PROBE_ROLE_NAME, queueInvokeAnswers } from '../../local/local-environment';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
-import { emulator } from '../emulator/emulator';
-import { createSampleFunction } from '../emulator/sample-function';
+import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});

@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/report-result';
 import type { LocalRunResult } from '../../statemachine/local-runner';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
 import { resourcesTaggedWith } from '../rollback/tagged-network';
 import { publicOnlyVpc } from './scenarios';

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { startFaultProxy } from '../emulator/fault-proxy';
+import { startFaultProxy } from '../../local/fault-proxy';
 import { SCENARIOS, type ScenarioName } from './scenarios';
 
 /**

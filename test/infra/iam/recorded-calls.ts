@@ -1,6 +1,6 @@
 import { registryTask, type LocalRunOptions, type LocalRunResult } from '../../../statemachine/local-runner';
-import { emulator } from '../../emulator/emulator';
-import type { CallRecord } from '../../emulator/fault-rules';
+import { emulator } from '../../../local/emulator-control';
+import type { CallRecord } from '../../../local/fault-rules';
 import { provision } from '../../statemachine/harness';
 
 /** One AWS call as the proxy recorded it, with what was sent and answered, and who made it. */

@@ -1,16 +1,15 @@
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { analyzeFunctionReachability } from '../functions/probe/function-reachability';
 import { probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
-import { isNotFound } from '../functions/shared/errors';
+import { createClients, type AwsClients } from '../functions/shared/clients';
 import { logger } from '../functions/shared/logger';
 import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
-import { startMotoServer, type MotoServer } from '../statemachine/moto-server';
-import { sampleFunctionZip } from '../statemachine/sample-function-code';
+import { ensureVpcLambdaRole } from './lambda-roles';
+import { startMotoServer, type MotoServer } from './moto-server';
 
 /**
  * What local mode (the CLI's --local, and the benchmarks) needs around the state machine: an emulator reached
@@ -28,11 +27,6 @@ export interface LocalEnvironment {
 }
 
 export const DEFAULT_LOCAL_REGION = 'us-east-1';
-
-const LAMBDA_TRUST_POLICY = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
 
 /**
  * Points the SDK's standard environment at the emulator: endpoint, region, credentials (dummy ones unless
@@ -81,52 +75,9 @@ export async function openLocalEnvironment(
   };
 }
 
-async function ensureLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
-  const found = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: Error) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  const role = found ?? (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, Description: description })));
-  const arn = role.Role?.Arn;
-  if (!arn) throw new Error(`IAM returned no ARN for role ${roleName}`);
-  return arn;
-}
-
 /** The account id in an ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
 export function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
-}
-
-/**
- * The sample function of the AWS guide (statemachine/sample-function-code.ts) as a user would have it: a plain,
- * non-VPC nodejs22.x function with its own role. Found again by name on a second run.
- */
-export async function ensureDemoFunction(iam: IAMClient, lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
-  const existing = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })).catch((error: Error) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  if (existing) return existing;
-  const roleArn = await ensureLambdaRole(iam, `${functionName}-role`, 'lambda-egress demo: the sample function of the AWS guide');
-  return lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: functionName,
-      Runtime: 'nodejs22.x',
-      Role: roleArn,
-      Handler: 'index.handler',
-      Code: { ZipFile: sampleFunctionZip() },
-      Timeout: 10,
-      MemorySize: 128,
-      Description: 'lambda-egress demo: fetches https://aws.amazon.com/ (the AWS guide test function)',
-    }),
-  );
-}
-
-/** A role for a Lambda function in a VPC: trust for Lambda plus AWSLambdaVPCAccessExecutionRole. */
-export async function ensureVpcLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
-  const arn = await ensureLambdaRole(iam, roleName, description);
-  await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
-  return arn;
 }
 
 /**
@@ -164,8 +115,12 @@ export interface LocalRunSetup {
  * Creates in the emulator what the deployed stack would provide the tasks (the probe's role, passed as
  * PROBE_ROLE_ARN), and the task resolver that answers the probe through the emulator.
  */
-export async function prepareLocalRun(environment: LocalEnvironment, env: NodeJS.ProcessEnv, iam: IAMClient = new IAMClient({})): Promise<LocalRunSetup> {
-  const probeRoleArn = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
+export async function prepareLocalRun(
+  environment: LocalEnvironment,
+  env: NodeJS.ProcessEnv,
+  clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'> = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient }),
+): Promise<LocalRunSetup> {
+  const probeRoleArn = await ensureVpcLambdaRole(clients.iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
   env.PROBE_ROLE_ARN = probeRoleArn;
   const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
   return {
@@ -174,7 +129,7 @@ export async function prepareLocalRun(environment: LocalEnvironment, env: NodeJS
       const task = registryTask(taskName);
       if (taskName !== 'RunProbe') return task;
       return async (input) => {
-        await queueProbeAnswer(environment.endpoint, setup, input as RunProbeInput);
+        await queueProbeAnswer(clients, environment.endpoint, setup, input as RunProbeInput);
         return task(input);
       };
     },
@@ -202,8 +157,13 @@ export function probeAnswerFor(verdict: ReachabilityVerdict, probe: NormalizedRe
 }
 
 /** Analyses the target's current VpcConfig (as RunProbe is about to) and queues the matching answer for its Invoke. */
-async function queueProbeAnswer(endpoint: string, setup: { account: string; region: string }, input: RunProbeInput): Promise<void> {
+async function queueProbeAnswer(
+  clients: Pick<AwsClients, 'ec2' | 'lambda'>,
+  endpoint: string,
+  setup: { account: string; region: string },
+  input: RunProbeInput,
+): Promise<void> {
   const { request } = input;
-  const { verdict } = await analyzeFunctionReachability({ lambda: new LambdaClient({}), ec2: new EC2Client({}) }, request.functionArn, { port: probePort(request.probe.url), ipv6: request.network.ipv6 });
+  const { verdict } = await analyzeFunctionReachability(clients, request.functionArn, { port: probePort(request.probe.url), ipv6: request.network.ipv6 });
   await queueInvokeAnswers(endpoint, setup.account, setup.region, [probeAnswerFor(verdict, request.probe)]);
 }

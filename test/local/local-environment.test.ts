@@ -1,9 +1,10 @@
 import { InvokeCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { isProcessAlive } from '../../statemachine/moto-server';
-import { applySdkEnvironment, ensureDemoFunction, openLocalEnvironment, probeAnswerFor, queueInvokeAnswers } from '../../cli/local-environment';
+import { isProcessAlive } from '../../local/moto-server';
+import { applySdkEnvironment, openLocalEnvironment, probeAnswerFor, queueInvokeAnswers } from '../../local/local-environment';
+import { ensureDemoFunction } from '../../local/sample-function';
 import type { ReachabilityVerdict } from '../../functions/probe/types';
-import { emulator } from '../emulator/emulator';
+import { emulator } from '../../local/emulator-control';
 
 const PROBE = { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] };
 

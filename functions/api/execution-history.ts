@@ -1,6 +1,31 @@
-import type { HistoryEvent } from '@aws-sdk/client-sfn';
-import type { RollbackReport } from '../functions/undo/types';
-import { STEP_STATE_TYPES, type StepEvent } from './steps';
+import {
+  DescribeExecutionCommand,
+  paginateGetExecutionHistory,
+  type DescribeExecutionCommandOutput,
+  type HistoryEvent,
+  type SFNClient,
+} from '@aws-sdk/client-sfn';
+import type { ProvisionResult } from '../report/types';
+import { allPages } from '../shared/paginate';
+import type { RollbackReport } from '../undo/types';
+import { STEP_STATE_TYPES, type StepEvent } from './step-events';
+
+/** How a provision run ended, whether it ran in-process or on Step Functions. */
+export interface RunOutcome {
+  readonly mode: 'local' | 'aws';
+  readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'TIMED_OUT' | 'ABORTED';
+  /** Empty when no execution was started (the request was rejected before). */
+  readonly executionArn: string;
+  readonly result?: ProvisionResult;
+  /** The execution's error name (the original one after a complete rollback). */
+  readonly error?: string;
+  /** The execution's cause: for a task error, Lambda's JSON `{"errorType","errorMessage"}`. */
+  readonly cause?: string;
+  readonly rollback?: RollbackReport;
+  readonly durationMs?: number;
+  readonly stateTransitions?: number;
+}
+
 
 /** `TaskStateEntered` -> `Task`: the state type an entered/exited event is about. */
 const STATE_EVENT = /^(Task|Wait|Choice|Pass|Map|Parallel|Succeed|Fail)State(Entered|Exited)$/;
@@ -90,4 +115,34 @@ export function rollbackOf(stateOutput: string | undefined): RollbackReport | un
   } catch {
     return undefined;
   }
+}
+
+/** Every history event of an execution so far (all pages). */
+export async function executionHistory(sfn: SFNClient, executionArn: string): Promise<HistoryEvent[]> {
+  return allPages(paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn }), (page) => page.events);
+}
+
+export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, reader: HistoryReader): RunOutcome {
+  const status = execution.status === 'PENDING_REDRIVE' ? 'FAILED' : (execution.status ?? 'RUNNING');
+  const started = execution.startDate?.getTime();
+  const stopped = execution.stopDate?.getTime();
+  const rollback = reader.rollback();
+  return {
+    mode: 'aws',
+    status,
+    executionArn: execution.executionArn ?? '',
+    ...(status === 'SUCCEEDED' && execution.output ? { result: JSON.parse(execution.output) as ProvisionResult } : {}),
+    ...(execution.error ? { error: execution.error } : {}),
+    ...(execution.cause ? { cause: execution.cause } : {}),
+    ...(rollback ? { rollback } : {}),
+    ...(started !== undefined && stopped !== undefined ? { durationMs: stopped - started } : {}),
+  };
+}
+
+/** One look at an execution: its outcome so far and every step event of its history (the API's GET, the CLI's `status`). */
+export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: RunOutcome; steps: StepEvent[] }> {
+  const reader = new HistoryReader();
+  const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
+  const steps = reader.read(await executionHistory(sfn, executionArn));
+  return { outcome: outcomeOfExecution(execution, reader), steps };
 }

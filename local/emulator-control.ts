@@ -1,13 +1,14 @@
 import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
 
 /**
- * The test side of the emulator: this file's account, fault rules and call log, all scoped to the access
- * key per-file-env.ts chose. Product code never imports this.
+ * The control side of the proxied emulator (proxied-emulator.ts): the current account, fault rules and call
+ * log, all scoped to this process's access key (per test file, the one per-file-env.ts chose). For the tests
+ * and the benchmarks; the product (functions/, the CLI) never imports this.
  */
 function controlUrl(path: string): string {
   const endpoint = process.env.LAMBDA_EGRESS_TEST_ENDPOINT;
   const key = process.env.AWS_ACCESS_KEY_ID;
-  if (!endpoint || !key) throw new Error('the emulator is not set up: run the tests through jest (npm test)');
+  if (!endpoint || !key) throw new Error('the emulator is not set up: run the tests through jest (npm test), or start it with startProxiedEmulator');
   return `${endpoint}${CONTROL_PREFIX}${path}?accessKeyId=${encodeURIComponent(key)}`;
 }
 

@@ -1,0 +1,173 @@
+import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import type { AwsClients } from '../shared/clients';
+import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
+import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
+import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
+import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
+import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
+import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
+import type { ValidatedState, ValidateRequestInput } from './types';
+
+/**
+ * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
+ * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
+ */
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput): Promise<ValidatedState> {
+  const checked = checkRequestSchema(input.input);
+  const region = await clients.ec2.config.region();
+  const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
+  const network = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
+  const request: ValidatedState['request'] = {
+    functionName: checked.functionName,
+    functionArn,
+    network,
+    probe: checked.probe,
+    detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
+    // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
+    ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
+  };
+  return { execution: input.execution, request };
+}
+
+const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+)$/;
+
+async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<string> {
+  const arnRegion = ARN.exec(functionName)?.[1];
+  if (arnRegion && arnRegion !== region) {
+    throw new InvalidRequest('functionName', `${functionName} is in ${arnRegion}, but this workflow runs in ${region}: give a function of ${region}, or run lambda-egress in ${arnRegion}`);
+  }
+  try {
+    const found = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    if (!found.FunctionArn) throw new Error(`Lambda returned no FunctionArn for ${functionName}`);
+    // A plain name resolves to the unqualified ARN; VpcConfig belongs to the function, not to a version.
+    return found.FunctionArn.replace(/:\$LATEST$/, '');
+  } catch (error) {
+    if (isNotFound(error)) {
+      throw new InvalidRequest('functionName', `there is no function ${JSON.stringify(functionName)} in ${region} for this account: give the name or ARN of an existing function`);
+    }
+    throw error;
+  }
+}
+
+async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region: string): Promise<NormalizedNetwork> {
+  const { name, azCount } = checked.network;
+  const shared = await findManagedVpc(ec2, name);
+  const cidr = shared && !checked.network.cidrGiven ? (shared.CidrBlock ?? checked.network.cidr) : checked.network.cidr;
+  const vpcBlock = checkVpcCidr(cidr, azCount);
+  if (shared && shared.CidrBlock !== cidr) {
+    throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
+  }
+  const azs = await firstAvailabilityZones(ec2, azCount, region);
+  const subnetPlan = planSubnets(vpcBlock, azs, checked.network.ipv6);
+  if (shared) await checkSharedNetworkMatches(ec2, shared, checked, subnetPlan);
+  return {
+    mode: 'create',
+    name,
+    cidr,
+    azs,
+    natGateways: checked.network.natGateways,
+    ipv6: checked.network.ipv6,
+    s3Endpoint: checked.network.s3Endpoint,
+    subnetPlan,
+  };
+}
+
+function checkVpcCidr(cidr: string, azCount: number) {
+  const parsed = parseIpv4Cidr(cidr);
+  if (!parsed) throw new InvalidRequest('network.cidr', `${JSON.stringify(cidr)} is not an IPv4 CIDR block: write it as a.b.c.d/n, like 10.0.0.0/16`);
+  const block = ipv4Block(cidr);
+  if (!block) {
+    const canonical = formatIpv4Block({ base: networkOf(parsed.address, parsed.prefix), prefix: parsed.prefix });
+    throw new InvalidRequest('network.cidr', `${cidr} has host bits set: the block starts at ${canonical}; use ${canonical}`);
+  }
+  const longest = longestVpcPrefix(azCount);
+  if (block.prefix < MAX_VPC_PREFIX_LENGTH) {
+    throw new InvalidRequest('network.cidr', `${cidr} is larger than AWS allows for a VPC: use a prefix from /${MAX_VPC_PREFIX_LENGTH} to /${longest}, like ${formatIpv4Block({ base: block.base, prefix: MAX_VPC_PREFIX_LENGTH })}`);
+  }
+  if (!isRfc1918(block)) {
+    throw new InvalidRequest('network.cidr', `${cidr} is not a private (RFC 1918) range: use a block inside 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16, like 10.0.0.0/16`);
+  }
+  if (block.prefix > longest) {
+    throw new InvalidRequest(
+      'network.cidr',
+      `${cidr} is too small for ${azCount} AZ(s) of one private (/${MIN_PRIVATE_PREFIX} at least, for Lambda's ENIs) and one public (/${MIN_PUBLIC_PREFIX} at least) subnet each: the minimum is a /${longest}, like ${formatIpv4Block({ base: networkOf(block.base, longest), prefix: longest })} (any prefix from /${MAX_VPC_PREFIX_LENGTH} to /${longest})`,
+      { minimumPrefixLength: longest },
+    );
+  }
+  return block;
+}
+
+async function firstAvailabilityZones(ec2: EC2Client, azCount: number, region: string): Promise<string[]> {
+  const described = await ec2.send(
+    new DescribeAvailabilityZonesCommand({
+      Filters: [
+        { Name: 'state', Values: ['available'] },
+        { Name: 'zone-type', Values: ['availability-zone'] },
+      ],
+    }),
+  );
+  const names = (described.AvailabilityZones ?? [])
+    .filter((zone) => zone.State === 'available' && (zone.ZoneType ?? 'availability-zone') === 'availability-zone')
+    .map((zone) => zone.ZoneName)
+    .filter((zone): zone is string => Boolean(zone))
+    .sort();
+  if (azCount > names.length) {
+    throw new InvalidRequest('network.azCount', `${region} has ${names.length} available AZ(s) (${names.join(', ')}): use an azCount from 1 to ${names.length}`, { availabilityZones: names });
+  }
+  return names.slice(0, azCount);
+}
+
+/**
+ * A network is shared by name: a later request for it must describe the same layout, or its plan would put
+ * new subnets over the existing ones.
+ */
+async function checkSharedNetworkMatches(ec2: EC2Client, vpc: Vpc, checked: SchemaCheckedRequest, plan: PlannedSubnet[]): Promise<void> {
+  const { name } = checked.network;
+  if (checked.network.ipv6 && !ipv6BlockOf(vpc)) {
+    throw new InvalidRequest('network.ipv6', `network "${name}" already exists (${vpc.VpcId}) without IPv6, and lambda-egress does not change a network others use: set network.ipv6 to false, or choose another network.name`);
+  }
+  const existing = (await subnetsOf(ec2, vpc.VpcId ?? '')).flatMap((subnet) => {
+    const tier = managedSubnetTier(subnet.Tags, name);
+    return tier && subnet.AvailabilityZone && subnet.CidrBlock ? [{ az: subnet.AvailabilityZone, tier, cidr: subnet.CidrBlock }] : [];
+  });
+  const mismatch = existing.find((subnet) => !plan.some((planned) => planned.az === subnet.az && planned.tier === subnet.tier && planned.cidr === subnet.cidr));
+  if (mismatch) {
+    const azs = [...new Set(existing.map((subnet) => subnet.az))].sort();
+    throw new InvalidRequest(
+      'network.azCount',
+      `network "${name}" already exists (${vpc.VpcId}, ${vpc.CidrBlock}) with subnets in ${azs.join(', ')}, which this request's layout does not match (its ${mismatch.tier} subnet ${mismatch.cidr} in ${mismatch.az}): use azCount ${azs.length} and the same cidr, or choose another network.name`,
+    );
+  }
+}
+
+async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region: string): Promise<NormalizedNetwork> {
+  const vpcId = checked.network.vpcId ?? '';
+  let vpc: Vpc | undefined;
+  try {
+    vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
+  } catch (error) {
+    if (!/^InvalidVpcID\./.test(awsErrorName(error) ?? '')) throw error;
+  }
+  if (!vpc) {
+    throw new InvalidRequest('network.vpcId', `${vpcId} does not exist in ${region} for this account: give the id of one of its VPCs (aws ec2 describe-vpcs), or leave network.vpcId out to create a new VPC`);
+  }
+  if (checked.network.ipv6 && !ipv6BlockOf(vpc)) {
+    throw new InvalidRequest(
+      'network.ipv6',
+      `${vpcId} has no IPv6 CIDR block, and lambda-egress does not add one to a VPC it did not create: associate one yourself (aws ec2 associate-vpc-cidr-block --amazon-provided-ipv6-cidr-block --vpc-id ${vpcId}), or set network.ipv6 to false`,
+    );
+  }
+  const subnets = await subnetsOf(ec2, vpcId);
+  const azs = [...new Set(subnets.map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
+  return {
+    mode: 'existing',
+    name: checked.network.name,
+    vpcId,
+    azs,
+    natGateways: checked.network.natGateways,
+    ipv6: checked.network.ipv6,
+    s3Endpoint: checked.network.s3Endpoint,
+    subnetPlan: [],
+  };
+}

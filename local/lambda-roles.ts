@@ -1,0 +1,29 @@
+import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
+import { isNotFound } from '../functions/shared/errors';
+
+const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+/** A role Lambda may assume, found again by name on a second run. */
+export async function ensureLambdaRole(iam: IAMClient, roleName: string, description?: string): Promise<string> {
+  const found = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: unknown) => {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  });
+  const role =
+    found ??
+    (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })));
+  const arn = role.Role?.Arn;
+  if (!arn) throw new Error(`IAM returned no ARN for role ${roleName}`);
+  return arn;
+}
+
+/** A role for a Lambda function in a VPC: trust for Lambda plus AWSLambdaVPCAccessExecutionRole. */
+export async function ensureVpcLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
+  const arn = await ensureLambdaRole(iam, roleName, description);
+  await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+  return arn;
+}

@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { TASKS } from '../../functions/registry';
+import { exportsHandler, handlerFilesOf, handlerImports, importGraph, readSources, ROOT, upwardImports } from './import-graph';
+
+const sources = readSources();
+const exists = (path: string): boolean => sources.has(path) || existsSync(join(ROOT, path));
+const edges = importGraph(sources, exists);
+const handlerFiles = handlerFilesOf(sources, Object.values(TASKS));
+
+
+describe('the import graph (../shared/DESIGN.md "Layout")', () => {
+  it('reads the sources of every layer', () => {
+    for (const folder of ['functions/shared/', 'functions/network/', 'statemachine/', 'infra/', 'local/', 'cli/', 'test/', 'bench/']) {
+      expect([folder, [...sources.keys()].some((path) => path.startsWith(folder))]).toEqual([folder, true]);
+    }
+    expect(edges.length).toBeGreaterThan(100);
+  });
+
+  it('has only imports that point down: functions/shared <- functions <- statemachine <- infra, local <- cli; test and bench on top', () => {
+    expect(upwardImports(edges)).toEqual([]);
+  });
+
+  it('knows every task of the registry and the catalog API as a handler file, each exporting its handler', () => {
+    const withoutHandler = [...handlerFiles].filter((file) => !exportsHandler(sources.get(file) ?? ''));
+    expect(withoutHandler).toEqual([]);
+    const registered = Object.values(TASKS).map((file) => `functions/${file}`);
+    expect([...handlerFiles].filter((file) => !registered.includes(file)).sort()).toEqual(['functions/api/get-request.ts', 'functions/api/start-request.ts']);
+  });
+
+  it('has no module importing a handler file (what two tasks share lives in a shared module)', () => {
+    const found = handlerImports(edges, handlerFiles).map(({ from, to }) => ({ from, to }));
+    expect(found).toEqual([]);
+  });
+
+  it('fails on an upward import, a sideways one and a handler import (the check can fail)', () => {
+    // GIVEN a shared module importing the CLI, infra importing local, bench importing test, and the CLI importing a task
+    const planted = new Map([
+      ['functions/shared/planted.ts', "import { runCommand } from '../../cli/run';\nexport type { Palette } from '../../cli/io';"],
+      ['infra/planted.ts', "const env = require('../local/local-environment');"],
+      ['bench/planted.ts', "import('../test/statemachine/harness');"],
+      ['cli/planted.ts', "import { handler } from '../functions/network/ensure-vpc';"],
+      ['statemachine/planted.ts', "// import { x } from '../cli/run';\nconst text = \"import '../cli/run'\";"],
+    ]);
+    // WHEN the graph is read
+    const plantedEdges = importGraph(planted, exists);
+    // THEN each planted import is reported, and neither the comment nor the string is an import
+    expect(upwardImports(plantedEdges)).toEqual([
+      { from: 'functions/shared/planted.ts', to: 'cli/run.ts' },
+      { from: 'functions/shared/planted.ts', to: 'cli/io.ts' },
+      { from: 'infra/planted.ts', to: 'local/local-environment.ts' },
+      { from: 'bench/planted.ts', to: 'test/statemachine/harness.ts' },
+    ]);
+    expect(handlerImports(plantedEdges, handlerFiles)).toEqual([{ from: 'cli/planted.ts', to: 'functions/network/ensure-vpc.ts' }]);
+  });
+});

@@ -1,0 +1,104 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+
+export const ROOT = resolve(__dirname, '..', '..');
+const SOURCE_FOLDERS = ['functions', 'statemachine', 'infra', 'local', 'cli', 'test', 'bench'];
+
+/** The layers of ../shared/DESIGN.md "Layout", bottom first. */
+export type Layer = 'functions/shared' | 'functions' | 'statemachine' | 'infra' | 'local' | 'cli' | 'test' | 'bench';
+
+/**
+ * What each layer may import besides itself: `functions/shared` <- `functions/*` <- `statemachine` <- `infra`,
+ * `local` <- `cli`; `test` and `bench` may import anything, nothing imports them (bench not test either).
+ */
+export const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
+  'functions/shared': [],
+  functions: ['functions/shared'],
+  statemachine: ['functions', 'functions/shared'],
+  infra: ['statemachine', 'functions', 'functions/shared'],
+  local: ['statemachine', 'functions', 'functions/shared'],
+  cli: ['local', 'statemachine', 'functions', 'functions/shared'],
+  test: ['bench', 'cli', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
+  bench: ['cli', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
+};
+
+/** One import of one repository file by another, by repository-relative paths (`/` separated). */
+export interface ImportEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
+export function layerOf(path: string): Layer | undefined {
+  if (path.startsWith('functions/shared/')) return 'functions/shared';
+  const top = path.split('/')[0] as Layer;
+  return top in MAY_IMPORT ? top : undefined;
+}
+
+/** Every TypeScript source of the layered folders, repository-relative, with its text. */
+export function readSources(root = ROOT): Map<string, string> {
+  const sources = new Map<string, string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) sources.set(relative(root, full).split(sep).join('/'), readFileSync(full, 'utf8'));
+    }
+  };
+  for (const folder of SOURCE_FOLDERS) if (existsSync(join(root, folder))) walk(join(root, folder));
+  return sources;
+}
+
+/**
+ * The repository files a source imports: `import`, `import type`, `export ... from`, `import()` and
+ * `require()` with a literal path, as the TypeScript scanner finds them (comments and strings are not
+ * imports). Package imports are left out; a relative path resolves as Node and TypeScript resolve it.
+ */
+export function importsOf(path: string, text: string, exists: (path: string) => boolean): string[] {
+  const { importedFiles } = ts.preProcessFile(text, true, true);
+  return importedFiles
+    .map((file) => file.fileName)
+    .filter((specifier) => specifier.startsWith('.'))
+    .map((specifier) => {
+      const base = join(dirname(path), specifier).split(sep).join('/');
+      return [base, `${base}.ts`, `${base}/index.ts`].find((candidate) => exists(candidate) && !candidate.endsWith('/')) ?? `${base}.ts`;
+    });
+}
+
+export function importGraph(sources: ReadonlyMap<string, string>, exists: (path: string) => boolean): ImportEdge[] {
+  return [...sources].flatMap(([from, text]) => importsOf(from, text, exists).map((to) => ({ from, to })));
+}
+
+/**
+ * Imports that point up (or sideways between `infra` and `local`, or from `bench` into `test`). Layers are
+ * about code: a JSON document (the request schema, the ASL definitions) is data any layer may read.
+ */
+export function upwardImports(edges: readonly ImportEdge[]): ImportEdge[] {
+  return edges.filter(({ from, to }) => {
+    if (!to.endsWith('.ts')) return false;
+    const [source, target] = [layerOf(from), layerOf(to)];
+    if (!source || !target || source === target) return false;
+    return !MAY_IMPORT[source].includes(target);
+  });
+}
+
+/** Imports of a handler file by any module but the tests and the benchmarks (which exercise handlers). */
+export function handlerImports(edges: readonly ImportEdge[], handlerFiles: ReadonlySet<string>): ImportEdge[] {
+  return edges.filter(({ from, to }) => handlerFiles.has(to) && layerOf(from) !== 'test' && layerOf(from) !== 'bench');
+}
+
+const EXPORTS_HANDLER = /^export\s+(const|async\s+function|function)\s+handler\b/m;
+
+export function exportsHandler(text: string): boolean {
+  return EXPORTS_HANDLER.test(text);
+}
+
+/**
+ * The handler files of the stack's functions: every task of the registry, and the catalog API's handlers
+ * (functions/api/ files that export `handler`). The probe's own code (probe/probe.ts) is not one: it ships
+ * apart, as a zip, and its types are the contract RunProbe reads.
+ */
+export function handlerFilesOf(sources: ReadonlyMap<string, string>, taskFiles: readonly string[]): Set<string> {
+  const apiHandlers = [...sources].filter(([path, text]) => path.startsWith('functions/api/') && exportsHandler(text)).map(([path]) => path);
+  return new Set([...taskFiles.map((file) => `functions/${file}`), ...apiHandlers]);
+}
