@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, EventBridgeEvent } from 'aws-lambda';
 import { keyLogsByExecution, logger } from '../shared/logger';
+import { ENDED_WITHOUT_UNLOCK } from '../shared/registry/lock-policy';
 import { releaseLocksOwnedBy } from '../shared/registry/stale-locks';
 import { registryTableName, type Registry } from '../shared/registry/table';
 
@@ -13,9 +14,6 @@ export interface ExecutionStatusChange {
 }
 
 export type ExecutionStatusChangeEvent = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
-
-/** The statuses after which an execution can no longer release its own locks. */
-export const ENDED_WITHOUT_UNLOCK = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
 
 export interface StaleLockRelease {
   readonly executionArn: string;

@@ -8,3 +8,6 @@
 export const LOCK_LEASE_SECONDS = 3600;
 export const LOCK_WAIT_SECONDS = 15;
 export const LOCK_MAX_ATTEMPTS = 80;
+
+/** Execution statuses after which an execution can no longer release its own locks (the stale-lock rule's). */
+export const ENDED_WITHOUT_UNLOCK = ['ABORTED', 'TIMED_OUT', 'FAILED'] as const;
