@@ -4,16 +4,19 @@ import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { STATE_MACHINE_OUTPUT } from '../cli/aws-mode';
+import { REGISTRY_TABLE_OUTPUT } from '../cli/networks';
 import { CatalogApi } from './catalog-api';
 import { ProbeRole } from './probe-role';
 import type { ProductFunctionSettings } from './product-function';
 import { ProvisionStateMachine } from './provision-state-machine';
+import { RegistryTable } from './registry-table';
+import { StaleLockRelease } from './stale-lock-release';
 import { TagTrigger } from './tag-trigger';
 import { TaskFunctions } from './task-functions';
 
 /** The output naming the catalog API's base URL (`.../v1/`). */
 export const API_URL_OUTPUT = 'ApiUrl';
-export { STATE_MACHINE_OUTPUT };
+export { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT };
 
 export interface LambdaEgressStackProps extends StackProps {
   /**
@@ -42,8 +45,10 @@ export interface LambdaEgressStackProps extends StackProps {
   readonly apiThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
-/** lambda-egress: task functions, the provisioning state machine, the tag trigger and the catalog API. */
+/** lambda-egress: the registry, task functions, the provisioning state machine, the tag trigger and the catalog API. */
 export class LambdaEgressStack extends Stack {
+  readonly registry: RegistryTable;
+  readonly staleLocks: StaleLockRelease;
   readonly taskFunctions: TaskFunctions;
   readonly provision: ProvisionStateMachine;
   readonly api: CatalogApi;
@@ -62,8 +67,10 @@ export class LambdaEgressStack extends Stack {
       ...(props.bundleAwsSdk !== undefined ? { bundleAwsSdk: props.bundleAwsSdk } : {}),
     };
 
+    this.registry = new RegistryTable(this, 'Registry');
+    const registryTable = { tableName: this.registry.table.tableName, tableArn: this.registry.table.tableArn };
     const probeRole = new ProbeRole(this, 'ProbeRole');
-    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn });
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable });
     this.provision = new ProvisionStateMachine(this, 'Provision', {
       functions: this.taskFunctions.functions,
       ...(props.stateMachineLogLevel !== undefined ? { logLevel: props.stateMachineLogLevel } : {}),
@@ -71,9 +78,11 @@ export class LambdaEgressStack extends Stack {
       ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
     });
+    this.staleLocks = new StaleLockRelease(this, 'StaleLocks', { stateMachines: [this.provision.stateMachine], table: registryTable, settings });
     if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine });
     this.api = new CatalogApi(this, 'Catalog', {
       stateMachine: this.provision.stateMachine,
+      registryTable,
       settings,
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
@@ -83,7 +92,8 @@ export class LambdaEgressStack extends Stack {
       value: this.provision.stateMachine.stateMachineArn,
       description: 'The provisioning state machine: aws stepfunctions start-execution --state-machine-arn <this> --input <request>',
     });
-    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id} (SigV4)' });
+    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id}, GET networks (SigV4)' });
+    new CfnOutput(this, REGISTRY_TABLE_OUTPUT, { value: this.registry.table.tableName, description: 'The registry of networks, members and locks: lambda-egress networks reads it' });
   }
 }
 

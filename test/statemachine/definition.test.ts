@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROUTED_ERRORS, AWS_THROTTLING_ERRORS, LAMBDA_SERVICE_ERRORS } from '../../functions/shared/errors';
-import { TASKS } from '../../functions/registry';
+import { ROUTED_ERRORS, AWS_THROTTLING_ERRORS, ERRORS_AWAITING_WIRING, LAMBDA_SERVICE_ERRORS } from '../../functions/shared/errors';
+import { TASKS, TASKS_AWAITING_WIRING } from '../../functions/registry';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
 
 const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
@@ -31,7 +31,8 @@ describe('statemachine/provision.asl.json', () => {
   });
 
   it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/registry.ts, and nothing else', () => {
-    expect(placeholdersOf(text).sort()).toEqual(Object.keys(TASKS).map((name) => `${name}FunctionArn`).sort());
+    const wired = Object.keys(TASKS).filter((name) => !(TASKS_AWAITING_WIRING as readonly string[]).includes(name));
+    expect(placeholdersOf(text).sort()).toEqual(wired.map((name) => `${name}FunctionArn`).sort());
     for (const [name, state] of tasks) expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^\$\{[A-Za-z0-9]+FunctionArn\}$/)]);
   });
 
@@ -41,7 +42,7 @@ describe('statemachine/provision.asl.json', () => {
       for (const block of [...(state.Retry ?? []), ...(state.Catch ?? [])]) block.ErrorEquals.filter(isOurs).forEach((name) => named.add(name));
       if (state.Type === 'Fail' && typeof state.Error === 'string') named.add(state.Error);
     }
-    expect([...named].sort()).toEqual(Object.keys(ROUTED_ERRORS).sort());
+    expect([...named].sort()).toEqual(Object.keys(ROUTED_ERRORS).filter((name) => !(ERRORS_AWAITING_WIRING as readonly string[]).includes(name)).sort());
   });
 
   it('retries throttling and Lambda service errors on every task, with back-off, jitter and a max delay', () => {
