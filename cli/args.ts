@@ -37,6 +37,7 @@ export type ParsedCommand =
   | { readonly command: 'plan'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly gbPerMonth: number }
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
+  | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -110,6 +111,7 @@ interface RawOptions {
   readonly executionName?: string;
   readonly gbPerMonth?: number;
   readonly port?: number;
+  readonly tableName?: string;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -212,6 +214,18 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   addOutputOptions(status, false);
   status.action((executionArn: string, options: RawOptions) =>
     onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options) })),
+  );
+
+  const networks = program
+    .command('networks')
+    .description('every egress network: its VPC, NAT gateways, state, the functions using it, drift from what AWS holds, and its monthly cost')
+    .option('--local', 'read the registry in an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server')
+    .option('--stack-name <name>', 'the deployed CloudFormation stack to read the registry table from (output RegistryTableName)')
+    .option('--table-name <name>', 'the registry table (default: REGISTRY_TABLE_NAME, else the stack output; lambda-egress-registry in local mode)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');
+  addOutputOptions(networks, false);
+  networks.action((options: RawOptions) =>
+    onParsed(defined({ command: 'networks' as const, target: targetFlags(options), output: outputFlags(options), tableName: options.tableName })),
   );
 
   return program;

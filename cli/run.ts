@@ -4,6 +4,7 @@ import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
+import { networksCommand } from './networks';
 import { planCommand } from './plan';
 import { provisionCommand } from './provision';
 import { statusCommand } from './status';
@@ -36,6 +37,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await diagnoseCommand(command, io);
       case 'plan':
         return await planCommand(command, io);
+      case 'networks':
+        return await networksCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

@@ -21,9 +21,18 @@ export const TASKS = {
   DetachVpcAccessPolicy: 'function/detach-vpc-access-policy.ts',
   ReportResult: 'report/report-result.ts',
   Rollback: 'undo/rollback.ts',
+  AcquireNetworkLock: 'lock/acquire-network-lock.ts',
+  ReleaseNetworkLock: 'lock/release-network-lock.ts',
+  RecordMembership: 'lock/record-membership.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;
+
+/**
+ * Tasks the stack builds that statemachine/provision.asl.json does not call yet (the registry's lock and
+ * membership tasks, wired in a later change): remove a name when the ASL calls it.
+ */
+export const TASKS_AWAITING_WIRING: readonly TaskName[] = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership'];
 
 export function isTaskName(name: string): name is TaskName {
   return Object.hasOwn(TASKS, name);

@@ -19,12 +19,16 @@ import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { IDEMPOTENCY_HEADER } from '../functions/api/requests';
 import { acknowledge } from './nag';
+import { ec2Describe, onTargetFunctions } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
+import { registryEnvironment, registryScan, type RegistryTableRef } from './registry-grants';
 import { requestModelSchema } from './request-model';
 import { FUNCTIONS_DIR } from './task-functions';
 
 export interface CatalogApiProps {
   readonly stateMachine: StateMachine;
+  /** The registry GET /networks reads. */
+  readonly registryTable: RegistryTableRef;
   readonly settings: ProductFunctionSettings;
   /** Steady requests per second across the API (stage throttling). @default 10 */
   readonly throttlingRateLimit?: number;
@@ -48,13 +52,15 @@ export interface CatalogApiProps {
  * The HTTP API a self-service catalog calls, signed with SigV4 (IAM authorization):
  * - `POST /requests` with the request as the body (validated against statemachine/request.schema.json) and an
  *   `Idempotency-Key` header that becomes the execution name;
- * - `GET /requests/{id}`: status, current step, result or error, and the rollback report.
+ * - `GET /requests/{id}`: status, current step, result or error, and the rollback report;
+ * - `GET /networks`: the inventory (functions/inventory/list-networks.ts).
  */
 export class CatalogApi extends Construct {
   readonly api: RestApi;
   readonly startFunction: ProductFunction;
   readonly statusFunction: ProductFunction;
-  readonly methods: { readonly start: Method; readonly status: Method };
+  readonly networksFunction: ProductFunction;
+  readonly methods: { readonly start: Method; readonly status: Method; readonly networks: Method };
 
   constructor(scope: Construct, id: string, props: CatalogApiProps) {
     super(scope, id);
@@ -96,6 +102,15 @@ export class CatalogApi extends Construct {
         'the executions of this one state machine: their names are the idempotency keys the catalog chooses',
       );
     }
+
+    this.networksFunction = new ProductFunction(this, 'Networks', {
+      name: 'ApiListNetworks',
+      entry: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
+      timeoutSeconds: 29,
+      grants: [registryScan(props.registryTable), ec2Describe('DescribeVpcs', 'DescribeNatGateways'), onTargetFunctions('ReadMemberFunctions', ['lambda:GetFunctionConfiguration'])],
+      environment: registryEnvironment(props.registryTable),
+      settings: props.settings,
+    });
 
     const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention ?? RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
     this.api = new RestApi(this, 'Api', {
@@ -149,9 +164,10 @@ export class CatalogApi extends Construct {
       requestValidator: validateParameters,
       requestParameters: { 'method.request.path.id': true },
     });
-    this.methods = { start, status };
+    const networks = this.api.root.addResource('networks').addMethod('GET', new LambdaIntegration(this.networksFunction.function));
+    this.methods = { start, status, networks };
 
-    for (const method of [start, status]) {
+    for (const method of [start, status, networks]) {
       acknowledge(method, 'AwsSolutions-COG4', 'IAM (SigV4) authorization: the catalog backend calls with its own AWS role, no end-user pool is involved');
     }
     acknowledge(

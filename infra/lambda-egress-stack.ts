@@ -2,18 +2,20 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
+import { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { CatalogApi } from './catalog-api';
 import { ProbeRole } from './probe-role';
 import type { ProductFunctionSettings } from './product-function';
 import { ProvisionStateMachine } from './provision-state-machine';
+import { RegistryTable } from './registry-table';
+import { StaleLockRelease } from './stale-lock-release';
 import { TagTrigger } from './tag-trigger';
 import { TaskFunctions } from './task-functions';
 
 /** The output naming the catalog API's base URL (`.../v1/`). */
 export const API_URL_OUTPUT = 'ApiUrl';
-export { STATE_MACHINE_OUTPUT };
+export { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT };
 
 export interface LambdaEgressStackProps extends StackProps {
   /**
@@ -49,8 +51,10 @@ export interface LambdaEgressStackProps extends StackProps {
   readonly apiCloudWatchRole?: boolean;
 }
 
-/** lambda-egress: task functions, the provisioning state machine, the tag trigger and the catalog API. */
+/** lambda-egress: the registry, task functions, the provisioning state machine, the tag trigger and the catalog API. */
 export class LambdaEgressStack extends Stack {
+  readonly registry: RegistryTable;
+  readonly staleLocks: StaleLockRelease;
   readonly taskFunctions: TaskFunctions;
   readonly provision: ProvisionStateMachine;
   readonly api: CatalogApi;
@@ -69,8 +73,10 @@ export class LambdaEgressStack extends Stack {
       ...(props.bundleAwsSdk !== undefined ? { bundleAwsSdk: props.bundleAwsSdk } : {}),
     };
 
+    this.registry = new RegistryTable(this, 'Registry');
+    const registryTable = { tableName: this.registry.table.tableName, tableArn: this.registry.table.tableArn };
     const probeRole = new ProbeRole(this, 'ProbeRole');
-    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn });
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable });
     this.provision = new ProvisionStateMachine(this, 'Provision', {
       functions: this.taskFunctions.functions,
       ...(props.stateMachineLogLevel !== undefined ? { logLevel: props.stateMachineLogLevel } : {}),
@@ -78,9 +84,11 @@ export class LambdaEgressStack extends Stack {
       ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
     });
+    this.staleLocks = new StaleLockRelease(this, 'StaleLocks', { stateMachines: [this.provision.stateMachine], table: registryTable, settings });
     if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine });
     this.api = new CatalogApi(this, 'Catalog', {
       stateMachine: this.provision.stateMachine,
+      registryTable,
       settings,
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
@@ -91,7 +99,8 @@ export class LambdaEgressStack extends Stack {
       value: this.provision.stateMachine.stateMachineArn,
       description: 'The provisioning state machine: aws stepfunctions start-execution --state-machine-arn <this> --input <request>',
     });
-    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id} (SigV4)' });
+    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id}, GET networks (SigV4)' });
+    new CfnOutput(this, REGISTRY_TABLE_OUTPUT, { value: this.registry.table.tableName, description: 'The registry of networks, members and locks: lambda-egress networks reads it' });
   }
 }
 

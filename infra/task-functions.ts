@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { TASKS, type TaskName } from '../functions/registry';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
+import { registryEnvironment, type RegistryTableRef } from './registry-grants';
 import { taskGrants } from './task-permissions';
 import { functionTimeoutSeconds, taskTimeoutsOf } from './task-timeouts';
 
@@ -12,7 +13,12 @@ export const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
 export interface TaskFunctionsProps extends ProductFunctionSettings {
   /** ARN of the role probe functions run as: passed to RunProbe (PROBE_ROLE_ARN) and the only role it may pass. */
   readonly probeRoleArn: string;
+  /** The registry table: its name goes to the tasks that use it (REGISTRY_TABLE_NAME), its ARN into their grants. */
+  readonly registryTable: RegistryTableRef;
 }
+
+/** The tasks that read or write the registry. */
+const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership']);
 
 /** One function per task of functions/registry.ts, each with its own least-privilege role. */
 export class TaskFunctions extends Construct {
@@ -29,8 +35,9 @@ export class TaskFunctions extends Construct {
         name: task,
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
-        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, productFunctionsArn }),
+        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, productFunctionsArn }),
         ...(task === 'RunProbe' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
+        ...(REGISTRY_TASKS.has(task) ? { environment: registryEnvironment(props.registryTable) } : {}),
         settings: props,
       });
     }

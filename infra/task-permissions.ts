@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/registry';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
+import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
@@ -26,6 +27,8 @@ import {
 export interface PermissionContext {
   /** The role every probe function runs as (RunProbe passes it to lambda:CreateFunction). */
   readonly probeRoleArn: string;
+  /** The registry table (infra/registry-table.ts): the only table the lock and membership tasks touch. */
+  readonly registryTable: { readonly tableName: string; readonly tableArn: string };
 }
 
 /**
@@ -169,6 +172,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
   ],
+  // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
+  AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],
+  ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
+  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
 };
 
 /** Every grant of a task, with the Deny on the product's own functions. */

@@ -4,3 +4,5 @@
  */
 export const DEFAULT_STACK_NAME = 'LambdaEgress';
 export const STATE_MACHINE_OUTPUT = 'StateMachineArn';
+/** The output naming the registry table (networks, members, locks): `lambda-egress networks` reads it. */
+export const REGISTRY_TABLE_OUTPUT = 'RegistryTableName';

@@ -2,9 +2,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** `@aws-sdk/client-<package>` -> the IAM service prefix its calls are authorized under. */
-const IAM_PREFIX: Record<string, string> = { ec2: 'ec2', iam: 'iam', lambda: 'lambda', sfn: 'states', cloudformation: 'cloudformation' };
+const IAM_PREFIX: Record<string, string> = { ec2: 'ec2', iam: 'iam', lambda: 'lambda', sfn: 'states', cloudformation: 'cloudformation', dynamodb: 'dynamodb' };
 /** Operations whose IAM action is not the operation's name. */
 const ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
+
+/**
+ * TransactWriteItems has no IAM action of its own: each item is authorized as the PutItem, UpdateItem,
+ * DeleteItem or ConditionCheckItem it stands for (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ * A file that sends it is read for the item kinds it writes (`{ Put: {`, `{ Delete: {`, ...).
+ */
+const TRANSACT_ITEM = /\b(Put|Update|Delete|ConditionCheck):\s*\{/g;
+const ACTION_OF_TRANSACT_ITEM: Record<string, string> = {
+  Put: 'dynamodb:PutItem',
+  Update: 'dynamodb:UpdateItem',
+  Delete: 'dynamodb:DeleteItem',
+  ConditionCheck: 'dynamodb:ConditionCheckItem',
+};
 
 const IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g;
 
@@ -33,6 +46,10 @@ export function sdkActionsOf(entry: string): Set<string> {
           if (!operation) continue;
           if (!prefix) throw new Error(`${file} calls ${name} of @aws-sdk/client-${client}: add the service to IAM_PREFIX`);
           const action = `${prefix}:${operation}`;
+          if (action === 'dynamodb:TransactWriteItems') {
+            for (const [, kind = ''] of text.matchAll(TRANSACT_ITEM)) actions.add(ACTION_OF_TRANSACT_ITEM[kind] ?? `dynamodb:${kind}`);
+            continue;
+          }
           actions.add(ACTION_OF_OPERATION[action] ?? action);
         }
       } else if (from.startsWith('.')) {

@@ -9,12 +9,15 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
+import statusChangeEvent from '../../events/sfn-execution-status-change.json';
 import requestSchema from '../../statemachine/request.schema.json';
-import { TASKS, type TaskName } from '../../functions/registry';
+import { TASKS, TASKS_AWAITING_WIRING, type TaskName } from '../../functions/registry';
+import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
-import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
+import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
+import { staleLockPattern } from '../../infra/stale-lock-pattern';
 import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
 import { ProductFunction } from '../../infra/product-function';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
@@ -42,7 +45,14 @@ import {
  */
 const PREFIX = 'LambdaEgress';
 const TASK_NAMES = Object.keys(TASKS) as TaskName[];
-const API_FUNCTIONS = { ApiStartRequest: join(FUNCTIONS_DIR, 'api', 'start-request.ts'), ApiGetRequest: join(FUNCTIONS_DIR, 'api', 'get-request.ts') };
+const API_FUNCTIONS = {
+  ApiStartRequest: join(FUNCTIONS_DIR, 'api', 'start-request.ts'),
+  ApiGetRequest: join(FUNCTIONS_DIR, 'api', 'get-request.ts'),
+  ApiListNetworks: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
+};
+/** Functions that EventBridge rules target. */
+const EVENT_FUNCTIONS = { ReleaseStaleLocks: join(FUNCTIONS_DIR, 'lock', 'release-stale-locks.ts') };
+const OTHER_FUNCTIONS = { ...API_FUNCTIONS, ...EVENT_FUNCTIONS };
 
 let outdir: string;
 let app: App;
@@ -77,7 +87,7 @@ describe('task functions', () => {
       const properties = template.toJSON().Resources[id].Properties as { Code: { S3Key?: string }; Handler: string };
       expect([task, properties.Handler, properties.Code.S3Key]).toEqual([task, 'index.handler', expect.stringMatching(/\.zip$/)]);
     }
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, TASK_NAMES.length + 2);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Runtime: 'nodejs22.x' }, TASK_NAMES.length + Object.keys(OTHER_FUNCTIONS).length);
   });
 
   it('bundles a task function from its handler with the local esbuild, without Docker', () => {
@@ -105,7 +115,7 @@ describe('task functions', () => {
   }, 120_000);
 
   it('runs every function on nodejs22.x arm64 with the Powertools settings and one SDK attempt per call', () => {
-    for (const name of [...TASK_NAMES, ...Object.keys(API_FUNCTIONS)]) {
+    for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       template.hasResourceProperties('AWS::Lambda::Function', {
         FunctionName: `${PREFIX}-${name}`,
         Runtime: 'nodejs22.x',
@@ -167,7 +177,7 @@ describe('least privilege per task', () => {
   const IMPORTED_NOT_SENT: Partial<Record<string, Record<string, string>>> = {
     DetachVpcAccessPolicy: { 'iam:ListAttachedRolePolicies': 'vpc-access-policy.ts also holds hasVpcAccessPolicy, which this task does not call' },
   };
-  const entries: Array<[string, string]> = [...TASK_NAMES.map((task): [string, string] => [task, join(FUNCTIONS_DIR, TASKS[task])]), ...Object.entries(API_FUNCTIONS)];
+  const entries: Array<[string, string]> = [...TASK_NAMES.map((task): [string, string] => [task, join(FUNCTIONS_DIR, TASKS[task])]), ...Object.entries(OTHER_FUNCTIONS)];
 
   it('has an entry in the permission table for every task of the registry, and none for anything else', () => {
     expect(Object.keys(TASK_PERMISSIONS).sort()).toEqual([...TASK_NAMES].sort());
@@ -193,7 +203,7 @@ describe('least privilege per task', () => {
   });
 
   it('allows destructive EC2 actions (Delete/Release/Detach/Disassociate/Replace) only on resources tagged lambda-egress:managed=true', () => {
-    const everyStatement = [...TASK_NAMES, ...Object.keys(API_FUNCTIONS)].flatMap(roleStatements);
+    const everyStatement = [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)].flatMap(roleStatements);
     expect(everyStatement.some((statement) => actionsOf(statement).some((action) => /^ec2:Delete/.test(action)))).toBe(true);
     expect(destructiveWithoutManagedTag(everyStatement)).toEqual([]);
   });
@@ -310,7 +320,7 @@ describe('state machine', () => {
     const statements = statementsOfRole(template, roleId);
     const lambdaActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'));
     expect([...new Set(lambdaActions)]).toEqual(['lambda:InvokeFunction']);
-    const taskIds = TASK_NAMES.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
+    const taskIds = TASK_NAMES.filter((task) => !TASKS_AWAITING_WIRING.includes(task)).map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
     const invoked = allowing(statements, 'lambda:InvokeFunction').flatMap(resourcesOf).map(flat);
     expect(invoked.sort()).toEqual(taskIds.flatMap((id) => [`\${${id}.Arn}`, `\${${id}.Arn}:*`]).sort());
     const others = statements.flatMap(actionsOf).filter((action) => !action.startsWith('lambda:') && !action.startsWith('logs:') && !action.startsWith('xray:'));
@@ -318,13 +328,16 @@ describe('state machine', () => {
   });
 });
 
+/** The tag trigger's rule (the stale-lock rule is the other one). */
+const tagTriggerRule = () => Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.tag'] } } }))[0];
+
 describe('tag trigger', () => {
   it('matches Tag Change on Resource events of Lambda functions that now carry lambda-egress:network', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: JSON.parse(JSON.stringify(TAG_TRIGGER_PATTERN)), State: 'ENABLED' });
   });
 
   it('starts the state machine with a request built from the event, which the request schema accepts', () => {
-    const rule = Object.values(template.findResources('AWS::Events::Rule'))[0];
+    const rule = tagTriggerRule();
     const target = (rule?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
     expect(target.Arn).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^TagTriggerDeadLetters/), 'Arn'] } });
@@ -341,30 +354,35 @@ describe('tag trigger', () => {
 });
 
 describe('catalog API', () => {
-  const method = (httpMethod: string) => {
-    const found = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } }));
+  const method = (httpMethod: string, pathPart: string) => {
+    const resourceIds = Object.keys(template.findResources('AWS::ApiGateway::Resource', { Properties: { PathPart: pathPart } }));
+    const found = Object.values(template.findResources('AWS::ApiGateway::Method', { Properties: { HttpMethod: httpMethod } })).filter((candidate) =>
+      resourceIds.includes((candidate.Properties.ResourceId as { Ref?: string }).Ref ?? ''),
+    );
     expect(found).toHaveLength(1);
     return found[0]?.Properties as Record<string, unknown>;
   };
 
-  it('offers POST /requests and GET /requests/{id}, both SigV4 (IAM) authorized, and nothing else', () => {
+  it('offers POST /requests, GET /requests/{id} and GET /networks, all SigV4 (IAM) authorized, and nothing else', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((resource) => [resource.Properties.HttpMethod, resource.Properties.AuthorizationType]);
     expect(methods.sort()).toEqual([
+      ['GET', 'AWS_IAM'],
       ['GET', 'AWS_IAM'],
       ['POST', 'AWS_IAM'],
     ]);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    expect(paths.sort()).toEqual(['requests', '{id}']);
+    expect(paths.sort()).toEqual(['networks', 'requests', '{id}']);
+    expect(method('GET', 'networks').Integration).toEqual(expect.objectContaining({ Type: 'AWS_PROXY' }));
   });
 
   it('validates the POST body against the request schema (as draft-04) and requires the Idempotency-Key header', () => {
-    const post = method('POST');
+    const post = method('POST', 'requests');
     expect(post.RequestParameters).toEqual({ 'method.request.header.Idempotency-Key': true });
     const modelId = (post.RequestModels as Record<string, { Ref: string }>)['application/json']?.Ref ?? '';
     expect(template.toJSON().Resources[modelId].Properties.Schema).toEqual(requestModelSchema());
     const validatorId = (post.RequestValidatorId as { Ref: string }).Ref;
     expect(template.toJSON().Resources[validatorId].Properties).toEqual(expect.objectContaining({ ValidateRequestBody: true, ValidateRequestParameters: true }));
-    const get = method('GET');
+    const get = method('GET', '{id}');
     expect(get.RequestParameters).toEqual({ 'method.request.path.id': true });
     template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: 'BAD_REQUEST_BODY',
@@ -408,10 +426,79 @@ describe('catalog API', () => {
   });
 });
 
+describe('registry', () => {
+  const tableId = () => Object.keys(template.findResources('AWS::DynamoDB::Table'))[0] ?? '';
+
+  it('keeps networks, members and locks in one on-demand, encrypted, recoverable table that outlives the stack', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'leaseExpiresAt', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'locks-by-owner',
+            KeySchema: [
+              { AttributeName: 'lockOwner', KeyType: 'HASH' },
+              { AttributeName: 'pk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'KEYS_ONLY' },
+          },
+        ],
+      }),
+    });
+  });
+
+  it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
+    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'ReleaseStaleLocks', 'ApiListNetworks'];
+    for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
+      const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
+      const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
+      expect([name, fn.Properties.Environment.Variables[REGISTRY_TABLE_ENV]]).toEqual([name, users.includes(name) ? { Ref: tableId() } : undefined]);
+      expect([name, statements.length > 0]).toEqual([name, users.includes(name)]);
+      for (const statement of statements) {
+        const resources = resourcesOf(statement).map(flat);
+        const onIndex = resources.every((resource) => resource === `\${${tableId()}.Arn}/index/locks-by-owner`);
+        expect([name, statement.Sid, onIndex || resources.every((resource) => resource === `\${${tableId()}.Arn}`)]).toEqual([name, statement.Sid, true]);
+        if (onIndex || actionsOf(statement).includes('dynamodb:Scan')) continue;
+        expect([name, statement.Sid, statement.Condition]).toEqual([
+          name,
+          statement.Sid,
+          { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+        ]);
+      }
+    }
+    // The inventory reads; only the scan is unconditioned, and it is read-only.
+    expect(roleStatements('ApiListNetworks').flatMap(actionsOf).filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:Scan']);
+  });
+
+  it('frees the locks of executions of the state machine that end ABORTED, TIMED_OUT or FAILED, through the stale-lock function with a DLQ', () => {
+    const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } }));
+    expect(rules).toHaveLength(1);
+    expect(rules[0]?.Properties.EventPattern).toEqual(JSON.parse(JSON.stringify(staleLockPattern([machineRef as unknown as string]))));
+    const target = (rules[0]?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-ReleaseStaleLocks`), 'Arn'] });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^StaleLocksDeadLetters/), 'Arn'] } });
+    // The sample event of events/ is one the rule is for (its pattern is proved on moto in test/lock/stale-lock-rule.test.ts).
+    expect(staleLockPattern([statusChangeEvent.detail.stateMachineArn]).detail.status).toContain(statusChangeEvent.detail.status);
+  });
+});
+
 describe('stack', () => {
-  it('outputs StateMachineArn and ApiUrl, the names the CLI and catalogs read', () => {
+  it('outputs StateMachineArn, ApiUrl and RegistryTableName, the names the CLI and catalogs read', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, STATE_MACHINE_OUTPUT].sort());
+    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT].sort());
+    expect(outputs[REGISTRY_TABLE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::DynamoDB::Table'))[0] });
     expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
     expect(flat(outputs[API_URL_OUTPUT]?.Value)).toMatch(/^https:\/\/\$\{CatalogApi.*\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{CatalogApiDeploymentStagev1.*\}\/$/);
   });

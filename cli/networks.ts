@@ -1,0 +1,74 @@
+import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { listNetworks, type Inventory, type InventoryNetwork } from '../functions/inventory/list-networks';
+import { REGISTRY_TABLE_ENV, registryTableName } from '../functions/shared/registry/table';
+import type { ParsedCommand } from './args';
+import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
+import { StateMachineNotFound } from './aws-mode';
+import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
+import { ensureRegistryTable } from './local-registry';
+import { withLocalEnvironment } from './target-environment';
+
+type NetworksCommand = Extract<ParsedCommand, { command: 'networks' }>;
+
+/** The stack output naming the registry table (the stack defines it under this name). */
+
+/** --table-name, else REGISTRY_TABLE_NAME, else the deployed stack's RegistryTableName output. */
+async function deployedTableName(command: NetworksCommand, env: NodeJS.ProcessEnv, cfn: CloudFormationClient): Promise<string> {
+  const explicit = command.tableName ?? env[REGISTRY_TABLE_ENV];
+  if (explicit) return explicit;
+  const stackName = command.target.stackName ?? DEFAULT_STACK_NAME;
+  const stacks = await cfn.send(new DescribeStacksCommand({ StackName: stackName })).catch((error: Error) => {
+    if (error.name === 'ValidationError') {
+      throw new StateMachineNotFound(`No stack named ${stackName} in this account and region: deploy it with \`npx cdk deploy\`, or pass --stack-name NAME or --table-name TABLE.`);
+    }
+    throw error;
+  });
+  const output = stacks.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === REGISTRY_TABLE_OUTPUT)?.OutputValue;
+  if (!output) throw new StateMachineNotFound(`Stack ${stackName} has no output ${REGISTRY_TABLE_OUTPUT}: deploy this version of the stack, or pass --table-name TABLE.`);
+  return output;
+}
+
+function inventoryFor(region: string | undefined, tableName: string): Promise<Inventory> {
+  const config = region ? { region } : {};
+  return listNetworks({ registry: { dynamodb: new DynamoDBClient(config), tableName }, ec2: new EC2Client(config), lambda: new LambdaClient(config) });
+}
+
+const money = (amount: number): string => `$${amount.toFixed(2)}`;
+
+export function formatNetwork(network: InventoryNetwork, colors: Palette): string[] {
+  const state = network.state === 'ready' ? colors.green(network.state) : network.state === 'failed' ? colors.red(network.state) : colors.yellow(network.state);
+  const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.azs.join(', ')})` : '(no VPC recorded yet)';
+  const lines = [`${colors.bold(`Network "${network.name}"`)}  ${state}${network.drifted ? `  ${colors.red('DRIFTED')}` : ''}  ${where}`];
+  lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
+  lines.push(`  monthly cost: ${money(network.monthlyCost.totalUsd)} (NAT gateway hours and their public IPv4 addresses; data processing is extra)`);
+  lines.push(`  functions (${network.functions.length}): ${network.functions.map((member) => member.functionName).join(', ') || 'none'}`);
+  if (network.lock) lines.push(`  locked by ${network.lock.lockOwner} until ${new Date(network.lock.leaseExpiresAt * 1000).toISOString()}`);
+  for (const drift of network.drift) lines.push(colors.red(`  ! ${drift.problem}`), `    fix: ${drift.fix}`);
+  return lines;
+}
+
+export function formatInventory(inventory: Inventory, colors: Palette): string[] {
+  if (inventory.networks.length === 0) return ['No networks in the registry yet: `lambda-egress provision` creates one.'];
+  const lines = inventory.networks.flatMap((network) => [...formatNetwork(network, colors), '']);
+  const drifted = inventory.networks.filter((network) => network.drifted).length;
+  lines.push(`${inventory.networks.length} network${inventory.networks.length === 1 ? '' : 's'}, ${money(inventory.totalMonthlyUsd)} a month${drifted > 0 ? colors.red(`, ${drifted} drifted`) : ''}.`);
+  return lines;
+}
+
+/** `lambda-egress networks`: the inventory of the registry, on AWS or (--local) in the emulator. */
+export async function networksCommand(command: NetworksCommand, io: CliIo): Promise<ExitCode> {
+  const say = (line: string) => (command.output.quiet ? undefined : writeLine(io.stderr, line));
+  const inventory = command.target.local
+    ? await withLocalEnvironment(command.target, io, { say }, async (environment) => {
+        // Local mode creates the registry in the emulator, as the stack does on AWS.
+        const tableName = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), command.tableName ?? registryTableName(io.env));
+        return inventoryFor(environment.region, tableName);
+      })
+    : await inventoryFor(command.target.region, await deployedTableName(command, io.env, new CloudFormationClient(command.target.region ? { region: command.target.region } : {})));
+  if (command.output.json) writeLine(io.stdout, JSON.stringify(inventory, null, 2));
+  else for (const line of formatInventory(inventory, palette(colorEnabled(io.stdout, io.env)))) writeLine(io.stdout, line);
+  return EXIT.ok;
+}

@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { collectLedger } from '../shared/ledger';
+import { recordMembership } from '../shared/registry/membership';
+import { registryTableName, type Registry } from '../shared/registry/table';
+import { taskHandler } from '../shared/task-handler';
+import type { ResourceKind } from '../shared/types';
+import type { MembershipSlice, RecordMembershipInput } from './types';
+
+/** Ledger kinds that belong to the function, not to the network: they stay with the execution (Rollback). */
+const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
+
+const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
+
+/**
+ * After AttachFunction succeeded: the function is a member of the network, the network is `ready`, and the
+ * network's ledger gains what this execution created in it. Idempotent: a retry writes the same items.
+ */
+export async function recordMembershipOfExecution(registry: Registry, input: RecordMembershipInput): Promise<MembershipSlice> {
+  const { request, network, execution } = input;
+  const original = input.function?.original;
+  const vpcId = request.network.vpcId ?? network?.vpc?.vpcId;
+  const privateSubnetIds = network?.subnets?.privateSubnetIds ?? [];
+  const missing = [!original && '$.function.original (RecordFunction)', !vpcId && '$.network.vpc.vpcId (EnsureVpc)', privateSubnetIds.length === 0 && '$.network.subnets.privateSubnetIds (EnsureSubnets)'].filter(Boolean);
+  if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
+
+  const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
+  const ledger = collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind));
+  const written = await recordMembership(registry, {
+    owner: execution.id,
+    network: {
+      name: request.network.name,
+      mode: request.network.mode,
+      vpcId,
+      azs: request.network.azs,
+      natGatewayMode: request.network.natGateways,
+      natGatewayIds,
+      privateSubnetIds,
+      ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
+      ledger,
+    },
+    member: {
+      functionArn: original.functionArn,
+      functionName: original.functionName,
+      originalVpcConfig: original.vpcConfig,
+      vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+    },
+  });
+  return {
+    network: written.network.name,
+    functionArn: written.membership.functionArn,
+    networkState: 'ready',
+    vpcId,
+    natGatewayIds,
+    ledgerSize: written.network.ledger.length,
+    ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
+  };
+}
+
+const dynamodb = new DynamoDBClient({});
+export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, input));

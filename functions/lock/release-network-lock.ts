@@ -1,0 +1,23 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { markNetworkFailed, releaseLocks } from '../shared/registry/lock-release';
+import { functionLockKey, networkLockKey, registryTableName, type Registry } from '../shared/registry/table';
+import { taskHandler } from '../shared/task-handler';
+import type { NetworkUnlockSlice, ReleaseNetworkLockInput } from './types';
+
+/**
+ * Gives back the network's and the function's lock, only where this execution still holds them. After a
+ * failure (Rollback ran) a network this execution was building is marked `failed`. Safe to run twice.
+ */
+export async function releaseNetworkLock(registry: Registry, input: ReleaseNetworkLockInput): Promise<NetworkUnlockSlice> {
+  const owner = input.execution.id;
+  const { network, functionArn } = input.request;
+  const failed = (input.outcome ?? (input.error !== undefined ? 'failed' : 'succeeded')) === 'failed';
+  // Marked before the lock goes, so no other execution sees the network unlocked and still `building`.
+  const networkFailed = failed ? await markNetworkFailed(registry, network.name, owner) : false;
+  const networkKey = networkLockKey(network.name);
+  const released = await releaseLocks(registry, owner, [networkKey, functionLockKey(functionArn)]);
+  return { released: released.map((key) => (key.pk === networkKey.pk ? 'network' : 'function')), networkFailed };
+}
+
+const dynamodb = new DynamoDBClient({});
+export const handler = taskHandler('ReleaseNetworkLock', (input: ReleaseNetworkLockInput) => releaseNetworkLock({ dynamodb, tableName: registryTableName() }, input));

@@ -1,0 +1,73 @@
+import type { TaskInput } from '../shared/types';
+
+/** `$.lock` — AcquireNetworkLock: whether this attempt got the locks, and who holds them if not. */
+export interface NetworkLockSlice {
+  readonly acquired: boolean;
+  /** 1 on the first attempt; the ASL passes the previous slice back in, so the loop is bounded. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Seconds the ASL's Wait state waits before the next attempt (informational: the Wait state is fixed). */
+  readonly waitSeconds: number;
+  /** When not acquired: the execution (ARN) holding the lock, and which lock. */
+  readonly holder?: string;
+  readonly heldLock?: 'network' | 'function';
+  /** When acquired: the lease's end, epoch seconds. */
+  readonly leaseExpiresAt?: number;
+  /** When acquired: true when this execution starts the network's (first or repeated) build. */
+  readonly building?: boolean;
+}
+
+export interface AcquireNetworkLockInput extends TaskInput {
+  /** The previous attempt's slice; absent on the first attempt. */
+  readonly lock?: Pick<NetworkLockSlice, 'attempt'>;
+}
+
+/** `$.unlock` — ReleaseNetworkLock. */
+export interface NetworkUnlockSlice {
+  readonly released: Array<'network' | 'function'>;
+  /** True when the network this execution was building is now marked `failed`. */
+  readonly networkFailed: boolean;
+}
+
+export interface ReleaseNetworkLockInput extends TaskInput {
+  /** `failed` after Rollback; by default `failed` when the state carries a caught error (`$.error`). */
+  readonly outcome?: 'succeeded' | 'failed';
+  readonly error?: unknown;
+}
+
+/** What RecordMembership reads of the state; each part is produced by the task named beside it. */
+export interface RecordMembershipInput extends TaskInput {
+  readonly network?: {
+    /** EnsureVpc. */
+    readonly vpc?: { readonly vpcId?: string };
+    /** EnsureSubnets. */
+    readonly subnets?: { readonly privateSubnetIds?: string[] };
+    /** EnsureSecurityGroup. */
+    readonly securityGroup?: { readonly groupId?: string };
+    /** The EnsureNatGateway Map. */
+    readonly natGateways?: ReadonlyArray<{ readonly natGatewayId?: string }>;
+    /** EnsureRouteTables: the NAT each private table routes to (found NATs of an existing VPC included). */
+    readonly routeTables?: { readonly privateRouteTables?: ReadonlyArray<{ readonly natGatewayId?: string }> };
+  };
+  readonly function?: {
+    /** RecordFunction: the configuration before this execution. */
+    readonly original?: {
+      readonly functionArn: string;
+      readonly functionName: string;
+      readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean };
+      readonly vpcAccessPolicyAttached: boolean;
+    };
+  };
+}
+
+/** `$.membership` — RecordMembership. */
+export interface MembershipSlice {
+  readonly network: string;
+  readonly functionArn: string;
+  readonly networkState: 'ready';
+  readonly vpcId: string;
+  readonly natGatewayIds: string[];
+  /** What the network's ledger holds now (every execution's creations). */
+  readonly ledgerSize: number;
+  readonly movedFrom?: string;
+}

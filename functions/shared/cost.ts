@@ -1,0 +1,69 @@
+/**
+ * What an egress network costs a month. Prices are public list prices, copied by hand with their date and
+ * region: check https://aws.amazon.com/vpc/pricing/ before relying on them.
+ */
+export interface PriceTable {
+  readonly region: string;
+  /** When these prices were read from the price pages. */
+  readonly asOf: string;
+  readonly currency: 'USD';
+  /** NAT gateway, per hour it exists (whether it carries traffic or not). */
+  readonly natGatewayHour: number;
+  /** NAT gateway, per GB it processes (either direction). */
+  readonly natGatewayPerGb: number;
+  /** A public IPv4 address (each NAT gateway's Elastic IP), per hour, since 1 February 2024. */
+  readonly publicIpv4Hour: number;
+}
+
+export const PRICES: PriceTable = {
+  region: 'us-east-1',
+  asOf: '2024-06',
+  currency: 'USD',
+  natGatewayHour: 0.045,
+  natGatewayPerGb: 0.045,
+  publicIpv4Hour: 0.005,
+};
+
+/** AWS prices a month as 730 hours. */
+export const HOURS_PER_MONTH = 730;
+
+export interface CostInput {
+  /** NAT gateways the network has (or would get). Each comes with one Elastic IP. */
+  readonly natGateways: number;
+  /** Data through the NAT gateways a month. */
+  readonly gbPerMonth: number;
+}
+
+export interface CostLine {
+  readonly item: string;
+  readonly quantity: string;
+  readonly monthlyUsd: number;
+}
+
+export interface CostEstimate {
+  readonly lines: CostLine[];
+  readonly totalUsd: number;
+  readonly prices: PriceTable;
+  /** What the estimate leaves out, said plainly. */
+  readonly notes: string[];
+}
+
+const cents = (amount: number): number => Math.round(amount * 100) / 100;
+
+export function estimateMonthlyCost(input: CostInput, prices: PriceTable = PRICES): CostEstimate {
+  const hours = input.natGateways * HOURS_PER_MONTH;
+  const lines: CostLine[] = [
+    { item: 'NAT gateway hours', quantity: `${input.natGateways} × ${HOURS_PER_MONTH} h × $${prices.natGatewayHour}`, monthlyUsd: cents(hours * prices.natGatewayHour) },
+    { item: 'NAT data processing', quantity: `${input.gbPerMonth} GB × $${prices.natGatewayPerGb}`, monthlyUsd: cents(input.gbPerMonth * prices.natGatewayPerGb) },
+    { item: 'Public IPv4 (Elastic IPs)', quantity: `${input.natGateways} × ${HOURS_PER_MONTH} h × $${prices.publicIpv4Hour}`, monthlyUsd: cents(hours * prices.publicIpv4Hour) },
+  ];
+  return {
+    lines,
+    totalUsd: cents(lines.reduce((sum, line) => sum + line.monthlyUsd, 0)),
+    prices,
+    notes: [
+      `${prices.region} list prices as of ${prices.asOf}; other regions cost more or less.`,
+      'Not included: data transfer out to the internet (billed with or without a NAT gateway); VPC, subnets, route tables, internet gateway, egress-only internet gateway and the S3 gateway endpoint are free.',
+    ],
+  };
+}

@@ -1,0 +1,106 @@
+import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import type { LedgerEntry } from '../types';
+import { fromItem, toItem } from './attributes';
+import type { MembershipRecord, NetworkRecord } from './records';
+import { memberKey, membershipKey, networkRecordKey, type ItemKey, type Registry } from './table';
+
+/** The network as the workflow leaves it ready: everything of NetworkRecord that the execution knows. */
+export type ReadyNetwork = Omit<NetworkRecord, 'state' | 'createdAt' | 'updatedAt' | 'execution'>;
+
+/** The membership as the workflow knows it: the function's configuration before this execution changed it. */
+export type NewMembership = Omit<MembershipRecord, 'network' | 'recordedAt' | 'execution'>;
+
+export interface MembershipWrite {
+  readonly network: ReadyNetwork;
+  readonly member: NewMembership;
+  /** The execution ARN writing it. */
+  readonly owner: string;
+  readonly now?: Date;
+}
+
+export interface MembershipWritten {
+  readonly network: NetworkRecord;
+  readonly membership: MembershipRecord;
+  /** The network the function was a member of before, when it moved from another one. */
+  readonly movedFrom?: string;
+}
+
+async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | undefined> {
+  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(key), ConsistentRead: true }));
+  return found.Item ? (fromItem(found.Item) as unknown as T) : undefined;
+}
+
+/** Every entry of both ledgers, each resource once, in creation order. */
+function mergeLedgers(recorded: readonly LedgerEntry[], added: readonly LedgerEntry[]): LedgerEntry[] {
+  const byId = new Map<string, LedgerEntry>();
+  for (const entry of [...recorded, ...added]) byId.set(`${entry.kind}:${entry.id}`, byId.get(`${entry.kind}:${entry.id}`) ?? entry);
+  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/**
+ * Records that a function uses a network, and the network as `ready`: the member item, the function's pointer
+ * to its network and the network record, in one transaction. Called by the lock holder, so nobody else writes
+ * the network record meanwhile. Safe to repeat: a retry writes the same items. The function's original
+ * configuration is the one from before lambda-egress *first* moved it: a function already a member (of this
+ * network or, when it moves, of another one) keeps its recorded original, so release can still restore it.
+ */
+export async function recordMembership(registry: Registry, write: MembershipWrite): Promise<MembershipWritten> {
+  const now = (write.now ?? new Date()).toISOString();
+  const pointer = await getItem<{ network: string }>(registry, membershipKey(write.member.functionArn));
+  const previous = pointer ? await getItem<MembershipRecord>(registry, memberKey(pointer.network, write.member.functionArn)) : undefined;
+  const recorded = await getItem<NetworkRecord>(registry, networkRecordKey(write.network.name));
+
+  const sameExecution = previous?.execution === write.owner;
+  const membership: MembershipRecord = {
+    network: write.network.name,
+    functionArn: write.member.functionArn,
+    functionName: write.member.functionName,
+    originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
+    vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
+    execution: write.owner,
+    recordedAt: sameExecution && previous ? previous.recordedAt : now,
+  };
+  const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
+  const network: NetworkRecord = {
+    ...write.network,
+    state: 'ready',
+    execution: keepsBuilder ? recorded.execution : write.owner,
+    ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),
+    createdAt: recorded?.createdAt ?? now,
+    updatedAt: recorded?.state === 'ready' && sameExecution ? recorded.updatedAt : now,
+  };
+  const movedFrom = pointer && pointer.network !== write.network.name ? pointer.network : undefined;
+
+  await registry.dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
+        { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: write.owner }) } },
+        { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } },
+        ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
+      ],
+    }),
+  );
+  return { network, membership, ...(movedFrom ? { movedFrom } : {}) };
+}
+
+/**
+ * Forgets a function's membership (release, or Rollback of the execution that wrote it): the member item and
+ * the pointer together. With `onlyIfExecution`, only a membership that execution wrote is removed, so a
+ * Rollback never erases what an earlier, successful execution recorded. Returns the removed record.
+ */
+export async function removeMembership(registry: Registry, functionArn: string, options: { readonly onlyIfExecution?: string } = {}): Promise<MembershipRecord | undefined> {
+  const pointer = await getItem<{ network: string }>(registry, membershipKey(functionArn));
+  if (!pointer) return undefined;
+  const member = await getItem<MembershipRecord>(registry, memberKey(pointer.network, functionArn));
+  if (options.onlyIfExecution !== undefined && member?.execution !== options.onlyIfExecution) return undefined;
+  await registry.dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { Delete: { TableName: registry.tableName, Key: toItem(membershipKey(functionArn)) } },
+        { Delete: { TableName: registry.tableName, Key: toItem(memberKey(pointer.network, functionArn)) } },
+      ],
+    }),
+  );
+  return member;
+}

@@ -1,0 +1,58 @@
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { fromItem, toItem } from './attributes';
+import type { LockRecord, MembershipRecord, NetworkRecord } from './records';
+import { isLock, isMember, isNetworkRecord, NETWORK_PREFIX, networkNameOf, type Registry } from './table';
+
+/** One network with everything the registry holds under its partition. */
+export interface RegisteredNetwork {
+  readonly name: string;
+  /** Absent when only members or a lock exist (a first build that has not written its record yet). */
+  readonly record?: NetworkRecord;
+  readonly members: MembershipRecord[];
+  readonly lock?: LockRecord;
+}
+
+/**
+ * Every network of the registry with its members and lock, by name. One paginated Scan of the `network#`
+ * partitions: the registry holds a few items per network, and the inventory needs them all.
+ */
+export async function readRegistry(registry: Registry): Promise<RegisteredNetwork[]> {
+  const byName = new Map<string, { record?: NetworkRecord; members: MembershipRecord[]; lock?: LockRecord }>();
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await registry.dynamodb.send(
+      new ScanCommand({
+        TableName: registry.tableName,
+        FilterExpression: 'begins_with(#pk, :network)',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: toItem({ ':network': NETWORK_PREFIX }),
+        ConsistentRead: true,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    for (const raw of page.Items ?? []) {
+      const item = fromItem(raw) as { pk: string; sk: string } & Record<string, unknown>;
+      const name = networkNameOf(item);
+      if (name === undefined) continue;
+      const entry = byName.get(name) ?? { members: [] };
+      if (isNetworkRecord(item)) entry.record = stripKeys(item) as unknown as NetworkRecord;
+      else if (isMember(item)) entry.members.push(stripKeys(item) as unknown as MembershipRecord);
+      else if (isLock(item)) entry.lock = stripKeys(item) as unknown as LockRecord;
+      byName.set(name, entry);
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return [...byName.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, entry]) => ({
+      name,
+      ...(entry.record ? { record: entry.record } : {}),
+      members: entry.members.sort((a, b) => a.functionArn.localeCompare(b.functionArn)),
+      ...(entry.lock ? { lock: entry.lock } : {}),
+    }));
+}
+
+function stripKeys(item: { pk: string; sk: string } & Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest;
+}

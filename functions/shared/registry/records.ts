@@ -1,0 +1,58 @@
+import type { LedgerEntry, NatGatewayMode } from '../types';
+
+/** What a network is doing: built now, usable, left broken by a failed build, or being torn down. */
+export type NetworkState = 'building' | 'ready' | 'failed' | 'deleting';
+
+/** `network#<name>` / `network`: one network lambda-egress built or repaired. */
+export interface NetworkRecord {
+  readonly name: string;
+  readonly mode: 'create' | 'existing';
+  readonly state: NetworkState;
+  readonly vpcId?: string;
+  readonly azs: string[];
+  readonly natGatewayMode: NatGatewayMode;
+  /** The NAT gateways the network's private subnets route to (created or reused). */
+  readonly natGatewayIds: string[];
+  /** The subnets members are attached to: a member on other subnets has drifted. */
+  readonly privateSubnetIds: string[];
+  readonly securityGroupId?: string;
+  /** The execution (ARN) that built the network, or is building it now. */
+  readonly execution: string;
+  /** Everything lambda-egress created in the network, over every execution that added to it. */
+  readonly ledger: LedgerEntry[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** A function's VpcConfig as it was before lambda-egress first moved it. */
+export interface RecordedVpcConfig {
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  readonly ipv6AllowedForDualStack: boolean;
+}
+
+/** `network#<name>` / `member#<functionArn>`: what release needs to put the function back as it was. */
+export interface MembershipRecord {
+  readonly network: string;
+  readonly functionArn: string;
+  readonly functionName: string;
+  readonly originalVpcConfig: RecordedVpcConfig;
+  /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before lambda-egress touched it. */
+  readonly vpcAccessPolicyAttachedBefore: boolean;
+  /** The execution (ARN) that attached the function. */
+  readonly execution: string;
+  readonly recordedAt: string;
+}
+
+export type LockKind = 'network' | 'function';
+
+/** `network#<name>` or `function#<functionArn>` / `lock`. */
+export interface LockRecord {
+  readonly lock: LockKind;
+  /** The network name or the function ARN the lock is for. */
+  readonly subject: string;
+  /** The execution (ARN) holding it. */
+  readonly lockOwner: string;
+  /** Epoch seconds; past it the lock is free for anyone (and DynamoDB's TTL deletes it eventually). */
+  readonly leaseExpiresAt: number;
+}

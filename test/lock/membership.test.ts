@@ -1,0 +1,95 @@
+import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
+import type { RecordMembershipInput } from '../../functions/lock/types';
+import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
+import { removeMembership } from '../../functions/shared/registry/membership';
+import { readNetwork } from '../../functions/shared/registry/read-network';
+import { readRegistry } from '../../functions/shared/registry/read';
+import { execution, freshRegistry, requestFor } from './registry-fixture';
+
+/** RecordMembership on moto's DynamoDB: the member, the function's pointer and the network record go together. */
+const ORIGINAL = { subnetIds: ['subnet-old'], securityGroupIds: ['sg-old'], ipv6AllowedForDualStack: true };
+
+function stateAfterAttach(functionName: string, run: string, network = 'shared', original = ORIGINAL): RecordMembershipInput {
+  const created = (kind: string, id: string, at: string) => ({ kind, id, createdAt: `2026-03-02T10:00:0${at}.000Z` });
+  return {
+    execution: execution(run),
+    request: requestFor(functionName, network),
+    network: {
+      vpc: { vpcId: `vpc-${network}`, ledger: [created('vpc', `vpc-${network}`, '1')] } as never,
+      subnets: { privateSubnetIds: ['subnet-a', 'subnet-b'] },
+      securityGroup: { groupId: 'sg-egress' },
+      natGateways: [{ natGatewayId: 'nat-a' }, { natGatewayId: 'nat-b' }],
+    },
+    function: {
+      original: { functionArn: requestFor(functionName).functionArn, functionName, vpcConfig: original, vpcAccessPolicyAttached: false },
+      attach: { ledger: [created('function-vpc-config', functionName, '5')] },
+    } as RecordMembershipInput['function'],
+  };
+}
+
+describe('RecordMembership', () => {
+  it('records the member with its original configuration and the network as ready, with the network part of the ledger', async () => {
+    // GIVEN execution a built network "shared" and attached orders
+    const registry = await freshRegistry();
+    await acquireNetworkLock(registry, { execution: execution('a'), request: requestFor('orders') });
+    // WHEN it records the membership
+    const slice = await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    // THEN the network is ready, built by a, and its ledger holds the VPC but not the function's change
+    expect(slice).toMatchObject({ network: 'shared', networkState: 'ready', vpcId: 'vpc-shared', natGatewayIds: ['nat-a', 'nat-b'], ledgerSize: 1 });
+    const { record, members } = await readNetwork(registry, 'shared');
+    expect(record).toMatchObject({ state: 'ready', execution: execution('a').id, vpcId: 'vpc-shared', privateSubnetIds: ['subnet-a', 'subnet-b'], securityGroupId: 'sg-egress' });
+    expect(record?.ledger.map((entry) => entry.kind)).toEqual(['vpc']);
+    expect(members).toEqual([
+      expect.objectContaining({ functionArn: requestFor('orders').functionArn, originalVpcConfig: ORIGINAL, vpcAccessPolicyAttachedBefore: false, execution: execution('a').id }),
+    ]);
+  });
+
+  it('writes the same items when retried', async () => {
+    const registry = await freshRegistry();
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    const first = await readRegistry(registry);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    expect(await readRegistry(registry)).toEqual(first);
+  });
+
+  it("keeps the network's builder and every execution's ledger when another function joins", async () => {
+    const registry = await freshRegistry();
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    const joining = stateAfterAttach('billing', 'b');
+    const withNat = { ...joining, network: { ...joining.network, natGateways: [{ natGatewayId: 'nat-a', ledger: [{ kind: 'nat-gateway', id: 'nat-a', createdAt: '2026-03-02T11:00:00.000Z' }] }] } } as unknown as RecordMembershipInput;
+    await recordMembershipOfExecution(registry, withNat);
+    const { record, members } = await readNetwork(registry, 'shared');
+    expect(record?.execution).toBe(execution('a').id);
+    expect(record?.ledger.map((entry) => entry.id)).toEqual(['vpc-shared', 'nat-a']);
+    expect(members.map((member) => member.functionName)).toEqual(['billing', 'orders']);
+  });
+
+  it('moves a member to another network keeping its true original configuration', async () => {
+    // GIVEN orders is a member of blue, recorded with its pre-lambda-egress configuration
+    const registry = await freshRegistry();
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a', 'blue'));
+    // WHEN a later execution moves it to green (its "original" then is blue's configuration)
+    const slice = await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'b', 'green', { subnetIds: ['subnet-a'], securityGroupIds: ['sg-egress'], ipv6AllowedForDualStack: false }));
+    // THEN blue no longer lists it, and green restores to what it was before lambda-egress
+    expect(slice.movedFrom).toBe('blue');
+    expect((await readNetwork(registry, 'blue')).members).toEqual([]);
+    expect((await readNetwork(registry, 'green')).members[0]?.originalVpcConfig).toEqual(ORIGINAL);
+  });
+
+  it('removes a membership only for the execution that wrote it when asked so (Rollback)', async () => {
+    const registry = await freshRegistry();
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    expect(await removeMembership(registry, requestFor('orders').functionArn, { onlyIfExecution: execution('b').id })).toBeUndefined();
+    expect((await readNetwork(registry, 'shared')).members).toHaveLength(1);
+    expect(await removeMembership(registry, requestFor('orders').functionArn, { onlyIfExecution: execution('a').id })).toMatchObject({ functionName: 'orders' });
+    expect((await readNetwork(registry, 'shared')).members).toEqual([]);
+  });
+
+  it('fails, naming what is missing, when run before the network and the function are there', async () => {
+    const registry = await freshRegistry();
+    await expect(recordMembershipOfExecution(registry, { execution: execution('a'), request: requestFor('orders') })).rejects.toThrow(
+      /needs \$\.function\.original \(RecordFunction\), \$\.network\.vpc\.vpcId \(EnsureVpc\), \$\.network\.subnets\.privateSubnetIds/,
+    );
+  });
+});
