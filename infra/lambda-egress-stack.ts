@@ -1,10 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { STATE_MACHINE_OUTPUT } from '../cli/aws-mode';
 import { CatalogApi } from './catalog-api';
+import { Observability } from './observability';
 import { ProbeRole } from './probe-role';
 import type { ProductFunctionSettings } from './product-function';
 import { ProvisionStateMachine } from './provision-state-machine';
@@ -40,19 +42,25 @@ export interface LambdaEgressStackProps extends StackProps {
   readonly tagTrigger?: boolean;
   /** The catalog API's steady and burst request rates (all methods); POST /requests has its own, lower ones. @default 10 / 20 */
   readonly apiThrottling?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Receives every alarm's ALARM notification (README.md, Observe). @default none: the alarms exist without actions */
+  readonly alarmTopic?: ITopic;
 }
 
-/** lambda-egress: task functions, the provisioning state machine, the tag trigger and the catalog API. */
+/** lambda-egress: task functions, the provisioning state machine, the tag trigger, the catalog API, and their alarms and dashboard. */
 export class LambdaEgressStack extends Stack {
   readonly taskFunctions: TaskFunctions;
   readonly provision: ProvisionStateMachine;
   readonly api: CatalogApi;
   readonly tagTrigger?: TagTrigger;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: LambdaEgressStackProps = {}) {
     super(scope, id, props);
     const functionNamePrefix = props.functionNamePrefix ?? this.stackName;
     validatePrefix(functionNamePrefix);
+    if (props.stateMachineLogLevel === LogLevel.OFF) {
+      throw new Error('stateMachineLogLevel OFF would silence the RollbackIncomplete alarm, which reads ExecutionFailed events from the log: use FATAL, ERROR or ALL');
+    }
     const settings: ProductFunctionSettings = {
       functionNamePrefix,
       ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
@@ -77,6 +85,14 @@ export class LambdaEgressStack extends Stack {
       settings,
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
+    });
+
+    this.observability = new Observability(this, 'Observe', {
+      workflows: [{ name: 'Provision', stateMachine: this.provision.stateMachine, logGroup: this.provision.logGroup }],
+      rollbackFunction: this.taskFunctions.functions.Rollback,
+      api: this.api.api,
+      ...(this.tagTrigger ? { deadLetterQueue: this.tagTrigger.deadLetterQueue } : {}),
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
 
     new CfnOutput(this, STATE_MACHINE_OUTPUT, {
