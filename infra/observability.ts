@@ -37,7 +37,7 @@ export interface ObservabilityProps {
 /** The error a workflow ends with when its rollback gave up (functions/shared/errors.ts). */
 export const ROLLBACK_INCOMPLETE_ERROR: RoutedErrorName = 'RollbackIncomplete';
 
-/** How long each alarm looks back, and the period of the dashboard's graphs. */
+/** How long each alarm looks back. */
 export const ALARM_PERIOD = Duration.minutes(5);
 
 /**
@@ -47,9 +47,10 @@ export const ALARM_PERIOD = Duration.minutes(5);
  *
  * RollbackIncomplete gets its own alarm because it is the one a person must act on: resources are left
  * behind, billing. Step Functions publishes no metric per error (AWS/States ExecutionsFailed has only the
- * StateMachineArn dimension), and the documented fields of EventBridge's "Step Functions Execution Status
- * Change" event (executionArn, stateMachineArn, name, status, startDate, stopDate, input, output) do not
- * name the error. The execution log does: at level FATAL, ERROR or ALL Step Functions writes the
+ * StateMachineArn dimension), and EventBridge's "Step Functions Execution Status Change" event, as its schema
+ * lists it (executionArn, stateMachineArn, name, status, startDate, stopDate, input, output; CDK's generated
+ * StepFunctionsExecutionStatusChange pattern has the same fields), cannot be matched on the error. The
+ * execution log can: at level FATAL, ERROR or ALL Step Functions writes the
  * ExecutionFailed event with `details.error`
  * (https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html), so a metric filter on
  * each state machine's log group counts the executions that ended with RollbackIncomplete.

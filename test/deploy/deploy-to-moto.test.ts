@@ -53,6 +53,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
+  for (const client of Object.values(clients ?? {})) client.destroy();
   if (moto) {
     await moto.stop();
     expect(isProcessAlive(moto.pid)).toBe(false);
