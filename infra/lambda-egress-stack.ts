@@ -1,10 +1,12 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { CatalogApi } from './catalog-api';
+import { Observability } from './observability';
 import { ProbeRole } from './probe-role';
 import type { ProductFunctionSettings } from './product-function';
 import { ProvisionStateMachine } from './provision-state-machine';
@@ -49,9 +51,11 @@ export interface LambdaEgressStackProps extends StackProps {
    * @default false
    */
   readonly apiCloudWatchRole?: boolean;
+  /** Receives every alarm's ALARM notification (README.md, Observe). @default none: the alarms exist without actions */
+  readonly alarmTopic?: ITopic;
 }
 
-/** lambda-egress: the registry, task functions, the provisioning state machine, the tag trigger and the catalog API. */
+/** lambda-egress: the registry, task functions, the provisioning state machine, the tag trigger, the catalog API, and their alarms and dashboard. */
 export class LambdaEgressStack extends Stack {
   readonly registry: RegistryTable;
   readonly staleLocks: StaleLockRelease;
@@ -59,11 +63,15 @@ export class LambdaEgressStack extends Stack {
   readonly provision: ProvisionStateMachine;
   readonly api: CatalogApi;
   readonly tagTrigger?: TagTrigger;
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: LambdaEgressStackProps = {}) {
     super(scope, id, props);
     const functionNamePrefix = props.functionNamePrefix ?? this.stackName;
     validatePrefix(functionNamePrefix);
+    if (props.stateMachineLogLevel === LogLevel.OFF) {
+      throw new Error('stateMachineLogLevel OFF would silence the RollbackIncomplete alarm, which reads ExecutionFailed events from the log: use FATAL, ERROR or ALL');
+    }
     const settings: ProductFunctionSettings = {
       functionNamePrefix,
       ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
@@ -93,6 +101,14 @@ export class LambdaEgressStack extends Stack {
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       ...(props.apiCloudWatchRole !== undefined ? { cloudWatchRole: props.apiCloudWatchRole } : {}),
+    });
+
+    this.observability = new Observability(this, 'Observe', {
+      workflows: [{ name: 'Provision', stateMachine: this.provision.stateMachine, logGroup: this.provision.logGroup }],
+      rollbackFunction: this.taskFunctions.functions.Rollback,
+      api: this.api.api,
+      ...(this.tagTrigger ? { deadLetterQueue: this.tagTrigger.deadLetterQueue } : {}),
+      ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}),
     });
 
     new CfnOutput(this, STATE_MACHINE_OUTPUT, {

@@ -136,11 +136,13 @@ export const FAIL_STATE_ERRORS = { NatGatewayTimeout, FunctionUpdateTimeout, Rol
 /** Every error class, by name: the ASL contract. */
 export const ROUTED_ERRORS = { ...RETRIED_ERRORS, ...FINAL_ERRORS, ...FAIL_STATE_ERRORS } as const;
 
+export type RoutedErrorName = keyof typeof ROUTED_ERRORS;
+
 /**
  * Errors of tasks the stack builds but statemachine/provision.asl.json does not call yet (the registry's lock
  * tasks): remove a name when the ASL routes on it.
  */
-export const ERRORS_AWAITING_WIRING: ReadonlyArray<keyof typeof ROUTED_ERRORS> = ['LockTimeout', 'FunctionBusy'];
+export const ERRORS_AWAITING_WIRING: readonly RoutedErrorName[] = ['LockTimeout', 'FunctionBusy'];
 
 /** AWS error names (SDK `error.name`) the ASL retries as throttling or transient. */
 export const AWS_THROTTLING_ERRORS = ['ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'] as const;
