@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { TASKS, type TaskName } from '../functions/registry';
+import { TASKS, type TaskName } from '../functions/shared/task-registry';
 import type { DeployedTaskConfig } from './deployed-config';
 import { median } from './stats';
 

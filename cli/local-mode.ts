@@ -9,7 +9,7 @@ export interface LocalProvisionOptions {
   readonly executionName?: string;
   /** The emulator's account, for the execution ARN. Default: the local runner's. */
   readonly accountId?: string;
-  /** The handler of each task. Default: the registry's (functions/registry.ts). */
+  /** The handler of each task. Default: the registry's (functions/shared/task-registry.ts). */
   readonly resolveTask?: (taskName: string) => LocalTask;
   readonly onStep: (event: StepEvent) => void;
 }

@@ -89,7 +89,7 @@ export function definitionSubstitutions(
     const task = taskOfPlaceholder(placeholder);
     const fn = task ? functions[task] : undefined;
     if (!task || !fn) {
-      throw new Error(`the definition uses \${${placeholder}}, and no task function stands for it: add the task to functions/registry.ts or fix the definition`);
+      throw new Error(`the definition uses \${${placeholder}}, and no task function stands for it: add the task to functions/shared/task-registry.ts or fix the definition`);
     }
     values[placeholder] = fn.functionArn;
     tasks.push(task);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { TASKS, type TaskName } from '../functions/registry';
+import { TASKS, type TaskName } from '../functions/shared/task-registry';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
 import { registryEnvironment, type RegistryTableRef } from './registry-grants';
@@ -20,7 +20,7 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
 /** The tasks that read or write the registry. */
 const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership']);
 
-/** One function per task of functions/registry.ts, each with its own least-privilege role. */
+/** One function per task of functions/shared/task-registry.ts, each with its own least-privilege role. */
 export class TaskFunctions extends Construct {
   readonly functions: Readonly<Record<TaskName, NodejsFunction>>;
   readonly byTask: Readonly<Record<TaskName, ProductFunction>>;

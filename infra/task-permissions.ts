@@ -1,6 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { TaskName } from '../functions/registry';
+import type { TaskName } from '../functions/shared/task-registry';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 import { registryItems } from './registry-grants';
 import {

@@ -1,4 +1,4 @@
-import type { TaskName } from '../functions/registry';
+import type { TaskName } from '../functions/shared/task-registry';
 import { functionArnPlaceholder } from './definition';
 import { STANDARD_RETRY, type RetryPolicy } from './retry-policies';
 
@@ -40,7 +40,7 @@ export interface TaskOptions {
 export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
 /**
- * A Task that invokes the function of `name` (`${<Name>FunctionArn}`, one per task of functions/registry.ts):
+ * A Task that invokes the function of `name` (`${<Name>FunctionArn}`, one per task of functions/shared/task-registry.ts):
  * STANDARD_RETRY first, then the task's own policies. A task name that the registry lacks does not compile.
  */
 export function task(name: TaskName, options: TaskOptions & Transition): StateSource {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { TASKS, isTaskName } from '../functions/registry';
+import { TASKS, isTaskName } from '../functions/shared/task-registry';
 import { allStates, readDefinitionText, substitute, placeholdersOf, taskOfResource, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
 
 /** An event of the interpreter's log (state entered/exited/failed/retried/caught, map, parallel, execution). */
@@ -12,7 +12,7 @@ export type LocalTask = (input: unknown) => Promise<unknown>;
 export interface LocalRunOptions {
   /** ASL file to run. Default: statemachine/provision.asl.json. */
   readonly definitionPath?: string;
-  /** Finds the handler of a `${<Name>FunctionArn}` task. Default: the handler file of functions/registry.ts. */
+  /** Finds the handler of a `${<Name>FunctionArn}` task. Default: the handler file of functions/shared/task-registry.ts. */
   readonly resolveTask?: (taskName: string) => LocalTask;
   /** Execution name (the id is derived from it). Default: a timestamped name. */
   readonly executionName?: string;
@@ -40,7 +40,7 @@ export interface LocalRunResult {
 
 /** Requires the handler file of a task from functions/ (TypeScript, via ts-jest or tsx). */
 export function registryTask(taskName: string): LocalTask {
-  if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/registry.ts`);
+  if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/shared/task-registry.ts`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const module = require(join(__dirname, '..', 'functions', TASKS[taskName])) as { handler?: LocalTask };
   if (typeof module.handler !== 'function') throw new Error(`${TASKS[taskName]} exports no handler`);

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import type { TaskName } from '../registry';
+import type { TaskName } from './task-registry';
 import { keyLogsByExecution, logger } from './logger';
 import type { ExecutionContext } from './types';
 
@@ -15,7 +15,7 @@ type Timed<T> = T extends readonly unknown[] ? T : T extends object ? T & { read
 /**
  * Wraps a task's core into a Lambda handler: keys the logs by execution id, stamps the slice with its
  * timing, logs a failure once, and rethrows it unchanged so the state machine's Retry/Catch sees the
- * original error name. `task` is a name of functions/registry.ts (a type-only import: the registry is data,
+ * original error name. `task` is a name of functions/shared/task-registry.ts (a type-only import: the registry is data,
  * and a misspelt task name must not compile).
  */
 export function taskHandler<TInput extends { execution?: ExecutionContext }, TResult>(

@@ -1,5 +1,5 @@
 import { AssociateRouteTableCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { TaskName } from '../../functions/registry';
+import type { TaskName } from '../../functions/shared/task-registry';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';

@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import statusChangeEvent from '../../events/sfn-execution-status-change.json';
 import requestSchema from '../../statemachine/request.schema.json';
-import { TASKS, TASKS_AWAITING_WIRING, type TaskName } from '../../functions/registry';
+import { TASKS, TASKS_AWAITING_WIRING, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, FAIL_STATE_ERRORS, FINAL_ERRORS, LAMBDA_SERVICE_ERRORS, ROUTED_ERRORS } from '../../functions/shared/errors';
-import { TASKS, TASKS_AWAITING_WIRING } from '../../functions/registry';
+import { TASKS, TASKS_AWAITING_WIRING } from '../../functions/shared/task-registry';
 import { renderDefinition } from '../../statemachine/asl-builder';
 import { GENERATED_DEFINITIONS } from '../../statemachine/build-definition';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
@@ -39,7 +39,7 @@ describe('statemachine/provision.asl.json', () => {
     expect(validate(path).status).not.toBe(0);
   });
 
-  it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/registry.ts, and nothing else', () => {
+  it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/shared/task-registry.ts, and nothing else', () => {
     const wired = Object.keys(TASKS).filter((name) => !(TASKS_AWAITING_WIRING as readonly string[]).includes(name));
     expect(placeholdersOf(text).sort()).toEqual(wired.map((name) => `${name}FunctionArn`).sort());
     for (const [name, state] of tasks) expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^\$\{[A-Za-z0-9]+FunctionArn\}$/)]);

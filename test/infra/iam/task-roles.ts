@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { TASKS, type TaskName } from '../../../functions/registry';
+import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
 import { LambdaEgressStack } from '../../../infra/lambda-egress-stack';
 import { statementsOfFunction, type Statement } from '../template-queries';
 import { ACCOUNT, PROBE_ROLE_ARN, REGION } from './iam-requests';

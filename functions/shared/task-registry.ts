@@ -1,7 +1,7 @@
 /**
  * Every task of the workflow: the name used in `${<Name>FunctionArn}` substitutions of the ASL, and its
  * handler file under functions/. The CDK stack builds one function per entry; the local runner requires
- * the same files. Paths are relative to this directory.
+ * the same files. Paths are relative to functions/ (the folder above this one).
  */
 export const TASKS = {
   ValidateRequest: 'network/validate.ts',
