@@ -207,18 +207,21 @@ export function markUserRouteTables(sid: string, actions: Array<'ec2:CreateTags'
   };
 }
 
-/** DeleteRoute in route tables lambda-egress did not create, only where it marked the routes it added. */
-export function deleteRoutesInMarkedTables(): Grant {
+/**
+ * A route call in route tables lambda-egress did not create, only where it marked the routes it adds there
+ * (existing-VPC mode): CreateRoute and DeleteRoute authorize on the route table only.
+ */
+export function onMarkedRouteTables(sid: string, action: 'CreateRoute' | 'DeleteRoute', why: string): Grant {
   return {
     statements: [
       new PolicyStatement({
-        sid: 'DeleteRoutesInMarkedTables',
-        actions: ['ec2:DeleteRoute'],
+        sid,
+        actions: [ec2(action)],
         resources: [ec2Arn('route-table')],
         conditions: { Null: { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } },
       }),
     ],
-    why: `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`,
+    why,
   };
 }
 

@@ -6,9 +6,7 @@ import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
-  deleteRoutesInMarkedTables,
   denyProductFunctions,
-  ec2Arn,
   ec2AddTo,
   ec2Create,
   ec2Describe,
@@ -18,6 +16,7 @@ import {
   listFunctions,
   markUserRouteTables,
   listRolePolicies,
+  onMarkedRouteTables,
   onTargetFunctions,
   vpcAccessPolicyOnRoles,
   type Grant,
@@ -89,7 +88,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     // Existing-VPC mode: a table of the user's that the audit found without a default route, which
     // EnsureRouteTables marks (the next statement) just before adding the route; the route is never rewritten.
     ec2OnManaged('CreateRouteInOwnTables', ['CreateRoute'], ['route-table']),
-    createRouteInMarkedTables(),
+    // Existing-VPC mode: CreateRoute in a user's table only once EnsureRouteTables has marked it.
+    onMarkedRouteTables('CreateRouteInMarkedTables', 'CreateRoute', `the audited route tables of an existing VPC are known only at run time; each must carry ${TAG_ADDED_ROUTES}, which EnsureRouteTables sets just before`),
     markUserRouteTables('MarkUserRouteTables', ['ec2:CreateTags'], false),
     ec2TagOnCreate(['CreateRouteTable']),
   ],
@@ -162,7 +162,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     alongsideManaged('DetachManagedGatewayFromVpc', 'DetachInternetGateway', ['vpc']),
     alongsideManaged('DisassociateManagedTableFromSubnet', 'DisassociateRouteTable', ['subnet']),
     // A route lambda-egress added to a user's table: only where the table carries its mark, which then goes.
-    deleteRoutesInMarkedTables(),
+    onMarkedRouteTables('DeleteRoutesInMarkedTables', 'DeleteRoute', `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`),
     markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
     // Restoring the original VpcConfig (the Describe calls above also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
@@ -245,20 +245,5 @@ function passProbeRole(probeRoleArn: string): Grant {
       }),
     ],
     why: 'no wildcard',
-  };
-}
-
-/** Existing-VPC mode: CreateRoute in a user's table only once EnsureRouteTables has marked it. */
-function createRouteInMarkedTables(): Grant {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'CreateRouteInMarkedTables',
-        actions: ['ec2:CreateRoute'],
-        resources: [ec2Arn('route-table')],
-        conditions: { Null: { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: 'false' } },
-      }),
-    ],
-    why: `the audited route tables of an existing VPC are known only at run time; each must carry ${TAG_ADDED_ROUTES}, which EnsureRouteTables sets just before`,
   };
 }

@@ -1,4 +1,5 @@
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { allPages } from '../paginate';
 import { fromItem, toItem } from './attributes';
 import type { LockRecord, MembershipRecord, NetworkRecord } from './records';
 import { isLock, isMember, isNetworkRecord, NETWORK_PREFIX, networkNameOf, type Registry } from './table';
@@ -17,31 +18,35 @@ export interface RegisteredNetwork {
  * partitions: the registry holds a few items per network, and the inventory needs them all.
  */
 export async function readRegistry(registry: Registry): Promise<RegisteredNetwork[]> {
-  const byName = new Map<string, { record?: NetworkRecord; members: MembershipRecord[]; lock?: LockRecord }>();
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await registry.dynamodb.send(
-      new ScanCommand({
+  const items = await allPages(
+    paginateScan(
+      { client: registry.dynamodb },
+      {
         TableName: registry.tableName,
         FilterExpression: 'begins_with(#pk, :network)',
         ExpressionAttributeNames: { '#pk': 'pk' },
         ExpressionAttributeValues: toItem({ ':network': NETWORK_PREFIX }),
         ConsistentRead: true,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    for (const raw of page.Items ?? []) {
-      const item = fromItem(raw) as { pk: string; sk: string } & Record<string, unknown>;
-      const name = networkNameOf(item);
-      if (name === undefined) continue;
-      const entry = byName.get(name) ?? { members: [] };
-      if (isNetworkRecord(item)) entry.record = stripKeys(item) as unknown as NetworkRecord;
-      else if (isMember(item)) entry.members.push(stripKeys(item) as unknown as MembershipRecord);
-      else if (isLock(item)) entry.lock = stripKeys(item) as unknown as LockRecord;
-      byName.set(name, entry);
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+      },
+    ),
+    (page) => page.Items,
+  );
+  return networksOf(items);
+}
+
+/** Registry items (any order) grouped into networks, by name, each with its record, members and lock. */
+export function networksOf(items: ReadonlyArray<Record<string, AttributeValue>>): RegisteredNetwork[] {
+  const byName = new Map<string, { record?: NetworkRecord; members: MembershipRecord[]; lock?: LockRecord }>();
+  for (const raw of items) {
+    const item = fromItem(raw) as { pk: string; sk: string } & Record<string, unknown>;
+    const name = networkNameOf(item);
+    if (name === undefined) continue;
+    const entry = byName.get(name) ?? { members: [] };
+    if (isNetworkRecord(item)) entry.record = stripKeys(item) as unknown as NetworkRecord;
+    else if (isMember(item)) entry.members.push(stripKeys(item) as unknown as MembershipRecord);
+    else if (isLock(item)) entry.lock = stripKeys(item) as unknown as LockRecord;
+    byName.set(name, entry);
+  }
   return [...byName.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, entry]) => ({
