@@ -7,6 +7,7 @@ module.exports = {
   globalSetup: '<rootDir>/test/emulator/global-setup.ts',
   globalTeardown: '<rootDir>/test/emulator/global-teardown.ts',
   setupFiles: ['<rootDir>/test/emulator/per-file-env.ts'],
+  testSequencer: '<rootDir>/test/emulator/slow-files-first.js',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -63,7 +63,8 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   const values = Object.fromEntries(
     placeholdersOf(text).map((name) => [name, `arn:aws:lambda:${region}:${accountId}:function:lambda-egress-${name}`]),
   );
-  const definition = JSON.parse(substitute(text, values)) as AslDefinition;
+  const substituted = substitute(text, values);
+  const definition = JSON.parse(substituted) as AslDefinition;
   const resolve = options.resolveTask ?? registryTask;
 
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
@@ -78,7 +79,7 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
     if (taskName) handlers[stateName] = asLambda(resolve(taskName));
   }
 
-  const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+  const machine = machineFor(substituted, definition);
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${accountId}:role/local` } },
@@ -102,6 +103,23 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   }
   await collecting;
   return { ...result, events, stateTransitions: events.filter((event) => event.type === 'StateEntered').length };
+}
+
+/**
+ * One validated interpreter per definition text: the constructor's schema validation (asl-validator compiles
+ * its JSON schemas with ajv on every call) costs 0.1-0.4 s, and a StateMachine keeps nothing of a run — `run`
+ * builds each execution's state, events and abort signal afresh, and handlers, overrides and context are
+ * per-run options — so one instance runs any number of executions, even at once.
+ */
+const machines = new Map<string, StateMachine>();
+
+function machineFor(text: string, definition: AslDefinition): StateMachine {
+  let machine = machines.get(text);
+  if (!machine) {
+    machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
+    machines.set(text, machine);
+  }
+  return machine;
 }
 
 /** What the Lambda service does to a thrown error: errorType = name, Cause = JSON of errorType/errorMessage. */

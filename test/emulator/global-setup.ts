@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startProxiedEmulator, type ProxiedEmulator } from '../../local/proxied-emulator';
 
 /**
@@ -19,6 +22,8 @@ export default async function globalSetup(): Promise<void> {
   }
   globalThis.__LAMBDA_EGRESS_EMULATOR__ = emulator;
   process.env.LAMBDA_EGRESS_TEST_MOTO_PID = String(emulator.motoPid);
+  // What test files of this run share (e.g. a scenario's clean run, recorded once: test/statemachine/fault-suite.ts).
+  process.env.LAMBDA_EGRESS_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {

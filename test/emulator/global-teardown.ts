@@ -1,6 +1,9 @@
+import { rmSync } from 'node:fs';
 import { isProcessAlive } from '../../local/moto-server';
 
 export default async function globalTeardown(): Promise<void> {
+  const runDir = process.env.LAMBDA_EGRESS_TEST_RUN_DIR;
+  if (runDir) rmSync(runDir, { recursive: true, force: true });
   const emulator = globalThis.__LAMBDA_EGRESS_EMULATOR__;
   if (!emulator) return;
   await emulator.stop();

@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
@@ -120,18 +119,63 @@ export interface CleanRun {
 
 const TSX_CLI = require.resolve('tsx/cli');
 const RECORDER = join(__dirname, 'record-clean-run.ts');
+const WAIT_FOR_SIBLING_MS = 10 * 60_000;
 
 /**
  * The clean run of a scenario, recorded now, while jest collects this file: `it.each` needs its table before
  * any hook runs, so a beforeAll is too late, and collection cannot wait for a promise. The recorder
  * (record-clean-run.ts) is this same cleanRun in a child process, against the same moto server.
+ *
+ * Recorded once per scenario and jest run: the files that split one scenario's matrix share it through the
+ * run's directory (LAMBDA_EGRESS_TEST_RUN_DIR, made by global-setup.ts). The first file to claim the scenario
+ * records it; a sibling file waits for that recording (or its failure) instead of making a second one.
  */
 export function recordCleanRun(scenario: ScenarioName): CleanRun {
-  const output = join(mkdtempSync(join(tmpdir(), 'lambda-egress-clean-run-')), 'clean-run.json');
+  const runDir = process.env.LAMBDA_EGRESS_TEST_RUN_DIR;
+  if (!runDir) throw new Error('LAMBDA_EGRESS_TEST_RUN_DIR is not set: run the fault suite through jest (npm test)');
+  const recorded = join(runDir, `clean-run-${scenario}.json`);
+  const failed = join(runDir, `clean-run-${scenario}.failed`);
+  if (claim(join(runDir, `clean-run-${scenario}.claimed`))) {
+    try {
+      const run = recordInChild(scenario, runDir);
+      writeFileSync(`${recorded}.tmp`, JSON.stringify(run));
+      renameSync(`${recorded}.tmp`, recorded);
+      return run;
+    } catch (error) {
+      writeFileSync(failed, (error as Error).message);
+      throw error;
+    }
+  }
+  const deadline = Date.now() + WAIT_FOR_SIBLING_MS;
+  while (!existsSync(recorded)) {
+    if (existsSync(failed)) throw new Error(readFileSync(failed, 'utf8'));
+    if (Date.now() > deadline) throw new Error(`the clean run of ${scenario} was not recorded within ${WAIT_FOR_SIBLING_MS / 1000} s by the file that claimed it`);
+    sleepSync(200);
+  }
+  return JSON.parse(readFileSync(recorded, 'utf8')) as CleanRun;
+}
+
+/** Exclusive create: true for exactly one caller per path. */
+function claim(path: string): boolean {
+  try {
+    closeSync(openSync(path, 'wx'));
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function recordInChild(scenario: ScenarioName, dir: string): CleanRun {
+  const output = join(dir, `clean-run-${scenario}.${process.pid}.json`);
   const child = spawnSync(process.execPath, [TSX_CLI, RECORDER, scenario, output], { env: process.env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.status !== 0) throw new Error(`recording the clean run of ${scenario} failed (exit ${child.status}): ${child.stderr}`);
   const recorded = JSON.parse(readFileSync(output, 'utf8')) as CleanRun;
-  rmSync(dirname(output), { recursive: true, force: true });
+  rmSync(output, { force: true });
   return recorded;
 }
 
