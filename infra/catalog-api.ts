@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Arn, ArnFormat, type CfnElement, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -15,26 +15,32 @@ import {
   type Method,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_HEADER } from '../functions/api/requests';
+import { IDEMPOTENCY_HEADER, RELEASE_STATE_MACHINE_ENV, STATE_MACHINE_ENV, TEARDOWN_STATE_MACHINE_ENV } from '../functions/api/requests';
+import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import { acknowledge } from './nag';
-import { ec2Describe, onTargetFunctions } from './policy-builders';
+import { ec2Describe, onTargetFunctions, type Grant } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
-import { registryEnvironment, registryScan, type RegistryTableRef } from './registry-grants';
+import { registryEnvironment, registryItems, registryScan, type RegistryTableRef } from './registry-grants';
 import { requestModelSchema } from './request-model';
 import { FUNCTIONS_DIR } from './task-functions';
 
 export interface CatalogApiProps {
   readonly stateMachine: StateMachine;
-  /** The registry GET /networks reads. */
+  /** The release workflow: `DELETE /requests/{id}` starts it (absent: no such route). */
+  readonly releaseStateMachine?: IStateMachine;
+  /** The teardown workflow: `DELETE /networks/{name}` starts it (absent: no such route). */
+  readonly teardownStateMachine?: IStateMachine;
+  /** The registry GET /networks reads (and DELETE /networks/{name} looks the network up in). */
   readonly registryTable: RegistryTableRef;
   readonly settings: ProductFunctionSettings;
   /** Steady requests per second across the API (stage throttling). @default 10 */
   readonly throttlingRateLimit?: number;
   /** Burst across the API. @default 20 */
   readonly throttlingBurstLimit?: number;
-  /** Requests per second that may start workflows (POST /requests), each of which can create NAT gateways. @default 2 */
+  /** Requests per second that may start workflows (POST /requests, the DELETEs), each of which can create or delete NAT gateways. @default 2 */
   readonly startRateLimit?: number;
   /** @default 5 */
   readonly startBurstLimit?: number;
@@ -53,14 +59,19 @@ export interface CatalogApiProps {
  * - `POST /requests` with the request as the body (validated against statemachine/request.schema.json) and an
  *   `Idempotency-Key` header that becomes the execution name;
  * - `GET /requests/{id}`: status, current step, result or error, and the rollback report;
- * - `GET /networks`: the inventory (functions/inventory/list-networks.ts).
+ * - `GET /networks`: the inventory (functions/inventory/list-networks.ts);
+ * - given the release and teardown state machines, `DELETE /requests/{id}` (release the function that request
+ *   provisioned) and `DELETE /networks/{name}` (tear the network down), each under an execution name derived
+ *   from the path, so a repeated DELETE answers the workflow it already started.
  */
 export class CatalogApi extends Construct {
   readonly api: RestApi;
   readonly startFunction: ProductFunction;
   readonly statusFunction: ProductFunction;
   readonly networksFunction: ProductFunction;
-  readonly methods: { readonly start: Method; readonly status: Method; readonly networks: Method };
+  readonly releaseFunction?: ProductFunction;
+  readonly teardownFunction?: ProductFunction;
+  readonly methods: { readonly start: Method; readonly status: Method; readonly networks: Method; readonly release?: Method; readonly teardown?: Method };
 
   constructor(scope: Construct, id: string, props: CatalogApiProps) {
     super(scope, id);
@@ -71,7 +82,7 @@ export class CatalogApi extends Construct {
     for (const [name, value] of Object.entries({ throttlingRateLimit: rate, throttlingBurstLimit: burst, startRateLimit: startRate, startBurstLimit: startBurst })) {
       if (!(value > 0)) throw new Error(`CatalogApi ${name} must be a positive number, got ${value}`);
     }
-    const environment = { STATE_MACHINE_ARN: props.stateMachine.stateMachineArn };
+    const environment = { [STATE_MACHINE_ENV]: props.stateMachine.stateMachineArn };
 
     this.startFunction = new ProductFunction(this, 'Start', {
       name: 'ApiStartRequest',
@@ -125,7 +136,12 @@ export class CatalogApi extends Construct {
         stageName: 'v1',
         throttlingRateLimit: rate,
         throttlingBurstLimit: burst,
-        methodOptions: { '/requests/POST': { throttlingRateLimit: startRate, throttlingBurstLimit: startBurst } },
+        methodOptions: Object.fromEntries(
+          ['/requests/POST', ...(props.releaseStateMachine ? ['/requests/{id}/DELETE'] : []), ...(props.teardownStateMachine ? ['/networks/{name}/DELETE'] : [])].map((path) => [
+            path,
+            { throttlingRateLimit: startRate, throttlingBurstLimit: startBurst },
+          ]),
+        ),
         loggingLevel: MethodLoggingLevel.ERROR,
         dataTraceEnabled: false,
         metricsEnabled: true,
@@ -160,14 +176,54 @@ export class CatalogApi extends Construct {
       requestModels: { 'application/json': model },
       requestParameters: { [`method.request.header.${IDEMPOTENCY_HEADER}`]: true },
     });
-    const status = requests.addResource('{id}').addMethod('GET', new LambdaIntegration(this.statusFunction.function), {
+    const request = requests.addResource('{id}');
+    const status = request.addMethod('GET', new LambdaIntegration(this.statusFunction.function), {
       requestValidator: validateParameters,
       requestParameters: { 'method.request.path.id': true },
     });
-    const networks = this.api.root.addResource('networks').addMethod('GET', new LambdaIntegration(this.networksFunction.function));
-    this.methods = { start, status, networks };
+    const networkList = this.api.root.addResource('networks');
+    const networks = networkList.addMethod('GET', new LambdaIntegration(this.networksFunction.function));
 
-    for (const method of [start, status, networks]) {
+    let release: Method | undefined;
+    if (props.releaseStateMachine) {
+      this.releaseFunction = new ProductFunction(this, 'Release', {
+        name: 'ApiReleaseRequest',
+        entry: join(FUNCTIONS_DIR, 'api', 'delete-request.ts'),
+        timeoutSeconds: 10,
+        grants: [
+          readExecutions('ReadProvisionExecutions', props.stateMachine, 'the provision execution named after the request'),
+          startExecutions('StartRelease', props.releaseStateMachine, 'the release execution named after the request'),
+        ],
+        environment: { ...environment, [RELEASE_STATE_MACHINE_ENV]: props.releaseStateMachine.stateMachineArn },
+        settings: props.settings,
+      });
+      release = request.addMethod('DELETE', new LambdaIntegration(this.releaseFunction.function), {
+        requestValidator: validateParameters,
+        requestParameters: { 'method.request.path.id': true },
+      });
+    }
+    let teardown: Method | undefined;
+    if (props.teardownStateMachine) {
+      this.teardownFunction = new ProductFunction(this, 'Teardown', {
+        name: 'ApiTeardownNetwork',
+        // Up to MAX_TEARDOWN_ATTEMPTS DescribeExecution calls; API Gateway stops waiting after 29 s anyway.
+        entry: join(FUNCTIONS_DIR, 'api', 'delete-network.ts'),
+        timeoutSeconds: 29,
+        grants: [
+          startExecutions('StartTeardown', props.teardownStateMachine, 'the teardown executions named after the network'),
+          registryItems('RegistryReadNetwork', ['GetItem'], props.registryTable, [NETWORK_PREFIX]),
+        ],
+        environment: { [TEARDOWN_STATE_MACHINE_ENV]: props.teardownStateMachine.stateMachineArn, ...registryEnvironment(props.registryTable) },
+        settings: props.settings,
+      });
+      teardown = networkList.addResource('{name}').addMethod('DELETE', new LambdaIntegration(this.teardownFunction.function), {
+        requestValidator: validateParameters,
+        requestParameters: { 'method.request.path.name': true },
+      });
+    }
+    this.methods = { start, status, networks, ...(release ? { release } : {}), ...(teardown ? { teardown } : {}) };
+
+    for (const method of [start, status, networks, ...(release ? [release] : []), ...(teardown ? [teardown] : [])]) {
       acknowledge(method, 'AwsSolutions-COG4', 'IAM (SigV4) authorization: the catalog backend calls with its own AWS role, no end-user pool is involved');
     }
     acknowledge(
@@ -184,6 +240,25 @@ export class CatalogApi extends Construct {
       );
     }
   }
+}
+
+/** StartExecution on one state machine, and DescribeExecution of its executions (a repeated start answers the existing one). */
+function startExecutions(sid: string, stateMachine: IStateMachine, what: string): Grant {
+  const read = readExecutions(`${sid}Read`, stateMachine, what);
+  return {
+    statements: [new PolicyStatement({ sid, actions: ['states:StartExecution'], resources: [stateMachine.stateMachineArn] }), ...read.statements],
+    why: read.why,
+  };
+}
+
+/** DescribeExecution of the executions of one state machine: `execution:<machine name>:*`, as CDK's grantExecution writes it. */
+function readExecutions(sid: string, stateMachine: IStateMachine, what: string): Grant {
+  const machineName = Arn.split(stateMachine.stateMachineArn, ArnFormat.COLON_RESOURCE_NAME).resourceName;
+  const executions = Stack.of(stateMachine).formatArn({ service: 'states', resource: 'execution', arnFormat: ArnFormat.COLON_RESOURCE_NAME, resourceName: `${machineName}:*` });
+  return {
+    statements: [new PolicyStatement({ sid, actions: ['states:DescribeExecution'], resources: [executions] })],
+    why: `the executions of this one state machine (${what}): their names are known only at run time`,
+  };
 }
 
 function logicalIdOf(construct: Construct): string {

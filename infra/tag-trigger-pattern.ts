@@ -24,3 +24,20 @@ export const TAG_TRIGGER_PATHS = {
   functionName: '$.resources[0]',
   networkName: `$.detail.tags.${TAG_NETWORK}`,
 } as const;
+
+/**
+ * The release trigger's pattern: a Lambda function whose `lambda-egress:network` tag was just removed. AWS
+ * lists a removed key in changed-tag-keys and leaves it out of tags, which hold the tags after the change
+ * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tag-monitor.html); so exactly one of this pattern and
+ * TAG_TRIGGER_PATTERN matches any change of that key.
+ */
+export const TAG_REMOVED_PATTERN = {
+  source: ['aws.tag'],
+  'detail-type': ['Tag Change on Resource'],
+  detail: {
+    service: ['lambda'],
+    'resource-type': ['function'],
+    'changed-tag-keys': [TAG_NETWORK],
+    tags: { [TAG_NETWORK]: [{ exists: false }] },
+  },
+} as const;

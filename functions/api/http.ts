@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../shared/logger';
-import type { ApiAnswer } from './requests';
+import { STATE_MACHINE_ENV, type ApiAnswer } from './requests';
 
 /** A header of a proxy event, whatever case the client sent it in. */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
@@ -10,8 +10,13 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
 }
 
 export function stateMachineArnFromEnv(): string {
-  const arn = process.env.STATE_MACHINE_ARN;
-  if (!arn) throw new Error('STATE_MACHINE_ARN is not set: the stack passes the API functions the ARN of the state machine');
+  return arnFromEnv(STATE_MACHINE_ENV);
+}
+
+/** A state machine ARN the stack passes an API function in its environment. */
+export function arnFromEnv(variable: string): string {
+  const arn = process.env[variable];
+  if (!arn) throw new Error(`${variable} is not set: the stack passes the API functions the ARN of each state machine they start`);
   return arn;
 }
 

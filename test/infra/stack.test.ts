@@ -31,6 +31,7 @@ import {
   destructiveWithoutManagedTag,
   flat,
   functionLogicalId,
+  renderInputTemplate,
   resourcesOf,
   statementsOfFunction,
   statementsOfRole,
@@ -534,22 +535,3 @@ describe('stack', () => {
     expect(() => createApp({ functionNamePrefix: 'lambda-egress' })).toThrow(/would cover the probe functions/);
   });
 });
-
-/** EventBridge's input transformer, for dot-notation paths (`$.a.b`, `$.a[0]`), as the stack configures it. */
-function renderInputTemplate(transformer: { InputPathsMap: Record<string, string>; InputTemplate: string }, event: unknown): string {
-  const valueAt = (path: string): unknown => {
-    let current: unknown = event;
-    for (const part of path.replace(/^\$\./, '').split('.')) {
-      const indexed = /^(.*)\[(\d+)\]$/.exec(part);
-      const key = indexed ? indexed[1] ?? '' : part;
-      current = (current as Record<string, unknown> | undefined)?.[key];
-      if (indexed) current = (current as unknown[] | undefined)?.[Number(indexed[2])];
-    }
-    return current;
-  };
-  return Object.entries(transformer.InputPathsMap).reduce(
-    // A JSON template inserts a string value with its quotes.
-    (text, [name, path]) => text.split(`<${name}>`).join(JSON.stringify(valueAt(path))),
-    transformer.InputTemplate,
-  );
-}
