@@ -125,6 +125,6 @@ function validatePrefix(prefix: string): void {
     throw new Error(`functionNamePrefix must be 1 to 30 letters, digits, '-' or '_' (got ${JSON.stringify(prefix)}); pass a shorter or plainer one`);
   }
   if (`${PROBE_FUNCTION_PREFIX}-`.startsWith(`${prefix}-`)) {
-    throw new Error(`functionNamePrefix ${prefix} would cover the probe functions (${PROBE_FUNCTION_PREFIX}-*), which RunProbe must change; choose another`);
+    throw new Error(`functionNamePrefix ${prefix} would cover the probe functions (${PROBE_FUNCTION_PREFIX}-*), which EnsureProbeFunction must change; choose another`);
   }
 }

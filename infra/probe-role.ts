@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from './nag';
 
 /**
- * The role every probe function runs as. RunProbe creates the probe functions at run time (one per network,
+ * The role every probe function runs as. EnsureProbeFunction creates the probe functions at run time (one per network,
  * in the target's subnets and security group), so the role is the only part of them the stack can own.
  */
 export class ProbeRole extends Construct {

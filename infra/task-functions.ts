@@ -11,7 +11,7 @@ import { functionTimeoutSeconds, taskTimeoutsOf } from './task-timeouts';
 export const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
 
 export interface TaskFunctionsProps extends ProductFunctionSettings {
-  /** ARN of the role probe functions run as: passed to RunProbe (PROBE_ROLE_ARN) and the only role it may pass. */
+  /** ARN of the role probe functions run as: passed to EnsureProbeFunction (PROBE_ROLE_ARN) and the only role it may pass. */
   readonly probeRoleArn: string;
   /** The registry table: its name goes to the tasks that use it (REGISTRY_TABLE_NAME), its ARN into their grants. */
   readonly registryTable: RegistryTableRef;
@@ -36,7 +36,7 @@ export class TaskFunctions extends Construct {
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
         grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, productFunctionsArn }),
-        ...(task === 'RunProbe' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
+        ...(task === 'EnsureProbeFunction' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
         ...(REGISTRY_TASKS.has(task) ? { environment: registryEnvironment(props.registryTable) } : {}),
         settings: props,
       });

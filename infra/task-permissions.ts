@@ -24,7 +24,7 @@ import {
 
 /** What the permission table needs from the stack: ARNs known only once the stack exists. */
 export interface PermissionContext {
-  /** The role every probe function runs as (RunProbe passes it to lambda:CreateFunction). */
+  /** The role every probe function runs as (EnsureProbeFunction passes it to lambda:CreateFunction). */
   readonly probeRoleArn: string;
   /** The registry table (infra/registry-table.ts): the only table the lock and membership tasks touch. */
   readonly registryTable: { readonly tableName: string; readonly tableArn: string };
@@ -105,11 +105,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
     changeTargetFunctionVpcConfig('ChangeTargetFunctionVpcConfig'),
-    listRolePolicies(),
-    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
   ],
+  AttachVpcAccessPolicy: () => [listRolePolicies(), vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'])],
   CheckFunctionUpdate: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'])],
-  RunProbe: (context) => [
+  RunProbe: () => [
     ec2Describe(
       'DescribeSubnets',
       'DescribeSecurityGroups',
@@ -120,10 +119,18 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
       'DescribeEgressOnlyInternetGateways',
       'DescribeNetworkAcls',
     ),
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
-    probeFunctions(),
+    readProbeFunctions(),
+    changeProbeFunctions('InvokeProbeFunctions', ['lambda:InvokeFunction']),
+  ],
+  EnsureProbeFunction: (context) => [
+    // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
+    ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
+    readProbeFunctions(),
+    createProbeFunctions(),
+    changeProbeFunctions('ChangeProbeFunctions', ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration']),
     passProbeRole(context.probeRoleArn),
   ],
+  CheckProbeFunction: () => [readProbeFunctions()],
   DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
   ReportResult: () => [],
   Rollback: () => [
@@ -189,18 +196,23 @@ export function taskGrants(task: TaskName, context: PermissionContext & { readon
 
 const PROBE_FUNCTIONS_ARN = lambdaFunctionArn(`${PROBE_FUNCTION_PREFIX}-*`);
 
-/** RunProbe's own probe functions: `lambda-egress-probe-*`, changed only when tagged as lambda-egress's. */
-function probeFunctions(): Grant {
+/**
+ * The probe functions, `lambda-egress-probe-*`: read by EnsureProbeFunction, CheckProbeFunction and RunProbe.
+ * GetFunction returns the function's Tags (which the ownership check reads) only to a caller allowed
+ * lambda:ListTags (Lambda API reference, GetFunction, response field Tags:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
+ */
+function readProbeFunctions(): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'ReadProbeFunctions', actions: ['lambda:GetFunction', 'lambda:ListTags'], resources: [PROBE_FUNCTIONS_ARN] })],
+    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>`,
+  };
+}
+
+/** EnsureProbeFunction creates them, tagged as lambda-egress's. */
+function createProbeFunctions(): Grant {
   return {
     statements: [
-      new PolicyStatement({
-        sid: 'ReadProbeFunctions',
-        // GetFunction returns the function's Tags (which the ownership check reads) only to a caller allowed
-        // lambda:ListTags (Lambda API reference, GetFunction, response field Tags:
-        // https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
-        actions: ['lambda:GetFunction', 'lambda:GetFunctionConfiguration', 'lambda:ListTags'],
-        resources: [PROBE_FUNCTIONS_ARN],
-      }),
       new PolicyStatement({
         sid: 'CreateProbeFunctions',
         // Creating a function with tags also authorizes lambda:TagResource.
@@ -208,14 +220,23 @@ function probeFunctions(): Grant {
         resources: [PROBE_FUNCTIONS_ARN],
         conditions: { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } },
       }),
+    ],
+    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>; each must carry the ${TAG_MANAGED} tag`,
+  };
+}
+
+/** Updates (EnsureProbeFunction) and invocations (RunProbe): only of a probe function tagged as lambda-egress's. */
+function changeProbeFunctions(sid: string, actions: string[]): Grant {
+  return {
+    statements: [
       new PolicyStatement({
-        sid: 'ChangeProbeFunctions',
-        actions: ['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:InvokeFunction'],
+        sid,
+        actions,
         resources: [PROBE_FUNCTIONS_ARN],
         conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
       }),
     ],
-    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>; changes need the ${TAG_MANAGED} tag`,
+    why: `probe functions are created at run time, named ${PROBE_FUNCTION_PREFIX}-<network>; changes need the ${TAG_MANAGED} tag`,
   };
 }
 

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { analyzeFunctionReachability } from '../functions/probe/function-reachability';
+import { probeFunctionName } from '../functions/probe/probe-naming';
 import { probePort } from '../functions/probe/reachability';
 import type { ProbeResult, ReachabilityVerdict, RunProbeInput } from '../functions/probe/types';
 import { createClients, type AwsClients } from '../functions/shared/clients';
@@ -156,7 +157,10 @@ export function probeAnswerFor(verdict: ReachabilityVerdict, probe: NormalizedRe
   return { url: probe.url, ok: true, statusCode: probe.expectedStatuses[0] ?? 200, elapsedMs: 0 };
 }
 
-/** Analyses the target's current VpcConfig (as RunProbe is about to) and queues the matching answer for its Invoke. */
+/**
+ * Analyses the probe function's VpcConfig — the target's future one, which RunProbe proves before the target
+ * moves — and queues the matching answer for its Invoke.
+ */
 async function queueProbeAnswer(
   clients: Pick<AwsClients, 'ec2' | 'lambda'>,
   endpoint: string,
@@ -164,6 +168,6 @@ async function queueProbeAnswer(
   input: RunProbeInput,
 ): Promise<void> {
   const { request } = input;
-  const { verdict } = await analyzeFunctionReachability(clients, request.functionArn, { port: probePort(request.probe.url), ipv6: request.network.ipv6 });
+  const { verdict } = await analyzeFunctionReachability(clients, probeFunctionName(request.network.name), { port: probePort(request.probe.url), ipv6: request.network.ipv6 });
   await queueInvokeAnswers(endpoint, setup.account, setup.region, [probeAnswerFor(verdict, request.probe)]);
 }

@@ -45,10 +45,11 @@ export const provisionDefinition: MachineSource = {
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
       EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'EnsureSecurityGroup' }),
-      EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'NatGatewaysAndFunction' }),
-      NatGatewaysAndFunction: {
+      EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'PrepareInParallel' }),
+      PrepareInParallel: {
         Type: 'Parallel',
-        Comment: "The two slow waits overlap: NAT gateways becoming available, and the function's VPC update.",
+        Comment:
+          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available; the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target); the VPC access policy on the target's role (IAM propagation).",
         Branches: [
           {
             StartAt: 'EnsureNatGateways',
@@ -98,53 +99,65 @@ export const provisionDefinition: MachineSource = {
             },
           },
           {
-            StartAt: 'AttachFunction',
+            StartAt: 'EnsureProbeFunction',
             States: {
-              AttachFunction: task('AttachFunction', { ResultPath: '$.function.attach', retry: [RETRY.functionBusy], Next: 'StartFunctionWait' }),
-              StartFunctionWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 60 }, ResultPath: '$.functionWait', Next: 'CheckFunctionUpdate' },
-              CheckFunctionUpdate: task('CheckFunctionUpdate', {
-                Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
-                ResultPath: '$.functionWait.check',
-                Next: 'FunctionUpdated?',
+              EnsureProbeFunction: task('EnsureProbeFunction', {
+                Comment: "Creates or updates the probe function on the target's future subnets + security group; does not wait for it.",
+                ResultPath: '$.probeFunction',
+                retry: [RETRY.probeNotReady],
+                Next: 'StartProbeWait',
               }),
-              'FunctionUpdated?': {
+              StartProbeWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 60 }, ResultPath: '$.probeWait', Next: 'CheckProbeFunction' },
+              CheckProbeFunction: task('CheckProbeFunction', {
+                Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
+                ResultPath: '$.probeWait.check',
+                Next: 'ProbeFunctionActive?',
+              }),
+              'ProbeFunctionActive?': {
                 Type: 'Choice',
                 Choices: [
-                  { Variable: '$.functionWait.check.status', StringEquals: 'Successful', Next: 'FunctionReady' },
-                  { Variable: '$.functionWait.attempt', NumericGreaterThanEqualsPath: '$.functionWait.maxAttempts', Next: 'FunctionUpdateTimeout' },
+                  { Variable: '$.probeWait.check.status', StringEquals: 'Ready', Next: 'ProbeFunctionReady' },
+                  { Variable: '$.probeWait.attempt', NumericGreaterThanEqualsPath: '$.probeWait.maxAttempts', Next: 'ProbeFunctionTimeout' },
                 ],
-                Default: 'WaitForFunctionUpdate',
+                Default: 'WaitForProbeFunction',
               },
-              WaitForFunctionUpdate: {
+              WaitForProbeFunction: {
                 Type: 'Wait',
-                Comment: 'A VPC configuration update keeps the function InProgress for seconds to minutes.',
-                Seconds: 5,
-                Next: 'CountFunctionWait',
+                Comment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
+                Seconds: 10,
+                Next: 'CountProbeWait',
               },
-              CountFunctionWait: {
+              CountProbeWait: {
                 Type: 'Pass',
-                Parameters: {
-                  'attempt.$': 'States.MathAdd($.functionWait.attempt, 1)',
-                  'maxAttempts.$': '$.functionWait.maxAttempts',
-                  'check.$': '$.functionWait.check',
-                },
-                ResultPath: '$.functionWait',
-                Next: 'CheckFunctionUpdate',
+                Parameters: { 'attempt.$': 'States.MathAdd($.probeWait.attempt, 1)', 'maxAttempts.$': '$.probeWait.maxAttempts', 'check.$': '$.probeWait.check' },
+                ResultPath: '$.probeWait',
+                Next: 'CheckProbeFunction',
               },
-              FunctionUpdateTimeout: {
+              ProbeFunctionTimeout: {
                 Type: 'Fail',
-                Error: 'FunctionUpdateTimeout',
-                Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes).",
+                Error: 'ProbeFunctionTimeout',
+                Cause: 'The probe function was still Pending (or updating) after 60 checks 10 s apart (10 minutes).',
               },
-              FunctionReady: { Type: 'Succeed' },
+              ProbeFunctionReady: { Type: 'Succeed' },
+            },
+          },
+          {
+            StartAt: 'AttachVpcAccessPolicy',
+            States: {
+              AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
+                Comment: "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone.",
+                ResultPath: '$.function.vpcAccessPolicy',
+                End: true,
+              }),
             },
           },
         ],
         ResultSelector: {
           'natGateways.$': '$[0].network.natGateways',
           'natWait.$': '$[0].natWait',
-          'attach.$': '$[1].function.attach',
-          'functionWait.$': '$[1].functionWait',
+          'probeFunction.$': '$[1].probeFunction',
+          'probeWait.$': '$[1].probeWait',
+          'vpcAccessPolicy.$': '$[2].function.vpcAccessPolicy',
         },
         ResultPath: '$.parallel',
         Next: 'MergeParallelResults',
@@ -154,7 +167,7 @@ export const provisionDefinition: MachineSource = {
         Parameters: {
           'execution.$': '$.execution',
           'request.$': '$.request',
-          function: { 'original.$': '$.function.original', 'attach.$': '$.parallel.attach', 'update.$': '$.parallel.functionWait.check' },
+          function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel.vpcAccessPolicy' },
           network: {
             'audit.$': '$.network.audit',
             'vpc.$': '$.network.vpc',
@@ -163,7 +176,8 @@ export const provisionDefinition: MachineSource = {
             'securityGroup.$': '$.network.securityGroup',
             'natGateways.$': '$.parallel.natGateways',
           },
-          waits: { 'natGatewayChecks.$': '$.parallel.natWait.attempt', 'functionUpdateChecks.$': '$.parallel.functionWait.attempt' },
+          'probeFunction.$': '$.parallel.probeFunction',
+          waits: { 'natGatewayChecks.$': '$.parallel.natWait.attempt', 'probeFunctionChecks.$': '$.parallel.probeWait.attempt' },
           'timing.$': '$.timing',
         },
         Next: 'EnsureRouteTables',
@@ -171,12 +185,58 @@ export const provisionDefinition: MachineSource = {
       EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'EnsureS3Endpoint' }),
       EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Next: 'RunProbe' }),
       RunProbe: task('RunProbe', {
-        Comment: "Proves egress from the function's own subnets and security group; fails ProbeFailed with a diagnosis.",
+        Comment:
+          'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
         ResultPath: '$.probe',
         TimeoutSeconds: 120,
         retry: [RETRY.probeNotReady],
-        Next: 'DetachVpcAccessPolicy',
+        Next: 'AttachFunction',
       }),
+      AttachFunction: task('AttachFunction', {
+        Comment: 'Only now, onto a path already proven (no egress gap): the Hyperplane ENIs of this subnet + security group combination exist.',
+        ResultPath: '$.function.attach',
+        retry: [RETRY.functionBusy],
+        Next: 'StartFunctionWait',
+      }),
+      StartFunctionWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 60 }, ResultPath: '$.functionWait', Next: 'CheckFunctionUpdate' },
+      CheckFunctionUpdate: task('CheckFunctionUpdate', {
+        Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
+        ResultPath: '$.functionWait.check',
+        Next: 'FunctionUpdated?',
+      }),
+      'FunctionUpdated?': {
+        Type: 'Choice',
+        Choices: [
+          { Variable: '$.functionWait.check.status', StringEquals: 'Successful', Next: 'FunctionReady' },
+          { Variable: '$.functionWait.attempt', NumericGreaterThanEqualsPath: '$.functionWait.maxAttempts', Next: 'FunctionUpdateTimeout' },
+        ],
+        Default: 'WaitForFunctionUpdate',
+      },
+      WaitForFunctionUpdate: {
+        Type: 'Wait',
+        Comment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
+        Seconds: 5,
+        Next: 'CountFunctionWait',
+      },
+      CountFunctionWait: {
+        Type: 'Pass',
+        Parameters: {
+          'attempt.$': 'States.MathAdd($.functionWait.attempt, 1)',
+          'maxAttempts.$': '$.functionWait.maxAttempts',
+          'check.$': '$.functionWait.check',
+        },
+        ResultPath: '$.functionWait',
+        Next: 'CheckFunctionUpdate',
+      },
+      FunctionUpdateTimeout: {
+        Type: 'Pass',
+        Comment:
+          'Outside a Parallel a Fail state would end the execution without rollback: the error is recorded where a Catch puts it, and Rollback raises it by name (RolledBack).',
+        Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes)." },
+        ResultPath: '$.error',
+        Next: 'Rollback',
+      },
+      FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'DetachVpcAccessPolicy' },
       DetachVpcAccessPolicy: task('DetachVpcAccessPolicy', { ResultPath: '$.detach', Next: 'ReportResult' }),
       ReportResult: task('ReportResult', {
         Comment: 'Builds the success output contract (network ids, function config, probe, ledger, timings).',

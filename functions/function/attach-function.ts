@@ -1,79 +1,41 @@
 import { DescribeSecurityGroupsCommand, DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
-import { awsErrorName, FunctionUpdateInProgress, InvalidRequest, RolePropagationDelay } from '../shared/errors';
+import { awsErrorName, FunctionUpdateInProgress, RolePropagationDelay } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import type { AttachedFunction, AttachFunctionInput, FunctionVpcConfig, OriginalFunction } from './types';
-import { hasVpcAccessPolicy, vpcAccessPolicyArn } from './vpc-access-policy';
+import { sameVpcConfig, targetPlacement } from './placement';
 import { vpcConfigOf } from './vpc-config';
 
 /** Lambda's answer while IAM has not yet propagated the role's new permissions (eventual consistency). */
 const ROLE_PROPAGATION_MESSAGE = /execution role does not have permissions to call \w+ on EC2/i;
 
 /**
- * Puts the function on the network's private subnets with the egress security group, attaching
- * AWSLambdaVPCAccessExecutionRole first when RecordFunction found the role without it. Changes nothing else
- * of the function. Retry-safe: ownership of the policy comes from the record, and an already-applied
- * VpcConfig is not sent again.
+ * Puts the function on the network's private subnets with the egress security group. Runs last, after
+ * RunProbe proved this very subnet + security group combination (the probe function sits on it, so Lambda's
+ * Hyperplane ENIs exist already) and after AttachVpcAccessPolicy gave the role what Lambda checks on a
+ * VpcConfig update. Changes nothing else of the function. Retry-safe: an already-applied VpcConfig is not
+ * sent again.
  */
-export async function attachFunction(clients: AwsClients, input: AttachFunctionInput): Promise<AttachedFunction> {
+export async function attachFunction(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: AttachFunctionInput): Promise<AttachedFunction> {
   const original = input.function?.original;
   if (!original) throw new Error('function.original is missing: RecordFunction must run before AttachFunction');
-  const subnetIds = privateSubnetIds(input);
-  const groupId = input.network?.securityGroup?.groupId;
-  if (!groupId) throw new Error('network.securityGroup.groupId is missing: EnsureSecurityGroup must run before AttachFunction');
-  const vpcId = await vpcOfPlacement(clients.ec2, subnetIds, groupId, input.network?.vpc?.vpcId);
-  const desired: FunctionVpcConfig = { subnetIds, securityGroupIds: [groupId], ipv6AllowedForDualStack: input.request.network.ipv6 };
+  const desired = targetPlacement(input);
+  const vpcId = await vpcOfPlacement(clients.ec2, desired.subnetIds, desired.securityGroupIds[0]!, input.network?.vpc?.vpcId);
 
   const ledger: LedgerEntry[] = [];
-  // The policy is needed only while Lambda creates the network interfaces of a new VpcConfig; a function
-  // already in place (a repeated provision) is left without it.
-  const configChanges = !sameVpcConfig(original.vpcConfig, desired);
-  const policyAttachedByExecution = configChanges && !original.vpcAccessPolicyAttached;
-  if (policyAttachedByExecution) {
-    const policyArn = vpcAccessPolicyArn(original.roleArn);
-    // A retry finds its own earlier attachment: no second call, same ownership, same ledger entry.
-    if (!(await hasVpcAccessPolicy(clients.iam, original.roleName, policyArn))) {
-      await clients.iam.send(new AttachRolePolicyCommand({ RoleName: original.roleName, PolicyArn: policyArn }));
-      logger.info('attached the VPC access policy', { roleName: original.roleName, policyArn });
-    }
-    ledger.push(ledgerEntry('iam-policy-attachment', policyArn, { detail: { roleName: original.roleName } }));
-  }
-
   await applyVpcConfig(clients.lambda, original.functionArn, desired);
-  if (configChanges) {
+  if (!sameVpcConfig(original.vpcConfig, desired)) {
     ledger.push(
       ledgerEntry('function-vpc-config', original.functionArn, {
         detail: { originalVpcConfig: JSON.stringify(original.vpcConfig), originalRecord: JSON.stringify(rollbackRecord(original)) },
       }),
     );
   }
-  return { ...desired, vpcId, policyAttachedByExecution, ledger };
-}
-
-/** The private subnets of the network slice, each verified against the slice's own tier classification. */
-function privateSubnetIds(input: AttachFunctionInput): string[] {
-  const slice = input.network?.subnets;
-  const ids = slice?.privateSubnetIds ?? [];
-  if (!slice || ids.length === 0) {
-    throw new InvalidRequest('network.subnets.privateSubnetIds', 'there is no private subnet to attach the function to; the network needs one private subnet per AZ');
-  }
-  for (const id of ids) {
-    const subnet = slice.subnets.find((candidate) => candidate.subnetId === id);
-    const listedPublic = slice.publicSubnetIds?.includes(id) ?? false;
-    if (subnet?.tier !== 'private' || listedPublic) {
-      throw new InvalidRequest(
-        'network.subnets.privateSubnetIds',
-        `${id} is not a private subnet of this network (tier: ${listedPublic ? 'public' : (subnet?.tier ?? 'unknown')}); a Lambda function in a public subnet gets no internet access, so it is only ever attached to private subnets`,
-        { subnetId: id },
-      );
-    }
-  }
-  return [...ids];
+  return { ...desired, vpcId, ledger };
 }
 
 /** The VPC of the subnets and group, from EC2 (Lambda's VpcConfig.VpcId is not trusted). All must agree. */
@@ -123,17 +85,11 @@ async function applyVpcConfig(lambda: LambdaClient, functionArn: string, desired
   }
 }
 
-export function sameVpcConfig(a: FunctionVpcConfig, b: FunctionVpcConfig): boolean {
-  const same = (x: readonly string[], y: readonly string[]) => x.length === y.length && [...x].sort().join() === [...y].sort().join();
-  if (a.subnetIds.length === 0 && b.subnetIds.length === 0) return true;
-  return same(a.subnetIds, b.subnetIds) && same(a.securityGroupIds, b.securityGroupIds) && a.ipv6AllowedForDualStack === b.ipv6AllowedForDualStack;
-}
-
 /** What Rollback needs if the state loses `$.function.original` (functions/undo reads `originalRecord`). */
 function rollbackRecord(original: OriginalFunction): Omit<OriginalFunction, 'ledger'> {
   const { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached } = original;
   return { functionArn, functionName, roleArn, roleName, vpcConfig, vpcAccessPolicyAttached };
 }
 
-const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
 export const handler = taskHandler('AttachFunction', (input: AttachFunctionInput) => attachFunction(clients, input));

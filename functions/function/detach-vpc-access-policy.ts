@@ -14,7 +14,7 @@ import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
  * attached is detached again. Rules, in order:
  * 1. only after the probe passed;
  * 2. `request.detachVpcAccessPolicy: false` keeps it (unless forced);
- * 3. only if this execution attached it (`function.attach.policyAttachedByExecution`), unless forced;
+ * 3. only if this execution attached it (`function.vpcAccessPolicy.policyAttachedByExecution`), unless forced;
  * 4. not while another function using the same role sits in a VPC (it needs the policy whenever Lambda
  *    creates its network interfaces again), unless forced.
  * "Forced" is `request.forceDetachVpcAccessPolicy: true`. Already detached (NoSuchEntity) counts as detached.
@@ -39,7 +39,7 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
   if (!input.request.detachVpcAccessPolicy && !force) {
     return keep(`kept on ${roleName}: the request asked to keep it (detachVpcAccessPolicy: false)`);
   }
-  const attachedByExecution = input.function?.attach?.policyAttachedByExecution === true;
+  const attachedByExecution = input.function?.vpcAccessPolicy?.policyAttachedByExecution === true;
   if (!attachedByExecution && !force) {
     return keep(`kept on ${roleName}: the role had the policy before this execution, so it is not lambda-egress's to remove`);
   }

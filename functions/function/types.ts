@@ -21,15 +21,21 @@ export interface OriginalFunction extends Ledgered {
   readonly vpcAccessPolicyAttached: boolean;
 }
 
-/** `$.function.attach` — AttachFunction: the VpcConfig it applied and whether it attached the policy. */
+/** `$.function.attach` — AttachFunction: the VpcConfig it applied. */
 export interface AttachedFunction extends FunctionVpcConfig, Ledgered {
   /** The VPC of the subnets, from DescribeSubnets (Lambda's own VpcId is not trusted: moto hard-codes it). */
   readonly vpcId: string;
-  /** True when the role lacked the policy before this execution, so this execution attached it. */
-  readonly policyAttachedByExecution: boolean;
 }
 
-/** `$.function.update` (via `$.functionWait.check`) — CheckFunctionUpdate. */
+/** `$.function.vpcAccessPolicy` — AttachVpcAccessPolicy: whether this execution attached the policy. */
+export interface VpcAccessPolicyAttachment extends Ledgered {
+  /** True when the role lacked the policy before this execution and the function moves, so this execution attached it. */
+  readonly policyAttachedByExecution: boolean;
+  readonly roleName: string;
+  readonly policyArn: string;
+}
+
+/** `$.functionWait.check` — CheckFunctionUpdate. */
 export interface FunctionUpdateCheck {
   readonly status: 'InProgress' | 'Successful';
   /** Lambda's `State` (Pending, Active, Inactive); `unknown` when Lambda omits it. */
@@ -55,8 +61,8 @@ export interface SubnetsSliceView {
 
 export interface FunctionSlices {
   readonly original?: OriginalFunction;
+  readonly vpcAccessPolicy?: VpcAccessPolicyAttachment;
   readonly attach?: AttachedFunction;
-  readonly update?: FunctionUpdateCheck;
 }
 
 export type RecordFunctionInput = TaskInput;
@@ -69,6 +75,8 @@ export interface AttachFunctionInput extends TaskInput {
     readonly securityGroup?: { readonly groupId?: string };
   };
 }
+
+export type AttachVpcAccessPolicyInput = AttachFunctionInput;
 
 export type CheckFunctionUpdateInput = TaskInput;
 

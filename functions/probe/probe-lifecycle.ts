@@ -1,26 +1,27 @@
-import {
-  CreateFunctionCommand,
-  GetFunctionCommand,
-  UpdateFunctionCodeCommand,
-  UpdateFunctionConfigurationCommand,
-  type FunctionConfiguration,
-  type GetFunctionCommandOutput,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, UpdateFunctionCodeCommand, UpdateFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { vpcConfigOf } from '../function/vpc-config';
 import type { FunctionVpcConfig } from '../function/types';
-import { awsErrorName, InvalidRequest, isNotFound, ProbeNotReady, type ProbeFailed } from '../shared/errors';
+import { awsErrorName, InvalidRequest, ProbeNotReady, type ProbeFailed } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, TAG_ROLE } from '../shared/tags';
 import type { ExecutionContext, LedgerEntry } from '../shared/types';
 import { PROBE_HANDLER, probeCodeSha256, probeCodeZip } from './probe-code';
+import { getProbeFunction } from './probe-function-state';
 import type { ProbeResult } from './types';
 
 /**
- * The probe function's lifecycle: created on the target's subnets and security groups (tagged, ledgered by the
- * execution that creates it), else brought up to date in place, and ready (Active, no update in progress)
- * before RunProbe invokes it.
+ * The probe function's lifecycle: created on the target's future subnets and security group (tagged, ledgered
+ * by the execution that creates it), else brought up to date in place. EnsureProbeFunction calls it inside the
+ * Parallel, beside the NAT wait, and CheckProbeFunction waits until Lambda has made it Active: Lambda creates a
+ * Hyperplane ENI per subnet + security group combination and reuses it for every function of the account on
+ * that combination ("Lambda reuses the Hyperplane ENI for other VPC-enabled functions in your account that use
+ * the same subnet and security group combination", Lambda developer guide, VPC networking for Lambda,
+ * https://docs.aws.amazon.com/lambda/latest/dg/foundation-networking.html#foundation-nw-eni-man; and "Connecting
+ * additional functions to the same VPC configuration (subnet and security group) that has an existing
+ * Lambda-managed network interface is much quicker than creating a new network interface",
+ * https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html). So the probe pays the ENI creation
+ * while the NAT gateways are pending, and the target's own update later finds the ENIs there.
  */
 
 const PROBE_RUNTIME = 'nodejs22.x';
@@ -30,7 +31,6 @@ const PROBE_TIMEOUT_MARGIN_SECONDS = 5;
 
 export interface ProbeContext {
   readonly functionName: string;
-  readonly url: string;
   readonly networkName: string;
   readonly execution: ExecutionContext;
   readonly vpc: FunctionVpcConfig;
@@ -41,10 +41,13 @@ export interface ProbeContext {
 /** Turns a probe result into the ProbeFailed that RunProbe throws, explained with the reachability analysis. */
 export type FailWith = (result: ProbeResult) => ProbeFailed;
 
-/** Finds or creates the probe function, brings its code and configuration up to date, and checks it is ready. */
-export async function ensureProbeFunction(lambda: LambdaClient, probe: ProbeContext, failWith: FailWith): Promise<LedgerEntry[]> {
+/**
+ * Finds or creates the probe function and brings its code and configuration up to date; does not wait for it
+ * (CheckProbeFunction does). Throws ProbeNotReady while an earlier create or update is still being applied.
+ */
+export async function ensureProbeFunction(lambda: LambdaClient, probe: ProbeContext): Promise<LedgerEntry[]> {
   const zip = probeCodeZip();
-  const existing = await getFunction(lambda, probe.functionName);
+  const existing = await getProbeFunction(lambda, probe.functionName);
   const ledger: LedgerEntry[] = [];
   let configuration: FunctionConfiguration | undefined;
 
@@ -80,12 +83,8 @@ export async function ensureProbeFunction(lambda: LambdaClient, probe: ProbeCont
       logger.info('probe function configuration updated', { functionName: probe.functionName });
     }
   }
+  logger.info('probe function in place', { functionName: probe.functionName, state: configuration?.State, lastUpdateStatus: configuration?.LastUpdateStatus });
 
-  const failure = failureOf(configuration);
-  if (failure) {
-    throw failWith({ url: probe.url, ok: false, elapsedMs: 0, error: { kind: 'other', code: failure.code, message: `the probe function could not be set up in these subnets: ${failure.reason}` } });
-  }
-  if (!isReady(configuration)) throw notReady(probe.functionName, configuration);
   return ledger;
 }
 
@@ -148,15 +147,6 @@ function configurationMatches(configuration: FunctionConfiguration | undefined, 
   );
 }
 
-async function getFunction(lambda: LambdaClient, functionName: string): Promise<GetFunctionCommandOutput | undefined> {
-  try {
-    return await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 /** An update call; Lambda's "an update is in progress" means: come back later. */
 async function updating(functionName: string, update: () => Promise<FunctionConfiguration>): Promise<FunctionConfiguration> {
   try {
@@ -170,21 +160,6 @@ async function updating(functionName: string, update: () => Promise<FunctionConf
 /** Being created or updated: Pending, or an update InProgress. */
 function isBusy(configuration: FunctionConfiguration | undefined): boolean {
   return configuration?.State === 'Pending' || configuration?.LastUpdateStatus === 'InProgress';
-}
-
-/** Active (or Inactive: the next invoke wakes it) with no update in progress. */
-function isReady(configuration: FunctionConfiguration | undefined): boolean {
-  const state = configuration?.State ?? 'Active';
-  const update = configuration?.LastUpdateStatus ?? 'Successful';
-  return (state === 'Active' || state === 'Inactive') && update === 'Successful';
-}
-
-function failureOf(configuration: FunctionConfiguration | undefined): { reason: string; code: string } | undefined {
-  if (configuration?.State === 'Failed') return { reason: configuration.StateReason ?? 'no reason given', code: configuration.StateReasonCode ?? 'unknown' };
-  if (configuration?.LastUpdateStatus === 'Failed') {
-    return { reason: configuration.LastUpdateStatusReason ?? 'no reason given', code: configuration.LastUpdateStatusReasonCode ?? 'unknown' };
-  }
-  return undefined;
 }
 
 function notReady(functionName: string, configuration: FunctionConfiguration | undefined): ProbeNotReady {

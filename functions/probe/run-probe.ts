@@ -1,41 +1,58 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { sameVpcConfig, targetPlacement } from '../function/placement';
+import { vpcConfigOf } from '../function/vpc-config';
 import { createClients, type AwsClients } from '../shared/clients';
-import { ProbeFailed } from '../shared/errors';
+import { InvalidRequest, ProbeFailed, ProbeNotReady } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { TAG_MANAGED } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import { explainProbeFailure } from './explain';
-import { analyzeFunctionReachability } from './function-reachability';
+import { getProbeFunction, probeReadiness } from './probe-function-state';
 import { invokeProbe } from './probe-invoke';
-import { ensureProbeFunction, type FailWith, type ProbeContext } from './probe-lifecycle';
+import type { FailWith } from './probe-lifecycle';
 import { probeFunctionName } from './probe-naming';
-import { probePort } from './reachability';
-import type { ProbeEvent, ProbeSlice, RunProbeInput, RunProbeOptions } from './types';
+import { analyzeReachability, probePort } from './reachability';
+import type { ProbeEvent, ProbeSlice, RunProbeInput } from './types';
 
 /**
- * Proves egress from the target function's own subnets and security groups: runs the static reachability
- * analysis, then invokes the probe function on the same VpcConfig and checks its HTTP status. Passes, or
- * throws ProbeFailed explaining the probe's result with the analysis' diagnosis.
+ * Proves egress from the subnets and security group the target function is about to get, BEFORE it gets them:
+ * runs the static reachability analysis of that placement, then invokes the probe function that
+ * EnsureProbeFunction put on it and checks its HTTP status. Passes, or throws ProbeFailed explaining the
+ * probe's result with the analysis' diagnosis — and then the target function is never touched.
  */
-export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RunProbeInput, options: RunProbeOptions): Promise<ProbeSlice> {
-  const { request, execution } = input;
+export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RunProbeInput): Promise<ProbeSlice> {
+  const { request } = input;
   const { url, timeoutSeconds, expectedStatuses } = request.probe;
-  const { vpcConfig: applied, verdict: reachability } = await analyzeFunctionReachability(clients, request.functionArn, { port: probePort(url), ipv6: request.network.ipv6 });
-  if (applied.subnetIds.length === 0) {
-    throw new Error(`${request.functionArn} is not attached to a VPC: AttachFunction must run before RunProbe`);
-  }
-  logger.info('reachability analysed', { verdict: reachability.verdict, ...(reachability.verdict === 'PASS' ? {} : { hop: reachability.hop, subnetId: reachability.subnetId }) });
-
+  const placement = targetPlacement(input);
   const functionName = probeFunctionName(request.network.name);
-  const context: ProbeContext = { functionName, url, networkName: request.network.name, execution, vpc: applied, timeoutSeconds, roleArn: options.probeRoleArn };
+
+  const probe = await getProbeFunction(clients.lambda, functionName);
+  if (!probe) throw new Error(`the probe function ${functionName} does not exist: EnsureProbeFunction must run before RunProbe`);
+  if (probe.Tags?.[TAG_MANAGED] !== 'true') {
+    throw new InvalidRequest('network.name', `a function named ${functionName} exists and is not managed by lambda-egress; rename or delete it, or use another network name`, { functionName });
+  }
+  // What is proved must be what the target gets: another execution on the network may have moved the probe since.
+  const probeVpc = probe.Configuration ? vpcConfigOf(probe.Configuration) : undefined;
+  if (!probeVpc || !sameVpcConfig(probeVpc, placement)) {
+    throw new Error(`the probe function ${functionName} is not on the target's subnets and security group (${placement.subnetIds.join(', ')}; ${placement.securityGroupIds.join(', ')}): it was changed after EnsureProbeFunction`);
+  }
+
+  const reachability = await analyzeReachability(clients.ec2, { subnetIds: placement.subnetIds, securityGroupIds: placement.securityGroupIds, port: probePort(url), ipv6: request.network.ipv6 });
+  logger.info('reachability analysed', { verdict: reachability.verdict, ...(reachability.verdict === 'PASS' ? {} : { hop: reachability.hop, subnetId: reachability.subnetId }) });
   const failWith: FailWith = (result) =>
-    new ProbeFailed(explainProbeFailure({ result, reachability, subnetIds: applied.subnetIds, expectedStatuses, timeoutSeconds }), {
+    new ProbeFailed(explainProbeFailure({ result, reachability, subnetIds: placement.subnetIds, expectedStatuses, timeoutSeconds }), {
       result,
       reachability,
       probeFunctionName: functionName,
     });
 
-  const ledger = await ensureProbeFunction(clients.lambda, context, failWith);
+  const readiness = probeReadiness(probe.Configuration);
+  if (readiness.status === 'InProgress') throw new ProbeNotReady(`${functionName} is still being set up`, { functionName });
+  if (readiness.status === 'Failed') {
+    throw failWith({ url, ok: false, elapsedMs: 0, error: { kind: 'other', code: readiness.code, message: `the probe function could not be set up in these subnets: ${readiness.reason}` } });
+  }
+
   const event: ProbeEvent = { url, timeoutSeconds, expectedStatuses };
   const result = await invokeProbe(clients.lambda, functionName, event, failWith);
   logger.info('probe answered', { ok: result.ok, statusCode: result.statusCode, elapsedMs: result.elapsedMs, errorKind: result.error?.kind });
@@ -46,11 +63,11 @@ export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, inpu
     result,
     reachability,
     probeFunctionName: functionName,
-    subnetIds: applied.subnetIds,
-    securityGroupIds: applied.securityGroupIds,
-    ledger,
+    subnetIds: placement.subnetIds,
+    securityGroupIds: placement.securityGroupIds,
+    ledger: [],
   };
 }
 
 const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
-export const handler = taskHandler('RunProbe', (input: RunProbeInput) => runProbe(clients, input, { probeRoleArn: process.env.PROBE_ROLE_ARN }));
+export const handler = taskHandler('RunProbe', (input: RunProbeInput) => runProbe(clients, input));

@@ -1,3 +1,4 @@
+import type { PlacementInput } from '../function/placement';
 import type { Ledgered, TaskInput } from '../shared/types';
 import type { ProbeResult } from './probe';
 
@@ -69,15 +70,34 @@ export interface ProbeSlice extends Ledgered {
   readonly result: ProbeResult;
   readonly reachability: ReachabilityVerdict;
   readonly probeFunctionName: string;
-  /** The VpcConfig the probe ran with: the target function's, as Lambda reports it. */
+  /** The VpcConfig the probe ran with: the one AttachFunction gives the target next. */
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
 }
 
-/** RunProbe reads the request and the execution; the target's VpcConfig comes from Lambda itself. */
-export type RunProbeInput = TaskInput;
+/** The probe tasks read the request, the execution and the network slices the target's placement comes from. */
+export type ProbeTaskInput = TaskInput & PlacementInput;
+export type EnsureProbeFunctionInput = ProbeTaskInput;
+export type CheckProbeFunctionInput = TaskInput;
+export type RunProbeInput = ProbeTaskInput;
 
-export interface RunProbeOptions {
+/** `$.probeFunction` — EnsureProbeFunction: the probe function, on the target's future subnets and group. */
+export interface ProbeFunctionSlice extends Ledgered {
+  readonly functionName: string;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+}
+
+/** `$.probeWait.check` — CheckProbeFunction: one look at the probe function (a failed one throws ProbeFailed). */
+export interface ProbeFunctionCheck {
+  readonly status: 'Ready' | 'InProgress';
+  readonly functionName: string;
+  /** Lambda's `State` and `LastUpdateStatus`; `unknown` when Lambda omits them. */
+  readonly state: string;
+  readonly lastUpdateStatus: string;
+}
+
+export interface ProbeFunctionOptions {
   /** Execution role of the probe function (env PROBE_ROLE_ARN, created by the CDK stack). */
   readonly probeRoleArn: string | undefined;
 }

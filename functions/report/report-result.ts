@@ -18,6 +18,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
     natGatewayId: str(nat?.natGatewayId) ?? '',
   }));
   const attach = input.function?.attach ?? {};
+  const policy = input.function?.vpcAccessPolicy ?? {};
   const subnets = slice('subnets');
   const internetGateway = slice('internetGateway');
   const optional = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
@@ -45,7 +46,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
         ipv6AllowedForDualStack: attach.ipv6AllowedForDualStack === true,
       },
       vpcAccessPolicy: {
-        attachedByExecution: attach.policyAttachedByExecution === true,
+        attachedByExecution: policy.policyAttachedByExecution === true,
         detached: input.detach?.detached === true,
         ...optional('reason', str(input.detach?.reason)),
       },

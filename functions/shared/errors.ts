@@ -82,7 +82,8 @@ export class FunctionUpdateFailed extends LambdaEgressError {
 
 /**
  * The function-update wait loop ran out of attempts while the update was still in progress. Raised only by
- * the ASL Fail state of that name: no task throws it; the class gives callers the name to match on.
+ * the ASL (a Pass of that name records it for Rollback, RolledBack raises it): no task throws it; the class
+ * gives callers the name to match on.
  */
 export class FunctionUpdateTimeout extends LambdaEgressError {
   override readonly name = 'FunctionUpdateTimeout';
@@ -91,6 +92,14 @@ export class FunctionUpdateTimeout extends LambdaEgressError {
 /** The probe function is not ready to be invoked yet (still Pending / updating): retry. */
 export class ProbeNotReady extends LambdaEgressError {
   override readonly name = 'ProbeNotReady';
+}
+
+/**
+ * The probe function's wait loop ran out of attempts while Lambda was still setting it up (Pending: creating
+ * its Hyperplane ENIs). Raised only by the ASL Fail state of that name: no task throws it.
+ */
+export class ProbeFunctionTimeout extends LambdaEgressError {
+  override readonly name = 'ProbeFunctionTimeout';
 }
 
 /** The probe could not reach the URL from the function's subnets; carries the probe result and the diagnosis. */
@@ -130,8 +139,8 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  */
 export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, LockTimeout, FunctionBusy } as const;
 
-/** Raised only by the ASL's Fail states, never thrown by a task. */
-export const FAIL_STATE_ERRORS = { NatGatewayTimeout, FunctionUpdateTimeout, RollbackIncomplete } as const;
+/** Raised only by the ASL (its Fail states, or a Pass that records the error for Rollback), never thrown by a task. */
+export const FAIL_STATE_ERRORS = { NatGatewayTimeout, ProbeFunctionTimeout, FunctionUpdateTimeout, RollbackIncomplete } as const;
 
 /** Every error class, by name: the ASL contract. */
 export const ROUTED_ERRORS = { ...RETRIED_ERRORS, ...FINAL_ERRORS, ...FAIL_STATE_ERRORS } as const;

@@ -97,10 +97,13 @@ describe('lambda-egress provision --local (against the emulator in AWS_ENDPOINT_
     expect(text).toMatch(/rolled back \(\d+ steps\):/);
     expect(text).toMatch(/deleted\s+nat-gateway nat-/);
     expect(text).toMatch(/deleted\s+vpc vpc-/);
-    expect(text).toMatch(/restored\s+function-vpc-config /);
+    // the function moves only after the probe passed, so it was never touched: nothing to restore
+    expect(text).toMatch(/unchanged\s+function-vpc-config /);
+    expect(text).toMatch(/deleted\s+probe-function lambda-egress-probe-doomed/);
     expect(text).toContain('Everything this execution created is gone');
-    // AND nothing of the network is left, and the function is back outside any VPC
+    // AND nothing of the network is left, and the function is still outside any VPC, never updated
     expect(await vpcsOfNetwork('doomed')).toEqual([]);
+    expect((await emulator.calls()).filter((call) => call.action === 'UpdateFunctionConfiguration')).toEqual([]);
     const fn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'payments' }));
     expect(fn.VpcConfig?.SubnetIds ?? []).toEqual([]);
   });

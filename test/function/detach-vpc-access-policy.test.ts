@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
+import { attachVpcAccessPolicy } from '../../functions/function/attach-vpc-access-policy';
 import { detachVpcAccessPolicy } from '../../functions/function/detach-vpc-access-policy';
 import { recordFunction } from '../../functions/function/record-function';
 import type { DetachVpcAccessPolicyInput } from '../../functions/function/types';
@@ -20,7 +21,7 @@ async function hasPolicy(roleName: string): Promise<boolean> {
   return (attached.AttachedPolicies ?? []).some((policy) => policy.PolicyArn === VPC_ACCESS_POLICY_ARN);
 }
 
-/** The state at DetachVpcAccessPolicy: function recorded and attached (by AttachFunction), probe passed. */
+/** The state at DetachVpcAccessPolicy: function recorded, policy attached (AttachVpcAccessPolicy), function moved (AttachFunction), probe passed. */
 async function provisioned(
   functionName: string,
   options: { network: EgressNetwork; roleName?: string; policyBefore?: boolean; detachVpcAccessPolicy?: boolean },
@@ -30,8 +31,9 @@ async function provisioned(
   const request = normalizedRequest({ functionName, functionArn: fn.FunctionArn! }, { detachVpcAccessPolicy: options.detachVpcAccessPolicy ?? true });
   const execution = executionNamed(`exec-${functionName}`);
   const original = await recordFunction(clients, { execution, request });
-  const attach = await attachFunction(clients, { execution, request, function: { original }, network: networkSlices(options.network) });
-  return { execution, request, function: { original, attach }, probe: { passed: true } };
+  const vpcAccessPolicy = await attachVpcAccessPolicy(clients, { execution, request, function: { original }, network: networkSlices(options.network) });
+  const attach = await attachFunction(clients, { execution, request, function: { original, vpcAccessPolicy }, network: networkSlices(options.network) });
+  return { execution, request, function: { original, vpcAccessPolicy, attach }, probe: { passed: true } };
 }
 
 describe('DetachVpcAccessPolicy', () => {
@@ -73,7 +75,7 @@ describe('DetachVpcAccessPolicy', () => {
     );
     // and this execution attached the policy to the shared role for its own function
     const state = await provisioned('sharing-fn', { network, roleName: 'shared-role' });
-    expect(state.function?.attach?.policyAttachedByExecution).toBe(true);
+    expect(state.function?.vpcAccessPolicy?.policyAttachedByExecution).toBe(true);
 
     const result = await detachVpcAccessPolicy(clients, state);
 

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { AttachRolePolicyCommand, DetachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
+import { attachVpcAccessPolicy } from '../../functions/function/attach-vpc-access-policy';
 import { handler as recordFunctionHandler, recordFunction } from '../../functions/function/record-function';
 import type { AttachFunctionInput } from '../../functions/function/types';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
@@ -122,7 +123,6 @@ describe('AttachFunction', () => {
       securityGroupIds: [network.securityGroupId],
       ipv6AllowedForDualStack: false,
       vpcId: network.vpcId,
-      policyAttachedByExecution: true,
     });
     const configEntry = attach.ledger.find((entry) => entry.kind === 'function-vpc-config');
     expect(configEntry?.id).toBe(fn.FunctionArn);
@@ -152,32 +152,12 @@ describe('AttachFunction', () => {
     });
   });
 
-  it('attaches AWSLambdaVPCAccessExecutionRole when the role lacks it, and ledgers the attachment', async () => {
-    const { state } = await prepare('no-policy-fn');
-    expect(await policiesOf('no-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
-
-    const attach = await attachFunction(clients, state);
-
-    expect(await policiesOf('no-policy-fn-role')).toContain(VPC_ACCESS_POLICY_ARN);
-    expect(attach.policyAttachedByExecution).toBe(true);
-    const policyEntry = attach.ledger.find((entry) => entry.kind === 'iam-policy-attachment');
-    expect(policyEntry).toMatchObject({ id: VPC_ACCESS_POLICY_ARN, detail: { roleName: 'no-policy-fn-role' } });
-  });
-
-  it('leaves a policy the role already had alone: no AttachRolePolicy call, not ledgered, not ours', async () => {
-    const fn = await createSampleFunction('has-policy-fn');
-    await iam.send(new AttachRolePolicyCommand({ RoleName: 'has-policy-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
-    const network = await buildEgressNetwork(ec2);
-    const request = normalizedRequest({ functionName: 'has-policy-fn', functionArn: fn.FunctionArn! });
-    const execution = executionNamed('exec-has-policy');
-    const original = await recordFunction(clients, { execution, request });
+  it('changes neither the role nor its policies: AttachVpcAccessPolicy ran earlier, beside the NAT wait', async () => {
+    const { state } = await prepare('no-iam-fn');
     await emulator.clearCalls();
-
-    const attach = await attachFunction(clients, { execution, request, function: { original }, network: networkSlices(network) });
-
-    expect(attach.policyAttachedByExecution).toBe(false);
-    expect(attach.ledger.map((entry) => entry.kind)).toEqual(['function-vpc-config']);
+    await attachFunction(clients, state);
     expect(mutatingCalls(await emulator.calls())).toEqual(['UpdateFunctionConfiguration']);
+    expect((await emulator.calls()).filter((call) => call.service === 'iam')).toEqual([]);
   });
 
   it('moves a function attached to two public subnets onto the private ones; reachability on the public ones names the public-subnet hop', async () => {
@@ -268,18 +248,16 @@ describe('AttachFunction', () => {
     await expect(attachFunction(clients, state)).rejects.toMatchObject({ name: 'InvalidParameterValueException' });
   });
 
-  it('is idempotent: a retry after a partial attach keeps policyAttachedByExecution, and a third run creates nothing', async () => {
-    // GIVEN a first attempt that attached the policy, then hit an update in progress
+  it('is idempotent: a retry after a refused update sends it again, and a third run sends nothing', async () => {
+    // GIVEN a first attempt that hit an update in progress
     const { state } = await prepare('retry-fn');
     await emulator.inject({ service: 'lambda', action: 'UpdateFunctionConfiguration', fault: { type: 'error', code: 'ResourceConflictException', status: 409 } });
     await expect(attachFunction(clients, state)).rejects.toMatchObject({ name: 'FunctionUpdateInProgress' });
-    expect(await policiesOf('retry-fn-role')).toContain(VPC_ACCESS_POLICY_ARN);
 
     // WHEN the state machine retries with the same state
     await emulator.clearCalls();
     const retried = await attachFunction(clients, state);
-    // THEN it does not take its own attachment for a pre-existing one, and does not attach again
-    expect(retried.policyAttachedByExecution).toBe(true);
+    // THEN the update is sent once
     expect(mutatingCalls(await emulator.calls())).toEqual(['UpdateFunctionConfiguration']);
 
     // WHEN it runs once more, THEN nothing is sent at all and the slice is the same
@@ -290,25 +268,90 @@ describe('AttachFunction', () => {
     expect(withoutTimes(again)).toEqual(withoutTimes(retried));
   });
 
-  it('attaches no policy and sends nothing when the function is already on these subnets (a repeated provision)', async () => {
-    // GIVEN a function a first execution attached, and whose policy it detached again at the end
+  it('sends nothing when the function is already on these subnets (a repeated provision)', async () => {
+    // GIVEN a function a first execution attached
     const first = await prepare('repeat-fn');
     await attachFunction(clients, first.state);
-    await iam.send(new DetachRolePolicyCommand({ RoleName: 'repeat-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
     // WHEN a second execution records and attaches it again
     const execution = executionNamed('exec-repeat-2');
     const original = await recordFunction(clients, { execution, request: first.request });
     await emulator.clearCalls();
     const second = await attachFunction(clients, { ...first.state, execution, function: { original } });
-    // THEN no call changes anything and the role stays without the policy
+    // THEN no call changes anything and nothing is ledgered
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
-    expect(second).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
-    expect(await policiesOf('repeat-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+    expect(second).toMatchObject({ ledger: [] });
   });
 
   it('fails clearly when RecordFunction has not run', async () => {
     const { state } = await prepare('unrecorded-fn');
     const { function: _function, ...withoutRecord } = state;
     await expect(attachFunction(clients, withoutRecord as AttachFunctionInput)).rejects.toThrow(/RecordFunction must run before AttachFunction/);
+  });
+});
+
+describe('AttachVpcAccessPolicy', () => {
+  beforeEach(async () => {
+    await emulator.freshAccount();
+  });
+
+  it('attaches AWSLambdaVPCAccessExecutionRole when the role lacks it, and ledgers the attachment', async () => {
+    const { state } = await prepare('no-policy-fn');
+    expect(await policiesOf('no-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+
+    const attached = await attachVpcAccessPolicy(clients, state);
+
+    expect(await policiesOf('no-policy-fn-role')).toContain(VPC_ACCESS_POLICY_ARN);
+    expect(attached).toMatchObject({ policyAttachedByExecution: true, roleName: 'no-policy-fn-role', policyArn: VPC_ACCESS_POLICY_ARN });
+    expect(attached.ledger).toEqual([expect.objectContaining({ kind: 'iam-policy-attachment', id: VPC_ACCESS_POLICY_ARN, detail: { roleName: 'no-policy-fn-role' } })]);
+  });
+
+  it('leaves a policy the role already had alone: no AttachRolePolicy call, not ledgered, not ours', async () => {
+    const fn = await createSampleFunction('has-policy-fn');
+    await iam.send(new AttachRolePolicyCommand({ RoleName: 'has-policy-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    const network = await buildEgressNetwork(ec2);
+    const request = normalizedRequest({ functionName: 'has-policy-fn', functionArn: fn.FunctionArn! });
+    const execution = executionNamed('exec-has-policy');
+    const original = await recordFunction(clients, { execution, request });
+    await emulator.clearCalls();
+
+    const attached = await attachVpcAccessPolicy(clients, { execution, request, function: { original }, network: networkSlices(network) });
+
+    expect(attached).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+  });
+
+  it('is idempotent: a retry finds its own attachment, keeps policyAttachedByExecution and attaches nothing again', async () => {
+    const { state } = await prepare('retry-policy-fn');
+    const first = await attachVpcAccessPolicy(clients, state);
+    await emulator.clearCalls();
+
+    const retried = await attachVpcAccessPolicy(clients, state);
+
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+    expect(retried.policyAttachedByExecution).toBe(true);
+    expect(retried.ledger.map((entry) => `${entry.kind}:${entry.id}`)).toEqual(first.ledger.map((entry) => `${entry.kind}:${entry.id}`));
+  });
+
+  it('attaches no policy when the function is already on these subnets (a repeated provision)', async () => {
+    // GIVEN a function a first execution attached, and whose policy it detached again at the end
+    const first = await prepare('repeat-policy-fn');
+    await attachVpcAccessPolicy(clients, first.state);
+    await attachFunction(clients, first.state);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: 'repeat-policy-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    // WHEN a second execution records it and runs AttachVpcAccessPolicy again
+    const execution = executionNamed('exec-repeat-policy-2');
+    const original = await recordFunction(clients, { execution, request: first.request });
+    await emulator.clearCalls();
+    const second = await attachVpcAccessPolicy(clients, { ...first.state, execution, function: { original } });
+    // THEN nothing changes and the role stays without the policy
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+    expect(second).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
+    expect(await policiesOf('repeat-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+  });
+
+  it('fails clearly when RecordFunction has not run', async () => {
+    const { state } = await prepare('unrecorded-policy-fn');
+    const { function: _function, ...withoutRecord } = state;
+    await expect(attachVpcAccessPolicy(clients, withoutRecord as AttachFunctionInput)).rejects.toThrow(/RecordFunction must run before AttachVpcAccessPolicy/);
   });
 });

@@ -1,6 +1,7 @@
 import { AssociateRouteTableCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { TaskName } from '../../functions/shared/task-registry';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
+import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
@@ -89,6 +90,12 @@ beforeAll(async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
   });
+  await record('rollback after the switch (create)', async () => {
+    await userFunction([passingProbe()]);
+    // The function has moved when DetachVpcAccessPolicy fails: Rollback must put its VpcConfig back.
+    await emulator.inject({ service: 'iam', action: 'DetachRolePolicy', fault: { type: 'error', code: 'AccessDenied', status: 403 } });
+    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
+  });
   await record('rollback (existing)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -110,13 +117,26 @@ describe('IAM simulation of every call the workflow makes', () => {
     expect(judged.calls).toBeGreaterThan(50);
   });
 
-  it.each(['rollback (create)', 'rollback (existing)'])('%s path: the probe fails, Rollback undoes everything, and AWS would allow every call', async (name) => {
+  it.each(['rollback (create)', 'rollback (existing)'])('%s path: the probe fails, the function is never touched, Rollback undoes everything, and AWS would allow every call', async (name) => {
     const path = paths.get(name)!;
     expect([path.run.status, path.run.error]).toEqual(['FAILED', 'ProbeFailed']);
     const judged = await judge(path);
     console.info(`IAM simulation, ${name} path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
     expect(judged.failures).toEqual([]);
-    expect([...actionsOf(path)]).toEqual(expect.arrayContaining(['Rollback:DeleteNatGateway', 'Rollback:DeleteSubnet', 'Rollback:UpdateFunctionConfiguration', 'Rollback:DeleteFunction']));
+    expect([...actionsOf(path)]).toEqual(expect.arrayContaining(['Rollback:DeleteNatGateway', 'Rollback:DeleteSubnet', 'Rollback:DeleteFunction']));
+    // Prove, then switch: AttachFunction never ran, so nothing (Rollback included) sent the target a VpcConfig.
+    expect([...actionsOf(path)].filter((action) => action.endsWith(':UpdateFunctionConfiguration') && !action.startsWith('EnsureProbeFunction:'))).toEqual([]);
+  });
+
+  it('rollback after the switch (create) path: Rollback puts the moved function back, and AWS would allow every call', async () => {
+    const path = paths.get('rollback after the switch (create)')!;
+    expect([path.run.status, path.run.error]).toEqual(['FAILED', 'AccessDenied']);
+    const judged = await judge(path);
+    console.info(`IAM simulation, rollback after the switch path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
+    expect(judged.failures).toEqual([]);
+    expect([...actionsOf(path)]).toEqual(
+      expect.arrayContaining(['AttachFunction:UpdateFunctionConfiguration', 'Rollback:DeleteNatGateway', 'Rollback:DeleteSubnet', 'Rollback:UpdateFunctionConfiguration', 'Rollback:DeleteFunction', 'Rollback:DetachRolePolicy']),
+    );
   });
 
   it("rollback (existing) path: exercises the user's VPC, subnet and route table (the denials AWS would have made)", async () => {

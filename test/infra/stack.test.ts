@@ -136,18 +136,18 @@ describe('task functions', () => {
     }
   });
 
-  it('gives RunProbe the probe role in PROBE_ROLE_ARN, and lets it pass only that role, only to Lambda', () => {
+  it('gives EnsureProbeFunction the probe role in PROBE_ROLE_ARN, and lets it pass only that role, only to Lambda', () => {
     const probeRole = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { Description: Match.stringLikeRegexp('probe functions') } }));
     expect(probeRole).toHaveLength(1);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      FunctionName: `${PREFIX}-RunProbe`,
+      FunctionName: `${PREFIX}-EnsureProbeFunction`,
       Environment: { Variables: Match.objectLike({ PROBE_ROLE_ARN: { 'Fn::GetAtt': [probeRole[0], 'Arn'] } }) },
     });
-    const passRole = allowing(roleStatements('RunProbe'), 'iam:PassRole');
+    const passRole = allowing(roleStatements('EnsureProbeFunction'), 'iam:PassRole');
     expect(passRole).toEqual([
       expect.objectContaining({ Resource: { 'Fn::GetAtt': [probeRole[0], 'Arn'] }, Condition: { StringEquals: { 'iam:PassedToService': 'lambda.amazonaws.com' } } }),
     ]);
-    for (const task of TASK_NAMES.filter((name) => name !== 'RunProbe')) expect([task, allowing(roleStatements(task), 'iam:PassRole')]).toEqual([task, []]);
+    for (const task of TASK_NAMES.filter((name) => name !== 'EnsureProbeFunction')) expect([task, allowing(roleStatements(task), 'iam:PassRole')]).toEqual([task, []]);
   });
 
   it('runs the probe functions with the AWS managed VPC access policy only', () => {
@@ -275,10 +275,11 @@ describe('least privilege per task', () => {
   it('changes, invokes and deletes probe functions only by their name prefix and only when tagged as lambda-egress’s', () => {
     const probeArn = `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${PROBE_FUNCTION_PREFIX}-*`;
     const changes = [
-      ...['lambda:UpdateFunctionCode', 'lambda:InvokeFunction', 'lambda:CreateFunction'].flatMap((action) => allowing(roleStatements('RunProbe'), action)),
+      ...['lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:CreateFunction'].flatMap((action) => allowing(roleStatements('EnsureProbeFunction'), action)),
+      ...allowing(roleStatements('RunProbe'), 'lambda:InvokeFunction'),
       ...allowing(roleStatements('Rollback'), 'lambda:DeleteFunction'),
     ];
-    expect(changes.length).toBeGreaterThanOrEqual(3);
+    expect(changes.length).toBeGreaterThanOrEqual(4);
     for (const statement of changes) {
       expect(resourcesOf(statement).map(flat)).toEqual([probeArn]);
       expect(JSON.stringify(statement.Condition)).toMatch(new RegExp(`aws:(Resource|Request)Tag/${TAG_MANAGED}":"true"`));

@@ -10,8 +10,8 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { attachFunction } from '../../functions/function/attach-function';
-import { recordFunction } from '../../functions/function/record-function';
+import { checkProbeFunction, handler as checkProbeFunctionHandler } from '../../functions/probe/check-probe-function';
+import { ensureProbeFunctionTask, handler as ensureProbeFunctionHandler } from '../../functions/probe/ensure-probe-function';
 import { probeCodeSha256 } from '../../functions/probe/probe-code';
 import { probeFunctionName } from '../../functions/probe/probe-naming';
 import { handler, runProbe } from '../../functions/probe/run-probe';
@@ -47,18 +47,26 @@ function probeAnswer(overrides: Partial<ProbeResult> = {}): ProbeResult {
   return { url: URL_TO_PROBE, ok: true, statusCode: 200, elapsedMs: 87, ...overrides };
 }
 
-/** A user's function attached by AttachFunction, the probe role the stack would create, and RunProbe's input. */
-async function attachedTarget(options: { network?: EgressNetwork; execution?: string; functionName?: string } = {}) {
+/**
+ * A user's function outside any VPC (the probe runs before it moves), the network it will move to, the probe
+ * role the stack would create, and the probe tasks' input (request, execution, network slices).
+ */
+async function targetAndNetwork(options: { network?: EgressNetwork; execution?: string; functionName?: string } = {}) {
   const network = options.network ?? (await buildEgressNetwork(ec2));
   const functionName = options.functionName ?? 'orders-api';
   const fn = await createSampleFunction(functionName);
   const request = normalizedRequest({ functionName, functionArn: fn.FunctionArn! }, { url: URL_TO_PROBE, timeoutSeconds: 3 });
   const execution = executionNamed(options.execution ?? 'exec-probe');
-  const original = await recordFunction(clients, { execution, request });
-  await attachFunction(clients, { execution, request, function: { original }, network: networkSlices(network) });
   const role = await iam.send(new CreateRoleCommand({ RoleName: `probe-role-${functionName}`, AssumeRolePolicyDocument: LAMBDA_TRUST }));
-  const input: RunProbeInput = { execution, request };
+  const input: RunProbeInput = { execution, request, network: networkSlices(network) };
   return { network, input, probeRoleArn: role.Role!.Arn!, functionArn: fn.FunctionArn! };
+}
+
+/** What the Parallel's branch B does before RunProbe: EnsureProbeFunction (its wait loop finds moto's probe Active at once). */
+async function withProbeFunction(options: Parameters<typeof targetAndNetwork>[0] = {}) {
+  const prepared = await targetAndNetwork(options);
+  const probeFunction = await ensureProbeFunctionTask(clients, prepared.input, { probeRoleArn: prepared.probeRoleArn });
+  return { ...prepared, probeFunction };
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ProbeFailed> {
@@ -70,173 +78,101 @@ async function failureOf(promise: Promise<unknown>): Promise<ProbeFailed> {
   return error as ProbeFailed;
 }
 
-describe('RunProbe', () => {
+describe('EnsureProbeFunction and CheckProbeFunction', () => {
   beforeEach(async () => {
     await emulator.freshAccount();
   });
 
-  it("passes on the probe's 200, from a probe function it creates on the target's own subnets and group", async () => {
-    // GIVEN an attached function and the probe's answer queued
-    const { network, input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers({ statusCode: 200 });
+  it("creates the probe function on the target's future subnets and group, tagged and ledgered, without touching the target", async () => {
+    // GIVEN a function outside any VPC and the network it will move to
+    const { network, input, probeRoleArn } = await targetAndNetwork();
+    await emulator.clearCalls();
 
-    // WHEN RunProbe runs
-    const slice = await runProbe(clients, input, { probeRoleArn });
+    // WHEN EnsureProbeFunction runs
+    const slice = await ensureProbeFunctionTask(clients, input, { probeRoleArn });
 
-    // THEN it passed, with the answer, the reachability verdict and the probe it used
-    expect(slice).toMatchObject({
-      passed: true,
-      expectedStatuses: [200],
-      result: { url: URL_TO_PROBE, ok: true, statusCode: 200, elapsedMs: expect.any(Number) },
-      reachability: { verdict: 'PASS', port: 443 },
-      probeFunctionName: PROBE_NAME,
-      subnetIds: network.privateSubnetIds,
-      securityGroupIds: [network.securityGroupId],
-    });
-    // and the probe function is lambda-egress's: same subnets and group as the target, tagged, the probe's code and role
+    // THEN the probe function is lambda-egress's: the private subnets and the egress group, tagged, the probe's code and role
     const probe = await lambda.send(new GetFunctionCommand({ FunctionName: PROBE_NAME }));
     expect([...(probe.Configuration?.VpcConfig?.SubnetIds ?? [])].sort()).toEqual([...network.privateSubnetIds].sort());
     expect(probe.Configuration?.VpcConfig?.SecurityGroupIds).toEqual([network.securityGroupId]);
     expect(probe.Configuration).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', MemorySize: 128, Timeout: 8, Role: probeRoleArn, CodeSha256: probeCodeSha256() });
     expect(probe.Tags).toMatchObject({ [TAG_MANAGED]: 'true', [TAG_NETWORK]: 'test-net', [TAG_EXECUTION]: input.execution.id });
     // and ledgered, since this execution created it (rollback deletes it by name)
+    expect(slice).toMatchObject({ functionName: PROBE_NAME, subnetIds: network.privateSubnetIds, securityGroupIds: [network.securityGroupId] });
     expect(slice.ledger).toEqual([expect.objectContaining({ kind: 'probe-function', id: PROBE_NAME })]);
+    // and the only change is the probe's creation: the target is still outside any VPC
+    expect(mutatingCalls(await emulator.calls())).toEqual(['CreateFunction']);
+    const target = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders-api' }));
+    expect(target.VpcConfig?.SubnetIds ?? []).toEqual([]);
   });
 
-  it('sends the probe the URL, the time-out and the expected statuses (seen in what moto echoes back when nothing is queued)', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    const failure = await failureOf(runProbe(clients, input, { probeRoleArn }));
-    expect(failure.message).toContain('the probe answered something that is not a probe result');
-    expect(failure.message).toContain(JSON.stringify({ url: URL_TO_PROBE, timeoutSeconds: 3, expectedStatuses: [200] }));
-  });
+  it('returns at once while the new probe function is Pending (the wait is a loop of Wait states); CheckProbeFunction says InProgress, then Ready; a retry adopts and ledgers it again', async () => {
+    const { input, probeRoleArn } = await targetAndNetwork();
+    await emulator.clearFaults(); // restarts the per-action call counters: the rules hit the next calls
+    const pending = { type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: '"State": "Pending"' }] } as const;
+    await emulator.inject({ service: 'lambda', action: 'CreateFunction', fault: pending });
+    // GetFunction #1 is EnsureProbeFunction's own look (not found yet); #2 and #3 see the new function Pending
+    await emulator.inject({ service: 'lambda', action: 'GetFunction', nth: 2, times: 2, fault: pending });
 
-  it("fails ProbeFailed on a time-out answer, carrying the probe's result and the reachability verdict", async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    const timedOut = probeAnswer({ ok: false, statusCode: undefined, elapsedMs: 3004, error: { kind: 'timeout', message: 'no response within 3 s' } });
-    await queueProbeAnswers(timedOut);
+    const first = await ensureProbeFunctionTask(clients, input, { probeRoleArn });
+    expect(first.ledger).toEqual([expect.objectContaining({ kind: 'probe-function', id: PROBE_NAME })]);
+    // CheckProbeFunction (1st GetFunction): Pending; RunProbe (2nd): not ready, retried by the state machine
+    expect(await checkProbeFunction(clients, input)).toMatchObject({ status: 'InProgress', state: 'Pending', functionName: PROBE_NAME });
+    await expect(runProbe(clients, input)).rejects.toMatchObject({ name: 'ProbeNotReady' });
 
-    const failure = await failureOf(runProbe(clients, input, { probeRoleArn }));
-
-    expect(failure.name).toBe('ProbeFailed');
-    expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'timeout' } }, reachability: { verdict: 'PASS' }, probeFunctionName: PROBE_NAME });
-    expect(failure.message).toMatch(/^The probe from subnet-\w+, subnet-\w+ got no answer from https:\/\/aws\.amazon\.com\/ within 3 s \(after 3004 ms; no response within 3 s\)\./);
-    expect(failure.message).toMatch(/Diagnosis: the static analysis found every hop in place .* the cause is probably beyond the VPC/);
-  });
-
-  it('fails ProbeFailed with the broken hop and its fix when the path is broken (an isolated private subnet)', async () => {
-    const { network, input, probeRoleArn } = await attachedTarget();
-    await ec2.send(new DeleteRouteCommand({ RouteTableId: network.privateRouteTableIds[0], DestinationCidrBlock: '0.0.0.0/0' }));
-    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: undefined, elapsedMs: 3001, error: { kind: 'timeout', message: 'no response within 3 s' } }));
-
-    const failure = await failureOf(runProbe(clients, input, { probeRoleArn }));
-
-    expect(failure.details).toMatchObject({ reachability: { verdict: 'FAIL', hop: 'default-route', subnetId: network.privateSubnetIds[0] } });
-    expect(failure.message).toContain(`Diagnosis: ${network.privateSubnetIds[0]} is isolated: its route table ${network.privateRouteTableIds[0]} has no default route (0.0.0.0/0)`);
-    expect(failure.message).toContain(`Fix: add the route 0.0.0.0/0 -> a NAT gateway in a public subnet of us-east-1a to ${network.privateRouteTableIds[0]}.`);
-  });
-
-  it('fails ProbeFailed on a status that is not expected (503)', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: 503 }));
-    const failure = await failureOf(runProbe(clients, input, { probeRoleArn }));
-    expect(failure.message).toMatch(/reached https:\/\/aws\.amazon\.com\/ but got HTTP 503, not 200/);
-    expect(failure.details).toMatchObject({ result: { statusCode: 503, ok: false } });
-  });
-
-  it('passes on a configured expected status, whatever the probe itself judged', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: 403 }));
-    const slice = await runProbe(clients, { ...input, request: { ...input.request, probe: { ...input.request.probe, expectedStatuses: [200, 403] } } }, { probeRoleArn });
-    expect(slice.result).toMatchObject({ ok: true, statusCode: 403 });
-  });
-
-  it("fails ProbeFailed when the probe function itself fails (moto's own FunctionError for an oversized answer)", async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers('x'.repeat(6_100_000));
-    const failure = await failureOf(runProbe(clients, input, { probeRoleArn }));
-    expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'other', code: 'Function.ResponseSizeTooLarge' } } });
-  });
-
-  it("fails ProbeFailed with a time-out when Lambda stops the probe (mocked: moto cannot produce Lambda's 'Task timed out' FunctionError)", async () => {
-    // GIVEN the probe function exists (a first, passing run on moto)
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers(probeAnswer());
-    await runProbe(clients, input, { probeRoleArn });
-    // and a client whose Invoke answers like Lambda when the function runs out of time; its other calls go to moto
-    const timingOut = new LambdaClient({});
-    const mock = mockClient(timingOut);
-    mock.on(GetFunctionConfigurationCommand).callsFake((args) => lambda.send(new GetFunctionConfigurationCommand(args)));
-    mock.on(GetFunctionCommand).callsFake((args) => lambda.send(new GetFunctionCommand(args)));
-    mock.on(InvokeCommand).resolves({
-      StatusCode: 200,
-      FunctionError: 'Unhandled',
-      // The SDK's payload type is a Uint8Array with helpers; RunProbe reads only the bytes.
-      Payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: '2025-01-01T00:00:00.000Z 1234 Task timed out after 8.00 seconds' })) as unknown as InvokeCommandOutput['Payload'],
-    });
-    try {
-      const failure = await failureOf(runProbe({ ec2, lambda: timingOut }, input, { probeRoleArn }));
-      expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'timeout', code: 'Sandbox.Timedout' } } });
-      expect(failure.message).toMatch(/got no answer from https:\/\/aws\.amazon\.com\/ within 3 s/);
-    } finally {
-      mock.restore();
-    }
-  });
-
-  it('throws ProbeNotReady while a new probe function is Pending; the retry adopts it, ledgers it again and passes', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await emulator.clearFaults(); // restarts the per-action call counters: the rule hits the next CreateFunction
-    await emulator.inject({
-      service: 'lambda',
-      action: 'CreateFunction',
-      fault: { type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: '"State": "Pending"' }] },
-    });
-    await expect(runProbe(clients, input, { probeRoleArn })).rejects.toMatchObject({ name: 'ProbeNotReady' });
-
-    await queueProbeAnswers(probeAnswer());
     await emulator.clearCalls();
-    const slice = await runProbe(clients, input, { probeRoleArn });
-    expect(slice.ledger).toEqual([expect.objectContaining({ kind: 'probe-function', id: PROBE_NAME })]);
+    const retried = await ensureProbeFunctionTask(clients, input, { probeRoleArn });
+    expect(retried.ledger).toEqual([expect.objectContaining({ kind: 'probe-function', id: PROBE_NAME })]);
     expect(mutatingCalls(await emulator.calls())).not.toContain('CreateFunction');
+    expect(await checkProbeFunction(clients, input)).toMatchObject({ status: 'Ready', state: 'Active' });
   });
 
   it('throws ProbeNotReady while an existing probe function is being updated', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers(probeAnswer());
-    await runProbe(clients, input, { probeRoleArn });
+    const { input, probeRoleArn } = await withProbeFunction();
     await emulator.clearFaults();
     await emulator.inject({
       service: 'lambda',
       action: 'GetFunction',
+      times: 2,
       fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
     });
-    await expect(runProbe(clients, input, { probeRoleArn })).rejects.toMatchObject({ name: 'ProbeNotReady' });
+    await expect(ensureProbeFunctionTask(clients, input, { probeRoleArn })).rejects.toMatchObject({ name: 'ProbeNotReady' });
+    await expect(runProbe(clients, input)).rejects.toMatchObject({ name: 'ProbeNotReady' });
   });
 
-  it("reuses another execution's probe for the same network: no new function, nothing ledgered, VpcConfig brought in line with the target", async () => {
-    // GIVEN a probe created by an earlier execution for this network
-    const first = await attachedTarget({ execution: 'exec-first', functionName: 'first-fn' });
-    await queueProbeAnswers(probeAnswer());
-    await runProbe(clients, first.input, { probeRoleArn: first.probeRoleArn });
-    // and a second function of the network, attached to one private subnet only
-    const second = await attachedTarget({ network: first.network, execution: 'exec-second', functionName: 'second-fn' });
-    const onlySubnet = first.network.privateSubnetIds[1]!;
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'second-fn', VpcConfig: { SubnetIds: [onlySubnet], SecurityGroupIds: [first.network.securityGroupId] } }));
-    await queueProbeAnswers(probeAnswer());
+  it('fails ProbeFailed with Lambda\'s reason when Lambda could not set the probe function up in these subnets (state injected)', async () => {
+    const { input } = await withProbeFunction();
+    await emulator.clearFaults();
+    await emulator.inject({
+      service: 'lambda',
+      action: 'GetFunction',
+      fault: { type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: '"State": "Failed", "StateReason": "The subnet has no free IP addresses", "StateReasonCode": "SubnetOutOfIPAddresses"' }] },
+    });
+    const failure = await failureOf(checkProbeFunction(clients, input));
+    expect(failure.message).toMatch(/could not set up the probe function lambda-egress-probe-test-net in subnets subnet-\w+, subnet-\w+: The subnet has no free IP addresses \(SubnetOutOfIPAddresses\)/);
+    expect(failure.details).toMatchObject({ probeFunctionName: PROBE_NAME, result: { ok: false, error: { code: 'SubnetOutOfIPAddresses' } } });
+  });
+
+  it("reuses another execution's probe for the same network: no new function, nothing ledgered, VpcConfig brought back in line", async () => {
+    // GIVEN a probe created by an earlier execution for this network, since moved to one private subnet only
+    const first = await withProbeFunction({ execution: 'exec-first', functionName: 'first-fn' });
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: PROBE_NAME, VpcConfig: { SubnetIds: [first.network.privateSubnetIds[1]!], SecurityGroupIds: [first.network.securityGroupId] } }));
+    const second = await targetAndNetwork({ network: first.network, execution: 'exec-second', functionName: 'second-fn' });
     await emulator.clearCalls();
 
-    // WHEN the second execution probes (with the role the stack gives it)
-    const slice = await runProbe(clients, second.input, { probeRoleArn: first.probeRoleArn });
+    // WHEN the second execution ensures the probe (with the role the stack gives it)
+    const slice = await ensureProbeFunctionTask(clients, second.input, { probeRoleArn: first.probeRoleArn });
 
-    // THEN the same probe function ran, on the second function's subnets, created by (and left to) the first execution
+    // THEN the same probe function is back on all private subnets, created by (and left to) the first execution
     expect(slice.ledger).toEqual([]);
     expect(mutatingCalls(await emulator.calls())).toEqual(['UpdateFunctionConfiguration']);
     const probe = await lambda.send(new GetFunctionCommand({ FunctionName: PROBE_NAME }));
-    expect(probe.Configuration?.VpcConfig?.SubnetIds).toEqual([onlySubnet]);
+    expect([...(probe.Configuration?.VpcConfig?.SubnetIds ?? [])].sort()).toEqual([...first.network.privateSubnetIds].sort());
     expect(probe.Tags?.[TAG_EXECUTION]).toBe(first.input.execution.id);
   });
 
   it('updates the code of a probe function that runs an older probe', async () => {
-    const { input, probeRoleArn, network } = await attachedTarget();
+    const { input, probeRoleArn, network } = await targetAndNetwork();
     await lambda.send(
       new CreateFunctionCommand({
         FunctionName: PROBE_NAME,
@@ -250,10 +186,9 @@ describe('RunProbe', () => {
         Tags: { [TAG_MANAGED]: 'true', [TAG_NETWORK]: 'test-net', [TAG_EXECUTION]: 'an-older-execution' },
       }),
     );
-    await queueProbeAnswers(probeAnswer());
     await emulator.clearCalls();
 
-    await runProbe(clients, input, { probeRoleArn });
+    await ensureProbeFunctionTask(clients, input, { probeRoleArn });
 
     expect(mutatingCalls(await emulator.calls())).toEqual(['UpdateFunctionCode']);
     const probe = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: PROBE_NAME }));
@@ -261,34 +196,157 @@ describe('RunProbe', () => {
   });
 
   it('fails InvalidRequest, changing nothing, when a function of the same name exists that lambda-egress does not manage', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
+    const { input, probeRoleArn } = await targetAndNetwork();
     await createSampleFunction(PROBE_NAME, 'someone-elses-role');
     await emulator.clearCalls();
-    await expect(runProbe(clients, input, { probeRoleArn })).rejects.toMatchObject({ name: 'InvalidRequest', field: 'network.name' });
+    await expect(ensureProbeFunctionTask(clients, input, { probeRoleArn })).rejects.toMatchObject({ name: 'InvalidRequest', field: 'network.name' });
+    await expect(runProbe(clients, input)).rejects.toMatchObject({ name: 'InvalidRequest', field: 'network.name' });
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
   });
 
   it('fails clearly when PROBE_ROLE_ARN is not set and a probe function must be created', async () => {
-    const { input } = await attachedTarget();
-    await expect(runProbe(clients, input, { probeRoleArn: undefined })).rejects.toThrow(/PROBE_ROLE_ARN is not set/);
+    const { input } = await targetAndNetwork();
+    await expect(ensureProbeFunctionTask(clients, input, { probeRoleArn: undefined })).rejects.toThrow(/PROBE_ROLE_ARN is not set/);
   });
 
-  it('fails clearly when the target function is not attached to a VPC', async () => {
-    const fn = await createSampleFunction('loose-fn');
-    const input: RunProbeInput = { execution: executionNamed('exec-loose'), request: normalizedRequest({ functionName: 'loose-fn', functionArn: fn.FunctionArn! }) };
-    await expect(runProbe(clients, input, { probeRoleArn: 'arn:aws:iam::123456789012:role/x' })).rejects.toThrow(/not attached to a VPC: AttachFunction must run before RunProbe/);
-  });
-
-  it('as a Lambda handler: reads PROBE_ROLE_ARN from the environment and stamps its timing', async () => {
-    const { input, probeRoleArn } = await attachedTarget();
-    await queueProbeAnswers(probeAnswer());
+  it('as Lambda handlers: EnsureProbeFunction reads PROBE_ROLE_ARN from the environment; both stamp their timing', async () => {
+    const { input, probeRoleArn } = await targetAndNetwork();
     process.env.PROBE_ROLE_ARN = probeRoleArn;
     try {
-      const slice = await handler(input);
-      expect(slice).toMatchObject({ passed: true, timing: { task: 'RunProbe' } });
+      expect(await ensureProbeFunctionHandler(input)).toMatchObject({ functionName: PROBE_NAME, timing: { task: 'EnsureProbeFunction' } });
+      expect(await checkProbeFunctionHandler(input)).toMatchObject({ status: 'Ready', timing: { task: 'CheckProbeFunction' } });
     } finally {
       delete process.env.PROBE_ROLE_ARN;
     }
+  });
+});
+
+describe('RunProbe', () => {
+  beforeEach(async () => {
+    await emulator.freshAccount();
+  });
+
+  it("passes on the probe's 200, from the probe function on the target's future subnets and group, and changes nothing", async () => {
+    // GIVEN the probe function in place and the probe's answer queued
+    const { network, input } = await withProbeFunction();
+    await queueProbeAnswers({ statusCode: 200 });
+    await emulator.clearCalls();
+
+    // WHEN RunProbe runs
+    const slice = await runProbe(clients, input);
+
+    // THEN it passed, with the answer, the reachability verdict and the probe it used
+    expect(slice).toMatchObject({
+      passed: true,
+      expectedStatuses: [200],
+      result: { url: URL_TO_PROBE, ok: true, statusCode: 200, elapsedMs: expect.any(Number) },
+      reachability: { verdict: 'PASS', port: 443 },
+      probeFunctionName: PROBE_NAME,
+      subnetIds: network.privateSubnetIds,
+      securityGroupIds: [network.securityGroupId],
+      ledger: [],
+    });
+    // and it only read and invoked: the target function is untouched (still outside any VPC)
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+    expect((await emulator.calls()).filter((call) => call.action === 'Invoke')).toHaveLength(1);
+    const target = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'orders-api' }));
+    expect(target.VpcConfig?.SubnetIds ?? []).toEqual([]);
+  });
+
+  it('sends the probe the URL, the time-out and the expected statuses (seen in what moto echoes back when nothing is queued)', async () => {
+    const { input } = await withProbeFunction();
+    const failure = await failureOf(runProbe(clients, input));
+    expect(failure.message).toContain('the probe answered something that is not a probe result');
+    expect(failure.message).toContain(JSON.stringify({ url: URL_TO_PROBE, timeoutSeconds: 3, expectedStatuses: [200] }));
+  });
+
+  it("fails ProbeFailed on a time-out answer, carrying the probe's result and the reachability verdict", async () => {
+    const { input } = await withProbeFunction();
+    const timedOut = probeAnswer({ ok: false, statusCode: undefined, elapsedMs: 3004, error: { kind: 'timeout', message: 'no response within 3 s' } });
+    await queueProbeAnswers(timedOut);
+
+    const failure = await failureOf(runProbe(clients, input));
+
+    expect(failure.name).toBe('ProbeFailed');
+    expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'timeout' } }, reachability: { verdict: 'PASS' }, probeFunctionName: PROBE_NAME });
+    expect(failure.message).toMatch(/^The probe from subnet-\w+, subnet-\w+ got no answer from https:\/\/aws\.amazon\.com\/ within 3 s \(after 3004 ms; no response within 3 s\)\./);
+    expect(failure.message).toMatch(/Diagnosis: the static analysis found every hop in place .* the cause is probably beyond the VPC/);
+  });
+
+  it('fails ProbeFailed with the broken hop and its fix when the path is broken (an isolated private subnet)', async () => {
+    const { network, input } = await withProbeFunction();
+    await ec2.send(new DeleteRouteCommand({ RouteTableId: network.privateRouteTableIds[0], DestinationCidrBlock: '0.0.0.0/0' }));
+    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: undefined, elapsedMs: 3001, error: { kind: 'timeout', message: 'no response within 3 s' } }));
+
+    const failure = await failureOf(runProbe(clients, input));
+
+    expect(failure.details).toMatchObject({ reachability: { verdict: 'FAIL', hop: 'default-route', subnetId: network.privateSubnetIds[0] } });
+    expect(failure.message).toContain(`Diagnosis: ${network.privateSubnetIds[0]} is isolated: its route table ${network.privateRouteTableIds[0]} has no default route (0.0.0.0/0)`);
+    expect(failure.message).toContain(`Fix: add the route 0.0.0.0/0 -> a NAT gateway in a public subnet of us-east-1a to ${network.privateRouteTableIds[0]}.`);
+  });
+
+  it('fails ProbeFailed on a status that is not expected (503)', async () => {
+    const { input } = await withProbeFunction();
+    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: 503 }));
+    const failure = await failureOf(runProbe(clients, input));
+    expect(failure.message).toMatch(/reached https:\/\/aws\.amazon\.com\/ but got HTTP 503, not 200/);
+    expect(failure.details).toMatchObject({ result: { statusCode: 503, ok: false } });
+  });
+
+  it('passes on a configured expected status, whatever the probe itself judged', async () => {
+    const { input } = await withProbeFunction();
+    await queueProbeAnswers(probeAnswer({ ok: false, statusCode: 403 }));
+    const slice = await runProbe(clients, { ...input, request: { ...input.request, probe: { ...input.request.probe, expectedStatuses: [200, 403] } } });
+    expect(slice.result).toMatchObject({ ok: true, statusCode: 403 });
+  });
+
+  it("fails ProbeFailed when the probe function itself fails (moto's own FunctionError for an oversized answer)", async () => {
+    const { input } = await withProbeFunction();
+    await queueProbeAnswers('x'.repeat(6_100_000));
+    const failure = await failureOf(runProbe(clients, input));
+    expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'other', code: 'Function.ResponseSizeTooLarge' } } });
+  });
+
+  it("fails ProbeFailed with a time-out when Lambda stops the probe (mocked: moto cannot produce Lambda's 'Task timed out' FunctionError)", async () => {
+    // GIVEN the probe function exists
+    const { input } = await withProbeFunction();
+    // and a client whose Invoke answers like Lambda when the function runs out of time; its other calls go to moto
+    const timingOut = new LambdaClient({});
+    const mock = mockClient(timingOut);
+    mock.on(GetFunctionCommand).callsFake((args) => lambda.send(new GetFunctionCommand(args)));
+    mock.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      // The SDK's payload type is a Uint8Array with helpers; RunProbe reads only the bytes.
+      Payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage: '2025-01-01T00:00:00.000Z 1234 Task timed out after 8.00 seconds' })) as unknown as InvokeCommandOutput['Payload'],
+    });
+    try {
+      const failure = await failureOf(runProbe({ ec2, lambda: timingOut }, input));
+      expect(failure.details).toMatchObject({ result: { ok: false, error: { kind: 'timeout', code: 'Sandbox.Timedout' } } });
+      expect(failure.message).toMatch(/got no answer from https:\/\/aws\.amazon\.com\/ within 3 s/);
+    } finally {
+      mock.restore();
+    }
+  });
+
+  it('fails clearly when EnsureProbeFunction has not run', async () => {
+    const { input } = await targetAndNetwork();
+    await expect(runProbe(clients, input)).rejects.toThrow(/does not exist: EnsureProbeFunction must run before RunProbe/);
+  });
+
+  it('fails clearly, invoking nothing, when the probe function was moved off the target\'s placement after EnsureProbeFunction', async () => {
+    const { network, input } = await withProbeFunction();
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: PROBE_NAME, VpcConfig: { SubnetIds: [network.privateSubnetIds[0]!], SecurityGroupIds: [network.securityGroupId] } }));
+    await emulator.clearCalls();
+    await expect(runProbe(clients, input)).rejects.toThrow(/is not on the target's subnets and security group .*changed after EnsureProbeFunction/);
+    expect((await emulator.calls()).map((call) => call.action)).not.toContain('Invoke');
+  });
+
+  it('as a Lambda handler: stamps its timing', async () => {
+    const { input } = await withProbeFunction();
+    await queueProbeAnswers(probeAnswer());
+    const slice = await handler(input);
+    expect(slice).toMatchObject({ passed: true, timing: { task: 'RunProbe' } });
   });
 });
 

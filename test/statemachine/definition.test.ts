@@ -51,6 +51,9 @@ describe('statemachine/provision.asl.json', () => {
     for (const [, state] of states) {
       for (const block of [...(state.Retry ?? []), ...(state.Catch ?? [])]) block.ErrorEquals.filter(isOurs).forEach((name) => named.add(name));
       if (state.Type === 'Fail' && typeof state.Error === 'string') raisedByFailStates.add(state.Error);
+      // Outside a Parallel a Fail state skips Rollback: a Pass records the error at $.error and goes to Rollback instead.
+      const recorded = (state.Result as { Error?: unknown } | undefined)?.Error;
+      if (state.Type === 'Pass' && state.ResultPath === '$.error' && typeof recorded === 'string') raisedByFailStates.add(recorded);
     }
     // Final errors are routed by the States.ALL Catch (no Catch needs their names); the rest by name.
     expect([...named, ...raisedByFailStates, ...Object.keys(FINAL_ERRORS)].sort()).toEqual(Object.keys(ROUTED_ERRORS).sort());
@@ -79,7 +82,20 @@ describe('statemachine/provision.asl.json', () => {
 
   it('sends every failure after the first creation to Rollback, and failures before it straight to a Fail', () => {
     const top = definition.States;
-    const creating = ['EnsureVpc', 'EnsureSubnets', 'EnsureInternetGateway', 'EnsureSecurityGroup', 'NatGatewaysAndFunction', 'EnsureRouteTables', 'EnsureS3Endpoint', 'RunProbe', 'DetachVpcAccessPolicy', 'ReportResult'];
+    const creating = [
+      'EnsureVpc',
+      'EnsureSubnets',
+      'EnsureInternetGateway',
+      'EnsureSecurityGroup',
+      'PrepareInParallel',
+      'EnsureRouteTables',
+      'EnsureS3Endpoint',
+      'RunProbe',
+      'AttachFunction',
+      'CheckFunctionUpdate',
+      'DetachVpcAccessPolicy',
+      'ReportResult',
+    ];
     for (const name of creating) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
@@ -90,14 +106,23 @@ describe('statemachine/provision.asl.json', () => {
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
-  it('bounds both wait loops with a counter and a named failure', () => {
-    for (const [choice, fail] of [['NatGatewaysAvailable?', 'NatGatewayTimeout'], ['FunctionUpdated?', 'FunctionUpdateTimeout']] as const) {
+  it('bounds every wait loop with a counter and a named failure, which rolls back', () => {
+    const loops = [
+      ['NatGatewaysAvailable?', 'NatGatewayTimeout'],
+      ['ProbeFunctionActive?', 'ProbeFunctionTimeout'],
+      ['FunctionUpdated?', 'FunctionUpdateTimeout'],
+    ] as const;
+    for (const [choice, fail] of loops) {
       const state = states.find(([name]) => name === choice)?.[1];
       const choices = state?.Choices as Array<{ Next: string; NumericGreaterThanEqualsPath?: string }>;
       expect(choices.find((rule) => rule.Next === fail)?.NumericGreaterThanEqualsPath).toMatch(/maxAttempts$/);
-      // One name for one thing: the Fail state is called what it raises.
-      expect(states.find(([name]) => name === fail)?.[1]).toMatchObject({ Type: 'Fail', Error: fail });
+      // One name for one thing: the state is called what it raises. Inside a Parallel a Fail state (the
+      // Parallel's Catch rolls back); at the top level a Fail would skip Rollback, so a Pass records the error for it.
+      const raising = states.find(([name]) => name === fail)?.[1];
+      if (definition.States[fail]) expect(raising).toMatchObject({ Type: 'Pass', Result: { Error: fail }, ResultPath: '$.error', Next: 'Rollback' });
+      else expect(raising).toMatchObject({ Type: 'Fail', Error: fail });
     }
+    expect(Object.values(definition.States).filter((state) => state.Type === 'Fail').every((state) => !state.Error || state.Error === 'RollbackIncomplete')).toBe(true);
   });
 
   it('avoids what the local interpreter mishandles: ResultPath "$", JSONata, IsPresent/IsNull false', () => {

@@ -198,8 +198,10 @@ export function describeFaultSuite(scenarioName: ScenarioName, share: Share = { 
   const mine = clean.mutating.filter((_, index) => index % share.of === share.part);
 
   describe(`fault suite: ${scenario.name} (mutating calls ${share.part + 1}, ${share.part + 1 + share.of}, ... of ${clean.mutating.length})`, () => {
-    it('takes its share of a clean run that makes at least 10 mutating calls', () => {
+    it('takes its share of a clean run that makes at least 10 mutating calls, the probe function, the policy and the switch among them', () => {
       expect(clean.mutating.length).toBeGreaterThanOrEqual(10);
+      // EnsureProbeFunction, AttachVpcAccessPolicy (in the Parallel), AttachFunction (after the probe), DetachVpcAccessPolicy
+      expect(clean.mutating.map((call) => call.action)).toEqual(expect.arrayContaining(['CreateFunction', 'AttachRolePolicy', 'UpdateFunctionConfiguration', 'DetachRolePolicy']));
       expect(mine.length).toBe(Math.ceil((clean.mutating.length - share.part) / share.of));
     });
 

@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/report-result';
-import type { LocalRunResult } from '../../statemachine/local-runner';
+import { registryTask, type LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../../local/emulator-control';
 import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
 import { resourcesTaggedWith } from '../rollback/tagged-network';
@@ -129,6 +129,66 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
     expect(timesEntered(run, 'Rollback')).toBe(1);
     await emulator.clearFaults();
     expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
+    expect(await functionSnapshot(functionName, roleName)).toEqual(before);
+  });
+
+  it('fails FunctionUpdateTimeout when the function update stays InProgress, and still rolls everything back (the loop is outside any Parallel)', async () => {
+    // GIVEN a function whose update reads InProgress for all 61 checks (attempts 0..60), and Successful after:
+    // the rule is set when CheckFunctionUpdate first starts, from that moment's count of the account's reads
+    const { functionName, roleName } = await freshAccountWithFunction();
+    const before = await functionSnapshot(functionName, roleName);
+    await queueProbeAnswers(passingProbe());
+    let injected = false;
+    const resolveTask = (name: string) => {
+      const real = registryTask(name);
+      if (name !== 'CheckFunctionUpdate') return real;
+      return async (input: unknown) => {
+        if (!injected) {
+          injected = true;
+          const reads = (await emulator.calls()).filter((call) => call.action === 'GetFunctionConfiguration').length;
+          await emulator.inject({
+            service: 'lambda',
+            action: 'GetFunctionConfiguration',
+            nth: reads + 1,
+            times: 61,
+            fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
+          });
+        }
+        return real(input);
+      };
+    };
+
+    const run = await provision({ functionName }, { resolveTask });
+
+    // THEN it failed by name after 60 waits, through Rollback, which put the function and its role back
+    expect([run.status, run.error]).toEqual(['FAILED', 'FunctionUpdateTimeout']);
+    expect(timesEntered(run, 'WaitForFunctionUpdate')).toBe(60);
+    expect(timesEntered(run, 'Rollback')).toBe(1);
+    expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
+    expect(await functionSnapshot(functionName, roleName)).toEqual(before);
+  });
+
+  it('fails ProbeFunctionTimeout when the probe function stays Pending, never touching the function, and rolls everything back', async () => {
+    const { functionName, roleName } = await freshAccountWithFunction();
+    const before = await functionSnapshot(functionName, roleName);
+    // GetFunction #1 is EnsureProbeFunction's own look (not found); from #2 on the probe function reads Pending
+    await emulator.inject({
+      service: 'lambda',
+      action: 'GetFunction',
+      nth: 2,
+      times: -1,
+      fault: { type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: '"State": "Pending"' }] },
+    });
+
+    const run = await provision({ functionName });
+
+    expect([run.status, run.error]).toEqual(['FAILED', 'ProbeFunctionTimeout']);
+    expect(timesEntered(run, 'WaitForProbeFunction')).toBe(60);
+    expect(timesEntered(run, 'AttachFunction')).toBe(0);
+    expect(timesEntered(run, 'Rollback')).toBe(1);
+    await emulator.clearFaults();
+    expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
+    expect((await lambda.send(new ListFunctionsCommand({}))).Functions?.map((fn) => fn.FunctionName)).toEqual([functionName]);
     expect(await functionSnapshot(functionName, roleName)).toEqual(before);
   });
 

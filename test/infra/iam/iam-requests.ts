@@ -4,7 +4,7 @@ import { ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistor
 /** The account and region every simulated ARN is built in (the template's pseudo parameters resolve to these). */
 export const ACCOUNT = '123456789012';
 export const REGION = 'us-east-1';
-/** What the stack's probe role resolves to in the simulation: RunProbe passes it on AWS. */
+/** What the stack's probe role resolves to in the simulation: EnsureProbeFunction passes it on AWS. */
 export const PROBE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lambda-egress-probe-role`;
 
 /** One authorization AWS makes for a call: an action on one resource, with the request's context. */
