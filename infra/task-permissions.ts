@@ -126,7 +126,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ],
   DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
   ReportResult: () => [],
-  Rollback: () => [
+  Rollback: (context) => [
     ec2Describe(
       'DescribeVpcs',
       'DescribeSubnets',
@@ -171,6 +171,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     listFunctions(),
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
+    // The membership this execution wrote, when the failure came after RecordMembership.
+    registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
   ],
   // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
   AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],

@@ -1,7 +1,7 @@
 import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
 import type { RecordMembershipInput } from '../../functions/lock/types';
 import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { removeMembership } from '../../functions/shared/registry/membership';
+import { removeMembership } from '../../functions/shared/registry/remove-membership';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { readRegistry } from '../../functions/shared/registry/read';
 import { execution, freshRegistry, requestFor } from './registry-fixture';
