@@ -53,7 +53,7 @@ export async function createUserFunction(functionName: string): Promise<void> {
 export async function measureProvision(
   environment: IsolatedEmulator,
   request: ProvisionRequestInput,
-  options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before'] } = {},
+  options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before']; readonly lockWaitMs?: number } = {},
 ): Promise<MeasuredRun> {
   const account = await emulator.account();
   const probe = options.probe ?? 'passes';
@@ -73,6 +73,7 @@ export async function measureProvision(
     skipWaits: true,
     skipRetryIntervals: true,
     resolveTask: traced.resolveTask,
+    ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
   });
   const wallMs = performance.now() - started;
   const calls = (await emulator.calls()).slice(startIndex);

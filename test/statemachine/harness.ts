@@ -38,7 +38,7 @@ export async function freshAccountWithFunction(functionName = 'orders-api'): Pro
 let runs = 0;
 
 /** Runs the real definition with the real handlers against this file's moto account; no real waiting. */
-export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEvent' | 'resolveTask'> = {}): Promise<LocalRunResult> {
+export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEvent' | 'resolveTask' | 'lockWaitMs'> = {}): Promise<LocalRunResult> {
   runs += 1;
   return runLocally(request, {
     executionName: `test-${process.pid}-${Date.now()}-${runs}`,

@@ -25,8 +25,8 @@ export interface RecordedPath {
  */
 export async function recordPath(name: string, prepare: () => Promise<unknown>): Promise<RecordedPath> {
   await emulator.freshAccount();
-  await ensureRegistryTable();
   await emulator.recordDetails();
+  await ensureRegistryTable();
   const request = await prepare();
   let turn: Promise<unknown> = Promise.resolve();
   const resolveTask: LocalRunOptions['resolveTask'] = (task) => {
