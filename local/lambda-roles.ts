@@ -17,7 +17,7 @@ export async function ensureLambdaRole(iam: IAMClient, roleName: string, descrip
   const create = () =>
     iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })).catch(async (error: unknown) => {
       // Local mode started in several processes at once: the role of the one that won is as good.
-      if (error instanceof Error && error.name === 'EntityAlreadyExists') return getRole();
+      if (error instanceof Error && /^EntityAlreadyExists/.test(error.name)) return getRole();
       throw error;
     });
   const role = (await getRole()) ?? (await create());
