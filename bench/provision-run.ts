@@ -1,6 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ensureVpcLambdaRole } from '../local/lambda-roles';
+import { ensureRegistryTable } from '../local/local-registry';
 import { PROBE_ROLE_NAME, queueInvokeAnswers } from '../local/local-environment';
 import { ensureDemoFunction } from '../local/sample-function';
 import type { ProbeResult } from '../functions/probe/types';
@@ -27,11 +28,13 @@ let executions = 0;
 
 /**
  * A brand-new account (the proxy maps it to its own moto account) holding what the deployed stack provides
- * the tasks: the probe's role, passed as PROBE_ROLE_ARN. Setup calls are cleared from the call log.
+ * the tasks: the probe's role, passed as PROBE_ROLE_ARN, and the registry table. Setup calls are cleared from
+ * the call log.
  */
 export async function freshAccount(): Promise<string> {
   const account = await emulator.freshAccount();
   process.env.PROBE_ROLE_ARN = await ensureVpcLambdaRole(new IAMClient({}), PROBE_ROLE_NAME, 'lambda-egress probe (benchmark)');
+  await ensureRegistryTable();
   await emulator.clearCalls();
   return account;
 }
@@ -50,7 +53,7 @@ export async function createUserFunction(functionName: string): Promise<void> {
 export async function measureProvision(
   environment: IsolatedEmulator,
   request: ProvisionRequestInput,
-  options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before'] } = {},
+  options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before']; readonly lockWaitMs?: number } = {},
 ): Promise<MeasuredRun> {
   const account = await emulator.account();
   const probe = options.probe ?? 'passes';
@@ -70,6 +73,7 @@ export async function measureProvision(
     skipWaits: true,
     skipRetryIntervals: true,
     resolveTask: traced.resolveTask,
+    ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
   });
   const wallMs = performance.now() - started;
   const calls = (await emulator.calls()).slice(startIndex);

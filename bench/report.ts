@@ -4,6 +4,7 @@ import type { CriticalPath } from './critical-path';
 import type { DeployedTaskConfig } from './deployed-config';
 import type { DemoWallTime } from './demo-wall-time';
 import type { Footprint } from './footprint';
+import type { Concurrency } from './concurrency';
 import type { Scale } from './scale';
 import type { StepFunctionsCost } from './step-functions-cost';
 import { kib, seconds, usd, type Row } from './table';
@@ -128,4 +129,25 @@ export function scaleRows(scale: Scale): Row[] {
   }
   rows.push({ section, figure: 'described at the end: VPCs / available NATs with the tag', value: `${scale.described.vpcs} / ${scale.described.natGateways}`, target: `1 / ${scale.azs}`, met: scale.described.vpcs === 1 && scale.described.natGateways === scale.azs });
   return rows;
+}
+
+export function concurrencyRows(concurrency: Concurrency): Row[] {
+  const section = `6. Concurrency: ${concurrency.concurrent.provisions} provisions at once onto one new network vs 1 (lock wait ${concurrency.lockWaitMs} ms locally)`;
+  const { single, concurrent, azs } = concurrency;
+  return [
+    { section, figure: 'VPCs created (1 / N at once)', value: `${single.vpcsCreated} / ${concurrent.vpcsCreated}`, target: '1 / 1', met: single.vpcsCreated === 1 && concurrent.vpcsCreated === 1 },
+    {
+      section,
+      figure: 'NAT gateways created (1 / N at once)',
+      value: `${single.natGatewaysCreated} / ${concurrent.natGatewaysCreated}`,
+      target: `${azs} / ${azs} (AZs)`,
+      met: single.natGatewaysCreated === azs && concurrent.natGatewaysCreated === azs,
+    },
+    { section, figure: 'wall time (1 / N at once), ratio', value: `${seconds(single.wallMs, 2)} / ${seconds(concurrent.wallMs, 2)}, ${concurrency.wallTimeRatio.toFixed(2)}x` },
+    {
+      section,
+      figure: 'lock waits (per execution) and the transitions they cost, of all transitions',
+      value: `${concurrent.lockWaits} (${concurrent.lockWaitsPerExecution.join(', ')}), ${concurrent.lockWaitTransitions} of ${concurrent.stateTransitions} transitions`,
+    },
+  ];
 }

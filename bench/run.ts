@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { readDefinitionText, type AslDefinition } from '../statemachine/definition';
@@ -10,8 +10,9 @@ import { deployedTaskConfig } from './deployed-config';
 import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
 import { measureFootprint } from './footprint';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
-import { apiEconomyRows, costRows, criticalPathRows, footprintRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
+import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
+import { measureConcurrency } from './concurrency';
 import { measureStepFunctionsCost } from './step-functions-cost';
 import { formatTable, seconds, type Row } from './table';
 
@@ -23,10 +24,34 @@ const RESULTS_PATH = join(__dirname, 'results.json');
 const WAIT_LOOP_POLLS = 3;
 const SCALE_FUNCTIONS = 20;
 const SCALE_CHECKPOINTS = [1, 5, 20];
+const CONCURRENT_PROVISIONS = 5;
+/** The lock wait of the concurrency runs: short, as the emulator builds at once (the deployed Wait is 15 s). */
+const CONCURRENCY_LOCK_WAIT_MS = 200;
 /** Import timings take extra rounds only while they fit before this point of the run (the budget is 5 min). */
 const FOOTPRINT_DEADLINE_MS = 240_000;
 
+/**
+ * `npm run bench -- --concurrency`: section 6 alone, merged into the bench/results.json of the last full run
+ * (its rows replaced, the rest kept), for a short run after a change to the lock.
+ */
+async function concurrencyOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let concurrency;
+  try {
+    concurrency = await measureConcurrency(environment, CONCURRENT_PROVISIONS, CONCURRENCY_LOCK_WAIT_MS);
+  } finally {
+    await environment.stop();
+  }
+  const rows = concurrencyRows(concurrency);
+  process.stdout.write(`${formatTable(rows)}\n`);
+  const previous = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as { table?: Row[] } & Record<string, unknown>;
+  const table = [...(previous.table ?? []).filter((row) => !row.section.startsWith('6. ')), ...rows];
+  writeFileSync(RESULTS_PATH, `${JSON.stringify({ ...previous, concurrency, table }, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);
+  process.stdout.write('Section 6 written to bench/results.json.\n');
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--concurrency')) return concurrencyOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();
@@ -56,7 +81,9 @@ async function main(): Promise<void> {
     const cost = await measureStepFunctionsCost(environment, freshIpv4Run, path.results.typical.ours, config, WAIT_LOOP_POLLS);
     say(`5. scale: ${SCALE_FUNCTIONS} functions onto one network ...`);
     const scale = await measureScale(environment, SCALE_FUNCTIONS, SCALE_CHECKPOINTS);
-    measured = { economy, path, cost, scale };
+    say(`6. concurrency: ${CONCURRENT_PROVISIONS} provisions at once onto one new network vs 1 ...`);
+    const concurrency = await measureConcurrency(environment, CONCURRENT_PROVISIONS, CONCURRENCY_LOCK_WAIT_MS);
+    measured = { economy, path, cost, scale, concurrency };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -74,6 +101,7 @@ async function main(): Promise<void> {
     ...criticalPathRows(measured.path),
     ...footprintRows(footprint, demo, config),
     ...scaleRows(measured.scale),
+    ...concurrencyRows(measured.concurrency),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -98,6 +126,7 @@ async function main(): Promise<void> {
     criticalPath: measured.path.levels,
     footprint: { ...footprint, demo },
     scale: measured.scale,
+    concurrency: measured.concurrency,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);

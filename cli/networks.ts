@@ -8,7 +8,7 @@ import type { ParsedCommand } from './args';
 import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
 import { StateMachineNotFound } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
-import { ensureRegistryTable } from './local-registry';
+import { ensureRegistryTable } from '../local/local-registry';
 import { withLocalEnvironment } from './target-environment';
 
 type NetworksCommand = Extract<ParsedCommand, { command: 'networks' }>;

@@ -133,7 +133,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   CheckProbeFunction: () => [readProbeFunctions()],
   DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
   ReportResult: () => [],
-  Rollback: () => [
+  Rollback: (context) => [
     ec2Describe(
       'DescribeVpcs',
       'DescribeSubnets',
@@ -178,6 +178,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     listFunctions(),
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
+    // The membership this execution wrote, when the failure came after RecordMembership.
+    registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
   ],
   // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
   AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],

@@ -54,9 +54,9 @@ export const emulator = {
   },
 };
 
-/** Names of the mutating calls in a call log: Create*, Attach*, Allocate*, Associate*, Put*, Update*, ... */
+/** Names of the mutating calls in a call log: Create*, Attach*, Allocate*, Associate*, Put*, Update*, TransactWrite* (DynamoDB), ... */
 export function mutatingCalls(calls: readonly CallRecord[]): string[] {
   return calls
     .map((record) => record.action)
-    .filter((action) => /^(Create|Attach|Allocate|Associate|Put|Update|Modify|Delete|Detach|Release|Disassociate|Replace|Tag|Untag|Add|Remove|Authorize|Revoke)/.test(action));
+    .filter((action) => /^(Create|Attach|Allocate|Associate|Put|Update|Modify|Delete|Detach|Release|Disassociate|Replace|Tag|Untag|Add|Remove|Authorize|Revoke|TransactWrite)/.test(action));
 }

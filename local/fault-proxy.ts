@@ -36,6 +36,19 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
     return state;
   };
 
+  // moto applies a TransactWriteItems item by item and, when an item's condition fails, puts back a copy of the
+  // whole table taken when it began, erasing whatever a concurrent call wrote meanwhile (a lock another execution
+  // just took). DynamoDB's transactions are serializable
+  // (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation),
+  // so DynamoDB calls reach moto one at a time, as if they were.
+  let dynamodbTurn: Promise<unknown> = Promise.resolve();
+  const forwardInTurn = (service: string, ...args: Parameters<typeof forward>): Promise<UpstreamResponse> => {
+    if (service !== 'dynamodb') return forward(...args);
+    const mine = dynamodbTurn.then(() => forward(...args));
+    dynamodbTurn = mine.catch(() => undefined);
+    return mine;
+  };
+
   const server: Server = createServer((req, res) => {
     void readBody(req).then(async (body) => {
       try {
@@ -105,7 +118,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       return;
     }
     if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    const upstreamResponse = await forward(upstream, req, body, state?.account);
+    const upstreamResponse = await forwardInTurn(call.service, upstream, req, body, state?.account);
     let responseBody = upstreamResponse.body;
     if (fault?.type === 'rewrite') {
       let text = responseBody.toString('utf8');

@@ -7,16 +7,21 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
   Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
 });
 
-/** A role Lambda may assume, found again by name on a second run. */
+/** A role Lambda may assume, found again by name on a second run, or when another process just created it. */
 export async function ensureLambdaRole(iam: IAMClient, roleName: string, description?: string): Promise<string> {
-  const found = await iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
-  const role =
-    found ??
-    (await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })));
-  const arn = role.Role?.Arn;
+  const getRole = () =>
+    iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
+  const create = () =>
+    iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })).catch(async (error: unknown) => {
+      // Local mode started in several processes at once: the role of the one that won is as good.
+      if (error instanceof Error && /^EntityAlreadyExists/.test(error.name)) return getRole();
+      throw error;
+    });
+  const role = (await getRole()) ?? (await create());
+  const arn = role?.Role?.Arn;
   if (!arn) throw new Error(`IAM returned no ARN for role ${roleName}`);
   return arn;
 }

@@ -9,7 +9,10 @@ import { createClients, type AwsClients } from '../functions/shared/clients';
 import { logger } from '../functions/shared/logger';
 import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { registryTableName } from '../functions/shared/registry/table';
 import { ensureVpcLambdaRole } from './lambda-roles';
+import { ensureRegistryTable } from './local-registry';
 import { startMotoServer, type MotoServer } from './moto-server';
 
 /**
@@ -114,7 +117,7 @@ export interface LocalRunSetup {
 
 /**
  * Creates in the emulator what the deployed stack would provide the tasks (the probe's role, passed as
- * PROBE_ROLE_ARN), and the task resolver that answers the probe through the emulator.
+ * PROBE_ROLE_ARN, and the registry table), and the task resolver that answers the probe through the emulator.
  */
 export async function prepareLocalRun(
   environment: LocalEnvironment,
@@ -123,6 +126,7 @@ export async function prepareLocalRun(
 ): Promise<LocalRunSetup> {
   const probeRoleArn = await ensureVpcLambdaRole(clients.iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
   env.PROBE_ROLE_ARN = probeRoleArn;
+  await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), registryTableName(env));
   const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
   return {
     ...setup,

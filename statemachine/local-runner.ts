@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { TASKS, isTaskName } from '../functions/shared/task-registry';
@@ -18,8 +19,13 @@ export interface LocalRunOptions {
   readonly executionName?: string;
   readonly region?: string;
   readonly accountId?: string;
-  /** Wait states take 0 ms instead of their Seconds. */
+  /**
+   * Wait states take 0 ms instead of their Seconds, except those of `lockWaitMs`: there the execution waits
+   * for another execution, which takes as long in the emulator as anywhere.
+   */
   readonly skipWaits?: boolean;
+  /** With skipWaits: how long the lock wait (WaitForNetworkLock) really waits. Default LOCAL_LOCK_WAIT_MS. */
+  readonly lockWaitMs?: number;
   /** Retries happen at once instead of after IntervalSeconds/BackoffRate. */
   readonly skipRetryIntervals?: boolean;
   /** Called with every state, map, parallel and execution event, as it happens. */
@@ -38,6 +44,13 @@ export interface LocalRunResult {
   readonly events: EventLog[];
 }
 
+/**
+ * The lock wait with skipWaits: short, since the holder runs against an emulator that creates everything at
+ * once, yet real, so AcquireNetworkLock's bounded attempts (LOCK_MAX_ATTEMPTS) outlast a concurrent build.
+ */
+export const LOCAL_LOCK_WAIT_MS = 1000;
+const LOCK_WAIT_STATE = 'WaitForNetworkLock';
+
 /** Requires the handler file of a task from functions/ (TypeScript, via ts-jest or tsx). */
 export function registryTask(taskName: string): LocalTask {
   if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/shared/task-registry.ts`);
@@ -55,7 +68,9 @@ export function registryTask(taskName: string): LocalTask {
 export async function runLocally(input: unknown, options: LocalRunOptions = {}): Promise<LocalRunResult> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const accountId = options.accountId ?? '000000000000';
-  const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  // Unique even for executions started in the same millisecond (CLI processes started together): the execution
+  // ARN owns the registry's locks.
+  const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
   const stateMachineName = 'lambda-egress-provision';
   const executionArn = `arn:aws:states:${region}:${accountId}:execution:${stateMachineName}:${executionName}`;
 
@@ -72,7 +87,7 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   const retries: Record<string, number> = {};
   // The unsubstituted text names each Task's task; substitution changes no state names.
   for (const [stateName, state] of allStates(JSON.parse(text) as AslDefinition)) {
-    if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = 0;
+    if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = stateName === LOCK_WAIT_STATE ? (options.lockWaitMs ?? LOCAL_LOCK_WAIT_MS) : 0;
     if (state.Retry && options.skipRetryIntervals) retries[stateName] = 0;
     if (state.Type !== 'Task' || !state.Resource) continue;
     const taskName = taskOfResource(state.Resource);

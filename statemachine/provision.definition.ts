@@ -1,4 +1,5 @@
-import { failingTo, task, type MachineSource } from './asl-builder';
+import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
+import { catchAllTo, failingTo, task, type MachineSource } from './asl-builder';
 import { RETRY } from './retry-policies';
 
 /**
@@ -26,8 +27,31 @@ export const provisionDefinition: MachineSource = {
       RecordFunction: task('RecordFunction', {
         Comment: "Read-only: the function's original VpcConfig and policy attachment, the record rollback restores from.",
         ResultPath: '$.function.original',
-        Next: 'NetworkMode?',
+        Next: 'AcquireNetworkLock',
       }),
+    }),
+    // One execution at a time builds or repairs a network, and changes a function (registry locks, infra/README.md).
+    AcquireNetworkLock: task('AcquireNetworkLock', {
+      Comment:
+        "One conditional write for the network's lock and the function's: acquired, or not yet (the slice names the holder). Its last attempt fails LockTimeout or FunctionBusy, naming the holder.",
+      ResultPath: '$.lock',
+      Catch: [{ ErrorEquals: ['LockTimeout', 'FunctionBusy'], ResultPath: '$.error', Next: 'LockNotAcquired' }, catchAllTo('UnlockAndFail')],
+      Next: 'NetworkLockAcquired?',
+    }),
+    'NetworkLockAcquired?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: 'NetworkMode?' }],
+      Default: 'WaitForNetworkLock',
+    },
+    WaitForNetworkLock: {
+      Type: 'Wait',
+      Comment: 'Another execution holds the lock: wait here (no busy Lambda); AcquireNetworkLock counts the attempts and ends the loop.',
+      Seconds: LOCK_WAIT_SECONDS,
+      Next: 'AcquireNetworkLock',
+    },
+    LockNotAcquired: { Type: 'Fail', Comment: 'Nothing was created: the lock stayed held by the execution the Cause names.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    // Holding the lock, before the first creation: a failure gives the lock back and is reported as it is.
+    ...failingTo('UnlockAndFail', {
       'NetworkMode?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],
@@ -236,7 +260,13 @@ export const provisionDefinition: MachineSource = {
         ResultPath: '$.error',
         Next: 'Rollback',
       },
-      FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'DetachVpcAccessPolicy' },
+      FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'RecordMembership' },
+      RecordMembership: task('RecordMembership', {
+        Comment: "The function is a member of the network (with its original VpcConfig), the network is ready and holds this execution's ledger.",
+        ResultPath: '$.membership',
+        Next: 'ReleaseNetworkLock',
+      }),
+      ReleaseNetworkLock: task('ReleaseNetworkLock', { ResultPath: '$.unlock', Next: 'DetachVpcAccessPolicy' }),
       DetachVpcAccessPolicy: task('DetachVpcAccessPolicy', { ResultPath: '$.detach', Next: 'ReportResult' }),
       ReportResult: task('ReportResult', {
         Comment: 'Builds the success output contract (network ids, function config, probe, ledger, timings).',
@@ -250,9 +280,20 @@ export const provisionDefinition: MachineSource = {
       ResultPath: '$.rollback',
       TimeoutSeconds: 300,
       retry: [RETRY.resourceStillInUse],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'RollbackIncomplete' }],
-      Next: 'RolledBack',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'ReleaseNetworkLockAfterRollback' }],
+      Next: 'ReleaseNetworkLockAfterRollback',
     }),
+    ReleaseNetworkLockAfterRollback: task('ReleaseNetworkLock', {
+      Comment: "Gives the locks back after Rollback ($.error: a network this execution was building is marked failed). Should it fail, the stale-lock rule frees them when the execution ends.",
+      ResultPath: '$.unlock',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.unlockError', Next: 'RollbackComplete?' }],
+      Next: 'RollbackComplete?',
+    }),
+    'RollbackComplete?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' }],
+      Default: 'RolledBack',
+    },
     RolledBack: {
       Type: 'Fail',
       Comment: "The original error, after a complete rollback (its report is in the Rollback task's output).",
@@ -265,6 +306,12 @@ export const provisionDefinition: MachineSource = {
       Error: 'RollbackIncomplete',
       CausePath: '$.rollbackError.Cause',
     },
+    UnlockAndFail: task('ReleaseNetworkLock', {
+      Comment: 'Nothing was created: gives the locks back ($.error: a network this execution had marked building is marked failed).',
+      ResultPath: '$.unlock',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.unlockError', Next: 'RequestRejected' }],
+      Next: 'RequestRejected',
+    }),
     RequestRejected: { Type: 'Fail', Comment: 'Nothing was created.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
   },
 };

@@ -1,5 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FunctionBusy, LockTimeout } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { lockWaitMetric } from '../shared/metrics';
 import { acquireLocks, markNetworkBuilding } from '../shared/registry/lock-acquire';
 import { LOCK_LEASE_SECONDS, LOCK_MAX_ATTEMPTS, LOCK_WAIT_SECONDS } from '../shared/registry/lock-policy';
 import { registryTableName, type Registry } from '../shared/registry/table';
@@ -50,6 +52,8 @@ export async function acquireNetworkLock(registry: Registry, input: AcquireNetwo
       { network: network.name, ...(held ? { holder: held.holder, leaseExpiresAt: held.leaseExpiresAt } : {}) },
     );
   }
+  // The state machine waits now: one LockWaits data point (the dashboard's "Lock waits").
+  logger.info('waiting for the network lock', { holder: held?.holder, heldLock: held?.lock, attempt, ...lockWaitMetric(network.name) });
   return { ...base, acquired: false, ...(held ? { holder: held.holder, heldLock: held.lock } : {}) };
 }
 

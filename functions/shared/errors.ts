@@ -137,21 +137,18 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
  * RequestRejected, whose Fail state raises them again by name (ErrorPath).
  */
-export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, LockTimeout, FunctionBusy } as const;
+export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed } as const;
+
+/** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
+export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;
 
 /** Raised only by the ASL (its Fail states, or a Pass that records the error for Rollback), never thrown by a task. */
 export const FAIL_STATE_ERRORS = { NatGatewayTimeout, ProbeFunctionTimeout, FunctionUpdateTimeout, RollbackIncomplete } as const;
 
 /** Every error class, by name: the ASL contract. */
-export const ROUTED_ERRORS = { ...RETRIED_ERRORS, ...FINAL_ERRORS, ...FAIL_STATE_ERRORS } as const;
+export const ROUTED_ERRORS = { ...RETRIED_ERRORS, ...FINAL_ERRORS, ...LOCK_ERRORS, ...FAIL_STATE_ERRORS } as const;
 
 export type RoutedErrorName = keyof typeof ROUTED_ERRORS;
-
-/**
- * Errors of tasks the stack builds but statemachine/provision.asl.json does not call yet (the registry's lock
- * tasks): remove a name when the ASL routes on it.
- */
-export const ERRORS_AWAITING_WIRING: readonly RoutedErrorName[] = ['LockTimeout', 'FunctionBusy'];
 
 /** AWS error names (SDK `error.name`) the ASL retries as throttling or transient. */
 export const AWS_THROTTLING_ERRORS = ['ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'] as const;

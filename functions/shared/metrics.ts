@@ -13,8 +13,31 @@ export const METRIC_NAMESPACE = 'LambdaEgress';
 export const ROLLBACK_INCOMPLETE_METRIC = 'RollbackIncomplete';
 
 /**
- * Reserved for the network lock: one data point (value 1, unit Count) each time an execution finds the
- * network locked by another execution and waits. Any dimensions (e.g. `Network`): the dashboard finds the
- * metric by name with a SEARCH expression.
+ * The network lock: one data point (value 1, unit Count) each time an execution finds the network locked by
+ * another execution and waits, dimension `Network` (the dashboard finds the metric by name with a SEARCH
+ * expression, whatever its dimensions).
  */
 export const LOCK_WAITS_METRIC = 'LockWaits';
+
+/** A log record in CloudWatch's embedded metric format: its root keys are the metric's values and dimensions. */
+export interface EmbeddedMetric {
+  readonly _aws: {
+    readonly Timestamp: number;
+    readonly CloudWatchMetrics: ReadonlyArray<{ readonly Namespace: string; readonly Dimensions: string[][]; readonly Metrics: ReadonlyArray<{ readonly Name: string; readonly Unit: string }> }>;
+  };
+  readonly [key: string]: unknown;
+}
+
+/**
+ * One lock wait as an embedded-metric-format record: logged by the waiting task (at INFO, the functions' default
+ * level), CloudWatch Logs extracts the data point from the Lambda function's log line — no PutMetricData call, so
+ * no SDK client and no IAM permission
+ * (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html).
+ */
+export function lockWaitMetric(network: string, now: Date = new Date()): EmbeddedMetric {
+  return {
+    _aws: { Timestamp: now.getTime(), CloudWatchMetrics: [{ Namespace: METRIC_NAMESPACE, Dimensions: [['Network']], Metrics: [{ Name: LOCK_WAITS_METRIC, Unit: 'Count' }] }] },
+    Network: network,
+    [LOCK_WAITS_METRIC]: 1,
+  };
+}

@@ -31,12 +31,6 @@ export const TASKS = {
 
 export type TaskName = keyof typeof TASKS;
 
-/**
- * Tasks the stack builds that statemachine/provision.asl.json does not call yet (the registry's lock and
- * membership tasks, wired in a later change): remove a name when the ASL calls it.
- */
-export const TASKS_AWAITING_WIRING: readonly TaskName[] = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership'];
-
 export function isTaskName(name: string): name is TaskName {
   return Object.hasOwn(TASKS, name);
 }

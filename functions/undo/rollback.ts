@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -5,6 +6,8 @@ import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
 import { awsErrorName, ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
 import { logger } from '../shared/logger';
+import { removeMembership } from '../shared/registry/remove-membership';
+import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
@@ -54,18 +57,18 @@ export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
  * Compensation for a failed execution: removes exactly what it created (its ledger plus whatever carries
  * its execution tag) and puts the function and its role back as RecordFunction found them. Re-entrant:
  * when AWS makes it wait it throws ResourceStillInUse and the state machine calls it again.
+ *
+ * A failure after RecordMembership ($.membership) finds the network handed over to the registry: `ready`, its
+ * ledger holding what this execution created, the lock given back, so other executions may already have
+ * attached functions to it. Deleting it then would cut their egress and leave the registry describing a VPC
+ * that is gone; so only the function and its role are put back, the membership this execution wrote is
+ * removed (never one an earlier execution wrote), and the network stays for teardown.
  */
-export async function rollback(clients: AwsClients, input: RollbackInput): Promise<RollbackReport> {
+export async function rollback(clients: AwsClients, input: RollbackInput, registry?: Registry): Promise<RollbackReport> {
   const executionId = input.execution.id;
   const original = originalRecord(input);
-  const discovered = await discoverCreatedResources(clients.ec2, clients.lambda, executionId);
-  const known = [...collectLedger(input), ...discovered];
-  const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
-  const createdGateways = new Set(
-    known.filter((entry) => ['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
-  );
-  const routes = await discoverRoutesToCreatedGateways(clients.ec2, createdGateways, createdTables);
-  const plan = undoPlan([...known, ...routes]);
+  const handedOver = input.membership !== undefined;
+  const plan = handedOver ? [] : await networkUndoPlan(clients, input);
 
   const run = new UndoRun();
   if (original) await run.attempt('function-vpc-config', original.functionArn, () => restoreFunctionVpcConfig(clients.lambda, original));
@@ -76,7 +79,24 @@ export async function rollback(clients: AwsClients, input: RollbackInput): Promi
     await run.attempt(entry.kind, entry.id, undo);
   }
   if (original) await run.attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original));
+  if (handedOver) {
+    if (!registry) throw new Error('Rollback after RecordMembership needs the registry to remove the membership');
+    const functionArn = input.membership?.functionArn ?? original?.functionArn;
+    if (functionArn) await removeMembership(registry, functionArn, { onlyIfExecution: executionId });
+  }
   return run.finish(executionId, input.error);
+}
+
+/** What this execution created in the network, and the routes it added to gateways it created, in undo order. */
+async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promise<LedgerEntry[]> {
+  const discovered = await discoverCreatedResources(clients.ec2, clients.lambda, input.execution.id);
+  const known = [...collectLedger(input), ...discovered];
+  const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
+  const createdGateways = new Set(
+    known.filter((entry) => ['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
+  );
+  const routes = await discoverRoutesToCreatedGateways(clients.ec2, createdGateways, createdTables);
+  return undoPlan([...known, ...routes]);
 }
 
 /**
@@ -150,4 +170,5 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
 }
 
 const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
-export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input));
+const dynamodb = new DynamoDBClient({});
+export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, { dynamodb, tableName: registryTableName() }));

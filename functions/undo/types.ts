@@ -14,6 +14,8 @@ export interface RollbackInput {
   readonly execution: ExecutionContext;
   readonly function?: { readonly original?: OriginalFunctionRecord };
   readonly error?: { readonly Error?: string; readonly Cause?: string };
+  /** RecordMembership's slice: present when the failure came after the membership was written. */
+  readonly membership?: { readonly functionArn?: string };
   readonly [slice: string]: unknown;
 }
 

@@ -11,7 +11,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import statusChangeEvent from '../../events/sfn-execution-status-change.json';
 import requestSchema from '../../statemachine/request.schema.json';
-import { TASKS, TASKS_AWAITING_WIRING, type TaskName } from '../../functions/shared/task-registry';
+import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
@@ -322,7 +322,7 @@ describe('state machine', () => {
     const statements = statementsOfRole(template, roleId);
     const lambdaActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'));
     expect([...new Set(lambdaActions)]).toEqual(['lambda:InvokeFunction']);
-    const taskIds = TASK_NAMES.filter((task) => !TASKS_AWAITING_WIRING.includes(task)).map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
+    const taskIds = TASK_NAMES.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
     const invoked = allowing(statements, 'lambda:InvokeFunction').flatMap(resourcesOf).map(flat);
     expect(invoked.sort()).toEqual(taskIds.flatMap((id) => [`\${${id}.Arn}`, `\${${id}.Arn}:*`]).sort());
     const others = statements.flatMap(actionsOf).filter((action) => !action.startsWith('lambda:') && !action.startsWith('logs:') && !action.startsWith('xray:'));
@@ -461,7 +461,7 @@ describe('registry', () => {
   });
 
   it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
-    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'ReleaseStaleLocks', 'ApiListNetworks'];
+    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks'];
     for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
       const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));

@@ -1,7 +1,7 @@
 import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
 import type { RecordMembershipInput } from '../../functions/lock/types';
 import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { removeMembership } from '../../functions/shared/registry/membership';
+import { removeMembership } from '../../functions/shared/registry/remove-membership';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { readRegistry } from '../../functions/shared/registry/read';
 import { execution, freshRegistry, requestFor } from './registry-fixture';
@@ -84,6 +84,17 @@ describe('RecordMembership', () => {
     expect((await readNetwork(registry, 'shared')).members).toHaveLength(1);
     expect(await removeMembership(registry, requestFor('orders').functionArn, { onlyIfExecution: execution('a').id })).toMatchObject({ functionName: 'orders' });
     expect((await readNetwork(registry, 'shared')).members).toEqual([]);
+  });
+
+  it('keeps the membership an earlier execution wrote when a later execution of the same function onto the same network rolls back', async () => {
+    // GIVEN orders became a member of shared through execution a, and execution b re-recorded it
+    const registry = await freshRegistry();
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'a'));
+    await recordMembershipOfExecution(registry, stateAfterAttach('orders', 'b'));
+    // WHEN b's Rollback removes only what b wrote
+    expect(await removeMembership(registry, requestFor('orders').functionArn, { onlyIfExecution: execution('b').id })).toBeUndefined();
+    // THEN the membership stays, as a wrote it, with the original configuration
+    expect((await readNetwork(registry, 'shared')).members).toEqual([expect.objectContaining({ execution: execution('a').id, originalVpcConfig: ORIGINAL })]);
   });
 
   it('fails, naming what is missing, when run before the network and the function are there', async () => {

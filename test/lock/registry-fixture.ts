@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureRegistryTable } from '../../cli/local-registry';
+import { ensureRegistryTable } from '../../local/local-registry';
 import type { Registry } from '../../functions/shared/registry/table';
 import type { ExecutionContext, NormalizedRequest } from '../../functions/shared/types';
 import { emulator } from '../../local/emulator-control';

@@ -3,11 +3,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, FAIL_STATE_ERRORS, FINAL_ERRORS, LAMBDA_SERVICE_ERRORS, ROUTED_ERRORS } from '../../functions/shared/errors';
-import { TASKS, TASKS_AWAITING_WIRING } from '../../functions/shared/task-registry';
+import { TASKS } from '../../functions/shared/task-registry';
 import { renderDefinition } from '../../statemachine/asl-builder';
 import { GENERATED_DEFINITIONS } from '../../statemachine/build-definition';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
 import { STANDARD_RETRY } from '../../statemachine/retry-policies';
+import { LOCK_WAIT_SECONDS } from '../../functions/shared/registry/lock-policy';
 
 const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
 const validate = (path: string) => spawnSync(process.execPath, [ASL_VALIDATOR, '--json-path', path], { encoding: 'utf8' });
@@ -40,8 +41,7 @@ describe('statemachine/provision.asl.json', () => {
   });
 
   it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/shared/task-registry.ts, and nothing else', () => {
-    const wired = Object.keys(TASKS).filter((name) => !(TASKS_AWAITING_WIRING as readonly string[]).includes(name));
-    expect(placeholdersOf(text).sort()).toEqual(wired.map((name) => `${name}FunctionArn`).sort());
+    expect(placeholdersOf(text).sort()).toEqual(Object.keys(TASKS).map((name) => `${name}FunctionArn`).sort());
     for (const [name, state] of tasks) expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^\$\{[A-Za-z0-9]+FunctionArn\}$/)]);
   });
 
@@ -99,11 +99,49 @@ describe('statemachine/provision.asl.json', () => {
     for (const name of creating) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
-    for (const name of ['ValidateRequest', 'RecordFunction', 'AuditExistingVpc']) {
+    for (const name of ['RecordMembership', 'ReleaseNetworkLock']) {
+      expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
+    }
+    for (const name of ['ValidateRequest', 'RecordFunction']) {
       expect(top[name]?.Catch?.at(-1)?.Next).toBe('RequestRejected');
     }
-    expect(top.Rollback?.Next).toBe('RolledBack');
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('gives the network lock back on every path that took it: before the first creation, after Rollback, and after an incomplete Rollback', () => {
+    const top = definition.States;
+    // GIVEN the lock is taken right after RecordFunction, and only once the loop says acquired does the network part start
+    expect(top.RecordFunction?.Next).toBe('AcquireNetworkLock');
+    expect(top.AcquireNetworkLock).toMatchObject({ Resource: '${AcquireNetworkLockFunctionArn}', ResultPath: '$.lock', Next: 'NetworkLockAcquired?' });
+    // THEN not getting it ends with nothing to give back; anything else after it gives it back first
+    expect(top.AcquireNetworkLock?.Catch).toEqual([
+      { ErrorEquals: ['LockTimeout', 'FunctionBusy'], ResultPath: '$.error', Next: 'LockNotAcquired' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UnlockAndFail' },
+    ]);
+    expect(top.LockNotAcquired).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
+    expect(top.AuditExistingVpc?.Catch?.at(-1)?.Next).toBe('UnlockAndFail');
+    expect(top.UnlockAndFail).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', Next: 'RequestRejected' });
+    // AND the success path records the membership and unlocks right before DetachVpcAccessPolicy
+    expect([top.RecordMembership?.Next, top.ReleaseNetworkLock?.Next]).toEqual(['ReleaseNetworkLock', 'DetachVpcAccessPolicy']);
+    // AND Rollback, complete or not, unlocks before its Fail state
+    expect(top.Rollback?.Next).toBe('ReleaseNetworkLockAfterRollback');
+    expect(top.Rollback?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'ReleaseNetworkLockAfterRollback' }]);
+    expect(top.ReleaseNetworkLockAfterRollback).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', ResultPath: '$.unlock', Next: 'RollbackComplete?' });
+    expect(top['RollbackComplete?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' }],
+      Default: 'RolledBack',
+    });
+  });
+
+  it('waits for the network lock in a Wait state (no busy Lambda), bounded by AcquireNetworkLock counting its attempts', () => {
+    const top = definition.States;
+    expect(top['NetworkLockAcquired?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: 'NetworkMode?' }],
+      Default: 'WaitForNetworkLock',
+    });
+    expect(top.WaitForNetworkLock).toMatchObject({ Type: 'Wait', Seconds: LOCK_WAIT_SECONDS, Next: 'AcquireNetworkLock' });
   });
 
   it('bounds every wait loop with a counter and a named failure, which rolls back', () => {

@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { readNetwork } from '../../functions/shared/registry/read-network';
+import { registryTableName } from '../../functions/shared/registry/table';
 import { isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { CallRecord } from '../../local/fault-rules';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
@@ -12,6 +15,7 @@ import { SCENARIOS, type ScenarioName } from './scenarios';
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});
+const registry = { dynamodb: new DynamoDBClient({}), tableName: registryTableName() };
 
 /** A fresh account prepared as the scenario needs (function, existing VPC, ...), and the request to run. */
 export interface Scenario {
@@ -30,11 +34,13 @@ const THROTTLING: Record<string, { code: string; status: number }> = {
   ec2: { code: 'RequestLimitExceeded', status: 503 },
   lambda: { code: 'TooManyRequestsException', status: 429 },
   iam: { code: 'Throttling', status: 400 },
+  dynamodb: { code: 'ThrottlingException', status: 400 },
 };
 const NON_RETRYABLE: Record<string, { code: string; status: number; name: string }> = {
   ec2: { code: 'UnauthorizedOperation', status: 403, name: 'UnauthorizedOperation' },
   lambda: { code: 'AccessDeniedException', status: 403, name: 'AccessDeniedException' },
   iam: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
+  dynamodb: { code: 'AccessDeniedException', status: 400, name: 'AccessDeniedException' },
 };
 
 export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & { nth: number }> {
@@ -103,12 +109,29 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   const label = `failing ${call.action}#${call.nth}`;
   if (run.status !== 'FAILED' || run.error !== fault.name) return `${label}: expected FAILED ${fault.name}, got ${run.status} ${run.error} ${run.cause?.slice(0, 300)}`;
   const left = await resourcesTaggedWith(ec2, run.executionArn);
-  if (left.length > 0) return `${label}: left behind ${left.join(', ')}`;
+  const registered = await registeredNetwork(request);
+  const handedOver = registered.handedOver;
+  const unrecorded = left.filter((id) => !handedOver.has(id));
+  if (unrecorded.length > 0) return `${label}: left behind ${unrecorded.join(', ')}`;
   const after = await functionSnapshot(functionName, roleName);
   if (JSON.stringify(after) !== JSON.stringify(before)) return `${label}: function/role ${JSON.stringify(after)} != original ${JSON.stringify(before)}`;
-  const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX)) ?? [];
+  const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX) && !handedOver.has(fn.FunctionName)) ?? [];
   if (probes.length > 0) return `${label}: probe function left behind`;
+  if (registered.members.some((member) => member.functionName === functionName)) return `${label}: the registry still lists ${functionName} as a member`;
   return undefined;
+}
+
+/**
+ * The scenario's network in the registry: its members, and what a failure after RecordMembership leaves on
+ * purpose: the network, handed over to the registry (`ready`, its ledger holding what the execution created;
+ * other executions may use it once the lock is released) for teardown to remove. Each test has its own account,
+ * so the ledger is this execution's.
+ */
+async function registeredNetwork(request: unknown): Promise<{ handedOver: Set<string>; members: Array<{ functionName: string }> }> {
+  const name = (request as { network?: { name?: string } }).network?.name;
+  if (!name) return { handedOver: new Set(), members: [] };
+  const { record, members } = await readNetwork(registry, name);
+  return { handedOver: new Set(record?.state === 'ready' ? record.ledger.map((entry) => entry.id) : []), members };
 }
 
 /** A clean run's record: the mutating calls, in order, and the managed resources it left. */

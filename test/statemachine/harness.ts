@@ -5,6 +5,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
+import { ensureRegistryTable } from '../../local/local-registry';
 
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
@@ -25,10 +26,11 @@ export function passingProbe(url = 'https://aws.amazon.com/'): unknown {
   return { url, ok: true, statusCode: 200, elapsedMs: 87 };
 }
 
-/** A fresh account with the probe role and a user function, as a user's account would look before provisioning. */
+/** A fresh account with what the stack provides (the probe role, the registry table) and a user function. */
 export async function freshAccountWithFunction(functionName = 'orders-api'): Promise<{ functionName: string; roleName: string }> {
   await emulator.freshAccount();
   await ensureProbeRole();
+  await ensureRegistryTable();
   await createSampleFunction(functionName);
   return { functionName, roleName: `${functionName}-role` };
 }
@@ -36,7 +38,7 @@ export async function freshAccountWithFunction(functionName = 'orders-api'): Pro
 let runs = 0;
 
 /** Runs the real definition with the real handlers against this file's moto account; no real waiting. */
-export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEvent' | 'resolveTask'> = {}): Promise<LocalRunResult> {
+export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEvent' | 'resolveTask' | 'lockWaitMs'> = {}): Promise<LocalRunResult> {
   runs += 1;
   return runLocally(request, {
     executionName: `test-${process.pid}-${Date.now()}-${runs}`,

@@ -51,14 +51,17 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
   const recorded = await getItem<NetworkRecord>(registry, networkRecordKey(write.network.name));
 
   const sameExecution = previous?.execution === write.owner;
+  // Already a member of this network: it stays the membership its first execution wrote, so a later execution
+  // that fails after this write (Rollback: removeMembership onlyIfExecution) leaves it in place.
+  const stays = previous !== undefined && previous.network === write.network.name;
   const membership: MembershipRecord = {
     network: write.network.name,
     functionArn: write.member.functionArn,
     functionName: write.member.functionName,
     originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
     vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
-    execution: write.owner,
-    recordedAt: sameExecution && previous ? previous.recordedAt : now,
+    execution: stays ? previous.execution : write.owner,
+    recordedAt: previous && (stays || sameExecution) ? previous.recordedAt : now,
   };
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
   const network: NetworkRecord = {
@@ -75,32 +78,11 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     new TransactWriteItemsCommand({
       TransactItems: [
         { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
-        { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: write.owner }) } },
+        { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: membership.execution }) } },
         { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } },
         ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
       ],
     }),
   );
   return { network, membership, ...(movedFrom ? { movedFrom } : {}) };
-}
-
-/**
- * Forgets a function's membership (release, or Rollback of the execution that wrote it): the member item and
- * the pointer together. With `onlyIfExecution`, only a membership that execution wrote is removed, so a
- * Rollback never erases what an earlier, successful execution recorded. Returns the removed record.
- */
-export async function removeMembership(registry: Registry, functionArn: string, options: { readonly onlyIfExecution?: string } = {}): Promise<MembershipRecord | undefined> {
-  const pointer = await getItem<{ network: string }>(registry, membershipKey(functionArn));
-  if (!pointer) return undefined;
-  const member = await getItem<MembershipRecord>(registry, memberKey(pointer.network, functionArn));
-  if (options.onlyIfExecution !== undefined && member?.execution !== options.onlyIfExecution) return undefined;
-  await registry.dynamodb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        { Delete: { TableName: registry.tableName, Key: toItem(membershipKey(functionArn)) } },
-        { Delete: { TableName: registry.tableName, Key: toItem(memberKey(pointer.network, functionArn)) } },
-      ],
-    }),
-  );
-  return member;
 }

@@ -7,6 +7,9 @@ export const REGION = 'us-east-1';
 /** What the stack's probe role resolves to in the simulation: EnsureProbeFunction passes it on AWS. */
 export const PROBE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lambda-egress-probe-role`;
 
+/** What the stack's registry table resolves to in the simulation. */
+export const REGISTRY_TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/lambda-egress-registry`;
+
 /** One authorization AWS makes for a call: an action on one resource, with the request's context. */
 export interface IamRequest {
   readonly action: string;
@@ -197,8 +200,35 @@ function iamRequests(call: RecordedCall): IamRequest[] {
   return [{ action: `iam:${call.action}`, resourceType: 'role', resource: role, context: policy ? { 'iam:PolicyARN': policy } : {}, why: 'the role named' }];
 }
 
+type AttributeMap = Record<string, { S?: string } | undefined>;
+
+/**
+ * The registry's item calls, authorized on the table with dynamodb:LeadingKeys = the partition key of each item
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/specifying-conditions.html); each item of a
+ * TransactWriteItems is authorized as the PutItem/UpdateItem/DeleteItem/ConditionCheckItem it stands for
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+ */
+function dynamodbRequests(call: RecordedCall): IamRequest[] {
+  const body = call.details.requestBody ? (JSON.parse(call.details.requestBody) as Record<string, unknown>) : {};
+  const onItem = (action: string, key: AttributeMap | undefined, why: string): IamRequest => {
+    const leading = key?.pk?.S;
+    if (!leading) throw new Error(`${call.action}: no partition key (pk) in the request`);
+    return { action: `dynamodb:${action}`, resourceType: 'table', resource: REGISTRY_TABLE_ARN, context: { 'dynamodb:LeadingKeys': [leading] }, why };
+  };
+  if (call.action === 'TransactWriteItems') {
+    const items = (body.TransactItems ?? []) as Array<Record<string, { Item?: AttributeMap; Key?: AttributeMap }>>;
+    return items.flatMap((item) =>
+      Object.entries(item).map(([kind, part]) => onItem(kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`, part.Item ?? part.Key, `the ${kind} of a TransactWriteItems`)),
+    );
+  }
+  if (call.action === 'PutItem') return [onItem('PutItem', body.Item as AttributeMap, 'the item written')];
+  if (['GetItem', 'UpdateItem', 'DeleteItem'].includes(call.action)) return [onItem(call.action, body.Key as AttributeMap, 'the item named')];
+  throw new Error(`no IAM mapping for dynamodb:${call.action}`);
+}
+
 /** Every IAM authorization one recorded call needs, with its resources' tags as they were when it was made. */
 export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamRequest[] {
+  if (call.service === 'dynamodb') return dynamodbRequests(call);
   if (call.service === 'ec2') return ec2Requests(call, history);
   if (call.service === 'lambda') return lambdaRequests(call, history);
   if (call.service === 'iam') return iamRequests(call);

@@ -1,5 +1,6 @@
 import { registryTask, type LocalRunOptions, type LocalRunResult } from '../../../statemachine/local-runner';
 import { emulator } from '../../../local/emulator-control';
+import { ensureRegistryTable } from '../../../local/local-registry';
 import type { CallRecord } from '../../../local/fault-rules';
 import { provision } from '../../statemachine/harness';
 
@@ -25,6 +26,7 @@ export interface RecordedPath {
 export async function recordPath(name: string, prepare: () => Promise<unknown>): Promise<RecordedPath> {
   await emulator.freshAccount();
   await emulator.recordDetails();
+  await ensureRegistryTable();
   const request = await prepare();
   let turn: Promise<unknown> = Promise.resolve();
   const resolveTask: LocalRunOptions['resolveTask'] = (task) => {

@@ -3,7 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
 import { LambdaEgressStack } from '../../../infra/lambda-egress-stack';
 import { statementsOfFunction, type Statement } from '../template-queries';
-import { ACCOUNT, PROBE_ROLE_ARN, REGION } from './iam-requests';
+import { ACCOUNT, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
 
 const PREFIX = 'LambdaEgress';
 
@@ -24,6 +24,7 @@ export function synthesizedTaskRoles(): Record<TaskName, TaskRole> {
   const stack = new LambdaEgressStack(app, PREFIX);
   const template = Template.fromStack(stack);
   const probeRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('ProbeRole'));
+  const registryTableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
   const resolve = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(resolve);
     if (!value || typeof value !== 'object') return value;
@@ -38,6 +39,7 @@ export function synthesizedTaskRoles(): Record<TaskName, TaskRole> {
     }
     if (Array.isArray(record['Fn::GetAtt'])) {
       const [id] = record['Fn::GetAtt'] as [string, string];
+      if (id === registryTableId) return REGISTRY_TABLE_ARN;
       return id === probeRoleId ? PROBE_ROLE_ARN : `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${id}`;
     }
     if (record.Ref !== undefined) return `arn:aws:unresolved:${REGION}:${ACCOUNT}:${String(record.Ref)}`;
