@@ -20,7 +20,7 @@ const ROLE_PROPAGATION_MESSAGE = /execution role does not have permissions to ca
  * of the function. Retry-safe: ownership of the policy comes from the record, and an already-applied
  * VpcConfig is not sent again.
  */
-export async function attachFunction(clients: AwsClients, input: AttachFunctionInput): Promise<AttachedFunction> {
+export async function attachFunction(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: AttachFunctionInput): Promise<AttachedFunction> {
   const original = input.function?.original;
   if (!original) throw new Error('function.original is missing: RecordFunction must run before AttachFunction');
   const subnetIds = privateSubnetIds(input);

@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -8,6 +9,7 @@ import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
+import { deleteNatAlarm, discoverCreatedAlarms } from './undo-alarm';
 import { deleteProbeFunction, detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, RollbackOutcome, RollbackReport, RollbackStep } from './types';
@@ -16,6 +18,7 @@ import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, Ro
 const UNDO_ORDER: readonly ResourceKind[] = [
   'function-vpc-config',
   'probe-function',
+  'cloudwatch-alarm',
   'vpc-endpoint',
   'route',
   'route-table-association',
@@ -59,7 +62,8 @@ export async function rollback(clients: AwsClients, input: RollbackInput): Promi
   const executionId = input.execution.id;
   const original = originalRecord(input);
   const discovered = await discoverCreatedResources(clients.ec2, clients.lambda, executionId);
-  const known = [...collectLedger(input), ...discovered];
+  const alarms = input.request?.network?.alarms ? await discoverCreatedAlarms(clients.cloudwatch, input.request.network.name, executionId) : [];
+  const known = [...collectLedger(input), ...discovered, ...alarms];
   const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
   const createdGateways = new Set(
     known.filter((entry) => ['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
@@ -72,7 +76,12 @@ export async function rollback(clients: AwsClients, input: RollbackInput): Promi
   for (const entry of plan) {
     if (entry.kind === 'function-vpc-config' || entry.kind === 'iam-policy-attachment') continue;
     if (run.blocked(entry.kind, entry.id)) continue;
-    const undo = entry.kind === 'probe-function' ? () => deleteProbeFunction(clients.lambda, entry.id) : () => undoNetworkEntry(clients.ec2, entry);
+    const undo =
+      entry.kind === 'probe-function'
+        ? () => deleteProbeFunction(clients.lambda, entry.id)
+        : entry.kind === 'cloudwatch-alarm'
+          ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
+          : () => undoNetworkEntry(clients.ec2, entry);
     await run.attempt(entry.kind, entry.id, undo);
   }
   if (original) await run.attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original));
@@ -149,5 +158,5 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
   return recorded ? (JSON.parse(recorded) as OriginalFunctionRecord) : undefined;
 }
 
-const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient });
 export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input));
