@@ -121,7 +121,7 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
 }
 
 /** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */
-async function planExistingMode(clients: AwsClients, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; natsTotal: number }> {
+async function planExistingMode(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; natsTotal: number }> {
   const audit = await auditExistingVpc(clients, { execution: PLAN_EXECUTION, request });
   const added = audit.plan.azs.filter((repair) => repair.nat.placement === 'new').length;
   const reused = new Set(audit.plan.azs.flatMap((repair) => (repair.nat.placement === 'existing' ? [repair.nat.natGatewayId] : []))).size;
@@ -162,7 +162,7 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
 }
 
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
-export async function planProvision(clients: AwsClients, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
+export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
   const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION });
   const planned =
     request.network.mode === 'existing' ? await planExistingMode(clients, request) : { ...(await planCreateMode(clients.ec2, request)), natsTotal: natCount(request) };

@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
+import { NAT_ALARM_PREFIX } from '../functions/shared/nat-alarms';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 import { registryItems } from './registry-grants';
 import {
@@ -76,6 +77,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Create('AllocateAddress', 'elastic-ip'),
     ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet'], inManaged: ['elastic-ip'] }),
     ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway']),
+    findNatAlarms(),
+    createNatAlarms(),
   ],
   CheckNatGateways: () => [ec2Describe('DescribeNatGateways')],
   EnsureRouteTables: () => [
@@ -175,6 +178,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
     deleteProbeFunctions(),
+    findNatAlarms(),
+    deleteNatAlarms(),
     listFunctions(),
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
@@ -268,5 +273,58 @@ function passProbeRole(probeRoleArn: string): Grant {
       }),
     ],
     why: 'no wildcard',
+  };
+}
+
+/**
+ * The NAT alarms (request field network.alarms; functions/shared/nat-alarms.ts), named `lambda-egress-nat-*`.
+ * CloudWatch alarms take `aws:ResourceTag` and PutMetricAlarm `aws:RequestTag`, `aws:TagKeys` and
+ * `cloudwatch:AlarmActions` (Service Authorization Reference, Amazon CloudWatch:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
+ */
+const NAT_ALARMS_ARN = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAT_ALARM_PREFIX}*`;
+
+function findNatAlarms(): Grant {
+  return {
+    statements: [
+      // DescribeAlarms lists alarms by name or prefix: read-only, and Resource * whatever ARN CloudWatch checks it on.
+      new PolicyStatement({ sid: 'DescribeAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
+      new PolicyStatement({ sid: 'ReadNatAlarmTags', actions: ['cloudwatch:ListTagsForResource'], resources: [NAT_ALARMS_ARN] }),
+    ],
+    why: `cloudwatch:DescribeAlarms is read-only (a list call by name or prefix); tags are read only on alarms named ${NAT_ALARM_PREFIX}*, whose NAT gateway ids are known only at run time`,
+  };
+}
+
+function createNatAlarms(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'CreateNatAlarms',
+        // PutMetricAlarm with Tags also needs cloudwatch:TagResource (CloudWatch API reference, PutMetricAlarm,
+        // Tags: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
+        resources: [NAT_ALARMS_ARN],
+        conditions: {
+          StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' },
+          // No alarm actions at all: an alarm action can stop or terminate instances, or publish anywhere.
+          Null: { 'cloudwatch:AlarmActions': 'true' },
+        },
+      }),
+    ],
+    why: `the alarms are named after NAT gateways created at run time (${NAT_ALARM_PREFIX}<network>-<nat id>-<metric>); created only with ${TAG_MANAGED}=true and without actions`,
+  };
+}
+
+function deleteNatAlarms(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({
+        sid: 'DeleteNatAlarms',
+        actions: ['cloudwatch:DeleteAlarms'],
+        resources: [NAT_ALARMS_ARN],
+        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
+      }),
+    ],
+    why: `the alarms are named after NAT gateways created at run time (${NAT_ALARM_PREFIX}*); deletion needs the ${TAG_MANAGED} tag`,
   };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AllocateAddressCommand,
   CreateNatGatewayCommand,
@@ -13,17 +14,20 @@ import { logger } from '../shared/logger';
 import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
+import { ensureNatAlarms } from './ensure-nat-alarms';
 import { findNatGateway } from './find-nat-gateway';
-import { ROLE, tagsFor } from './network-lookup';
+import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
 import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
 
 /**
  * EnsureNatGateway (one Map iteration per placement): a NAT gateway in the placement's public subnet. An
  * existing one that is not deleted or failed is reused — any in existing mode, only this network's in create
  * mode; otherwise an Elastic IP is allocated and a public NAT gateway created, both tagged and ledgered.
+ * With `network.alarms`, a NAT gateway of lambda-egress's (this network's, created by any execution) gets its
+ * two CloudWatch alarms (ensure-nat-alarms.ts); a VPC's own NAT gateway gets none: it is the owner's to watch.
  * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
  */
-export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
   const { ec2 } = clients;
   const { az, subnetId } = input.placement;
   const vpcId = input.network.vpc.vpcId;
@@ -40,6 +44,7 @@ export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2'>, input: 
       ledger.push(ledgerEntry('nat-gateway', found.NatGatewayId, { az, detail: { subnetId, vpcId, ...(allocationId ? { allocationId } : {}) } }));
     }
     logger.info('NAT gateway found', { natGatewayId: found.NatGatewayId, az, state: found.State });
+    if (isOfNetwork(found.Tags, input.request.network.name)) ledger.push(...(await alarmsIfRequested(clients, input, found.NatGatewayId)));
     return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
   }
 
@@ -59,7 +64,13 @@ export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2'>, input: 
   if (!natGatewayId) throw new Error(`CreateNatGateway in ${subnetId} returned no NatGatewayId`);
   ledger.push(ledgerEntry('nat-gateway', natGatewayId, { az, detail: { subnetId, vpcId, allocationId } }));
   logger.info('NAT gateway created', { natGatewayId, az });
+  ledger.push(...(await alarmsIfRequested(clients, input, natGatewayId)));
   return { az, natGatewayId, allocationId, subnetId, ledger };
+}
+
+async function alarmsIfRequested(clients: Pick<AwsClients, 'cloudwatch'>, input: EnsureNatGatewayInput, natGatewayId: string): Promise<LedgerEntry[]> {
+  if (!input.request.network.alarms) return [];
+  return ensureNatAlarms(clients.cloudwatch, { networkName: input.request.network.name, executionId: input.execution.id, natGatewayId, az: input.placement.az });
 }
 
 /**
@@ -99,5 +110,5 @@ function clientToken(executionId: string, subnetId: string): string {
   return createHash('sha256').update(`${executionId}|${subnetId}`).digest('hex').slice(0, 64);
 }
 
-const clients = createClients({ ec2: EC2Client });
+const clients = createClients({ ec2: EC2Client, cloudwatch: CloudWatchClient });
 export const handler = taskHandler('EnsureNatGateway', (input: EnsureNatGatewayInput) => ensureNatGateway(clients, input));

@@ -26,6 +26,7 @@ export interface SchemaCheckedRequest {
     readonly natGateways: NatGatewayMode;
     readonly ipv6: boolean;
     readonly s3Endpoint: boolean;
+    readonly alarms: boolean;
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
@@ -44,6 +45,7 @@ export const REQUEST_DEFAULTS = {
     natGateways: networkDefaults.natGateways.default as NatGatewayMode,
     ipv6: networkDefaults.ipv6.default,
     s3Endpoint: networkDefaults.s3Endpoint.default,
+    alarms: networkDefaults.alarms.default,
   },
   probe: { url: probeDefaults.url.default, timeoutSeconds: probeDefaults.timeoutSeconds.default, expectedStatuses: probeDefaults.expectedStatuses.default },
   detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
@@ -52,7 +54,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -75,6 +77,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       natGateways: network.natGateways ?? defaults.network.natGateways,
       ipv6: network.ipv6 ?? defaults.network.ipv6,
       s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
+      alarms: network.alarms ?? defaults.network.alarms,
     },
     probe: {
       url: probe.url ?? defaults.probe.url,
@@ -89,7 +92,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
 /** What a valid value of each field looks like: the second half of every error message. */
 const VALID: Record<string, string> = {
   functionName: 'a function name (letters, digits, - and _, up to 64) or its unqualified ARN, like arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint"} for a new VPC, or {"vpcId", ...} for an existing one',
+  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint", "alarms"} for a new VPC, or {"vpcId", ...} for an existing one',
   'network.name': 'letters, digits, ".", "_" and "-", starting with a letter or digit, up to 64 characters, like "default"',
   'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
   'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
@@ -97,6 +100,7 @@ const VALID: Record<string, string> = {
   'network.natGateways': '"per-az" (one NAT gateway per AZ) or "single" (one shared NAT gateway)',
   'network.ipv6': 'true or false',
   'network.s3Endpoint': 'true or false',
+  'network.alarms': 'true or false',
   probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
   'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',

@@ -69,6 +69,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
+    alarms: checked.network.alarms,
     subnetPlan,
   };
 }
@@ -168,6 +169,7 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
+    alarms: checked.network.alarms,
     subnetPlan: [],
   };
 }

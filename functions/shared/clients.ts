@@ -1,3 +1,4 @@
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -7,6 +8,7 @@ export interface AwsClients {
   readonly ec2: EC2Client;
   readonly iam: IAMClient;
   readonly lambda: LambdaClient;
+  readonly cloudwatch: CloudWatchClient;
 }
 
 /** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */

@@ -19,6 +19,7 @@ export interface CreateNetworkInput {
   readonly natGateways?: NatGatewayMode;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
+  readonly alarms?: boolean;
 }
 
 export interface ExistingNetworkInput {
@@ -27,6 +28,7 @@ export interface ExistingNetworkInput {
   readonly natGateways?: NatGatewayMode;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
+  readonly alarms?: boolean;
 }
 
 export type NatGatewayMode = 'per-az' | 'single';
@@ -67,6 +69,8 @@ export interface NormalizedNetwork {
   readonly natGateways: NatGatewayMode;
   readonly ipv6: boolean;
   readonly s3Endpoint: boolean;
+  /** CloudWatch alarms on the NAT gateways lambda-egress creates (functions/shared/nat-alarms.ts). */
+  readonly alarms: boolean;
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
   readonly subnetPlan: PlannedSubnet[];
 }
@@ -92,7 +96,8 @@ export type ResourceKind =
   | 'security-group'
   | 'iam-policy-attachment'
   | 'function-vpc-config'
-  | 'probe-function';
+  | 'probe-function'
+  | 'cloudwatch-alarm';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

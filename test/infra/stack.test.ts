@@ -165,6 +165,7 @@ describe('least privilege per task', () => {
     'ec2:CreateTags': 'tag-on-create: a Create call with TagSpecifications is also authorized as ec2:CreateTags',
     'lambda:ListTags': 'GetFunction returns the Tags the code reads only to a caller allowed lambda:ListTags',
     'lambda:TagResource': 'CreateFunction with Tags is also authorized as lambda:TagResource',
+    'cloudwatch:TagResource': 'PutMetricAlarm with Tags is also authorized as cloudwatch:TagResource',
     'iam:PassRole': 'CreateFunction/UpdateFunctionConfiguration with a Role pass it',
     'ec2:DescribeVpcs': 'Lambda checks that a caller setting a VpcConfig may describe its VPC',
     'ec2:DescribeSubnets': 'Lambda checks that a caller setting a VpcConfig may describe its subnets',

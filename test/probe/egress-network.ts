@@ -143,6 +143,7 @@ export function normalizedRequest(
       natGateways: 'per-az',
       ipv6: options.ipv6 ?? false,
       s3Endpoint: false,
+      alarms: false,
       subnetPlan: [],
     },
     probe: { url: options.url ?? 'https://aws.amazon.com/', timeoutSeconds: options.timeoutSeconds ?? 3, expectedStatuses: options.expectedStatuses ?? [200] },

@@ -11,6 +11,7 @@ import {
   EC2Client,
   type ResourceType,
 } from '@aws-sdk/client-ec2';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { rollback } from '../../functions/undo/rollback';
@@ -25,7 +26,7 @@ import { buildTaggedNetwork, resourcesTaggedWith } from './tagged-network';
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
-const clients = { ec2, iam, lambda };
+const clients = { ec2, iam, lambda, cloudwatch: new CloudWatchClient({}) };
 const execution = (name: string) => ({ id: `arn:aws:states:us-east-1:000000000000:execution:lambda-egress-provision:${name}`, name });
 
 async function attachedFunction(name: string, network: { privateSubnetId: string; securityGroupId: string }): Promise<OriginalFunctionRecord> {

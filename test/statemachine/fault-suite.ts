@@ -1,12 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CloudWatchClient, ListTagsForResourceCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
 import { ListFunctionsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { NAT_ALARM_PREFIX } from '../../functions/shared/nat-alarms';
+import { allPages } from '../../functions/shared/paginate';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
-import { isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
+import { createdBy, isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { CallRecord } from '../../local/fault-rules';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
@@ -16,6 +19,7 @@ import { SCENARIOS, type ScenarioName } from './scenarios';
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});
 const registry = { dynamodb: new DynamoDBClient({}), tableName: registryTableName() };
+const cloudwatch = new CloudWatchClient({});
 
 /** A fresh account prepared as the scenario needs (function, existing VPC, ...), and the request to run. */
 export interface Scenario {
@@ -35,12 +39,14 @@ const THROTTLING: Record<string, { code: string; status: number }> = {
   lambda: { code: 'TooManyRequestsException', status: 429 },
   iam: { code: 'Throttling', status: 400 },
   dynamodb: { code: 'ThrottlingException', status: 400 },
+  monitoring: { code: 'Throttling', status: 400 },
 };
 const NON_RETRYABLE: Record<string, { code: string; status: number; name: string }> = {
   ec2: { code: 'UnauthorizedOperation', status: 403, name: 'UnauthorizedOperation' },
   lambda: { code: 'AccessDeniedException', status: 403, name: 'AccessDeniedException' },
   iam: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
   dynamodb: { code: 'AccessDeniedException', status: 400, name: 'AccessDeniedException' },
+  monitoring: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
 };
 
 export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & { nth: number }> {
@@ -63,7 +69,14 @@ export async function managedInventory(): Promise<Record<string, number>> {
   inventory.routes = (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0);
   const functions = await lambda.send(new ListFunctionsCommand({}));
   inventory.probeFunction = (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX)).length;
+  inventory.natAlarms = (await natAlarmTags()).length;
   return inventory;
+}
+
+/** The tags of every lambda-egress NAT alarm of the account (network.alarms). */
+async function natAlarmTags(): Promise<Array<Tag[] | undefined>> {
+  const alarms = await allPages(paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: NAT_ALARM_PREFIX }), (page) => page.MetricAlarms);
+  return Promise.all(alarms.map(async (alarm) => (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))).Tags));
 }
 
 /** The clean run: which mutating calls the workflow makes, and what it leaves behind. */
@@ -118,6 +131,8 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX) && !handedOver.has(fn.FunctionName)) ?? [];
   if (probes.length > 0) return `${label}: probe function left behind`;
   if (registered.members.some((member) => member.functionName === functionName)) return `${label}: the registry still lists ${functionName} as a member`;
+  const alarms = (await natAlarmTags()).filter((tags) => createdBy(tags, run.executionArn));
+  if (alarms.length > 0) return `${label}: ${alarms.length} NAT alarm(s) left behind`;
   return undefined;
 }
 

@@ -28,12 +28,13 @@ export async function publicOnlyVpc(): Promise<string> {
   return vpcId;
 }
 
+/** With network.alarms: the NAT gateways lambda-egress adds get their alarms, so PutMetricAlarm is in the matrix. */
 export const existingPublicOnlyVpc: Scenario = {
-  name: 'existing VPC with public subnets only',
+  name: 'existing VPC with public subnets only, NAT alarms',
   async prepare() {
     const fn = await freshAccountWithFunction('billing-api');
     const vpcId = await publicOnlyVpc();
-    return { ...fn, request: { functionName: fn.functionName, network: { vpcId, name: 'existing' } } };
+    return { ...fn, request: { functionName: fn.functionName, network: { vpcId, name: 'existing', alarms: true } } };
   },
 };
 

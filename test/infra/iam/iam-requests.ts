@@ -1,5 +1,5 @@
 import type { RecordedCall } from './recorded-calls';
-import { ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
+import { alarmArn, ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
 
 /** The account and region every simulated ARN is built in (the template's pseudo parameters resolve to these). */
 export const ACCOUNT = '123456789012';
@@ -193,6 +193,51 @@ function lambdaRequests(call: RecordedCall, history: TagHistory): IamRequest[] {
   return requests;
 }
 
+/**
+ * Every authorization a CloudWatch call needs (Service Authorization Reference, Amazon CloudWatch: each on the
+ * `alarm` resource type, arn:aws:cloudwatch:<region>:<account>:alarm:<name>). The SDK speaks AWS JSON 1.0.
+ */
+function cloudWatchRequests(call: RecordedCall, history: TagHistory): IamRequest[] {
+  const body = JSON.parse(call.details.requestBody || '{}') as {
+    AlarmName?: string;
+    AlarmNames?: string[];
+    AlarmNamePrefix?: string;
+    ResourceARN?: string;
+    AlarmActions?: string[];
+    Tags?: Array<{ Key: string; Value: string }>;
+  };
+  const on = (action: string, arn: string, why: string, extra: Record<string, string | string[]> = {}): IamRequest => ({
+    action: `cloudwatch:${action}`,
+    resourceType: 'alarm',
+    resource: arn,
+    context: { ...resourceTagContext('aws', history.tagsOf(arn)), ...extra },
+    why,
+  });
+  switch (call.action) {
+    case 'DescribeAlarms': {
+      // A list call: judged on each alarm it names, or on the prefix it lists by.
+      const named = body.AlarmNames?.length ? body.AlarmNames : [`${body.AlarmNamePrefix ?? ''}*`];
+      return named.map((name) => ({ action: 'cloudwatch:DescribeAlarms', resourceType: 'alarm', resource: alarmArn(name), context: {}, why: 'the alarms listed' }));
+    }
+    case 'ListTagsForResource':
+      // moto answers with ARNs of its own account: the simulation's is rebuilt from the alarm's name.
+      return [on('ListTagsForResource', alarmArn((body.ResourceARN ?? '').split(':alarm:')[1] ?? ''), 'the alarm whose tags are read')];
+    case 'PutMetricAlarm': {
+      const tags = Object.fromEntries((body.Tags ?? []).map((tag) => [tag.Key, tag.Value]));
+      const actions: Record<string, string[]> = body.AlarmActions?.length ? { 'cloudwatch:AlarmActions': body.AlarmActions } : {};
+      const arn = alarmArn(body.AlarmName ?? '');
+      const requests = [{ ...on('PutMetricAlarm', arn, 'the new alarm'), context: { ...requestTagContext(tags), ...actions } }];
+      // PutMetricAlarm with Tags is also authorized as cloudwatch:TagResource (CloudWatch API reference, PutMetricAlarm).
+      if (Object.keys(tags).length > 0) requests.push({ ...on('TagResource', arn, 'PutMetricAlarm with Tags'), context: requestTagContext(tags) });
+      return requests;
+    }
+    case 'DeleteAlarms':
+      return (body.AlarmNames ?? []).map((name) => on('DeleteAlarms', alarmArn(name), 'the alarm deleted'));
+    default:
+      throw new Error(`no IAM mapping for cloudwatch:${call.action}: add it to test/infra/iam/iam-requests.ts`);
+  }
+}
+
 function iamRequests(call: RecordedCall): IamRequest[] {
   const params = ec2Params(call);
   const role = `arn:aws:iam::${ACCOUNT}:role/${params.get('RoleName') ?? ''}`;
@@ -230,6 +275,7 @@ function dynamodbRequests(call: RecordedCall): IamRequest[] {
 export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamRequest[] {
   if (call.service === 'dynamodb') return dynamodbRequests(call);
   if (call.service === 'ec2') return ec2Requests(call, history);
+  if (call.service === 'monitoring') return cloudWatchRequests(call, history);
   if (call.service === 'lambda') return lambdaRequests(call, history);
   if (call.service === 'iam') return iamRequests(call);
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);

@@ -2,6 +2,9 @@ import type { RecordedCall } from './recorded-calls';
 
 export type Tags = Readonly<Record<string, string>>;
 
+/** A CloudWatch alarm's ARN in the simulation's account and region (iam-requests.ts ACCOUNT, REGION). */
+export const alarmArn = (name: string): string => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${name}`;
+
 /** The response element naming what an EC2 create made (EC2 API reference, each action's response). */
 const CREATED_ID: Readonly<Record<string, string>> = {
   CreateVpc: 'vpcId',
@@ -71,6 +74,11 @@ export class TagHistory {
   apply(call: RecordedCall): void {
     if (call.status >= 300) return;
     if (call.service === 'ec2') this.applyEc2(call);
+    if (call.service === 'monitoring' && call.action === 'PutMetricAlarm') {
+      // The alarms are only ever created by PutMetricAlarm here (an update would ignore its Tags).
+      const body = JSON.parse(call.details.requestBody) as { AlarmName: string; Tags?: Array<{ Key: string; Value: string }> };
+      this.tags.set(alarmArn(body.AlarmName), Object.fromEntries((body.Tags ?? []).map((tag) => [tag.Key, tag.Value])));
+    }
     if (call.service === 'lambda' && call.action === 'CreateFunction') {
       const body = JSON.parse(call.details.requestBody) as { FunctionName: string; Tags?: Record<string, string> };
       this.tags.set(body.FunctionName, { ...body.Tags });
