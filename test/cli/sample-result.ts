@@ -38,7 +38,8 @@ export function sampleResult(): ProvisionResult {
     },
     function: {
       original: { vpcConfig: { subnetIds: [], securityGroupIds: [] } },
-      attach: { subnetIds: ['subnet-prv-a', 'subnet-prv-b'], securityGroupIds: ['sg-0d4'], ipv6AllowedForDualStack: false, policyAttachedByExecution: true },
+      vpcAccessPolicy: { policyAttachedByExecution: true },
+      attach: { subnetIds: ['subnet-prv-a', 'subnet-prv-b'], securityGroupIds: ['sg-0d4'], ipv6AllowedForDualStack: false },
     },
     probe: {
       passed: true,
