@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand, TagResourceCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
+import { functionNotices } from '../../functions/function/function-notices';
 import { recordFunction } from '../../functions/function/record-function';
 import { reportResult } from '../../functions/report/report-result';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
@@ -100,6 +101,24 @@ describe('what lambda-egress tells the user about the function it moved', () => 
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     const { result } = await moveAndReport('plain', fn.FunctionArn!);
     expect(result.function.notices).toEqual([]);
+  });
+});
+
+describe('function notices from recorded facts (pure; moto models neither weighted aliases nor SnapStart)', () => {
+  const target = { vpcId: 'vpc-1', subnetIds: ['subnet-a', 'subnet-b'], securityGroupIds: ['sg-1'], ipv6AllowedForDualStack: false };
+  const none = { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false };
+
+  it('moves a weighted alias whole when one of its versions lacks the new VpcConfig, and leaves an alias already there alone', () => {
+    const notices = functionNotices('pay', { pinnedAliases: [{ alias: 'canary', versions: ['2', '3'] }, { alias: 'done', versions: ['3'] }], versionVpcConfigs: { '2': none, '3': target }, snapStartOnPublishedVersions: false }, target);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatchObject({ kind: 'published-versions', aliases: [{ alias: 'canary', versions: ['2', '3'] }] });
+    expect(notices[0]!.kind === 'published-versions' && notices[0]!.commands[1]).toBe(`aws lambda update-alias --function-name pay --name canary --function-version "$VERSION" --routing-config '{}'`);
+  });
+
+  it('says that SnapStart serves published versions only, even without aliases', () => {
+    const [notice] = functionNotices('java-api', { pinnedAliases: [], versionVpcConfigs: {}, snapStartOnPublishedVersions: true }, target);
+    expect(notice?.message).toMatch(/^SnapStart runs published versions only/);
+    expect(notice?.kind === 'published-versions' && notice.commands).toEqual(['VERSION=$(aws lambda publish-version --function-name java-api --query Version --output text)']);
   });
 });
 
