@@ -21,10 +21,25 @@ export interface TaskFootprint {
   /** require() of the bundle in a fresh Node process, with the NODE_OPTIONS the stack sets: median of importRunsMs. */
   readonly importMs: number;
   readonly importRunsMs: number[];
+  /** The AWS SDK client packages the bundle imports (`@aws-sdk/client-ec2`, ...). */
+  readonly sdkClients: string[];
+  /**
+   * importMs over the import of those clients alone (baselines, the same bundling, the same rounds): what the
+   * task's own code and shared modules add to a cold start. Absent for a task that uses no client.
+   */
+  readonly importRatio?: number;
+}
+
+/** A bare import of a set of SDK clients: `export * from` each, bundled as the tasks are. */
+export interface ClientsBaseline {
+  readonly sdkClients: string[];
+  readonly importMs: number;
+  readonly importRunsMs: number[];
 }
 
 export interface Footprint {
   readonly tasks: TaskFootprint[];
+  readonly baselines: ClientsBaseline[];
   /** Import timings per task: as many rounds as fitted the time budget (at least one, at most maxRuns). */
   readonly rounds: number;
 }
@@ -41,34 +56,90 @@ export async function measureFootprint(config: DeployedTaskConfig, options: { re
   const flipped: DeployedTaskConfig = { ...config, bundling: { ...config.bundling, bundleAwsSdk: !config.bundling.bundleAwsSdk } };
   const otherChoice = await bundleAll(tasks, flipped, join(BUNDLE_DIR, 'other-sdk-choice'));
 
-  const runs = new Map<TaskName, number[]>(tasks.map((task) => [task, []]));
+  const baselineBundles = await bundleBaselines(bundles, config, join(BUNDLE_DIR, 'baselines'));
+
+  const runs = new Map<string, number[]>([...tasks, ...baselineBundles.keys()].map((key) => [key, []]));
+  // Each baseline right before the tasks that use the same clients, so that a change of load hits both alike.
+  const order: Array<{ key: string; outfile: string }> = [];
+  for (const [key, outfile] of baselineBundles) {
+    order.push({ key, outfile }, ...bundles.filter((bundle) => clientsKey(bundle.sdkClients) === key).map((bundle) => ({ key: bundle.task, outfile: bundle.outfile })));
+  }
+  order.push(...bundles.filter((bundle) => bundle.sdkClients.length === 0).map((bundle) => ({ key: bundle.task, outfile: bundle.outfile })));
   const round = async (): Promise<number> => {
     const started = performance.now();
-    for (const { task, outfile } of bundles) runs.get(task)!.push(await importTime(outfile, config.nodeOptions));
+    for (const { key, outfile } of order) runs.get(key)!.push(await importTime(outfile, config.nodeOptions));
     return performance.now() - started;
   };
   let rounds = 1;
   let lastRound = await round();
   for (; rounds < options.maxRuns && performance.now() + lastRound < options.deadline; rounds += 1) lastRound = await round();
 
-  const footprints = bundles.map(
-    ({ task, outfile, inputs }, index): TaskFootprint => ({
+  const baselineMs = (clients: readonly string[]) => (clients.length > 0 ? median(runs.get(clientsKey(clients))!) : undefined);
+  const footprints = bundles.map(({ task, outfile, inputs, sdkClients }, index): TaskFootprint => {
+    const importMs = median(runs.get(task)!);
+    const baseline = baselineMs(sdkClients);
+    return {
       task,
       bundleBytes: statSync(outfile).size,
       sourceMapBytes: config.bundling.sourcemap ? statSync(`${outfile}.map`).size : 0,
       otherSdkChoiceBytes: statSync(otherChoice[index]!.outfile).size,
       largest: largestPackages(inputs),
-      importMs: median(runs.get(task)!),
+      importMs,
       importRunsMs: runs.get(task)!,
-    }),
-  );
-  return { tasks: footprints, rounds };
+      sdkClients,
+      ...(baseline ? { importRatio: importMs / baseline } : {}),
+    };
+  });
+  const baselines = [...baselineBundles.keys()].map((key): ClientsBaseline => ({ sdkClients: key.split('+'), importMs: median(runs.get(key)!), importRunsMs: runs.get(key)! }));
+  return { tasks: footprints, baselines, rounds };
+}
+
+const clientsKey = (clients: readonly string[]): string => clients.join('+');
+
+/** One bundle per distinct set of SDK clients the tasks use: `export * from` each client package, nothing else. */
+async function bundleBaselines(bundles: readonly Bundle[], config: DeployedTaskConfig, outdir: string): Promise<Map<string, string>> {
+  mkdirSync(outdir, { recursive: true });
+  const sets = new Map(bundles.filter((bundle) => bundle.sdkClients.length > 0).map((bundle) => [clientsKey(bundle.sdkClients), bundle.sdkClients]));
+  const outfiles = new Map<string, string>();
+  for (const [key, clients] of sets) {
+    const outfile = join(outdir, `${key.replace(/@aws-sdk\/client-/g, '').replace(/\+/g, '-')}.js`);
+    await build({
+      stdin: { contents: clients.map((client) => `export * from '${client}';`).join('\n'), resolveDir: FUNCTIONS_DIR, loader: 'ts' },
+      outfile,
+      ...esbuildOptions(config),
+    });
+    outfiles.set(key, outfile);
+  }
+  return outfiles;
+}
+
+/** The SDK client packages a bundle imports: external imports, or bundled inputs from node_modules. */
+function sdkClientsOf(output: Metafile['outputs'][string]): string[] {
+  const external = output.imports.filter((entry) => entry.external).map((entry) => /^(@aws-sdk\/client-[^/]+)/.exec(entry.path)?.[1]);
+  const bundled = Object.keys(output.inputs).map((path) => /node_modules\/(@aws-sdk\/client-[^/]+)\//.exec(path)?.[1]);
+  return [...new Set([...external, ...bundled].filter((name): name is string => Boolean(name)))].sort();
 }
 
 interface Bundle {
   readonly task: TaskName;
   readonly outfile: string;
   readonly inputs: Metafile['outputs'][string]['inputs'];
+  readonly sdkClients: string[];
+}
+
+/** How the stack's esbuild bundles a task function. */
+function esbuildOptions(config: DeployedTaskConfig) {
+  return {
+    bundle: true,
+    platform: 'node' as const,
+    format: config.bundling.format,
+    target: config.bundling.target,
+    minify: config.bundling.minify,
+    sourcemap: config.bundling.sourcemap,
+    external: config.bundling.bundleAwsSdk ? [] : ['@aws-sdk/*'],
+    metafile: true as const,
+    logLevel: 'silent' as const,
+  };
 }
 
 /** One esbuild run for all tasks (each output still self-contained, as the stack's one-per-function bundles are): shared modules are parsed once. */
@@ -77,22 +148,14 @@ async function bundleAll(tasks: readonly TaskName[], config: DeployedTaskConfig,
   const result = await build({
     entryPoints: Object.fromEntries(tasks.map((task) => [task, join(FUNCTIONS_DIR, TASKS[task])])),
     outdir,
-    bundle: true,
-    platform: 'node',
-    format: config.bundling.format,
-    target: config.bundling.target,
-    minify: config.bundling.minify,
-    sourcemap: config.bundling.sourcemap,
-    external: config.bundling.bundleAwsSdk ? [] : ['@aws-sdk/*'],
-    metafile: true,
-    logLevel: 'silent',
+    ...esbuildOptions(config),
   });
   const outputs = Object.entries(result.metafile.outputs);
   return tasks.map((task) => {
     const outfile = join(outdir, `${task}.js`);
     const output = outputs.find(([path]) => path.endsWith(`/${task}.js`))?.[1];
     if (!output) throw new Error(`esbuild wrote no ${task}.js`);
-    return { task, outfile, inputs: output.inputs };
+    return { task, outfile, inputs: output.inputs, sdkClients: sdkClientsOf(output) };
   });
 }
 

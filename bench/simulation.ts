@@ -54,11 +54,23 @@ export interface SimPoll {
 
 export type SimNode = SimTask | SimState | SimWait | SimParallel | SimMap | SimPoll;
 
-/** After `openedBy` completes, the gate stays shut for `pendingMs`. */
+/**
+ * After `openedBy` completes, the gate stays shut for `pendingMs`. Gates that `sharesEnis` in one group wait for
+ * the same Hyperplane ENIs (one subnet/security-group combination): the first opened pays `pendingMs` (their
+ * creation), any later one `reusePendingMs`, or until the ENIs being created are ready if that is later.
+ * Parallel branches are simulated one after another: "first" is the first in that order.
+ */
 export interface GateRule {
   readonly gate: string;
   readonly openedBy: string;
   readonly pendingMs: number;
+  readonly sharesEnis?: { readonly group: string; readonly reusePendingMs: number };
+}
+
+/** A poll loop's Wait, changed: the first wait `firstSeconds`, every later one `thenSeconds` (a schedule a definition could use). */
+export interface PollSchedule {
+  readonly firstSeconds: number;
+  readonly thenSeconds: number;
 }
 
 /**
@@ -83,6 +95,8 @@ export interface SimModel {
   readonly coldStartMs: number;
   readonly gates: readonly GateRule[];
   readonly retryGates: readonly RetryGate[];
+  /** By gate: replaces the Wait seconds of that poll loop (absent: the definition's own). */
+  readonly pollSchedules?: Readonly<Record<string, PollSchedule>>;
 }
 
 export interface SimInvocation {
@@ -107,6 +121,10 @@ export interface SimResult {
   readonly exhausted: string[];
   /** When each top-level step started and ended; a Parallel or Map also gives when each lane ended. */
   readonly spans: SimSpan[];
+  /** When each gate opened (AWS finished what it kept pending), by gate. */
+  readonly gatesOpenAtMs: Record<string, number>;
+  /** When the last accepted call of each action returned, by `service:Action`. */
+  readonly lastCallEndMs: Record<string, number>;
 }
 
 export interface SimSpan {
@@ -130,6 +148,8 @@ export function retryDelay(retrier: { intervalSeconds: number; backoffRate: numb
 
 export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult {
   const gateOpensAt = new Map<string, number>();
+  const enisReadyAt = new Map<string, number>();
+  const lastCallEndMs: Record<string, number> = {};
   const warm = new Set<string>();
   const invocations: SimInvocation[] = [];
   const pollIterations: Record<string, number> = {};
@@ -139,6 +159,15 @@ export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult 
   let laneEnds: number[] | undefined;
   let transitions = 0;
 
+  const pendingOf = (rule: GateRule, at: number): number => {
+    if (!rule.sharesEnis) return rule.pendingMs;
+    const ready = enisReadyAt.get(rule.sharesEnis.group);
+    if (ready === undefined) {
+      enisReadyAt.set(rule.sharesEnis.group, at + rule.pendingMs);
+      return rule.pendingMs;
+    }
+    return Math.max(rule.sharesEnis.reusePendingMs, ready - at);
+  };
   const isOpen = (gate: string, at: number): boolean => (gateOpensAt.get(gate) ?? -Infinity) <= at;
   const transition = (at: number): number => {
     transitions += 1;
@@ -161,11 +190,12 @@ export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult 
           failedOn = gated;
           break;
         }
+        lastCallEndMs[action] = at;
         for (const rule of model.gates) {
           // A retry repeats the call, but AWS's clock started at the first one.
           if (rule.openedBy !== action || openedHere.has(rule.gate)) continue;
           openedHere.add(rule.gate);
-          gateOpensAt.set(rule.gate, Math.max(gateOpensAt.get(rule.gate) ?? -Infinity, at + rule.pendingMs));
+          gateOpensAt.set(rule.gate, Math.max(gateOpensAt.get(rule.gate) ?? -Infinity, at + pendingOf(rule, at)));
         }
         if (gated?.when === 'after' && !isOpen(gated.gate, at)) {
           failedOn = gated;
@@ -205,12 +235,15 @@ export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult 
       case 'poll': {
         let at = transition(runTask(node.check, start));
         let iterations = 0;
+        const schedule = model.pollSchedules?.[node.gate];
         while (!isOpen(node.gate, at - model.stateTransitionMs)) {
           if (iterations >= node.maxIterations) {
             exhausted.push(`poll ${node.gate}`);
             break;
           }
-          at = runSequence(node.loop, at);
+          const seconds = iterations === 0 ? schedule?.firstSeconds : schedule?.thenSeconds;
+          const loop = seconds === undefined ? node.loop : node.loop.map((step) => (step.kind === 'wait' ? { ...step, seconds } : step));
+          at = runSequence(loop, at);
           at = transition(runTask(node.check, at));
           iterations += 1;
         }
@@ -229,5 +262,5 @@ export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult 
     spans.push({ step: stepName(node), ...(task ? { task } : {}), startMs: totalMs, endMs, ...(lanes ? { laneEndsMs: lanes } : {}) });
     totalMs = endMs;
   }
-  return { totalMs, invocations, transitions, pollIterations, retries, exhausted, spans };
+  return { totalMs, invocations, transitions, pollIterations, retries, exhausted, spans, gatesOpenAtMs: Object.fromEntries(gateOpensAt), lastCallEndMs };
 }

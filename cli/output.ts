@@ -1,3 +1,4 @@
+import type { FunctionNotice } from '../functions/function/function-notices';
 import type { ProvisionResult } from '../functions/report/types';
 import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
 import type { RollbackReport } from '../functions/undo/types';
@@ -104,8 +105,21 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('VPC access policy', `${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`),
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
+    ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
+}
+
+/** The function notices (functions/function/function-notices.ts): the message, then its commands or snippets, indented. */
+export function noticeLines(notices: readonly FunctionNotice[], colors: Palette): string[] {
+  const indent = (text: string) => text.split('\n').map((line) => `${' '.repeat(21)}${line}`);
+  return notices.flatMap((notice, index) => [
+    ...(index === 0 ? [colors.yellow(notice.message)] : [`${' '.repeat(19)}${colors.yellow(notice.message)}`]),
+    ...(notice.kind === 'published-versions' ? notice.commands.flatMap(indent) : []),
+    ...(notice.kind === 'cloudformation-owned' && notice.snippets
+      ? [...indent('# CloudFormation (the function resource\'s Properties):'), ...indent(notice.snippets.cloudFormationYaml), ...indent('// CDK (props of the lambda.Function):'), ...indent(notice.snippets.cdk)]
+      : []),
+  ]);
 }
 
 export function formatRollback(report: RollbackReport | undefined, colors: Palette): string[] {

@@ -1,6 +1,8 @@
 import { EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { readFunctionFacts } from '../functions/function/function-facts';
+import { functionNotices, type FunctionNotice, type TargetVpcConfig } from '../functions/function/function-notices';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
 import { auditExistingVpc } from '../functions/network/audit';
 import { findAttachedInternetGateway } from '../functions/network/find-internet-gateway';
@@ -37,7 +39,7 @@ export interface ProvisionPlan {
     /** What would be reported and left alone. */
     readonly untouched: string[];
   };
-  readonly function: { readonly changes: string[] };
+  readonly function: { readonly changes: string[]; readonly notices: FunctionNotice[] };
   readonly natGateways: { readonly total: number; readonly added: number };
   readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
 }
@@ -50,7 +52,7 @@ function natCount(request: NormalizedRequest): number {
 }
 
 /** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
-async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number }> {
+async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; target?: TargetVpcConfig }> {
   const network = request.network;
   const wanted = natCount(request);
   const vpc: Vpc | undefined = await findManagedVpc(ec2, network.name);
@@ -91,8 +93,10 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
   const present: string[] = [`VPC ${vpcId} (${vpc.CidrBlock}) of network "${network.name}": reused`];
   const changes: string[] = [];
   const publicSubnets: Array<{ az: string; subnetId?: string }> = [];
+  const privateSubnetIds: Array<string | undefined> = [];
   for (const planned of network.subnetPlan) {
     const found = findPlannedSubnet(subnets, planned, network.name);
+    if (planned.tier === 'private') privateSubnetIds.push(found?.SubnetId);
     if (found) present.push(`${planned.tier} subnet ${found.SubnetId} (${found.CidrBlock}) in ${planned.az}`);
     else changes.push(`${planned.tier} subnet ${planned.cidr} in ${planned.az}`);
     if (planned.tier === 'public') publicSubnets.push({ az: planned.az, ...(found?.SubnetId ? { subnetId: found.SubnetId } : {}) });
@@ -117,7 +121,10 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
     if (endpoint) present.push(`S3 gateway endpoint ${endpoint.VpcEndpointId}`);
     else changes.push('S3 gateway endpoint on the private route tables (free)');
   }
-  return { natsAdded, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] } };
+  // The VpcConfig the function would get, when every part of it exists already (the notices' snippets need the ids).
+  const complete = group?.GroupId && privateSubnetIds.every(Boolean);
+  const target = complete ? { vpcId, subnetIds: privateSubnetIds as string[], securityGroupIds: [group.GroupId!], ipv6AllowedForDualStack: network.ipv6 } : undefined;
+  return { natsAdded, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] }, ...(target ? { target } : {}) };
 }
 
 /** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */
@@ -140,9 +147,10 @@ async function planExistingMode(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambd
   };
 }
 
-/** What would change on the function and its role. */
-async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, request: NormalizedRequest): Promise<string[]> {
+/** What would change on the function and its role, and what the change would not reach (aliases, an owning stack). */
+async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, request: NormalizedRequest, target: TargetVpcConfig | undefined): Promise<ProvisionPlan['function']> {
   const configuration = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
+  const notices = functionNotices(request.functionName, await readFunctionFacts(clients.lambda, configuration), target);
   const current = configuration.VpcConfig?.SubnetIds ?? [];
   const changes = [
     current.length > 0
@@ -158,19 +166,19 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
         : `role ${roleName}: AWSLambdaVPCAccessExecutionRole attached for the update${request.detachVpcAccessPolicy ? ', detached again at the end' : ', kept (detachVpcAccessPolicy is false)'}`,
     );
   }
-  return changes;
+  return { changes, notices };
 }
 
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
 export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
   const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION });
-  const planned =
+  const planned: { network: ProvisionPlan['network']; natsAdded: number; natsTotal: number; target?: TargetVpcConfig } =
     request.network.mode === 'existing' ? await planExistingMode(clients, request) : { ...(await planCreateMode(clients.ec2, request)), natsTotal: natCount(request) };
   const total = planned.natsTotal;
   return {
     request,
     network: planned.network,
-    function: { changes: await planFunction(clients, request) },
+    function: await planFunction(clients, request, planned.target),
     natGateways: { total, added: planned.natsAdded },
     cost: {
       total: estimateMonthlyCost({ natGateways: total, gbPerMonth }),
@@ -193,6 +201,14 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push(...plan.network.changes.map((line) => colors.green(`  + ${line}`)));
   lines.push(...plan.network.untouched.map((line) => colors.yellow(`  ! ${line}`)));
   lines.push('', colors.bold(`Function ${fn}:`), ...plan.function.changes.map((line) => colors.yellow(`  ~ ${line}`)));
+  for (const notice of plan.function.notices) {
+    lines.push(colors.yellow(`  ! ${notice.message}`));
+    if (notice.kind === 'published-versions') lines.push(...notice.commands.map((command) => `      ${command}`));
+    if (notice.kind === 'cloudformation-owned' && notice.snippets) {
+      const snippets = ["# CloudFormation (the function resource's Properties):", notice.snippets.cloudFormationYaml, '// CDK (props of the lambda.Function):', notice.snippets.cdk];
+      lines.push(...snippets.flatMap((text) => text.split('\n').map((line) => `      ${line}`)));
+    }
+  }
   lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} NAT gateway${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);

@@ -41,7 +41,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
   ],
-  RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']), listRolePolicies()],
+  // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html); the versions the
+  // aliases route to are read with GetFunctionConfiguration and a Qualifier.
+  RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags']), listRolePolicies()],
   AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways')],
   EnsureVpc: () => [
     ec2Describe('DescribeVpcs', 'DescribeSubnets'),

@@ -3,6 +3,7 @@ import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfigurati
 import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
+import { readFunctionFacts } from './function-facts';
 import type { OriginalFunction, RecordFunctionInput } from './types';
 import { vpcConfigOf } from './vpc-config';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
@@ -10,7 +11,7 @@ import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from './vpc-a
 /**
  * Read-only, before anything changes: the function's original VpcConfig and whether its role already has
  * AWSLambdaVPCAccessExecutionRole. AttachFunction decides from this record (never from the role's current
- * state) and Rollback restores from it.
+ * state) and Rollback restores from it. Also what the move will not reach (function-facts.ts), for the report.
  */
 export async function recordFunction(clients: Pick<AwsClients, 'lambda' | 'iam'>, input: RecordFunctionInput): Promise<OriginalFunction> {
   const functionArn = input.request.functionArn;
@@ -37,6 +38,7 @@ export async function recordFunction(clients: Pick<AwsClients, 'lambda' | 'iam'>
     roleName,
     vpcConfig: vpcConfigOf(configuration),
     vpcAccessPolicyAttached,
+    facts: await readFunctionFacts(clients.lambda, configuration),
     ledger: [],
   };
 }

@@ -1,4 +1,5 @@
 import type { Ledgered, SubnetTier, TaskInput } from '../shared/types';
+import type { FunctionFacts } from './function-facts';
 
 /** A function's VpcConfig as lambda-egress records and applies it (no VpcId: derived from the subnets). */
 export interface FunctionVpcConfig {
@@ -19,6 +20,8 @@ export interface OriginalFunction extends Ledgered {
   readonly vpcConfig: FunctionVpcConfig;
   /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before this execution. */
   readonly vpcAccessPolicyAttached: boolean;
+  /** What the move will not reach (aliases on published versions, an owning stack): ReportResult tells the user. Always set by RecordFunction; absent from the copy Rollback keeps in the ledger. */
+  readonly facts?: FunctionFacts;
 }
 
 /** `$.function.attach` — AttachFunction: the VpcConfig it applied. */

@@ -1,5 +1,5 @@
 import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
-import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
@@ -40,6 +40,7 @@ async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionN
   try {
     const found = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     if (!found.FunctionArn) throw new Error(`Lambda returned no FunctionArn for ${functionName}`);
+    checkFunctionUsable(functionName, found);
     // A plain name resolves to the unqualified ARN; VpcConfig belongs to the function, not to a version.
     return found.FunctionArn.replace(/:\$LATEST$/, '');
   } catch (error) {
@@ -47,6 +48,39 @@ async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionN
       throw new InvalidRequest('functionName', `there is no function ${JSON.stringify(functionName)} in ${region} for this account: give the name or ARN of an existing function`);
     }
     throw error;
+  }
+}
+
+/**
+ * A function Lambda cannot update as it is: refused before anything is created, with what to do
+ * (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html). `Inactive`: idle long enough that Lambda
+ * reclaimed its resources, and an invocation makes it Pending until they are back. `Failed`: its creation failed,
+ * it must be deleted and created again. LastUpdateStatus `Failed`: its last update was abandoned (the previous
+ * configuration still runs) for the reason Lambda gives; an update on top of it would likely fail the same way.
+ */
+function checkFunctionUsable(functionName: string, configuration: FunctionConfiguration): void {
+  const name = configuration.FunctionName ?? functionName;
+  const because = (reason: string | undefined, code: string | undefined) => (reason || code ? ` (${[code, reason].filter(Boolean).join(': ')})` : '');
+  if (configuration.State === 'Inactive') {
+    throw new InvalidRequest(
+      'functionName',
+      `${name} is in state Inactive${because(configuration.StateReason, configuration.StateReasonCode)}: Lambda reclaimed its resources after a long idle time and would not apply a new VpcConfig now. Invoke it once (aws lambda invoke --function-name ${name} /dev/null), wait until it is Active (aws lambda wait function-active-v2 --function-name ${name}), then run again`,
+      { state: 'Inactive' },
+    );
+  }
+  if (configuration.State === 'Failed') {
+    throw new InvalidRequest(
+      'functionName',
+      `${name} is in state Failed${because(configuration.StateReason, configuration.StateReasonCode)}: Lambda could not create it, and a failed function cannot be updated. Delete it and create it again, then run again`,
+      { state: 'Failed' },
+    );
+  }
+  if (configuration.LastUpdateStatus === 'Failed') {
+    throw new InvalidRequest(
+      'functionName',
+      `the last update of ${name} failed (LastUpdateStatus Failed${because(configuration.LastUpdateStatusReason, configuration.LastUpdateStatusReasonCode).replace(/^ \(/, ': ').replace(/\)$/, '')}): Lambda kept its previous configuration. Fix the cause Lambda gives and update the function successfully (aws lambda get-function-configuration --function-name ${name} shows LastUpdateStatus Successful), then run again`,
+      { lastUpdateStatus: 'Failed' },
+    );
   }
 }
 

@@ -1,3 +1,5 @@
+import { functionNotices } from '../function/function-notices';
+import type { FunctionFacts } from '../function/function-facts';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
 import type { ProvisionResult, ReportInput } from './types';
@@ -22,13 +24,20 @@ export function reportResult(input: ReportInput): ProvisionResult {
   const subnets = slice('subnets');
   const internetGateway = slice('internetGateway');
   const optional = (key: string, value: string | undefined) => (value ? { [key]: value } : {});
+  const appliedVpcConfig = {
+    subnetIds: strings(attach.subnetIds),
+    securityGroupIds: strings(attach.securityGroupIds),
+    ipv6AllowedForDualStack: attach.ipv6AllowedForDualStack === true,
+  };
+  const vpcId = str(slice('vpc').vpcId) ?? '';
+  const facts = input.function?.original?.facts as FunctionFacts | undefined;
   return {
     executionId: input.execution.id,
     functionArn: input.request.functionArn,
     network: {
       mode: input.request.network.mode,
       name: input.request.network.name,
-      vpcId: str(slice('vpc').vpcId) ?? '',
+      vpcId,
       publicSubnetIds: strings(subnets.publicSubnetIds),
       privateSubnetIds: strings(subnets.privateSubnetIds),
       ...optional('securityGroupId', str(slice('securityGroup').groupId)),
@@ -40,16 +49,13 @@ export function reportResult(input: ReportInput): ProvisionResult {
     },
     function: {
       originalVpcConfig: input.function?.original?.vpcConfig,
-      appliedVpcConfig: {
-        subnetIds: strings(attach.subnetIds),
-        securityGroupIds: strings(attach.securityGroupIds),
-        ipv6AllowedForDualStack: attach.ipv6AllowedForDualStack === true,
-      },
+      appliedVpcConfig,
       vpcAccessPolicy: {
         attachedByExecution: policy.policyAttachedByExecution === true,
         detached: input.detach?.detached === true,
         ...optional('reason', str(input.detach?.reason)),
       },
+      notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }),
     },
     probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },
     waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },

@@ -1,3 +1,4 @@
+import type { FunctionNotice } from '../function/function-notices';
 import type { TaskTiming } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
 
@@ -26,6 +27,8 @@ export interface ProvisionResult {
     readonly originalVpcConfig: unknown;
     readonly appliedVpcConfig: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean };
     readonly vpcAccessPolicy: { attachedByExecution: boolean; detached: boolean; reason?: string };
+    /** What the move did not reach: aliases on published versions, an owning CloudFormation stack (function-notices.ts). */
+    readonly notices: FunctionNotice[];
   };
   readonly probe: { readonly passed: boolean; readonly result: unknown; readonly reachability: unknown };
   readonly waits: { readonly natGatewayChecks: number; readonly functionUpdateChecks: number };

@@ -19,6 +19,15 @@ describe('bench latency profile (bench/latency-profile.json)', () => {
     expect(typical.gates.find((gate) => gate.gate === 'nat-gateway-available')).toEqual({ gate: 'nat-gateway-available', openedBy: 'ec2:CreateNatGateway', pendingMs: 120_000 });
   });
 
+  it('lets the gates that wait for Hyperplane ENIs share them: creation for the first, the reuse figure after', () => {
+    const typical = levelOf(readLatencyProfile(), 'typical');
+    const sharing = typical.gates.filter((gate) => gate.sharesEnis).map((gate) => [gate.gate, gate.pendingMs, gate.sharesEnis?.reusePendingMs]);
+    expect(sharing).toEqual([
+      ['function-vpc-update', 60_000, 5000],
+      ['probe-function-active', 60_000, 5000],
+    ]);
+  });
+
   it('fails on a figure without sources', () => {
     const profile = JSON.parse(JSON.stringify(readLatencyProfile())) as { pending: Array<{ sources: string[] }> };
     profile.pending[0]!.sources = [];

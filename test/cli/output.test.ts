@@ -84,6 +84,24 @@ describe('the outcome of a provision run', () => {
     expect(local).toMatch(/probe:\s+PASS\s+GET https:\/\/aws.amazon.com\/ -> 200 \(answered through the emulator from the reachability verdict: no request was sent\)/);
   });
 
+  it('tells what the move did not reach: the alias on an old version with its commands, the owning stack with its snippets', () => {
+    // GIVEN a result whose function has alias live on version 3 (outside any VPC) and belongs to a CDK stack
+    const noVpc = { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false };
+    const result = sampleResult({ facts: { pinnedAliases: [{ alias: 'live', versions: ['3'] }], versionVpcConfigs: { '3': noVpc }, snapStartOnPublishedVersions: false, cloudFormation: { stackName: 'shop', logicalId: 'OrdersFn' } } });
+    const outcome: RunOutcome = { mode: 'aws', status: 'SUCCEEDED', executionArn: EXECUTION, result };
+    // WHEN it is printed
+    const text = formatSuccess(outcome, colors).join('\n');
+    // THEN the alias, the commands that move it, and the template's VpcConfig with the applied ids are there
+    expect(text).toMatch(/attention:\s+alias live \(version 3\) still runs a published version without this egress/);
+    expect(text).toContain('aws lambda update-alias --function-name orders --name live --function-version "$VERSION"');
+    expect(text).toContain('resource OrdersFn of stack shop (CloudFormation or CDK)');
+    expect(text).toMatch(/VpcConfig:\n\s+SubnetIds:\n\s+- subnet-prv-a\n\s+- subnet-prv-b\n\s+SecurityGroupIds:\n\s+- sg-0d4/);
+    expect(text).toContain("ec2.SecurityGroup.fromSecurityGroupId(this, 'EgressSecurityGroup0', 'sg-0d4')");
+    // AND the JSON document carries them under the documented contract
+    expect(contractErrors(jsonOutcome(outcome))).toEqual([]);
+    expect(jsonOutcome(outcome).result?.function.notices.map((notice) => notice.kind)).toEqual(['published-versions', 'cloudformation-owned']);
+  });
+
   it('shows a broken reachability hop with its fix, and a failed probe with its error', () => {
     const result = sampleResult();
     const broken = {

@@ -1,4 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { CreateAliasCommand, LambdaClient, PublishVersionCommand, TagResourceCommand } from '@aws-sdk/client-lambda';
 import type { ParsedCommand } from '../../cli/args';
 import { runCommand } from '../../cli/run';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
@@ -10,6 +11,7 @@ import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 const ec2 = new EC2Client({});
+const lambda = new LambdaClient({});
 
 function plan(functionName: string, extra: { network?: string; vpcId?: string; singleNat?: boolean } = {}): Extract<ParsedCommand, { command: 'plan' }> {
   return {
@@ -79,6 +81,24 @@ describe('lambda-egress plan', () => {
     expect(result.network).toMatchObject({ mode: 'existing', vpcId: network.vpcId });
     expect(result.network.present).toEqual(expect.arrayContaining([`internet gateway ${network.internetGatewayId} attached to ${network.vpcId}`]));
     expect(result.natGateways).toEqual({ total: 2, added: 0 });
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
+  });
+
+  it('warns before the move about an alias on a published version and an owning stack, reading only', async () => {
+    // GIVEN a function of a CloudFormation stack whose alias prod runs version 1
+    const fn = await createSampleFunction('stocked');
+    const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: 'stocked' }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'stocked', Name: 'prod', FunctionVersion: v1.Version }));
+    await lambda.send(new TagResourceCommand({ Resource: fn.FunctionArn, Tags: { 'aws:cloudformation:stack-name': 'inventory', 'aws:cloudformation:logical-id': 'StockedFn' } }));
+    await emulator.clearCalls();
+    // WHEN it is planned onto a network that does not exist yet
+    const io = memoryIo();
+    expect(await runCommand({ ...plan('stocked'), output: { json: false, quiet: true } }, io)).toBe(0);
+    // THEN the plan names the alias with the commands, and the stack (its snippet waits for the network's ids)
+    expect(io.out()).toContain('! alias prod (version 1) still runs a published version without this egress');
+    expect(io.out()).toContain('aws lambda update-alias --function-name stocked --name prod --function-version "$VERSION"');
+    expect(io.out()).toContain('! the function is resource StockedFn of stack inventory (CloudFormation or CDK)');
+    expect(io.out()).toContain('once provision has created the network');
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import type { FunctionFacts } from '../../functions/function/function-facts';
 import { reportResult, type ProvisionResult } from '../../functions/report/report-result';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import type { NormalizedRequest } from '../../functions/shared/types';
@@ -16,7 +17,7 @@ export const REQUEST: NormalizedRequest = {
 };
 
 /** The success output of a 2-AZ network with per-AZ NATs, built by the real ReportResult from a realistic state. */
-export function sampleResult(): ProvisionResult {
+export function sampleResult(options: { facts?: FunctionFacts } = {}): ProvisionResult {
   return reportResult({
     execution: { id: 'arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:demo', name: 'demo' },
     request: REQUEST,
@@ -37,7 +38,7 @@ export function sampleResult(): ProvisionResult {
       s3Endpoint: { vpcEndpointId: 'vpce-0e5', ledger: [entry('vpc-endpoint', 'vpce-0e5', 6)] },
     },
     function: {
-      original: { vpcConfig: { subnetIds: [], securityGroupIds: [] } },
+      original: { vpcConfig: { subnetIds: [], securityGroupIds: [] }, ...(options.facts ? { facts: options.facts } : {}) },
       vpcAccessPolicy: { policyAttachedByExecution: true },
       attach: { subnetIds: ['subnet-prv-a', 'subnet-prv-b'], securityGroupIds: ['sg-0d4'], ipv6AllowedForDualStack: false },
     },

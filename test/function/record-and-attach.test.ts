@@ -58,6 +58,7 @@ describe('RecordFunction', () => {
       roleName: 'plain-fn-role',
       vpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
       vpcAccessPolicyAttached: false,
+      facts: { pinnedAliases: [], versionVpcConfigs: {}, snapStartOnPublishedVersions: false },
       ledger: [],
     });
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
