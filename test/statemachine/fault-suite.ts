@@ -69,14 +69,16 @@ export async function managedInventory(): Promise<Record<string, number>> {
   inventory.routes = (tables.RouteTables ?? []).reduce((sum, table) => sum + (table.Routes?.length ?? 0), 0);
   const functions = await lambda.send(new ListFunctionsCommand({}));
   inventory.probeFunction = (functions.Functions ?? []).filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX)).length;
-  inventory.natAlarms = (await natAlarmTags()).length;
+  inventory.natAlarms = (await natAlarms()).length;
   return inventory;
 }
 
-/** The tags of every lambda-egress NAT alarm of the account (network.alarms). */
-async function natAlarmTags(): Promise<Array<Tag[] | undefined>> {
+/** Every lambda-egress NAT alarm of the account (network.alarms), with its tags. */
+async function natAlarms(): Promise<Array<{ name: string; tags: Tag[] | undefined }>> {
   const alarms = await allPages(paginateDescribeAlarms({ client: cloudwatch }, { AlarmNamePrefix: NAT_ALARM_PREFIX }), (page) => page.MetricAlarms);
-  return Promise.all(alarms.map(async (alarm) => (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))).Tags));
+  return Promise.all(
+    alarms.map(async (alarm) => ({ name: alarm.AlarmName ?? '', tags: (await cloudwatch.send(new ListTagsForResourceCommand({ ResourceARN: alarm.AlarmArn }))).Tags })),
+  );
 }
 
 /** The clean run: which mutating calls the workflow makes, and what it leaves behind. */
@@ -131,7 +133,7 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   const probes = (await lambda.send(new ListFunctionsCommand({}))).Functions?.filter((fn) => fn.FunctionName?.startsWith(PROBE_FUNCTION_PREFIX) && !handedOver.has(fn.FunctionName)) ?? [];
   if (probes.length > 0) return `${label}: probe function left behind`;
   if (registered.members.some((member) => member.functionName === functionName)) return `${label}: the registry still lists ${functionName} as a member`;
-  const alarms = (await natAlarmTags()).filter((tags) => createdBy(tags, run.executionArn));
+  const alarms = (await natAlarms()).filter((alarm) => createdBy(alarm.tags, run.executionArn) && !handedOver.has(alarm.name));
   if (alarms.length > 0) return `${label}: ${alarms.length} NAT alarm(s) left behind`;
   return undefined;
 }
