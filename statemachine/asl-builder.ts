@@ -83,3 +83,52 @@ function withCatcher(state: StateSource, catcher: Catcher): StateSource {
 export function renderDefinition(machine: MachineSource): string {
   return `${JSON.stringify(machine, null, 2)}\n`;
 }
+
+/** A bounded poll (pollLoop): how it is named, what it checks, when it is done, and how long it waits. */
+export interface PollLoopSource {
+  /** Where the loop keeps its count and the last check (`$.<counter>`). */
+  readonly counter: string;
+  readonly maxAttempts: number;
+  readonly states: { readonly start: string; readonly check: TaskName; readonly choice: string; readonly wait: string; readonly count: string };
+  /** What the check task reads besides `execution` and `request`. @default nothing else */
+  readonly checkParameters?: Readonly<Record<string, string>>;
+  /** The Choice rule (a `Variable` under `$.<counter>.check` and its test) that ends the loop at `next`. */
+  readonly done: { readonly when: Readonly<Record<string, unknown>>; readonly next: string };
+  /** The state reached when every attempt is spent: it must raise (or record) a named timeout. */
+  readonly timeout: string;
+  readonly waitSeconds: number;
+  /** Why AWS makes us wait here. */
+  readonly waitComment: string;
+}
+
+/**
+ * The five states of a bounded poll: start (attempt 0) -> check task -> choice (done | attempts spent | wait) ->
+ * Wait -> count (attempt + 1) -> check. Waiting happens in a Wait state, never in a busy Lambda.
+ */
+export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
+  const at = `$.${loop.counter}`;
+  const { start, check, choice, wait, count } = loop.states;
+  return {
+    [start]: { Type: 'Pass', Result: { attempt: 0, maxAttempts: loop.maxAttempts }, ResultPath: at, Next: check },
+    [check]: task(check, {
+      Parameters: { 'execution.$': '$.execution', 'request.$': '$.request', ...loop.checkParameters },
+      ResultPath: `${at}.check`,
+      Next: choice,
+    }),
+    [choice]: {
+      Type: 'Choice',
+      Choices: [
+        { ...loop.done.when, Next: loop.done.next },
+        { Variable: `${at}.attempt`, NumericGreaterThanEqualsPath: `${at}.maxAttempts`, Next: loop.timeout },
+      ],
+      Default: wait,
+    },
+    [wait]: { Type: 'Wait', Comment: loop.waitComment, Seconds: loop.waitSeconds, Next: count },
+    [count]: {
+      Type: 'Pass',
+      Parameters: { 'attempt.$': `States.MathAdd(${at}.attempt, 1)`, 'maxAttempts.$': `${at}.maxAttempts`, 'check.$': `${at}.check` },
+      ResultPath: at,
+      Next: check,
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
-import { catchAllTo, failingTo, task, type MachineSource } from './asl-builder';
+import { catchAllTo, failingTo, pollLoop, task, type MachineSource } from './asl-builder';
 import { RETRY } from './retry-policies';
 
 /**
@@ -97,27 +97,16 @@ export const provisionDefinition: MachineSource = {
                 ResultPath: '$.network.natGateways',
                 Next: 'StartNatWait',
               },
-              StartNatWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 40 }, ResultPath: '$.natWait', Next: 'CheckNatGateways' },
-              CheckNatGateways: task('CheckNatGateways', {
-                Parameters: { 'execution.$': '$.execution', 'request.$': '$.request', 'natGateways.$': '$.network.natGateways' },
-                ResultPath: '$.natWait.check',
-                Next: 'NatGatewaysAvailable?',
+              ...pollLoop({
+                counter: 'natWait',
+                maxAttempts: 40,
+                states: { start: 'StartNatWait', check: 'CheckNatGateways', choice: 'NatGatewaysAvailable?', wait: 'WaitForNatGateways', count: 'CountNatWait' },
+                checkParameters: { 'natGateways.$': '$.network.natGateways' },
+                done: { when: { Variable: '$.natWait.check.allAvailable', BooleanEquals: true }, next: 'NatGatewaysReady' },
+                timeout: 'NatGatewayTimeout',
+                waitSeconds: 15,
+                waitComment: 'AWS keeps a new NAT gateway pending for 1-3 minutes.',
               }),
-              'NatGatewaysAvailable?': {
-                Type: 'Choice',
-                Choices: [
-                  { Variable: '$.natWait.check.allAvailable', BooleanEquals: true, Next: 'NatGatewaysReady' },
-                  { Variable: '$.natWait.attempt', NumericGreaterThanEqualsPath: '$.natWait.maxAttempts', Next: 'NatGatewayTimeout' },
-                ],
-                Default: 'WaitForNatGateways',
-              },
-              WaitForNatGateways: { Type: 'Wait', Comment: 'AWS keeps a new NAT gateway pending for 1-3 minutes.', Seconds: 15, Next: 'CountNatWait' },
-              CountNatWait: {
-                Type: 'Pass',
-                Parameters: { 'attempt.$': 'States.MathAdd($.natWait.attempt, 1)', 'maxAttempts.$': '$.natWait.maxAttempts', 'check.$': '$.natWait.check' },
-                ResultPath: '$.natWait',
-                Next: 'CheckNatGateways',
-              },
               NatGatewayTimeout: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 40 checks 15 s apart (10 minutes).' },
               NatGatewaysReady: { Type: 'Succeed' },
             },
@@ -131,32 +120,15 @@ export const provisionDefinition: MachineSource = {
                 retry: [RETRY.probeNotReady],
                 Next: 'StartProbeWait',
               }),
-              StartProbeWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 60 }, ResultPath: '$.probeWait', Next: 'CheckProbeFunction' },
-              CheckProbeFunction: task('CheckProbeFunction', {
-                Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
-                ResultPath: '$.probeWait.check',
-                Next: 'ProbeFunctionActive?',
+              ...pollLoop({
+                counter: 'probeWait',
+                maxAttempts: 60,
+                states: { start: 'StartProbeWait', check: 'CheckProbeFunction', choice: 'ProbeFunctionActive?', wait: 'WaitForProbeFunction', count: 'CountProbeWait' },
+                done: { when: { Variable: '$.probeWait.check.status', StringEquals: 'Ready' }, next: 'ProbeFunctionReady' },
+                timeout: 'ProbeFunctionTimeout',
+                waitSeconds: 10,
+                waitComment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
               }),
-              'ProbeFunctionActive?': {
-                Type: 'Choice',
-                Choices: [
-                  { Variable: '$.probeWait.check.status', StringEquals: 'Ready', Next: 'ProbeFunctionReady' },
-                  { Variable: '$.probeWait.attempt', NumericGreaterThanEqualsPath: '$.probeWait.maxAttempts', Next: 'ProbeFunctionTimeout' },
-                ],
-                Default: 'WaitForProbeFunction',
-              },
-              WaitForProbeFunction: {
-                Type: 'Wait',
-                Comment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
-                Seconds: 10,
-                Next: 'CountProbeWait',
-              },
-              CountProbeWait: {
-                Type: 'Pass',
-                Parameters: { 'attempt.$': 'States.MathAdd($.probeWait.attempt, 1)', 'maxAttempts.$': '$.probeWait.maxAttempts', 'check.$': '$.probeWait.check' },
-                ResultPath: '$.probeWait',
-                Next: 'CheckProbeFunction',
-              },
               ProbeFunctionTimeout: {
                 Type: 'Fail',
                 Error: 'ProbeFunctionTimeout',
@@ -222,36 +194,15 @@ export const provisionDefinition: MachineSource = {
         retry: [RETRY.functionBusy],
         Next: 'StartFunctionWait',
       }),
-      StartFunctionWait: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 60 }, ResultPath: '$.functionWait', Next: 'CheckFunctionUpdate' },
-      CheckFunctionUpdate: task('CheckFunctionUpdate', {
-        Parameters: { 'execution.$': '$.execution', 'request.$': '$.request' },
-        ResultPath: '$.functionWait.check',
-        Next: 'FunctionUpdated?',
+      ...pollLoop({
+        counter: 'functionWait',
+        maxAttempts: 60,
+        states: { start: 'StartFunctionWait', check: 'CheckFunctionUpdate', choice: 'FunctionUpdated?', wait: 'WaitForFunctionUpdate', count: 'CountFunctionWait' },
+        done: { when: { Variable: '$.functionWait.check.status', StringEquals: 'Successful' }, next: 'FunctionReady' },
+        timeout: 'FunctionUpdateTimeout',
+        waitSeconds: 5,
+        waitComment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
       }),
-      'FunctionUpdated?': {
-        Type: 'Choice',
-        Choices: [
-          { Variable: '$.functionWait.check.status', StringEquals: 'Successful', Next: 'FunctionReady' },
-          { Variable: '$.functionWait.attempt', NumericGreaterThanEqualsPath: '$.functionWait.maxAttempts', Next: 'FunctionUpdateTimeout' },
-        ],
-        Default: 'WaitForFunctionUpdate',
-      },
-      WaitForFunctionUpdate: {
-        Type: 'Wait',
-        Comment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
-        Seconds: 5,
-        Next: 'CountFunctionWait',
-      },
-      CountFunctionWait: {
-        Type: 'Pass',
-        Parameters: {
-          'attempt.$': 'States.MathAdd($.functionWait.attempt, 1)',
-          'maxAttempts.$': '$.functionWait.maxAttempts',
-          'check.$': '$.functionWait.check',
-        },
-        ResultPath: '$.functionWait',
-        Next: 'CheckFunctionUpdate',
-      },
       FunctionUpdateTimeout: {
         Type: 'Pass',
         Comment:
