@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
+import { sameJson } from './named-execution';
 import { executionArnOf, IDEMPOTENCY_HEADER, invalidRequestId, type ApiAnswer } from './requests';
 
 /** POST /requests: starts the workflow under the idempotency key, or answers with the execution it already started. */
@@ -38,12 +39,4 @@ async function existingExecution(sfn: SFNClient, executionArn: string, name: str
     };
   }
   return { statusCode: 200, body: { requestId: name, executionArn, startDate: existing.startDate?.toISOString(), status: existing.status } };
-}
-
-function sameJson(a: string | undefined, b: string): boolean {
-  try {
-    return a !== undefined && JSON.stringify(JSON.parse(a)) === b;
-  } catch {
-    return false;
-  }
 }
