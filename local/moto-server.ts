@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 /** A moto server this process started and therefore owns; `stop` ends exactly that pid. */
 export interface MotoServer {
@@ -31,13 +32,34 @@ export async function freeLoopbackPort(): Promise<number> {
 }
 
 /**
+ * The AWS managed policies the emulator's accounts hold: those the workflow attaches, the CDK stack's roles
+ * use, and the tests name. moto would otherwise parse and copy all of about 1,400 into each new account
+ * (local/moto-python/sitecustomize.py trims them; a name moto does not know stops the server at start-up).
+ */
+export const MANAGED_POLICIES_KEPT = ['AWSLambdaVPCAccessExecutionRole', 'AWSLambdaBasicExecutionRole', 'AdministratorAccess'] as const;
+
+/**
+ * What moto spends most of its single-threaded CPU on when tests open a fresh account per test: its default
+ * AMIs (about 1,200 objects per account and region; nothing here runs an instance from them, and moto checks no
+ * AMI id by default) and the full set of AWS managed policies (see MANAGED_POLICIES_KEPT).
+ */
+function leanAccountsEnvironment(): NodeJS.ProcessEnv {
+  return {
+    MOTO_IAM_LOAD_MANAGED_POLICIES: 'true',
+    MOTO_EC2_LOAD_DEFAULT_AMIS: 'false',
+    LAMBDA_EGRESS_MOTO_MANAGED_POLICIES: MANAGED_POLICIES_KEPT.join(','),
+    PYTHONPATH: [join(__dirname, 'moto-python'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
+  };
+}
+
+/**
  * Starts `moto_server` on a free loopback port with AWS managed policies loaded and Lambda docker-less,
- * as ../shared/EMULATOR.md prescribes, and waits until it answers.
+ * as ../shared/EMULATOR.md prescribes (with lean accounts: leanAccountsEnvironment), and waits until it answers.
  */
 export async function startMotoServer(options: { readyTimeoutMs?: number } = {}): Promise<MotoServer> {
   const port = await freeLoopbackPort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: 'true' },
+    env: { ...process.env, ...leanAccountsEnvironment() },
     stdio: 'ignore',
   });
   const spawned = await new Promise<boolean>((resolve) => {
