@@ -14,3 +14,7 @@ process.env.AWS_DEFAULT_REGION = 'us-east-1';
 process.env.AWS_MAX_ATTEMPTS = '1';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_DEV ??= 'false';
+// CDK's built-in template validation (a WASM engine: about 6 s of CPU at each file's first synthesis) repeats
+// what cfn-lint checks: test/infra/stack.test.ts and observability.test.ts run cfn-lint on the synthesized
+// templates, and the real `cdk deploy` of test/deploy (whose environment drops CDK_*) still validates.
+process.env.CDK_VALIDATION ??= 'false';
