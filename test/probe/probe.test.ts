@@ -59,15 +59,17 @@ describe('the probe (runs inside the VPC), against loopback servers', () => {
     expect(result).toMatchObject({ ok: true, statusCode: 503 });
   });
 
-  it('returns a time-out result, within the time-out + 10%, when the server never answers', async () => {
+  // The upper bound leaves a second for a loaded CI machine's scheduling: it proves the probe gives up at its
+  // time-out instead of waiting for a server that never answers, not how precisely (bench/ measures time).
+  it('returns a time-out result once its time-out has passed, when the server never answers', async () => {
     const started = Date.now();
     const result = await probe({ url: `${base}/hang`, timeoutSeconds: 1 });
     const wall = Date.now() - started;
     expect(result).toMatchObject({ ok: false, error: { kind: 'timeout' } });
     expect(result.statusCode).toBeUndefined();
     expect(result.elapsedMs).toBeGreaterThanOrEqual(990);
-    expect(result.elapsedMs).toBeLessThanOrEqual(1100);
-    expect(wall).toBeLessThanOrEqual(1100);
+    expect(result.elapsedMs).toBeLessThan(2000);
+    expect(wall).toBeLessThan(2000);
   });
 
   it('returns a connection error for a closed port (connection refused)', async () => {
