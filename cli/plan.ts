@@ -46,9 +46,9 @@ export interface ProvisionPlan {
 
 const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
 
-/** The NAT gateways a network of this request has when provision is done: one per AZ, or one. */
+/** The NAT gateways a network of this request has when provision is done: one per AZ, or one (single, regional). */
 function natCount(request: NormalizedRequest): number {
-  return request.network.natGateways === 'single' ? 1 : request.network.azs.length;
+  return request.network.natGateways === 'per-az' ? request.network.azs.length : 1;
 }
 
 /** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
@@ -69,10 +69,12 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
           ...subnets,
           'internet gateway, attached to the VPC',
           ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
-          network.natGateways === 'single'
+          network.natGateways === 'regional'
+            ? `1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ`
+            : network.natGateways === 'single'
             ? `1 NAT gateway with an Elastic IP, in the public subnet of ${network.azs[0]}, shared by every AZ`
             : `${wanted} NAT gateways, each with an Elastic IP, one in the public subnet of each AZ (${network.azs.join(', ')})`,
-          `route tables: public (0.0.0.0/0 -> internet gateway), one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'single' ? 'the NAT gateway' : 'the NAT gateway of the same AZ'})`,
+          `route tables: ${network.natGateways === 'regional' ? '' : 'public (0.0.0.0/0 -> internet gateway), '}one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'per-az' ? 'the NAT gateway of the same AZ' : 'the NAT gateway'})`,
           ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
           'security group for the function: all outbound, no inbound',
           `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
