@@ -16,7 +16,9 @@ import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
+import { compareModes, type ModeComparison } from '../functions/shared/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
+import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { exitCodeOf } from './output';
 import { buildRequest } from './request';
@@ -42,6 +44,8 @@ export interface ProvisionPlan {
   readonly function: { readonly changes: string[]; readonly notices: FunctionNotice[] };
   readonly natGateways: { readonly total: number; readonly added: number };
   readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
+  /** Every egress mode priced for the same request (its AZs and traffic), side by side. */
+  readonly modes: ModeComparison[];
 }
 
 const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
@@ -186,6 +190,7 @@ export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'l
       total: estimateMonthlyCost({ natGateways: total, gbPerMonth }),
       added: estimateMonthlyCost({ natGateways: planned.natsAdded, gbPerMonth: planned.natsAdded > 0 ? gbPerMonth : 0 }),
     },
+    modes: compareModes({ azCount: request.network.azs.length, gbPerMonth }),
   };
 }
 
@@ -214,6 +219,8 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} NAT gateway${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);
+  lines.push('', colors.bold(`Every egress mode for ${plan.request.network.azs.length} AZ(s) at this traffic, a month (natGateways: "${plan.request.network.natGateways}" chosen):`));
+  lines.push(...formatModeComparison(plan.modes).map((line) => `  ${line}`));
   return lines;
 }
 
