@@ -10,6 +10,7 @@ export interface RequestFlags {
   readonly cidr?: string;
   readonly azs?: number;
   readonly singleNat: boolean;
+  readonly regionalNat?: boolean;
   readonly ipv6: boolean;
   readonly s3Endpoint: boolean;
   readonly probeUrl?: string;
@@ -65,6 +66,7 @@ function addRequestOptions(command: Command): Command {
     .option('--cidr <cidr>', 'IPv4 CIDR of a new VPC (default 10.0.0.0/16)')
     .option('--azs <n>', 'number of Availability Zones (default 2)', positiveInteger('--azs', 6))
     .option('--single-nat', 'one NAT gateway for all AZs (cheaper, not AZ-resilient)')
+    .addOption(new Option('--regional-nat', 'one regional NAT gateway across the AZs (AZ-resilient, no public subnets)').conflicts('singleNat'))
     .option('--ipv6', 'dual-stack: IPv6 subnets and an egress-only internet gateway')
     .option('--no-s3-endpoint', 'do not add the S3 gateway endpoint to the private route tables')
     .option('--probe-url <url>', 'URL the probe fetches from inside the VPC (default https://aws.amazon.com/)')
@@ -95,6 +97,7 @@ interface RawOptions {
   readonly cidr?: string;
   readonly azs?: number;
   readonly singleNat?: boolean;
+  readonly regionalNat?: boolean;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly probeUrl?: string;
@@ -126,6 +129,7 @@ function requestFlags(options: RawOptions): RequestFlags {
     cidr: options.cidr,
     azs: options.azs,
     singleNat: options.singleNat === true,
+    regionalNat: options.regionalNat === true ? true : undefined,
     ipv6: options.ipv6 === true,
     s3Endpoint: options.s3Endpoint !== false,
     probeUrl: options.probeUrl,

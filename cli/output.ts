@@ -12,7 +12,8 @@ export const LOCAL_MODE_NOTE =
   'Local mode: the network path was analysed, not exercised. The emulator has no internet, so the probe could not ' +
   "send a real request: its answer came from the emulator. The reachability verdict is a static analysis of the " +
   "emulator's route tables, NAT and internet gateways, security group and network ACLs. Waits and retry intervals " +
-  'were skipped (the emulator creates everything at once).';
+  'were skipped (the emulator creates everything at once). A regional NAT gateway (natGateways "regional") is ' +
+  "answered by lambda-egress's emulator proxy in the shape AWS documents: the emulator itself does not know regional mode.";
 
 /** 0 on success; 2 when the workflow rejected the request (nothing was created); 1 for any other failure. */
 export function exitCodeOf(outcome: Pick<RunOutcome, 'status' | 'error'>): ExitCode {

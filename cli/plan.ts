@@ -16,7 +16,9 @@ import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
+import { compareModes, type ModeComparison } from '../functions/shared/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
+import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { exitCodeOf } from './output';
 import { buildRequest } from './request';
@@ -42,13 +44,15 @@ export interface ProvisionPlan {
   readonly function: { readonly changes: string[]; readonly notices: FunctionNotice[] };
   readonly natGateways: { readonly total: number; readonly added: number };
   readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
+  /** Every egress mode priced for the same request (its AZs and traffic), side by side. */
+  readonly modes: ModeComparison[];
 }
 
 const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
 
-/** The NAT gateways a network of this request has when provision is done: one per AZ, or one. */
+/** The NAT gateways a network of this request has when provision is done: one per AZ, or one (single, regional). */
 function natCount(request: NormalizedRequest): number {
-  return request.network.natGateways === 'single' ? 1 : request.network.azs.length;
+  return request.network.natGateways === 'per-az' ? request.network.azs.length : 1;
 }
 
 /** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
@@ -69,10 +73,12 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
           ...subnets,
           'internet gateway, attached to the VPC',
           ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
-          network.natGateways === 'single'
+          network.natGateways === 'regional'
+            ? `1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ`
+            : network.natGateways === 'single'
             ? `1 NAT gateway with an Elastic IP, in the public subnet of ${network.azs[0]}, shared by every AZ`
             : `${wanted} NAT gateways, each with an Elastic IP, one in the public subnet of each AZ (${network.azs.join(', ')})`,
-          `route tables: public (0.0.0.0/0 -> internet gateway), one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'single' ? 'the NAT gateway' : 'the NAT gateway of the same AZ'})`,
+          `route tables: ${network.natGateways === 'regional' ? '' : 'public (0.0.0.0/0 -> internet gateway), '}one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'per-az' ? 'the NAT gateway of the same AZ' : 'the NAT gateway'})`,
           ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
           'security group for the function: all outbound, no inbound',
           `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
@@ -184,6 +190,7 @@ export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'l
       total: estimateMonthlyCost({ natGateways: total, gbPerMonth }),
       added: estimateMonthlyCost({ natGateways: planned.natsAdded, gbPerMonth: planned.natsAdded > 0 ? gbPerMonth : 0 }),
     },
+    modes: compareModes({ azCount: request.network.azs.length, gbPerMonth }),
   };
 }
 
@@ -212,6 +219,8 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} NAT gateway${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);
+  lines.push('', colors.bold(`Every egress mode for ${plan.request.network.azs.length} AZ(s) at this traffic, a month (natGateways: "${plan.request.network.natGateways}" chosen):`));
+  lines.push(...formatModeComparison(plan.modes).map((line) => `  ${line}`));
   return lines;
 }
 

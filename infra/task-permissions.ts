@@ -78,7 +78,9 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   EnsureNatGateway: () => [
     ec2Describe('DescribeNatGateways', 'DescribeAddresses', 'DescribeSubnets', 'DescribeVpcs'),
     ec2Create('AllocateAddress', 'elastic-ip'),
-    ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet'], inManaged: ['elastic-ip'] }),
+    // A zonal NAT gateway authorizes on its subnet and EIP; a regional one (natGateways "regional") on its VPC
+    // (Service Authorization Reference, Amazon EC2, CreateNatGateway: natgateway, elastic-ip, subnet, vpc).
+    ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet', 'vpc'], inManaged: ['elastic-ip'] }),
     ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway']),
     findNatAlarms(),
     createNatAlarms(),

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { identifyCall, shapeError } from './aws-protocol';
 import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
+import { RegionalNatGateways } from './regional-nat-gateways';
 
 /**
  * An HTTP proxy between the SDK and moto. Each access key id is its own AWS account (moto's
@@ -26,6 +27,8 @@ interface KeyState {
 /** `firstAccount`: the first moto account id it hands out; two proxies in front of one moto need distinct ranges. */
 export async function startFaultProxy(upstream: string, options: { readonly firstAccount?: number } = {}): Promise<FaultProxy> {
   const keys = new Map<string, KeyState>();
+  // What moto cannot answer at all (regional NAT gateways), answered here in AWS's shape.
+  const regionalNats = new RegionalNatGateways();
   let nextAccount = options.firstAccount ?? 100000000000;
   const stateOf = (accessKeyId: string): KeyState => {
     let state = keys.get(accessKeyId);
@@ -118,8 +121,12 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       return;
     }
     if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
-    const upstreamResponse = await forwardInTurn(call.service, upstream, req, body, state?.account);
-    let responseBody = upstreamResponse.body;
+    const regional = call.service === 'ec2' && state ? regionalNats.answer(state.account, call.action, queryOf(req.url, body)) : undefined;
+    const upstreamResponse =
+      regional?.body !== undefined
+        ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(regional.body, 'utf8') }
+        : await forwardInTurn(call.service, upstream, req, body, state?.account);
+    let responseBody = regional?.merge ? Buffer.from(regional.merge(upstreamResponse.body.toString('utf8')), 'utf8') : upstreamResponse.body;
     if (fault?.type === 'rewrite') {
       let text = responseBody.toString('utf8');
       for (const { pattern, replacement } of fault.replacements) text = text.replace(new RegExp(pattern, 'g'), replacement);
@@ -182,6 +189,13 @@ function forward(upstream: string, req: IncomingMessage, body: Buffer, account: 
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+/** An EC2 query call's parameters: the form body, and the query string (the SDK sends the former). */
+function queryOf(url: string | undefined, body: Buffer): URLSearchParams {
+  const params = new URLSearchParams(body.toString('utf8'));
+  for (const [key, value] of new URL(url ?? '/', 'http://proxy').searchParams) if (!params.has(key)) params.set(key, value);
+  return params;
 }
 
 function readBody(stream: IncomingMessage): Promise<Buffer> {

@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { registryTableName } from '../functions/shared/registry/table';
 import { ensureVpcLambdaRole } from './lambda-roles';
 import { ensureRegistryTable } from './local-registry';
+import { startFaultProxy } from './fault-proxy';
 import { startMotoServer, type MotoServer } from './moto-server';
 
 /**
@@ -53,7 +54,8 @@ export function applySdkEnvironment(env: NodeJS.ProcessEnv, endpoint: string, re
 
 /**
  * Uses the emulator in AWS_ENDPOINT_URL when it is set (any moto-compatible server, with whatever it holds),
- * else starts an embedded moto server that `close` stops.
+ * else starts an embedded moto server that `close` stops, behind the fault proxy: it answers what moto does not
+ * know (regional NAT gateways, local/regional-nat-gateways.ts) and hands moto's own default account to the SDK.
  */
 export async function openLocalEnvironment(
   env: NodeJS.ProcessEnv,
@@ -65,19 +67,26 @@ export async function openLocalEnvironment(
     return { endpoint: external, region, embedded: false, close: async () => undefined };
   }
   const moto = await (options.start ?? startMotoServer)();
-  const region = applySdkEnvironment(env, moto.endpoint, options.region);
+  const proxy = await startFaultProxy(moto.endpoint, { firstAccount: MOTO_DEFAULT_ACCOUNT }).catch(async (error: unknown) => {
+    await moto.stop();
+    throw error;
+  });
+  const region = applySdkEnvironment(env, proxy.endpoint, options.region);
   let closed: Promise<void> | undefined;
   return {
-    endpoint: moto.endpoint,
+    endpoint: proxy.endpoint,
     region,
     embedded: true,
     pid: moto.pid,
     close: () => {
-      closed ??= moto.stop();
+      closed ??= proxy.close().then(() => moto.stop());
       return closed;
     },
   };
 }
+
+/** The account moto serves a request without x-moto-account-id in. */
+const MOTO_DEFAULT_ACCOUNT = 123456789012;
 
 /** The account id in an ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
 export function accountOfArn(arn: string): string {

@@ -1,6 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { estimateMonthlyCost, type CostEstimate } from '../shared/cost';
+import { estimateModeCost } from '../shared/mode-cost';
 import { isNotFound } from '../shared/errors';
 import type { LockRecord, MembershipRecord, NetworkRecord } from '../shared/registry/records';
 import { readRegistry, type RegisteredNetwork } from '../shared/registry/read';
@@ -113,7 +114,11 @@ async function inventoryOf(
     ...(network.lock ? { lock: { lockOwner: network.lock.lockOwner, leaseExpiresAt: network.lock.leaseExpiresAt } } : {}),
     ...(record?.execution ? { builtBy: record.execution } : {}),
     ...(record?.updatedAt ? { updatedAt: record.updatedAt } : {}),
-    monthlyCost: estimateMonthlyCost({ natGateways: liveNats.length, gbPerMonth: liveNats.length > 0 ? gbPerMonth : 0 }),
+    // A live regional NAT gateway is billed for each AZ it serves (mode-cost.ts), not once.
+    monthlyCost:
+      record?.natGatewayMode === 'regional' && liveNats.length > 0
+        ? estimateModeCost('regional', { azCount: record.azs.length, gbPerMonth })
+        : estimateMonthlyCost({ natGateways: liveNats.length, gbPerMonth: liveNats.length > 0 ? gbPerMonth : 0 }),
     drifted: drift.length > 0,
     drift,
   };

@@ -1,7 +1,7 @@
 import type { NatGateway, RouteTable, Subnet } from '@aws-sdk/client-ec2';
 import { isOfNetwork } from './network-lookup';
 import { effectiveRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTarget, routeTo } from './route-tables';
-import type { AuditedNatGateway, AuditedSubnet, SubnetClass } from './types';
+import { REGIONAL, type AuditedNatGateway, type AuditedSubnet, type SubnetClass } from './types';
 
 /**
  * Classifies a subnet of an existing VPC by its default route, as the AWS guide's route table check does: public
@@ -36,10 +36,20 @@ export function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], inter
   };
 }
 
-/** A NAT gateway is usable when it is pending or available, public, and in a public subnet. */
-export function auditNat(nat: NatGateway, subnets: readonly AuditedSubnet[]): AuditedNatGateway {
+/**
+ * A NAT gateway is usable when it is pending or available, public, and in a public subnet. A regional one has no
+ * subnet: AWS gives it a route table of its own with a route to the VPC's internet gateway
+ * (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html), so it is usable while the VPC
+ * has an internet gateway attached, for every AZ of the VPC.
+ */
+export function auditNat(nat: NatGateway, subnets: readonly AuditedSubnet[], internetGatewayId: string | undefined): AuditedNatGateway {
   const home = subnets.find((subnet) => subnet.subnetId === nat.SubnetId);
   const state = nat.State ?? 'unknown';
+  const live = state === 'available' || state === 'pending';
+  const isPublic = (nat.ConnectivityType ?? 'public') === 'public';
+  if (nat.AvailabilityMode === REGIONAL) {
+    return { natGatewayId: nat.NatGatewayId ?? '', az: REGIONAL, subnetId: '', state, usable: live && isPublic && Boolean(internetGatewayId), availabilityMode: REGIONAL };
+  }
   return {
     natGatewayId: nat.NatGatewayId ?? '',
     az: home?.az ?? '',

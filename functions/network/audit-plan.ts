@@ -13,7 +13,8 @@ import type { AuditedNatGateway, AuditedSubnet, AzRepair, NatPlan } from './type
  *     when that table has nothing but local routes) it moves to a lambda-egress table — the main table itself
  *     is never changed, because every subnet without an explicit association follows it;
  *   - else a new private subnet in free CIDR space.
- * NAT gateways are reused when usable, else planned in the AZ's public subnet, or in a new public subnet.
+ * NAT gateways are reused when usable, else planned in the AZ's public subnet, or in a new public subnet. A
+ * usable regional NAT gateway serves every AZ of the VPC; natGateways "regional" plans one when there is none.
  */
 
 export interface ClassifiedVpc {
@@ -111,7 +112,10 @@ function planNats(vpc: ClassifiedVpc, network: Network, repairs: readonly Planne
     if (publicSubnet) return { placement: 'new', subnetId: publicSubnet.subnetId };
     return take(az, 'public') ? { placement: 'new' } : undefined;
   };
-  if (network.natGateways === 'single') {
+  const regional = natGateways.find((nat) => nat.usable && nat.availabilityMode === 'regional');
+  if (regional || network.natGateways === 'regional') {
+    for (const repair of needsNat) natPlans.set(repair.az, regional ? existingNat(regional) : { placement: 'regional' });
+  } else if (network.natGateways === 'single') {
     const shared = natGateways.find((nat) => nat.usable && [...natPlans.values()].some((known) => known.placement === 'existing' && known.natGatewayId === nat.natGatewayId)) ?? natGateways.find((nat) => nat.usable);
     let host: { az: string; nat: NatPlan } | undefined = shared ? { az: shared.az, nat: existingNat(shared) } : undefined;
     for (const repair of needsNat) {

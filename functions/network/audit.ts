@@ -30,7 +30,7 @@ export async function auditExistingVpc(clients: Pick<AwsClients, 'ec2'>, input: 
   }
   const main = required(facts.main, `main route table of ${vpcId}`, 'AWS');
   const audited = subnets.map((subnet) => auditSubnet(subnet, tables, internetGatewayId, network.name));
-  const classified = { cidrAssociations: vpc.CidrBlockAssociationSet ?? [], main, subnets: audited, natGateways: facts.nats.map((nat) => auditNat(nat, audited)) };
+  const classified = { cidrAssociations: vpc.CidrBlockAssociationSet ?? [], main, subnets: audited, natGateways: facts.nats.map((nat) => auditNat(nat, audited, internetGatewayId)) };
   const plan = planRepairs(classified, network);
   const { present, missing, cannotFix, reported } = narrateAudit({ ...classified, vpcId, internetGatewayId }, plan, network);
   if (plan.repairs.length === 0) {

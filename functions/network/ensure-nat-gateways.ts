@@ -15,9 +15,10 @@ import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from 
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { ensureNatAlarms } from './ensure-nat-alarms';
+import { ensureRegionalNatGateway } from './ensure-regional-nat-gateway';
 import { findNatGateway } from './find-nat-gateway';
 import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
-import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
+import { isRegionalPlacement, type EnsureNatGatewayInput, type NatGatewaySlice, type ZonalNatPlacement } from './types';
 
 /**
  * EnsureNatGateway (one Map iteration per placement): a NAT gateway in the placement's public subnet. An
@@ -26,10 +27,16 @@ import type { EnsureNatGatewayInput, NatGatewaySlice } from './types';
  * With `network.alarms`, a NAT gateway of lambda-egress's (this network's, created by any execution) gets its
  * two CloudWatch alarms (ensure-nat-alarms.ts); a VPC's own NAT gateway gets none: it is the owner's to watch.
  * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
+ * The regional placement (natGateways "regional") goes to ensure-regional-nat-gateway.ts.
  */
 export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+  if (isRegionalPlacement(input.placement)) return ensureRegionalNatGateway(clients, input, (natGatewayId) => alarmsIfRequested(clients, input, natGatewayId));
+  return ensureZonalNatGateway(clients, input, input.placement);
+}
+
+async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput, placement: ZonalNatPlacement): Promise<NatGatewaySlice> {
   const { ec2 } = clients;
-  const { az, subnetId } = input.placement;
+  const { az, subnetId } = placement;
   const vpcId = input.network.vpc.vpcId;
   const executionId = input.execution.id;
   const ledger: LedgerEntry[] = [];

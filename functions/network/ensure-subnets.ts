@@ -6,13 +6,14 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
 import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
-import type { AuditSlice, NatPlacement, NetworkSubnet, NetworkTaskInput, SubnetsSlice, VpcSlice } from './types';
+import { REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
 
 /**
  * EnsureSubnets. Create mode: the plan of ValidateRequest, one public and one private subnet per AZ, each
  * found by its tags (network, role, AZ) or created. Existing mode: only the subnets the audit planned in free
  * CIDR space; the slice then names the existing subnets the network uses. Either way `natPlacements` says
- * where the NAT gateways go: one per AZ, or only one with natGateways "single".
+ * where the NAT gateways go: one per AZ, only one with natGateways "single", or the VPC's regional one (no
+ * public subnet: with "regional" the create-mode plan has none).
  */
 export async function ensureSubnets(clients: Pick<AwsClients, 'ec2'>, input: NetworkTaskInput): Promise<SubnetsSlice> {
   const vpc = required(input.network?.vpc, 'network.vpc', 'EnsureVpc');
@@ -28,9 +29,14 @@ export async function ensureSubnets(clients: Pick<AwsClients, 'ec2'>, input: Net
     subnets,
     publicSubnetIds: publicSubnets.map((subnet) => subnet.subnetId),
     privateSubnetIds: subnets.filter((subnet) => subnet.tier === 'private').map((subnet) => subnet.subnetId),
-    natPlacements: input.request.network.natGateways === 'single' ? placements.slice(0, 1) : placements,
+    natPlacements: natPlacementsOf(input.request.network.natGateways, placements),
     ledger,
   };
+}
+
+function natPlacementsOf(mode: NetworkTaskInput['request']['network']['natGateways'], publicPlacements: NatPlacement[]): NatPlacement[] {
+  if (mode === 'regional') return [REGIONAL_NAT_PLACEMENT];
+  return mode === 'single' ? publicPlacements.slice(0, 1) : publicPlacements;
 }
 
 /** Finds each planned subnet by its tags and AZ, or creates it; in plan order. */
@@ -84,13 +90,15 @@ async function existingModeSubnets(ec2: EC2Client, input: NetworkTaskInput, vpc:
 
   const placements: NatPlacement[] = [];
   for (const repair of audit.plan.azs) {
-    const placement =
-      repair.nat.placement === 'existing'
-        ? { az: repair.nat.az, subnetId: repair.nat.subnetId }
-        : repair.nat.placement === 'new'
-          ? { az: repair.az, subnetId: repair.nat.subnetId ?? createdIn(repair.az, 'public').subnetId }
-          : undefined;
-    if (placement && !placements.some((known) => known.subnetId === placement.subnetId)) placements.push(placement);
+    const placement: NatPlacement | undefined =
+      repair.nat.placement === 'regional' || (repair.nat.placement === 'existing' && !repair.nat.subnetId)
+        ? REGIONAL_NAT_PLACEMENT
+        : repair.nat.placement === 'existing'
+          ? { az: repair.nat.az, subnetId: repair.nat.subnetId }
+          : repair.nat.placement === 'new'
+            ? { az: repair.az, subnetId: repair.nat.subnetId ?? createdIn(repair.az, 'public').subnetId }
+            : undefined;
+    if (placement && !placements.some((known) => JSON.stringify(known) === JSON.stringify(placement))) placements.push(placement);
   }
   return {
     subnets: [...publicSubnets, ...privateSubnets],

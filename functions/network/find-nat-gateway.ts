@@ -29,6 +29,20 @@ export function pickNatGateway(nats: readonly NatGateway[], wanted: WantedNatGat
   return candidates.sort((a, b) => rank(a) - rank(b) || (a.NatGatewayId ?? '').localeCompare(b.NatGatewayId ?? ''))[0];
 }
 
+/**
+ * The regional NAT gateway to use in the VPC (natGateways "regional"), ranked like pickNatGateway: a VPC needs
+ * only one, since it serves every AZ of the VPC (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html).
+ */
+export function pickRegionalNatGateway(nats: readonly NatGateway[], wanted: Omit<WantedNatGateway, 'subnetId'>): NatGateway | undefined {
+  const regional = nats.filter((nat) => nat.AvailabilityMode === 'regional' && (nat.ConnectivityType ?? 'public') === 'public');
+  return pickNatGateway(
+    regional.map((nat) => ({ ...nat, SubnetId: REGIONAL_KEY })),
+    { ...wanted, subnetId: REGIONAL_KEY },
+  );
+}
+
+const REGIONAL_KEY = '(regional)';
+
 export async function findNatGateway(ec2: EC2Client, vpcId: string, wanted: WantedNatGateway): Promise<NatGateway | undefined> {
   return pickNatGateway(await natGatewaysOf(ec2, vpcId), wanted);
 }

@@ -97,7 +97,7 @@ const VALID: Record<string, string> = {
   'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
   'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
   'network.azCount': 'a whole number of AZs from 1 to 6',
-  'network.natGateways': '"per-az" (one NAT gateway per AZ) or "single" (one shared NAT gateway)',
+  'network.natGateways': '"per-az" (one NAT gateway per AZ), "single" (one shared NAT gateway) or "regional" (one regional NAT gateway across the AZs)',
   'network.ipv6': 'true or false',
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',

@@ -32,10 +32,25 @@ export interface NetworkSubnet {
   readonly ipv6Cidr?: string;
 }
 
-/** Where one NAT gateway goes: a public subnet of an AZ. */
-export interface NatPlacement {
+/** Where one NAT gateway goes: a public subnet of an AZ, or (natGateways "regional") the VPC itself. */
+export type NatPlacement = ZonalNatPlacement | RegionalNatPlacement;
+
+export interface ZonalNatPlacement {
   readonly az: string;
   readonly subnetId: string;
+}
+
+/** A regional NAT gateway lives in no subnet and no single AZ: AWS spreads it over the VPC's AZs. */
+export interface RegionalNatPlacement {
+  readonly az: typeof REGIONAL;
+  readonly availabilityMode: typeof REGIONAL;
+}
+
+export const REGIONAL = 'regional';
+export const REGIONAL_NAT_PLACEMENT: RegionalNatPlacement = { az: REGIONAL, availabilityMode: REGIONAL };
+
+export function isRegionalPlacement(placement: NatPlacement): placement is RegionalNatPlacement {
+  return 'availabilityMode' in placement && placement.availabilityMode === REGIONAL;
 }
 
 /** `$.network.subnets` — EnsureSubnets. */
@@ -45,7 +60,7 @@ export interface SubnetsSlice extends Ledgered {
   readonly publicSubnetIds: string[];
   /** The subnets the function is attached to: private, with (or about to get) a default route to a NAT. */
   readonly privateSubnetIds: string[];
-  /** One per AZ (`per-az`) or only one (`single`): the Map of EnsureNatGateway iterates over these. */
+  /** One per AZ (`per-az`), only one (`single`), or the regional one: the Map of EnsureNatGateway iterates over these. */
   readonly natPlacements: NatPlacement[];
 }
 
@@ -63,11 +78,14 @@ export interface SecurityGroupSlice extends Ledgered {
 
 /** One item of `$.network.natGateways` — EnsureNatGateway, once per placement inside the Map. */
 export interface NatGatewaySlice extends Ledgered {
+  /** The AZ of a zonal NAT gateway; `regional` for a regional one. */
   readonly az: string;
   readonly natGatewayId: string;
-  /** The EIP's allocation id (unset for a found NAT whose address AWS does not report). */
+  /** The EIP's allocation id (unset for a found NAT whose address AWS does not report, and for a regional one). */
   readonly allocationId?: string;
-  readonly subnetId: string;
+  /** Unset for a regional NAT gateway. */
+  readonly subnetId?: string;
+  readonly availabilityMode?: typeof REGIONAL;
 }
 
 /** `$.natWait.check` — CheckNatGateways. */
@@ -130,11 +148,14 @@ export interface AuditedSubnet {
 
 export interface AuditedNatGateway {
   readonly natGatewayId: string;
+  /** `regional` for a regional NAT gateway. */
   readonly az: string;
+  /** Empty for a regional NAT gateway. */
   readonly subnetId: string;
   readonly state: string;
-  /** Pending or available, in a public subnet: egress can go through it. */
+  /** Pending or available, public, and in a public subnet (zonal) or in a VPC with an internet gateway (regional). */
   readonly usable: boolean;
+  readonly availabilityMode?: typeof REGIONAL;
 }
 
 /** How the function's private subnet in one AZ gets its default route to a NAT gateway. */
@@ -153,7 +174,9 @@ export type NatPlan =
   /** A new NAT gateway in this AZ's public subnet; no subnet id means the planned public subnet of this AZ. */
   | { readonly placement: 'new'; readonly subnetId?: string }
   /** No public subnet fits in this AZ (or natGateways is "single"): the AZ uses another AZ's NAT gateway. */
-  | { readonly placement: 'other-az' };
+  | { readonly placement: 'other-az' }
+  /** A new regional NAT gateway of the VPC (natGateways "regional"): no public subnet needed. */
+  | { readonly placement: 'regional' };
 
 /** The repair of one AZ. No private subnet id means the planned private subnet of this AZ (`subnetsToCreate`). */
 export interface AzRepair {

@@ -93,7 +93,11 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
   const azs = await firstAvailabilityZones(ec2, azCount, region);
-  const subnetPlan = planSubnets(vpcBlock, azs, checked.network.ipv6);
+  // A regional NAT gateway needs no public subnet to host it (Amazon VPC User Guide, "Regional NAT gateways for
+  // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
+  // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
+  const planned = planSubnets(vpcBlock, azs, checked.network.ipv6);
+  const subnetPlan = checked.network.natGateways === 'regional' ? planned.filter((subnet) => subnet.tier === 'private') : planned;
   if (shared) await checkSharedNetworkMatches(ec2, shared, checked, subnetPlan);
   return {
     mode: 'create',

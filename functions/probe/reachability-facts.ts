@@ -13,6 +13,7 @@ import {
   type SecurityGroup,
   type Subnet,
 } from '@aws-sdk/client-ec2';
+import { findAttachedInternetGateway } from '../network/find-internet-gateway';
 import { natGatewaysOf } from '../network/find-nat-gateway';
 import { effectiveRouteTable, routeTablesOf } from '../network/route-tables';
 import { allPages } from '../shared/paginate';
@@ -62,6 +63,11 @@ export class NetworkView {
   async natGateway(vpcId: string, natGatewayId: string): Promise<NatGateway | undefined> {
     const nats = await this.once(`nat:${vpcId}`, () => natGatewaysOf(this.ec2, vpcId));
     return nats.find((nat) => nat.NatGatewayId === natGatewayId);
+  }
+
+  /** The internet gateway attached to the VPC: a regional NAT gateway's way out. */
+  async attachedInternetGateway(vpcId: string): Promise<InternetGateway | undefined> {
+    return this.once(`igw-of:${vpcId}`, () => findAttachedInternetGateway(this.ec2, vpcId));
   }
 
   async internetGateway(internetGatewayId: string): Promise<InternetGateway | undefined> {

@@ -77,7 +77,9 @@ async function checkSubnet(network: NetworkView, subnetId: string, groups: Group
   if (!passed(group)) return stopped(group);
   const acl = await networkAclHop(network, at, input.port);
   if (!passed(acl)) return stopped(acl);
-  const natAcl = await natNetworkAclHop(network, at, natExit.facts.natSubnet, input.port);
-  if (!passed(natAcl)) return stopped(natAcl);
+  // A regional NAT gateway is in no subnet, so no network ACL of the VPC stands between it and the internet.
+  const natSubnet = natExit.facts.natSubnet;
+  const natAcl = natSubnet ? await natNetworkAclHop(network, at, natSubnet, input.port) : undefined;
+  if (natAcl && !passed(natAcl)) return stopped(natAcl);
   return { steps };
 }

@@ -154,18 +154,23 @@ export async function natGatewayHop(network: NetworkView, at: SubnetAt, rtb: str
       fix: `point 0.0.0.0/0 of ${rtb} at a public NAT gateway (with an Elastic IP) in a public subnet`,
     });
   }
+  if (nat.AvailabilityMode === 'regional') {
+    return pass({ natVia, nat, natSubnet: undefined }, { hop: 'nat-gateway', resourceId: natVia, detail: `${natVia} is a regional NAT gateway, available for every AZ of ${at.vpcId}` });
+  }
   const natSubnet = nat.SubnetId ? await network.subnet(nat.SubnetId) : undefined;
   const crossAz = natSubnet?.AvailabilityZone && natSubnet.AvailabilityZone !== at.subnet.AvailabilityZone ? ` (in ${natSubnet.AvailabilityZone}: cross-AZ, depends on that AZ)` : '';
   return pass({ natVia, nat, natSubnet }, { hop: 'nat-gateway', resourceId: natVia, detail: `${natVia} is available in ${nat.SubnetId ?? '?'}${crossAz}` });
 }
 
 export interface NatExitAt {
-  readonly natSubnet: Subnet;
+  /** Unset for a regional NAT gateway, which lives in no subnet. */
+  readonly natSubnet: Subnet | undefined;
   readonly natTableId: string;
   readonly natIgw: string;
 }
 
 export async function natSubnetRouteHop(network: NetworkView, at: SubnetAt, rtb: string, { natVia, nat, natSubnet }: NatAt): Promise<HopResult<NatExitAt>> {
+  if (nat.AvailabilityMode === 'regional') return regionalNatExitHop(network, at, natVia);
   const natTable = natSubnet ? await network.routeTableOf(natSubnet) : undefined;
   const natDefault = natTable ? routeTo(natTable, INTERNET_V4) : undefined;
   const natIgw = natDefault?.State !== 'blackhole' && natDefault?.GatewayId?.startsWith('igw-') ? natDefault.GatewayId : undefined;
@@ -185,6 +190,25 @@ export async function natSubnetRouteHop(network: NetworkView, at: SubnetAt, rtb:
   return pass({ natSubnet, natTableId, natIgw }, { hop: 'nat-subnet-route', resourceId: natTableId, detail: `${nat.SubnetId} routes 0.0.0.0/0 to ${natIgw} via ${natTableId}` });
 }
 
+/**
+ * A regional NAT gateway has no subnet: AWS gives it a route table of its own whose default route goes to the
+ * VPC's internet gateway (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html), so its
+ * way out is the internet gateway attached to the VPC.
+ */
+async function regionalNatExitHop(network: NetworkView, at: SubnetAt, natVia: string): Promise<HopResult<NatExitAt>> {
+  const igw = (await network.attachedInternetGateway(at.vpcId))?.InternetGatewayId;
+  if (!igw) {
+    return stop({
+      hop: 'nat-subnet-route',
+      subnetId: at.subnetId,
+      resourceId: natVia,
+      explanation: `${natVia} is a regional NAT gateway, which leaves through the VPC's internet gateway, and ${at.vpcId} has none attached: the NAT gateway itself has no way out`,
+      fix: `create an internet gateway and attach it to ${at.vpcId} (running lambda-egress again does both)`,
+    });
+  }
+  return pass({ natSubnet: undefined, natTableId: `${natVia}'s route table`, natIgw: igw }, { hop: 'nat-subnet-route', resourceId: natVia, detail: `${natVia} (regional) leaves through ${igw}, the internet gateway of ${at.vpcId}` });
+}
+
 export async function internetGatewayHop(network: NetworkView, at: SubnetAt, { natSubnet, natTableId, natIgw }: NatExitAt): Promise<HopResult<undefined>> {
   const { vpcId } = at;
   const igw = await network.internetGateway(natIgw);
@@ -194,7 +218,7 @@ export async function internetGatewayHop(network: NetworkView, at: SubnetAt, { n
       hop: 'internet-gateway',
       subnetId: at.subnetId,
       resourceId: natIgw,
-      explanation: `${natIgw}, the way out of ${natSubnet.SubnetId}, ${igw ? `is not attached to ${vpcId}` : 'does not exist'}: the NAT gateway's traffic stops there`,
+      explanation: `${natIgw}, the way out of ${natSubnet?.SubnetId ?? 'the regional NAT gateway'}, ${igw ? `is not attached to ${vpcId}` : 'does not exist'}: the NAT gateway's traffic stops there`,
       fix: igw
         ? `attach it: aws ec2 attach-internet-gateway --internet-gateway-id ${natIgw} --vpc-id ${vpcId}`
         : `create an internet gateway, attach it to ${vpcId} and point 0.0.0.0/0 of ${natTableId} at it`,

@@ -13,6 +13,14 @@ export interface PriceTable {
   readonly natGatewayPerGb: number;
   /** A public IPv4 address (each NAT gateway's Elastic IP), per hour, since 1 February 2024. */
   readonly publicIpv4Hour: number;
+  /** Data between two AZs of a region, per GB crossing ($0.01 out of one AZ plus $0.01 into the other). */
+  readonly crossAzPerGb: number;
+  /** A t4g.nano On-Demand instance (Linux), per hour: the default NAT instance. */
+  readonly natInstanceHour: number;
+  /** gp3 storage per GB-month: a NAT instance's root volume. */
+  readonly ebsGp3GbMonth: number;
+  /** Where each price was read. */
+  readonly sources: readonly string[];
 }
 
 export const PRICES: PriceTable = {
@@ -22,6 +30,14 @@ export const PRICES: PriceTable = {
   natGatewayHour: 0.045,
   natGatewayPerGb: 0.045,
   publicIpv4Hour: 0.005,
+  crossAzPerGb: 0.02,
+  natInstanceHour: 0.0042,
+  ebsGp3GbMonth: 0.08,
+  sources: [
+    'https://aws.amazon.com/vpc/pricing/ (NAT gateway hour and GB processed; public IPv4 address hour)',
+    'https://aws.amazon.com/ec2/pricing/on-demand/ (t4g.nano hour; data transfer within the region across AZs, $0.01/GB each way)',
+    'https://aws.amazon.com/ebs/pricing/ (gp3 GB-month)',
+  ],
 };
 
 /** AWS prices a month as 730 hours. */

@@ -31,7 +31,7 @@ export interface ExistingNetworkInput {
   readonly alarms?: boolean;
 }
 
-export type NatGatewayMode = 'per-az' | 'single';
+export type NatGatewayMode = 'per-az' | 'single' | 'regional';
 export type SubnetTier = 'public' | 'private';
 
 /** One subnet of the plan ValidateRequest computes (create mode) or the audit completes (existing mode). */

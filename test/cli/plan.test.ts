@@ -7,6 +7,7 @@ import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork } from '../probe/egress-network';
 import { memoryIo } from './memory-io';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { EGRESS_MODES, estimateModeCost } from '../../functions/shared/mode-cost';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -47,6 +48,28 @@ describe('lambda-egress plan', () => {
     const calls = await emulator.calls();
     expect(calls.length).toBeGreaterThan(3);
     expect(mutatingCalls(calls)).toEqual([]);
+  });
+
+  it('plan --json lists the monthly cost of every egress mode for the same request (2 AZs, the given traffic)', async () => {
+    // GIVEN a function and an empty account
+    await createSampleFunction('orders');
+    // WHEN
+    const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--gb-per-month', '200', '--json']);
+    // THEN every mode is priced as mode-cost.ts prices it for 2 AZs and 200 GB
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as { modes: Array<{ mode: string; monthlyUsd: number }> };
+    expect(plan.modes.map((mode) => [mode.mode, mode.monthlyUsd])).toEqual(
+      EGRESS_MODES.map((mode) => [mode, estimateModeCost(mode, { azCount: 2, gbPerMonth: 200 }).totalUsd]),
+    );
+  });
+
+  it('prints the modes side by side for the request', async () => {
+    await createSampleFunction('orders');
+    const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--regional-nat']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Every egress mode for 2 AZ(s) at this traffic, a month (natGateways: "regional" chosen):');
+    for (const mode of EGRESS_MODES) expect(run.stdout).toMatch(new RegExp(`\\| ${mode}\\s+\\| \\$\\d+\\.\\d\\d`));
+    expect(run.stdout).toContain('1 regional NAT gateway of the VPC');
   });
 
   it('reuses an existing network of the same name: nothing to add, no added cost', async () => {

@@ -83,6 +83,12 @@ beforeAll(async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'egress6', ipv6: true, alarms: true } };
   });
+  // The regional NAT gateway is answered by the fault proxy (moto does not know regional mode); its
+  // CreateNatGateway is judged on the VPC it names.
+  await record('create (regional NAT)', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-regional', natGateways: 'regional' } };
+  });
   await record('existing', async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -106,7 +112,7 @@ beforeAll(async () => {
 const actionsOf = (path: RecordedPath) => new Set(path.calls.filter((call) => call.task !== 'setup').map((call) => `${call.task}:${call.action}`));
 
 describe('IAM simulation of every call the workflow makes', () => {
-  it.each(['create', 'create+IPv6+alarms', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
+  it.each(['create', 'create+IPv6+alarms', 'create (regional NAT)', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
     // GIVEN the calls of a successful run
     const path = paths.get(name)!;
     expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
@@ -140,6 +146,13 @@ describe('IAM simulation of every call the workflow makes', () => {
     );
     // The failure came after RecordMembership: the network is the registry's now (teardown removes it), not Rollback's.
     expect([...actionsOf(path)].filter((action) => /^Rollback:Delete(NatGateway|Subnet|Vpc|Function)$/.test(action))).toEqual([]);
+  });
+
+  it('create (regional NAT) path: the regional CreateNatGateway names the VPC, no subnet and no Elastic IP, and is judged on that VPC', async () => {
+    const judged = await judge(paths.get('create (regional NAT)')!);
+    const natRequests = judged.requests.filter(({ request }) => request.action === 'ec2:CreateNatGateway').map(({ request }) => request.resourceType);
+    expect(natRequests.sort()).toEqual(['natgateway', 'vpc']);
+    expect([...actionsOf(paths.get('create (regional NAT)')!)].filter((action) => action.endsWith(':AllocateAddress'))).toEqual([]);
   });
 
   it('create+IPv6+alarms and rollback (create) paths: create the NAT alarms and delete them, as calls the simulation judged', () => {

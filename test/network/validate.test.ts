@@ -64,6 +64,16 @@ describe('ValidateRequest', () => {
     expect(schema.properties.network.properties.cidr.default).toBe(state.request.network.cidr);
   });
 
+  it('accepts natGateways "regional" and plans only the private subnets, where the other modes put them (a regional NAT gateway needs no public subnet)', async () => {
+    const state = await validate({ functionName: functionArn, network: { name: 'regional', cidr: '192.168.4.0/23', azCount: 3, natGateways: 'regional', ipv6: true } });
+    expect(state.request.network).toMatchObject({ mode: 'create', natGateways: 'regional' });
+    expect(state.request.network.subnetPlan.map((planned) => [planned.tier, planned.cidr, planned.ipv6SubnetIndex])).toEqual([
+      ['private', '192.168.4.0/26', 1],
+      ['private', '192.168.4.64/26', 3],
+      ['private', '192.168.4.128/26', 5],
+    ]);
+  });
+
   it('accepts an unqualified ARN, a /24 for 2 AZs, 3 AZs, single NAT and IPv6 (a /64 index per subnet)', async () => {
     const state = await validate({ functionName: functionArn, network: { name: 'small', cidr: '192.168.4.0/23', azCount: 3, natGateways: 'single', ipv6: true, s3Endpoint: false } });
     expect(state.request.functionArn).toBe(functionArn);
@@ -136,7 +146,7 @@ describe('ValidateRequest', () => {
     ['alarms of the wrong type', 'network.alarms', { network: { alarms: 'on' } }, /must be true or false; got "on"/],
     ['a network that is not an object', 'network', { network: 'default' }, /must be an object/],
     ['azCount above the schema\'s maximum', 'network.azCount', { network: { azCount: 7 } }, /from 1 to 6; got 7/],
-    ['natGateways neither per-az nor single', 'network.natGateways', { network: { natGateways: 'two' } }, /"per-az" \(one NAT gateway per AZ\) or "single"/],
+    ['natGateways not per-az, single or regional', 'network.natGateways', { network: { natGateways: 'two' } }, /"per-az" \(one NAT gateway per AZ\), "single" \(one shared NAT gateway\) or "regional" \(one regional NAT gateway across the AZs\)/],
     ['a network name with spaces', 'network.name', { network: { name: 'my network' } }, /letters, digits/],
     ['a probe URL that is not http(s)', 'probe.url', { probe: { url: 'ftp://example.com/file' } }, /an http:\/\/ or https:\/\/ URL, like https:\/\/aws\.amazon\.com\//],
     ['a probe URL that is not a URL', 'probe.url', { probe: { url: 'aws.amazon.com' } }, /http:\/\/ or https:\/\//],

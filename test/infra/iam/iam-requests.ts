@@ -87,6 +87,7 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
     case 'AllocateAddress':
       return newEc2(a, 'elastic-ip', params);
     case 'CreateNatGateway':
+      if (p('AvailabilityMode') === 'regional') return [...newEc2(a, 'natgateway', params), on('vpc', p('VpcId'), 'the VPC the regional NAT is created in')];
       return [...newEc2(a, 'natgateway', params), on('subnet', p('SubnetId'), 'the subnet the NAT is created in'), on('elastic-ip', p('AllocationId'), 'the EIP the NAT uses')];
     case 'CreateRouteTable':
       return [...newEc2(a, 'route-table', params), on('vpc', p('VpcId'), 'the VPC the table is created in')];
