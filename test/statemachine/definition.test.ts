@@ -86,7 +86,6 @@ describe('statemachine/provision.asl.json', () => {
       'EnsureVpc',
       'EnsureSubnets',
       'EnsureInternetGateway',
-      'EnsureSecurityGroup',
       'PrepareInParallel',
       'EnsureRouteTables',
       'EnsureS3Endpoint',
@@ -99,6 +98,11 @@ describe('statemachine/provision.asl.json', () => {
     for (const name of creating) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
+    // AND a task inside the Parallel (EnsureSecurityGroup, the probe function, the NAT gateways) has no Catch of its
+    // own: its failure fails the Parallel, whose Catch rolls back
+    const branchTasks = (top.PrepareInParallel?.Branches ?? []).flatMap((branch) => Object.entries(branch.States)).filter(([, state]) => state.Type === 'Task');
+    expect(branchTasks.map(([name]) => name)).toEqual(expect.arrayContaining(['EnsureSecurityGroup', 'EnsureProbeFunction', 'AttachVpcAccessPolicy']));
+    for (const [name, state] of branchTasks) expect([name, state.Catch]).toEqual([name, undefined]);
     for (const name of ['RecordMembership', 'ReleaseNetworkLock']) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
