@@ -188,16 +188,53 @@ export const provisionDefinition: MachineSource = {
         },
         Next: 'EnsureRouteTables',
       },
-      EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'EnsureS3Endpoint' }),
-      EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Next: 'RunProbe' }),
-      RunProbe: task('RunProbe', {
+      EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
+      ProveAndAddS3Endpoint: {
+        Type: 'Parallel',
         Comment:
-          'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
-        ResultPath: '$.probe',
-        TimeoutSeconds: 120,
-        retry: [RETRY.probeNotReady],
-        Next: 'AttachFunction',
-      }),
+          "The probe and the S3 gateway endpoint at once: the endpoint needs the private route tables (its routes go into them: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html), not the probe's answer; the function moves only after both, onto its final routing. Each branch settles (a failure is caught in it), so Rollback starts only once neither task is still creating something.",
+        Branches: [
+          {
+            StartAt: 'RunProbe',
+            States: {
+              RunProbe: task('RunProbe', {
+                Comment:
+                  'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
+                ResultPath: '$.probe',
+                TimeoutSeconds: 120,
+                retry: [RETRY.probeNotReady],
+                Catch: [catchAllTo('ProbeNotProved')],
+                Next: 'ProbeProved',
+              }),
+              ProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
+              ProbeNotProved: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
+            },
+          },
+          {
+            StartAt: 'EnsureS3Endpoint',
+            States: {
+              EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Catch: [catchAllTo('S3EndpointNotAdded')], Next: 'S3EndpointAdded' }),
+              S3EndpointAdded: { Type: 'Pass', Parameters: { 's3Endpoint.$': '$.network.s3Endpoint' }, End: true },
+              S3EndpointNotAdded: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
+            },
+          },
+        ],
+        ResultPath: '$.proof',
+        Next: 'ProvedWithS3Endpoint?',
+      },
+      'ProvedWithS3Endpoint?': {
+        Type: 'Choice',
+        Comment: "A failed branch rolls back with its error (the probe's first, when both failed).",
+        Choices: [
+          { Variable: '$.proof[0].error', IsPresent: true, Next: 'ProbeBranchFailed' },
+          { Variable: '$.proof[1].error', IsPresent: true, Next: 'S3EndpointBranchFailed' },
+        ],
+        Default: 'KeepProbeResult',
+      },
+      ProbeBranchFailed: { Type: 'Pass', InputPath: '$.proof[0].error', ResultPath: '$.error', Next: 'Rollback' },
+      S3EndpointBranchFailed: { Type: 'Pass', InputPath: '$.proof[1].error', ResultPath: '$.error', Next: 'Rollback' },
+      KeepProbeResult: { Type: 'Pass', InputPath: '$.proof[0].probe', ResultPath: '$.probe', Next: 'KeepS3Endpoint' },
+      KeepS3Endpoint: { Type: 'Pass', InputPath: '$.proof[1].s3Endpoint', ResultPath: '$.network.s3Endpoint', Next: 'AttachFunction' },
       AttachFunction: task('AttachFunction', {
         Comment: 'Only now, onto a path already proven (no egress gap): the Hyperplane ENIs of this subnet + security group combination exist.',
         ResultPath: '$.function.attach',
