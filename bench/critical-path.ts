@@ -2,16 +2,16 @@ import { allStates, type AslDefinition } from '../statemachine/definition';
 import type { EventLog } from '../statemachine/local-runner';
 import { LEVELS, levelOf, type LatencyProfileFile, type Level } from './latency-profile';
 import { egressGapMs, lowerBound, type LowerBound } from './lower-bound';
-import { retryDelay, simulate, type PollSchedule, type RetryGate, type SimModel, type SimNode, type SimResult } from './simulation';
+import { retryDelay, simulate, type RetryGate, type SimModel, type SimNode, type SimResult } from './simulation';
 import { planOfRun, type PollLoop } from './simulation-plan';
 import type { TaskInvocation } from './traced-tasks';
 
 /** What the definition does while AWS keeps something pending: its Wait loops, and the Task retries. */
 export const POLL_LOOPS: readonly PollLoop[] = [
-  { waitState: 'WaitForNatGateways', gate: 'nat-gateway-available' },
+  { waitState: 'WaitForNatGateways', firstWaitState: 'FirstWaitForNatGateways', gate: 'nat-gateway-available' },
   // The probe function is created inside the Parallel (on the target's subnets and group) and polled until Active.
   { waitState: 'WaitForProbeFunction', gate: 'probe-function-active' },
-  { waitState: 'WaitForFunctionUpdate', gate: 'function-vpc-update' },
+  { waitState: 'WaitForFunctionUpdate', firstWaitState: 'FirstWaitForFunctionUpdate', gate: 'function-vpc-update' },
 ];
 
 /** The poll loops this definition has (a definition without the probe loop creates the probe in RunProbe). */
@@ -26,17 +26,6 @@ const GATED_RETRIES: ReadonlyArray<{ gate: string; task: string; action: string;
   // Without the probe's poll loop, RunProbe creates the probe, finds it Pending, throws ProbeNotReady and is retried.
   { gate: 'probe-function-active', task: 'RunProbe', action: 'lambda:CreateFunction', when: 'after', error: 'ProbeNotReady', unlessPollLoop: 'WaitForProbeFunction' },
 ];
-
-/**
- * Polling adapted to the expected duration (bench/README.md): the first wait just under the earliest AWS is
- * seen to finish (the profile's low figure: NAT 60 s, first Hyperplane ENIs 30 s, an update onto existing ENIs
- * 2 s), then short polls. Simulated beside the definition's own fixed intervals to show what it would change.
- */
-export const ADAPTIVE_POLLING: Readonly<Record<string, PollSchedule>> = {
-  'nat-gateway-available': { firstSeconds: 60, thenSeconds: 5 },
-  'probe-function-active': { firstSeconds: 30, thenSeconds: 5 },
-  'function-vpc-update': { firstSeconds: 2, thenSeconds: 3 },
-};
 
 /**
  * The AWS guide's order ("How do I give internet access to a Lambda function that's connected to an Amazon
@@ -68,8 +57,6 @@ export interface CriticalPathLevel {
   readonly ratioToLowerBound: number;
   /** Seconds the target sat in its new subnets before the path was ready and proven (0: it moved last). */
   readonly egressGapSeconds: number | undefined;
-  /** Ours with ADAPTIVE_POLLING instead of the definition's fixed Wait seconds. */
-  readonly adaptive: { readonly seconds: number; readonly ratio: number; readonly ratioToLowerBound: number; readonly egressGapSeconds: number | undefined; readonly summary: SimSummary };
   readonly ours: SimSummary;
   readonly guide: SimSummary;
   /** Where our time goes: before the Parallel, the Parallel (and each branch), after it; seconds. */
@@ -93,7 +80,7 @@ export interface SimSummary {
 export interface CriticalPath {
   readonly levels: CriticalPathLevel[];
   /** The simulated runs, for the cost section. */
-  readonly results: Record<Level, { ours: SimResult; guide: SimResult; adaptive: SimResult }>;
+  readonly results: Record<Level, { ours: SimResult; guide: SimResult }>;
 }
 
 export function criticalPath(definition: AslDefinition, events: readonly EventLog[], invocations: readonly TaskInvocation[], profile: LatencyProfileFile): CriticalPath {
@@ -104,7 +91,7 @@ export function criticalPath(definition: AslDefinition, events: readonly EventLo
   const seconds = (ms: number | undefined) => (ms === undefined ? undefined : ms / 1000);
   for (const level of LEVELS) {
     const model = modelOf(definition, profile, level);
-    const simulated = { ours: simulate(ours, model), guide: simulate(guide, model), adaptive: simulate(ours, { ...model, pollSchedules: ADAPTIVE_POLLING }) };
+    const simulated = { ours: simulate(ours, model), guide: simulate(guide, model) };
     const bound = lowerBound(levelOf(profile, level));
     results[level] = simulated;
     levels.push({
@@ -116,13 +103,6 @@ export function criticalPath(definition: AslDefinition, events: readonly EventLo
       lowerBound: bound,
       ratioToLowerBound: simulated.ours.totalMs / bound.totalMs,
       egressGapSeconds: seconds(egressGapMs(simulated.ours)),
-      adaptive: {
-        seconds: simulated.adaptive.totalMs / 1000,
-        ratio: simulated.adaptive.totalMs / simulated.guide.totalMs,
-        ratioToLowerBound: simulated.adaptive.totalMs / bound.totalMs,
-        egressGapSeconds: seconds(egressGapMs(simulated.adaptive)),
-        summary: summary(simulated.adaptive),
-      },
       ours: summary(simulated.ours),
       guide: summary(simulated.guide),
       oursBreakdown: breakdown(simulated.ours),

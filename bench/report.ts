@@ -1,6 +1,6 @@
 import type { ApiEconomy } from './api-economy';
 import type { CallSummary } from './call-log';
-import { ADAPTIVE_POLLING, type CriticalPath, type CriticalPathLevel } from './critical-path';
+import type { CriticalPath, CriticalPathLevel } from './critical-path';
 import type { DeployedTaskConfig } from './deployed-config';
 import type { DemoWallTime } from './demo-wall-time';
 import type { Footprint } from './footprint';
@@ -93,24 +93,11 @@ export function criticalPathRows(path: CriticalPath): Row[] {
       },
       {
         section,
-        figure: `${level.level}: adaptive polling (${adaptiveSchedule()})`,
-        value: `${seconds(level.adaptive.seconds * 1000)}: / guide ${level.adaptive.ratio.toFixed(2)}, / lower bound ${level.adaptive.ratioToLowerBound.toFixed(2)}, gap ${gap(level.adaptive.egressGapSeconds)}, loops ${loops(level.adaptive.summary)}${level.adaptive.summary.exhausted.length ? `; EXHAUSTED: ${level.adaptive.summary.exhausted.join(', ')}` : ''}`,
-      },
-      {
-        section,
         figure: `${level.level}: where the time goes (s)`,
         value: `ours ${level.oursBreakdown.beforeParallel.toFixed(1)} + Parallel ${level.oursBreakdown.parallel.toFixed(1)} (branches ${level.oursBreakdown.branches.map((branch) => branch.toFixed(1)).join(' | ')}) + ${level.oursBreakdown.afterParallel.toFixed(1)}; guide: network ${level.guidePhases.network.toFixed(1)} + function ${level.guidePhases.function.toFixed(1)} + test ${level.guidePhases.test.toFixed(1)}; lower bound ${level.lowerBound.terms.map((term) => (term.ms / 1000).toFixed(1)).join(' + ')}`,
       },
     ];
   });
-}
-
-/** The adaptive schedule in a few words: first wait, then polls, per gate. */
-function adaptiveSchedule(): string {
-  const short: Record<string, string> = { 'nat-gateway-available': 'NAT', 'probe-function-active': 'probe', 'function-vpc-update': 'function' };
-  return Object.entries(ADAPTIVE_POLLING)
-    .map(([gate, schedule]) => `${short[gate] ?? gate} ${schedule.firstSeconds}+${schedule.thenSeconds}s`)
-    .join(', ');
 }
 
 export function footprintRows(footprint: Footprint, demo: DemoWallTime, config: DeployedTaskConfig): Row[] {

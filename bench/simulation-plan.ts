@@ -7,9 +7,10 @@ const PLACEHOLDER = /^\$\{([A-Za-z0-9]+)FunctionArn\}$/;
 
 type EnteredEvent = Extract<EventLog, { type: 'StateEntered' }>;
 
-/** A Wait-state loop of the definition and the gate its check waits for. */
+/** A Wait-state loop of the definition and the gate its check waits for; `firstWaitState` its first wait, if it has one of its own. */
 export interface PollLoop {
   readonly waitState: string;
+  readonly firstWaitState?: string;
   readonly gate: string;
 }
 
@@ -121,7 +122,10 @@ export function pollShape(definition: AslDefinition, waitState: string): { check
 /** Replaces `check, decide, (loop, check, decide)*` in the plan (at any depth) by one SimPoll. */
 function withPoll(nodes: readonly SimNode[], definition: AslDefinition, poll: PollLoop): SimNode[] {
   const shape = pollShape(definition, poll.waitState);
-  const loopNames = shape.loop.map((node) => ('name' in node ? node.name : ''));
+  const hasFirstWait = poll.firstWaitState !== undefined && allStates(definition).some(([name]) => name === poll.firstWaitState);
+  const firstLoop = hasFirstWait ? pollShape(definition, poll.firstWaitState!).loop : undefined;
+  const namesOf = (loop: readonly SimNode[]) => loop.map((node) => ('name' in node ? node.name : ''));
+  const loopNames = [namesOf(shape.loop), ...(firstLoop ? [namesOf(firstLoop)] : [])];
   const rewrite = (sequence: readonly SimNode[]): SimNode[] => {
     const out: SimNode[] = [];
     for (let index = 0; index < sequence.length; index += 1) {
@@ -141,13 +145,23 @@ function withPoll(nodes: readonly SimNode[], definition: AslDefinition, poll: Po
       // Skip the recorded repetitions: the simulation decides how many there are.
       let end = index + 1;
       if (isState(sequence[end], shape.decide)) end += 1;
-      while (loopNames.every((name, offset) => isState(sequence[end + offset], name))) {
-        const after = end + loopNames.length;
+      for (;;) {
+        const names = loopNames.find((candidate) => candidate.every((name, offset) => isState(sequence[end + offset], name)));
+        if (!names) break;
+        const after = end + names.length;
         const check = sequence[after];
         if (check?.kind !== 'task' || check.task !== shape.check) break;
         end = after + 1 + (isState(sequence[after + 1], shape.decide) ? 1 : 0);
       }
-      const simPoll: SimPoll = { kind: 'poll', gate: poll.gate, check: node as SimTask, decide: { kind: 'state', name: shape.decide }, loop: shape.loop, maxIterations: shape.maxIterations };
+      const simPoll: SimPoll = {
+        kind: 'poll',
+        gate: poll.gate,
+        check: node as SimTask,
+        decide: { kind: 'state', name: shape.decide },
+        ...(firstLoop ? { firstLoop } : {}),
+        loop: shape.loop,
+        maxIterations: shape.maxIterations,
+      };
       out.push(simPoll);
       index = end - 1;
     }

@@ -42,12 +42,16 @@ export interface SimMap {
   readonly iterations: readonly SimNode[][];
 }
 
-/** check; decide; then (loop; check; decide) until `gate` is open at the end of a check, at most maxIterations times. */
+/**
+ * check; decide; then (loop; check; decide) until `gate` is open at the end of a check, at most maxIterations
+ * times. The first time round it takes `firstLoop` instead when the definition has one (a longer first Wait).
+ */
 export interface SimPoll {
   readonly kind: 'poll';
   readonly gate: string;
   readonly check: SimTask;
   readonly decide: SimState;
+  readonly firstLoop?: readonly SimNode[];
   readonly loop: readonly SimNode[];
   readonly maxIterations: number;
 }
@@ -65,12 +69,6 @@ export interface GateRule {
   readonly openedBy: string;
   readonly pendingMs: number;
   readonly sharesEnis?: { readonly group: string; readonly reusePendingMs: number };
-}
-
-/** A poll loop's Wait, changed: the first wait `firstSeconds`, every later one `thenSeconds` (a schedule a definition could use). */
-export interface PollSchedule {
-  readonly firstSeconds: number;
-  readonly thenSeconds: number;
 }
 
 /**
@@ -95,8 +93,6 @@ export interface SimModel {
   readonly coldStartMs: number;
   readonly gates: readonly GateRule[];
   readonly retryGates: readonly RetryGate[];
-  /** By gate: replaces the Wait seconds of that poll loop (absent: the definition's own). */
-  readonly pollSchedules?: Readonly<Record<string, PollSchedule>>;
 }
 
 export interface SimInvocation {
@@ -235,15 +231,12 @@ export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult 
       case 'poll': {
         let at = transition(runTask(node.check, start));
         let iterations = 0;
-        const schedule = model.pollSchedules?.[node.gate];
         while (!isOpen(node.gate, at - model.stateTransitionMs)) {
           if (iterations >= node.maxIterations) {
             exhausted.push(`poll ${node.gate}`);
             break;
           }
-          const seconds = iterations === 0 ? schedule?.firstSeconds : schedule?.thenSeconds;
-          const loop = seconds === undefined ? node.loop : node.loop.map((step) => (step.kind === 'wait' ? { ...step, seconds } : step));
-          at = runSequence(loop, at);
+          at = runSequence(iterations === 0 ? (node.firstLoop ?? node.loop) : node.loop, at);
           at = transition(runTask(node.check, at));
           iterations += 1;
         }

@@ -88,28 +88,52 @@ export function renderDefinition(machine: MachineSource): string {
 export interface PollLoopSource {
   /** Where the loop keeps its count and the last check (`$.<counter>`). */
   readonly counter: string;
-  readonly maxAttempts: number;
-  readonly states: { readonly start: string; readonly check: TaskName; readonly choice: string; readonly wait: string; readonly count: string };
+  /**
+   * `firstWait`: the Wait after the first check that found AWS not done yet, when it differs from the later ones
+   * (firstWaitSeconds).
+   */
+  readonly states: {
+    readonly start: string;
+    readonly check: TaskName;
+    readonly choice: string;
+    readonly firstWait?: string;
+    readonly wait: string;
+    readonly count: string;
+  };
   /** What the check task reads besides `execution` and `request`. @default nothing else */
   readonly checkParameters?: Readonly<Record<string, string>>;
   /** The Choice rule (a `Variable` under `$.<counter>.check` and its test) that ends the loop at `next`. */
   readonly done: { readonly when: Readonly<Record<string, unknown>>; readonly next: string };
-  /** The state reached when every attempt is spent: it must raise (or record) a named timeout. */
+  /** The state reached when the budget is spent: it must raise (or record) a named timeout. */
   readonly timeout: string;
+  /** The first wait (states.firstWait): just under the earliest AWS is seen to finish, so that later polls can be short. */
+  readonly firstWaitSeconds?: number;
   readonly waitSeconds: number;
+  /** How long the loop may wait in all: the attempts are counted from it (pollAttempts). */
+  readonly budgetSeconds: number;
   /** Why AWS makes us wait here. */
   readonly waitComment: string;
 }
 
+/** The waits a poll may make within its budget: the first wait, then as many later ones as fit (rounded up). */
+export function pollAttempts(loop: Pick<PollLoopSource, 'firstWaitSeconds' | 'waitSeconds' | 'budgetSeconds'>): number {
+  const first = loop.firstWaitSeconds ?? loop.waitSeconds;
+  return 1 + Math.ceil(Math.max(0, loop.budgetSeconds - first) / loop.waitSeconds);
+}
+
 /**
- * The five states of a bounded poll: start (attempt 0) -> check task -> choice (done | attempts spent | wait) ->
- * Wait -> count (attempt + 1) -> check. Waiting happens in a Wait state, never in a busy Lambda.
+ * The states of a bounded poll: start (attempt 0) -> check task -> choice (done | attempts spent | wait) ->
+ * Wait -> count (attempt + 1) -> check; with a first wait, the choice sends attempt 0 to it and every later
+ * attempt to the (shorter) Wait. Waiting happens in a Wait state, never in a busy Lambda. The first check comes
+ * at once: a repeated provision finds what it waits for done already.
  */
 export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
   const at = `$.${loop.counter}`;
-  const { start, check, choice, wait, count } = loop.states;
+  const { start, check, choice, firstWait, wait, count } = loop.states;
+  if ((firstWait === undefined) !== (loop.firstWaitSeconds === undefined)) throw new Error(`poll ${loop.counter}: states.firstWait and firstWaitSeconds go together`);
+  const maxAttempts = pollAttempts(loop);
   return {
-    [start]: { Type: 'Pass', Result: { attempt: 0, maxAttempts: loop.maxAttempts }, ResultPath: at, Next: check },
+    [start]: { Type: 'Pass', Result: { attempt: 0, maxAttempts }, ResultPath: at, Next: check },
     [check]: task(check, {
       Parameters: { 'execution.$': '$.execution', 'request.$': '$.request', ...loop.checkParameters },
       ResultPath: `${at}.check`,
@@ -120,9 +144,11 @@ export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
       Choices: [
         { ...loop.done.when, Next: loop.done.next },
         { Variable: `${at}.attempt`, NumericGreaterThanEqualsPath: `${at}.maxAttempts`, Next: loop.timeout },
+        ...(firstWait ? [{ Variable: `${at}.attempt`, NumericEquals: 0, Next: firstWait }] : []),
       ],
       Default: wait,
     },
+    ...(firstWait ? { [firstWait]: { Type: 'Wait', Comment: loop.waitComment, Seconds: loop.firstWaitSeconds, Next: count } } : {}),
     [wait]: { Type: 'Wait', Comment: loop.waitComment, Seconds: loop.waitSeconds, Next: count },
     [count]: {
       Type: 'Pass',

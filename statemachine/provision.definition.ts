@@ -68,12 +68,11 @@ export const provisionDefinition: MachineSource = {
     ...failingTo('Rollback', {
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
-      EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'EnsureSecurityGroup' }),
-      EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'PrepareInParallel' }),
+      EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'PrepareInParallel' }),
       PrepareInParallel: {
         Type: 'Parallel',
         Comment:
-          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available; the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target); the VPC access policy on the target's role (IAM propagation).",
+          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target) and the VPC access policy on the target's role (IAM propagation).",
         Branches: [
           {
             StartAt: 'EnsureNatGateways',
@@ -99,61 +98,72 @@ export const provisionDefinition: MachineSource = {
               },
               ...pollLoop({
                 counter: 'natWait',
-                maxAttempts: 40,
-                states: { start: 'StartNatWait', check: 'CheckNatGateways', choice: 'NatGatewaysAvailable?', wait: 'WaitForNatGateways', count: 'CountNatWait' },
+                states: {
+                  start: 'StartNatWait',
+                  check: 'CheckNatGateways',
+                  choice: 'NatGatewaysAvailable?',
+                  firstWait: 'FirstWaitForNatGateways',
+                  wait: 'WaitForNatGateways',
+                  count: 'CountNatWait',
+                },
                 checkParameters: { 'natGateways.$': '$.network.natGateways' },
                 done: { when: { Variable: '$.natWait.check.allAvailable', BooleanEquals: true }, next: 'NatGatewaysReady' },
                 timeout: 'NatGatewayTimeout',
-                waitSeconds: 15,
+                // AWS keeps a new NAT gateway pending 1-3 minutes (bench/latency-profile.json): no check before the
+                // earliest it is seen available, then short polls, so the path is proven seconds after it is.
+                firstWaitSeconds: 60,
+                waitSeconds: 3,
+                // The AWS SDK's NatGatewayAvailable waiter's budget (40 x 15 s).
+                budgetSeconds: 600,
                 waitComment: 'AWS keeps a new NAT gateway pending for 1-3 minutes.',
               }),
-              NatGatewayTimeout: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 40 checks 15 s apart (10 minutes).' },
+              NatGatewayTimeout: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 10 minutes (a first wait of 60 s, then checks 3 s apart).' },
               NatGatewaysReady: { Type: 'Succeed' },
             },
           },
           {
-            StartAt: 'EnsureProbeFunction',
+            StartAt: 'EnsureSecurityGroup',
             States: {
+              // Off the critical path: nothing the NAT gateways need, and both tasks after it do (the target's placement).
+              EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'EnsureProbeFunction' }),
               EnsureProbeFunction: task('EnsureProbeFunction', {
                 Comment: "Creates or updates the probe function on the target's future subnets + security group; does not wait for it.",
                 ResultPath: '$.probeFunction',
                 retry: [RETRY.probeNotReady],
+                Next: 'AttachVpcAccessPolicy',
+              }),
+              AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
+                Comment: "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone.",
+                ResultPath: '$.function.vpcAccessPolicy',
                 Next: 'StartProbeWait',
               }),
               ...pollLoop({
                 counter: 'probeWait',
-                maxAttempts: 60,
                 states: { start: 'StartProbeWait', check: 'CheckProbeFunction', choice: 'ProbeFunctionActive?', wait: 'WaitForProbeFunction', count: 'CountProbeWait' },
                 done: { when: { Variable: '$.probeWait.check.status', StringEquals: 'Ready' }, next: 'ProbeFunctionReady' },
                 timeout: 'ProbeFunctionTimeout',
-                waitSeconds: 10,
+                // No long first wait: onto Hyperplane ENIs that exist (a second function on the network) the probe is
+                // Active in seconds, and then this loop is the critical path.
+                waitSeconds: 5,
+                budgetSeconds: 600,
                 waitComment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
               }),
               ProbeFunctionTimeout: {
                 Type: 'Fail',
                 Error: 'ProbeFunctionTimeout',
-                Cause: 'The probe function was still Pending (or updating) after 60 checks 10 s apart (10 minutes).',
+                Cause: 'The probe function was still Pending (or updating) after 10 minutes (checks 5 s apart).',
               },
               ProbeFunctionReady: { Type: 'Succeed' },
-            },
-          },
-          {
-            StartAt: 'AttachVpcAccessPolicy',
-            States: {
-              AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
-                Comment: "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone.",
-                ResultPath: '$.function.vpcAccessPolicy',
-                End: true,
-              }),
             },
           },
         ],
         ResultSelector: {
           'natGateways.$': '$[0].network.natGateways',
           'natWait.$': '$[0].natWait',
+          'securityGroup.$': '$[1].network.securityGroup',
           'probeFunction.$': '$[1].probeFunction',
           'probeWait.$': '$[1].probeWait',
-          'vpcAccessPolicy.$': '$[2].function.vpcAccessPolicy',
+          'vpcAccessPolicy.$': '$[1].function.vpcAccessPolicy',
         },
         ResultPath: '$.parallel',
         Next: 'MergeParallelResults',
@@ -169,7 +179,7 @@ export const provisionDefinition: MachineSource = {
             'vpc.$': '$.network.vpc',
             'subnets.$': '$.network.subnets',
             'internetGateway.$': '$.network.internetGateway',
-            'securityGroup.$': '$.network.securityGroup',
+            'securityGroup.$': '$.parallel.securityGroup',
             'natGateways.$': '$.parallel.natGateways',
           },
           'probeFunction.$': '$.parallel.probeFunction',
@@ -178,16 +188,53 @@ export const provisionDefinition: MachineSource = {
         },
         Next: 'EnsureRouteTables',
       },
-      EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'EnsureS3Endpoint' }),
-      EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Next: 'RunProbe' }),
-      RunProbe: task('RunProbe', {
+      EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
+      ProveAndAddS3Endpoint: {
+        Type: 'Parallel',
         Comment:
-          'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
-        ResultPath: '$.probe',
-        TimeoutSeconds: 120,
-        retry: [RETRY.probeNotReady],
-        Next: 'AttachFunction',
-      }),
+          "The probe and the S3 gateway endpoint at once: the endpoint needs the private route tables (its routes go into them: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html), not the probe's answer; the function moves only after both, onto its final routing. Each branch settles (a failure is caught in it), so Rollback starts only once neither task is still creating something.",
+        Branches: [
+          {
+            StartAt: 'RunProbe',
+            States: {
+              RunProbe: task('RunProbe', {
+                Comment:
+                  'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
+                ResultPath: '$.probe',
+                TimeoutSeconds: 120,
+                retry: [RETRY.probeNotReady],
+                Catch: [catchAllTo('ProbeNotProved')],
+                Next: 'ProbeProved',
+              }),
+              ProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
+              ProbeNotProved: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
+            },
+          },
+          {
+            StartAt: 'EnsureS3Endpoint',
+            States: {
+              EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Catch: [catchAllTo('S3EndpointNotAdded')], Next: 'S3EndpointAdded' }),
+              S3EndpointAdded: { Type: 'Pass', Parameters: { 's3Endpoint.$': '$.network.s3Endpoint' }, End: true },
+              S3EndpointNotAdded: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
+            },
+          },
+        ],
+        ResultPath: '$.proof',
+        Next: 'ProvedWithS3Endpoint?',
+      },
+      'ProvedWithS3Endpoint?': {
+        Type: 'Choice',
+        Comment: "A failed branch rolls back with its error (the probe's first, when both failed).",
+        Choices: [
+          { Variable: '$.proof[0].error', IsPresent: true, Next: 'ProbeBranchFailed' },
+          { Variable: '$.proof[1].error', IsPresent: true, Next: 'S3EndpointBranchFailed' },
+        ],
+        Default: 'KeepProbeResult',
+      },
+      ProbeBranchFailed: { Type: 'Pass', InputPath: '$.proof[0].error', ResultPath: '$.error', Next: 'Rollback' },
+      S3EndpointBranchFailed: { Type: 'Pass', InputPath: '$.proof[1].error', ResultPath: '$.error', Next: 'Rollback' },
+      KeepProbeResult: { Type: 'Pass', InputPath: '$.proof[0].probe', ResultPath: '$.probe', Next: 'KeepS3Endpoint' },
+      KeepS3Endpoint: { Type: 'Pass', InputPath: '$.proof[1].s3Endpoint', ResultPath: '$.network.s3Endpoint', Next: 'AttachFunction' },
       AttachFunction: task('AttachFunction', {
         Comment: 'Only now, onto a path already proven (no egress gap): the Hyperplane ENIs of this subnet + security group combination exist.',
         ResultPath: '$.function.attach',
@@ -196,18 +243,28 @@ export const provisionDefinition: MachineSource = {
       }),
       ...pollLoop({
         counter: 'functionWait',
-        maxAttempts: 60,
-        states: { start: 'StartFunctionWait', check: 'CheckFunctionUpdate', choice: 'FunctionUpdated?', wait: 'WaitForFunctionUpdate', count: 'CountFunctionWait' },
+        states: {
+          start: 'StartFunctionWait',
+          check: 'CheckFunctionUpdate',
+          choice: 'FunctionUpdated?',
+          firstWait: 'FirstWaitForFunctionUpdate',
+          wait: 'WaitForFunctionUpdate',
+          count: 'CountFunctionWait',
+        },
         done: { when: { Variable: '$.functionWait.check.status', StringEquals: 'Successful' }, next: 'FunctionReady' },
         timeout: 'FunctionUpdateTimeout',
-        waitSeconds: 5,
+        // Onto Hyperplane ENIs that exist (the probe's), the update takes seconds (bench/latency-profile.json).
+        firstWaitSeconds: 2,
+        waitSeconds: 3,
+        // The AWS SDK's FunctionUpdated waiter's budget (60 x 5 s).
+        budgetSeconds: 300,
         waitComment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
       }),
       FunctionUpdateTimeout: {
         Type: 'Pass',
         Comment:
           'Outside a Parallel a Fail state would end the execution without rollback: the error is recorded where a Catch puts it, and Rollback raises it by name (RolledBack).',
-        Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes)." },
+        Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 5 minutes (a first wait of 2 s, then checks 3 s apart)." },
         ResultPath: '$.error',
         Next: 'Rollback',
       },

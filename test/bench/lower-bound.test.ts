@@ -119,10 +119,22 @@ describe('bench simulation: shared Hyperplane ENIs, the egress gap, adaptive pol
     expect(egressGapMs(simulate([task('EnsureNatGateway', 'ec2:CreateNatGateway')], model))).toBeUndefined();
   });
 
-  it('with a first wait near the expected time and short polls after it, overshoots less than a fixed 15 s interval', () => {
-    const fixed = simulate(NEW_ORDER, model);
-    const adaptive = simulate(NEW_ORDER, { ...model, pollSchedules: { 'nat-gateway-available': { firstSeconds: 90, thenSeconds: 5 } } });
-    // fixed: checks end at 2, 18, ..., 114 s (7 waits); adaptive: 2, 93, 99, 105 s (3 waits): the first check after 101 s
+  it('with a first wait of its own near the expected time and short polls after it, overshoots less than a fixed 15 s interval', () => {
+    // GIVEN the same NAT poll twice: every wait 15 s, or a first wait of 90 s and then 5 s
+    const natPoll = (firstLoop?: SimNode[], seconds = 15): SimNode[] =>
+      NEW_ORDER.map((node) =>
+        node.kind !== 'parallel'
+          ? node
+          : {
+              ...node,
+              branches: node.branches.map((branch) =>
+                branch.map((step) => (step.kind === 'poll' && step.gate === 'nat-gateway-available' ? { ...step, ...(firstLoop ? { firstLoop } : {}), loop: [{ kind: 'wait', name: 'WaitForCheckNatGateways', seconds }] } : step)),
+              ),
+            },
+      );
+    const fixed = simulate(natPoll(), model);
+    const adaptive = simulate(natPoll([{ kind: 'wait', name: 'FirstWaitForCheckNatGateways', seconds: 90 }], 5), model);
+    // THEN fixed: checks end at 2, 18, ..., 114 s (7 waits); adaptive: 2, 93, 99, 105 s (3 waits): the first check after 101 s
     expect(fixed.pollIterations['nat-gateway-available']).toBe(7);
     expect(adaptive.pollIterations['nat-gateway-available']).toBe(3);
     expect(fixed.totalMs - adaptive.totalMs).toBe(114_000 - 105_000);

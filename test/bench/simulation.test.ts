@@ -188,6 +188,42 @@ describe('bench simulation plan: the traced run as simulation steps', () => {
     ]);
   });
 
+  it('folds a loop with a first wait of its own into one poll that takes the first wait once, then the short one', () => {
+    // GIVEN a poll whose Choice sends attempt 0 to a long first Wait and later attempts to a short one (pollLoop)
+    const adaptive: AslDefinition = {
+      StartAt: 'Start',
+      States: {
+        Start: { Type: 'Pass', Result: { attempt: 0, maxAttempts: 181 }, Next: 'CheckNatGateways' },
+        CheckNatGateways: { Type: 'Task', Resource: '${CheckNatGatewaysFunctionArn}', Next: 'Ready?' },
+        'Ready?': { Type: 'Choice', Choices: [], Default: 'Wait' },
+        FirstWait: { Type: 'Wait', Seconds: 60, Next: 'Count' },
+        Wait: { Type: 'Wait', Seconds: 3, Next: 'Count' },
+        Count: { Type: 'Pass', Next: 'CheckNatGateways' },
+        Done: { Type: 'Succeed' },
+      },
+    };
+    // AND a run whose check said "pending" twice
+    const run = ['Start', 'CheckNatGateways', 'Ready?', 'FirstWait', 'Count', 'CheckNatGateways', 'Ready?', 'Wait', 'Count', 'CheckNatGateways', 'Ready?', 'Done'].map((name) => entered(name));
+    const checks = [0, 1, 2].map((sequence) => invocation('CheckNatGateways', sequence, 'ec2:DescribeNatGateways'));
+    // WHEN it becomes a plan
+    const plan = planOfRun(adaptive, run, checks, [{ waitState: 'Wait', firstWaitState: 'FirstWait', gate: 'nat' }]);
+    // THEN the three checks are one poll with both loops, bounded by the start's maxAttempts
+    expect(plan[1]).toEqual({
+      kind: 'poll',
+      gate: 'nat',
+      check: { kind: 'task', task: 'CheckNatGateways', actions: ['ec2:DescribeNatGateways'] },
+      decide: { kind: 'state', name: 'Ready?' },
+      firstLoop: [{ kind: 'wait', name: 'FirstWait', seconds: 60 }, { kind: 'state', name: 'Count' }],
+      loop: [{ kind: 'wait', name: 'Wait', seconds: 3 }, { kind: 'state', name: 'Count' }],
+      maxIterations: 181,
+    });
+    // AND the simulation waits 60 s the first time and 3 s after it: NAT created at 1 s, available at 66 s; checks
+    // end at 2 s, 63 s (after the first wait) and 67 s (after one short wait)
+    const simulated = simulate([task('EnsureNatGateway', 'ec2:CreateNatGateway'), ...plan], model({ gates: [{ gate: 'nat', openedBy: 'ec2:CreateNatGateway', pendingMs: 65_000 }] }));
+    expect(simulated.pollIterations.nat).toBe(2);
+    expect(simulated.totalMs).toBe(67_000);
+  });
+
   it("orders the same steps as the AWS guide: the whole network (its wait included), then the function, then the test", () => {
     const guide = guideOrder(planOfRun(definition, events, invocations, polls));
     const names = guide.map((node) => (node.kind === 'task' ? node.task : node.kind === 'poll' ? `poll ${node.check.task}` : node.name));

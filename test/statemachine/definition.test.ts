@@ -86,11 +86,9 @@ describe('statemachine/provision.asl.json', () => {
       'EnsureVpc',
       'EnsureSubnets',
       'EnsureInternetGateway',
-      'EnsureSecurityGroup',
       'PrepareInParallel',
       'EnsureRouteTables',
-      'EnsureS3Endpoint',
-      'RunProbe',
+      'ProveAndAddS3Endpoint',
       'AttachFunction',
       'CheckFunctionUpdate',
       'DetachVpcAccessPolicy',
@@ -99,6 +97,22 @@ describe('statemachine/provision.asl.json', () => {
     for (const name of creating) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
+    // AND a task inside the Parallel (EnsureSecurityGroup, the probe function, the NAT gateways) has no Catch of its
+    // own: its failure fails the Parallel, whose Catch rolls back
+    const branchTasks = (top.PrepareInParallel?.Branches ?? []).flatMap((branch) => Object.entries(branch.States)).filter(([, state]) => state.Type === 'Task');
+    expect(branchTasks.map(([name]) => name)).toEqual(expect.arrayContaining(['EnsureSecurityGroup', 'EnsureProbeFunction', 'AttachVpcAccessPolicy']));
+    for (const [name, state] of branchTasks) expect([name, state.Catch]).toEqual([name, undefined]);
+    // AND the probe and the S3 endpoint, side by side, each settle in their branch (no branch still creating when
+    // Rollback starts), and a failed branch's error reaches Rollback by name
+    const proof = top.ProveAndAddS3Endpoint?.Branches ?? [];
+    expect(proof.map((branch) => branch.StartAt)).toEqual(['RunProbe', 'EnsureS3Endpoint']);
+    for (const branch of proof) {
+      const start = branch.States[branch.StartAt];
+      const caught = start?.Catch?.at(-1);
+      expect([branch.StartAt, caught]).toEqual([branch.StartAt, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: expect.any(String) }]);
+      expect(branch.States[caught!.Next]).toEqual({ Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true });
+    }
+    expect([top.ProbeBranchFailed?.Next, top.S3EndpointBranchFailed?.Next]).toEqual(['Rollback', 'Rollback']);
     for (const name of ['RecordMembership', 'ReleaseNetworkLock']) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }

@@ -105,9 +105,9 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
 
   it('waits k loops while the NAT gateways are pending (state injected), then succeeds', async () => {
     const run = await runWithFirstPollsRewritten('CheckNatGateways', { service: 'ec2', action: 'DescribeNatGateways' }, 3, '<state>available</state>', '<state>pending</state>');
-    // THEN it waited exactly 3 times and succeeded
+    // THEN it waited exactly 3 times (the long first wait, then two short ones) and succeeded
     expect(run.status).toBe('SUCCEEDED');
-    expect(timesEntered(run, 'WaitForNatGateways')).toBe(3);
+    expect([timesEntered(run, 'FirstWaitForNatGateways'), timesEntered(run, 'WaitForNatGateways')]).toEqual([1, 2]);
     expect((run.output as ProvisionResult).waits.natGatewayChecks).toBe(3);
   });
 
@@ -125,7 +125,8 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
 
     expect(run.status).toBe('FAILED');
     expect(run.error).toBe('NatGatewayTimeout');
-    expect(timesEntered(run, 'WaitForNatGateways')).toBe(40);
+    // after 60 s + 180 x 3 s = 10 minutes of waits, the budget of AWS's own NatGatewayAvailable waiter
+    expect([timesEntered(run, 'FirstWaitForNatGateways'), timesEntered(run, 'WaitForNatGateways')]).toEqual([1, 180]);
     expect(timesEntered(run, 'Rollback')).toBe(1);
     await emulator.clearFaults();
     expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
@@ -133,7 +134,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
   });
 
   it('fails FunctionUpdateTimeout when the function update stays InProgress, and still rolls everything back (the loop is outside any Parallel)', async () => {
-    // GIVEN a function whose update reads InProgress for all 61 checks (attempts 0..60), and Successful after:
+    // GIVEN a function whose update reads InProgress for all 102 checks (attempts 0..101), and Successful after:
     // the rule is set when CheckFunctionUpdate first starts, from that moment's count of the account's reads
     const { functionName, roleName } = await freshAccountWithFunction();
     const before = await functionSnapshot(functionName, roleName);
@@ -150,7 +151,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
             service: 'lambda',
             action: 'GetFunctionConfiguration',
             nth: reads + 1,
-            times: 61,
+            times: 102,
             fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
           });
         }
@@ -160,9 +161,10 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
 
     const run = await provision({ functionName }, { resolveTask });
 
-    // THEN it failed by name after 60 waits, through Rollback, which put the function and its role back
+    // THEN it failed by name after 2 s + 100 x 3 s of waits (the FunctionUpdated waiter's 5 minutes), through
+    // Rollback, which put the function and its role back
     expect([run.status, run.error]).toEqual(['FAILED', 'FunctionUpdateTimeout']);
-    expect(timesEntered(run, 'WaitForFunctionUpdate')).toBe(60);
+    expect([timesEntered(run, 'FirstWaitForFunctionUpdate'), timesEntered(run, 'WaitForFunctionUpdate')]).toEqual([1, 100]);
     expect(timesEntered(run, 'Rollback')).toBe(1);
     expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
     expect(await functionSnapshot(functionName, roleName)).toEqual(before);
@@ -183,7 +185,8 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
     const run = await provision({ functionName });
 
     expect([run.status, run.error]).toEqual(['FAILED', 'ProbeFunctionTimeout']);
-    expect(timesEntered(run, 'WaitForProbeFunction')).toBe(60);
+    // after 120 waits of 5 s: 10 minutes
+    expect(timesEntered(run, 'WaitForProbeFunction')).toBe(120);
     expect(timesEntered(run, 'AttachFunction')).toBe(0);
     expect(timesEntered(run, 'Rollback')).toBe(1);
     await emulator.clearFaults();
@@ -195,7 +198,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
   it('waits while the function update is InProgress (state injected), then succeeds', async () => {
     const run = await runWithFirstPollsRewritten('CheckFunctionUpdate', { service: 'lambda', action: 'GetFunctionConfiguration' }, 2, '"LastUpdateStatus": ?"Successful"', '"LastUpdateStatus": "InProgress"');
     expect(run.status).toBe('SUCCEEDED');
-    expect(timesEntered(run, 'WaitForFunctionUpdate')).toBe(2);
+    expect([timesEntered(run, 'FirstWaitForFunctionUpdate'), timesEntered(run, 'WaitForFunctionUpdate')]).toEqual([1, 1]);
   });
 });
 
