@@ -27,6 +27,8 @@ export const TASKS = {
   AcquireNetworkLock: 'lock/acquire-network-lock.ts',
   ReleaseNetworkLock: 'lock/release-network-lock.ts',
   RecordMembership: 'lock/record-membership.ts',
+  ValidateTeardown: 'undo/validate-teardown.ts',
+  TeardownNetwork: 'undo/teardown-network.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;

@@ -97,7 +97,9 @@ export type ResourceKind =
   | 'iam-policy-attachment'
   | 'function-vpc-config'
   | 'probe-function'
-  | 'cloudwatch-alarm';
+  | 'cloudwatch-alarm'
+  /** A detached Lambda Hyperplane ENI (`AWS Lambda VPC ENI-*`) left in the network's own subnets: never ledgered, found by the undo engine. */
+  | 'network-interface';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

@@ -28,7 +28,7 @@ export class StillInUse extends Error {
   override readonly name = 'StillInUse';
 }
 
-const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
+const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidNetworkInterface.InUse', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
 /** Throttling and transient service errors: the step is tried again later, like a resource still in use. */
 const TRANSIENT_ERRORS = new Set<string>([
   ...AWS_THROTTLING_ERRORS,

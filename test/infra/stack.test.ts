@@ -15,7 +15,7 @@ import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
-import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
+import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { staleLockPattern } from '../../infra/stale-lock-pattern';
 import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
@@ -23,7 +23,7 @@ import { ProductFunction } from '../../infra/product-function';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
 import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 import { TIMEOUT_MARGIN_SECONDS, taskTimeoutsOf } from '../../infra/task-timeouts';
-import { placeholdersOf, readDefinitionText } from '../../statemachine/definition';
+import { DEPLOYED_DEFINITION_PATHS, placeholdersOf, PROVISION_DEFINITION_PATH, readDefinitionText, taskOfPlaceholder, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { sdkActionsOf } from './sdk-calls';
 import {
   actionsOf,
@@ -288,14 +288,22 @@ describe('least privilege per task', () => {
   });
 });
 
+/** Each state machine of the stack: its construct id and the definition it deploys. */
+const WORKFLOWS: Array<[string, string]> = [
+  ['Provision', PROVISION_DEFINITION_PATH],
+  ['Teardown', TEARDOWN_DEFINITION_PATH],
+];
+const machineIdOf = (construct: string): string =>
+  Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith(`${construct}StateMachine`)) ?? `no ${construct} state machine`;
+
 describe('state machine', () => {
   const definitionText = readDefinitionText();
 
-  it('substitutes every ${...} of provision.asl.json with its task function, and nothing else', () => {
-    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(machine).toHaveLength(1);
-    const substitutions = machine[0]?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
-    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(definitionText).sort());
+  it.each(WORKFLOWS)('substitutes every ${...} of the %s definition with its task function, and nothing else', (construct, definitionPath) => {
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(WORKFLOWS.length);
+    const machine = template.toJSON().Resources[machineIdOf(construct)];
+    const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(readDefinitionText(definitionPath)).sort());
     for (const [placeholder, value] of Object.entries(substitutions)) {
       const task = placeholder.replace(/FunctionArn$/, '');
       expect([placeholder, value]).toEqual([placeholder, { 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-${task}`), 'Arn'] }]);
@@ -317,17 +325,23 @@ describe('state machine', () => {
     });
   });
 
-  it('can invoke the task functions and nothing else', () => {
-    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? '';
+  it.each(WORKFLOWS)('%s can invoke the task functions its definition names and nothing else', (construct, definitionPath) => {
+    const machineId = machineIdOf(construct);
     const roleId = (template.toJSON().Resources[machineId].Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOfRole(template, roleId);
     const lambdaActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'));
     expect([...new Set(lambdaActions)]).toEqual(['lambda:InvokeFunction']);
-    const taskIds = TASK_NAMES.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
+    const named = placeholdersOf(readDefinitionText(definitionPath)).map((placeholder) => taskOfPlaceholder(placeholder) ?? '');
+    const taskIds = named.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
     const invoked = allowing(statements, 'lambda:InvokeFunction').flatMap(resourcesOf).map(flat);
     expect(invoked.sort()).toEqual(taskIds.flatMap((id) => [`\${${id}.Arn}`, `\${${id}.Arn}:*`]).sort());
     const others = statements.flatMap(actionsOf).filter((action) => !action.startsWith('lambda:') && !action.startsWith('logs:') && !action.startsWith('xray:'));
     expect(others).toEqual([]);
+  });
+
+  it('deploys only task functions some definition calls', () => {
+    const called = new Set(DEPLOYED_DEFINITION_PATHS.flatMap((path) => placeholdersOf(readDefinitionText(path)).map((placeholder) => taskOfPlaceholder(placeholder))));
+    expect(TASK_NAMES.filter((task) => !called.has(task))).toEqual([]);
   });
 });
 
@@ -462,7 +476,7 @@ describe('registry', () => {
   });
 
   it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
-    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks'];
+    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork'];
     for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
       const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
@@ -485,10 +499,11 @@ describe('registry', () => {
   });
 
   it('frees the locks of executions of the state machine that end ABORTED, TIMED_OUT or FAILED, through the stale-lock function with a DLQ', () => {
-    const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };
+    // Every workflow takes locks: provision, and teardown (release too, once deployed).
+    const machineRefs = WORKFLOWS.map(([construct]) => ({ Ref: machineIdOf(construct) }));
     const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } }));
     expect(rules).toHaveLength(1);
-    expect(rules[0]?.Properties.EventPattern).toEqual(JSON.parse(JSON.stringify(staleLockPattern([machineRef as unknown as string]))));
+    expect(rules[0]?.Properties.EventPattern).toEqual(JSON.parse(JSON.stringify(staleLockPattern(machineRefs as unknown as string[]))));
     const target = (rules[0]?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-ReleaseStaleLocks`), 'Arn'] });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^StaleLocksDeadLetters/), 'Arn'] } });
@@ -500,9 +515,10 @@ describe('registry', () => {
 describe('stack', () => {
   it('outputs StateMachineArn, ApiUrl and RegistryTableName, the names the CLI and catalogs read', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT].sort());
+    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT].sort());
+    expect(outputs[TEARDOWN_STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: machineIdOf('Teardown') });
     expect(outputs[REGISTRY_TABLE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::DynamoDB::Table'))[0] });
-    expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
+    expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: machineIdOf('Provision') });
     expect(flat(outputs[API_URL_OUTPUT]?.Value)).toMatch(/^https:\/\/\$\{CatalogApi.*\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{CatalogApiDeploymentStagev1.*\}\/$/);
   });
 

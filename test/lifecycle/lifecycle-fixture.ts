@@ -1,0 +1,81 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
+import { ensureRegistryTable } from '../../local/local-registry';
+import type { ProvisionResult } from '../../functions/report/types';
+import { recordMembership } from '../../functions/shared/registry/membership';
+import type { Registry } from '../../functions/shared/registry/table';
+import { TAG_NETWORK } from '../../functions/shared/tags';
+import { liveResources } from '../rollback/tagged-network';
+
+export const ec2 = new EC2Client({});
+export const lambda = new LambdaClient({});
+const dynamodb = new DynamoDBClient({});
+
+/** This file's account's registry, created as local mode creates it. */
+export async function registry(): Promise<Registry> {
+  return { dynamodb, tableName: await ensureRegistryTable(dynamodb) };
+}
+
+/**
+ * What RecordMembership writes at the end of a provision (until the provision definition calls it): the
+ * function as a member with the configuration it had before, and the network `ready` with the execution's ledger.
+ */
+export async function recordProvisioned(
+  reg: Registry,
+  result: ProvisionResult,
+  before: { functionName: string; vpcConfig?: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean }; policyAttachedBefore?: boolean },
+): Promise<void> {
+  await recordMembership(reg, {
+    owner: result.executionId,
+    network: {
+      name: result.network.name,
+      mode: result.network.mode,
+      vpcId: result.network.vpcId,
+      azs: [],
+      natGatewayMode: 'per-az',
+      natGatewayIds: result.network.natGateways.map((nat) => nat.natGatewayId),
+      privateSubnetIds: result.network.privateSubnetIds,
+      ...(result.network.securityGroupId ? { securityGroupId: result.network.securityGroupId } : {}),
+      ledger: result.ledger.filter((entry) => entry.kind !== 'function-vpc-config' && entry.kind !== 'iam-policy-attachment'),
+    },
+    member: {
+      functionArn: result.functionArn,
+      functionName: before.functionName,
+      originalVpcConfig: before.vpcConfig ?? { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
+      vpcAccessPolicyAttachedBefore: before.policyAttachedBefore ?? false,
+    },
+  });
+}
+
+/** A Hyperplane ENI as Lambda leaves it (moto creates none): `available`, described `AWS Lambda VPC ENI-<fn>`. */
+export async function lambdaEni(subnetId: string, securityGroupId: string, description = 'AWS Lambda VPC ENI-orders-api-1a2b3c'): Promise<string> {
+  const created = await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, Groups: [securityGroupId], Description: description }));
+  return created.NetworkInterface!.NetworkInterfaceId!;
+}
+
+export async function networkInterfaceIds(): Promise<string[]> {
+  const described = await ec2.send(new DescribeNetworkInterfacesCommand({}));
+  return (described.NetworkInterfaces ?? []).map((eni) => eni.NetworkInterfaceId ?? '').sort();
+}
+
+/** Everything live that carries `lambda-egress:network = <network>`: EC2 resources and probe functions. */
+export async function taggedForNetwork(network: string): Promise<string[]> {
+  const ec2Resources = (await liveResources(ec2)).filter((resource) => resource.tags.some((tag) => tag.Key === TAG_NETWORK && tag.Value === network));
+  const functions = await lambda.send(new ListFunctionsCommand({}));
+  const probes: string[] = [];
+  for (const fn of functions.Functions ?? []) {
+    const tags = await lambda.send(new ListTagsCommand({ Resource: fn.FunctionArn! }));
+    if (tags.Tags?.[TAG_NETWORK] === network) probes.push(fn.FunctionName!);
+  }
+  return [...ec2Resources.map((resource) => `${resource.kind} ${resource.id}`), ...probes.map((name) => `function ${name}`)];
+}
+
+/** A describe of every live EC2 resource, ENIs included, with tags: "as it was" compares two of these. */
+export async function describeEverything(): Promise<unknown> {
+  const resources = await liveResources(ec2);
+  return {
+    resources: resources.map((resource) => ({ ...resource, tags: [...resource.tags].sort((a, b) => (a.Key ?? '').localeCompare(b.Key ?? '')) })).sort((a, b) => a.id.localeCompare(b.id)),
+    networkInterfaces: await networkInterfaceIds(),
+  };
+}
