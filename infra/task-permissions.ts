@@ -158,6 +158,21 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable)],
   TeardownNetwork: (context) => [...undoEngineGrants([]), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
+  // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
+  ValidateRelease: (context) => [
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    registryItems('RegistryReadMembership', ['GetItem', 'Query'], context.registryTable),
+  ],
+  RestoreFunction: () => [
+    // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
+    ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
+  ],
+  RestoreRolePolicy: () => [ec2Describe('DescribeNetworkInterfaces'), listFunctions(), listRolePolicies(), vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'])],
+  RemoveMembership: (context) => [registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem', 'Query'], context.registryTable)],
 };
 
 /**

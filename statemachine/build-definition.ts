@@ -1,13 +1,15 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { renderDefinition, type MachineSource } from './asl-builder';
-import { PROVISION_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from './definition';
+import { PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from './definition';
 import { provisionDefinition } from './provision.definition';
+import { releaseDefinition } from './release.definition';
 import { teardownDefinition } from './teardown.definition';
 
 /** Every committed ASL file and the source it is generated from. */
 export const GENERATED_DEFINITIONS: ReadonlyArray<{ readonly path: string; readonly source: MachineSource }> = [
   { path: PROVISION_DEFINITION_PATH, source: provisionDefinition },
+  { path: RELEASE_DEFINITION_PATH, source: releaseDefinition },
   { path: TEARDOWN_DEFINITION_PATH, source: teardownDefinition },
 ];
 

@@ -8,17 +8,17 @@ export const EXECUTION_PARAMETERS = { 'id.$': '$$.Execution.Id', 'name.$': '$$.E
  * Take the network's lock (and the function's, when the state's request names one), waiting while another
  * execution holds it: AcquireNetworkLock fails LockTimeout / FunctionBusy on its last attempt.
  */
-export function lockStates(next: string, failTo: string): Record<string, StateSource> {
+export function lockStates(next: string, failTo: string, prefix = ''): Record<string, StateSource> {
   return {
     ...failingTo(failTo, {
-      AcquireNetworkLock: task('AcquireNetworkLock', {
+      [`${prefix}AcquireNetworkLock`]: task('AcquireNetworkLock', {
         Comment: `Both locks in one transaction; not acquired, the holder is named and the loop waits (${LOCK_MAX_ATTEMPTS} attempts, ${LOCK_WAIT_SECONDS} s apart).`,
         ResultPath: '$.lock',
-        Next: 'NetworkLockAcquired?',
+        Next: `${prefix}NetworkLockAcquired?`,
       }),
     }),
-    'NetworkLockAcquired?': { Type: 'Choice', Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: next }], Default: 'WaitForNetworkLock' },
-    WaitForNetworkLock: { Type: 'Wait', Comment: 'Another execution holds the network or the function.', Seconds: LOCK_WAIT_SECONDS, Next: 'AcquireNetworkLock' },
+    [`${prefix}NetworkLockAcquired?`]: { Type: 'Choice', Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: next }], Default: `${prefix}WaitForNetworkLock` },
+    [`${prefix}WaitForNetworkLock`]: { Type: 'Wait', Comment: 'Another execution holds the network or the function.', Seconds: LOCK_WAIT_SECONDS, Next: `${prefix}AcquireNetworkLock` },
   };
 }
 
@@ -26,9 +26,9 @@ export function lockStates(next: string, failTo: string): Record<string, StateSo
  * A failure after the lock: give the lock back (the network stays as the registry says), then fail with the
  * original error.
  */
-export function unlockAfterFailure(failState: string, comment: string): Record<string, StateSource> {
+export function unlockAfterFailure(failState: string, comment: string, prefix = ''): Record<string, StateSource> {
   return {
-    ReleaseNetworkLockAfterFailure: task('ReleaseNetworkLock', {
+    [`${prefix}ReleaseNetworkLockAfterFailure`]: task('ReleaseNetworkLock', {
       Comment: 'Gives the locks back after a failure, so the next execution need not wait for the lease.',
       Parameters: { 'execution.$': '$.execution', 'request.$': '$.request', outcome: 'failed' },
       ResultPath: '$.unlock',
@@ -44,18 +44,18 @@ export function unlockAfterFailure(failState: string, comment: string): Record<s
  * use), lock, then TeardownNetwork passes 30 s apart until nothing is left, unlock. Used by the teardown
  * workflow and, after a release with teardownIfUnused, by the release workflow.
  */
-export function teardownStates(end: string): Record<string, StateSource> {
+export function teardownStates(end: string, prefix = ''): Record<string, StateSource> {
   return {
     ...failingTo('TeardownRejected', {
       ValidateTeardown: task('ValidateTeardown', {
         Comment: 'Read-only: the network must be in the registry with no members (NetworkInUse names them). Its result is the new state.',
         Parameters: { 'input.$': '$', execution: EXECUTION_PARAMETERS },
-        Next: 'AcquireNetworkLock',
+        Next: `${prefix}AcquireNetworkLock`,
       }),
     }),
     TeardownRejected: { Type: 'Fail', Comment: 'Nothing was deleted.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
-    ...lockStates('TeardownNetwork', 'TeardownRejected'),
-    ...failingTo('ReleaseNetworkLockAfterFailure', {
+    ...lockStates('TeardownNetwork', 'TeardownRejected', prefix),
+    ...failingTo(`${prefix}ReleaseNetworkLockAfterFailure`, {
       TeardownNetwork: task('TeardownNetwork', {
         Comment:
           "One pass of the undo engine over the network's ledger (reverse order, ENI-aware); returns what AWS still makes it wait for. Refuses while members remain.",
@@ -63,7 +63,7 @@ export function teardownStates(end: string): Record<string, StateSource> {
         TimeoutSeconds: 300,
         Next: 'NetworkGone?',
       }),
-      ReleaseNetworkLock: task('ReleaseNetworkLock', {
+      [`${prefix}ReleaseNetworkLock`]: task('ReleaseNetworkLock', {
         Parameters: { 'execution.$': '$.execution', 'request.$': '$.request', outcome: 'succeeded' },
         ResultPath: '$.unlock',
         Next: end,
@@ -71,7 +71,7 @@ export function teardownStates(end: string): Record<string, StateSource> {
     }),
     'NetworkGone?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.teardown.complete', BooleanEquals: true, Next: 'ReleaseNetworkLock' }],
+      Choices: [{ Variable: '$.teardown.complete', BooleanEquals: true, Next: `${prefix}ReleaseNetworkLock` }],
       Default: 'WaitForTeardown',
     },
     WaitForTeardown: {
@@ -80,6 +80,6 @@ export function teardownStates(end: string): Record<string, StateSource> {
       Seconds: 30,
       Next: 'TeardownNetwork',
     },
-    ...unlockAfterFailure('TeardownFailed', "The teardown's error; the network stays 'deleting' with what is left in its ledger."),
+    ...unlockAfterFailure('TeardownFailed', "The teardown's error; the network stays 'deleting' with what is left in its ledger.", prefix),
   };
 }

@@ -29,6 +29,10 @@ export const TASKS = {
   RecordMembership: 'lock/record-membership.ts',
   ValidateTeardown: 'undo/validate-teardown.ts',
   TeardownNetwork: 'undo/teardown-network.ts',
+  ValidateRelease: 'undo/validate-release.ts',
+  RestoreFunction: 'undo/restore-function.ts',
+  RestoreRolePolicy: 'undo/restore-role-policy.ts',
+  RemoveMembership: 'lock/remove-membership.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;

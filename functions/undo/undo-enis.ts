@@ -1,11 +1,10 @@
 import { DeleteNetworkInterfaceCommand, DescribeNatGatewaysCommand, paginateDescribeNetworkInterfaces, type EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
 import { awsErrorName, isNotFound } from '../shared/errors';
 import { allPages } from '../shared/paginate';
-import { StillInUse } from './undo-network';
+import { LAMBDA_ENI_DESCRIPTION_PREFIX } from './lambda-eni';
+import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
 
-/** How Lambda describes the Hyperplane ENIs it creates for a VPC function (and for our probe function). */
-export const LAMBDA_ENI_DESCRIPTION_PREFIX = 'AWS Lambda VPC ENI';
 
 export interface NetworkInterfaceStep {
   readonly id: string;

@@ -2,7 +2,7 @@ import { DetachRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, isNotFound } from '../shared/errors';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
-import { StillInUse } from './undo-network';
+import { StillInUse } from './still-in-use';
 import type { OriginalFunctionRecord, RollbackOutcome } from './types';
 
 

@@ -1,6 +1,6 @@
 import { DeleteFunctionCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, isNotFound } from '../shared/errors';
-import { StillInUse } from './undo-network';
+import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
 
 /** A probe function lambda-egress created (ledgered as `probe-function`); its Hyperplane ENIs linger after it. */

@@ -2,8 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateNetworkInterfaceCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/client-lambda';
 import { ensureRegistryTable } from '../../local/local-registry';
-import type { ProvisionResult } from '../../functions/report/types';
-import { recordMembership } from '../../functions/shared/registry/membership';
 import type { Registry } from '../../functions/shared/registry/table';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { liveResources } from '../rollback/tagged-network';
@@ -15,37 +13,6 @@ const dynamodb = new DynamoDBClient({});
 /** This file's account's registry, created as local mode creates it. */
 export async function registry(): Promise<Registry> {
   return { dynamodb, tableName: await ensureRegistryTable(dynamodb) };
-}
-
-/**
- * What RecordMembership writes at the end of a provision (until the provision definition calls it): the
- * function as a member with the configuration it had before, and the network `ready` with the execution's ledger.
- */
-export async function recordProvisioned(
-  reg: Registry,
-  result: ProvisionResult,
-  before: { functionName: string; vpcConfig?: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean }; policyAttachedBefore?: boolean },
-): Promise<void> {
-  await recordMembership(reg, {
-    owner: result.executionId,
-    network: {
-      name: result.network.name,
-      mode: result.network.mode,
-      vpcId: result.network.vpcId,
-      azs: [],
-      natGatewayMode: 'per-az',
-      natGatewayIds: result.network.natGateways.map((nat) => nat.natGatewayId),
-      privateSubnetIds: result.network.privateSubnetIds,
-      ...(result.network.securityGroupId ? { securityGroupId: result.network.securityGroupId } : {}),
-      ledger: result.ledger.filter((entry) => entry.kind !== 'function-vpc-config' && entry.kind !== 'iam-policy-attachment'),
-    },
-    member: {
-      functionArn: result.functionArn,
-      functionName: before.functionName,
-      originalVpcConfig: before.vpcConfig ?? { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
-      vpcAccessPolicyAttachedBefore: before.policyAttachedBefore ?? false,
-    },
-  });
 }
 
 /** A Hyperplane ENI as Lambda leaves it (moto creates none): `available`, described `AWS Lambda VPC ENI-<fn>`. */
