@@ -7,13 +7,16 @@ import type { MembershipRemovedSlice, ReleaseState } from '../undo/lifecycle-typ
 
 /**
  * The released function is no longer a member (its member item and pointer go together). Says who is left,
- * and whether the release continues into the network's teardown (teardownIfUnused and nobody left). Idempotent.
+ * and whether the release continues into the network's teardown (teardownIfUnused, or a network created with
+ * deleteWhenUnused, and nobody left). Idempotent.
  */
 export async function removeMembershipOfRelease(registry: Registry, input: ReleaseState): Promise<MembershipRemovedSlice> {
   const removed = await removeMembership(registry, input.request.functionArn);
   const network = await readNetwork(registry, input.request.network.name);
   const remainingMembers = network.members.map((member) => member.functionArn).sort();
-  return { network: network.name, removed: removed !== undefined, remainingMembers, teardown: input.request.teardownIfUnused && remainingMembers.length === 0 };
+  // Asked by this release, or by the request that created the network (network.deleteWhenUnused).
+  const asked = input.request.teardownIfUnused || network.record?.deleteWhenUnused === true;
+  return { network: network.name, removed: removed !== undefined, remainingMembers, teardown: asked && remainingMembers.length === 0 };
 }
 
 const dynamodb = new DynamoDBClient({});

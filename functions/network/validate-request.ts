@@ -104,6 +104,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
+    deleteWhenUnused: checked.network.deleteWhenUnused,
     subnetPlan,
   };
 }
@@ -204,6 +205,7 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
+    deleteWhenUnused: checked.network.deleteWhenUnused,
     subnetPlan: [],
   };
 }

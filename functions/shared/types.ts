@@ -20,6 +20,7 @@ export interface CreateNetworkInput {
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
+  readonly deleteWhenUnused?: boolean;
 }
 
 export interface ExistingNetworkInput {
@@ -29,6 +30,7 @@ export interface ExistingNetworkInput {
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
+  readonly deleteWhenUnused?: boolean;
 }
 
 export type NatGatewayMode = 'per-az' | 'single';
@@ -71,6 +73,8 @@ export interface NormalizedNetwork {
   readonly s3Endpoint: boolean;
   /** CloudWatch alarms on the NAT gateways lambda-egress creates (functions/shared/nat-alarms.ts). */
   readonly alarms: boolean;
+  /** Release of the last member continues into the teardown (RemoveMembership reads it from the network record). */
+  readonly deleteWhenUnused: boolean;
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
   readonly subnetPlan: PlannedSubnet[];
 }

@@ -116,6 +116,24 @@ describe('release.asl.json (local runner + real handlers + moto)', () => {
     expect(await describeEverything()).toEqual(everything);
   });
 
+  it('of the last member of a network created with deleteWhenUnused: true, continues into the teardown without being asked', async () => {
+    // GIVEN a member of a network whose creating request said deleteWhenUnused
+    const { functionName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    const provisioned = await provision({ functionName, network: { name: 'egress', azCount: 1, natGateways: 'single', deleteWhenUnused: true } });
+    expect([provisioned.status, provisioned.error]).toEqual(['SUCCEEDED', undefined]);
+    expect((await readNetwork(await registry(), 'egress')).record?.deleteWhenUnused).toBe(true);
+
+    // WHEN it is released, without teardownIfUnused
+    const run = await release({ functionName });
+
+    // THEN the network went with it
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(timesEntered(run, 'TeardownNetwork')).toBeGreaterThanOrEqual(1);
+    expect(await taggedForNetwork('egress')).toEqual([]);
+    expect((await readNetwork(await registry(), 'egress')).record).toBeUndefined();
+  });
+
   it('with teardownIfUnused and no member left, continues into the teardown: nothing tagged for the network remains', async () => {
     const { result, functionName } = await provisionedMember();
     const eni = await lambdaEni(result.network.privateSubnetIds[0]!, result.network.securityGroupId!, 'AWS Lambda VPC ENI-lambda-egress-probe-egress-1');
