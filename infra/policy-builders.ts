@@ -245,7 +245,7 @@ export function alongsideManaged(sid: string, action: string, types: Ec2Resource
  * tags and ARN-valued location keys (ec2:Subnet, ec2:Vpc: ARNs, not tags), while the subnet ids exist only at
  * run time: no static statement can name "the network's subnets". The code deletes only a Lambda ENI that is
  * `available` in one of the network's own ledgered subnets (functions/undo/undo-enis.ts); narrowing this by
- * IAM needs a run-time session policy on ec2:Subnet (infra/README.md, "Open").
+ * IAM needs a run-time session policy on ec2:Subnet (infra/README.md, `ec2:DeleteNetworkInterface`).
  */
 export function deleteLambdaNetworkInterfaces(): Grant {
   return {
