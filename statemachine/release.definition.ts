@@ -67,9 +67,14 @@ export const releaseDefinition: MachineSource = {
       Next: 'CheckFunctionUpdate',
     },
     FunctionUpdateTimeout: {
-      Type: 'Fail',
-      Error: 'FunctionUpdateTimeout',
-      Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes); its membership is kept: run the release again.",
+      Type: 'Pass',
+      Comment: 'Recorded as the error, so the lock is given back before the release fails with it.',
+      Result: {
+        Error: 'FunctionUpdateTimeout',
+        Cause: "The function's VPC configuration update was still in progress after 60 checks 5 s apart (5 minutes); its membership is kept: run the release again.",
+      },
+      ResultPath: '$.error',
+      Next: 'ReleaseNetworkLockAfterFailure',
     },
     'RolePolicyRestored?': {
       Type: 'Choice',

@@ -4,6 +4,7 @@ import { DeleteFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionC
 import type { ProvisionResult } from '../../functions/report/types';
 import { readMembership } from '../../functions/shared/registry/read-membership';
 import { readNetwork } from '../../functions/shared/registry/read-network';
+import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
@@ -100,6 +101,34 @@ describe('release.asl.json (local runner + real handlers + moto)', () => {
     expect(await policies(roleName)).not.toContain(VPC_ACCESS);
     const now = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     expect([now.VpcConfig?.SubnetIds ?? [], now.VpcConfig?.SecurityGroupIds ?? []]).toEqual([[], []]);
+  });
+
+  it('fails FunctionUpdateTimeout when Lambda keeps the update InProgress, gives the lock back and keeps the membership (fault proxy: a pending state moto cannot hold)', async () => {
+    // GIVEN a member whose VPC configuration update, once sent, Lambda reports InProgress for good
+    const { result, functionName } = await provisionedMember();
+    let injected = false;
+    const resolveTask: LocalRunOptions['resolveTask'] = (name) => {
+      const real = registryTask(name);
+      if (name !== 'CheckFunctionUpdate') return real;
+      return async (input) => {
+        if (!injected) {
+          injected = true;
+          await emulator.inject({ service: 'lambda', action: 'GetFunctionConfiguration', times: 100, fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] } });
+        }
+        return real(input);
+      };
+    };
+
+    // WHEN it is released
+    const run = await release({ functionName }, { resolveTask });
+    await emulator.clearFaults();
+
+    // THEN the bounded wait ends in FunctionUpdateTimeout, the lock is free and the membership kept for a re-run
+    expect([run.status, run.error]).toEqual(['FAILED', 'FunctionUpdateTimeout']);
+    expect(timesEntered(run, 'CheckFunctionUpdate')).toBe(61);
+    const network = await readNetwork(await registry(), 'egress');
+    expect(network.lock).toBeUndefined();
+    expect(await readMembership(await registry(), result.functionArn)).toBeDefined();
   });
 
   it('fails InvalidRequest naming a function that is no member, and changes nothing', async () => {
