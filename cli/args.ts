@@ -39,6 +39,8 @@ export type ParsedCommand =
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
+  | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -74,11 +76,11 @@ function addRequestOptions(command: Command): Command {
     .option('--keep-vpc-access-policy', 'leave AWSLambdaVPCAccessExecutionRole attached to the role at the end');
 }
 
-function addTargetOptions(command: Command, what: string): Command {
+function addTargetOptions(command: Command, what: string, output = 'StateMachineArn'): Command {
   return command
     .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
     .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
-    .option('--state-machine-arn <arn>', 'the deployed state machine (default: the stack output StateMachineArn)')
+    .option('--state-machine-arn <arn>', `the deployed state machine (default: the stack output ${output})`)
     .option('--stack-name <name>', 'the deployed CloudFormation stack to read outputs from')
     .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');
 }
@@ -115,6 +117,7 @@ interface RawOptions {
   readonly gbPerMonth?: number;
   readonly port?: number;
   readonly tableName?: string;
+  readonly teardownIfUnused?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -230,6 +233,27 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   addOutputOptions(networks, false);
   networks.action((options: RawOptions) =>
     onParsed(defined({ command: 'networks' as const, target: targetFlags(options), output: outputFlags(options), tableName: options.tableName })),
+  );
+
+  const release = program
+    .command('release')
+    .description("put a function back as it was before lambda-egress (its own VpcConfig, its role's policies) and end its membership")
+    .requiredOption('-f, --function <name>', 'the Lambda function (name or ARN) to release')
+    .option('--teardown-if-unused', 'then tear its network down when no function uses it any more');
+  addTargetOptions(release, 'run the real release definition', 'ReleaseStateMachineArn');
+  addOutputOptions(release, false);
+  release.action((options: RawOptions) =>
+    onParsed({ command: 'release', functionName: options.function ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) }),
+  );
+
+  const teardown = program
+    .command('teardown')
+    .description("delete a network nobody uses: everything lambda-egress created for it, and nothing else (exit 1 naming each function while it is in use)")
+    .requiredOption('--network <name>', 'the network to tear down (lambda-egress networks lists them)');
+  addTargetOptions(teardown, 'run the real teardown definition', 'TeardownStateMachineArn');
+  addOutputOptions(teardown, false);
+  teardown.action((options: RawOptions) =>
+    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options) }),
   );
 
   return program;

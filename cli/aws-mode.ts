@@ -20,10 +20,12 @@ export function regionOfArn(arn: string): string | undefined {
 
 export async function resolveStateMachineArn(
   cfn: CloudFormationClient,
-  options: { readonly stateMachineArn?: string; readonly stackName?: string },
+  options: { readonly stateMachineArn?: string; readonly stackName?: string; readonly outputKey?: string },
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
-  const explicit = options.stateMachineArn ?? env[STATE_MACHINE_ENV];
+  const outputKey = options.outputKey ?? STATE_MACHINE_OUTPUT;
+  // The environment variable names the provisioning state machine only.
+  const explicit = options.stateMachineArn ?? (outputKey === STATE_MACHINE_OUTPUT ? env[STATE_MACHINE_ENV] : undefined);
   if (explicit) return explicit;
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   let stacks;
@@ -37,12 +39,12 @@ export async function resolveStateMachineArn(
     }
     throw error;
   }
-  const output = stacks.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === STATE_MACHINE_OUTPUT)?.OutputValue;
-  if (!output) throw new StateMachineNotFound(`Stack ${stackName} has no output ${STATE_MACHINE_OUTPUT}: is it the lambda-egress stack? Pass --state-machine-arn ARN.`);
+  const output = stacks.Stacks?.[0]?.Outputs?.find((candidate) => candidate.OutputKey === outputKey)?.OutputValue;
+  if (!output) throw new StateMachineNotFound(`Stack ${stackName} has no output ${outputKey}: is it the lambda-egress stack (deployed with release and teardown)? Pass --state-machine-arn ARN.`);
   return output;
 }
 
-export async function startExecution(sfn: SFNClient, stateMachineArn: string, request: ProvisionRequestInput, name?: string): Promise<string> {
+export async function startExecution(sfn: SFNClient, stateMachineArn: string, request: ProvisionRequestInput | object, name?: string): Promise<string> {
   const started = await sfn.send(
     new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(request), ...(name ? { name } : {}) }),
   );

@@ -4,6 +4,7 @@ import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
+import { lifecycleCommand } from './lifecycle';
 import { networksCommand } from './networks';
 import { planCommand } from './plan';
 import { provisionCommand } from './provision';
@@ -39,6 +40,9 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await planCommand(command, io);
       case 'networks':
         return await networksCommand(command, io);
+      case 'release':
+      case 'teardown':
+        return await lifecycleCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

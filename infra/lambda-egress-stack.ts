@@ -3,7 +3,8 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
+import { REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
+import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../statemachine/definition';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
 import { CatalogApi } from './catalog-api';
 import { Observability } from './observability';
@@ -17,7 +18,7 @@ import { TaskFunctions } from './task-functions';
 
 /** The output naming the catalog API's base URL (`.../v1/`). */
 export const API_URL_OUTPUT = 'ApiUrl';
-export { REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT };
+export { REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT };
 
 export interface LambdaEgressStackProps extends StackProps {
   /**
@@ -61,6 +62,10 @@ export class LambdaEgressStack extends Stack {
   readonly staleLocks: StaleLockRelease;
   readonly taskFunctions: TaskFunctions;
   readonly provision: ProvisionStateMachine;
+  /** The release of one function (statemachine/release.asl.json). */
+  readonly release: ProvisionStateMachine;
+  /** The teardown of an unused network (statemachine/teardown.asl.json). */
+  readonly teardown: ProvisionStateMachine;
   readonly api: CatalogApi;
   readonly tagTrigger?: TagTrigger;
   readonly observability: Observability;
@@ -85,17 +90,22 @@ export class LambdaEgressStack extends Stack {
     const registryTable = { tableName: this.registry.table.tableName, tableArn: this.registry.table.tableArn };
     const probeRole = new ProbeRole(this, 'ProbeRole');
     this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable });
-    this.provision = new ProvisionStateMachine(this, 'Provision', {
+    const workflowSettings = {
       functions: this.taskFunctions.functions,
       ...(props.stateMachineLogLevel !== undefined ? { logLevel: props.stateMachineLogLevel } : {}),
       ...(props.includeExecutionData !== undefined ? { includeExecutionData: props.includeExecutionData } : {}),
       ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
-    });
-    this.staleLocks = new StaleLockRelease(this, 'StaleLocks', { stateMachines: [this.provision.stateMachine], table: registryTable, settings });
-    if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine });
+    };
+    this.provision = new ProvisionStateMachine(this, 'Provision', workflowSettings);
+    this.release = new ProvisionStateMachine(this, 'Release', { ...workflowSettings, definitionPath: RELEASE_DEFINITION_PATH });
+    this.teardown = new ProvisionStateMachine(this, 'Teardown', { ...workflowSettings, definitionPath: TEARDOWN_DEFINITION_PATH });
+    this.staleLocks = new StaleLockRelease(this, 'StaleLocks', { stateMachines: [this.provision.stateMachine, this.release.stateMachine, this.teardown.stateMachine], table: registryTable, settings });
+    if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine, releaseStateMachine: this.release.stateMachine });
     this.api = new CatalogApi(this, 'Catalog', {
       stateMachine: this.provision.stateMachine,
+      releaseStateMachine: this.release.stateMachine,
+      teardownStateMachine: this.teardown.stateMachine,
       registryTable,
       settings,
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
@@ -104,7 +114,11 @@ export class LambdaEgressStack extends Stack {
     });
 
     this.observability = new Observability(this, 'Observe', {
-      workflows: [{ name: 'Provision', stateMachine: this.provision.stateMachine, logGroup: this.provision.logGroup }],
+      workflows: [
+        { name: 'Provision', stateMachine: this.provision.stateMachine, logGroup: this.provision.logGroup },
+        { name: 'Release', stateMachine: this.release.stateMachine, logGroup: this.release.logGroup },
+        { name: 'Teardown', stateMachine: this.teardown.stateMachine, logGroup: this.teardown.logGroup },
+      ],
       rollbackFunction: this.taskFunctions.functions.Rollback,
       api: this.api.api,
       ...(this.tagTrigger ? { deadLetterQueue: this.tagTrigger.deadLetterQueue } : {}),
@@ -115,7 +129,15 @@ export class LambdaEgressStack extends Stack {
       value: this.provision.stateMachine.stateMachineArn,
       description: 'The provisioning state machine: aws stepfunctions start-execution --state-machine-arn <this> --input <request>',
     });
-    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET requests/{id}, GET networks (SigV4)' });
+    new CfnOutput(this, RELEASE_STATE_MACHINE_OUTPUT, {
+      value: this.release.stateMachine.stateMachineArn,
+      description: 'The release state machine: start-execution --input {"functionName":"<name or ARN>","teardownIfUnused":false}',
+    });
+    new CfnOutput(this, TEARDOWN_STATE_MACHINE_OUTPUT, {
+      value: this.teardown.stateMachine.stateMachineArn,
+      description: 'The teardown state machine: start-execution --input {"network":"<name>"}',
+    });
+    new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET and DELETE requests/{id}, GET networks, DELETE networks/{name} (SigV4)' });
     new CfnOutput(this, REGISTRY_TABLE_OUTPUT, { value: this.registry.table.tableName, description: 'The registry of networks, members and locks: lambda-egress networks reads it' });
   }
 }

@@ -28,7 +28,8 @@ export type Ec2ResourceType =
   | 'route-table'
   | 'security-group'
   | 'security-group-rule'
-  | 'vpc-endpoint';
+  | 'vpc-endpoint'
+  | 'network-interface';
 
 /** `arn:<partition>:ec2:<region>:<account>:<type>/*` — every resource of one type in this account and region. */
 export function ec2Arn(type: Ec2ResourceType): string {
@@ -234,5 +235,21 @@ export function alongsideManaged(sid: string, action: string, types: Ec2Resource
   return {
     statements: [new PolicyStatement({ sid, actions: [ec2(action)], resources: types.map(ec2Arn) })],
     why: `${action} also authorizes against the ${types.join('/')}, which may be the user's (existing-VPC mode); the managed resource it acts on is limited by ${TAG_MANAGED}=true in another statement`,
+  };
+}
+
+/**
+ * ec2:DeleteNetworkInterface for the detached Lambda Hyperplane ENIs (`AWS Lambda VPC ENI-*`) left in a
+ * network's own subnets, which block the subnets' and the security group's deletion. Lambda creates them
+ * untagged, and the Service Authorization Reference lists, for DeleteNetworkInterface, only the interface's own
+ * tags and ARN-valued location keys (ec2:Subnet, ec2:Vpc: ARNs, not tags), while the subnet ids exist only at
+ * run time: no static statement can name "the network's subnets". The code deletes only a Lambda ENI that is
+ * `available` in one of the network's own ledgered subnets (functions/undo/undo-enis.ts); narrowing this by
+ * IAM needs a run-time session policy on ec2:Subnet (infra/README.md, `ec2:DeleteNetworkInterface`).
+ */
+export function deleteLambdaNetworkInterfaces(): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'DeleteDetachedLambdaEnis', actions: ['ec2:DeleteNetworkInterface'], resources: [ec2Arn('network-interface')] })],
+    why: "Lambda's ENIs carry no tags and DeleteNetworkInterface has no tag-of-subnet condition key; the code deletes only detached `AWS Lambda VPC ENI` interfaces in the network's own subnets",
   };
 }

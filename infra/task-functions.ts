@@ -18,7 +18,7 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
 }
 
 /** The tasks that read or write the registry. */
-const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback']);
+const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
 
 /** One function per task of functions/shared/task-registry.ts, each with its own least-privilege role. */
 export class TaskFunctions extends Construct {

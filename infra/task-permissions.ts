@@ -7,6 +7,7 @@ import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
+  deleteLambdaNetworkInterfaces,
   denyProductFunctions,
   ec2AddTo,
   ec2Create,
@@ -142,17 +143,50 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
   ReportResult: () => [],
   Rollback: (context) => [
-    ec2Describe(
-      'DescribeVpcs',
-      'DescribeSubnets',
-      'DescribeInternetGateways',
-      'DescribeEgressOnlyInternetGateways',
-      'DescribeNatGateways',
-      'DescribeAddresses',
-      'DescribeRouteTables',
-      'DescribeVpcEndpoints',
-      'DescribeSecurityGroups',
-    ),
+    ...undoEngineGrants(['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
+    // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    listFunctions(),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
+    // The membership this execution wrote, when the failure came after RecordMembership.
+    registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
+  ],
+  // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
+  AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],
+  ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
+  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
+  // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
+  ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable)],
+  TeardownNetwork: (context) => [...undoEngineGrants([]), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
+  // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
+  ValidateRelease: (context) => [
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    registryItems('RegistryReadMembership', ['GetItem', 'Query'], context.registryTable),
+  ],
+  RestoreFunction: () => [
+    // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
+    ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
+  ],
+  RestoreRolePolicy: () => [ec2Describe('DescribeNetworkInterfaces'), listFunctions(), listRolePolicies(), vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'])],
+  RemoveMembership: (context) => [registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem', 'Query'], context.registryTable)],
+};
+
+/**
+ * The undo engine's grants (functions/undo/undo-engine.ts), one definition for Rollback and TeardownNetwork:
+ * deletes only what carries the managed tag, a route only in a table that carries lambda-egress's mark, NAT
+ * alarms and probe functions tagged as lambda-egress's, and detached Lambda ENIs (deleteLambdaNetworkInterfaces
+ * says what IAM can and cannot narrow there).
+ */
+function undoEngineGrants(describes: readonly string[]): Grant[] {
+  return [
+    // The engine's own reads; Rollback adds those of its discovery of what a failed task left untracked.
+    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', ...describes),
     ec2OnManaged(
       'UndoManagedNetwork',
       [
@@ -179,23 +213,12 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     // A route lambda-egress added to a user's table: only where the table carries its mark, which then goes.
     onMarkedRouteTables('DeleteRoutesInMarkedTables', 'DeleteRoute', `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`),
     markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
-    // Restoring the original VpcConfig (the Describe calls above also satisfy Lambda's VpcConfig check).
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
-    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    deleteLambdaNetworkInterfaces(),
     deleteProbeFunctions(),
     findNatAlarms(),
     deleteNatAlarms(),
-    listFunctions(),
-    listRolePolicies(),
-    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
-    // The membership this execution wrote, when the failure came after RecordMembership.
-    registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
-  ],
-  // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
-  AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],
-  ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
-  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
-};
+  ];
+}
 
 /** Every grant of a task, with the Deny on the product's own functions. */
 export function taskGrants(task: TaskName, context: PermissionContext & { readonly productFunctionsArn: string }): Grant[] {

@@ -1,4 +1,4 @@
-import { allStates, readDefinitionText, taskOfResource, type AslDefinition } from '../statemachine/definition';
+import { allStates, DEPLOYED_DEFINITION_PATHS, readDefinitionText, taskOfResource, type AslDefinition } from '../statemachine/definition';
 
 /** What a Task without TimeoutSeconds gets (the local interpreter's limit too: EMULATOR.md). */
 const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
@@ -8,11 +8,11 @@ const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
  */
 export const TIMEOUT_MARGIN_SECONDS = 5;
 
-/** The longest `TimeoutSeconds` of any Task that calls `${<Name>FunctionArn}`, by task name. */
-export function taskTimeoutsOf(definitionText = readDefinitionText()): Map<string, number> {
-  const definition = JSON.parse(definitionText) as AslDefinition;
+/** The longest `TimeoutSeconds` of any Task that calls `${<Name>FunctionArn}` in any of the definitions, by task name. */
+export function taskTimeoutsOf(definitionTexts: string | readonly string[] = DEPLOYED_DEFINITION_PATHS.map((path) => readDefinitionText(path))): Map<string, number> {
   const timeouts = new Map<string, number>();
-  for (const [, state] of allStates(definition)) {
+  const states = (typeof definitionTexts === 'string' ? [definitionTexts] : definitionTexts).flatMap((text) => allStates(JSON.parse(text) as AslDefinition));
+  for (const [, state] of states) {
     const task = state.Type === 'Task' && typeof state.Resource === 'string' ? taskOfResource(state.Resource) : undefined;
     if (!task) continue;
     const seconds = typeof state.TimeoutSeconds === 'number' ? state.TimeoutSeconds : DEFAULT_TASK_TIMEOUT_SECONDS;

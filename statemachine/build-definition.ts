@@ -1,12 +1,16 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { renderDefinition, type MachineSource } from './asl-builder';
-import { PROVISION_DEFINITION_PATH } from './definition';
+import { PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from './definition';
 import { provisionDefinition } from './provision.definition';
+import { releaseDefinition } from './release.definition';
+import { teardownDefinition } from './teardown.definition';
 
 /** Every committed ASL file and the source it is generated from. */
 export const GENERATED_DEFINITIONS: ReadonlyArray<{ readonly path: string; readonly source: MachineSource }> = [
   { path: PROVISION_DEFINITION_PATH, source: provisionDefinition },
+  { path: RELEASE_DEFINITION_PATH, source: releaseDefinition },
+  { path: TEARDOWN_DEFINITION_PATH, source: teardownDefinition },
 ];
 
 /**
@@ -17,7 +21,7 @@ function main(check: boolean): number {
   let stale = 0;
   for (const { path, source } of GENERATED_DEFINITIONS) {
     const text = renderDefinition(source);
-    const current = readFileSync(path, 'utf8');
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
     const name = relative(process.cwd(), path);
     if (current === text) {
       process.stdout.write(`${name}: up to date\n`);

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The one definition that is deployed and run locally. */
+/** The definitions that are deployed and run locally. */
 export const PROVISION_DEFINITION_PATH = join(__dirname, 'provision.asl.json');
+export const RELEASE_DEFINITION_PATH = join(__dirname, 'release.asl.json');
+export const TEARDOWN_DEFINITION_PATH = join(__dirname, 'teardown.asl.json');
+/** Every definition the stack deploys (each its own state machine). */
+export const DEPLOYED_DEFINITION_PATHS: readonly string[] = [PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH];
 
 const SUBSTITUTION = /\$\{([A-Za-z0-9]+)\}/g;
 const FUNCTION_ARN_SUFFIX = 'FunctionArn';

@@ -15,6 +15,8 @@ export interface LocalRunOptions {
   readonly definitionPath?: string;
   /** Finds the handler of a `${<Name>FunctionArn}` task. Default: the handler file of functions/shared/task-registry.ts. */
   readonly resolveTask?: (taskName: string) => LocalTask;
+  /** Name in the execution ARN. Default: lambda-egress-provision. */
+  readonly stateMachineName?: string;
   /** Execution name (the id is derived from it). Default: a timestamped name. */
   readonly executionName?: string;
   readonly region?: string;
@@ -71,10 +73,11 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   // Unique even for executions started in the same millisecond (CLI processes started together): the execution
   // ARN owns the registry's locks.
   const executionName = options.executionName ?? `local-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-  const stateMachineName = 'lambda-egress-provision';
+  const definitionPath = options.definitionPath ?? PROVISION_DEFINITION_PATH;
+  const stateMachineName = options.stateMachineName ?? 'lambda-egress-provision';
   const executionArn = `arn:aws:states:${region}:${accountId}:execution:${stateMachineName}:${executionName}`;
 
-  const text = readDefinitionText(options.definitionPath ?? PROVISION_DEFINITION_PATH);
+  const text = readDefinitionText(definitionPath);
   const values = Object.fromEntries(
     placeholdersOf(text).map((name) => [name, `arn:aws:lambda:${region}:${accountId}:function:lambda-egress-${name}`]),
   );

@@ -1,12 +1,12 @@
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { paginateListFunctions, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { allPages } from '../shared/paginate';
 import { taskHandler } from '../shared/task-handler';
 import type { DetachResult, DetachVpcAccessPolicyInput } from './types';
-import { roleNameFromArn, vpcAccessPolicyArn } from './vpc-access-policy';
+import { otherVpcFunctionsUsingRole } from './role-sharing';
+import { vpcAccessPolicyArn } from './vpc-access-policy';
 
 /**
  * Restores least privilege at the end: AWSLambdaVPCAccessExecutionRole is needed to create a function's
@@ -63,17 +63,6 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
     return { detached: true, reason: `already detached from ${roleName} (${why})`, roleName, policyArn, sharedWith };
   }
   return { detached: true, reason: `detached from ${roleName}: ${why}`, roleName, policyArn, sharedWith };
-}
-
-/** Names of the other functions ($LATEST) whose execution role is this one and whose VpcConfig has subnets. */
-async function otherVpcFunctionsUsingRole(lambda: LambdaClient, roleName: string, functionName: string, functionArn: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const fn of await allPages(paginateListFunctions({ client: lambda }, {}), (page) => page.Functions)) {
-    if (!fn.Role || fn.FunctionArn === functionArn || fn.FunctionName === functionName) continue;
-    // Role names are unique in an account; the ARN's path is not part of the identity.
-    if (roleNameFromArn(fn.Role) === roleName && (fn.VpcConfig?.SubnetIds?.length ?? 0) > 0) found.push(fn.FunctionName ?? fn.FunctionArn ?? 'unknown');
-  }
-  return found.sort();
 }
 
 const clients = createClients({ iam: IAMClient, lambda: LambdaClient });

@@ -26,8 +26,9 @@ export async function acquireNetworkLock(registry: Registry, input: AcquireNetwo
   const attempt = (input.lock?.attempt ?? 0) + 1;
   const { network, functionArn } = input.request;
   const base = { attempt, maxAttempts: settings.maxAttempts, waitSeconds: settings.waitSeconds };
-  const result = await acquireLocks(registry, { network: network.name, functionArn, owner: input.execution.id, leaseSeconds: settings.leaseSeconds });
+  const result = await acquireLocks(registry, { network: network.name, ...(functionArn ? { functionArn } : {}), owner: input.execution.id, leaseSeconds: settings.leaseSeconds });
   if (result.acquired) {
+    if ((input.purpose ?? 'provision') !== 'provision') return { ...base, acquired: true, leaseExpiresAt: result.leaseExpiresAt, building: false };
     const building = await markNetworkBuilding(
       registry,
       { name: network.name, mode: network.mode, azs: network.azs, natGatewayMode: network.natGateways, ...(network.vpcId ? { vpcId: network.vpcId } : {}) },
@@ -41,8 +42,8 @@ export async function acquireNetworkLock(registry: Registry, input: AcquireNetwo
     const waited = `after ${attempt} attempts ${settings.waitSeconds} s apart`;
     if (held?.lock === 'function') {
       throw new FunctionBusy(
-        `execution ${held.holder} is changing ${functionArn} (still ${waited}); wait for it to end (lambda-egress status ${held.holder}) or stop it, then run this request again`,
-        { functionArn, holder: held.holder, leaseExpiresAt: held.leaseExpiresAt },
+        `execution ${held.holder} is changing ${functionArn ?? held.subject} (still ${waited}); wait for it to end (lambda-egress status ${held.holder}) or stop it, then run this request again`,
+        { functionArn: functionArn ?? held.subject, holder: held.holder, leaseExpiresAt: held.leaseExpiresAt },
       );
     }
     throw new LockTimeout(

@@ -36,6 +36,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       natGatewayIds,
       privateSubnetIds,
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
+      ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
       ledger,
     },
     member: {

@@ -15,7 +15,7 @@ export async function releaseNetworkLock(registry: Registry, input: ReleaseNetwo
   // Marked before the lock goes, so no other execution sees the network unlocked and still `building`.
   const networkFailed = failed ? await markNetworkFailed(registry, network.name, owner) : false;
   const networkKey = networkLockKey(network.name);
-  const released = await releaseLocks(registry, owner, [networkKey, functionLockKey(functionArn)]);
+  const released = await releaseLocks(registry, owner, [networkKey, ...(functionArn ? [functionLockKey(functionArn)] : [])]);
   return { released: released.map((key) => (key.pk === networkKey.pk ? 'network' : 'function')), networkFailed };
 }
 

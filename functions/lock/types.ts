@@ -1,4 +1,22 @@
-import type { TaskInput } from '../shared/types';
+import type { ExecutionContext, NormalizedNetwork, TaskInput } from '../shared/types';
+
+/**
+ * What the lock tasks read of the state: the network (and the function, when one is changed). Provision's
+ * `$.request` is one; release and teardown build theirs from the registry.
+ */
+export interface LockTaskInput {
+  readonly execution: ExecutionContext;
+  readonly request: {
+    readonly network: Pick<NormalizedNetwork, 'name' | 'mode' | 'azs' | 'natGateways'> & { readonly vpcId?: string };
+    /** Absent for a teardown: only the network is locked. */
+    readonly functionArn?: string;
+  };
+  /**
+   * `provision` (the default) marks a network without a record, or whose last build failed, `building`;
+   * release and teardown only lock.
+   */
+  readonly purpose?: 'provision' | 'release' | 'teardown';
+}
 
 /** `$.lock` — AcquireNetworkLock: whether this attempt got the locks, and who holds them if not. */
 export interface NetworkLockSlice {
@@ -17,7 +35,7 @@ export interface NetworkLockSlice {
   readonly building?: boolean;
 }
 
-export interface AcquireNetworkLockInput extends TaskInput {
+export interface AcquireNetworkLockInput extends LockTaskInput {
   /** The previous attempt's slice; absent on the first attempt. */
   readonly lock?: Pick<NetworkLockSlice, 'attempt'>;
 }
@@ -29,7 +47,7 @@ export interface NetworkUnlockSlice {
   readonly networkFailed: boolean;
 }
 
-export interface ReleaseNetworkLockInput extends TaskInput {
+export interface ReleaseNetworkLockInput extends LockTaskInput {
   /** `failed` after Rollback; by default `failed` when the state carries a caught error (`$.error`). */
   readonly outcome?: 'succeeded' | 'failed';
   readonly error?: unknown;

@@ -27,6 +27,7 @@ export interface SchemaCheckedRequest {
     readonly ipv6: boolean;
     readonly s3Endpoint: boolean;
     readonly alarms: boolean;
+    readonly deleteWhenUnused: boolean;
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
@@ -46,6 +47,7 @@ export const REQUEST_DEFAULTS = {
     ipv6: networkDefaults.ipv6.default,
     s3Endpoint: networkDefaults.s3Endpoint.default,
     alarms: networkDefaults.alarms.default,
+    deleteWhenUnused: networkDefaults.deleteWhenUnused.default,
   },
   probe: { url: probeDefaults.url.default, timeoutSeconds: probeDefaults.timeoutSeconds.default, expectedStatuses: probeDefaults.expectedStatuses.default },
   detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
@@ -54,7 +56,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -78,6 +80,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       ipv6: network.ipv6 ?? defaults.network.ipv6,
       s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
       alarms: network.alarms ?? defaults.network.alarms,
+      deleteWhenUnused: network.deleteWhenUnused ?? defaults.network.deleteWhenUnused,
     },
     probe: {
       url: probe.url ?? defaults.probe.url,
@@ -92,7 +95,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
 /** What a valid value of each field looks like: the second half of every error message. */
 const VALID: Record<string, string> = {
   functionName: 'a function name (letters, digits, - and _, up to 64) or its unqualified ARN, like arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint", "alarms"} for a new VPC, or {"vpcId", ...} for an existing one',
+  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint", "alarms", "deleteWhenUnused"} for a new VPC, or {"vpcId", ...} for an existing one',
   'network.name': 'letters, digits, ".", "_" and "-", starting with a letter or digit, up to 64 characters, like "default"',
   'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
   'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
@@ -101,6 +104,7 @@ const VALID: Record<string, string> = {
   'network.ipv6': 'true or false',
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',
+  'network.deleteWhenUnused': 'true or false',
   probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
   'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',

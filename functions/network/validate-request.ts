@@ -108,6 +108,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
+    deleteWhenUnused: checked.network.deleteWhenUnused,
     subnetPlan,
   };
 }
@@ -208,6 +209,7 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
+    deleteWhenUnused: checked.network.deleteWhenUnused,
     subnetPlan: [],
   };
 }

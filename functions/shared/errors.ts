@@ -130,6 +130,24 @@ export class FunctionBusy extends LambdaEgressError {
   override readonly name = 'FunctionBusy';
 }
 
+/** Teardown refused: functions are still members of the network; names each one. Nothing was deleted. */
+export class NetworkInUse extends LambdaEgressError {
+  override readonly name = 'NetworkInUse';
+}
+
+/** Teardown could not delete part of the network for good; its message lists what is left, each with its id and error. */
+export class TeardownIncomplete extends LambdaEgressError {
+  override readonly name = 'TeardownIncomplete';
+}
+
+/**
+ * Teardown waited its last attempt while AWS still held something (Lambda ENIs in use, a NAT deleting); names
+ * what it waited for. The network stays `deleting`: run the teardown again.
+ */
+export class TeardownTimeout extends LambdaEgressError {
+  override readonly name = 'TeardownTimeout';
+}
+
 /** Thrown by a task for the ASL to retry by name (retry-policies.ts). */
 export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse } as const;
 
@@ -137,7 +155,7 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
  * RequestRejected, whose Fail state raises them again by name (ErrorPath).
  */
-export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed } as const;
+export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownIncomplete, TeardownTimeout } as const;
 
 /** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
 export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;

@@ -27,6 +27,12 @@ export const TASKS = {
   AcquireNetworkLock: 'lock/acquire-network-lock.ts',
   ReleaseNetworkLock: 'lock/release-network-lock.ts',
   RecordMembership: 'lock/record-membership.ts',
+  ValidateTeardown: 'undo/validate-teardown.ts',
+  TeardownNetwork: 'undo/teardown-network.ts',
+  ValidateRelease: 'undo/validate-release.ts',
+  RestoreFunction: 'undo/restore-function.ts',
+  RestoreRolePolicy: 'undo/restore-role-policy.ts',
+  RemoveMembership: 'lock/remove-membership.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;

@@ -20,6 +20,7 @@ export interface CreateNetworkInput {
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
+  readonly deleteWhenUnused?: boolean;
 }
 
 export interface ExistingNetworkInput {
@@ -29,6 +30,7 @@ export interface ExistingNetworkInput {
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
+  readonly deleteWhenUnused?: boolean;
 }
 
 export type NatGatewayMode = 'per-az' | 'single' | 'regional';
@@ -71,6 +73,8 @@ export interface NormalizedNetwork {
   readonly s3Endpoint: boolean;
   /** CloudWatch alarms on the NAT gateways lambda-egress creates (functions/shared/nat-alarms.ts). */
   readonly alarms: boolean;
+  /** Release of the last member continues into the teardown (RemoveMembership reads it from the network record). */
+  readonly deleteWhenUnused: boolean;
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
   readonly subnetPlan: PlannedSubnet[];
 }
@@ -97,7 +101,9 @@ export type ResourceKind =
   | 'iam-policy-attachment'
   | 'function-vpc-config'
   | 'probe-function'
-  | 'cloudwatch-alarm';
+  | 'cloudwatch-alarm'
+  /** A detached Lambda Hyperplane ENI (`AWS Lambda VPC ENI-*`) left in the network's own subnets: never ledgered, found by the undo engine. */
+  | 'network-interface';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

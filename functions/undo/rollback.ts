@@ -5,56 +5,17 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
-import { awsErrorName, ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
+import { ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { removeMembership } from '../shared/registry/remove-membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { LedgerEntry, ResourceKind } from '../shared/types';
+import type { LedgerEntry } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
-import { deleteNatAlarm, discoverCreatedAlarms } from './undo-alarm';
-import { deleteProbeFunction, detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
-import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
-import type { FailedStep, OriginalFunctionRecord, PendingStep, RollbackInput, RollbackOutcome, RollbackReport, RollbackStep } from './types';
-
-/** The order AWS allows things to be taken apart in; within one kind, newest first. */
-const UNDO_ORDER: readonly ResourceKind[] = [
-  'function-vpc-config',
-  'probe-function',
-  'cloudwatch-alarm',
-  'vpc-endpoint',
-  'route',
-  'route-table-association',
-  'route-table',
-  'nat-gateway',
-  'elastic-ip',
-  'internet-gateway',
-  'egress-only-internet-gateway',
-  'security-group',
-  'subnet',
-  'vpc',
-  'iam-policy-attachment',
-];
-
-/**
- * What each kind cannot go without: while one of these is still being undone (pending) or could not be undone
- * (failed), AWS refuses the kind (a NAT's EIP and public IPs, Lambda's ENIs in the subnets and group, anything
- * left in the VPC), so it waits or is left too instead of being tried in vain.
- */
-const NEEDS_GONE_FIRST: Partial<Record<ResourceKind, readonly ResourceKind[]>> = {
-  'route-table': ['vpc-endpoint'],
-  'elastic-ip': ['nat-gateway'],
-  'internet-gateway': ['nat-gateway'],
-  'security-group': ['function-vpc-config'],
-  subnet: ['nat-gateway', 'function-vpc-config'],
-  vpc: ['function-vpc-config', 'vpc-endpoint', 'route-table', 'nat-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet'],
-};
-
-export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
-  const unique = new Map<string, LedgerEntry>();
-  for (const entry of entries) if (!unique.has(`${entry.kind}:${entry.id}`)) unique.set(`${entry.kind}:${entry.id}`, entry);
-  return [...unique.values()].sort((a, b) => UNDO_ORDER.indexOf(a.kind) - UNDO_ORDER.indexOf(b.kind) || b.createdAt.localeCompare(a.createdAt));
-}
+import { discoverCreatedAlarms } from './undo-alarm';
+import { detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
+import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from './undo-engine';
+import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from './types';
 
 /**
  * Compensation for a failed execution: removes exactly what it created (its ledger plus whatever carries
@@ -73,26 +34,16 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
   const handedOver = input.membership !== undefined;
   const plan = handedOver ? [] : await networkUndoPlan(clients, input);
 
-  const run = new UndoRun();
-  if (original) await run.attempt('function-vpc-config', original.functionArn, () => restoreFunctionVpcConfig(clients.lambda, original));
-  for (const entry of plan) {
-    if (entry.kind === 'function-vpc-config' || entry.kind === 'iam-policy-attachment') continue;
-    if (run.blocked(entry.kind, entry.id)) continue;
-    const undo =
-      entry.kind === 'probe-function'
-        ? () => deleteProbeFunction(clients.lambda, entry.id)
-        : entry.kind === 'cloudwatch-alarm'
-          ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
-          : () => undoNetworkEntry(clients.ec2, entry);
-    await run.attempt(entry.kind, entry.id, undo);
-  }
-  if (original) await run.attempt('iam-policy-attachment', original.roleName, () => detachPolicyIfAttachedByExecution(clients.iam, original));
+  const pass = await runUndoPlan(clients, plan, {
+    ...(original ? { first: { kind: 'function-vpc-config', id: original.functionArn, undo: () => restoreFunctionVpcConfig(clients.lambda, original) } } : {}),
+    ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyIfAttachedByExecution(clients.iam, original) } } : {}),
+  });
   if (handedOver) {
     if (!registry) throw new Error('Rollback after RecordMembership needs the registry to remove the membership');
     const functionArn = input.membership?.functionArn ?? original?.functionArn;
     if (functionArn) await removeMembership(registry, functionArn, { onlyIfExecution: executionId });
   }
-  return run.finish(executionId, input.error);
+  return finish(pass, executionId, input.error);
 }
 
 /** What this execution created in the network, and the routes it added to gateways it created, in undo order. */
@@ -111,65 +62,23 @@ async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promi
 }
 
 /**
- * One pass over the undo plan. A step that fails for good (UnauthorizedOperation, AccessDenied, anything but
- * "already gone", "still in use" or a transient error) is recorded with its error and the pass goes on with
- * every step that does not need it gone first.
+ * Waiting on AWS: ResourceStillInUse, which the state machine retries. Otherwise, anything that failed for
+ * good: RollbackIncomplete, listing exactly what is left, each with its id and error.
  */
-class UndoRun {
-  private readonly steps: RollbackStep[] = [];
-  private readonly pending: PendingStep[] = [];
-  private readonly failed: FailedStep[] = [];
-
-  async attempt(kind: ResourceKind, id: string, undo: () => Promise<RollbackOutcome>): Promise<void> {
-    try {
-      this.steps.push({ kind, id, outcome: await undo() });
-    } catch (error) {
-      if (isRetryLater(error)) {
-        this.pending.push({ kind, id, reason: error instanceof StillInUse ? error.message : `${awsErrorName(error)}: ${(error as Error).message}` });
-        return;
-      }
-      const reason = `${awsErrorName(error) ?? 'Error'}: ${error instanceof Error ? error.message : String(error)}`;
-      logger.error('undo step failed; going on with the steps that do not depend on it', { kind, id, reason });
-      this.failed.push({ kind, id, error: reason });
-    }
+function finish(pass: UndoPass, executionId: string, originalError: RollbackInput['error']): RollbackReport {
+  const left = describeSteps(pass.failed);
+  if (pass.pending.length > 0) {
+    throw new ResourceStillInUse(`Rollback is waiting on AWS: ${describeSteps(pass.pending)}${left ? `; could not be undone: ${left}` : ''}`, {
+      pending: pass.pending,
+      failed: pass.failed,
+      done: pass.steps,
+    });
   }
-
-  /** True (and recorded) when a kind this one needs gone first is still pending or failed. */
-  blocked(kind: ResourceKind, id: string): boolean {
-    const needs = NEEDS_GONE_FIRST[kind] ?? [];
-    const failedBlocker = this.failed.find((step) => needs.includes(step.kind));
-    if (failedBlocker) {
-      this.failed.push({ kind, id, error: `not tried: needs ${failedBlocker.kind} ${failedBlocker.id} gone first, which could not be undone` });
-      return true;
-    }
-    const pendingBlocker = this.pending.find((step) => needs.includes(step.kind));
-    if (pendingBlocker) {
-      this.pending.push({ kind, id, reason: `waits for ${pendingBlocker.kind} ${pendingBlocker.id}: ${pendingBlocker.reason}` });
-      return true;
-    }
-    return false;
+  if (pass.failed.length > 0) {
+    throw new RollbackIncomplete(`Rollback could not undo ${pass.failed.length} step(s), still there: ${left}`, { left: pass.failed, done: pass.steps });
   }
-
-  /**
-   * Waiting on AWS: ResourceStillInUse, which the state machine retries. Otherwise, anything that failed for
-   * good: RollbackIncomplete, listing exactly what is left, each with its id and error.
-   */
-  finish(executionId: string, originalError: RollbackInput['error']): RollbackReport {
-    const left = this.failed.map((step) => `${step.kind} ${step.id} (${step.error})`);
-    if (this.pending.length > 0) {
-      const summary = this.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`).join('; ');
-      throw new ResourceStillInUse(`Rollback is waiting on AWS: ${summary}${left.length ? `; could not be undone: ${left.join('; ')}` : ''}`, {
-        pending: this.pending,
-        failed: this.failed,
-        done: this.steps,
-      });
-    }
-    if (this.failed.length > 0) {
-      throw new RollbackIncomplete(`Rollback could not undo ${this.failed.length} step(s), still there: ${left.join('; ')}`, { left: this.failed, done: this.steps });
-    }
-    logger.info('rollback complete', { steps: this.steps.length });
-    return { executionId, ...(originalError ? { originalError } : {}), steps: this.steps };
-  }
+  logger.info('rollback complete', { steps: pass.steps.length });
+  return { executionId, ...(originalError ? { originalError } : {}), steps: pass.steps };
 }
 
 /** The RecordFunction record, or (if the state lost it) the one a function-vpc-config ledger entry carries. */

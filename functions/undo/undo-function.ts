@@ -1,8 +1,8 @@
 import { DetachRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { DeleteFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, UpdateFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { awsErrorName, isNotFound } from '../shared/errors';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
-import { StillInUse } from './undo-network';
+import { StillInUse } from './still-in-use';
 import type { OriginalFunctionRecord, RollbackOutcome } from './types';
 
 
@@ -50,17 +50,6 @@ export async function restoreFunctionVpcConfig(lambda: LambdaClient, original: O
     throw error;
   }
   return 'restored';
-}
-
-export async function deleteProbeFunction(lambda: LambdaClient, functionName: string): Promise<RollbackOutcome> {
-  try {
-    await lambda.send(new DeleteFunctionCommand({ FunctionName: functionName }));
-    return 'deleted';
-  } catch (error) {
-    if (isNotFound(error)) return 'already-gone';
-    if (awsErrorName(error) === 'ResourceConflictException') throw new StillInUse('the probe function has an update in progress');
-    throw error;
-  }
 }
 
 /** Detaches the VPC access policy when the record says the role did not have it before this execution. */

@@ -21,14 +21,12 @@ import {
 import { AWS_THROTTLING_ERRORS, awsErrorName, isNotFound } from '../shared/errors';
 import { addedRoutes, isManaged, markValue, TAG_ADDED_ROUTES } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
+import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
 
-/** Thrown inside an undo step when AWS makes us wait; rollback collects these and retries later. */
-export class StillInUse extends Error {
-  override readonly name = 'StillInUse';
-}
+export { StillInUse };
 
-const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
+const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidNetworkInterface.InUse', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
 /** Throttling and transient service errors: the step is tried again later, like a resource still in use. */
 const TRANSIENT_ERRORS = new Set<string>([
   ...AWS_THROTTLING_ERRORS,

@@ -11,7 +11,7 @@ const entry = (kind: Parameters<typeof ledgerEntry>[0], id: string, second: numb
 export const REQUEST: NormalizedRequest = {
   functionName: 'orders',
   functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders',
-  network: { mode: 'create', name: 'default', cidr: '10.0.0.0/16', azs: ['us-east-1a', 'us-east-1b'], natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false, subnetPlan: [] },
+  network: { mode: 'create', name: 'default', cidr: '10.0.0.0/16', azs: ['us-east-1a', 'us-east-1b'], natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false, deleteWhenUnused: false, subnetPlan: [] },
   probe: { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] },
   detachVpcAccessPolicy: true,
 };

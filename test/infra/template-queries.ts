@@ -91,7 +91,22 @@ export function destructiveWithoutManagedTag(statements: readonly Statement[]): 
       actionsOf(statement).some((action) => DESTRUCTIVE_EC2.test(action) || action === '*' || action === 'ec2:*') &&
       statement.Condition?.StringEquals?.['aws:ResourceTag/lambda-egress:managed'] !== 'true' &&
       statement.Condition?.Null?.['aws:ResourceTag/lambda-egress:added-routes'] !== 'false' &&
-      !isAlongsideManaged(statement),
+      !isAlongsideManaged(statement) &&
+      !isLambdaEniCleanup(statement),
+  );
+}
+
+/**
+ * The one named exception: DeleteNetworkInterface alone, on network interfaces alone (infra/policy-builders.ts
+ * deleteLambdaNetworkInterfaces says why no tag condition can apply to Lambda's untagged ENIs).
+ */
+function isLambdaEniCleanup(statement: Statement): boolean {
+  const actions = actionsOf(statement);
+  return (
+    statement.Sid === 'DeleteDetachedLambdaEnis' &&
+    actions.length === 1 &&
+    actions[0] === 'ec2:DeleteNetworkInterface' &&
+    resourcesOf(statement).every((resource) => flat(resource).endsWith(':network-interface/*'))
   );
 }
 

@@ -24,7 +24,7 @@ export function requestFor(functionName: string, network = 'shared'): Normalized
   return {
     functionName,
     functionArn: functionArn(functionName),
-    network: { mode: 'create', name: network, cidr: '10.0.0.0/16', azs: ['us-east-1a', 'us-east-1b'], natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false, subnetPlan: [] },
+    network: { mode: 'create', name: network, cidr: '10.0.0.0/16', azs: ['us-east-1a', 'us-east-1b'], natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false, deleteWhenUnused: false, subnetPlan: [] },
     probe: { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] },
     detachVpcAccessPolicy: true,
   };

@@ -44,6 +44,7 @@ describe('ValidateRequest', () => {
         ipv6: false,
         s3Endpoint: true,
         alarms: false,
+        deleteWhenUnused: false,
         subnetPlan: [
           { az: 'us-east-1a', tier: 'public', cidr: '10.0.128.0/20' },
           { az: 'us-east-1a', tier: 'private', cidr: '10.0.0.0/18' },
@@ -56,7 +57,7 @@ describe('ValidateRequest', () => {
     });
     // AND those defaults are the schema's own, as documented
     expect(REQUEST_DEFAULTS).toEqual({
-      network: { name: 'default', cidr: '10.0.0.0/16', azCount: 2, natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false },
+      network: { name: 'default', cidr: '10.0.0.0/16', azCount: 2, natGateways: 'per-az', ipv6: false, s3Endpoint: true, alarms: false, deleteWhenUnused: false },
       probe: { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] },
       detachVpcAccessPolicy: true,
       forceDetachVpcAccessPolicy: false,
@@ -108,6 +109,7 @@ describe('ValidateRequest', () => {
       ipv6: false,
       s3Endpoint: true,
       alarms: false,
+      deleteWhenUnused: false,
       subnetPlan: [],
     });
   });
@@ -140,10 +142,11 @@ describe('ValidateRequest', () => {
     ['both vpcId and cidr', 'network.cidr', { network: { vpcId: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16' } }, /does not apply to an existing VPC \(network\.vpcId\)/],
     ['both vpcId and azCount', 'network.azCount', { network: { vpcId: 'vpc-0123456789abcdef0', azCount: 2 } }, /does not apply to an existing VPC/],
     ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy\n/],
-    ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, ipv6, s3Endpoint, alarms/],
+    ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, ipv6, s3Endpoint, alarms, deleteWhenUnused/],
     ['azCount of the wrong type', 'network.azCount', { network: { azCount: '2' } }, /must be a whole number of AZs from 1 to 6; got "2"/],
     ['ipv6 of the wrong type', 'network.ipv6', { network: { ipv6: 'yes' } }, /must be true or false; got "yes"/],
     ['alarms of the wrong type', 'network.alarms', { network: { alarms: 'on' } }, /must be true or false; got "on"/],
+    ['deleteWhenUnused of the wrong type', 'network.deleteWhenUnused', { network: { deleteWhenUnused: 'yes' } }, /must be true or false; got "yes"/],
     ['a network that is not an object', 'network', { network: 'default' }, /must be an object/],
     ['azCount above the schema\'s maximum', 'network.azCount', { network: { azCount: 7 } }, /from 1 to 6; got 7/],
     ['natGateways not per-az, single or regional', 'network.natGateways', { network: { natGateways: 'two' } }, /"per-az" \(one NAT gateway per AZ\), "single" \(one shared NAT gateway\) or "regional" \(one regional NAT gateway across the AZs\)/],

@@ -144,6 +144,7 @@ export function normalizedRequest(
       ipv6: options.ipv6 ?? false,
       s3Endpoint: false,
       alarms: false,
+      deleteWhenUnused: false,
       subnetPlan: [],
     },
     probe: { url: options.url ?? 'https://aws.amazon.com/', timeoutSeconds: options.timeoutSeconds ?? 3, expectedStatuses: options.expectedStatuses ?? [200] },

@@ -40,15 +40,17 @@ describe('statemachine/provision.asl.json', () => {
     expect(validate(path).status).not.toBe(0);
   });
 
-  it('uses exactly one ${<Task>FunctionArn} placeholder per task of functions/shared/task-registry.ts, and nothing else', () => {
-    expect(placeholdersOf(text).sort()).toEqual(Object.keys(TASKS).map((name) => `${name}FunctionArn`).sort());
+  it('uses only ${<Task>FunctionArn} placeholders, and over provision, release and teardown exactly one per task of functions/shared/task-registry.ts', () => {
+    const everyDefinition = new Set(GENERATED_DEFINITIONS.flatMap(({ path }) => placeholdersOf(readDefinitionText(path))));
+    expect([...everyDefinition].sort()).toEqual(Object.keys(TASKS).map((name) => `${name}FunctionArn`).sort());
     for (const [name, state] of tasks) expect([name, state.Resource]).toEqual([name, expect.stringMatching(/^\$\{[A-Za-z0-9]+FunctionArn\}$/)]);
   });
 
-  it('names only errors that functions/shared/errors.ts defines, and every class there is routed on', () => {
+  it('names only errors that functions/shared/errors.ts defines (over every definition), and every class there is routed on', () => {
     const named = new Set<string>();
     const raisedByFailStates = new Set<string>();
-    for (const [, state] of states) {
+    const everyState = GENERATED_DEFINITIONS.flatMap(({ path }) => allStates(JSON.parse(readDefinitionText(path)) as AslDefinition));
+    for (const [, state] of everyState) {
       for (const block of [...(state.Retry ?? []), ...(state.Catch ?? [])]) block.ErrorEquals.filter(isOurs).forEach((name) => named.add(name));
       if (state.Type === 'Fail' && typeof state.Error === 'string') raisedByFailStates.add(state.Error);
       // Outside a Parallel a Fail state skips Rollback: a Pass records the error at $.error and goes to Rollback instead.

@@ -6,7 +6,8 @@ import { epochSeconds, functionLockKey, LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, n
 
 export interface LockRequest {
   readonly network: string;
-  readonly functionArn: string;
+  /** Absent for a whole-network operation (teardown): only the network's lock is taken. */
+  readonly functionArn?: string;
   /** The execution ARN taking the locks. */
   readonly owner: string;
   readonly leaseSeconds: number;
@@ -51,7 +52,10 @@ export async function acquireLocks(registry: Registry, request: LockRequest): Pr
   try {
     await registry.dynamodb.send(
       new TransactWriteItemsCommand({
-        TransactItems: [lockItem(networkLockKey(request.network), 'network', request.network), lockItem(functionLockKey(request.functionArn), 'function', request.functionArn)],
+        TransactItems: [
+          lockItem(networkLockKey(request.network), 'network', request.network),
+          ...(request.functionArn ? [lockItem(functionLockKey(request.functionArn), 'function', request.functionArn)] : []),
+        ],
       }),
     );
     return { acquired: true, leaseExpiresAt };
@@ -61,7 +65,7 @@ export async function acquireLocks(registry: Registry, request: LockRequest): Pr
   }
   const held = await Promise.all([
     readLock(registry, networkLockKey(request.network)),
-    readLock(registry, functionLockKey(request.functionArn)),
+    ...(request.functionArn ? [readLock(registry, functionLockKey(request.functionArn))] : []),
   ]);
   return {
     acquired: false,

@@ -66,6 +66,8 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
   const network: NetworkRecord = {
     ...write.network,
+    // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
+    ...(recorded?.deleteWhenUnused !== undefined ? { deleteWhenUnused: recorded.deleteWhenUnused } : {}),
     state: 'ready',
     execution: keepsBuilder ? recorded.execution : write.owner,
     ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),

@@ -1,7 +1,7 @@
 import { paginateQuery } from '@aws-sdk/client-dynamodb';
 import { allPages } from '../paginate';
 import { toItem } from './attributes';
-import { networksOf, type RegisteredNetwork } from './read';
+import { networksOf, type RegisteredNetwork } from './network-items';
 import { networkRecordKey, type Registry } from './table';
 
 /** One network, its members and its lock: one strongly consistent Query of its partition. */

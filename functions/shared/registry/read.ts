@@ -1,17 +1,10 @@
-import { paginateScan, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { paginateScan } from '@aws-sdk/client-dynamodb';
 import { allPages } from '../paginate';
-import { fromItem, toItem } from './attributes';
-import type { LockRecord, MembershipRecord, NetworkRecord } from './records';
-import { isLock, isMember, isNetworkRecord, NETWORK_PREFIX, networkNameOf, type Registry } from './table';
+import { toItem } from './attributes';
+import { networksOf, type RegisteredNetwork } from './network-items';
+import { NETWORK_PREFIX, type Registry } from './table';
 
-/** One network with everything the registry holds under its partition. */
-export interface RegisteredNetwork {
-  readonly name: string;
-  /** Absent when only members or a lock exist (a first build that has not written its record yet). */
-  readonly record?: NetworkRecord;
-  readonly members: MembershipRecord[];
-  readonly lock?: LockRecord;
-}
+export { networksOf, type RegisteredNetwork };
 
 /**
  * Every network of the registry with its members and lock, by name. One paginated Scan of the `network#`
@@ -32,32 +25,4 @@ export async function readRegistry(registry: Registry): Promise<RegisteredNetwor
     (page) => page.Items,
   );
   return networksOf(items);
-}
-
-/** Registry items (any order) grouped into networks, by name, each with its record, members and lock. */
-export function networksOf(items: ReadonlyArray<Record<string, AttributeValue>>): RegisteredNetwork[] {
-  const byName = new Map<string, { record?: NetworkRecord; members: MembershipRecord[]; lock?: LockRecord }>();
-  for (const raw of items) {
-    const item = fromItem(raw) as { pk: string; sk: string } & Record<string, unknown>;
-    const name = networkNameOf(item);
-    if (name === undefined) continue;
-    const entry = byName.get(name) ?? { members: [] };
-    if (isNetworkRecord(item)) entry.record = stripKeys(item) as unknown as NetworkRecord;
-    else if (isMember(item)) entry.members.push(stripKeys(item) as unknown as MembershipRecord);
-    else if (isLock(item)) entry.lock = stripKeys(item) as unknown as LockRecord;
-    byName.set(name, entry);
-  }
-  return [...byName.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, entry]) => ({
-      name,
-      ...(entry.record ? { record: entry.record } : {}),
-      members: entry.members.sort((a, b) => a.functionArn.localeCompare(b.functionArn)),
-      ...(entry.lock ? { lock: entry.lock } : {}),
-    }));
-}
-
-function stripKeys(item: { pk: string; sk: string } & Record<string, unknown>): Record<string, unknown> {
-  const { pk: _pk, sk: _sk, ...rest } = item;
-  return rest;
 }

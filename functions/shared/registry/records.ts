@@ -16,6 +16,8 @@ export interface NetworkRecord {
   /** The subnets members are attached to: a member on other subnets has drifted. */
   readonly privateSubnetIds: string[];
   readonly securityGroupId?: string;
+  /** Request field network.deleteWhenUnused of the execution that created the network: release of its last member tears it down. */
+  readonly deleteWhenUnused?: boolean;
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */

@@ -135,6 +135,9 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
       return [on('subnet', p('SubnetId'), 'the subnet deleted')];
     case 'DeleteVpc':
       return [on('vpc', p('VpcId'), 'the VPC deleted')];
+    case 'DeleteNetworkInterface':
+      // Authorized on the interface alone (its ec2:Subnet / ec2:Vpc are condition keys, not resources).
+      return [on('network-interface', p('NetworkInterfaceId'), 'the detached Lambda ENI deleted')];
     default:
       if (/^Describe/.test(a)) return [{ action: `ec2:${a}`, resourceType: undefined, resource: '*', context: {}, why: 'a Describe call without resource-level permissions' }];
       throw new Error(`no IAM mapping for ec2:${a}: add it to test/infra/iam/iam-requests.ts`);
@@ -143,7 +146,7 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
 
 function typeOfId(id: string): string {
   const prefix = id.slice(0, id.indexOf('-'));
-  const type = { vpc: 'vpc', subnet: 'subnet', rtb: 'route-table', igw: 'internet-gateway', sg: 'security-group', nat: 'natgateway', eipalloc: 'elastic-ip' }[prefix];
+  const type = { vpc: 'vpc', subnet: 'subnet', rtb: 'route-table', igw: 'internet-gateway', sg: 'security-group', nat: 'natgateway', eipalloc: 'elastic-ip', eni: 'network-interface' }[prefix];
   if (!type) throw new Error(`no resource type known for ${id}`);
   return type;
 }
@@ -269,6 +272,8 @@ function dynamodbRequests(call: RecordedCall): IamRequest[] {
   }
   if (call.action === 'PutItem') return [onItem('PutItem', body.Item as AttributeMap, 'the item written')];
   if (['GetItem', 'UpdateItem', 'DeleteItem'].includes(call.action)) return [onItem(call.action, body.Key as AttributeMap, 'the item named')];
+  // A Query of one partition (`#pk = :pk`): its LeadingKeys are that partition key.
+  if (call.action === 'Query') return [onItem('Query', { pk: (body.ExpressionAttributeValues as AttributeMap | undefined)?.[':pk'] }, 'the partition queried')];
   throw new Error(`no IAM mapping for dynamodb:${call.action}`);
 }
 

@@ -23,7 +23,12 @@ export interface RecordedPath {
  * Tasks run one at a time (Parallel branches take turns: their calls do not interleave), each labelled with
  * its task name, so every call is attributed to the task, and so to the role, that made it.
  */
-export async function recordPath(name: string, prepare: () => Promise<unknown>): Promise<RecordedPath> {
+export async function recordPath(
+  name: string,
+  prepare: () => Promise<unknown>,
+  /** A workflow run after the provision (release, teardown) with the same labelling; its result is the path's run. */
+  then?: (resolveTask: NonNullable<LocalRunOptions['resolveTask']>) => Promise<LocalRunResult>,
+): Promise<RecordedPath> {
   await emulator.freshAccount();
   await emulator.recordDetails();
   await ensureRegistryTable();
@@ -45,7 +50,8 @@ export async function recordPath(name: string, prepare: () => Promise<unknown>):
     };
   };
   const setupCalls = (await emulator.calls()).length;
-  const run = await provision(request, { resolveTask });
+  const provisioned = await provision(request, { resolveTask });
+  const run = then ? await then(resolveTask) : provisioned;
   const calls = (await emulator.calls()).map((call, index): RecordedCall => {
     if (!call.details) throw new Error(`${name}: call ${index} (${call.action}) has no recorded details`);
     if (index >= setupCalls && !call.label) throw new Error(`${name}: ${call.service}:${call.action} was made outside any task`);

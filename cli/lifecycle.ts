@@ -1,0 +1,108 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { createClients } from '../functions/shared/clients';
+import { RELEASE_STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
+import { prepareLocalRun } from '../local/local-environment';
+import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../statemachine/definition';
+import { runLocally } from '../statemachine/local-runner';
+import type { ParsedCommand } from './args';
+import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
+import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { causeMessage, exitCodeOf, type RunOutcome } from './output';
+import { createProgressRenderer, formatDuration, type ProgressRenderer } from './progress';
+import { stepEventOfLocal } from './steps';
+import { withLocalEnvironment } from './target-environment';
+
+type LifecycleCommand = Extract<ParsedCommand, { command: 'release' | 'teardown' }>;
+
+/** Each lifecycle workflow: its definition (local mode) and its stack output (AWS). */
+const WORKFLOWS = {
+  release: { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', outputKey: RELEASE_STATE_MACHINE_OUTPUT },
+  teardown: { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', outputKey: TEARDOWN_STATE_MACHINE_OUTPUT },
+} as const;
+
+/** The execution input (WAVE2.md): release `{ functionName, teardownIfUnused? }`, teardown `{ network }`. */
+function inputOf(command: LifecycleCommand): object {
+  return command.command === 'release' ? { functionName: command.functionName, ...(command.teardownIfUnused ? { teardownIfUnused: true } : {}) } : { network: command.network };
+}
+
+async function runLocal(command: LifecycleCommand, io: CliIo, progress: ProgressRenderer): Promise<RunOutcome> {
+  const workflow = WORKFLOWS[command.command];
+  return withLocalEnvironment(command.target, io, { say: (line) => progress.note(line) }, async (environment) => {
+    const setup = await prepareLocalRun(environment, io.env);
+    const started = Date.now();
+    const run = await runLocally(inputOf(command), {
+      definitionPath: workflow.definitionPath,
+      stateMachineName: workflow.stateMachineName,
+      resolveTask: setup.resolveTask,
+      accountId: setup.account,
+      region: environment.region,
+      skipWaits: true,
+      skipRetryIntervals: true,
+      onEvent: (event) => {
+        const step = stepEventOfLocal(event);
+        if (step) progress.onEvent(step);
+      },
+    });
+    return {
+      mode: 'local',
+      status: run.status,
+      executionArn: run.executionArn,
+      ...(run.status === 'SUCCEEDED' ? { output: run.output } : {}),
+      ...(run.error ? { error: run.error } : {}),
+      ...(run.cause !== undefined ? { cause: run.cause } : {}),
+      durationMs: Date.now() - started,
+      stateTransitions: run.stateTransitions,
+    } as RunOutcome;
+  });
+}
+
+async function runOnAws(command: LifecycleCommand, io: CliIo, progress: ProgressRenderer): Promise<RunOutcome> {
+  const region = command.target.region ?? (command.target.stateMachineArn ? regionOfArn(command.target.stateMachineArn) : undefined);
+  const { sfn, cfn } = createClients({ sfn: SFNClient, cfn: CloudFormationClient }, { region });
+  const stateMachineArn = await resolveStateMachineArn(cfn, { ...command.target, outputKey: WORKFLOWS[command.command].outputKey }, io.env);
+  const executionArn = await startExecution(sfn, stateMachineArn, inputOf(command));
+  progress.note(`Started ${executionArn}`);
+  return followExecution(sfn, executionArn, { onStep: (event) => progress.onEvent(event) });
+}
+
+/**
+ * `lambda-egress release` and `lambda-egress teardown`: the workflow on AWS, or in-process with --local, with
+ * live progress; exit 0 done, 2 rejected input (InvalidRequest), 1 anything else (a teardown of a network in
+ * use: NetworkInUse, naming each function; nothing deleted).
+ */
+export async function lifecycleCommand(command: LifecycleCommand, io: CliIo): Promise<ExitCode> {
+  const progress = createProgressRenderer({ stream: command.output.json ? io.stderr : io.stdout, env: io.env, quiet: command.output.quiet });
+  let outcome: RunOutcome;
+  try {
+    outcome = command.target.local ? await runLocal(command, io, progress) : await runOnAws(command, io, progress);
+  } finally {
+    progress.finish();
+  }
+  const output = (outcome as RunOutcome & { output?: unknown }).output ?? outcome.result;
+  if (command.output.json) {
+    writeLine(
+      io.stdout,
+      JSON.stringify(
+        {
+          command: command.command,
+          status: outcome.status,
+          mode: outcome.mode,
+          ...(outcome.executionArn ? { executionArn: outcome.executionArn } : {}),
+          ...(output !== undefined ? { output } : {}),
+          ...(outcome.error ? { error: { name: outcome.error, message: causeMessage(outcome.cause) } } : {}),
+          ...(outcome.durationMs !== undefined ? { durationMs: outcome.durationMs } : {}),
+        },
+        null,
+        2,
+      ),
+    );
+    return exitCodeOf(outcome);
+  }
+  const colors = palette(colorEnabled(io.stdout, io.env));
+  const what = command.command === 'release' ? `release of ${command.functionName}` : `teardown of network ${command.network}`;
+  const took = outcome.durationMs !== undefined ? ` in ${formatDuration(outcome.durationMs)}` : '';
+  if (outcome.status === 'SUCCEEDED') writeLine(io.stdout, colors.green(`The ${what} succeeded${took}.`));
+  else writeLine(io.stderr, colors.red(`The ${what} failed: ${outcome.error ?? 'error'}: ${causeMessage(outcome.cause)}`));
+  return exitCodeOf(outcome);
+}

@@ -1,0 +1,77 @@
+import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
+import { LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
+import { createClients, type AwsClients } from '../shared/clients';
+import { isNotFound } from '../shared/errors';
+import { allPages } from '../shared/paginate';
+import { taskHandler } from '../shared/task-handler';
+import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
+import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
+import type { ReleaseState, RestoreSlice, RolePolicySlice } from './lifecycle-types';
+import { LAMBDA_ENI_DESCRIPTION_PREFIX } from './lambda-eni';
+
+/** Passes 30 s apart: Lambda deletes a released function's ENIs within ~20 minutes (aws-support-tools PR #174). */
+export const ROLE_POLICY_MAX_ATTEMPTS = 40;
+
+export interface RestoreRolePolicyInput extends ReleaseState {
+  readonly restore: RestoreSlice;
+  readonly rolePolicy?: Pick<RolePolicySlice, 'attempt'>;
+}
+
+/**
+ * Leaves the role as it was before lambda-egress: AWSLambdaVPCAccessExecutionRole stays when the role had it
+ * before (the membership says), else it is detached — but only once Lambda has deleted the released
+ * configuration's network interfaces with it (RestoreFunction says why), or once no function is left to need
+ * it. While those ENIs remain, returns what it waits for (the ASL waits and comes back), bounded: after the
+ * last pass it detaches anyway and says so (teardown deletes Lambda ENIs left detached in its subnets). Kept
+ * while another function using the same role sits in a VPC, as DetachVpcAccessPolicy does.
+ */
+export async function restoreRolePolicy(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: RestoreRolePolicyInput, maxAttempts = ROLE_POLICY_MAX_ATTEMPTS): Promise<RolePolicySlice> {
+  const attempt = (input.rolePolicy?.attempt ?? 0) + 1;
+  const roleName = input.restore.roleName;
+  const result = (detached: boolean, reason: string, waitingFor: string[] = []): RolePolicySlice => ({ done: waitingFor.length === 0, attempt, maxAttempts, waitingFor, detached, reason });
+  if (!roleName) return result(false, 'the function no longer exists: no role to restore');
+  if (input.membership.vpcAccessPolicyAttachedBefore) return result(false, `kept on ${roleName}: the role had it before lambda-egress`);
+
+  const lingering = await lingeringEnis(clients, input);
+  if (lingering.length > 0 && attempt < maxAttempts) return result(false, `waiting for Lambda to delete the released configuration's ENIs before detaching from ${roleName}`, lingering);
+  const gaveUp = lingering.length > 0 ? `; gave up waiting for ${lingering.join(', ')} after ${attempt} passes (teardown deletes them once detached)` : '';
+
+  const policyArn = vpcAccessPolicyArn(input.request.functionArn);
+  const sharedWith = await otherVpcFunctionsUsingRole(clients.lambda, roleName, input.request.functionName, input.request.functionArn);
+  if (sharedWith.length > 0) return result(false, `kept on ${roleName}: shared with ${sharedWith.join(', ')} in a VPC, which need it${gaveUp}`);
+  try {
+    if (!(await hasVpcAccessPolicy(clients.iam, roleName, policyArn))) return result(false, `already not on ${roleName}${gaveUp}`);
+    await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  return result(true, `detached from ${roleName}: the role did not have it before lambda-egress${gaveUp}`);
+}
+
+/**
+ * The Lambda ENIs of the configuration the function left (the network's subnets and security group) while no
+ * other function uses that configuration: those only Lambda's clean-up of this function deletes.
+ */
+async function lingeringEnis(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RestoreRolePolicyInput): Promise<string[]> {
+  const { subnetIds, securityGroupIds } = input.networkVpcConfig;
+  if (subnetIds.length === 0 || securityGroupIds.length === 0 || input.restore.outcome === 'already-gone') return [];
+  const groups = new Set(securityGroupIds);
+  const subnets = new Set(subnetIds);
+  const functions = await allPages(paginateListFunctions({ client: clients.lambda }, {}), (page) => page.Functions);
+  const sharing = functions.filter(
+    (fn) =>
+      fn.FunctionArn?.split(':').slice(0, 7).join(':') !== input.request.functionArn &&
+      (fn.VpcConfig?.SecurityGroupIds ?? []).some((group) => groups.has(group)) &&
+      (fn.VpcConfig?.SubnetIds ?? []).some((subnet) => subnets.has(subnet)),
+  );
+  if (sharing.length > 0) return [];
+  const enis = await allPages(
+    paginateDescribeNetworkInterfaces({ client: clients.ec2 }, { Filters: [{ Name: 'group-id', Values: [...groups] }, { Name: 'subnet-id', Values: [...subnets] }] }),
+    (page) => page.NetworkInterfaces,
+  );
+  return enis.filter((eni) => (eni.Description ?? '').startsWith(LAMBDA_ENI_DESCRIPTION_PREFIX)).map((eni) => `${eni.NetworkInterfaceId} (${eni.Status})`);
+}
+
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });
+export const handler = taskHandler('RestoreRolePolicy', (input: RestoreRolePolicyInput) => restoreRolePolicy(clients, input));

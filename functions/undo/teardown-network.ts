@@ -1,0 +1,66 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createClients, type AwsClients } from '../shared/clients';
+import { TeardownIncomplete, TeardownTimeout } from '../shared/errors';
+import { logger } from '../shared/logger';
+import { deleteNetworkRecord, markNetworkDeleting } from '../shared/registry/network-teardown';
+import { readNetwork } from '../shared/registry/read-network';
+import { registryTableName, type Registry } from '../shared/registry/table';
+import { taskHandler } from '../shared/task-handler';
+import type { ResourceKind } from '../shared/types';
+import type { TeardownNetworkInput, TeardownPass } from './lifecycle-types';
+import { refuseWhileInUse } from './teardown-plan';
+import { describeSteps, runUndoPlan, undoPlan } from './undo-engine';
+
+/**
+ * Passes 30 s apart (the ASL's Wait) for up to 45 minutes: Lambda's Hyperplane ENIs take up to ~20 minutes to
+ * go after the last function left (aws-support-tools PR #174), NAT gateways about a minute.
+ */
+export const TEARDOWN_MAX_ATTEMPTS = 90;
+
+/** Kinds that belong to a function, not to the network: release restores those, teardown never touches them. */
+const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
+
+/**
+ * One pass of a network's teardown, under its lock: refuses while it has members, marks it `deleting`, runs the
+ * undo engine over its ledger (everything lambda-egress created in it, over every execution, nothing else)
+ * and, once nothing is left, deletes its record. While AWS makes it wait, it returns what it waits for and the
+ * state machine comes back after a Wait; a step that failed for good ends it in TeardownIncomplete.
+ */
+export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'>, registry: Registry, input: TeardownNetworkInput, maxAttempts = TEARDOWN_MAX_ATTEMPTS): Promise<TeardownPass> {
+  const name = input.request.network.name;
+  const attempt = (input.teardown?.attempt ?? 0) + 1;
+  const network = await readNetwork(registry, name);
+  if (!network.record) return { network: name, complete: true, attempt, maxAttempts, waitingFor: [], steps: [], alreadyGone: true };
+  refuseWhileInUse(network);
+  await markNetworkDeleting(registry, name, input.execution.id);
+
+  const plan = undoPlan(network.record.ledger.filter((entry) => !FUNCTION_KINDS.has(entry.kind)));
+  const pass = await runUndoPlan(clients, plan);
+  if (pass.pending.length > 0) {
+    const waitingFor = pass.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`);
+    if (attempt >= maxAttempts) {
+      throw new TeardownTimeout(
+        `teardown of network "${name}" still waits on AWS after ${attempt} passes: ${waitingFor.join('; ')}; the network stays 'deleting': run the teardown again`,
+        { network: name, pending: pass.pending, failed: pass.failed },
+      );
+    }
+    logger.info('teardown waits on AWS', { network: name, attempt, waitingFor });
+    return { network: name, complete: false, attempt, maxAttempts, waitingFor, steps: pass.steps };
+  }
+  if (pass.failed.length > 0) {
+    throw new TeardownIncomplete(
+      `teardown of network "${name}" could not delete ${pass.failed.length} resource(s), still there: ${describeSteps(pass.failed)}; the network stays 'deleting' with its ledger: fix the cause and run the teardown again`,
+      { network: name, left: pass.failed, done: pass.steps },
+    );
+  }
+  await deleteNetworkRecord(registry, name);
+  logger.info('network torn down', { network: name, steps: pass.steps.length });
+  return { network: name, complete: true, attempt, maxAttempts, waitingFor: [], steps: pass.steps };
+}
+
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient });
+const dynamodb = new DynamoDBClient({});
+export const handler = taskHandler('TeardownNetwork', (input: TeardownNetworkInput) => teardownNetwork(clients, { dynamodb, tableName: registryTableName() }, input));

@@ -1,0 +1,32 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { InvalidRequest } from '../shared/errors';
+import { readNetwork } from '../shared/registry/read-network';
+import { registryTableName, type Registry } from '../shared/registry/table';
+import { taskHandler } from '../shared/task-handler';
+import type { TeardownState, ValidateTeardownInput } from './lifecycle-types';
+import { lockedNetwork, refuseWhileInUse } from './teardown-plan';
+
+/**
+ * Read-only: the network must be in the registry and have no members (NetworkInUse names them). Its result is
+ * the teardown's state. TeardownNetwork checks the members again under the lock.
+ */
+export async function validateTeardown(registry: Registry, input: ValidateTeardownInput): Promise<TeardownState> {
+  const name = input.input.network;
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new InvalidRequest('network', 'give the name of the network to tear down (a string; lambda-egress networks lists them)');
+  }
+  const network = await readNetwork(registry, name);
+  if (!network.record) {
+    throw new InvalidRequest('network', `no lambda-egress network named "${name}" in the registry (lambda-egress networks lists them); nothing was deleted`, { network: name });
+  }
+  refuseWhileInUse(network);
+  return {
+    execution: input.execution,
+    purpose: 'teardown',
+    request: { network: lockedNetwork(network) },
+    ...(input.input.release !== undefined ? { release: input.input.release } : {}),
+  };
+}
+
+const dynamodb = new DynamoDBClient({});
+export const handler = taskHandler('ValidateTeardown', (input: ValidateTeardownInput) => validateTeardown({ dynamodb, tableName: registryTableName() }, input));
