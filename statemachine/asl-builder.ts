@@ -158,3 +158,53 @@ export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
     },
   };
 }
+
+/** A branch of settledParallel: its own states, and the names of the two states settling its failure. */
+export interface SettledBranch extends MachineSource {
+  /** The Pass state (made by settledParallel) that every failure in the branch goes to: it ends the branch with `{ error }`. */
+  readonly settle: string;
+  /** The Pass state after the Parallel (made by settledParallel) that puts this branch's error at `$.error` for `failTo`. */
+  readonly raise: string;
+}
+
+export interface SettledParallelSource {
+  readonly name: string;
+  readonly Comment: string;
+  /** Each ends, when it succeeds, in a state whose output has no `error` key. */
+  readonly branches: readonly SettledBranch[];
+  /** Where the branches' outputs go, in branch order: each the branch's own output or its `{ error }`. */
+  readonly ResultPath: string;
+  /** The Choice after the Parallel: the first failed branch, in branch order, goes to its `raise` state, else `Next`. */
+  readonly choice: string;
+  readonly choiceComment: string;
+  readonly failTo: string;
+  readonly Next: string;
+}
+
+/**
+ * A Parallel whose branches settle instead of failing. When a branch fails, Step Functions stops the others
+ * but not a Lambda invocation already running in them ("When a parallel state fails, invoked Lambda functions
+ * continue to run": https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html, Error handling;
+ * the local interpreter leaves a running handler's promise running the same way), so a compensation caught from
+ * the Parallel could start while a task still creates something it then never finds. Here every Task, Map and
+ * Parallel of a branch catches into the branch's settle state, the Parallel ends only once every branch has,
+ * and the Choice after it sends the first failed branch's error, by its own name, to `failTo`.
+ */
+export function settledParallel(parallel: SettledParallelSource): Record<string, StateSource> {
+  const { name, Comment, branches, ResultPath, choice, choiceComment, failTo, Next } = parallel;
+  const settled: MachineSource[] = branches.map((branch) => ({
+    Comment: branch.Comment,
+    StartAt: branch.StartAt,
+    States: { ...failingTo(branch.settle, branch.States), [branch.settle]: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true } },
+  }));
+  return {
+    [name]: { Type: 'Parallel', Comment, Branches: settled, ResultPath, Next: choice },
+    [choice]: {
+      Type: 'Choice',
+      Comment: choiceComment,
+      Choices: branches.map((branch, index) => ({ Variable: `${ResultPath}[${index}].error`, IsPresent: true, Next: branch.raise })),
+      Default: Next,
+    },
+    ...Object.fromEntries(branches.map((branch, index) => [branch.raise, { Type: 'Pass', InputPath: `${ResultPath}[${index}].error`, ResultPath: '$.error', Next: failTo }])),
+  };
+}

@@ -1,5 +1,5 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
-import { catchAllTo, failingTo, pollLoop, task, type MachineSource } from './asl-builder';
+import { catchAllTo, failingTo, pollLoop, settledParallel, task, type MachineSource } from './asl-builder';
 import { RETRY } from './retry-policies';
 
 /**
@@ -69,13 +69,15 @@ export const provisionDefinition: MachineSource = {
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
       EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'PrepareInParallel' }),
-      PrepareInParallel: {
-        Type: 'Parallel',
+      ...settledParallel({
+        name: 'PrepareInParallel',
         Comment:
-          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target) and the VPC access policy on the target's role (IAM propagation).",
-        Branches: [
+          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target) and the VPC access policy on the target's role (IAM propagation). Each branch settles (a failure is caught in it), so Rollback starts only once neither branch still runs a task that creates something. The price: the branch that did not fail runs to its end first (its wait loop, bounded like any, typically the 1-3 minutes of the NAT gateways' pending state) before Rollback; a branch whose own task failed skips its wait loop.",
+        branches: [
           {
             StartAt: 'EnsureNatGateways',
+            settle: 'NatGatewaysNotReady',
+            raise: 'NatGatewayBranchFailed',
             States: {
               EnsureNatGateways: {
                 Type: 'Map',
@@ -117,12 +119,20 @@ export const provisionDefinition: MachineSource = {
                 budgetSeconds: 600,
                 waitComment: 'AWS keeps a new NAT gateway pending for 1-3 minutes.',
               }),
-              NatGatewayTimeout: { Type: 'Fail', Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 10 minutes (a first wait of 60 s, then checks 3 s apart).' },
-              NatGatewaysReady: { Type: 'Succeed' },
+              NatGatewayTimeout: {
+                Type: 'Pass',
+                Comment: 'Recorded where a Catch puts an error: the branch settles with it, and Rollback raises it by name (RolledBack).',
+                Result: { Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 10 minutes (a first wait of 60 s, then checks 3 s apart).' },
+                ResultPath: '$.error',
+                Next: 'NatGatewaysNotReady',
+              },
+              NatGatewaysReady: { Type: 'Pass', Parameters: { 'natGateways.$': '$.network.natGateways', 'natWait.$': '$.natWait' }, End: true },
             },
           },
           {
             StartAt: 'EnsureSecurityGroup',
+            settle: 'ProbeFunctionNotReady',
+            raise: 'ProbeFunctionBranchFailed',
             States: {
               // Off the critical path: nothing the NAT gateways need, and both tasks after it do (the target's placement).
               EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'EnsureProbeFunction' }),
@@ -149,53 +159,61 @@ export const provisionDefinition: MachineSource = {
                 waitComment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
               }),
               ProbeFunctionTimeout: {
-                Type: 'Fail',
-                Error: 'ProbeFunctionTimeout',
-                Cause: 'The probe function was still Pending (or updating) after 10 minutes (checks 5 s apart).',
+                Type: 'Pass',
+                Comment: 'Recorded where a Catch puts an error: the branch settles with it, and Rollback raises it by name (RolledBack).',
+                Result: { Error: 'ProbeFunctionTimeout', Cause: 'The probe function was still Pending (or updating) after 10 minutes (checks 5 s apart).' },
+                ResultPath: '$.error',
+                Next: 'ProbeFunctionNotReady',
               },
-              ProbeFunctionReady: { Type: 'Succeed' },
+              ProbeFunctionReady: {
+                Type: 'Pass',
+                Parameters: {
+                  'securityGroup.$': '$.network.securityGroup',
+                  'probeFunction.$': '$.probeFunction',
+                  'probeWait.$': '$.probeWait',
+                  'vpcAccessPolicy.$': '$.function.vpcAccessPolicy',
+                },
+                End: true,
+              },
             },
           },
         ],
-        ResultSelector: {
-          'natGateways.$': '$[0].network.natGateways',
-          'natWait.$': '$[0].natWait',
-          'securityGroup.$': '$[1].network.securityGroup',
-          'probeFunction.$': '$[1].probeFunction',
-          'probeWait.$': '$[1].probeWait',
-          'vpcAccessPolicy.$': '$[1].function.vpcAccessPolicy',
-        },
         ResultPath: '$.parallel',
+        choice: 'PreparedInParallel?',
+        choiceComment: "A failed branch rolls back with its error (the NAT gateways' first, when both failed).",
+        failTo: 'Rollback',
         Next: 'MergeParallelResults',
-      },
+      }),
       MergeParallelResults: {
         Type: 'Pass',
         Parameters: {
           'execution.$': '$.execution',
           'request.$': '$.request',
-          function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel.vpcAccessPolicy' },
+          function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' },
           network: {
             'audit.$': '$.network.audit',
             'vpc.$': '$.network.vpc',
             'subnets.$': '$.network.subnets',
             'internetGateway.$': '$.network.internetGateway',
-            'securityGroup.$': '$.parallel.securityGroup',
-            'natGateways.$': '$.parallel.natGateways',
+            'securityGroup.$': '$.parallel[1].securityGroup',
+            'natGateways.$': '$.parallel[0].natGateways',
           },
-          'probeFunction.$': '$.parallel.probeFunction',
-          waits: { 'natGatewayChecks.$': '$.parallel.natWait.attempt', 'probeFunctionChecks.$': '$.parallel.probeWait.attempt' },
+          'probeFunction.$': '$.parallel[1].probeFunction',
+          waits: { 'natGatewayChecks.$': '$.parallel[0].natWait.attempt', 'probeFunctionChecks.$': '$.parallel[1].probeWait.attempt' },
           'timing.$': '$.timing',
         },
         Next: 'EnsureRouteTables',
       },
       EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
-      ProveAndAddS3Endpoint: {
-        Type: 'Parallel',
+      ...settledParallel({
+        name: 'ProveAndAddS3Endpoint',
         Comment:
           "The probe and the S3 gateway endpoint at once: the endpoint needs the private route tables (its routes go into them: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html), not the probe's answer; the function moves only after both, onto its final routing. Each branch settles (a failure is caught in it), so Rollback starts only once neither task is still creating something.",
-        Branches: [
+        branches: [
           {
             StartAt: 'RunProbe',
+            settle: 'ProbeNotProved',
+            raise: 'ProbeBranchFailed',
             States: {
               RunProbe: task('RunProbe', {
                 Comment:
@@ -203,36 +221,27 @@ export const provisionDefinition: MachineSource = {
                 ResultPath: '$.probe',
                 TimeoutSeconds: 120,
                 retry: [RETRY.probeNotReady],
-                Catch: [catchAllTo('ProbeNotProved')],
                 Next: 'ProbeProved',
               }),
               ProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
-              ProbeNotProved: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
             },
           },
           {
             StartAt: 'EnsureS3Endpoint',
+            settle: 'S3EndpointNotAdded',
+            raise: 'S3EndpointBranchFailed',
             States: {
-              EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Catch: [catchAllTo('S3EndpointNotAdded')], Next: 'S3EndpointAdded' }),
+              EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Next: 'S3EndpointAdded' }),
               S3EndpointAdded: { Type: 'Pass', Parameters: { 's3Endpoint.$': '$.network.s3Endpoint' }, End: true },
-              S3EndpointNotAdded: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true },
             },
           },
         ],
         ResultPath: '$.proof',
-        Next: 'ProvedWithS3Endpoint?',
-      },
-      'ProvedWithS3Endpoint?': {
-        Type: 'Choice',
-        Comment: "A failed branch rolls back with its error (the probe's first, when both failed).",
-        Choices: [
-          { Variable: '$.proof[0].error', IsPresent: true, Next: 'ProbeBranchFailed' },
-          { Variable: '$.proof[1].error', IsPresent: true, Next: 'S3EndpointBranchFailed' },
-        ],
-        Default: 'KeepProbeResult',
-      },
-      ProbeBranchFailed: { Type: 'Pass', InputPath: '$.proof[0].error', ResultPath: '$.error', Next: 'Rollback' },
-      S3EndpointBranchFailed: { Type: 'Pass', InputPath: '$.proof[1].error', ResultPath: '$.error', Next: 'Rollback' },
+        choice: 'ProvedWithS3Endpoint?',
+        choiceComment: "A failed branch rolls back with its error (the probe's first, when both failed).",
+        failTo: 'Rollback',
+        Next: 'KeepProbeResult',
+      }),
       KeepProbeResult: { Type: 'Pass', InputPath: '$.proof[0].probe', ResultPath: '$.probe', Next: 'KeepS3Endpoint' },
       KeepS3Endpoint: { Type: 'Pass', InputPath: '$.proof[1].s3Endpoint', ResultPath: '$.network.s3Endpoint', Next: 'AttachFunction' },
       AttachFunction: task('AttachFunction', {

@@ -99,22 +99,34 @@ describe('statemachine/provision.asl.json', () => {
     for (const name of creating) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
-    // AND a task inside the Parallel (EnsureSecurityGroup, the probe function, the NAT gateways) has no Catch of its
-    // own: its failure fails the Parallel, whose Catch rolls back
-    const branchTasks = (top.PrepareInParallel?.Branches ?? []).flatMap((branch) => Object.entries(branch.States)).filter(([, state]) => state.Type === 'Task');
-    expect(branchTasks.map(([name]) => name)).toEqual(expect.arrayContaining(['EnsureSecurityGroup', 'EnsureProbeFunction', 'AttachVpcAccessPolicy']));
-    for (const [name, state] of branchTasks) expect([name, state.Catch]).toEqual([name, undefined]);
-    // AND the probe and the S3 endpoint, side by side, each settle in their branch (no branch still creating when
-    // Rollback starts), and a failed branch's error reaches Rollback by name
-    const proof = top.ProveAndAddS3Endpoint?.Branches ?? [];
-    expect(proof.map((branch) => branch.StartAt)).toEqual(['RunProbe', 'EnsureS3Endpoint']);
-    for (const branch of proof) {
-      const start = branch.States[branch.StartAt];
-      const caught = start?.Catch?.at(-1);
-      expect([branch.StartAt, caught]).toEqual([branch.StartAt, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: expect.any(String) }]);
-      expect(branch.States[caught!.Next]).toEqual({ Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true });
+    // AND in both Parallels every branch settles: each Task and Map in it (the NAT gateways, the security group, the
+    // probe function, the policy, the checks, the probe, the S3 endpoint) catches into a state that ends the branch
+    // with { error }, and no Fail state stops a branch, so no branch is still creating when Rollback starts (a
+    // running Lambda invocation outlives the branch Step Functions stops around it)
+    const settleState = { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true };
+    const settled = {
+      PrepareInParallel: { choice: 'PreparedInParallel?', at: '$.parallel', raise: ['NatGatewayBranchFailed', 'ProbeFunctionBranchFailed'] },
+      ProveAndAddS3Endpoint: { choice: 'ProvedWithS3Endpoint?', at: '$.proof', raise: ['ProbeBranchFailed', 'S3EndpointBranchFailed'] },
+    };
+    expect((top.PrepareInParallel?.Branches ?? []).map((branch) => branch.StartAt)).toEqual(['EnsureNatGateways', 'EnsureSecurityGroup']);
+    expect((top.ProveAndAddS3Endpoint?.Branches ?? []).map((branch) => branch.StartAt)).toEqual(['RunProbe', 'EnsureS3Endpoint']);
+    for (const [parallel, { choice, at, raise }] of Object.entries(settled)) {
+      expect([parallel, top[parallel]?.ResultSelector, top[parallel]?.ResultPath, top[parallel]?.Next]).toEqual([parallel, undefined, at, choice]);
+      for (const branch of top[parallel]?.Branches ?? []) {
+        const branchStates = Object.entries(branch.States);
+        expect([branch.StartAt, branchStates.filter(([, state]) => state.Type === 'Fail' || state.Type === 'Succeed')]).toEqual([branch.StartAt, []]);
+        const catching = branchStates.filter(([, state]) => state.Type === 'Task' || state.Type === 'Map');
+        expect(catching.length).toBeGreaterThan(0);
+        for (const [name, state] of catching) {
+          const caught = state.Catch?.at(-1);
+          expect([name, caught]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: expect.any(String) }]);
+          expect([name, branch.States[caught!.Next]]).toEqual([name, settleState]);
+        }
+      }
+      // AND the Choice after it sends the first failed branch's error, by its name, to Rollback
+      expect(top[choice]?.Choices).toEqual(raise.map((next, index) => ({ Variable: `${at}[${index}].error`, IsPresent: true, Next: next })));
+      raise.forEach((name, index) => expect([name, top[name]]).toEqual([name, { Type: 'Pass', InputPath: `${at}[${index}].error`, ResultPath: '$.error', Next: 'Rollback' }]));
     }
-    expect([top.ProbeBranchFailed?.Next, top.S3EndpointBranchFailed?.Next]).toEqual(['Rollback', 'Rollback']);
     for (const name of ['RecordMembership', 'ReleaseNetworkLock']) {
       expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
     }
@@ -170,11 +182,14 @@ describe('statemachine/provision.asl.json', () => {
       const state = states.find(([name]) => name === choice)?.[1];
       const choices = state?.Choices as Array<{ Next: string; NumericGreaterThanEqualsPath?: string }>;
       expect(choices.find((rule) => rule.Next === fail)?.NumericGreaterThanEqualsPath).toMatch(/maxAttempts$/);
-      // One name for one thing: the state is called what it raises. Inside a Parallel a Fail state (the
-      // Parallel's Catch rolls back); at the top level a Fail would skip Rollback, so a Pass records the error for it.
+      // One name for one thing: the state is called what it raises. A Fail state would skip Rollback at the top
+      // level, and stop the other branch of a Parallel mid-task, so a Pass records the error where a Catch puts it:
+      // for Rollback, or for the state that settles its branch with it.
       const raising = states.find(([name]) => name === fail)?.[1];
-      if (definition.States[fail]) expect(raising).toMatchObject({ Type: 'Pass', Result: { Error: fail }, ResultPath: '$.error', Next: 'Rollback' });
-      else expect(raising).toMatchObject({ Type: 'Fail', Error: fail });
+      expect(raising).toMatchObject({ Type: 'Pass', Result: { Error: fail }, ResultPath: '$.error' });
+      const next = String(raising?.Next);
+      if (definition.States[fail]) expect(next).toBe('Rollback');
+      else expect(states.find(([name]) => name === next)?.[1]).toEqual({ Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true });
     }
     expect(Object.values(definition.States).filter((state) => state.Type === 'Fail').every((state) => !state.Error || state.Error === 'RollbackIncomplete')).toBe(true);
   });

@@ -70,6 +70,33 @@ export function callsBeforeFirst(task: string, action: string): { resolveTask: L
   };
 }
 
+/**
+ * Instrumentation, not a mock: the real handlers, plus a count of `task`'s invocations still running. Step
+ * Functions does not stop a running Lambda invocation when it stops the branch around it
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html, "Error handling"), and the
+ * local interpreter, which cannot cancel a promise, stops awaiting the handler and leaves it running the same way.
+ */
+export function invocationsOf(task: string): { resolveTask: LocalRunOptions['resolveTask']; running: () => number; allEnded: () => Promise<void> } {
+  const started: Array<Promise<unknown>> = [];
+  let running = 0;
+  return {
+    resolveTask: (name) => {
+      const real = registryTask(name);
+      if (name !== task) return real;
+      return (input) => {
+        running += 1;
+        const invocation = real(input).finally(() => (running -= 1));
+        started.push(invocation.catch(() => undefined));
+        return invocation;
+      };
+    },
+    running: () => running,
+    allEnded: async () => {
+      await Promise.all(started);
+    },
+  };
+}
+
 /** How many times a state was entered during a run. */
 export function timesEntered(run: LocalRunResult, stateName: string): number {
   return run.events.filter((event) => event.type === 'StateEntered' && 'state' in event && event.state.name === stateName).length;
