@@ -208,3 +208,86 @@ export function settledParallel(parallel: SettledParallelSource): Record<string,
     ...Object.fromEntries(branches.map((branch, index) => [branch.raise, { Type: 'Pass', InputPath: `${ResultPath}[${index}].error`, ResultPath: '$.error', Next: failTo }])),
   };
 }
+
+export interface SettledMapSource {
+  readonly name: string;
+  readonly Comment: string;
+  /** The Map's own fields besides its processor and transitions (ItemsPath, ItemSelector, MaxConcurrency). */
+  readonly map: Readonly<Record<string, unknown>>;
+  /**
+   * What runs per item; its Tasks, Maps and Parallels catch into `settle`, which ends the item with `{ error }`.
+   * An item that succeeds ends in a state whose output has no `error` key.
+   */
+  readonly processor: MachineSource & { readonly settle: string };
+  /** Where the items' results go, in item order: each the item's own output or its `{ error }`. */
+  readonly ResultPath: string;
+  /** The Choice after the Map: an item with `error` among the first `checkedByChoice` goes to `raise`, else `Next`. */
+  readonly check: string;
+  /**
+   * How many items the Choice checks by index (no JSONPath filter: see settledMap). A longer result goes to
+   * `raise` too, which checks every item.
+   */
+  readonly checkedByChoice: number;
+  /**
+   * A Map over the results, one at a time, that fails with the first item's error, by its own name and cause; and
+   * the names of its item's states (state names are unique in the whole state machine).
+   */
+  readonly raise: string;
+  readonly raiseStates: { readonly choice: string; readonly fail: string; readonly succeed: string };
+  readonly Next: string;
+}
+
+/**
+ * A Map whose items settle instead of failing: in an inline Map "any iteration failure causes the Map state to
+ * fail", and the other iterations are stopped (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html,
+ * ItemProcessor) but not a Lambda invocation already running in them (as in a Parallel, see settledParallel), so
+ * a compensation caught from the Map could start while another item still creates something. Here every item
+ * catches its own failure into `{ error }`, the Map ends only once every item has, and then fails with the first
+ * item's error, by its own name and cause, for the Catch around it (the caller's failingTo).
+ *
+ * Without a JSONPath filter (`[?(@.error)]`), whose result on no match or one match the local interpreter returns
+ * unlike AWS (undefined, or the match unwrapped): one Choice tests `error` on the first `checkedByChoice` items by
+ * index (an index past the end is simply not present), the only state the success path gains; `raise` is entered
+ * only when an item failed, or when there are more items than that.
+ */
+export function settledMap(settled: SettledMapSource): Record<string, StateSource> {
+  const { name, Comment, map, processor, ResultPath, check, checkedByChoice, raise, raiseStates, Next } = settled;
+  const itemErrors = Array.from({ length: checkedByChoice }, (_, index) => ({ Variable: `${ResultPath}[${index}].error`, IsPresent: true, Next: raise }));
+  return {
+    [name]: {
+      Type: 'Map',
+      Comment,
+      ...map,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: processor.StartAt,
+        States: { ...failingTo(processor.settle, processor.States), [processor.settle]: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true } },
+      },
+      ResultPath,
+      Next: check,
+    },
+    [check]: {
+      Type: 'Choice',
+      Comment: `An item that failed goes to ${raise}, with every item settled.`,
+      Choices: [...itemErrors, { Variable: `${ResultPath}[${checkedByChoice}]`, IsPresent: true, Next: raise }],
+      Default: Next,
+    },
+    [raise]: {
+      Type: 'Map',
+      Comment: `Fails with the first failed item's error (Error and Cause as its Catch recorded them); with none (more than ${checkedByChoice} items, all created), goes on to ${Next}.`,
+      ItemsPath: ResultPath,
+      MaxConcurrency: 1,
+      ItemProcessor: {
+        ProcessorConfig: { Mode: 'INLINE' },
+        StartAt: raiseStates.choice,
+        States: {
+          [raiseStates.choice]: { Type: 'Choice', Choices: [{ Variable: '$.error', IsPresent: true, Next: raiseStates.fail }], Default: raiseStates.succeed },
+          [raiseStates.fail]: { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+          [raiseStates.succeed]: { Type: 'Succeed' },
+        },
+      },
+      ResultPath: null,
+      Next,
+    },
+  };
+}

@@ -1,5 +1,6 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
-import { catchAllTo, failingTo, pollLoop, settledParallel, task, type MachineSource } from './asl-builder';
+import { catchAllTo, failingTo, pollLoop, settledMap, settledParallel, task, type MachineSource } from './asl-builder';
+import requestSchema from './request.schema.json';
 import { RETRY } from './retry-policies';
 
 /**
@@ -79,25 +80,29 @@ export const provisionDefinition: MachineSource = {
             settle: 'NatGatewaysNotReady',
             raise: 'NatGatewayBranchFailed',
             States: {
-              EnsureNatGateways: {
-                Type: 'Map',
-                Comment: 'One EIP + NAT gateway per placement (per AZ, or one for natGateways=single), in parallel.',
-                ItemsPath: '$.network.subnets.natPlacements',
-                ItemSelector: {
-                  'execution.$': '$.execution',
-                  'request.$': '$.request',
-                  network: { 'vpc.$': '$.network.vpc', 'subnets.$': '$.network.subnets', 'internetGateway.$': '$.network.internetGateway' },
-                  'placement.$': '$$.Map.Item.Value',
+              ...settledMap({
+                name: 'EnsureNatGateways',
+                Comment:
+                  "One EIP + NAT gateway per placement (per AZ, or one for natGateways=single), in parallel. Each item settles (its failure is caught in it), so the branch fails only once no item's EnsureNatGateway still creates something.",
+                map: {
+                  ItemsPath: '$.network.subnets.natPlacements',
+                  ItemSelector: {
+                    'execution.$': '$.execution',
+                    'request.$': '$.request',
+                    network: { 'vpc.$': '$.network.vpc', 'subnets.$': '$.network.subnets', 'internetGateway.$': '$.network.internetGateway' },
+                    'placement.$': '$$.Map.Item.Value',
+                  },
+                  MaxConcurrency: 0,
                 },
-                MaxConcurrency: 0,
-                ItemProcessor: {
-                  ProcessorConfig: { Mode: 'INLINE' },
-                  StartAt: 'EnsureNatGateway',
-                  States: { EnsureNatGateway: task('EnsureNatGateway', { End: true }) },
-                },
+                processor: { StartAt: 'EnsureNatGateway', settle: 'NatGatewayNotCreated', States: { EnsureNatGateway: task('EnsureNatGateway', { End: true }) } },
                 ResultPath: '$.network.natGateways',
+                check: 'NatGatewaysCreated?',
+                // A create request spans at most this many AZs; an existing VPC in more is checked by the raising Map.
+                checkedByChoice: requestSchema.properties.network.properties.azCount.maximum,
+                raise: 'RaiseFirstNatGatewayError',
+                raiseStates: { choice: 'NatGatewayFailed?', fail: 'NatGatewayFailed', succeed: 'NatGatewayCreated' },
                 Next: 'StartNatWait',
-              },
+              }),
               ...pollLoop({
                 counter: 'natWait',
                 states: {

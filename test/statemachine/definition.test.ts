@@ -9,6 +9,7 @@ import { GENERATED_DEFINITIONS } from '../../statemachine/build-definition';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
 import { STANDARD_RETRY } from '../../statemachine/retry-policies';
 import { LOCK_WAIT_SECONDS } from '../../functions/shared/registry/lock-policy';
+import requestSchema from '../../statemachine/request.schema.json';
 
 const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
 const validate = (path: string) => spawnSync(process.execPath, [ASL_VALIDATOR, '--json-path', path], { encoding: 'utf8' });
@@ -134,6 +135,35 @@ describe('statemachine/provision.asl.json', () => {
       expect(top[name]?.Catch?.at(-1)?.Next).toBe('RequestRejected');
     }
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('settles every item of EnsureNatGateways before the NAT branch fails, then raises the first item error by its own name', () => {
+    const branch = definition.States.PrepareInParallel?.Branches?.[0];
+    const map = branch?.States.EnsureNatGateways;
+    const items = map?.ItemProcessor?.States ?? {};
+    // GIVEN each item catches its own failure into { error } (a running Lambda invocation outlives the Map Step
+    // Functions stops around it), and the successful items' results stay where the later states read them
+    expect(items.EnsureNatGateway?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NatGatewayNotCreated' }]);
+    expect(items.NatGatewayNotCreated).toEqual({ Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true });
+    expect([map?.ResultPath, map?.Next]).toEqual(['$.network.natGateways', 'NatGatewaysCreated?']);
+    // THEN one Choice finds an item error by index, over as many items as a create request has AZs, and sends
+    // any longer result to the raising Map too; the success path goes on to the wait loop
+    const azMax = requestSchema.properties.network.properties.azCount.maximum;
+    expect(branch?.States['NatGatewaysCreated?']).toMatchObject({
+      Type: 'Choice',
+      Choices: [
+        ...Array.from({ length: azMax }, (_, index) => ({ Variable: `$.network.natGateways[${index}].error`, IsPresent: true, Next: 'RaiseFirstNatGatewayError' })),
+        { Variable: `$.network.natGateways[${azMax}]`, IsPresent: true, Next: 'RaiseFirstNatGatewayError' },
+      ],
+      Default: 'StartNatWait',
+    });
+    // AND the raising Map, one item at a time, fails with the first item's Error and Cause, which the branch settles with
+    const raise = branch?.States.RaiseFirstNatGatewayError;
+    expect(raise).toMatchObject({ Type: 'Map', ItemsPath: '$.network.natGateways', MaxConcurrency: 1, ResultPath: null, Next: 'StartNatWait' });
+    expect(raise?.Catch?.at(-1)).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'NatGatewaysNotReady' });
+    expect(Object.values(raise?.ItemProcessor?.States ?? {}).filter((state) => state.Type === 'Fail')).toEqual([
+      { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    ]);
   });
 
   it('gives the network lock back on every path that took it: before the first creation, after Rollback, and after an incomplete Rollback', () => {
