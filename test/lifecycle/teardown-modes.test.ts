@@ -1,0 +1,46 @@
+import { DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
+import type { ProvisionResult } from '../../functions/report/types';
+import { readNetwork } from '../../functions/shared/registry/read-network';
+import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import type { NatGatewayMode } from '../../functions/shared/types';
+import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
+import { runLocally } from '../../statemachine/local-runner';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { ec2, registry, taggedForNetwork } from './lifecycle-fixture';
+
+/** The NAT gateways of the account that are not deleted (the proxy answers the regional ones: moto does not know them). */
+async function liveNatGateways(): Promise<string[]> {
+  const { NatGateways } = await ec2.send(new DescribeNatGatewaysCommand({}));
+  return (NatGateways ?? []).filter((nat) => nat.State !== 'deleted' && nat.State !== 'deleting').map((nat) => nat.NatGatewayId ?? '');
+}
+
+/** A fresh account with a network of the mode, provisioned and then left by its only member. */
+async function unusedNetwork(name: string, natGateways: NatGatewayMode): Promise<void> {
+  const { functionName } = await freshAccountWithFunction();
+  await queueProbeAnswers(passingProbe());
+  const run = await provision({ functionName, network: { name, azCount: 2, natGateways } });
+  expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
+  await removeMembership(await registry(), (run.output as ProvisionResult).functionArn);
+  expect(await taggedForNetwork(name)).not.toEqual([]);
+}
+
+function teardown(network: string) {
+  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${network}-${process.pid}`, skipWaits: true, skipRetryIntervals: true });
+}
+
+describe('teardown of a regional NAT gateway network (local runner + real handlers + moto)', () => {
+  it('tears down a regional NAT gateway network, leaving nothing tagged for it and no NAT gateway (fault proxy: the regional NAT gateway calls moto does not know)', async () => {
+    // GIVEN an unused network with one regional NAT gateway
+    await unusedNetwork('regional-egress', 'regional');
+    expect(await liveNatGateways()).toHaveLength(1);
+
+    // WHEN it is torn down
+    const run = await teardown('regional-egress');
+
+    // THEN nothing of it is left, and the registry forgets it
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(await taggedForNetwork('regional-egress')).toEqual([]);
+    expect(await liveNatGateways()).toEqual([]);
+    expect((await readNetwork(await registry(), 'regional-egress')).record).toBeUndefined();
+  });
+});
