@@ -52,8 +52,14 @@ export async function createUserFunction(functionName: string): Promise<void> {
  */
 export async function measureProvision(
   environment: IsolatedEmulator,
-  request: ProvisionRequestInput,
-  options: { readonly probe?: ProbeOutcome; readonly before?: TraceOptions['before']; readonly lockWaitMs?: number } = {},
+  request: ProvisionRequestInput | object,
+  options: {
+    readonly probe?: ProbeOutcome;
+    readonly before?: TraceOptions['before'];
+    readonly lockWaitMs?: number;
+    /** Another workflow of the product (release, teardown): its definition and state machine name. */
+    readonly workflow?: { readonly definitionPath: string; readonly stateMachineName: string };
+  } = {},
 ): Promise<MeasuredRun> {
   const account = await emulator.account();
   const probe = options.probe ?? 'passes';
@@ -74,6 +80,7 @@ export async function measureProvision(
     skipRetryIntervals: true,
     resolveTask: traced.resolveTask,
     ...(options.lockWaitMs !== undefined ? { lockWaitMs: options.lockWaitMs } : {}),
+    ...options.workflow,
   });
   const wallMs = performance.now() - started;
   const calls = (await emulator.calls()).slice(startIndex);

@@ -1,4 +1,5 @@
 import type { ApiEconomy } from './api-economy';
+import type { LifecycleBench, TeardownTimeLevel } from './lifecycle';
 import type { CallSummary } from './call-log';
 import type { CriticalPath, CriticalPathLevel } from './critical-path';
 import type { DeployedTaskConfig } from './deployed-config';
@@ -172,4 +173,38 @@ export function concurrencyRows(concurrency: Concurrency): Row[] {
       value: `${concurrent.lockWaits} (${concurrent.lockWaitsPerExecution.join(', ')}), ${concurrent.lockWaitTransitions} of ${concurrent.stateTransitions} transitions`,
     },
   ];
+}
+
+export function lifecycleRows(lifecycle: LifecycleBench): Row[] {
+  const section = '7. Lifecycle: release and teardown of the provisioned network (create mode, 2 AZs)';
+  const typical = lifecycle.teardownTime.find((level) => level.level === 'typical');
+  const byLevel = (format: (level: TeardownTimeLevel) => string) => lifecycle.teardownTime.map(format).join(' / ');
+  return [
+    { section, figure: 'AWS calls, release (mutating + read)', value: `${lifecycle.release.mutating} + ${lifecycle.release.read}` },
+    {
+      section,
+      figure: `AWS calls, teardown in ${lifecycle.teardown.passes} passes (a Lambda ENI in-use at the first), mutating + read; mutating per pass`,
+      value: `${lifecycle.teardown.mutating} + ${lifecycle.teardown.read}; ${lifecycle.teardown.mutatingPerPass.join(', ')}`,
+    },
+    {
+      section,
+      figure: 'simulated teardown time vs the Lambda ENI release time (low / typical / high)',
+      value: byLevel((level) => `${seconds(level.teardownSeconds * 1000)} vs ${seconds(level.eniReleaseSeconds * 1000, 0)} = ${level.ratio.toFixed(3)}${level.exhausted ? ' (passes ran out: TeardownTimeout)' : ''}`),
+      target: 'typical ≤ 1.1',
+      met: typical !== undefined && typical.ratio <= 1.1 && !typical.exhausted,
+    },
+    { section, figure: 'before the ENI clock starts / after the ENIs are released (low / typical / high)', value: byLevel((level) => `${seconds(level.beforeClockSeconds * 1000)} / ${seconds(level.afterReleaseSeconds * 1000)}`) },
+    {
+      section,
+      figure: 'TeardownNetwork passes, and mutating calls on AWS (upper estimate: every later pass as the traced last one) (low / typical / high)',
+      value: byLevel((level) => `${level.passes}: ${projectedMutating(lifecycle, level.passes)}`),
+    },
+  ];
+}
+
+/** The teardown's mutating calls over `passes` passes: its traced first pass, then its traced last pass for every later one. */
+function projectedMutating(lifecycle: LifecycleBench, passes: number): number {
+  const { mutating, mutatingPerPass } = lifecycle.teardown;
+  const outsidePasses = mutating - mutatingPerPass.reduce((sum, count) => sum + count, 0);
+  return outsidePasses + (mutatingPerPass[0] ?? 0) + (passes - 1) * (mutatingPerPass.at(-1) ?? 0);
 }

@@ -9,8 +9,9 @@ import { measureDemo } from './demo-wall-time';
 import { deployedTaskConfig } from './deployed-config';
 import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
 import { measureFootprint } from './footprint';
+import { measureLifecycle } from './lifecycle';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
-import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
+import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, lifecycleRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
 import { measureConcurrency } from './concurrency';
 import { measureStepFunctionsCost } from './step-functions-cost';
@@ -42,16 +43,35 @@ async function concurrencyOnly(): Promise<void> {
   } finally {
     await environment.stop();
   }
-  const rows = concurrencyRows(concurrency);
+  mergeSection('6. ', { concurrency }, concurrencyRows(concurrency));
+}
+
+/** `npm run bench -- --lifecycle`: section 7 alone, merged the same way (with its own run's machine load). */
+async function lifecycleOnly(): Promise<void> {
+  const loadAtStart = loadavg();
+  const environment = await startIsolatedEmulator();
+  let lifecycle;
+  try {
+    lifecycle = await measureLifecycle(environment, readLatencyProfile());
+  } finally {
+    await environment.stop();
+  }
+  const run = { generatedAt: new Date().toISOString(), loadAverageAtStart: loadAtStart, loadAverageAtEnd: loadavg() };
+  mergeSection('7. ', { lifecycle: { ...lifecycle, run } }, lifecycleRows(lifecycle));
+}
+
+/** One section's rows replace its old ones in the last full run's bench/results.json; the rest is kept. */
+function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Row[]): void {
   process.stdout.write(`${formatTable(rows)}\n`);
   const previous = JSON.parse(readFileSync(RESULTS_PATH, 'utf8')) as { table?: Row[] } & Record<string, unknown>;
-  const table = [...(previous.table ?? []).filter((row) => !row.section.startsWith('6. ')), ...rows];
-  writeFileSync(RESULTS_PATH, `${JSON.stringify({ ...previous, concurrency, table }, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);
-  process.stdout.write('Section 6 written to bench/results.json.\n');
+  const table = [...(previous.table ?? []).filter((row) => !row.section.startsWith(prefix)), ...rows];
+  writeFileSync(RESULTS_PATH, `${JSON.stringify({ ...previous, ...figures, table }, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);
+  process.stdout.write(`Section ${prefix.trim()} written to bench/results.json.\n`);
 }
 
 async function main(): Promise<void> {
   if (process.argv.includes('--concurrency')) return concurrencyOnly();
+  if (process.argv.includes('--lifecycle')) return lifecycleOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();
@@ -83,7 +103,9 @@ async function main(): Promise<void> {
     const scale = await measureScale(environment, SCALE_FUNCTIONS, SCALE_CHECKPOINTS);
     say(`6. concurrency: ${CONCURRENT_PROVISIONS} provisions at once onto one new network vs 1 ...`);
     const concurrency = await measureConcurrency(environment, CONCURRENT_PROVISIONS, CONCURRENCY_LOCK_WAIT_MS);
-    measured = { economy, path, cost, scale, concurrency };
+    say('7. lifecycle: release, then teardown with a lingering Lambda ENI ...');
+    const lifecycle = await measureLifecycle(environment, profile);
+    measured = { economy, path, cost, scale, concurrency, lifecycle };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -102,6 +124,7 @@ async function main(): Promise<void> {
     ...footprintRows(footprint, demo, config),
     ...scaleRows(measured.scale),
     ...concurrencyRows(measured.concurrency),
+    ...lifecycleRows(measured.lifecycle),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -127,6 +150,7 @@ async function main(): Promise<void> {
     footprint: { ...footprint, demo },
     scale: measured.scale,
     concurrency: measured.concurrency,
+    lifecycle: measured.lifecycle,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);

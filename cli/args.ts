@@ -41,6 +41,8 @@ export type ParsedCommand =
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags }
+  /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
+  | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -118,6 +120,8 @@ interface RawOptions {
   readonly port?: number;
   readonly tableName?: string;
   readonly teardownIfUnused?: boolean;
+  readonly release?: boolean;
+  readonly teardown?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -186,15 +190,23 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     `data the function sends through the NAT gateways a month, for the estimate (default ${DEFAULT_GB_PER_MONTH})`,
     nonNegativeNumber,
   );
-  plan.action((options: RawOptions) =>
-    onParsed({
+  plan
+    .addOption(new Option('--release', 'with --function: what `release` would change, and the teardown it would continue into').conflicts('teardown'))
+    .option('--teardown', 'with --network: what `teardown` would delete, in order, and the monthly saving')
+    .option('--teardown-if-unused', 'with --release: as `release --teardown-if-unused`');
+  plan.action((options: RawOptions) => {
+    const of = options.release ? 'release' : options.teardown ? 'teardown' : undefined;
+    const name = of === 'release' ? options.function : options.network;
+    if (of && !name) plan.error(`error: plan --${of} needs ${of === 'release' ? '--function NAME' : '--network NAME'}`, { exitCode: 2 });
+    if (of) return onParsed({ command: 'plan-lifecycle', of, name: name ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) });
+    return onParsed({
       command: 'plan',
       request: requestFlags(options),
       target: targetFlags(options),
       output: outputFlags(options),
       gbPerMonth: options.gbPerMonth ?? DEFAULT_GB_PER_MONTH,
-    }),
-  );
+    });
+  });
 
   const diagnose = program
     .command('diagnose')

@@ -16,7 +16,7 @@ type NetworksCommand = Extract<ParsedCommand, { command: 'networks' }>;
 /** The stack output naming the registry table (the stack defines it under this name). */
 
 /** --table-name, else REGISTRY_TABLE_NAME, else the deployed stack's RegistryTableName output. */
-async function deployedTableName(command: NetworksCommand, env: NodeJS.ProcessEnv, cfn: CloudFormationClient): Promise<string> {
+export async function deployedTableName(command: { readonly tableName?: string; readonly target: Pick<NetworksCommand['target'], 'stackName'> }, env: NodeJS.ProcessEnv, cfn: CloudFormationClient): Promise<string> {
   const explicit = command.tableName ?? env[REGISTRY_TABLE_ENV];
   if (explicit) return explicit;
   const stackName = command.target.stackName ?? DEFAULT_STACK_NAME;

@@ -5,6 +5,7 @@ import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
 import { lifecycleCommand } from './lifecycle';
+import { lifecyclePlanCommand } from './lifecycle-plan';
 import { networksCommand } from './networks';
 import { planCommand } from './plan';
 import { provisionCommand } from './provision';
@@ -38,6 +39,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await diagnoseCommand(command, io);
       case 'plan':
         return await planCommand(command, io);
+      case 'plan-lifecycle':
+        return await lifecyclePlanCommand(command, io);
       case 'networks':
         return await networksCommand(command, io);
       case 'release':

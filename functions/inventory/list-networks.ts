@@ -1,7 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import { estimateMonthlyCost, type CostEstimate } from '../shared/cost';
-import { estimateModeCost } from '../shared/mode-cost';
+import type { CostEstimate } from '../shared/cost';
+import { natGatewaysMonthlyCost } from '../shared/network-cost';
 import { isNotFound } from '../shared/errors';
 import type { LockRecord, MembershipRecord, NetworkRecord } from '../shared/registry/records';
 import { readRegistry, type RegisteredNetwork } from '../shared/registry/read';
@@ -115,10 +115,7 @@ async function inventoryOf(
     ...(record?.execution ? { builtBy: record.execution } : {}),
     ...(record?.updatedAt ? { updatedAt: record.updatedAt } : {}),
     // A live regional NAT gateway is billed for each AZ it serves (mode-cost.ts), not once.
-    monthlyCost:
-      record?.natGatewayMode === 'regional' && liveNats.length > 0
-        ? estimateModeCost('regional', { azCount: record.azs.length, gbPerMonth })
-        : estimateMonthlyCost({ natGateways: liveNats.length, gbPerMonth: liveNats.length > 0 ? gbPerMonth : 0 }),
+    monthlyCost: natGatewaysMonthlyCost(record?.natGatewayMode, liveNats.length, record?.azs.length ?? 0, gbPerMonth),
     drifted: drift.length > 0,
     drift,
   };

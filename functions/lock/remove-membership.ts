@@ -4,6 +4,7 @@ import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { MembershipRemovedSlice, ReleaseState } from '../undo/lifecycle-types';
+import { releaseTearsDown } from '../undo/teardown-plan';
 
 /**
  * The released function is no longer a member (its member item and pointer go together). Says who is left,
@@ -14,9 +15,7 @@ export async function removeMembershipOfRelease(registry: Registry, input: Relea
   const removed = await removeMembership(registry, input.request.functionArn);
   const network = await readNetwork(registry, input.request.network.name);
   const remainingMembers = network.members.map((member) => member.functionArn).sort();
-  // Asked by this release, or by the request that created the network (network.deleteWhenUnused).
-  const asked = input.request.teardownIfUnused || network.record?.deleteWhenUnused === true;
-  return { network: network.name, removed: removed !== undefined, remainingMembers, teardown: asked && remainingMembers.length === 0 };
+  return { network: network.name, removed: removed !== undefined, remainingMembers, teardown: releaseTearsDown(input.request.teardownIfUnused, network, remainingMembers) };
 }
 
 const dynamodb = new DynamoDBClient({});

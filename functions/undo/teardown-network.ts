@@ -9,19 +9,10 @@ import { deleteNetworkRecord, markNetworkDeleting } from '../shared/registry/net
 import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { ResourceKind } from '../shared/types';
 import type { TeardownNetworkInput, TeardownPass } from './lifecycle-types';
+import { TEARDOWN_MAX_ATTEMPTS, teardownLedger } from './teardown-ledger';
 import { refuseWhileInUse } from './teardown-plan';
-import { describeSteps, runUndoPlan, undoPlan } from './undo-engine';
-
-/**
- * Passes 30 s apart (the ASL's Wait) for up to 45 minutes: Lambda's Hyperplane ENIs take up to ~20 minutes to
- * go after the last function left (aws-support-tools PR #174), NAT gateways about a minute.
- */
-export const TEARDOWN_MAX_ATTEMPTS = 90;
-
-/** Kinds that belong to a function, not to the network: release restores those, teardown never touches them. */
-const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
+import { describeSteps, runUndoPlan } from './undo-engine';
 
 /**
  * One pass of a network's teardown, under its lock: refuses while it has members, marks it `deleting`, runs the
@@ -37,8 +28,7 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   refuseWhileInUse(network);
   await markNetworkDeleting(registry, name, input.execution.id);
 
-  const plan = undoPlan(network.record.ledger.filter((entry) => !FUNCTION_KINDS.has(entry.kind)));
-  const pass = await runUndoPlan(clients, plan);
+  const pass = await runUndoPlan(clients, teardownLedger(network.record));
   if (pass.pending.length > 0) {
     const waitingFor = pass.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`);
     if (attempt >= maxAttempts) {

@@ -1,12 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
-import { InvalidRequest, isNotFound } from '../shared/errors';
-import { readMembership } from '../shared/registry/read-membership';
-import { readNetwork } from '../shared/registry/read-network';
+import { InvalidRequest } from '../shared/errors';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { ReleaseState, ValidateReleaseInput } from './lifecycle-types';
+import { memberToRelease } from './release-member';
 import { lockedNetwork } from './teardown-plan';
 
 /**
@@ -22,14 +21,7 @@ export async function validateRelease(clients: Pick<AwsClients, 'lambda'>, regis
   if (teardownIfUnused !== undefined && typeof teardownIfUnused !== 'boolean') {
     throw new InvalidRequest('teardownIfUnused', `must be true or false, got ${JSON.stringify(teardownIfUnused)}`);
   }
-  const functionArn = await resolveFunctionArn(clients, functionName);
-  const membership = await readMembership(registry, functionArn);
-  if (!membership) {
-    throw new InvalidRequest('functionName', `${functionName} is not a member of any lambda-egress network (the registry has no membership for ${functionArn}); nothing was changed`, {
-      functionArn,
-    });
-  }
-  const network = await readNetwork(registry, membership.network);
+  const { functionArn, membership, network } = await memberToRelease(clients, registry, functionName);
   return {
     execution: input.execution,
     purpose: 'release',
@@ -40,19 +32,6 @@ export async function validateRelease(clients: Pick<AwsClients, 'lambda'>, regis
       securityGroupIds: network.record?.securityGroupId ? [network.record.securityGroupId] : [],
     },
   };
-}
-
-/** The unqualified ARN; a deleted function only by its ARN (the registry keys members by ARN). */
-async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string): Promise<string> {
-  try {
-    const found = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
-    // arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]: the registry keys the unqualified ARN.
-    return (found.FunctionArn ?? functionName).split(':').slice(0, 7).join(':');
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    if (functionName.startsWith('arn:')) return functionName;
-    throw new InvalidRequest('functionName', `no function named ${functionName} in this account and region; a function deleted since it was provisioned is released by its ARN`);
-  }
 }
 
 const clients = createClients({ lambda: LambdaClient });

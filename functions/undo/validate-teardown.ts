@@ -1,10 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { InvalidRequest } from '../shared/errors';
-import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { TeardownState, ValidateTeardownInput } from './lifecycle-types';
-import { lockedNetwork, refuseWhileInUse } from './teardown-plan';
+import { lockedNetwork, networkToTearDown, refuseWhileInUse } from './teardown-plan';
 
 /**
  * Read-only: the network must be in the registry and have no members (NetworkInUse names them). Its result is
@@ -15,10 +14,7 @@ export async function validateTeardown(registry: Registry, input: ValidateTeardo
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidRequest('network', 'give the name of the network to tear down (a string; lambda-egress networks lists them)');
   }
-  const network = await readNetwork(registry, name);
-  if (!network.record) {
-    throw new InvalidRequest('network', `no lambda-egress network named "${name}" in the registry (lambda-egress networks lists them); nothing was deleted`, { network: name });
-  }
+  const network = await networkToTearDown(registry, name);
   refuseWhileInUse(network);
   return {
     execution: input.execution,

@@ -6,7 +6,7 @@ import { levelOf, readLatencyProfile } from '../../bench/latency-profile';
 describe('bench latency profile (bench/latency-profile.json)', () => {
   it('gives every figure a kind, a source and low <= typical <= high', () => {
     const profile = readLatencyProfile();
-    expect(profile.pending.map((gate) => gate.gate)).toEqual(['nat-gateway-available', 'function-vpc-update', 'iam-propagation', 'probe-function-active']);
+    expect(profile.pending.map((gate) => gate.gate)).toEqual(['nat-gateway-available', 'function-vpc-update', 'iam-propagation', 'probe-function-active', 'lambda-eni-release']);
     for (const gate of profile.pending) expect(gate.sources.length).toBeGreaterThan(0);
   });
 
