@@ -9,6 +9,8 @@ const KNOWN_SECONDS = {
   'test/statemachine/faults-create.test.ts': 60,
   'test/deploy/deploy-to-moto.test.ts': 55,
   'test/statemachine/faults-create-2.test.ts': 50,
+  'test/lifecycle/faults.test.ts': 45,
+  'test/lifecycle/faults-2.test.ts': 45,
   'test/statemachine/faults-existing.test.ts': 40,
   'test/statemachine/faults-existing-2.test.ts': 30,
   'test/infra/iam-simulation.test.ts': 27,
