@@ -14,7 +14,8 @@ import { ProvisionStateMachine } from './provision-state-machine';
 import { RegistryTable } from './registry-table';
 import { StaleLockRelease } from './stale-lock-release';
 import { TagTrigger } from './tag-trigger';
-import { TaskFunctions } from './task-functions';
+import { ENI_CLEANUP_TASKS, TaskFunctions } from './task-functions';
+import { EniCleanupRole, eniCleanupRoleArn } from './eni-cleanup-role';
 
 /** The output naming the catalog API's base URL (`.../v1/`). */
 export const API_URL_OUTPUT = 'ApiUrl';
@@ -89,7 +90,8 @@ export class LambdaEgressStack extends Stack {
     this.registry = new RegistryTable(this, 'Registry');
     const registryTable = { tableName: this.registry.table.tableName, tableArn: this.registry.table.tableArn };
     const probeRole = new ProbeRole(this, 'ProbeRole');
-    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable });
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable, eniCleanupRoleArn: eniCleanupRoleArn(functionNamePrefix) });
+    new EniCleanupRole(this, 'EniCleanup', { functionNamePrefix, trustedRoles: ENI_CLEANUP_TASKS.map((task) => this.taskFunctions.byTask[task].role) });
     const workflowSettings = {
       functions: this.taskFunctions.functions,
       ...(props.stateMachineLogLevel !== undefined ? { logLevel: props.stateMachineLogLevel } : {}),

@@ -240,16 +240,16 @@ export function alongsideManaged(sid: string, action: string, types: Ec2Resource
 
 /**
  * ec2:DeleteNetworkInterface for the detached Lambda Hyperplane ENIs (`AWS Lambda VPC ENI-*`) left in a
- * network's own subnets, which block the subnets' and the security group's deletion. Lambda creates them
- * untagged, and the Service Authorization Reference lists, for DeleteNetworkInterface, only the interface's own
- * tags and ARN-valued location keys (ec2:Subnet, ec2:Vpc: ARNs, not tags), while the subnet ids exist only at
- * run time: no static statement can name "the network's subnets". The code deletes only a Lambda ENI that is
- * `available` in one of the network's own ledgered subnets (functions/undo/undo-enis.ts); narrowing this by
- * IAM needs a run-time session policy on ec2:Subnet (infra/README.md, `ec2:DeleteNetworkInterface`).
+ * network's own subnets, which block the subnets' and the security group's deletion: the only permission of the
+ * ENI cleanup role (infra/eni-cleanup-role.ts), never of a task role. Lambda creates those ENIs untagged, and
+ * the Service Authorization Reference lists, for DeleteNetworkInterface, only the interface's own tags and
+ * ARN-valued location keys (ec2:Subnet, ec2:Vpc), while the subnet ids exist only at run time: the session
+ * policy Rollback and TeardownNetwork pass when they assume the role narrows it to the network's subnets
+ * (functions/undo/eni-cleanup-session.ts; infra/README.md, `ec2:DeleteNetworkInterface`).
  */
 export function deleteLambdaNetworkInterfaces(): Grant {
   return {
     statements: [new PolicyStatement({ sid: 'DeleteDetachedLambdaEnis', actions: ['ec2:DeleteNetworkInterface'], resources: [ec2Arn('network-interface')] })],
-    why: "Lambda's ENIs carry no tags and DeleteNetworkInterface has no tag-of-subnet condition key; the code deletes only detached `AWS Lambda VPC ENI` interfaces in the network's own subnets",
+    why: "Lambda's ENIs carry no tags and their subnets exist only at run time: each session of this role is narrowed by a session policy to the network's own subnets (ec2:Subnet)",
   };
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { TASKS, type TaskName } from '../functions/shared/task-registry';
+import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
 import { registryEnvironment, type RegistryTableRef } from './registry-grants';
@@ -15,10 +16,14 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
   readonly probeRoleArn: string;
   /** The registry table: its name goes to the tasks that use it (REGISTRY_TABLE_NAME), its ARN into their grants. */
   readonly registryTable: RegistryTableRef;
+  /** ARN of the ENI cleanup role: passed to the undo engine's tasks (ENI_CLEANUP_ROLE_ARN), the only role they may assume. */
+  readonly eniCleanupRoleArn: string;
 }
 
 /** The tasks that read or write the registry. */
 const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
+/** The undo engine's tasks: they delete Lambda ENIs through the ENI cleanup role. */
+export const ENI_CLEANUP_TASKS: readonly TaskName[] = ['Rollback', 'TeardownNetwork'];
 
 /** One function per task of functions/shared/task-registry.ts, each with its own least-privilege role. */
 export class TaskFunctions extends Construct {
@@ -35,9 +40,11 @@ export class TaskFunctions extends Construct {
         name: task,
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
-        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, productFunctionsArn }),
+        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn }),
         ...(task === 'EnsureProbeFunction' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
-        ...(REGISTRY_TASKS.has(task) ? { environment: registryEnvironment(props.registryTable) } : {}),
+        ...(REGISTRY_TASKS.has(task)
+          ? { environment: { ...registryEnvironment(props.registryTable), ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}) } }
+          : {}),
         settings: props,
       });
     }

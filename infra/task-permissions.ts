@@ -7,7 +7,6 @@ import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
-  deleteLambdaNetworkInterfaces,
   denyProductFunctions,
   ec2AddTo,
   ec2Create,
@@ -30,6 +29,8 @@ export interface PermissionContext {
   readonly probeRoleArn: string;
   /** The registry table (infra/registry-table.ts): the only table the lock and membership tasks touch. */
   readonly registryTable: { readonly tableName: string; readonly tableArn: string };
+  /** The role the undo engine assumes, narrowed to a network's subnets, to delete its Lambda ENIs (infra/eni-cleanup-role.ts). */
+  readonly eniCleanupRoleArn: string;
 }
 
 /**
@@ -143,7 +144,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
   ReportResult: () => [],
   Rollback: (context) => [
-    ...undoEngineGrants(['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
+    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
@@ -159,7 +160,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable)],
-  TeardownNetwork: (context) => [...undoEngineGrants([]), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
+  TeardownNetwork: (context) => [...undoEngineGrants(context, []), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
   // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
   ValidateRelease: (context) => [
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
@@ -180,10 +181,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
 /**
  * The undo engine's grants (functions/undo/undo-engine.ts), one definition for Rollback and TeardownNetwork:
  * deletes only what carries the managed tag, a route only in a table that carries lambda-egress's mark, NAT
- * alarms and probe functions tagged as lambda-egress's, and detached Lambda ENIs (deleteLambdaNetworkInterfaces
- * says what IAM can and cannot narrow there).
+ * alarms and probe functions tagged as lambda-egress's; detached Lambda ENIs only through the ENI cleanup role,
+ * assumed with a session policy naming the network's subnets (assumeEniCleanupRole).
  */
-function undoEngineGrants(describes: readonly string[]): Grant[] {
+function undoEngineGrants(context: PermissionContext, describes: readonly string[]): Grant[] {
   return [
     // The engine's own reads; Rollback adds those of its discovery of what a failed task left untracked.
     ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', ...describes),
@@ -213,7 +214,7 @@ function undoEngineGrants(describes: readonly string[]): Grant[] {
     // A route lambda-egress added to a user's table: only where the table carries its mark, which then goes.
     onMarkedRouteTables('DeleteRoutesInMarkedTables', 'DeleteRoute', `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`),
     markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
-    deleteLambdaNetworkInterfaces(),
+    assumeEniCleanupRole(context.eniCleanupRoleArn),
     deleteProbeFunctions(),
     findNatAlarms(),
     deleteNatAlarms(),
@@ -287,6 +288,17 @@ function deleteProbeFunctions(): Grant {
       }),
     ],
     why: `probe functions are created at run time, named ${PROBE_FUNCTION_PREFIX}-<network>; deletion needs the ${TAG_MANAGED} tag`,
+  };
+}
+
+/**
+ * The undo engine holds no ec2:DeleteNetworkInterface itself: it assumes the ENI cleanup role with a session
+ * policy allowing it only where `ec2:Subnet` is one of the network's subnets (functions/undo/eni-cleanup-session.ts).
+ */
+function assumeEniCleanupRole(eniCleanupRoleArn: string): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'AssumeEniCleanupRole', actions: ['sts:AssumeRole'], resources: [eniCleanupRoleArn] })],
+    why: 'no wildcard',
   };
 }
 

@@ -6,7 +6,9 @@ import { RegionalNatGateways } from './regional-nat-gateways';
 /**
  * An HTTP proxy between the SDK and moto. Each access key id is its own AWS account (moto's
  * x-moto-account-id), so test files run in parallel without seeing each other; rules and call logs are
- * kept per access key. Control endpoints live under CONTROL_PREFIX.
+ * kept per access key. Credentials an STS AssumeRole through the proxy issued belong to the caller's key (its
+ * account, rules and call log), as an assumed role of one's own account does on AWS; their calls are recorded
+ * with the role assumed. Control endpoints live under CONTROL_PREFIX.
  */
 export interface FaultProxy {
   readonly endpoint: string;
@@ -27,6 +29,8 @@ interface KeyState {
 /** `firstAccount`: the first moto account id it hands out; two proxies in front of one moto need distinct ranges. */
 export async function startFaultProxy(upstream: string, options: { readonly firstAccount?: number } = {}): Promise<FaultProxy> {
   const keys = new Map<string, KeyState>();
+  /** Access key id of an STS session -> the role it assumed. */
+  const sessions = new Map<string, string>();
   // What moto cannot answer at all (regional NAT gateways), answered here in AWS's shape.
   const regionalNats = new RegionalNatGateways();
   let nextAccount = options.firstAccount ?? 100000000000;
@@ -111,11 +115,12 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
     const state = call.accessKeyId ? stateOf(call.accessKeyId) : undefined;
     const rule = state ? matchRule(state, call.service, call.action) : undefined;
     const fault = rule?.fault;
+    const assumedRole = call.accessKeyId ? sessions.get(call.accessKeyId) : undefined;
     const detailsOf = (responseBody: Buffer | string) =>
       state?.details ? { ...(state.label ? { label: state.label } : {}), details: { method: req.method ?? 'GET', path: req.url ?? '/', requestBody: body.toString('utf8'), responseBody: responseBody.toString() } } : {};
     if (fault?.type === 'error') {
       const shaped = shapeError(call.service, fault.code, fault.status, fault.message ?? `Injected ${fault.code}`);
-      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error', ...detailsOf(shaped.body) });
+      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error', ...(assumedRole ? { assumedRole } : {}), ...detailsOf(shaped.body) });
       res.writeHead(shaped.status, { ...shaped.headers, 'content-length': Buffer.byteLength(shaped.body) });
       res.end(shaped.body);
       return;
@@ -127,6 +132,13 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
         ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(regional.body, 'utf8') }
         : await forwardInTurn(call.service, upstream, req, body, state?.account);
     let responseBody = regional?.merge ? Buffer.from(regional.merge(upstreamResponse.body.toString('utf8')), 'utf8') : upstreamResponse.body;
+    if (state && call.service === 'sts' && call.action === 'AssumeRole' && upstreamResponse.status === 200) {
+      const issued = /<AccessKeyId>([^<]+)<\/AccessKeyId>/.exec(responseBody.toString('utf8'))?.[1];
+      if (issued) {
+        keys.set(issued, state);
+        sessions.set(issued, queryOf(req.url, body).get('RoleArn') ?? 'unknown');
+      }
+    }
     if (fault?.type === 'rewrite') {
       let text = responseBody.toString('utf8');
       for (const { pattern, replacement } of fault.replacements) text = text.replace(new RegExp(pattern, 'g'), replacement);
@@ -136,6 +148,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       service: call.service,
       action: call.action,
       status: upstreamResponse.status,
+      ...(assumedRole ? { assumedRole } : {}),
       ...(fault ? { injected: fault.type } : {}),
       ...detailsOf(responseBody),
     });

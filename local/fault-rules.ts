@@ -23,6 +23,8 @@ export interface CallRecord {
   readonly injected?: Fault['type'];
   /** The label the test had set when the call passed (emulator.label): which task made it. */
   readonly label?: string;
+  /** The role whose STS session credentials made the call (issued by an AssumeRole through the proxy). */
+  readonly assumedRole?: string;
   /** Only while details are recorded (emulator.recordDetails): what was sent and answered, for the IAM simulation. */
   readonly details?: CallDetails;
 }

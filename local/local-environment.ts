@@ -11,6 +11,8 @@ import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { registryTableName } from '../functions/shared/registry/table';
+import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
+import { ensureEniCleanupRole } from './eni-cleanup-role';
 import { ensureVpcLambdaRole } from './lambda-roles';
 import { ensureRegistryTable } from './local-registry';
 import { startFaultProxy } from './fault-proxy';
@@ -126,7 +128,7 @@ export interface LocalRunSetup {
 
 /**
  * Creates in the emulator what the deployed stack would provide the tasks (the probe's role, passed as
- * PROBE_ROLE_ARN, and the registry table), and the task resolver that answers the probe through the emulator.
+ * PROBE_ROLE_ARN, the ENI cleanup role, passed as ENI_CLEANUP_ROLE_ARN, and the registry table), and the task resolver that answers the probe through the emulator.
  */
 export async function prepareLocalRun(
   environment: LocalEnvironment,
@@ -135,6 +137,7 @@ export async function prepareLocalRun(
 ): Promise<LocalRunSetup> {
   const probeRoleArn = await ensureVpcLambdaRole(clients.iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
   env.PROBE_ROLE_ARN = probeRoleArn;
+  env[ENI_CLEANUP_ROLE_ENV] = await ensureEniCleanupRole(clients.iam, accountOfArn(probeRoleArn));
   await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), registryTableName(env));
   const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
   return {

@@ -2,6 +2,7 @@ import type { AwsClients } from '../shared/clients';
 import { awsErrorName } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
+import { eniCleanupFromEnvironment, type EniCleanupClient } from './eni-cleanup-session';
 import { sweepLambdaNetworkInterfaces } from './undo-enis';
 import { deleteNatAlarm } from './undo-alarm';
 import { deleteProbeFunction } from './undo-probe';
@@ -67,11 +68,14 @@ export interface UndoHooks {
   readonly last?: { readonly kind: ResourceKind; readonly id: string; readonly undo: () => Promise<RollbackOutcome> };
 }
 
+/** The undo engine's clients; `eniCleanup` (default: the cleanup role of ENI_CLEANUP_ROLE_ARN) deletes Lambda ENIs. */
+export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'> & { readonly eniCleanup?: EniCleanupClient };
+
 /**
  * One pass over a plan, in order. Just before the first security group or subnet, the Lambda ENIs left in
  * the plan's subnets and groups are swept (deleted when detached and in our subnets, waited for otherwise).
  */
-export async function runUndoPlan(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'>, plan: readonly LedgerEntry[], hooks: UndoHooks = {}): Promise<UndoPass> {
+export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEntry[], hooks: UndoHooks = {}): Promise<UndoPass> {
   const run = new UndoRun();
   if (hooks.first) await run.attempt(hooks.first.kind, hooks.first.id, hooks.first.undo);
   let swept = false;
@@ -94,7 +98,7 @@ export async function runUndoPlan(clients: Pick<AwsClients, 'ec2' | 'lambda' | '
   return run.result();
 }
 
-async function sweep(clients: Pick<AwsClients, 'ec2'>, plan: readonly LedgerEntry[], run: UndoRun): Promise<void> {
+async function sweep(clients: UndoClients, plan: readonly LedgerEntry[], run: UndoRun): Promise<void> {
   const subnetIds = plan.filter((entry) => entry.kind === 'subnet').map((entry) => entry.id);
   const securityGroupIds = plan.filter((entry) => entry.kind === 'security-group').map((entry) => entry.id);
   const natGatewayIds = plan.filter((entry) => entry.kind === 'nat-gateway').map((entry) => entry.id);
@@ -102,7 +106,7 @@ async function sweep(clients: Pick<AwsClients, 'ec2'>, plan: readonly LedgerEntr
   if (run.blocked('network-interface', `in ${[...subnetIds, ...securityGroupIds].join(', ')}`)) return;
   let sweepResult;
   try {
-    sweepResult = await sweepLambdaNetworkInterfaces(clients.ec2, { subnetIds, securityGroupIds, natGatewayIds });
+    sweepResult = await sweepLambdaNetworkInterfaces(clients.ec2, { subnetIds, securityGroupIds, natGatewayIds }, clients.eniCleanup ?? eniCleanupFromEnvironment());
   } catch (error) {
     await run.attempt('network-interface', `in ${[...subnetIds, ...securityGroupIds].join(', ')}`, () => Promise.reject(error));
     return;

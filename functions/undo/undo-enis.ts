@@ -1,6 +1,7 @@
 import { DeleteNetworkInterfaceCommand, DescribeNatGatewaysCommand, paginateDescribeNetworkInterfaces, type EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
 import { awsErrorName, isNotFound } from '../shared/errors';
 import { allPages } from '../shared/paginate';
+import type { EniCleanupClient } from './eni-cleanup-session';
 import { LAMBDA_ENI_DESCRIPTION_PREFIX } from './lambda-eni';
 import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
@@ -24,10 +25,14 @@ export function isLambdaNetworkInterface(eni: NetworkInterface): boolean {
  * ENIs before deleting a subnet or security group, a Lambda ENI that is `available` (detached) in one of our
  * subnets is deleted; one still `in-use` is waited for (StillInUse: the caller's bounded loop looks again);
  * an interface that is not Lambda's, or is outside our subnets, is never deleted: it is reported instead.
+ * The deletions go through `cleanup`'s client only: the cleanup role narrowed by a session policy to these
+ * subnets (eni-cleanup-session.ts), so IAM refuses an interface elsewhere too; it is assumed once per sweep,
+ * and only when there is something to delete.
  */
 export async function sweepLambdaNetworkInterfaces(
   ec2: EC2Client,
   scope: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[]; readonly natGatewayIds?: readonly string[] },
+  cleanup: EniCleanupClient,
 ): Promise<NetworkInterfaceStep[]> {
   const found = new Map<string, NetworkInterface>();
   const describe = async (name: string, values: readonly string[]) => {
@@ -40,9 +45,11 @@ export async function sweepLambdaNetworkInterfaces(
   // A NAT gateway's own interface goes with the NAT (deleted before this sweep), as AWS deletes it.
   for (const id of await natGatewayInterfaces(ec2, scope.natGatewayIds ?? [])) found.delete(id);
   const ourSubnets = new Set(scope.subnetIds);
+  let deleter: Promise<EC2Client> | undefined;
+  const deleterClient = () => (deleter ??= cleanup(scope.subnetIds));
   return [...found.values()]
     .sort((a, b) => (a.NetworkInterfaceId ?? '').localeCompare(b.NetworkInterfaceId ?? ''))
-    .map((eni) => ({ id: eni.NetworkInterfaceId ?? '', undo: () => undoNetworkInterface(ec2, eni, ourSubnets) }));
+    .map((eni) => ({ id: eni.NetworkInterfaceId ?? '', undo: () => undoNetworkInterface(deleterClient, eni, ourSubnets) }));
 }
 
 async function natGatewayInterfaces(ec2: EC2Client, natGatewayIds: readonly string[]): Promise<string[]> {
@@ -56,7 +63,7 @@ async function natGatewayInterfaces(ec2: EC2Client, natGatewayIds: readonly stri
   }
 }
 
-async function undoNetworkInterface(ec2: EC2Client, eni: NetworkInterface, ourSubnets: ReadonlySet<string>): Promise<RollbackOutcome> {
+async function undoNetworkInterface(deleter: () => Promise<EC2Client>, eni: NetworkInterface, ourSubnets: ReadonlySet<string>): Promise<RollbackOutcome> {
   const id = eni.NetworkInterfaceId ?? '';
   const where = `subnet ${eni.SubnetId ?? '?'}, groups ${(eni.Groups ?? []).map((group) => group.GroupId).join(' ') || 'none'}`;
   if (!isLambdaNetworkInterface(eni) && eni.RequesterManaged) {
@@ -74,7 +81,7 @@ async function undoNetworkInterface(ec2: EC2Client, eni: NetworkInterface, ourSu
     throw new StillInUse(`detached Lambda ENI ${id} is in ${where}, not in one of our subnets: Lambda deletes it, lambda-egress does not`);
   }
   try {
-    await ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
+    await (await deleter()).send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: id }));
     return 'deleted';
   } catch (error) {
     if (isNotFound(error)) return 'already-gone';

@@ -71,9 +71,17 @@ const ofType = (type: string): Array<[string, Record<string, unknown>]> =>
     .filter(([, resource]) => resource.Type === type)
     .map(([id, resource]) => [id, resource.Properties ?? {}]);
 
-/** What a template value becomes once deployed: a string stays, a role's ARN or a state machine's Ref resolve to what moto made. */
+/**
+ * What a template value becomes once deployed: a string stays, a role's ARN or a state machine's Ref resolve to
+ * what moto made, an ARN joined from pseudo parameters (the ENI cleanup role's) to moto's account and region.
+ */
 const deployedValueOf = (value: unknown): string => {
   if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join) return join[1].map(deployedValueOf).join(join[0]);
+  const pseudo: Record<string, string> = { 'AWS::Partition': 'aws', 'AWS::AccountId': MOTO_ACCOUNT, 'AWS::Region': DEPLOY_REGION };
+  const ref = (value as { Ref?: unknown }).Ref;
+  if (typeof ref === 'string' && pseudo[ref] !== undefined) return pseudo[ref];
   const target = referencedLogicalId(value);
   const type = target ? template.Resources[target]?.Type : undefined;
   if (type === 'AWS::IAM::Role') return `arn:aws:iam::${MOTO_ACCOUNT}:role/${physicalId(target ?? '')}`;

@@ -1,8 +1,21 @@
-import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  AllocateAddressCommand,
+  CreateNatGatewayCommand,
+  CreateNetworkInterfaceCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DeleteNetworkInterfaceCommand,
+  DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
+  DescribeVpcsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
+import { ensureEniCleanupRole } from '../../local/eni-cleanup-role';
+import { eniCleanupFromEnvironment } from '../../functions/undo/eni-cleanup-session';
 
 describe('fault proxy between the real SDK v3 clients and moto', () => {
   const ec2 = new EC2Client({});
@@ -97,4 +110,24 @@ describe('fault proxy between the real SDK v3 clients and moto', () => {
       { service: 'ec2', action: 'DescribeVpcs', status: 200 },
     ]);
   });
+
+  it("maps credentials an STS AssumeRole issued through the proxy to the caller's account, rules and call log, marked with the role", async () => {
+    // GIVEN a VPC and a network interface in this file's account, and the ENI cleanup role there
+    const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.8.0.0/16' }))).Vpc!.VpcId!;
+    const subnetId = (await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.8.0.0/24' }))).Subnet!.SubnetId!;
+    const eniId = (await ec2.send(new CreateNetworkInterfaceCommand({ SubnetId: subnetId, Description: 'AWS Lambda VPC ENI-x' }))).NetworkInterface!.NetworkInterfaceId!;
+    const roleArn = await ensureEniCleanupRole(iam, await emulator.account());
+    await emulator.clearCalls();
+    // WHEN the product's cleanup client (AssumeRole with a session policy, then EC2 on those credentials) deletes it
+    const cleanup = await eniCleanupFromEnvironment({ ENI_CLEANUP_ROLE_ARN: roleArn })([subnetId]);
+    await cleanup.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: eniId }));
+    // THEN the session's call was logged in this account's log as the role's, and reached this account (the interface is gone here)
+    expect(await emulator.calls()).toEqual([
+      { service: 'sts', action: 'AssumeRole', status: 200 },
+      { service: 'ec2', action: 'DeleteNetworkInterface', status: 200, assumedRole: roleArn },
+    ]);
+    const left = await ec2.send(new DescribeNetworkInterfacesCommand({}));
+    expect(left.NetworkInterfaces?.map((eni) => eni.NetworkInterfaceId)).not.toContain(eniId);
+  });
 });
+

@@ -2,17 +2,18 @@ import { AssociateRouteTableCommand, CreateNetworkInterfaceCommand, CreateRouteT
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
-import type { TaskName } from '../../functions/shared/task-registry';
+import { TASKS, type TaskName } from '../../functions/shared/task-registry';
+import { eniCleanupSessionPolicy } from '../../functions/undo/eni-cleanup-session';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
 import { createSampleFunction } from '../../local/sample-function';
-import { ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
+import { ensureEniCleanupRole, ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
 import { recordPath, type RecordedPath } from './iam/recorded-calls';
 import { describeFailure, evaluate } from './iam/simulate';
-import { TagHistory } from './iam/tag-history';
+import { createdId, TagHistory } from './iam/tag-history';
 import { synthesizedTaskRoles, type TaskRole } from './iam/task-roles';
 
 /**
@@ -29,6 +30,7 @@ const failingProbe = { url: 'https://aws.amazon.com/', ok: false, elapsedMs: 500
 
 async function userFunction(probeAnswers: unknown[]): Promise<void> {
   await ensureProbeRole();
+  await ensureEniCleanupRole();
   await createSampleFunction(FUNCTION_NAME);
   await queueProbeAnswers(...probeAnswers);
 }
@@ -51,24 +53,36 @@ interface Judged {
   readonly simulated: number;
   readonly calls: number;
   readonly failures: string[];
-  readonly requests: Array<{ task: string; request: IamRequest }>;
+  readonly requests: Array<{ task: string; request: IamRequest; sessionPolicy?: unknown }>;
 }
 
-let roles: Record<TaskName, TaskRole>;
+let roles: ReturnType<typeof synthesizedTaskRoles>;
 const paths = new Map<string, RecordedPath>();
 
+/**
+ * Judges each call as the role that made it: the task's own, or, for a call made with credentials of the ENI
+ * cleanup role (the proxy marks them), that role with the session policy its task's last AssumeRole passed.
+ */
 async function judge(path: RecordedPath, roleOf: (task: TaskName) => TaskRole = (task) => roles[task]): Promise<Judged> {
   const history = new TagHistory();
   const failures: string[] = [];
   const requests: Judged['requests'] = [];
+  const sessionPolicies = new Map<string, unknown>();
   let calls = 0;
   for (const call of path.calls) {
     if (call.task !== 'setup') {
       calls += 1;
-      const role = roleOf(call.task as TaskName);
+      if (call.service === 'sts' && call.action === 'AssumeRole') {
+        // The policy names moto's account in its ARNs; the simulation's is ACCOUNT.
+        const policy = (new URLSearchParams(call.details.requestBody).get('Policy') ?? 'null').replace(/(arn:aws:ec2:[^:]*:)\d{12}:/g, `$1${ACCOUNT}:`);
+        sessionPolicies.set(call.task, JSON.parse(policy));
+      }
+      const asSession = call.assumedRole !== undefined;
+      const role = asSession ? roles.EniCleanup : roleOf(call.task as TaskName);
+      const sessionPolicy = asSession ? (sessionPolicies.get(call.task) ?? { Version: '2012-10-17', Statement: [] }) : undefined;
       for (const request of iamRequestsOf(call, history)) {
-        requests.push({ task: call.task, request });
-        const verdict = await evaluate(role, request);
+        requests.push({ task: asSession ? `${call.task} as EniCleanup` : call.task, request, ...(sessionPolicy ? { sessionPolicy } : {}) });
+        const verdict = await evaluate(role, request, sessionPolicy);
         if (verdict !== 'Allowed') failures.push(describeFailure(`${path.name}, ${call.service}:${call.action}`, role, request, verdict));
       }
     }
@@ -192,6 +206,7 @@ describe('IAM simulation of every call the workflow makes', () => {
         'TeardownNetwork:DeleteFunction',
         'TeardownNetwork:DeleteAlarms',
         'TeardownNetwork:DeleteNatGateway',
+        'TeardownNetwork:AssumeRole',
         'TeardownNetwork:DeleteNetworkInterface',
         'TeardownNetwork:DeleteSubnet',
         'TeardownNetwork:DeleteVpc',
@@ -301,34 +316,61 @@ describe("IAM simulation: negative controls on the user's resources", () => {
   });
 });
 
-describe('IAM simulation: ec2:DeleteNetworkInterface, the one destructive EC2 action not on the managed tag', () => {
-  const UNDO_ROLES: readonly TaskName[] = ['Rollback', 'TeardownNetwork'];
+describe("IAM simulation: ec2:DeleteNetworkInterface, only through the ENI cleanup role narrowed to the network's subnets", () => {
+  const subnetArn = (account: string, region: string, subnet: string) => `arn:aws:ec2:${region}:${account}:subnet/${subnet}`;
   const eni = (account: string, region: string, subnet: string): IamRequest => ({
     action: 'ec2:DeleteNetworkInterface',
     resourceType: 'network-interface',
-    resource: `arn:aws:ec2:${region}:${account}:network-interface/eni-0outside`,
-    context: { 'ec2:Subnet': `arn:aws:ec2:${region}:${account}:subnet/${subnet}`, 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/vpc-0user` },
-    why: 'an interface outside the network',
+    resource: `arn:aws:ec2:${region}:${account}:network-interface/eni-0abc`,
+    context: { 'ec2:Subnet': subnetArn(account, region, subnet), 'ec2:Vpc': `arn:aws:ec2:${region}:${account}:vpc/vpc-0any` },
+    why: 'a detached interface',
   });
+  /** The session policy the undo engine passes for a network whose subnets are subnet-0ours-a and subnet-0ours-b. */
+  const ourSession = JSON.parse(eniCleanupSessionPolicy([subnetArn(ACCOUNT, REGION, 'subnet-0ours-a'), subnetArn(ACCOUNT, REGION, 'subnet-0ours-b')])) as unknown;
+  const verdicts = async (role: TaskRole, requests: readonly IamRequest[], session?: unknown) => Promise.all(requests.map((request) => evaluate(role, request, session)));
 
-  it('fails for every role but the undo engine\'s (Rollback, TeardownNetwork) on any interface, and for those on an interface of another account or region', async () => {
-    // GIVEN interfaces outside any lambda-egress network: the user's subnet here, another account, another region
-    const here = eni(ACCOUNT, REGION, 'subnet-0user');
-    const elsewhere = [eni('210987654321', REGION, 'subnet-0user'), eni(ACCOUNT, 'eu-west-1', 'subnet-0user')];
-    // WHEN each role deletes them
+  it('fails for every task role, Rollback and TeardownNetwork included, on any interface: no task deletes one with its own role', async () => {
+    // GIVEN interfaces in the network's subnet, a user's subnet, another account, another region
+    const requests = [eni(ACCOUNT, REGION, 'subnet-0ours-a'), eni(ACCOUNT, REGION, 'subnet-0user'), eni('210987654321', REGION, 'subnet-0user'), eni(ACCOUNT, 'eu-west-1', 'subnet-0user')];
+    // WHEN each task role deletes them THEN none is allowed
     const allowed: string[] = [];
-    for (const role of Object.values(roles)) {
-      for (const request of UNDO_ROLES.includes(role.task) ? elsewhere : [here, ...elsewhere]) {
-        const verdict = await evaluate(role, request);
-        if (verdict !== 'ImplicitlyDenied' && verdict !== 'ExplicitlyDenied') allowed.push(`${role.task} ${request.resource}: ${verdict}`);
-      }
+    for (const task of Object.keys(TASKS) as TaskName[]) {
+      for (const [index, verdict] of (await verdicts(roles[task], requests)).entries()) if (verdict === 'Allowed') allowed.push(`${task} ${requests[index]!.context['ec2:Subnet'] as string}`);
     }
-    // THEN nothing is allowed
     expect(allowed).toEqual([]);
   });
 
-  it("allows the undo engine's roles an interface of this account and region whatever its subnet: IAM cannot name the network's subnets (infra/README.md, DeleteDetachedLambdaEnis), the code does", async () => {
-    // This pins what the static statement allows; a run-time session policy on ec2:Subnet would turn it into a denial.
-    for (const task of UNDO_ROLES) expect([task, await evaluate(roles[task], eni(ACCOUNT, REGION, 'subnet-0user'))]).toEqual([task, 'Allowed']);
+  it("allows the cleanup role's session an interface in the network's own subnets", async () => {
+    expect(await verdicts(roles.EniCleanup, [eni(ACCOUNT, REGION, 'subnet-0ours-a'), eni(ACCOUNT, REGION, 'subnet-0ours-b')], ourSession)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  it("fails for the cleanup role's session on an interface in another subnet of the account, or of another account or region", async () => {
+    const outside = [eni(ACCOUNT, REGION, 'subnet-0user'), eni('210987654321', REGION, 'subnet-0ours-a'), eni(ACCOUNT, 'eu-west-1', 'subnet-0ours-a')];
+    expect((await verdicts(roles.EniCleanup, outside, ourSession)).map((verdict) => verdict === 'Allowed')).toEqual([false, false, false]);
+  });
+
+  it("narrows by the session policy, not by the role: the role alone would allow the user's subnet, the session does not", async () => {
+    // GIVEN an interface in a user's subnet of this account
+    const users = eni(ACCOUNT, REGION, 'subnet-0user');
+    // THEN the role's own policy allows it (account/region-scoped) and the intersection with the session policy denies it
+    expect([await evaluate(roles.EniCleanup, users), await evaluate(roles.EniCleanup, users, ourSession)]).toEqual(['Allowed', 'ImplicitlyDenied']);
+  });
+
+  it('release + teardown path: the teardown deletes the Lambda ENI as the cleanup role with the session policy of its own subnets, which its task role could not', async () => {
+    // GIVEN the judged release + teardown path
+    const judged = await judge(paths.get('release + teardown')!);
+    const deletions = judged.requests.filter(({ request }) => request.action === 'ec2:DeleteNetworkInterface');
+    // THEN each deletion was made with the cleanup role's session, whose policy names the network's subnets only
+    expect(deletions.map(({ task }) => task)).toEqual(['TeardownNetwork as EniCleanup']);
+    const session = deletions[0]!.sessionPolicy as { Statement: Array<{ Action: string; Condition: { ArnEquals: { 'ec2:Subnet': string[] } } }> };
+    expect(session.Statement.map((statement) => statement.Action)).toEqual(['ec2:DeleteNetworkInterface']);
+    const sessionSubnets = session.Statement[0]!.Condition.ArnEquals['ec2:Subnet'];
+    const networkSubnets = paths.get('release + teardown')!.calls.filter((call) => call.task === 'EnsureSubnets' && call.action === 'CreateSubnet').map((call) => subnetArn(ACCOUNT, REGION, createdId(call) ?? ''));
+    expect([...sessionSubnets].sort()).toEqual(networkSubnets.sort());
+    expect(sessionSubnets).toContain(deletions[0]!.request.context['ec2:Subnet']);
+    // AND the same call is denied to the task role itself, and to the session on an interface outside those subnets
+    expect(await evaluate(roles.TeardownNetwork, deletions[0]!.request)).toBe('ImplicitlyDenied');
+    const elsewhere = { ...deletions[0]!.request, context: { ...deletions[0]!.request.context, 'ec2:Subnet': subnetArn(ACCOUNT, REGION, 'subnet-0user') } };
+    expect(await evaluate(roles.EniCleanup, elsewhere, deletions[0]!.sessionPolicy)).toBe('ImplicitlyDenied');
   });
 });

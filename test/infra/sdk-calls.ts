@@ -21,9 +21,12 @@ const ACTION_OF_TRANSACT_ITEM: Record<string, string> = {
 
 const IMPORT = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g;
 
+/** Credential providers of `@aws-sdk/credential-providers` that call AWS themselves. */
+const ACTION_OF_CREDENTIAL_PROVIDER: Record<string, string> = { fromTemporaryCredentials: 'sts:AssumeRole' };
+
 /**
  * The IAM actions of every AWS SDK command a handler's code can send: the `XxxCommand` names (and `paginateXxx`
- * helpers) imported from `@aws-sdk/client-*` by the handler file and by every module of this repository it
+ * helpers) imported from `@aws-sdk/client-*` (and the AssumeRole of `fromTemporaryCredentials`) by the handler file and by every module of this repository it
  * imports, transitively.
  * Type-only imports are skipped.
  */
@@ -38,7 +41,12 @@ export function sdkActionsOf(entry: string): Set<string> {
       const [, typeOnly, names = '', from = ''] = match;
       if (typeOnly) continue;
       const client = /^@aws-sdk\/client-(.+)$/.exec(from)?.[1];
-      if (client) {
+      if (from === '@aws-sdk/credential-providers') {
+        for (const raw of names.split(',')) {
+          const action = ACTION_OF_CREDENTIAL_PROVIDER[raw.trim()];
+          if (action) actions.add(action);
+        }
+      } else if (client) {
         const prefix = IAM_PREFIX[client];
         for (const raw of names.split(',')) {
           const name = raw.trim();

@@ -152,6 +152,36 @@ describe('task functions', () => {
     for (const task of TASK_NAMES.filter((name) => name !== 'EnsureProbeFunction')) expect([task, allowing(roleStatements(task), 'iam:PassRole')]).toEqual([task, []]);
   });
 
+  it('gives Rollback and TeardownNetwork the ENI cleanup role in ENI_CLEANUP_ROLE_ARN; it alone may delete network interfaces, and only they may assume it', () => {
+    // GIVEN the ENI cleanup role of the template
+    const cleanupRoles = template.findResources('AWS::IAM::Role', { Properties: { RoleName: `${PREFIX}-EniCleanup` } });
+    expect(Object.keys(cleanupRoles)).toHaveLength(1);
+    const cleanupRole = Object.values(cleanupRoles)[0] as { Properties: { AssumeRolePolicyDocument: { Statement: Statement[] }; Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } };
+    const cleanupArn = ['arn:${AWS::Partition}:iam::${AWS::AccountId}:role/', PREFIX, '-EniCleanup'].join('');
+    const roleIdOf = (task: string) => (template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${task}`)].Properties.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    // THEN its only permission is ec2:DeleteNetworkInterface on this account's and region's interfaces
+    const own = cleanupRole.Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement);
+    expect(own.map((statement) => [statement.Effect, actionsOf(statement), resourcesOf(statement).map(flat)])).toEqual([
+      ['Allow', ['ec2:DeleteNetworkInterface'], ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:network-interface/*']],
+    ]);
+    // AND only the Rollback and TeardownNetwork roles are trusted, for sts:AssumeRole
+    const trust = cleanupRole.Properties.AssumeRolePolicyDocument.Statement;
+    expect(new Set(trust.map((statement) => `${statement.Effect} ${String(statement.Action)}`))).toEqual(new Set(['Allow sts:AssumeRole']));
+    const trusted = trust.flatMap((statement) => ([] as unknown[]).concat((statement as unknown as { Principal: { AWS: unknown } }).Principal.AWS));
+    expect(trusted).toEqual(expect.arrayContaining([{ 'Fn::GetAtt': [roleIdOf('Rollback'), 'Arn'] }, { 'Fn::GetAtt': [roleIdOf('TeardownNetwork'), 'Arn'] }]));
+    expect(trusted).toHaveLength(2);
+    // AND those two get its ARN and may assume it and nothing else; no task role holds ec2:DeleteNetworkInterface
+    for (const task of ['Rollback', 'TeardownNetwork']) {
+      const variables = (template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${task}`)].Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      expect([task, flat(variables.ENI_CLEANUP_ROLE_ARN)]).toEqual([task, cleanupArn]);
+      expect([task, allowing(roleStatements(task), 'sts:AssumeRole').flatMap(resourcesOf).map(flat)]).toEqual([task, [cleanupArn]]);
+    }
+    for (const task of TASK_NAMES) {
+      expect([task, allowing(roleStatements(task), 'ec2:DeleteNetworkInterface')]).toEqual([task, []]);
+      if (task !== 'Rollback' && task !== 'TeardownNetwork') expect([task, allowing(roleStatements(task), 'sts:AssumeRole')]).toEqual([task, []]);
+    }
+  });
+
   it('runs the probe functions with the AWS managed VPC access policy only', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       Description: Match.stringLikeRegexp('probe functions'),
@@ -182,6 +212,8 @@ describe('least privilege per task', () => {
     DetachVpcAccessPolicy: { 'iam:ListAttachedRolePolicies': 'vpc-access-policy.ts also holds hasVpcAccessPolicy, which this task does not call' },
     RestoreFunction: { 'iam:DetachRolePolicy': "undo-function.ts also holds Rollback's detachPolicyIfAttachedByExecution, which this task does not call" },
   };
+  /** Sent with the ENI cleanup role's session (functions/undo/eni-cleanup-session.ts), never with the task's own role. */
+  const SENT_AS_ENI_CLEANUP_ROLE: Partial<Record<string, readonly string[]>> = { Rollback: ['ec2:DeleteNetworkInterface'], TeardownNetwork: ['ec2:DeleteNetworkInterface'] };
   const entries: Array<[string, string]> = [...TASK_NAMES.map((task): [string, string] => [task, join(FUNCTIONS_DIR, TASKS[task])]), ...Object.entries(OTHER_FUNCTIONS)];
 
   it('has an entry in the permission table for every task of the registry, and none for anything else', () => {
@@ -192,7 +224,8 @@ describe('least privilege per task', () => {
     // GIVEN the SDK commands the handler's code imports WHEN the role is read THEN each has an Allow
     const statements = roleStatements(name);
     const skipped = IMPORTED_NOT_SENT[name] ?? {};
-    const missing = [...sdkActionsOf(entry)].filter((action) => !skipped[action] && allowing(statements, action).length === 0);
+    const asCleanupRole = SENT_AS_ENI_CLEANUP_ROLE[name] ?? [];
+    const missing = [...sdkActionsOf(entry)].filter((action) => !skipped[action] && !asCleanupRole.includes(action) && allowing(statements, action).length === 0);
     expect(missing).toEqual([]);
   });
 
@@ -203,7 +236,8 @@ describe('least privilege per task', () => {
     const allowed = roleStatements(name)
       .filter((statement) => statement.Effect === 'Allow')
       .flatMap(actionsOf);
-    const unexplained = allowed.filter((action) => (!called.has(action) || skipped[action]) && !IMPLIED[action]);
+    const asCleanupRole = SENT_AS_ENI_CLEANUP_ROLE[name] ?? [];
+    const unexplained = allowed.filter((action) => (!called.has(action) || skipped[action] || asCleanupRole.includes(action)) && !IMPLIED[action]);
     expect(unexplained).toEqual([]);
   });
 

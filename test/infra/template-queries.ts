@@ -82,7 +82,8 @@ export const ALONGSIDE_MANAGED: Readonly<Record<string, string>> = { 'ec2:Detach
 /**
  * Destructive EC2 Allow statements that do not limit themselves to resources tagged
  * `lambda-egress:managed=true` or carrying the route mark `lambda-egress:added-routes`, other than the
- * ALONGSIDE_MANAGED ones (that action only, on that resource type only): the list must be empty.
+ * ALONGSIDE_MANAGED ones (that action only, on that resource type only): the list must be empty. No task role
+ * is excepted for Lambda's untagged ENIs: only the ENI cleanup role deletes them (infra/eni-cleanup-role.ts).
  */
 export function destructiveWithoutManagedTag(statements: readonly Statement[]): Statement[] {
   return statements.filter(
@@ -91,22 +92,7 @@ export function destructiveWithoutManagedTag(statements: readonly Statement[]): 
       actionsOf(statement).some((action) => DESTRUCTIVE_EC2.test(action) || action === '*' || action === 'ec2:*') &&
       statement.Condition?.StringEquals?.['aws:ResourceTag/lambda-egress:managed'] !== 'true' &&
       statement.Condition?.Null?.['aws:ResourceTag/lambda-egress:added-routes'] !== 'false' &&
-      !isAlongsideManaged(statement) &&
-      !isLambdaEniCleanup(statement),
-  );
-}
-
-/**
- * The one named exception: DeleteNetworkInterface alone, on network interfaces alone (infra/policy-builders.ts
- * deleteLambdaNetworkInterfaces says why no tag condition can apply to Lambda's untagged ENIs).
- */
-function isLambdaEniCleanup(statement: Statement): boolean {
-  const actions = actionsOf(statement);
-  return (
-    statement.Sid === 'DeleteDetachedLambdaEnis' &&
-    actions.length === 1 &&
-    actions[0] === 'ec2:DeleteNetworkInterface' &&
-    resourcesOf(statement).every((resource) => flat(resource).endsWith(':network-interface/*'))
+      !isAlongsideManaged(statement),
   );
 }
 

@@ -13,6 +13,7 @@ import { createdBy, isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/sha
 import type { CallRecord } from '../../local/fault-rules';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
+import type { LocalRunResult } from '../../statemachine/local-runner';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 import { SCENARIOS, type ScenarioName } from './scenarios';
 
@@ -25,7 +26,46 @@ const cloudwatch = new CloudWatchClient({});
 export interface Scenario {
   readonly name: string;
   prepare(): Promise<{ request: unknown; functionName: string; roleName: string }>;
+  /** A workflow run after the untouched provision (release + teardown): the faults go to its calls only. */
+  readonly after?: AfterProvision;
 }
+
+/** The run that follows a clean provision, and how it judges itself under each fault. */
+export interface AfterProvision {
+  /** Actions its clean run must make (the matrix covers them). */
+  readonly actions: readonly string[];
+  /** Prepares the run on the provisioned account (e.g. a lingering Lambda ENI); its result goes to the checks. */
+  prepare(provisioned: LocalRunResult): Promise<unknown>;
+  run(): Promise<LocalRunResult>;
+  /** undefined, or what is wrong after a run whose call was throttled once (`prepared`: what prepare returned). */
+  throttled(run: LocalRunResult, prepared: unknown): Promise<string | undefined>;
+  /** undefined, or what is wrong after a run whose call failed for good with `message`. */
+  failed(run: LocalRunResult, prepared: unknown, message: string): Promise<string | undefined>;
+}
+
+/** The scenario's provision, and with `after` its follow-up prepared: the account as its faulted run needs it. */
+async function provisionedFor(scenario: Scenario & { after: AfterProvision }): Promise<unknown> {
+  const { request } = await scenario.prepare();
+  await queueProbeAnswers(passingProbe());
+  const run = await provision(request);
+  if (run.status !== 'SUCCEEDED') throw new Error(`the provision before ${scenario.name} failed: ${run.error} ${run.cause}`);
+  return scenario.after.prepare(run);
+}
+
+/** A fault on one call of the run after the provision, judged by the scenario. */
+async function faultAfterProvision(scenario: Scenario & { after: AfterProvision }, call: MutatingCall, kind: 'throttle' | 'fail'): Promise<string | undefined> {
+  const prepared = await provisionedFor(scenario);
+  const fault = (kind === 'throttle' ? THROTTLING : NON_RETRYABLE)[call.service];
+  if (!fault) return `no ${kind} error known for ${call.service}`;
+  const message = `injected ${kind} of ${call.action}#${call.nth}`;
+  await emulator.inject({ service: call.service, action: call.action, nth: call.nth, fault: { type: 'error', code: fault.code, status: fault.status, message } });
+  const run = await scenario.after.run();
+  if (!(await emulator.calls()).some((record) => record.injected === 'error')) return `${message}: the fault was never hit`;
+  const wrong = kind === 'throttle' ? await scenario.after.throttled(run, prepared) : await scenario.after.failed(run, prepared, message);
+  return wrong === undefined ? undefined : `${message}: ${wrong}`;
+}
+
+const hasAfter = (scenario: Scenario): scenario is Scenario & { after: AfterProvision } => scenario.after !== undefined;
 
 /** One mutating call of a clean run: the Nth call of that action in the account (setup included). */
 export interface MutatingCall {
@@ -83,6 +123,15 @@ async function natAlarms(): Promise<Array<{ name: string; tags: Tag[] | undefine
 
 /** The clean run: which mutating calls the workflow makes, and what it leaves behind. */
 export async function cleanRun(scenario: Scenario): Promise<CleanRun> {
+  if (hasAfter(scenario)) {
+    await provisionedFor(scenario);
+    const setupCalls = (await emulator.calls()).length;
+    const run = await scenario.after.run();
+    if (run.status !== 'SUCCEEDED') throw new Error(`clean run of ${scenario.name} failed: ${run.error} ${run.cause}`);
+    const calls = withOrdinals(await emulator.calls()).slice(setupCalls);
+    const mutatingActions = new Set(mutatingCalls(calls));
+    return { mutating: calls.filter((call) => mutatingActions.has(call.action)).map(({ service, action, nth }) => ({ service, action, nth })), inventory: await managedInventory() };
+  }
   const { request } = await scenario.prepare();
   const setupCalls = (await emulator.calls()).length;
   await queueProbeAnswers(passingProbe());
@@ -96,6 +145,7 @@ export async function cleanRun(scenario: Scenario): Promise<CleanRun> {
 
 /** (a) a throttling error once on this call: the execution still succeeds and leaves exactly the clean run's resources. */
 export async function throttledOnce(scenario: Scenario, call: MutatingCall, cleanInventory: Record<string, number>): Promise<string | undefined> {
+  if (hasAfter(scenario)) return faultAfterProvision(scenario, call, 'throttle');
   const { request } = await scenario.prepare();
   await queueProbeAnswers(passingProbe(), passingProbe());
   const fault = THROTTLING[call.service];
@@ -114,6 +164,7 @@ export async function throttledOnce(scenario: Scenario, call: MutatingCall, clea
 
 /** (b) a non-retryable error on this call: the execution fails with it, and rollback leaves nothing of its own. */
 export async function failedFor(scenario: Scenario, call: MutatingCall): Promise<string | undefined> {
+  if (hasAfter(scenario)) return faultAfterProvision(scenario, call, 'fail');
   const { request, functionName, roleName } = await scenario.prepare();
   const before = await functionSnapshot(functionName, roleName);
   await queueProbeAnswers(passingProbe(), passingProbe());
@@ -240,16 +291,19 @@ export function describeFaultSuite(scenarioName: ScenarioName, share: Share = { 
   const mine = only ? shared.filter(only) : shared;
 
   describe(`fault suite: ${scenario.name} (mutating calls ${share.part + 1}, ${share.part + 1 + share.of}, ... of ${clean.mutating.length})`, () => {
-    it('takes its share of a clean run that makes at least 10 mutating calls, the probe function, the policy and the switch among them', () => {
+    it(`takes its share of a clean run that makes at least 10 mutating calls, ${scenario.after ? scenario.after.actions.join(', ') : 'the probe function, the policy and the switch'} among them`, () => {
       expect(clean.mutating.length).toBeGreaterThanOrEqual(10);
       // EnsureProbeFunction, AttachVpcAccessPolicy (in the Parallel), AttachFunction (after the probe), DetachVpcAccessPolicy
-      expect(clean.mutating.map((call) => call.action)).toEqual(expect.arrayContaining(['CreateFunction', 'AttachRolePolicy', 'UpdateFunctionConfiguration', 'DetachRolePolicy']));
+      const actions = scenario.after?.actions ?? ['CreateFunction', 'AttachRolePolicy', 'UpdateFunctionConfiguration', 'DetachRolePolicy'];
+      expect(clean.mutating.map((call) => call.action)).toEqual(expect.arrayContaining([...actions]));
       expect(shared.length).toBe(Math.ceil((clean.mutating.length - share.part) / share.of));
       expect(mine.length).toBeGreaterThan(0);
     });
 
     it.each(mine.map((call) => [label(call), call] as const))(
-      'survives a throttling error on %s without duplicates, and rolls back completely after a non-retryable error on it',
+      scenario.after
+        ? 'survives a throttling error on %s, and after a non-retryable error on it fails naming it, deleting nothing that is not the network\'s'
+        : 'survives a throttling error on %s without duplicates, and rolls back completely after a non-retryable error on it',
       async (_label, call) => {
         // WHEN the call is (a) throttled once, (b) failed for good, each in a fresh account
         const throttled = await throttledOnce(scenario, call, clean.inventory);

@@ -6,6 +6,8 @@ import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } f
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureRegistryTable } from '../../local/local-registry';
+import { ensureEniCleanupRole as ensureLocalEniCleanupRole } from '../../local/eni-cleanup-role';
+import { ENI_CLEANUP_ROLE_ENV } from '../../functions/undo/eni-cleanup-session';
 
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
@@ -14,6 +16,13 @@ const lambda = new LambdaClient({});
 export async function ensureProbeRole(): Promise<string> {
   const arn = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe functions');
   process.env.PROBE_ROLE_ARN = arn;
+  return arn;
+}
+
+/** What the CDK stack provides on AWS: the role Rollback and TeardownNetwork delete Lambda ENIs with. */
+export async function ensureEniCleanupRole(): Promise<string> {
+  const arn = await ensureLocalEniCleanupRole(iam, await emulator.account());
+  process.env[ENI_CLEANUP_ROLE_ENV] = arn;
   return arn;
 }
 
@@ -30,6 +39,7 @@ export function passingProbe(url = 'https://aws.amazon.com/'): unknown {
 export async function freshAccountWithFunction(functionName = 'orders-api'): Promise<{ functionName: string; roleName: string }> {
   await emulator.freshAccount();
   await ensureProbeRole();
+  await ensureEniCleanupRole();
   await ensureRegistryTable();
   await createSampleFunction(functionName);
   return { functionName, roleName: `${functionName}-role` };

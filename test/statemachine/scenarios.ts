@@ -1,6 +1,7 @@
 import { AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Scenario } from './fault-suite';
 import { freshAccountWithFunction } from './harness';
+import { releaseAndTeardown } from '../lifecycle/release-teardown-scenario';
 
 const ec2 = new EC2Client({});
 
@@ -48,5 +49,5 @@ export const createModeRegional: Scenario = {
 };
 
 /** The scenarios of the fault suite, by name (record-clean-run.ts takes the name on its command line). */
-export const SCENARIOS = { createModeWithIpv6, existingPublicOnlyVpc, createModeRegional } as const;
+export const SCENARIOS = { createModeWithIpv6, existingPublicOnlyVpc, createModeRegional, releaseAndTeardown } as const;
 export type ScenarioName = keyof typeof SCENARIOS;

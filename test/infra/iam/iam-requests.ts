@@ -7,6 +7,9 @@ export const REGION = 'us-east-1';
 /** What the stack's probe role resolves to in the simulation: EnsureProbeFunction passes it on AWS. */
 export const PROBE_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/lambda-egress-probe-role`;
 
+/** What the stack's ENI cleanup role resolves to in the simulation (its name is `<prefix>-EniCleanup`). */
+export const ENI_CLEANUP_ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/LambdaEgress-EniCleanup`;
+
 /** What the stack's registry table resolves to in the simulation. */
 export const REGISTRY_TABLE_ARN = `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/lambda-egress-registry`;
 
@@ -135,9 +138,11 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
       return [on('subnet', p('SubnetId'), 'the subnet deleted')];
     case 'DeleteVpc':
       return [on('vpc', p('VpcId'), 'the VPC deleted')];
-    case 'DeleteNetworkInterface':
-      // Authorized on the interface alone (its ec2:Subnet / ec2:Vpc are condition keys, not resources).
-      return [on('network-interface', p('NetworkInterfaceId'), 'the detached Lambda ENI deleted')];
+    case 'DeleteNetworkInterface': {
+      // Authorized on the interface alone, with the ARNs of its subnet and VPC as condition keys (not resources).
+      const placed = history.placement(p('NetworkInterfaceId') ?? '');
+      return [on('network-interface', p('NetworkInterfaceId'), 'the detached Lambda ENI deleted', { 'ec2:Subnet': ec2Arn('subnet', placed.subnetId), 'ec2:Vpc': ec2Arn('vpc', placed.vpcId) })];
+    }
     default:
       if (/^Describe/.test(a)) return [{ action: `ec2:${a}`, resourceType: undefined, resource: '*', context: {}, why: 'a Describe call without resource-level permissions' }];
       throw new Error(`no IAM mapping for ec2:${a}: add it to test/infra/iam/iam-requests.ts`);
@@ -284,5 +289,7 @@ export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamReque
   if (call.service === 'monitoring') return cloudWatchRequests(call, history);
   if (call.service === 'lambda') return lambdaRequests(call, history);
   if (call.service === 'iam') return iamRequests(call);
+  // The only role the workflow assumes is the ENI cleanup role (moto's ARN is of its own account).
+  if (call.service === 'sts' && call.action === 'AssumeRole') return [{ action: 'sts:AssumeRole', resourceType: 'role', resource: ENI_CLEANUP_ROLE_ARN, context: {}, why: 'the ENI cleanup role assumed' }];
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
 }

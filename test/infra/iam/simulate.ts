@@ -7,25 +7,30 @@ export type Verdict = 'Allowed' | 'ImplicitlyDenied' | 'ExplicitlyDenied' | `inv
 
 const cache = new Map<string, Promise<Verdict>>();
 
-/** How AWS would decide `request` for the role (iam-simulate over the role's identity policy). */
-export function evaluate(role: TaskRole, request: IamRequest): Promise<Verdict> {
-  const key = JSON.stringify([role.roleArn, role.statements, request.action, request.resource, request.context]);
+/**
+ * How AWS would decide `request` for the role (iam-simulate over the role's identity policy); with a
+ * `sessionPolicy`, for a session of the role assumed with that policy (the intersection of both).
+ */
+export function evaluate(role: TaskRole, request: IamRequest, sessionPolicy?: unknown): Promise<Verdict> {
+  const key = JSON.stringify([role.roleArn, role.statements, request.action, request.resource, request.context, sessionPolicy]);
   let verdict = cache.get(key);
   if (!verdict) {
-    verdict = simulate(role, request);
+    verdict = simulate(role, request, sessionPolicy);
     cache.set(key, verdict);
   }
   return verdict;
 }
 
-async function simulate(role: TaskRole, request: IamRequest): Promise<Verdict> {
+async function simulate(role: TaskRole, request: IamRequest, sessionPolicy: unknown): Promise<Verdict> {
+  const roleName = role.roleArn.split('/').pop() ?? '';
   const result = await runSimulation(
     {
       identityPolicies: [{ name: `${role.task}-policy`, policy: { Version: '2012-10-17', Statement: role.statements } }],
+      ...(sessionPolicy === undefined ? {} : { sessionPolicy }),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
       request: {
-        principal: role.roleArn,
+        principal: sessionPolicy === undefined ? role.roleArn : `arn:aws:sts::${ACCOUNT}:assumed-role/${roleName}/lambda-egress-eni-cleanup`,
         action: request.action,
         resource: { resource: request.resource, accountId: ACCOUNT },
         contextVariables: request.context,

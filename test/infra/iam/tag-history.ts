@@ -59,6 +59,7 @@ export function createdId(call: RecordedCall): string | undefined {
 export class TagHistory {
   private readonly tags = new Map<string, Record<string, string>>();
   private readonly associations = new Map<string, { routeTableId: string; subnetId: string }>();
+  private readonly interfaces = new Map<string, { subnetId: string; vpcId: string }>();
 
   tagsOf(id: string): Tags {
     return this.tags.get(id) ?? {};
@@ -67,6 +68,13 @@ export class TagHistory {
   association(associationId: string): { routeTableId: string; subnetId: string } {
     const found = this.associations.get(associationId);
     if (!found) throw new Error(`association ${associationId} was never made in this log`);
+    return found;
+  }
+
+  /** Where a network interface was created: DeleteNetworkInterface is judged with its ec2:Subnet and ec2:Vpc. */
+  placement(networkInterfaceId: string): { subnetId: string; vpcId: string } {
+    const found = this.interfaces.get(networkInterfaceId);
+    if (!found) throw new Error(`network interface ${networkInterfaceId} was never created in this log`);
     return found;
   }
 
@@ -92,6 +100,11 @@ export class TagHistory {
       this.associations.set(id, { routeTableId: params.get('RouteTableId') ?? '', subnetId: params.get('SubnetId') ?? '' });
     } else if (id) {
       this.tags.set(id, tagSpecificationTags(params));
+    }
+    if (call.action === 'CreateNetworkInterface') {
+      const xml = call.details.responseBody;
+      const eni = xmlElement(xml, 'networkInterfaceId');
+      if (eni) this.interfaces.set(eni, { subnetId: xmlElement(xml, 'subnetId') ?? '', vpcId: xmlElement(xml, 'vpcId') ?? '' });
     }
     if (call.action === 'CreateTags' || call.action === 'DeleteTags') {
       const changed = requestTags(params, 'Tag');

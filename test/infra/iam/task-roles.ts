@@ -3,13 +3,14 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
 import { LambdaEgressStack } from '../../../infra/lambda-egress-stack';
 import { statementsOfFunction, type Statement } from '../template-queries';
-import { ACCOUNT, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
+import { ACCOUNT, ENI_CLEANUP_ROLE_ARN, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
 
 const PREFIX = 'LambdaEgress';
 
 /** A task's role as IAM sees it: its ARN and its statements with every intrinsic resolved. */
 export interface TaskRole {
-  readonly task: TaskName;
+  /** The task whose function runs as the role, or EniCleanup for the role Rollback and TeardownNetwork assume. */
+  readonly task: TaskName | 'EniCleanup';
   readonly roleArn: string;
   readonly statements: Statement[];
 }
@@ -17,9 +18,9 @@ export interface TaskRole {
 /**
  * The task roles of the synthesized stack (the same construct tree `npx cdk synth` builds; the functions'
  * code is not bundled, which changes no policy), with the pseudo parameters resolved to the simulation's
- * account and region and the probe role to PROBE_ROLE_ARN.
+ * account and region and the probe role to PROBE_ROLE_ARN; with them the ENI cleanup role (EniCleanup).
  */
-export function synthesizedTaskRoles(): Record<TaskName, TaskRole> {
+export function synthesizedTaskRoles(): Record<TaskName, TaskRole> & { readonly EniCleanup: TaskRole } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new LambdaEgressStack(app, PREFIX);
   const template = Template.fromStack(stack);
@@ -45,10 +46,16 @@ export function synthesizedTaskRoles(): Record<TaskName, TaskRole> {
     if (record.Ref !== undefined) return `arn:aws:unresolved:${REGION}:${ACCOUNT}:${String(record.Ref)}`;
     return Object.fromEntries(Object.entries(record).map(([key, child]) => [key, resolve(child)]));
   };
-  return Object.fromEntries(
-    (Object.keys(TASKS) as TaskName[]).map((task) => [
-      task,
-      { task, roleArn: `arn:aws:iam::${ACCOUNT}:role/${PREFIX}-${task}-role`, statements: resolve(statementsOfFunction(template, `${PREFIX}-${task}`)) as Statement[] },
-    ]),
-  ) as Record<TaskName, TaskRole>;
+  const [cleanupRole] = Object.values(template.findResources('AWS::IAM::Role', { Properties: { RoleName: `${PREFIX}-EniCleanup` } })) as Array<{ Properties: { Policies: Array<{ PolicyDocument: { Statement: Statement[] } }> } }>;
+  if (!cleanupRole) throw new Error(`the stack has no role named ${PREFIX}-EniCleanup`);
+  const eniCleanup: TaskRole = { task: 'EniCleanup', roleArn: ENI_CLEANUP_ROLE_ARN, statements: resolve(cleanupRole.Properties.Policies.flatMap((policy) => policy.PolicyDocument.Statement)) as Statement[] };
+  return {
+    ...(Object.fromEntries(
+      (Object.keys(TASKS) as TaskName[]).map((task) => [
+        task,
+        { task, roleArn: `arn:aws:iam::${ACCOUNT}:role/${PREFIX}-${task}-role`, statements: resolve(statementsOfFunction(template, `${PREFIX}-${task}`)) as Statement[] },
+      ]),
+    ) as Record<TaskName, TaskRole>),
+    EniCleanup: eniCleanup,
+  };
 }
