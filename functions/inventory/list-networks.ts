@@ -1,4 +1,4 @@
-import { DescribeNatGatewaysCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { estimateMonthlyCost, type CostEstimate } from '../shared/cost';
 import { estimateModeCost } from '../shared/mode-cost';
@@ -114,11 +114,13 @@ async function inventoryOf(
     ...(network.lock ? { lock: { lockOwner: network.lock.lockOwner, leaseExpiresAt: network.lock.leaseExpiresAt } } : {}),
     ...(record?.execution ? { builtBy: record.execution } : {}),
     ...(record?.updatedAt ? { updatedAt: record.updatedAt } : {}),
-    // A live regional NAT gateway is billed for each AZ it serves (mode-cost.ts), not once.
+    // A live regional NAT gateway is billed for each AZ it serves (mode-cost.ts), not once; NAT instances as instances.
     monthlyCost:
       record?.natGatewayMode === 'regional' && liveNats.length > 0
         ? estimateModeCost('regional', { azCount: record.azs.length, gbPerMonth })
-        : estimateMonthlyCost({ natGateways: liveNats.length, gbPerMonth: liveNats.length > 0 ? gbPerMonth : 0 }),
+        : record?.natGatewayMode === 'instance' && liveNats.length > 0
+          ? estimateModeCost('instance', { azCount: liveNats.length, gbPerMonth })
+          : estimateMonthlyCost({ natGateways: liveNats.length, gbPerMonth: liveNats.length > 0 ? gbPerMonth : 0 }),
     drifted: drift.length > 0,
     drift,
   };
@@ -167,5 +169,8 @@ async function natGatewayStates(ec2: EC2Client, vpcIds: readonly string[]): Prom
     for (const nat of page.NatGateways ?? []) if (nat.NatGatewayId) states.set(nat.NatGatewayId, nat.State ?? 'unknown');
     nextToken = page.NextToken;
   } while (nextToken);
+  // natGateways "instance": a NAT instance is known by its fixed network interface, there while it exists.
+  const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [...vpcIds] }] }));
+  for (const eni of enis.NetworkInterfaces ?? []) if (eni.NetworkInterfaceId) states.set(eni.NetworkInterfaceId, 'available');
   return states;
 }

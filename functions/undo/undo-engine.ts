@@ -5,6 +5,7 @@ import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { sweepLambdaNetworkInterfaces } from './undo-enis';
 import { deleteNatAlarm } from './undo-alarm';
 import { deleteProbeFunction } from './undo-probe';
+import { isNatInstanceKind, undoNatInstanceEntry } from './undo-nat-instance';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, PendingStep, RollbackOutcome, RollbackStep } from './types';
 
@@ -18,11 +19,14 @@ const UNDO_ORDER: readonly ResourceKind[] = [
   'function-vpc-config',
   'probe-function',
   'cloudwatch-alarm',
+  'auto-scaling-group',
+  'launch-template',
   'vpc-endpoint',
   'route',
   'route-table-association',
   'route-table',
   'nat-gateway',
+  'nat-instance-eni',
   'elastic-ip',
   'internet-gateway',
   'egress-only-internet-gateway',
@@ -40,12 +44,25 @@ const UNDO_ORDER: readonly ResourceKind[] = [
  */
 const NEEDS_GONE_FIRST: Partial<Record<ResourceKind, readonly ResourceKind[]>> = {
   'route-table': ['vpc-endpoint'],
-  'elastic-ip': ['nat-gateway'],
-  'internet-gateway': ['nat-gateway'],
+  'elastic-ip': ['nat-gateway', 'nat-instance-eni'],
+  'internet-gateway': ['nat-gateway', 'nat-instance-eni'],
+  'launch-template': ['auto-scaling-group'],
+  'nat-instance-eni': ['auto-scaling-group'],
   'network-interface': ['function-vpc-config', 'probe-function'],
-  'security-group': ['function-vpc-config', 'probe-function', 'network-interface'],
-  subnet: ['nat-gateway', 'function-vpc-config', 'probe-function', 'network-interface'],
-  vpc: ['function-vpc-config', 'vpc-endpoint', 'route-table', 'nat-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'network-interface', 'security-group', 'subnet'],
+  'security-group': ['function-vpc-config', 'probe-function', 'network-interface', 'nat-instance-eni'],
+  subnet: ['nat-gateway', 'function-vpc-config', 'probe-function', 'network-interface', 'nat-instance-eni'],
+  vpc: [
+    'function-vpc-config',
+    'vpc-endpoint',
+    'route-table',
+    'nat-gateway',
+    'nat-instance-eni',
+    'internet-gateway',
+    'egress-only-internet-gateway',
+    'network-interface',
+    'security-group',
+    'subnet',
+  ],
 };
 
 export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
@@ -71,7 +88,7 @@ export interface UndoHooks {
  * One pass over a plan, in order. Just before the first security group or subnet, the Lambda ENIs left in
  * the plan's subnets and groups are swept (deleted when detached and in our subnets, waited for otherwise).
  */
-export async function runUndoPlan(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'>, plan: readonly LedgerEntry[], hooks: UndoHooks = {}): Promise<UndoPass> {
+export async function runUndoPlan(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling'>, plan: readonly LedgerEntry[], hooks: UndoHooks = {}): Promise<UndoPass> {
   const run = new UndoRun();
   if (hooks.first) await run.attempt(hooks.first.kind, hooks.first.id, hooks.first.undo);
   let swept = false;
@@ -87,7 +104,9 @@ export async function runUndoPlan(clients: Pick<AwsClients, 'ec2' | 'lambda' | '
         ? () => deleteProbeFunction(clients.lambda, entry.id)
         : entry.kind === 'cloudwatch-alarm'
           ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
-          : () => undoNetworkEntry(clients.ec2, entry);
+          : isNatInstanceKind(entry.kind)
+            ? () => undoNatInstanceEntry(clients, entry)
+            : () => undoNetworkEntry(clients.ec2, entry);
     await run.attempt(entry.kind, entry.id, undo);
   }
   if (hooks.last) await run.attempt(hooks.last.kind, hooks.last.id, hooks.last.undo);

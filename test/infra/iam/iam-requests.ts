@@ -1,3 +1,4 @@
+import { autoScalingRequests, natInstanceEc2Requests } from './nat-instance-requests';
 import type { RecordedCall } from './recorded-calls';
 import { alarmArn, ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
 
@@ -138,9 +139,12 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
     case 'DeleteNetworkInterface':
       // Authorized on the interface alone (its ec2:Subnet / ec2:Vpc are condition keys, not resources).
       return [on('network-interface', p('NetworkInterfaceId'), 'the detached Lambda ENI deleted')];
-    default:
+    default: {
+      const natInstance = natInstanceEc2Requests(a, params, on, (type, created) => newEc2(a, type, created));
+      if (natInstance) return natInstance;
       if (/^Describe/.test(a)) return [{ action: `ec2:${a}`, resourceType: undefined, resource: '*', context: {}, why: 'a Describe call without resource-level permissions' }];
       throw new Error(`no IAM mapping for ec2:${a}: add it to test/infra/iam/iam-requests.ts`);
+    }
   }
 }
 
@@ -284,5 +288,6 @@ export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamReque
   if (call.service === 'monitoring') return cloudWatchRequests(call, history);
   if (call.service === 'lambda') return lambdaRequests(call, history);
   if (call.service === 'iam') return iamRequests(call);
+  if (call.service === 'autoscaling') return autoScalingRequests(call, history);
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
 }
