@@ -11,6 +11,7 @@ import {
   CreateSubnetCommand,
   CreateVpcCommand,
   DescribeAddressesCommand,
+  DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
   DescribeLaunchTemplateVersionsCommand,
   DescribeNetworkInterfacesCommand,
@@ -34,8 +35,8 @@ import { describeTopology } from './topology';
 
 /**
  * natGateways "instance" end to end on moto: per AZ a security group, a fixed ENI with its Elastic IP, a launch
- * template and an Auto Scaling group of one. moto's Auto Scaling launches the instance but does not put the launch
- * template's network interface on it (it gives the instance a new one), so the fixed ENI stays unattached here.
+ * template and an Auto Scaling group of one whose instance carries the fixed ENI as its primary interface (moto does
+ * so through local/moto-python/sitecustomize.py, as AWS does).
  */
 const ec2 = new EC2Client({});
 const autoscaling = new AutoScalingClient({});
@@ -44,7 +45,7 @@ const failingProbe = { url: 'https://aws.amazon.com/', ok: false, elapsedMs: 500
 const tagsOf = (tags: ReadonlyArray<{ Key?: string; Value?: string }> | undefined) => Object.fromEntries((tags ?? []).map((tag) => [tag.Key, tag.Value]));
 
 describe('natGateways "instance" (NAT instances on moto)', () => {
-  it('create mode: one NAT instance per AZ behind a fixed ENI that the private routes target, IMDSv2 only, no SSH, tagged and ledgered (moto leaves the ENI unattached: analysis inconclusive)', async () => {
+  it('create mode: one NAT instance per AZ behind a fixed ENI that the private routes target, IMDSv2 only, no SSH, tagged and ledgered (the ENI is the only interface of its instance, and the analysis passes through it)', async () => {
     // GIVEN a user function outside any VPC
     const { functionName } = await freshAccountWithFunction();
     await queueProbeAnswers(passingProbe());
@@ -99,9 +100,15 @@ describe('natGateways "instance" (NAT instances on moto)', () => {
     expect(new Set(result.network.natGateways.map((nat) => nat.natGatewayId))).toEqual(new Set(fixed.map((eni) => eni.NetworkInterfaceId)));
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     expect(new Set(config.VpcConfig?.SubnetIds)).toEqual(new Set(result.network.privateSubnetIds));
-    // moto's Auto Scaling does not attach the fixed ENI to its instance: the analysis stops there, inconclusive
-    // (on AWS the instance carries it), and the probe decides
-    expect(result.probe.reachability).toMatchObject({ verdict: 'INCONCLUSIVE', hop: 'nat-gateway', explanation: expect.stringContaining('attached to no instance') });
+    // each group's one instance carries its AZ's fixed ENI as its only (primary) interface: no other interface
+    // exists in the VPC
+    const instanceIds = groups.map((group) => group.Instances?.map((instance) => instance.InstanceId));
+    expect(instanceIds.map((ids) => ids?.length)).toEqual([1, 1]);
+    expect(new Set(fixed.map((eni) => [eni.Attachment?.InstanceId, eni.Attachment?.DeviceIndex, eni.Attachment?.Status].join(' ')))).toEqual(new Set(instanceIds.map((ids) => `${ids![0]} 0 attached`)));
+    expect(enis.map((eni) => eni.NetworkInterfaceId).sort()).toEqual(fixed.map((eni) => eni.NetworkInterfaceId).sort());
+    // so the reachability analysis passes through a NAT instance's network interface
+    expect(result.probe.reachability).toMatchObject({ verdict: 'PASS' });
+    expect(JSON.stringify(result.probe.reachability)).toMatch(/eni-[0-9a-f]+ is a NAT instance network interface \(on i-/);
   });
 
   it('a second run of the same request makes no mutating call and keeps the same network; `networks` lists it without drift, priced as NAT instances', async () => {
@@ -139,8 +146,10 @@ describe('natGateways "instance" (NAT instances on moto)', () => {
     expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
     expect((await autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups).toEqual([]);
     expect((await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates).toEqual([]);
-    const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces ?? [];
-    expect(enis.filter((eni) => tagsOf(eni.TagSet)[TAG_EXECUTION] === run.executionArn)).toEqual([]);
+    // the instances that carried the fixed ENIs are terminated, and no network interface is left at all
+    expect((await ec2.send(new DescribeNetworkInterfacesCommand({}))).NetworkInterfaces).toEqual([]);
+    const instances = ((await ec2.send(new DescribeInstancesCommand({}))).Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []);
+    expect(instances.map((instance) => instance.State?.Name)).toEqual(['terminated', 'terminated']);
     expect((await ec2.send(new DescribeAddressesCommand({}))).Addresses).toEqual([]);
     expect(await functionSnapshot(functionName, roleName)).toEqual(before);
   });
