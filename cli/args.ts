@@ -11,6 +11,8 @@ export interface RequestFlags {
   readonly azs?: number;
   readonly singleNat: boolean;
   readonly regionalNat?: boolean;
+  /** `--nat-instance` (true) or `--nat-instance <type>`. */
+  readonly natInstance?: boolean | string;
   readonly ipv6: boolean;
   readonly s3Endpoint: boolean;
   readonly probeUrl?: string;
@@ -71,6 +73,7 @@ function addRequestOptions(command: Command): Command {
     .option('--azs <n>', 'number of Availability Zones (default 2)', positiveInteger('--azs', 6))
     .option('--single-nat', 'one NAT gateway for all AZs (cheaper, not AZ-resilient)')
     .addOption(new Option('--regional-nat', 'one regional NAT gateway across the AZs (AZ-resilient, no public subnets)').conflicts('singleNat'))
+    .addOption(new Option('--nat-instance [type]', 'a NAT instance per AZ instead of NAT gateways (dev/test; a Graviton type, default t4g.nano)').conflicts(['singleNat', 'regionalNat']))
     .option('--ipv6', 'dual-stack: IPv6 subnets and an egress-only internet gateway')
     .option('--no-s3-endpoint', 'do not add the S3 gateway endpoint to the private route tables')
     .option('--probe-url <url>', 'URL the probe fetches from inside the VPC (default https://aws.amazon.com/)')
@@ -102,6 +105,7 @@ interface RawOptions {
   readonly azs?: number;
   readonly singleNat?: boolean;
   readonly regionalNat?: boolean;
+  readonly natInstance?: boolean | string;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly probeUrl?: string;
@@ -137,6 +141,7 @@ function requestFlags(options: RawOptions): RequestFlags {
     azs: options.azs,
     singleNat: options.singleNat === true,
     regionalNat: options.regionalNat === true ? true : undefined,
+    natInstance: options.natInstance,
     ipv6: options.ipv6 === true,
     s3Endpoint: options.s3Endpoint !== false,
     probeUrl: options.probeUrl,

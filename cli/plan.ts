@@ -16,7 +16,7 @@ import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
-import { compareModes, type ModeComparison } from '../functions/shared/mode-cost';
+import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
@@ -50,9 +50,15 @@ export interface ProvisionPlan {
 
 const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
 
-/** The NAT gateways a network of this request has when provision is done: one per AZ, or one (single, regional). */
+/** The NATs a network of this request has when provision is done: one per AZ (per-az, instance), or one (single, regional). */
 function natCount(request: NormalizedRequest): number {
-  return request.network.natGateways === 'per-az' ? request.network.azs.length : 1;
+  return request.network.natGateways === 'per-az' || request.network.natGateways === 'instance' ? request.network.azs.length : 1;
+}
+
+/** What `count` NATs of the request's mode cost a month: NAT gateways, or NAT instances (no per-GB charge). */
+function natCost(request: NormalizedRequest, count: number, gbPerMonth: number): CostEstimate {
+  if (request.network.natGateways === 'instance' && count > 0) return estimateModeCost('instance', { azCount: count, gbPerMonth });
+  return estimateMonthlyCost({ natGateways: count, gbPerMonth: count > 0 ? gbPerMonth : 0 });
 }
 
 /** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
@@ -75,10 +81,12 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
           ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
           network.natGateways === 'regional'
             ? `1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ`
+            : network.natGateways === 'instance'
+            ? `${wanted} NAT instances (${network.natInstanceType ?? 't4g.nano'}, Amazon Linux 2023), one in the public subnet of each AZ (${network.azs.join(', ')}): each an Auto Scaling group of one behind a fixed network interface with an Elastic IP`
             : network.natGateways === 'single'
             ? `1 NAT gateway with an Elastic IP, in the public subnet of ${network.azs[0]}, shared by every AZ`
             : `${wanted} NAT gateways, each with an Elastic IP, one in the public subnet of each AZ (${network.azs.join(', ')})`,
-          `route tables: ${network.natGateways === 'regional' ? '' : 'public (0.0.0.0/0 -> internet gateway), '}one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'per-az' ? 'the NAT gateway of the same AZ' : 'the NAT gateway'})`,
+          `route tables: ${network.natGateways === 'regional' ? '' : 'public (0.0.0.0/0 -> internet gateway), '}one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'per-az' ? 'the NAT gateway of the same AZ' : network.natGateways === 'instance' ? "the NAT instance's network interface in the same AZ" : 'the NAT gateway'})`,
           ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
           'security group for the function: all outbound, no inbound',
           `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
@@ -187,8 +195,8 @@ export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'l
     function: await planFunction(clients, request, planned.target),
     natGateways: { total, added: planned.natsAdded },
     cost: {
-      total: estimateMonthlyCost({ natGateways: total, gbPerMonth }),
-      added: estimateMonthlyCost({ natGateways: planned.natsAdded, gbPerMonth: planned.natsAdded > 0 ? gbPerMonth : 0 }),
+      total: natCost(request, total, gbPerMonth),
+      added: natCost(request, planned.natsAdded, gbPerMonth),
     },
     modes: compareModes({ azCount: request.network.azs.length, gbPerMonth }),
   };
@@ -216,7 +224,8 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
       lines.push(...snippets.flatMap((text) => text.split('\n').map((line) => `      ${line}`)));
     }
   }
-  lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} NAT gateway${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
+  const nats = plan.request.network.natGateways === 'instance' ? 'NAT instance' : 'NAT gateway';
+  lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} ${nats}${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);
   lines.push('', colors.bold(`Every egress mode for ${plan.request.network.azs.length} AZ(s) at this traffic, a month (natGateways: "${plan.request.network.natGateways}" chosen):`));

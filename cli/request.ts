@@ -44,6 +44,7 @@ export function buildRequest(flags: RequestFlags, readFile: (path: string) => st
   const shared = {
     ...(flags.singleNat ? { natGateways: 'single' as const } : {}),
     ...(flags.regionalNat ? { natGateways: 'regional' as const } : {}),
+    ...(flags.natInstance ? { natGateways: 'instance' as const, ...(typeof flags.natInstance === 'string' ? { natInstanceType: flags.natInstance } : {}) } : {}),
     ...(flags.ipv6 ? { ipv6: true } : {}),
     ...(flags.s3Endpoint ? {} : { s3Endpoint: false }),
   };

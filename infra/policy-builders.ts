@@ -29,7 +29,11 @@ export type Ec2ResourceType =
   | 'security-group'
   | 'security-group-rule'
   | 'vpc-endpoint'
-  | 'network-interface';
+  // natGateways "instance" (infra/nat-instance-grants.ts)
+  | 'network-interface'
+  | 'launch-template'
+  | 'instance'
+  | 'volume';
 
 /** `arn:<partition>:ec2:<region>:<account>:<type>/*` — every resource of one type in this account and region. */
 export function ec2Arn(type: Ec2ResourceType): string {

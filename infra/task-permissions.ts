@@ -3,6 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
 import { NAT_ALARM_PREFIX } from '../functions/shared/nat-alarms';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
+import { createNatInstanceGroups, deleteNatInstanceGroups } from './nat-instance-grants';
 import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
@@ -47,7 +48,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html); the versions the
   // aliases route to are read with GetFunctionConfiguration and a Qualifier.
   RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags']), listRolePolicies()],
-  AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways')],
+  AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways', 'DescribeNetworkInterfaces')],
   EnsureVpc: () => [
     ec2Describe('DescribeVpcs', 'DescribeSubnets'),
     // DescribeVpcAttribute authorizes on the VPC (Service Authorization Reference, Amazon EC2:
@@ -78,16 +79,24 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2TagOnCreate(['CreateSecurityGroup']),
   ],
   EnsureNatGateway: () => [
-    ec2Describe('DescribeNatGateways', 'DescribeAddresses', 'DescribeSubnets', 'DescribeVpcs'),
+    ec2Describe('DescribeNatGateways', 'DescribeAddresses', 'DescribeSubnets', 'DescribeVpcs', 'DescribeSecurityGroups', 'DescribeNetworkInterfaces', 'DescribeLaunchTemplates'),
     ec2Create('AllocateAddress', 'elastic-ip'),
     // A zonal NAT gateway authorizes on its subnet and EIP; a regional one (natGateways "regional") on its VPC
     // (Service Authorization Reference, Amazon EC2, CreateNatGateway: natgateway, elastic-ip, subnet, vpc).
     ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet', 'vpc'], inManaged: ['elastic-ip'] }),
-    ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway']),
+    // natGateways "instance" (functions/network/ensure-nat-instance.ts; Service Authorization Reference, Amazon EC2):
+    // CreateNetworkInterface on the ENI, subnet and group; AssociateAddress on the EIP and ENI.
+    ec2Create('CreateSecurityGroup', 'security-group', { in: ['vpc'] }),
+    ec2OnManaged('ChangeNatInstanceGroup', ['AuthorizeSecurityGroupIngress'], ['security-group']),
+    ec2Create('CreateNetworkInterface', 'network-interface', { in: ['subnet'], inManaged: ['security-group'] }),
+    ec2OnManaged('ChangeNatInstanceEni', ['ModifyNetworkInterfaceAttribute', 'AssociateAddress'], ['network-interface', 'elastic-ip']),
+    ec2Create('CreateLaunchTemplate', 'launch-template'),
+    createNatInstanceGroups(),
+    ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway', 'CreateSecurityGroup', 'CreateNetworkInterface', 'CreateLaunchTemplate']),
     findNatAlarms(),
     createNatAlarms(),
   ],
-  CheckNatGateways: () => [ec2Describe('DescribeNatGateways')],
+  CheckNatGateways: () => [ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces')],
   EnsureRouteTables: () => [
     ec2Describe('DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
     ec2Create('CreateRouteTable', 'route-table', { in: ['vpc'] }),
@@ -128,6 +137,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
       'DescribeInternetGateways',
       'DescribeEgressOnlyInternetGateways',
       'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
     ),
     readProbeFunctions(),
     changeProbeFunctions('InvokeProbeFunctions', ['lambda:InvokeFunction']),
@@ -187,7 +197,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
 function undoEngineGrants(context: PermissionContext, describes: readonly string[]): Grant[] {
   return [
     // The engine's own reads; Rollback adds those of its discovery of what a failed task left untracked.
-    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', ...describes),
+    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', 'DescribeLaunchTemplates', ...describes),
     ec2OnManaged(
       'UndoManagedNetwork',
       [
@@ -203,9 +213,12 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
         'DeleteSecurityGroup',
         'DeleteSubnet',
         'DeleteVpc',
+        'DeleteLaunchTemplate',
+        'DeleteNetworkInterface',
       ],
-      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc'],
+      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface'],
     ),
+    deleteNatInstanceGroups(),
     // Both authorize against a second resource (Service Authorization Reference, Amazon EC2:
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html):
     // DetachInternetGateway the VPC, DisassociateRouteTable the subnet; in existing-VPC mode those are the user's.

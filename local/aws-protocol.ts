@@ -48,7 +48,7 @@ export interface ShapedError {
   readonly body: string;
 }
 
-const QUERY_XML_SERVICES = new Set(['iam', 'sts', 'cloudformation', 'elasticloadbalancing', 'rds', 'sns']);
+const QUERY_XML_SERVICES = new Set(['iam', 'sts', 'cloudformation', 'elasticloadbalancing', 'rds', 'sns', 'autoscaling']);
 const REST_JSON_SERVICES = new Set(['lambda', 'apigateway', 'execute-api']);
 
 export function shapeError(service: string, code: string, status: number, message: string): ShapedError {

@@ -1,4 +1,4 @@
-import { DescribeNatGatewaysCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { CostEstimate } from '../shared/cost';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
@@ -164,5 +164,8 @@ async function natGatewayStates(ec2: EC2Client, vpcIds: readonly string[]): Prom
     for (const nat of page.NatGateways ?? []) if (nat.NatGatewayId) states.set(nat.NatGatewayId, nat.State ?? 'unknown');
     nextToken = page.NextToken;
   } while (nextToken);
+  // natGateways "instance": a NAT instance is known by its fixed network interface, there while it exists.
+  const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [...vpcIds] }] }));
+  for (const eni of enis.NetworkInterfaces ?? []) if (eni.NetworkInterfaceId) states.set(eni.NetworkInterfaceId, 'available');
   return states;
 }

@@ -5,10 +5,11 @@ import { REGIONAL, type AuditedNatGateway, type AuditedSubnet, type SubnetClass 
 
 /**
  * Classifies a subnet of an existing VPC by its default route, as the AWS guide's route table check does: public
- * (0.0.0.0/0 -> the VPC's internet gateway), private (-> a NAT gateway), isolated (no default route) or routed
+ * (0.0.0.0/0 -> the VPC's internet gateway), private (-> a NAT gateway, or a NAT instance's network interface:
+ * source/destination check off, find-nat-instance.ts), isolated (no default route) or routed
  * elsewhere (transit gateway, firewall endpoint, peering, instance, ENI, a blackhole...: reported, never changed).
  */
-export function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], internetGatewayId: string | undefined, networkName: string): AuditedSubnet {
+export function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], internetGatewayId: string | undefined, networkName: string, natInstanceEnis: ReadonlySet<string> = new Set()): AuditedSubnet {
   const subnetId = subnet.SubnetId ?? '';
   const { table, isMain } = effectiveRouteTable(tables, subnetId);
   const ipv4 = routeTo(table, IPV4_DEFAULT);
@@ -18,7 +19,7 @@ export function auditSubnet(subnet: Subnet, tables: readonly RouteTable[], inter
   if (ipv4) {
     if (ipv4.State === 'blackhole') kind = 'routed-elsewhere';
     else if (target && target === internetGatewayId) kind = 'public';
-    else if (target?.startsWith('nat-')) kind = 'private';
+    else if (target?.startsWith('nat-') || (target && natInstanceEnis.has(target))) kind = 'private';
     else kind = 'routed-elsewhere';
   }
   const ipv6Cidr = subnet.Ipv6CidrBlockAssociationSet?.find((association) => association.Ipv6CidrBlock)?.Ipv6CidrBlock;

@@ -24,7 +24,10 @@ export function narrateAudit(
   if (internetGatewayId) present.push(`internet gateway ${internetGatewayId} attached to ${vpcId}`);
   else missing.push(`an internet gateway attached to ${vpcId}`);
   for (const nat of natGateways) {
-    if (nat.availabilityMode === 'regional') {
+    if (nat.kind === 'instance') {
+      if (nat.usable) present.push(`NAT instance network interface ${nat.natGatewayId} (source/destination check off, a public IP) in public subnet ${nat.subnetId} (${nat.az})`);
+      else cannotFix.push(`network interface ${nat.natGatewayId} in ${nat.subnetId}, a default route's target, is no usable NAT instance (it needs a public IP, a public subnet and an instance): not used`);
+    } else if (nat.availabilityMode === 'regional') {
       if (nat.usable) present.push(`regional NAT gateway ${nat.natGatewayId} (${nat.state}), for every AZ of ${vpcId}`);
       else cannotFix.push(`regional NAT gateway ${nat.natGatewayId} is ${nat.state === 'available' || nat.state === 'pending' ? `unusable: ${vpcId} has no internet gateway yet` : nat.state}: not used`);
     } else if (nat.usable) present.push(`NAT gateway ${nat.natGatewayId} (${nat.state}) in public subnet ${nat.subnetId} (${nat.az})`);

@@ -6,6 +6,7 @@ import { narrateAudit } from './audit-narrate';
 import { planRepairs } from './audit-plan';
 import { findAttachedInternetGateway } from './find-internet-gateway';
 import { natGatewaysOf } from './find-nat-gateway';
+import { auditNatInstance, natInstanceEnisOf } from './find-nat-instance';
 import { ipv6BlockOf, isGone, required, subnetsOf } from './network-lookup';
 import { mainRouteTable, routeTablesOf } from './route-tables';
 import type { AuditSlice, NetworkTaskInput } from './types';
@@ -29,8 +30,10 @@ export async function auditExistingVpc(clients: Pick<AwsClients, 'ec2'>, input: 
     );
   }
   const main = required(facts.main, `main route table of ${vpcId}`, 'AWS');
-  const audited = subnets.map((subnet) => auditSubnet(subnet, tables, internetGatewayId, network.name));
-  const classified = { cidrAssociations: vpc.CidrBlockAssociationSet ?? [], main, subnets: audited, natGateways: facts.nats.map((nat) => auditNat(nat, audited, internetGatewayId)) };
+  const natInstanceEnis = new Set(facts.natInstances.map((eni) => eni.NetworkInterfaceId ?? ''));
+  const audited = subnets.map((subnet) => auditSubnet(subnet, tables, internetGatewayId, network.name, natInstanceEnis));
+  const natGateways = [...facts.nats.map((nat) => auditNat(nat, audited, internetGatewayId)), ...facts.natInstances.map((eni) => auditNatInstance(eni, audited, network.name))];
+  const classified = { cidrAssociations: vpc.CidrBlockAssociationSet ?? [], main, subnets: audited, natGateways };
   const plan = planRepairs(classified, network);
   const { present, missing, cannotFix, reported } = narrateAudit({ ...classified, vpcId, internetGatewayId }, plan, network);
   if (plan.repairs.length === 0) {
@@ -67,5 +70,6 @@ async function gatherFacts(ec2: EC2Client, vpcId: string) {
   const tables = await routeTablesOf(ec2, vpcId);
   const internetGatewayId = (await findAttachedInternetGateway(ec2, vpcId))?.InternetGatewayId;
   const nats = (await natGatewaysOf(ec2, vpcId)).filter((nat) => !isGone(nat.State));
-  return { vpc, subnets, tables, main: mainRouteTable(tables), internetGatewayId, nats };
+  const natInstances = await natInstanceEnisOf(ec2, tables);
+  return { vpc, subnets, tables, main: mainRouteTable(tables), internetGatewayId, nats, natInstances };
 }

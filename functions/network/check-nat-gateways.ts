@@ -1,8 +1,8 @@
-import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { NatGatewayFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
+import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck } from './types';
 
 /**
  * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT gateway is available. A NAT
@@ -10,8 +10,10 @@ import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
  * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
  */
 export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
-  const expected = input.natGateways ?? [];
-  if (expected.length === 0) return { allAvailable: true, gateways: [] };
+  const all = input.natGateways ?? [];
+  const instances = await checkNatInstanceEnis(clients.ec2, all.filter((nat) => isNatInstanceTarget(nat.natGatewayId)));
+  const expected = all.filter((nat) => !isNatInstanceTarget(nat.natGatewayId));
+  if (expected.length === 0) return { allAvailable: true, gateways: instances };
   const ids = [...new Set(expected.map((nat) => nat.natGatewayId))];
   // The filter form: NatGatewayIds would fail the whole call with NatGatewayNotFound if one were gone.
   const described = await clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: ids }] }));
@@ -37,8 +39,29 @@ export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: 
   }
   return {
     allAvailable: gateways.every((gateway) => gateway.state === 'available'),
-    gateways: gateways.map(({ natGatewayId, az, state }) => ({ natGatewayId, az, state })),
+    gateways: [...gateways.map(({ natGatewayId, az, state }) => ({ natGatewayId, az, state })), ...instances],
   };
+}
+
+/**
+ * natGateways "instance": the fixed ENI the routes target must still exist (else NatGatewayFailed, like a NAT
+ * gateway that is gone). It counts as `available` once it is: the instance behind it is the Auto Scaling group's
+ * to keep (and to replace), and the probe (RunProbe) proves the path through it.
+ */
+async function checkNatInstanceEnis(ec2: EC2Client, enis: CheckNatGatewaysInput['natGateways']): Promise<NatGatewaysCheck['gateways']> {
+  if (enis.length === 0) return [];
+  const ids = enis.map((nat) => nat.natGatewayId);
+  const described = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: ids }] }));
+  const present = new Set((described.NetworkInterfaces ?? []).map((eni) => eni.NetworkInterfaceId));
+  const missing = enis.find((nat) => !present.has(nat.natGatewayId));
+  if (missing) {
+    throw new NatGatewayFailed(`the NAT instance network interface ${missing.natGatewayId} in ${missing.az} is not found: it was deleted while the workflow waited for it`, {
+      natGatewayId: missing.natGatewayId,
+      az: missing.az,
+      state: 'missing',
+    });
+  }
+  return enis.map((nat) => ({ natGatewayId: nat.natGatewayId, az: nat.az, state: 'available' }));
 }
 
 const clients = createClients({ ec2: EC2Client });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   AllocateAddressCommand,
@@ -15,6 +16,7 @@ import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from 
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { ensureNatAlarms } from './ensure-nat-alarms';
+import { ensureNatInstance } from './ensure-nat-instance';
 import { ensureRegionalNatGateway } from './ensure-regional-nat-gateway';
 import { findNatGateway } from './find-nat-gateway';
 import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
@@ -27,10 +29,15 @@ import { isRegionalPlacement, type EnsureNatGatewayInput, type NatGatewaySlice, 
  * With `network.alarms`, a NAT gateway of lambda-egress's (this network's, created by any execution) gets its
  * two CloudWatch alarms (ensure-nat-alarms.ts); a VPC's own NAT gateway gets none: it is the owner's to watch.
  * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
- * The regional placement (natGateways "regional") goes to ensure-regional-nat-gateway.ts.
+ * The regional placement (natGateways "regional") goes to ensure-regional-nat-gateway.ts, natGateways "instance"
+ * to ensure-nat-instance.ts.
  */
-export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch' | 'autoscaling'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
   if (isRegionalPlacement(input.placement)) return ensureRegionalNatGateway(clients, input, (natGatewayId) => alarmsIfRequested(clients, input, natGatewayId));
+  // natGateways "instance" (ensure-nat-instance.ts); an existing VPC's own NAT instance is used as the audit found it.
+  const { natInstanceEniId, az, subnetId } = input.placement;
+  if (natInstanceEniId) return { az, natGatewayId: natInstanceEniId, subnetId, ledger: [] };
+  if (input.request.network.natGateways === 'instance') return ensureNatInstance(clients, input, input.placement);
   return ensureZonalNatGateway(clients, input, input.placement);
 }
 
@@ -117,5 +124,5 @@ function clientToken(executionId: string, subnetId: string): string {
   return createHash('sha256').update(`${executionId}|${subnetId}`).digest('hex').slice(0, 64);
 }
 
-const clients = createClients({ ec2: EC2Client, cloudwatch: CloudWatchClient });
+const clients = createClients({ ec2: EC2Client, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });
 export const handler = taskHandler('EnsureNatGateway', (input: EnsureNatGatewayInput) => ensureNatGateway(clients, input));

@@ -14,13 +14,14 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { isOfNetwork, required, ROLE, subnetsOf, tagsFor } from './network-lookup';
 import { associationOf, effectiveRouteTable, explicitRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTablesOf, routeTarget, routeTo } from './route-tables';
-import type { NatGatewaySlice, NetworkSubnet, NetworkTaskInput, PrivateRouteTable, ReportedSubnet, RouteTablesSlice } from './types';
+import { isNatInstanceTarget, type NatGatewaySlice, type NetworkSubnet, type NetworkTaskInput, type PrivateRouteTable, type ReportedSubnet, type RouteTablesSlice } from './types';
 
 /**
  * EnsureRouteTables, once the NAT gateways exist:
  *   - the network's public subnets (those lambda-egress created) on a lambda-egress public table:
  *     0.0.0.0/0 (and ::/0 with IPv6) -> the internet gateway;
- *   - each private subnet: 0.0.0.0/0 -> the NAT gateway of its own AZ (or the single one), ::/0 -> the
+ *   - each private subnet: 0.0.0.0/0 -> the NAT gateway of its own AZ (or the single one; a NAT instance's fixed
+ *     ENI with natGateways "instance"), ::/0 -> the
  *     egress-only gateway with IPv6. A private subnet on the main table moves to a lambda-egress table of its AZ
  *     (the main table is never changed: every subnet without an association follows it); an isolated subnet on
  *     a table of its own gets the route added there.
@@ -101,7 +102,8 @@ class RouteTableRun {
       let natGatewayId: string;
       if (existing && routing) {
         const target = routeTarget(existing);
-        if (!target.startsWith('nat-') || existing.State === 'blackhole') {
+        const natInstance = isNatInstanceTarget(target) && natGateways.some((nat) => nat.natGatewayId === target);
+        if ((!target.startsWith('nat-') && !natInstance) || existing.State === 'blackhole') {
           this.report(subnet, routing, `its default route goes to ${target}${existing.State === 'blackhole' ? ' (blackhole)' : ''}, which lambda-egress did not put there: ${routing.RouteTableId} is left as it is`);
           continue;
         }
@@ -113,7 +115,9 @@ class RouteTableRun {
         // The main table is never changed: the subnet gets a lambda-egress table of its AZ instead.
         if (isMain || !routing) table = await this.ownTable(ROLE.privateRouteTable(subnet.az), `private-${subnet.az}`, subnet.az);
         else this.ledgerTableIfOurs(routing, subnet.az);
-        await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natGatewayId, { NatGatewayId: natGatewayId }, subnet);
+        // A NAT instance is routed to by its fixed ENI, which outlives any instance (ensure-nat-instance.ts).
+        const target = isNatInstanceTarget(natGatewayId) ? { NetworkInterfaceId: natGatewayId } : { NatGatewayId: natGatewayId };
+        await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natGatewayId, target, subnet);
       }
       const final = required(table, `route table of ${subnet.subnetId}`, 'AWS');
       const finalIsMain = final.Associations?.some((association) => association.Main) ?? false;

@@ -6,7 +6,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
 import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
-import { REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
+import { isNatInstanceTarget, REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
 
 /**
  * EnsureSubnets. Create mode: the plan of ValidateRequest, one public and one private subnet per AZ, each
@@ -94,7 +94,7 @@ async function existingModeSubnets(ec2: EC2Client, input: NetworkTaskInput, vpc:
       repair.nat.placement === 'regional' || (repair.nat.placement === 'existing' && !repair.nat.subnetId)
         ? REGIONAL_NAT_PLACEMENT
         : repair.nat.placement === 'existing'
-          ? { az: repair.nat.az, subnetId: repair.nat.subnetId }
+          ? { az: repair.nat.az, subnetId: repair.nat.subnetId, ...(isNatInstanceTarget(repair.nat.natGatewayId) ? { natInstanceEniId: repair.nat.natGatewayId } : {}) }
           : repair.nat.placement === 'new'
             ? { az: repair.az, subnetId: repair.nat.subnetId ?? createdIn(repair.az, 'public').subnetId }
             : undefined;

@@ -26,6 +26,12 @@ export const ROLE = {
   publicRouteTable: 'public-route-table',
   privateRouteTable: (az: string) => `private-route-table-${az}`,
   s3Endpoint: 's3-endpoint',
+  // natGateways "instance" (ensure-nat-instance.ts): per AZ, a group, a fixed ENI with its EIP, a launch template and an Auto Scaling group.
+  natInstanceSecurityGroup: 'nat-instance-sg',
+  natInstanceEni: 'nat-instance-eni',
+  natInstanceEip: 'nat-instance-eip',
+  natInstanceLaunchTemplate: 'nat-instance-launch-template',
+  natInstanceGroup: 'nat-instance-asg',
 } as const;
 
 export function subnetRole(tier: SubnetTier): string {

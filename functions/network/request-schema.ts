@@ -24,6 +24,8 @@ export interface SchemaCheckedRequest {
     readonly cidrGiven: boolean;
     readonly azCount: number;
     readonly natGateways: NatGatewayMode;
+    /** As given: ValidateRequest defaults it with natGateways "instance" and refuses it with the other modes. */
+    readonly natInstanceType?: string;
     readonly ipv6: boolean;
     readonly s3Endpoint: boolean;
     readonly alarms: boolean;
@@ -56,7 +58,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -77,6 +79,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       cidrGiven: network.cidr !== undefined,
       azCount: network.azCount ?? defaults.network.azCount,
       natGateways: network.natGateways ?? defaults.network.natGateways,
+      ...(network.natInstanceType !== undefined ? { natInstanceType: network.natInstanceType } : {}),
       ipv6: network.ipv6 ?? defaults.network.ipv6,
       s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
       alarms: network.alarms ?? defaults.network.alarms,
@@ -95,12 +98,13 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
 /** What a valid value of each field looks like: the second half of every error message. */
 const VALID: Record<string, string> = {
   functionName: 'a function name (letters, digits, - and _, up to 64) or its unqualified ARN, like arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-  network: 'an object: {"name", "cidr", "azCount", "natGateways", "ipv6", "s3Endpoint", "alarms", "deleteWhenUnused"} for a new VPC, or {"vpcId", ...} for an existing one',
+  network: 'an object: {"name", "cidr", "azCount", "natGateways", "natInstanceType", "ipv6", "s3Endpoint", "alarms", "deleteWhenUnused"} for a new VPC, or {"vpcId", ...} for an existing one',
   'network.name': 'letters, digits, ".", "_" and "-", starting with a letter or digit, up to 64 characters, like "default"',
   'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
   'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
   'network.azCount': 'a whole number of AZs from 1 to 6',
-  'network.natGateways': '"per-az" (one NAT gateway per AZ), "single" (one shared NAT gateway) or "regional" (one regional NAT gateway across the AZs)',
+  'network.natGateways': '"per-az" (one NAT gateway per AZ), "single" (one shared NAT gateway), "regional" (one regional NAT gateway across the AZs) or "instance" (one NAT instance per AZ, dev/test)',
+  'network.natInstanceType': 'a Graviton (arm64) instance type such as t4g.nano, t4g.micro or c7gn.medium, with natGateways "instance"',
   'network.ipv6': 'true or false',
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',

@@ -38,6 +38,8 @@ export type NatPlacement = ZonalNatPlacement | RegionalNatPlacement;
 export interface ZonalNatPlacement {
   readonly az: string;
   readonly subnetId: string;
+  /** Existing VPC: the VPC's own NAT instance (its ENI) the audit found usable; used as it is. */
+  readonly natInstanceEniId?: string;
 }
 
 /** A regional NAT gateway lives in no subnet and no single AZ: AWS spreads it over the VPC's AZs. */
@@ -86,6 +88,23 @@ export interface NatGatewaySlice extends Ledgered {
   /** Unset for a regional NAT gateway. */
   readonly subnetId?: string;
   readonly availabilityMode?: typeof REGIONAL;
+  /**
+   * natGateways "instance": `natGatewayId` is then the NAT instance's fixed ENI (eni-...), the target of the
+   * private routes; these are the rest of it (ensure-nat-instance.ts).
+   */
+  readonly natInstance?: NatInstanceParts;
+}
+
+export interface NatInstanceParts {
+  readonly autoScalingGroupName: string;
+  readonly launchTemplateId: string;
+  readonly securityGroupId: string;
+  readonly instanceType: string;
+}
+
+/** A NAT instance's fixed ENI is what routes target: `eni-` ids stand for NAT instances where NAT ids are expected. */
+export function isNatInstanceTarget(id: string | undefined): boolean {
+  return Boolean(id?.startsWith('eni-'));
 }
 
 /** `$.natWait.check` — CheckNatGateways. */
@@ -156,6 +175,8 @@ export interface AuditedNatGateway {
   /** Pending or available, public, and in a public subnet (zonal) or in a VPC with an internet gateway (regional). */
   readonly usable: boolean;
   readonly availabilityMode?: typeof REGIONAL;
+  /** A NAT instance (find-nat-instance.ts): `natGatewayId` is then the network interface the routes target. */
+  readonly kind?: 'instance';
 }
 
 /** How the function's private subnet in one AZ gets its default route to a NAT gateway. */

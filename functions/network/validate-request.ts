@@ -5,6 +5,7 @@ import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
+import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import type { ValidatedState, ValidateRequestInput } from './types';
@@ -15,9 +16,11 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  */
 export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput): Promise<ValidatedState> {
   const checked = checkRequestSchema(input.input);
+  const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
-  const network = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
+  const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
+  const network = natInstanceType ? { ...found, natInstanceType } : found;
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
@@ -28,6 +31,19 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
   };
   return { execution: input.execution, request };
+}
+
+/**
+ * natGateways "instance": the instance type, t4g.nano unless given (the schema checked it is a Graviton type, which
+ * the Amazon Linux 2023 arm64 AMI needs). Refused with any other mode, where no instance is launched.
+ */
+function natInstanceTypeOf(checked: SchemaCheckedRequest): string | undefined {
+  const given = checked.network.natInstanceType;
+  if (checked.network.natGateways === 'instance') return given ?? DEFAULT_NAT_INSTANCE_TYPE;
+  if (given !== undefined) {
+    throw new InvalidRequest('network.natInstanceType', `applies only to natGateways "instance" (NAT instances), and natGateways is "${checked.network.natGateways}": remove network.natInstanceType, or set network.natGateways to "instance"`);
+  }
+  return undefined;
 }
 
 const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+)$/;

@@ -1,4 +1,5 @@
 import {
+  DescribeNetworkInterfacesCommand,
   DescribeInternetGatewaysCommand,
   DescribeSubnetsCommand,
   paginateDescribeEgressOnlyInternetGateways,
@@ -10,6 +11,7 @@ import {
   type NatGateway,
   type NetworkAcl,
   type RouteTable,
+  type NetworkInterface,
   type SecurityGroup,
   type Subnet,
 } from '@aws-sdk/client-ec2';
@@ -63,6 +65,14 @@ export class NetworkView {
   async natGateway(vpcId: string, natGatewayId: string): Promise<NatGateway | undefined> {
     const nats = await this.once(`nat:${vpcId}`, () => natGatewaysOf(this.ec2, vpcId));
     return nats.find((nat) => nat.NatGatewayId === natGatewayId);
+  }
+
+  /** A network interface a default route targets (a NAT instance's). */
+  async networkInterface(networkInterfaceId: string): Promise<NetworkInterface | undefined> {
+    return this.once(`eni:${networkInterfaceId}`, async () => {
+      const page = await this.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: [networkInterfaceId] }] }));
+      return page.NetworkInterfaces?.find((eni) => eni.NetworkInterfaceId === networkInterfaceId);
+    });
   }
 
   /** The internet gateway attached to the VPC: a regional NAT gateway's way out. */

@@ -1,5 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { natNetworkAclHop, networkAclHop, securityGroupHop } from './filter-hops';
+import { natInstanceHop } from './nat-instance-hop';
 import { NetworkView, type GroupLookup } from './reachability-facts';
 import { defaultRouteHop, internetGatewayHop, ipv6RouteHop, natGatewayHop, natSubnetRouteHop, routeTableHop, subnetHop, type HopResult, type PassedHop, type StoppedHop } from './route-hops';
 import type { BrokenHop, PathStep, ReachabilityInput, ReachabilityVerdict, SubnetPath } from './types';
@@ -63,7 +64,8 @@ async function checkSubnet(network: NetworkView, subnetId: string, groups: Group
   const { rtb } = table.facts;
   const natVia = defaultRouteHop(at, table.facts);
   if (!passed(natVia)) return stopped(natVia);
-  const nat = await natGatewayHop(network, at, rtb, natVia.facts);
+  // A NAT gateway, or a NAT instance's network interface (nat-instance-hop.ts); then its subnet's way out.
+  const nat = natVia.facts.startsWith('eni-') ? await natInstanceHop(network, at, rtb, natVia.facts) : await natGatewayHop(network, at, rtb, natVia.facts);
   if (!passed(nat)) return stopped(nat);
   const natExit = await natSubnetRouteHop(network, at, rtb, nat.facts);
   if (!passed(natExit)) return stopped(natExit);

@@ -61,7 +61,7 @@ export async function routeTableHop(network: NetworkView, at: SubnetAt): Promise
   return pass({ table, rtb }, { hop: 'route-table', resourceId: rtb, detail: `${subnetId} uses ${rtb} (${explicit ? 'explicit association' : "the VPC's main route table"})` });
 }
 
-/** The default route must go to a NAT gateway; passes with its id (the NAT hop shows the step). */
+/** The default route must go to a NAT gateway or a NAT instance's interface; passes with its id (the NAT hop shows the step). */
 export function defaultRouteHop(at: SubnetAt, { table, rtb }: TableAt): HopResult<string> {
   const { subnetId, az } = at;
   const defaultRoute = routeTo(table, INTERNET_V4);
@@ -93,6 +93,8 @@ export function defaultRouteHop(at: SubnetAt, { table, rtb }: TableAt): HopResul
       fix: `attach the function to the private subnets (default route -> a NAT gateway) instead of ${subnetId}: Lambda's network interfaces never get public IP addresses`,
     });
   }
+  // A NAT instance: the route names its network interface (nat-instance-hop.ts follows it).
+  if (!defaultRoute.NatGatewayId && defaultRoute.NetworkInterfaceId) return pass(defaultRoute.NetworkInterfaceId);
   if (!defaultRoute.NatGatewayId) {
     return stop(
       {

@@ -1,3 +1,4 @@
+import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -9,6 +10,7 @@ export interface AwsClients {
   readonly iam: IAMClient;
   readonly lambda: LambdaClient;
   readonly cloudwatch: CloudWatchClient;
+  readonly autoscaling: AutoScalingClient;
 }
 
 /** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */

@@ -10,10 +10,11 @@ import type { NatGatewayMode } from './types';
  *   - regional: one regional NAT gateway, billed like a zonal one for each AZ it is active in, with one
  *     AWS-managed public IPv4 address per AZ (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html;
  *     the per-AZ hour is our reading of https://aws.amazon.com/vpc/pricing/: check it there), traffic kept in its AZ.
- *   - instance: a NAT instance (t4g.nano, 8 GB gp3 root volume, a public IPv4 address) per AZ; no per-GB charge.
+ *   - instance: a NAT instance (t4g.nano, 8 GB gp3 root volume, its Elastic IP) per AZ, as natGateways "instance"
+ *     provisions it (functions/network/ensure-nat-instance.ts); no per-GB charge.
  * Data transfer out to the internet is billed the same in every mode and left out.
  */
-export type EgressMode = NatGatewayMode | 'instance';
+export type EgressMode = NatGatewayMode;
 export const EGRESS_MODES: readonly EgressMode[] = ['per-az', 'single', 'regional', 'instance'];
 
 export interface ModeCostInput {

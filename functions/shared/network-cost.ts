@@ -9,5 +9,7 @@ import type { NatGatewayMode } from './types';
  */
 export function natGatewaysMonthlyCost(mode: NatGatewayMode | undefined, natGateways: number, azCount: number, gbPerMonth = 0): CostEstimate {
   if (mode === 'regional' && natGateways > 0) return estimateModeCost('regional', { azCount, gbPerMonth });
+  // NAT instances (their fixed ENIs are the live NATs) are priced as instances.
+  if (mode === 'instance' && natGateways > 0) return estimateModeCost('instance', { azCount: natGateways, gbPerMonth });
   return estimateMonthlyCost({ natGateways, gbPerMonth: natGateways > 0 ? gbPerMonth : 0 });
 }

@@ -17,6 +17,8 @@ export interface CreateNetworkInput {
   readonly cidr?: string;
   readonly azCount?: number;
   readonly natGateways?: NatGatewayMode;
+  /** natGateways "instance" only: a Graviton (arm64) instance type; t4g.nano when left out. */
+  readonly natInstanceType?: string;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
@@ -27,13 +29,14 @@ export interface ExistingNetworkInput {
   readonly vpcId: string;
   readonly name?: string;
   readonly natGateways?: NatGatewayMode;
+  readonly natInstanceType?: string;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
   readonly deleteWhenUnused?: boolean;
 }
 
-export type NatGatewayMode = 'per-az' | 'single' | 'regional';
+export type NatGatewayMode = 'per-az' | 'single' | 'regional' | 'instance';
 export type SubnetTier = 'public' | 'private';
 
 /** One subnet of the plan ValidateRequest computes (create mode) or the audit completes (existing mode). */
@@ -69,6 +72,8 @@ export interface NormalizedNetwork {
   readonly cidr?: string;
   readonly azs: string[];
   readonly natGateways: NatGatewayMode;
+  /** Set with natGateways "instance": the NAT instances' type (functions/network/nat-instance-launch.ts). */
+  readonly natInstanceType?: string;
   readonly ipv6: boolean;
   readonly s3Endpoint: boolean;
   /** CloudWatch alarms on the NAT gateways lambda-egress creates (functions/shared/nat-alarms.ts). */
@@ -103,7 +108,12 @@ export type ResourceKind =
   | 'probe-function'
   | 'cloudwatch-alarm'
   /** A detached Lambda Hyperplane ENI (`AWS Lambda VPC ENI-*`) left in the network's own subnets: never ledgered, found by the undo engine. */
-  | 'network-interface';
+  | 'network-interface'
+  // natGateways "instance" (functions/network/ensure-nat-instance.ts, undone by functions/undo/undo-nat-instance.ts);
+  // the fixed ENI has a kind of its own: Lambda's swept network interfaces are another matter
+  | 'auto-scaling-group'
+  | 'launch-template'
+  | 'nat-instance-eni';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -15,6 +16,7 @@ import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './dis
 import { discoverCreatedAlarms } from './undo-alarm';
 import { detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
 import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from './undo-engine';
+import { discoverNatInstanceParts } from './undo-nat-instance';
 import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from './types';
 
 /**
@@ -34,10 +36,11 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
   const handedOver = input.membership !== undefined;
   const plan = handedOver ? [] : await networkUndoPlan(clients, input);
 
-  const pass = await runUndoPlan(clients, plan, {
+  const firstPass = await runUndoPlan(clients, plan, {
     ...(original ? { first: { kind: 'function-vpc-config', id: original.functionArn, undo: () => restoreFunctionVpcConfig(clients.lambda, original) } } : {}),
     ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyIfAttachedByExecution(clients.iam, original) } } : {}),
   });
+  const pass = handedOver ? firstPass : await withLateCreations(clients, input, plan, firstPass);
   if (handedOver) {
     if (!registry) throw new Error('Rollback after RecordMembership needs the registry to remove the membership');
     const functionArn = input.membership?.functionArn ?? original?.functionArn;
@@ -52,13 +55,26 @@ async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promi
   // A NAT alarm whose ledger entry was lost with its failed task is found by its name prefix and execution tag.
   const network = input.request?.network;
   const alarms = network?.alarms ? await discoverCreatedAlarms(clients.cloudwatch, network.name, input.execution.id) : [];
-  const known = [...collectLedger(input), ...discovered, ...alarms];
+  const natInstances = network?.natGateways === 'instance' ? await discoverNatInstanceParts(clients, input.execution.id) : [];
+  const known = [...collectLedger(input), ...discovered, ...alarms, ...natInstances];
   const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
   const createdGateways = new Set(
-    known.filter((entry) => ['nat-gateway', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
+    known.filter((entry) => ['nat-gateway', 'nat-instance-eni', 'internet-gateway', 'egress-only-internet-gateway'].includes(entry.kind)).map((entry) => entry.id),
   );
   const routes = await discoverRoutesToCreatedGateways(clients.ec2, createdGateways, createdTables);
   return undoPlan([...known, ...routes]);
+}
+
+/**
+ * A task of a failed Map or Parallel branch may still be running when Rollback starts (Step Functions discards
+ * its result, not its work): what it created since this pass planned is left for another pass.
+ */
+async function withLateCreations(clients: AwsClients, input: RollbackInput, plan: readonly LedgerEntry[], pass: UndoPass): Promise<UndoPass> {
+  if (pass.pending.length > 0 || pass.failed.length > 0) return pass;
+  const planned = new Set(plan.map((entry) => `${entry.kind}:${entry.id}`));
+  const late = (await networkUndoPlan(clients, input)).filter((entry) => !planned.has(`${entry.kind}:${entry.id}`));
+  const reason = 'created by a task of this execution still running when Rollback began: undone on the next pass';
+  return { ...pass, pending: late.map((entry) => ({ kind: entry.kind, id: entry.id, reason })) };
 }
 
 /**
@@ -89,6 +105,6 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
   return recorded ? (JSON.parse(recorded) as OriginalFunctionRecord) : undefined;
 }
 
-const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient });
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, { dynamodb, tableName: registryTableName() }));

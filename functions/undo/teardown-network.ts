@@ -1,3 +1,4 @@
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -20,7 +21,7 @@ import { describeSteps, runUndoPlan } from './undo-engine';
  * and, once nothing is left, deletes its record. While AWS makes it wait, it returns what it waits for and the
  * state machine comes back after a Wait; a step that failed for good ends it in TeardownIncomplete.
  */
-export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'>, registry: Registry, input: TeardownNetworkInput, maxAttempts = TEARDOWN_MAX_ATTEMPTS): Promise<TeardownPass> {
+export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling'>, registry: Registry, input: TeardownNetworkInput, maxAttempts = TEARDOWN_MAX_ATTEMPTS): Promise<TeardownPass> {
   const name = input.request.network.name;
   const attempt = (input.teardown?.attempt ?? 0) + 1;
   const network = await readNetwork(registry, name);
@@ -51,6 +52,6 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   return { network: name, complete: true, attempt, maxAttempts, waitingFor: [], steps: pass.steps };
 }
 
-const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient });
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('TeardownNetwork', (input: TeardownNetworkInput) => teardownNetwork(clients, { dynamodb, tableName: registryTableName() }, input));

@@ -14,7 +14,7 @@ export interface RollbackInput {
   readonly execution: ExecutionContext;
   readonly function?: { readonly original?: OriginalFunctionRecord };
   /** The normalised request: Rollback looks for NAT alarms this execution created only when it asked for them. */
-  readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean } };
+  readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean; readonly natGateways?: string } };
   readonly error?: { readonly Error?: string; readonly Cause?: string };
   /** RecordMembership's slice: present when the failure came after the membership was written. */
   readonly membership?: { readonly functionArn?: string };

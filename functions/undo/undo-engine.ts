@@ -6,6 +6,7 @@ import { eniCleanupFromEnvironment, type EniCleanupClient } from './eni-cleanup-
 import { sweepLambdaNetworkInterfaces } from './undo-enis';
 import { deleteNatAlarm } from './undo-alarm';
 import { deleteProbeFunction } from './undo-probe';
+import { isNatInstanceKind, undoNatInstanceEntry } from './undo-nat-instance';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, PendingStep, RollbackOutcome, RollbackStep } from './types';
 
@@ -19,11 +20,14 @@ const UNDO_ORDER: readonly ResourceKind[] = [
   'function-vpc-config',
   'probe-function',
   'cloudwatch-alarm',
+  'auto-scaling-group',
+  'launch-template',
   'vpc-endpoint',
   'route',
   'route-table-association',
   'route-table',
   'nat-gateway',
+  'nat-instance-eni',
   'elastic-ip',
   'internet-gateway',
   'egress-only-internet-gateway',
@@ -41,12 +45,25 @@ const UNDO_ORDER: readonly ResourceKind[] = [
  */
 const NEEDS_GONE_FIRST: Partial<Record<ResourceKind, readonly ResourceKind[]>> = {
   'route-table': ['vpc-endpoint'],
-  'elastic-ip': ['nat-gateway'],
-  'internet-gateway': ['nat-gateway'],
+  'elastic-ip': ['nat-gateway', 'nat-instance-eni'],
+  'internet-gateway': ['nat-gateway', 'nat-instance-eni'],
+  'launch-template': ['auto-scaling-group'],
+  'nat-instance-eni': ['auto-scaling-group'],
   'network-interface': ['function-vpc-config', 'probe-function'],
-  'security-group': ['function-vpc-config', 'probe-function', 'network-interface'],
-  subnet: ['nat-gateway', 'function-vpc-config', 'probe-function', 'network-interface'],
-  vpc: ['function-vpc-config', 'vpc-endpoint', 'route-table', 'nat-gateway', 'internet-gateway', 'egress-only-internet-gateway', 'network-interface', 'security-group', 'subnet'],
+  'security-group': ['function-vpc-config', 'probe-function', 'network-interface', 'nat-instance-eni'],
+  subnet: ['nat-gateway', 'function-vpc-config', 'probe-function', 'network-interface', 'nat-instance-eni'],
+  vpc: [
+    'function-vpc-config',
+    'vpc-endpoint',
+    'route-table',
+    'nat-gateway',
+    'nat-instance-eni',
+    'internet-gateway',
+    'egress-only-internet-gateway',
+    'network-interface',
+    'security-group',
+    'subnet',
+  ],
 };
 
 export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
@@ -69,7 +86,7 @@ export interface UndoHooks {
 }
 
 /** The undo engine's clients; `eniCleanup` (default: the cleanup role of ENI_CLEANUP_ROLE_ARN) deletes Lambda ENIs. */
-export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch'> & { readonly eniCleanup?: EniCleanupClient };
+export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling'> & { readonly eniCleanup?: EniCleanupClient };
 
 /**
  * One pass over a plan, in order. Just before the first security group or subnet, the Lambda ENIs left in
@@ -91,7 +108,9 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
         ? () => deleteProbeFunction(clients.lambda, entry.id)
         : entry.kind === 'cloudwatch-alarm'
           ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
-          : () => undoNetworkEntry(clients.ec2, entry);
+          : isNatInstanceKind(entry.kind)
+            ? () => undoNatInstanceEntry(clients, entry)
+            : () => undoNetworkEntry(clients.ec2, entry);
     await run.attempt(entry.kind, entry.id, undo);
   }
   if (hooks.last) await run.attempt(hooks.last.kind, hooks.last.id, hooks.last.undo);

@@ -1,5 +1,16 @@
 """Imported by moto_server's Python at start-up, through the PYTHONPATH that local/moto-server.ts gives it.
 
+Two places where moto 5.2.1's EC2 is not AWS, and the NAT instance mode (natGateways "instance") depends on both:
+- an instance launched from a launch template (by Auto Scaling, or RunInstances without NetworkInterfaces) gets
+  the template's NetworkInterfaces, as on AWS; moto ignored them and gave the instance a new "Primary network
+  interface" instead, which outlived it (DeleteOnTermination false). An existing interface named by
+  NetworkInterfaceId is attached as device 0, as RunInstances already does in moto
+  (https://docs.aws.amazon.com/autoscaling/ec2/userguide/examples-launch-templates-aws-cli.html);
+- terminating an instance detaches the interfaces that are not deleted on termination (status "available", no
+  attachment), as on AWS; moto left them attached to the terminated instance, so they could never be deleted
+  (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html). The
+  terminated instance keeps listing them, as moto already does with the interfaces it deletes.
+
 Three costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
 answers is unchanged:
 - it copies every AWS managed policy it knows (about 1,400, parsed from one large JSON text) into each new
@@ -32,7 +43,39 @@ def _read_module_list_once(module):
     module.list_of_moto_modules = lambda: listed
 
 
-_AFTER_IMPORT = {"moto.backends": _read_module_list_once}
+def _instances_follow_launch_template_interfaces(module):
+    instance_class = module.Instance
+    create = instance_class.__init__
+    terminate = instance_class.terminate
+
+    def __init__(self, ec2_backend, image_id, user_data, security_groups, **kwargs):
+        template_arg = kwargs.get("launch_template")
+        if template_arg and not kwargs.get("nics"):
+            # moto stores a template version's data under the API's member names (LaunchTemplateData.NetworkInterfaces)
+            interfaces = ec2_backend._get_template_from_args(template_arg).data.get("NetworkInterfaces")
+            if interfaces:
+                kwargs["nics"] = interfaces
+        create(self, ec2_backend, image_id, user_data, security_groups, **kwargs)
+
+    def detaching_terminate(self):
+        kept = [nic for nic in self.nics.values() if not nic.delete_on_termination]
+        previous_state = terminate(self)
+        for nic in kept:
+            if nic.instance is self:
+                nic.instance = None
+                nic.attachment_id = None
+                nic.attach_time = None
+                nic.status = "available"
+        return previous_state
+
+    instance_class.__init__ = __init__
+    instance_class.terminate = detaching_terminate
+
+
+_AFTER_IMPORT = {
+    "moto.backends": _read_module_list_once,
+    "moto.ec2.models.instances": _instances_follow_launch_template_interfaces,
+}
 if _KEEP:
     _AFTER_IMPORT["moto.iam.aws_managed_policies"] = _keep_named_managed_policies
 

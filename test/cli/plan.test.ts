@@ -72,6 +72,16 @@ describe('lambda-egress plan', () => {
     expect(run.stdout).toContain('1 regional NAT gateway of the VPC');
   });
 
+  it('plans NAT instances with --nat-instance: one per AZ, priced as instances (no per-GB charge)', async () => {
+    await createSampleFunction('orders');
+    const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--nat-instance', 't4g.micro', '--gb-per-month', '500', '--json']);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as { request: { network: { natGateways: string; natInstanceType: string } }; network: { changes: string[] }; natGateways: { total: number }; cost: { total: { totalUsd: number } } };
+    expect([plan.request.network.natGateways, plan.request.network.natInstanceType, plan.natGateways.total]).toEqual(['instance', 't4g.micro', 2]);
+    expect(plan.network.changes).toEqual(expect.arrayContaining([expect.stringMatching(/^2 NAT instances \(t4g\.micro, Amazon Linux 2023\)/)]));
+    expect(plan.cost.total.totalUsd).toBe(estimateModeCost('instance', { azCount: 2, gbPerMonth: 500 }).totalUsd);
+  });
+
   it('reuses an existing network of the same name: nothing to add, no added cost', async () => {
     // GIVEN network "shared" provisioned for one function
     await createSampleFunction('first');

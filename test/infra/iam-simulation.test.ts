@@ -108,6 +108,16 @@ beforeAll(async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'egress-regional', natGateways: 'regional' } };
   });
+  // natGateways "instance": ENIs, launch templates and Auto Scaling groups on moto; CreateAutoScalingGroup is also
+  // judged as the ec2:RunInstances, ec2:CreateTags and iam:CreateServiceLinkedRole AWS checks it for.
+  await record('create (NAT instance)', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-instance', natGateways: 'instance' } };
+  });
+  await record('rollback (NAT instance)', async () => {
+    await userFunction(Array.from({ length: 5 }, () => failingProbe));
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-instance', natGateways: 'instance' } };
+  });
   await record('existing', async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -146,7 +156,7 @@ beforeAll(async () => {
 const actionsOf = (path: RecordedPath) => new Set(path.calls.filter((call) => call.task !== 'setup').map((call) => `${call.task}:${call.action}`));
 
 describe('IAM simulation of every call the workflow makes', () => {
-  it.each(['create', 'create+IPv6+alarms', 'create (regional NAT)', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
+  it.each(['create', 'create+IPv6+alarms', 'create (regional NAT)', 'create (NAT instance)', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
     // GIVEN the calls of a successful run
     const path = paths.get(name)!;
     expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
@@ -213,6 +223,16 @@ describe('IAM simulation of every call the workflow makes', () => {
         'TeardownNetwork:DeleteItem',
       ]),
     );
+  });
+
+  it('create (NAT instance) and rollback (NAT instance) paths: the Auto Scaling group is judged with the launch it implies, and Rollback deletes group, template and ENI as calls the simulation judged', async () => {
+    const judged = await judge(paths.get('create (NAT instance)')!);
+    const implied = judged.requests.filter(({ task, request }) => task === 'EnsureNatGateway' && /^(ec2:RunInstances|iam:CreateServiceLinkedRole)$/.test(request.action)).map(({ request }) => request.resourceType);
+    expect(new Set(implied)).toEqual(new Set(['launch-template', 'network-interface', 'security-group', 'subnet', 'image', 'instance', 'volume', 'role']));
+    const rollback = paths.get('rollback (NAT instance)')!;
+    expect([rollback.run.status, rollback.run.error]).toEqual(['FAILED', 'ProbeFailed']);
+    expect((await judge(rollback)).failures).toEqual([]);
+    expect([...actionsOf(rollback)]).toEqual(expect.arrayContaining(['Rollback:DeleteAutoScalingGroup', 'Rollback:DeleteLaunchTemplate', 'Rollback:DeleteNetworkInterface', 'Rollback:ReleaseAddress']));
   });
 
   it('create+IPv6+alarms and rollback (create) paths: create the NAT alarms and delete them, as calls the simulation judged', () => {

@@ -1,4 +1,5 @@
-import { DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
+import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/remove-membership';
@@ -7,6 +8,8 @@ import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
 import { ec2, registry, taggedForNetwork } from './lifecycle-fixture';
+
+const autoscaling = new AutoScalingClient({});
 
 /** The NAT gateways of the account that are not deleted (the proxy answers the regional ones: moto does not know them). */
 async function liveNatGateways(): Promise<string[]> {
@@ -22,6 +25,19 @@ async function unusedNetwork(name: string, natGateways: NatGatewayMode): Promise
   expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
   await removeMembership(await registry(), (run.output as ProvisionResult).functionArn);
   expect(await taggedForNetwork(name)).not.toEqual([]);
+}
+
+async function autoScalingGroupNames(): Promise<string[]> {
+  return ((await autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups ?? []).map((group) => group.AutoScalingGroupName ?? '');
+}
+
+async function launchTemplateIds(): Promise<string[]> {
+  return ((await ec2.send(new DescribeLaunchTemplatesCommand({}))).LaunchTemplates ?? []).map((template) => template.LaunchTemplateId ?? '');
+}
+
+async function instanceStates(): Promise<string[]> {
+  const { Reservations } = await ec2.send(new DescribeInstancesCommand({}));
+  return (Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.State?.Name ?? '');
 }
 
 function teardown(network: string) {
@@ -42,5 +58,29 @@ describe('teardown of a regional NAT gateway network (local runner + real handle
     expect(await taggedForNetwork('regional-egress')).toEqual([]);
     expect(await liveNatGateways()).toEqual([]);
     expect((await readNetwork(await registry(), 'regional-egress')).record).toBeUndefined();
+  });
+});
+
+describe('teardown of a NAT instance network (local runner + real handlers + moto)', () => {
+  it('tears down a NAT instance network, leaving no Auto Scaling group, no launch template, no running instance and nothing tagged for it', async () => {
+    // GIVEN an unused network with a NAT instance per AZ: an Auto Scaling group of one whose instance carries the fixed ENI
+    await unusedNetwork('nat-instance-egress', 'instance');
+    expect(await autoScalingGroupNames()).toHaveLength(2);
+    expect(await launchTemplateIds()).toHaveLength(2);
+    const { NetworkInterfaces } = await ec2.send(new DescribeNetworkInterfacesCommand({}));
+    expect((NetworkInterfaces ?? []).map((eni) => eni.Attachment?.Status)).toEqual(['attached', 'attached']);
+
+    // WHEN it is torn down
+    const run = await teardown('nat-instance-egress');
+
+    // THEN the groups are gone with their instances, then the launch templates and the fixed ENIs: nothing of it is left,
+    // and the registry forgets it
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(await autoScalingGroupNames()).toEqual([]);
+    expect(await launchTemplateIds()).toEqual([]);
+    expect(await instanceStates()).toEqual(['terminated', 'terminated']);
+    expect(await taggedForNetwork('nat-instance-egress')).toEqual([]);
+    expect(await liveNatGateways()).toEqual([]);
+    expect((await readNetwork(await registry(), 'nat-instance-egress')).record).toBeUndefined();
   });
 });

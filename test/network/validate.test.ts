@@ -75,6 +75,17 @@ describe('ValidateRequest', () => {
     ]);
   });
 
+  it('accepts natGateways "instance" with t4g.nano unless natInstanceType names another Graviton type, and plans public subnets for the instances', async () => {
+    const byDefault = await validate({ functionName: functionArn, network: { name: 'instance', natGateways: 'instance' } });
+    expect(byDefault.request.network).toMatchObject({ mode: 'create', natGateways: 'instance', natInstanceType: 't4g.nano' });
+    expect(byDefault.request.network.subnetPlan.map((planned) => planned.tier).sort()).toEqual(['private', 'private', 'public', 'public']);
+    const chosen = await validate({ functionName: functionArn, network: { name: 'instance', natGateways: 'instance', natInstanceType: 'c7gn.medium' } });
+    expect(chosen.request.network.natInstanceType).toBe('c7gn.medium');
+    // no instance type in the other modes
+    const perAz = await validate({ functionName: functionArn, network: { name: 'per-az' } });
+    expect(perAz.request.network).not.toHaveProperty('natInstanceType');
+  });
+
   it('accepts an unqualified ARN, a /24 for 2 AZs, 3 AZs, single NAT and IPv6 (a /64 index per subnet)', async () => {
     const state = await validate({ functionName: functionArn, network: { name: 'small', cidr: '192.168.4.0/23', azCount: 3, natGateways: 'single', ipv6: true, s3Endpoint: false } });
     expect(state.request.functionArn).toBe(functionArn);
@@ -142,14 +153,17 @@ describe('ValidateRequest', () => {
     ['both vpcId and cidr', 'network.cidr', { network: { vpcId: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16' } }, /does not apply to an existing VPC \(network\.vpcId\)/],
     ['both vpcId and azCount', 'network.azCount', { network: { vpcId: 'vpc-0123456789abcdef0', azCount: 2 } }, /does not apply to an existing VPC/],
     ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy\n/],
-    ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, ipv6, s3Endpoint, alarms, deleteWhenUnused/],
+    ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, natInstanceType, ipv6, s3Endpoint, alarms, deleteWhenUnused/],
     ['azCount of the wrong type', 'network.azCount', { network: { azCount: '2' } }, /must be a whole number of AZs from 1 to 6; got "2"/],
     ['ipv6 of the wrong type', 'network.ipv6', { network: { ipv6: 'yes' } }, /must be true or false; got "yes"/],
     ['alarms of the wrong type', 'network.alarms', { network: { alarms: 'on' } }, /must be true or false; got "on"/],
     ['deleteWhenUnused of the wrong type', 'network.deleteWhenUnused', { network: { deleteWhenUnused: 'yes' } }, /must be true or false; got "yes"/],
     ['a network that is not an object', 'network', { network: 'default' }, /must be an object/],
     ['azCount above the schema\'s maximum', 'network.azCount', { network: { azCount: 7 } }, /from 1 to 6; got 7/],
-    ['natGateways not per-az, single or regional', 'network.natGateways', { network: { natGateways: 'two' } }, /"per-az" \(one NAT gateway per AZ\), "single" \(one shared NAT gateway\) or "regional" \(one regional NAT gateway across the AZs\)/],
+    ['natGateways not per-az, single, regional or instance', 'network.natGateways', { network: { natGateways: 'two' } }, /"per-az" \(one NAT gateway per AZ\), "single" \(one shared NAT gateway\), "regional" \(one regional NAT gateway across the AZs\) or "instance" \(one NAT instance per AZ, dev\/test\)/],
+    ['a natInstanceType that is not Graviton (x86)', 'network.natInstanceType', { network: { natGateways: 'instance', natInstanceType: 't3.nano' } }, /must be a Graviton \(arm64\) instance type such as t4g\.nano, t4g\.micro or c7gn\.medium, with natGateways "instance"; got "t3\.nano"/],
+    ['a natInstanceType that is no instance type', 'network.natInstanceType', { network: { natGateways: 'instance', natInstanceType: 'nano' } }, /Graviton \(arm64\) instance type/],
+    ['a natInstanceType without natGateways "instance"', 'network.natInstanceType', { network: { natGateways: 'single', natInstanceType: 't4g.nano' } }, /applies only to natGateways "instance" \(NAT instances\), and natGateways is "single": remove network\.natInstanceType, or set network\.natGateways to "instance"/],
     ['a network name with spaces', 'network.name', { network: { name: 'my network' } }, /letters, digits/],
     ['a probe URL that is not http(s)', 'probe.url', { probe: { url: 'ftp://example.com/file' } }, /an http:\/\/ or https:\/\/ URL, like https:\/\/aws\.amazon\.com\//],
     ['a probe URL that is not a URL', 'probe.url', { probe: { url: 'aws.amazon.com' } }, /http:\/\/ or https:\/\//],

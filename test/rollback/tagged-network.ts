@@ -14,7 +14,9 @@ import {
   DescribeAddressesCommand,
   DescribeEgressOnlyInternetGatewaysCommand,
   DescribeInternetGatewaysCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeNatGatewaysCommand,
+  DescribeNetworkInterfacesCommand,
   DescribeRouteTablesCommand,
   DescribeSecurityGroupsCommand,
   DescribeSubnetsCommand,
@@ -91,7 +93,7 @@ export interface LiveResource {
 
 /** Every live VPC-related EC2 resource of the account, described kind by kind. */
 export async function liveResources(ec2: EC2Client): Promise<LiveResource[]> {
-  const [vpcs, subnets, igws, eigws, nats, addresses, tables, groups, endpoints] = await Promise.all([
+  const [vpcs, subnets, igws, eigws, nats, addresses, tables, groups, endpoints, enis, templates] = await Promise.all([
     ec2.send(new DescribeVpcsCommand({})),
     ec2.send(new DescribeSubnetsCommand({})),
     ec2.send(new DescribeInternetGatewaysCommand({})),
@@ -101,6 +103,8 @@ export async function liveResources(ec2: EC2Client): Promise<LiveResource[]> {
     ec2.send(new DescribeRouteTablesCommand({})),
     ec2.send(new DescribeSecurityGroupsCommand({})),
     ec2.send(new DescribeVpcEndpointsCommand({})),
+    ec2.send(new DescribeNetworkInterfacesCommand({})),
+    ec2.send(new DescribeLaunchTemplatesCommand({})),
   ]);
   const of = (kind: string, id: string | undefined, tags: LiveResource['tags'] | undefined): LiveResource => ({ kind, id: id ?? '', tags: tags ?? [] });
   return [
@@ -113,6 +117,9 @@ export async function liveResources(ec2: EC2Client): Promise<LiveResource[]> {
     ...(tables.RouteTables ?? []).map((t) => of('routeTable', t.RouteTableId, t.Tags)),
     ...(groups.SecurityGroups ?? []).map((g) => of('securityGroup', g.GroupId, g.Tags)),
     ...(endpoints.VpcEndpoints ?? []).filter((e) => e.State?.toLowerCase() !== 'deleted').map((e) => of('endpoint', e.VpcEndpointId, e.Tags)),
+    // natGateways "instance": the fixed ENIs and the launch templates
+    ...(enis.NetworkInterfaces ?? []).map((n) => of('networkInterface', n.NetworkInterfaceId, n.TagSet)),
+    ...(templates.LaunchTemplates ?? []).map((t) => of('launchTemplate', t.LaunchTemplateId, t.Tags)),
   ];
 }
 

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient, ListTagsForResourceCommand, paginateDescribeAlarms } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeRouteTablesCommand, EC2Client, type Tag } from '@aws-sdk/client-ec2';
@@ -21,6 +22,7 @@ const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});
 const registry = { dynamodb: new DynamoDBClient({}), tableName: registryTableName() };
 const cloudwatch = new CloudWatchClient({});
+const autoscaling = new AutoScalingClient({});
 
 /** A fresh account prepared as the scenario needs (function, existing VPC, ...), and the request to run. */
 export interface Scenario {
@@ -80,6 +82,7 @@ const THROTTLING: Record<string, { code: string; status: number }> = {
   iam: { code: 'Throttling', status: 400 },
   dynamodb: { code: 'ThrottlingException', status: 400 },
   monitoring: { code: 'Throttling', status: 400 },
+  autoscaling: { code: 'Throttling', status: 400 },
 };
 const NON_RETRYABLE: Record<string, { code: string; status: number; name: string }> = {
   ec2: { code: 'UnauthorizedOperation', status: 403, name: 'UnauthorizedOperation' },
@@ -87,6 +90,7 @@ const NON_RETRYABLE: Record<string, { code: string; status: number; name: string
   iam: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
   dynamodb: { code: 'AccessDeniedException', status: 400, name: 'AccessDeniedException' },
   monitoring: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
+  autoscaling: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
 };
 
 export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & { nth: number }> {
@@ -186,6 +190,9 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   if (registered.members.some((member) => member.functionName === functionName)) return `${label}: the registry still lists ${functionName} as a member`;
   const alarms = (await natAlarms()).filter((alarm) => createdBy(alarm.tags, run.executionArn) && !handedOver.has(alarm.name));
   if (alarms.length > 0) return `${label}: ${alarms.length} NAT alarm(s) left behind`;
+  const groups = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({}))).AutoScalingGroups ?? [];
+  const natInstanceGroups = groups.filter((group) => createdBy(group.Tags, run.executionArn) && !handedOver.has(group.AutoScalingGroupName ?? ''));
+  if (natInstanceGroups.length > 0) return `${label}: NAT instance Auto Scaling group(s) left behind`;
   return undefined;
 }
 

@@ -39,6 +39,15 @@ export const existingPublicOnlyVpc: Scenario = {
   },
 };
 
+/** natGateways "instance": NAT instances (security group, fixed ENI with its Elastic IP, launch template, Auto Scaling group) on moto. */
+export const createModeInstance: Scenario = {
+  name: 'create mode, 2 AZs, NAT instances',
+  async prepare() {
+    const fn = await freshAccountWithFunction('orders-api');
+    return { ...fn, request: { functionName: fn.functionName, network: { name: 'egress-instance', natGateways: 'instance' } } };
+  },
+};
+
 /** natGateways "regional": the regional NAT gateway is answered by the fault proxy (moto does not know regional mode). */
 export const createModeRegional: Scenario = {
   name: 'create mode, 2 AZs, regional NAT gateway (answered by the fault proxy)',
@@ -49,5 +58,5 @@ export const createModeRegional: Scenario = {
 };
 
 /** The scenarios of the fault suite, by name (record-clean-run.ts takes the name on its command line). */
-export const SCENARIOS = { createModeWithIpv6, existingPublicOnlyVpc, createModeRegional, releaseAndTeardown } as const;
+export const SCENARIOS = { createModeWithIpv6, existingPublicOnlyVpc, createModeRegional, createModeInstance, releaseAndTeardown } as const;
 export type ScenarioName = keyof typeof SCENARIOS;

@@ -39,7 +39,7 @@ export async function describeTopology(vpcId: string) {
       subnetId: subnet.SubnetId!,
       az: subnet.AvailabilityZone!,
       routeTableId: table?.RouteTableId ?? '',
-      ...(route ? { defaultRoute: route.NatGatewayId ?? route.GatewayId ?? route.TransitGatewayId ?? 'other' } : {}),
+      ...(route ? { defaultRoute: route.NatGatewayId ?? route.GatewayId ?? route.TransitGatewayId ?? route.NetworkInterfaceId ?? 'other' } : {}),
       ...(route6 ? { ipv6DefaultRoute: route6.EgressOnlyInternetGatewayId ?? route6.GatewayId ?? 'other' } : {}),
     };
   });

@@ -1,3 +1,4 @@
+import { autoScalingRequests, natInstanceEc2Requests } from './nat-instance-requests';
 import type { RecordedCall } from './recorded-calls';
 import { alarmArn, ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
 
@@ -143,9 +144,12 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
       const placed = history.placement(p('NetworkInterfaceId') ?? '');
       return [on('network-interface', p('NetworkInterfaceId'), 'the detached Lambda ENI deleted', { 'ec2:Subnet': ec2Arn('subnet', placed.subnetId), 'ec2:Vpc': ec2Arn('vpc', placed.vpcId) })];
     }
-    default:
+    default: {
+      const natInstance = natInstanceEc2Requests(a, params, on, (type, created) => newEc2(a, type, created));
+      if (natInstance) return natInstance;
       if (/^Describe/.test(a)) return [{ action: `ec2:${a}`, resourceType: undefined, resource: '*', context: {}, why: 'a Describe call without resource-level permissions' }];
       throw new Error(`no IAM mapping for ec2:${a}: add it to test/infra/iam/iam-requests.ts`);
+    }
   }
 }
 
@@ -291,5 +295,6 @@ export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamReque
   if (call.service === 'iam') return iamRequests(call);
   // The only role the workflow assumes is the ENI cleanup role (moto's ARN is of its own account).
   if (call.service === 'sts' && call.action === 'AssumeRole') return [{ action: 'sts:AssumeRole', resourceType: 'role', resource: ENI_CLEANUP_ROLE_ARN, context: {}, why: 'the ENI cleanup role assumed' }];
+  if (call.service === 'autoscaling') return autoScalingRequests(call, history);
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
 }

@@ -16,6 +16,8 @@ const CREATED_ID: Readonly<Record<string, string>> = {
   CreateRouteTable: 'routeTableId',
   CreateSecurityGroup: 'groupId',
   CreateVpcEndpoint: 'vpcEndpointId',
+  CreateNetworkInterface: 'networkInterfaceId',
+  CreateLaunchTemplate: 'launchTemplateId',
 };
 
 export function ec2Params(call: RecordedCall): URLSearchParams {
@@ -60,6 +62,12 @@ export class TagHistory {
   private readonly tags = new Map<string, Record<string, string>>();
   private readonly associations = new Map<string, { routeTableId: string; subnetId: string }>();
   private readonly interfaces = new Map<string, { subnetId: string; vpcId: string }>();
+  private readonly creates = new Map<string, URLSearchParams>();
+
+  /** The request that created a resource (what a later call is authorized against but does not name). */
+  createRequestOf(id: string): URLSearchParams {
+    return this.creates.get(id) ?? new URLSearchParams();
+  }
 
   tagsOf(id: string): Tags {
     return this.tags.get(id) ?? {};
@@ -82,6 +90,10 @@ export class TagHistory {
   apply(call: RecordedCall): void {
     if (call.status >= 300) return;
     if (call.service === 'ec2') this.applyEc2(call);
+    if (call.service === 'autoscaling' && call.action === 'CreateAutoScalingGroup') {
+      const params = ec2Params(call);
+      this.tags.set(params.get('AutoScalingGroupName') ?? '', requestTags(params, 'Tags.member'));
+    }
     if (call.service === 'monitoring' && call.action === 'PutMetricAlarm') {
       // The alarms are only ever created by PutMetricAlarm here (an update would ignore its Tags).
       const body = JSON.parse(call.details.requestBody) as { AlarmName: string; Tags?: Array<{ Key: string; Value: string }> };
@@ -100,6 +112,7 @@ export class TagHistory {
       this.associations.set(id, { routeTableId: params.get('RouteTableId') ?? '', subnetId: params.get('SubnetId') ?? '' });
     } else if (id) {
       this.tags.set(id, tagSpecificationTags(params));
+      this.creates.set(id, params);
     }
     if (call.action === 'CreateNetworkInterface') {
       const xml = call.details.responseBody;

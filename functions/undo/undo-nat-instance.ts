@@ -1,0 +1,101 @@
+import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, paginateDescribeAutoScalingGroups, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import {
+  DeleteLaunchTemplateCommand,
+  DeleteNetworkInterfaceCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeNetworkInterfacesCommand,
+  paginateDescribeNetworkInterfaces,
+  type EC2Client,
+} from '@aws-sdk/client-ec2';
+import { awsErrorName, isNotFound } from '../shared/errors';
+import { ledgerEntry } from '../shared/ledger';
+import { allPages } from '../shared/paginate';
+import { createdBy, TAG_EXECUTION } from '../shared/tags';
+import type { LedgerEntry, ResourceKind } from '../shared/types';
+import type { RollbackOutcome } from './types';
+import { StillInUse } from './undo-network';
+
+/**
+ * Undo of a NAT instance (natGateways "instance", functions/network/ensure-nat-instance.ts), in the order AWS
+ * allows: the Auto Scaling group first (force-deleted with its instance; waited for until it is gone, since the
+ * instance holds the ENI until it is terminated), then its launch template, then the fixed ENI (deleting it
+ * frees its Elastic IP, released as an `elastic-ip` entry after it), the security group with the others.
+ */
+export const NAT_INSTANCE_KINDS: readonly ResourceKind[] = ['auto-scaling-group', 'launch-template', 'nat-instance-eni'];
+
+export function isNatInstanceKind(kind: ResourceKind): boolean {
+  return NAT_INSTANCE_KINDS.includes(kind);
+}
+
+export async function undoNatInstanceEntry(clients: { readonly ec2: EC2Client; readonly autoscaling: AutoScalingClient }, entry: LedgerEntry): Promise<RollbackOutcome> {
+  switch (entry.kind) {
+    case 'auto-scaling-group':
+      return deleteGroup(clients.autoscaling, entry.id);
+    case 'launch-template':
+      return gone(() => clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: entry.id })));
+    case 'nat-instance-eni':
+      return deleteEni(clients.ec2, entry.id);
+    default:
+      throw new Error(`undoNatInstanceEntry cannot undo ${entry.kind}`);
+  }
+}
+
+/**
+ * ForceDelete terminates the instance with the group
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DeleteAutoScalingGroup.html); AWS lists the group
+ * as "Delete in progress" until then, so the step waits (StillInUse) until DescribeAutoScalingGroups no longer
+ * lists it.
+ */
+async function deleteGroup(autoscaling: AutoScalingClient, name: string): Promise<RollbackOutcome> {
+  const before = await groupStatus(autoscaling, name);
+  if (before === undefined) return 'already-gone';
+  if (before !== 'Delete in progress') {
+    const outcome = await gone(() => autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
+    if (outcome === 'already-gone') return outcome;
+  }
+  if ((await groupStatus(autoscaling, name)) !== undefined) throw new StillInUse(`Auto Scaling group ${name} is being deleted (its instance is terminating)`);
+  return 'deleted';
+}
+
+async function groupStatus(autoscaling: AutoScalingClient, name: string): Promise<string | undefined> {
+  const group = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [name] }))).AutoScalingGroups?.[0];
+  return group ? (group.Status ?? 'active') : undefined;
+}
+
+/** An ENI still attached (its instance terminating) cannot be deleted yet: the step waits. */
+async function deleteEni(ec2: EC2Client, networkInterfaceId: string): Promise<RollbackOutcome> {
+  let attachment;
+  try {
+    attachment = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: [networkInterfaceId] }))).NetworkInterfaces?.[0]?.Attachment;
+  } catch (error) {
+    if (isNotFound(error)) return 'already-gone';
+    throw error;
+  }
+  if (attachment?.InstanceId && attachment.Status !== 'detached') throw new StillInUse(`network interface ${networkInterfaceId} is still attached to ${attachment.InstanceId}`);
+  return gone(() => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: networkInterfaceId })));
+}
+
+async function gone(call: () => Promise<unknown>): Promise<RollbackOutcome> {
+  try {
+    await call();
+    return 'deleted';
+  } catch (error) {
+    if (isNotFound(error) || /not found/i.test((error as Error).message)) return 'already-gone';
+    // The Auto Scaling SDK names its errors <Code>Fault (ResourceInUseFault, ScalingActivityInProgressFault).
+    if (/^(InvalidNetworkInterface\.InUse|ResourceInUse|ScalingActivityInProgress)(Fault)?$/.test(awsErrorName(error) ?? '')) throw new StillInUse((error as Error).message);
+    throw error;
+  }
+}
+
+/** What an execution created for NAT instances before its task failed (no ledger entry reached the state). */
+export async function discoverNatInstanceParts(clients: { readonly ec2: EC2Client; readonly autoscaling: AutoScalingClient }, executionId: string): Promise<LedgerEntry[]> {
+  const byTag = [{ Name: `tag:${TAG_EXECUTION}`, Values: [executionId] }];
+  const found: LedgerEntry[] = [];
+  const groups = await allPages(paginateDescribeAutoScalingGroups({ client: clients.autoscaling }, {}), (page) => page.AutoScalingGroups);
+  for (const group of groups) if (group.AutoScalingGroupName && createdBy(group.Tags, executionId)) found.push(ledgerEntry('auto-scaling-group', group.AutoScalingGroupName));
+  const templates = (await clients.ec2.send(new DescribeLaunchTemplatesCommand({ Filters: byTag }))).LaunchTemplates ?? [];
+  for (const template of templates) if (template.LaunchTemplateId && createdBy(template.Tags, executionId)) found.push(ledgerEntry('launch-template', template.LaunchTemplateId));
+  const enis = await allPages(paginateDescribeNetworkInterfaces({ client: clients.ec2 }, { Filters: byTag }), (page) => page.NetworkInterfaces);
+  for (const eni of enis) if (eni.NetworkInterfaceId && createdBy(eni.TagSet, executionId)) found.push(ledgerEntry('nat-instance-eni', eni.NetworkInterfaceId));
+  return found;
+}
