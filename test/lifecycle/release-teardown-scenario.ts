@@ -1,4 +1,4 @@
-import { DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
+import { DescribeNetworkInterfacesCommand, DescribeRouteTablesCommand, DescribeSecurityGroupsCommand } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
@@ -10,14 +10,22 @@ import { ec2, lambdaEni, taggedForNetwork } from './lifecycle-fixture';
 
 /**
  * Everything live that lambda-egress did not create for the network, but the main route table and default
- * security group AWS made with the network's own VPC (they go with it): must never change.
+ * security group AWS made with the network's own VPC and the detached Lambda ENIs left in it (they go with it:
+ * the teardown sweeps them): must never change.
  */
 async function notOurs(vpcId: string): Promise<string[]> {
-  const [tables, groups] = await Promise.all([
-    ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
-    ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] })),
+  const inVpc = [{ Name: 'vpc-id', Values: [vpcId] }];
+  const [tables, groups, interfaces] = await Promise.all([
+    ec2.send(new DescribeRouteTablesCommand({ Filters: inVpc })),
+    ec2.send(new DescribeSecurityGroupsCommand({ Filters: inVpc })),
+    ec2.send(new DescribeNetworkInterfacesCommand({ Filters: inVpc })),
   ]);
-  const withOurVpc = new Set([...(tables.RouteTables ?? []).map((table) => table.RouteTableId), ...(groups.SecurityGroups ?? []).map((group) => group.GroupId)]);
+  const lambdaEnis = (interfaces.NetworkInterfaces ?? []).filter((eni) => eni.Description?.startsWith('AWS Lambda VPC ENI-'));
+  const withOurVpc = new Set([
+    ...(tables.RouteTables ?? []).map((table) => table.RouteTableId),
+    ...(groups.SecurityGroups ?? []).map((group) => group.GroupId),
+    ...lambdaEnis.map((eni) => eni.NetworkInterfaceId),
+  ]);
   return (await liveResources(ec2)).filter((resource) => !resource.tags.some((tag) => tag.Key === TAG_NETWORK) && !withOurVpc.has(resource.id)).map((resource) => resource.id).sort();
 }
 
