@@ -29,12 +29,14 @@ export interface TeardownPass {
   /** What AWS still makes the teardown wait for, each `kind id (reason)`: the visible part of the loop. */
   readonly waitingFor: string[];
   readonly steps: RollbackStep[];
+  /** `kind:id` of every ledger entry gone so far, over the passes: a later pass does not ask AWS again. */
+  readonly gone?: string[];
   /** True when the network had no record left (a teardown run twice). */
   readonly alreadyGone?: boolean;
 }
 
 export interface TeardownNetworkInput extends LockTaskInput {
-  readonly teardown?: Pick<TeardownPass, 'attempt'>;
+  readonly teardown?: Pick<TeardownPass, 'attempt' | 'gone'>;
 }
 
 export type { FailedStep, PendingStep };

@@ -11,9 +11,13 @@ import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { TeardownNetworkInput, TeardownPass } from './lifecycle-types';
+import type { RollbackOutcome } from './types';
 import { TEARDOWN_MAX_ATTEMPTS, teardownLedger } from './teardown-ledger';
 import { refuseWhileInUse } from './teardown-plan';
 import { describeSteps, runUndoPlan } from './undo-engine';
+
+/** Outcomes after which the resource no longer exists (a NAT gateway counts only once it is `deleted`). */
+const GONE: ReadonlySet<RollbackOutcome> = new Set(['deleted', 'already-gone']);
 
 /**
  * One pass of a network's teardown, under its lock: refuses while it has members, marks it `deleting`, runs the
@@ -29,7 +33,11 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   refuseWhileInUse(network);
   await markNetworkDeleting(registry, name, input.execution.id);
 
-  const pass = await runUndoPlan(clients, teardownLedger(network.record));
+  // While Lambda's ENIs linger (20-45 minutes) the loop comes back every 30 s: what earlier passes deleted is
+  // not deleted again (each would be one more mutating call, answered NotFound).
+  const goneBefore = new Set(input.teardown?.gone ?? []);
+  const pass = await runUndoPlan(clients, teardownLedger(network.record), { skip: goneBefore });
+  const gone = [...goneBefore, ...pass.steps.filter((step) => GONE.has(step.outcome)).map((step) => `${step.kind}:${step.id}`)];
   if (pass.pending.length > 0) {
     const waitingFor = pass.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`);
     if (attempt >= maxAttempts) {
@@ -39,7 +47,7 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
       );
     }
     logger.info('teardown waits on AWS', { network: name, attempt, waitingFor });
-    return { network: name, complete: false, attempt, maxAttempts, waitingFor, steps: pass.steps };
+    return { network: name, complete: false, attempt, maxAttempts, waitingFor, steps: pass.steps, gone };
   }
   if (pass.failed.length > 0) {
     throw new TeardownIncomplete(

@@ -83,6 +83,8 @@ export interface UndoPass {
 export interface UndoHooks {
   readonly first?: { readonly kind: ResourceKind; readonly id: string; readonly undo: () => Promise<RollbackOutcome> };
   readonly last?: { readonly kind: ResourceKind; readonly id: string; readonly undo: () => Promise<RollbackOutcome> };
+  /** `kind:id` of plan entries an earlier pass already saw gone: not asked again (the sweep still sees them). */
+  readonly skip?: ReadonlySet<string>;
 }
 
 /** The undo engine's clients; `eniCleanup` (default: the cleanup role of ENI_CLEANUP_ROLE_ARN) deletes Lambda ENIs. */
@@ -102,7 +104,7 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
       swept = true;
       await sweep(clients, plan, run);
     }
-    if (run.blocked(entry.kind, entry.id)) continue;
+    if (hooks.skip?.has(`${entry.kind}:${entry.id}`) || run.blocked(entry.kind, entry.id)) continue;
     const undo =
       entry.kind === 'probe-function'
         ? () => deleteProbeFunction(clients.lambda, entry.id)

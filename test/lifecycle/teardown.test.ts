@@ -82,6 +82,7 @@ describe('teardown.asl.json (local runner + real handlers + moto)', () => {
     });
 
     // WHEN it is torn down
+    const callsBefore = (await emulator.calls()).length;
     const run = await teardown('egress');
 
     // THEN it waited (the pass said what for), then finished with the ENI gone
@@ -91,6 +92,10 @@ describe('teardown.asl.json (local runner + real handlers + moto)', () => {
     expect(JSON.stringify(waited)).toContain(`Lambda ENI ${eni} is in-use`);
     expect(await networkInterfaceIds()).not.toContain(eni);
     expect(await taggedForNetwork('egress')).toEqual([]);
+    // AND what the first pass deleted, the later passes did not delete again (one call per NAT, EIP, probe)
+    const deletes = (await emulator.calls()).slice(callsBefore).map((call) => call.action);
+    const count = (action: string) => deletes.filter((made) => made === action).length;
+    expect([count('DeleteNatGateway'), count('ReleaseAddress'), count('DeleteFunction')]).toEqual([1, 1, 1]);
   });
 
   it('waits out a DependencyViolation on subnet deletion (fault proxy), then finishes', async () => {
