@@ -1,6 +1,7 @@
 import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
 import { fromItem, toItem } from './attributes';
+import { writtenIfConditionHolds } from './conditional-write';
 import type { LockKind, LockRecord, NetworkRecord } from './records';
 import { epochSeconds, functionLockKey, LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, networkLockKey, networkRecordKey, type ItemKey, type Registry } from './table';
 
@@ -125,8 +126,8 @@ export async function markNetworkBuilding(registry: Registry, network: PlannedNe
     values[':vpcId'] = network.vpcId;
   }
   const names = ['name', 'mode', 'azs', 'natGatewayMode', 'state', 'execution', 'updatedAt', 'createdAt', 'ledger', 'natGatewayIds', 'privateSubnetIds', ...(network.vpcId ? ['vpcId'] : [])];
-  try {
-    await registry.dynamodb.send(
+  return writtenIfConditionHolds(() =>
+    registry.dynamodb.send(
       new UpdateItemCommand({
         TableName: registry.tableName,
         Key: toItem(networkRecordKey(network.name)),
@@ -135,10 +136,6 @@ export async function markNetworkBuilding(registry: Registry, network: PlannedNe
         ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
         ExpressionAttributeValues: toItem(values),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }

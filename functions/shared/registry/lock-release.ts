@@ -1,6 +1,6 @@
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { awsErrorName } from '../errors';
 import { toItem } from './attributes';
+import { writtenIfConditionHolds } from './conditional-write';
 import { LOCK_OWNER_ATTRIBUTE, networkRecordKey, type ItemKey, type Registry } from './table';
 
 /**
@@ -11,8 +11,8 @@ import { LOCK_OWNER_ATTRIBUTE, networkRecordKey, type ItemKey, type Registry } f
 export async function releaseLocks(registry: Registry, owner: string, keys: readonly ItemKey[]): Promise<ItemKey[]> {
   const released: ItemKey[] = [];
   for (const key of keys) {
-    try {
-      await registry.dynamodb.send(
+    const deleted = await writtenIfConditionHolds(() =>
+      registry.dynamodb.send(
         new DeleteItemCommand({
           TableName: registry.tableName,
           Key: toItem(key),
@@ -20,11 +20,9 @@ export async function releaseLocks(registry: Registry, owner: string, keys: read
           ExpressionAttributeNames: { '#owner': LOCK_OWNER_ATTRIBUTE },
           ExpressionAttributeValues: toItem({ ':owner': owner }),
         }),
-      );
-      released.push(key);
-    } catch (error) {
-      if (awsErrorName(error) !== 'ConditionalCheckFailedException') throw error;
-    }
+      ),
+    );
+    if (deleted) released.push(key);
   }
   return released;
 }
@@ -34,8 +32,8 @@ export async function releaseLocks(registry: Registry, owner: string, keys: read
  * so the inventory shows it and the next execution builds it again. Any other state is left as it is.
  */
 export async function markNetworkFailed(registry: Registry, network: string, owner: string, now = new Date()): Promise<boolean> {
-  try {
-    await registry.dynamodb.send(
+  return writtenIfConditionHolds(() =>
+    registry.dynamodb.send(
       new UpdateItemCommand({
         TableName: registry.tableName,
         Key: toItem(networkRecordKey(network)),
@@ -44,10 +42,6 @@ export async function markNetworkFailed(registry: Registry, network: string, own
         ExpressionAttributeNames: { '#state': 'state', '#execution': 'execution', '#updatedAt': 'updatedAt' },
         ExpressionAttributeValues: toItem({ ':failed': 'failed', ':building': 'building', ':owner': owner, ':now': now.toISOString() }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }

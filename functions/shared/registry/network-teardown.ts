@@ -1,5 +1,5 @@
 import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { awsErrorName } from '../errors';
+import { writtenIfConditionHolds } from './conditional-write';
 import { toItem } from './attributes';
 import { networkRecordKey, type Registry } from './table';
 
@@ -8,8 +8,8 @@ import { networkRecordKey, type Registry } from './table';
  * after a failed teardown finds the state). Only a network that has a record; returns whether it did.
  */
 export async function markNetworkDeleting(registry: Registry, network: string, owner: string, now = new Date()): Promise<boolean> {
-  try {
-    await registry.dynamodb.send(
+  return writtenIfConditionHolds(() =>
+    registry.dynamodb.send(
       new UpdateItemCommand({
         TableName: registry.tableName,
         Key: toItem(networkRecordKey(network)),
@@ -18,18 +18,14 @@ export async function markNetworkDeleting(registry: Registry, network: string, o
         ExpressionAttributeNames: { '#state': 'state', '#updatedAt': 'updatedAt', '#execution': 'execution' },
         ExpressionAttributeValues: toItem({ ':deleting': 'deleting', ':now': now.toISOString(), ':owner': owner }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Forgets a network once everything of its ledger is gone; only while it is `deleting` (never a rebuilt one). */
 export async function deleteNetworkRecord(registry: Registry, network: string): Promise<boolean> {
-  try {
-    await registry.dynamodb.send(
+  return writtenIfConditionHolds(() =>
+    registry.dynamodb.send(
       new DeleteItemCommand({
         TableName: registry.tableName,
         Key: toItem(networkRecordKey(network)),
@@ -37,10 +33,6 @@ export async function deleteNetworkRecord(registry: Registry, network: string): 
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: toItem({ ':deleting': 'deleting' }),
       }),
-    );
-    return true;
-  } catch (error) {
-    if (awsErrorName(error) === 'ConditionalCheckFailedException') return false;
-    throw error;
-  }
+    ),
+  );
 }
