@@ -5,16 +5,7 @@ import { TAG_NETWORK } from '../functions/shared/tags';
  * function whose `lambda-egress:network` tag was just added or changed, and still carries it (a removed tag
  * also lists the key in changed-tag-keys, but not in tags). The stack and the moto test use this object.
  */
-export const TAG_TRIGGER_PATTERN = {
-  source: ['aws.tag'],
-  'detail-type': ['Tag Change on Resource'],
-  detail: {
-    service: ['lambda'],
-    'resource-type': ['function'],
-    'changed-tag-keys': [TAG_NETWORK],
-    tags: { [TAG_NETWORK]: [{ exists: true }] },
-  },
-} as const;
+export const TAG_TRIGGER_PATTERN = networkTagChange(true);
 
 /**
  * Where the trigger's input transformer reads the request from, in JSONPath dot notation (EventBridge accepts
@@ -31,13 +22,18 @@ export const TAG_TRIGGER_PATHS = {
  * (https://docs.aws.amazon.com/tag-editor/latest/userguide/tag-monitor.html); so exactly one of this pattern and
  * TAG_TRIGGER_PATTERN matches any change of that key.
  */
-export const TAG_REMOVED_PATTERN = {
-  source: ['aws.tag'],
-  'detail-type': ['Tag Change on Resource'],
-  detail: {
-    service: ['lambda'],
-    'resource-type': ['function'],
-    'changed-tag-keys': [TAG_NETWORK],
-    tags: { [TAG_NETWORK]: [{ exists: false }] },
-  },
-} as const;
+export const TAG_REMOVED_PATTERN = networkTagChange(false);
+
+/** A change of a Lambda function's `lambda-egress:network` tag after which the function carries it (or not). */
+function networkTagChange<Carried extends boolean>(carried: Carried) {
+  return {
+    source: ['aws.tag'],
+    'detail-type': ['Tag Change on Resource'],
+    detail: {
+      service: ['lambda'],
+      'resource-type': ['function'],
+      'changed-tag-keys': [TAG_NETWORK],
+      tags: { [TAG_NETWORK]: [{ exists: carried }] },
+    },
+  } as const;
+}
