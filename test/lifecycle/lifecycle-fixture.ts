@@ -4,9 +4,18 @@ import { LambdaClient, ListFunctionsCommand, ListTagsCommand } from '@aws-sdk/cl
 import { ensureRegistryTable } from '../../local/local-registry';
 import type { Registry } from '../../functions/shared/registry/table';
 import { TAG_NETWORK } from '../../functions/shared/tags';
+import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
+import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import { liveResources } from '../rollback/tagged-network';
 
 export const ec2 = new EC2Client({});
+
+let teardowns = 0;
+/** The teardown definition, run locally with the real handlers against this file's moto account; no real waiting. */
+export function teardown(network: string): Promise<LocalRunResult> {
+  teardowns += 1;
+  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${process.pid}-${teardowns}`, skipWaits: true, skipRetryIntervals: true });
+}
 export const lambda = new LambdaClient({});
 const dynamodb = new DynamoDBClient({});
 

@@ -4,10 +4,8 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/remove-membership';
 import type { NatGatewayMode } from '../../functions/shared/types';
-import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
-import { runLocally } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { ec2, registry, taggedForNetwork } from './lifecycle-fixture';
+import { ec2, registry, taggedForNetwork, teardown } from './lifecycle-fixture';
 
 const autoscaling = new AutoScalingClient({});
 
@@ -38,10 +36,6 @@ async function launchTemplateIds(): Promise<string[]> {
 async function instanceStates(): Promise<string[]> {
   const { Reservations } = await ec2.send(new DescribeInstancesCommand({}));
   return (Reservations ?? []).flatMap((reservation) => reservation.Instances ?? []).map((instance) => instance.State?.Name ?? '');
-}
-
-function teardown(network: string) {
-  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${network}-${process.pid}`, skipWaits: true, skipRetryIntervals: true });
 }
 
 describe('teardown of a regional NAT gateway network (local runner + real handlers + moto)', () => {

@@ -2,17 +2,9 @@ import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand } from 
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/remove-membership';
-import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
-import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../../local/emulator-control';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork } from './lifecycle-fixture';
-
-let runs = 0;
-function teardown(network: string): Promise<LocalRunResult> {
-  runs += 1;
-  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${process.pid}-${runs}`, skipWaits: true, skipRetryIntervals: true });
-}
+import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork, teardown } from './lifecycle-fixture';
 
 /** A provisioned network `egress` with orders-api as its member, recorded in the registry. */
 async function provisioned(): Promise<{ result: ProvisionResult; functionName: string }> {
