@@ -11,13 +11,15 @@ Two places where moto 5.2.1's EC2 is not AWS, and the NAT instance mode (natGate
   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html). The
   terminated instance keeps listing them, as moto already does with the interfaces it deletes.
 
-Three costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
+Four costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
 answers is unchanged:
 - it copies every AWS managed policy it knows (about 1,400, parsed from one large JSON text) into each new
   account: about 0.15 s of its single-threaded CPU per account, and the tests open a fresh account for almost
   every test. Only the policies named in LAMBDA_EGRESS_MOTO_MANAGED_POLICIES (comma-separated) are kept;
 - for every request it lists its own package directory, under its application lock, to find the service
   (moto.backends.list_of_moto_modules): the list is read once;
+- for every request it lists its response class's methods with inspect.getmembers (about a tenth of its CPU per
+  call): listed once per class;
 - it logs every request through werkzeug's logger, whose output local/moto-server.ts discards anyway.
 """
 import importlib.abc
@@ -41,6 +43,21 @@ def _keep_named_managed_policies(module):
 def _read_module_list_once(module):
     listed = tuple(module.list_of_moto_modules())
     module.list_of_moto_modules = lambda: listed
+
+
+def _method_names_listed_once_per_class(module):
+    # BaseResponse.call_action lists its own class's methods (inspect.getmembers) on every request to find the
+    # action's handler; a response class's methods never change while the server runs.
+    listed = {}
+    names_of = module.method_names_from_class
+
+    def method_names_from_class(clazz):
+        names = listed.get(clazz)
+        if names is None:
+            names = listed[clazz] = names_of(clazz)
+        return names
+
+    module.method_names_from_class = method_names_from_class
 
 
 def _instances_follow_launch_template_interfaces(module):
@@ -74,6 +91,7 @@ def _instances_follow_launch_template_interfaces(module):
 
 _AFTER_IMPORT = {
     "moto.backends": _read_module_list_once,
+    "moto.core.responses": _method_names_listed_once_per_class,
     "moto.ec2.models.instances": _instances_follow_launch_template_interfaces,
 }
 if _KEEP:

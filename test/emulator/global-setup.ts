@@ -1,33 +1,38 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Config } from '@jest/types';
 import { startProxiedEmulator, type ProxiedEmulator } from '../../local/proxied-emulator';
+import { EMULATORS_ENV, type WorkerEmulator } from './worker-emulator';
 
 /**
- * Starts one moto server and the fault proxy in front of it for the whole run. Workers inherit the
- * endpoint through the environment; per-file-env.ts gives every test file its own account.
+ * Starts one moto server, with the fault proxy in front of it, per jest worker: moto answers on one thread at a
+ * time (Python's GIL), so workers sharing one server queue behind each other while a core stays idle.
+ * per-file-env.ts points each test file at its worker's emulator and gives it its own account.
  */
 declare global {
-  var __LAMBDA_EGRESS_EMULATOR__: ProxiedEmulator | undefined;
+  var __LAMBDA_EGRESS_EMULATORS__: ProxiedEmulator[] | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
-  let emulator: ProxiedEmulator;
-  try {
-    emulator = await startProxiedEmulator(process.env);
-  } catch (error) {
+export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
+  const started = await Promise.allSettled(Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startProxiedEmulator({})));
+  const emulators = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  globalThis.__LAMBDA_EGRESS_EMULATORS__ = emulators;
+  const failure = started.find((result) => result.status === 'rejected');
+  if (failure) {
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
     // One line, no stack: the fix is an install, not a debugging session.
-    process.stderr.write(`\n${(error as Error).message}\n`);
+    process.stderr.write(`\n${(failure.reason as Error).message}\n`);
     process.exit(1);
   }
-  globalThis.__LAMBDA_EGRESS_EMULATOR__ = emulator;
-  process.env.LAMBDA_EGRESS_TEST_MOTO_PID = String(emulator.motoPid);
+  const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
+  process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
   // What test files of this run share (e.g. a scenario's clean run, recorded once: test/statemachine/fault-suite.ts).
   process.env.LAMBDA_EGRESS_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {
-    void emulator.stop().finally(() => process.kill(process.pid, signal));
+    void Promise.all(emulators.map((emulator) => emulator.stop())).finally(() => process.kill(process.pid, signal));
   };
   process.once('SIGINT', stopOnSignal);
   process.once('SIGTERM', stopOnSignal);

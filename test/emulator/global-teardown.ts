@@ -4,11 +4,9 @@ import { isProcessAlive } from '../../local/moto-server';
 export default async function globalTeardown(): Promise<void> {
   const runDir = process.env.LAMBDA_EGRESS_TEST_RUN_DIR;
   if (runDir) rmSync(runDir, { recursive: true, force: true });
-  const emulator = globalThis.__LAMBDA_EGRESS_EMULATOR__;
-  if (!emulator) return;
-  await emulator.stop();
-  if (isProcessAlive(emulator.motoPid)) {
-    throw new Error(`moto_server (pid ${emulator.motoPid}) is still running after teardown`);
-  }
-  process.stdout.write(`\nmoto_server pid ${emulator.motoPid} stopped; none left behind.\n`);
+  const emulators = globalThis.__LAMBDA_EGRESS_EMULATORS__ ?? [];
+  await Promise.all(emulators.map((emulator) => emulator.stop()));
+  const alive = emulators.filter((emulator) => isProcessAlive(emulator.motoPid)).map((emulator) => emulator.motoPid);
+  if (alive.length > 0) throw new Error(`moto_server (pid ${alive.join(', ')}) still running after teardown`);
+  if (emulators.length > 0) process.stdout.write(`\nmoto_server pid ${emulators.map((emulator) => emulator.motoPid).join(', ')} stopped; none left behind.\n`);
 }

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import { workerEmulator } from './worker-emulator';
 
 /**
- * Runs before each test file: a unique access key id is a unique moto account behind the fault proxy,
- * so files run in parallel in isolation. Everything else is the SDK's standard environment.
+ * Runs before each test file: the file talks to its jest worker's emulator (global-setup.ts), and a unique
+ * access key id is a unique moto account behind its fault proxy. Everything else is the SDK's standard environment.
  */
-const endpoint = process.env.LAMBDA_EGRESS_TEST_ENDPOINT;
-if (endpoint) process.env.AWS_ENDPOINT_URL = endpoint;
+const emulator = workerEmulator();
+if (emulator) {
+  process.env.LAMBDA_EGRESS_TEST_ENDPOINT = emulator.proxyEndpoint;
+  process.env.LAMBDA_EGRESS_TEST_MOTO_ENDPOINT = emulator.motoEndpoint;
+  process.env.AWS_ENDPOINT_URL = emulator.proxyEndpoint;
+}
 process.env.AWS_ACCESS_KEY_ID = `AKIATEST${randomBytes(6).toString('hex').toUpperCase()}`;
 process.env.AWS_SECRET_ACCESS_KEY = 'test-secret';
 process.env.AWS_REGION = 'us-east-1';
