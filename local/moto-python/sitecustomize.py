@@ -11,7 +11,7 @@ Two places where moto 5.2.1's EC2 is not AWS, and the NAT instance mode (natGate
   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html). The
   terminated instance keeps listing them, as moto already does with the interfaces it deletes.
 
-Four costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
+Five costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
 answers is unchanged:
 - it copies every AWS managed policy it knows (about 1,400, parsed from one large JSON text) into each new
   account: about 0.15 s of its single-threaded CPU per account, and the tests open a fresh account for almost
@@ -20,6 +20,8 @@ answers is unchanged:
   (moto.backends.list_of_moto_modules): the list is read once;
 - for every request it lists its response class's methods with inspect.getmembers (about a tenth of its CPU per
   call): listed once per class;
+- for every attribute of every object it returns it works out the attribute's possible Python names (another
+  tenth): found once per class, attribute and shape;
 - it logs every request through werkzeug's logger, whose output local/moto-server.ts discards anyway.
 """
 import importlib.abc
@@ -60,6 +62,31 @@ def _method_names_listed_once_per_class(module):
     module.method_names_from_class = method_names_from_class
 
 
+def _attribute_names_found_once(module):
+    # To serialize a response, moto asks six alias providers, for every attribute of every object it returns, which
+    # names the attribute may have in Python (AttributePicker.get_possible_keys): about a tenth of its CPU per call.
+    # With moto's own providers the answer depends only on the picker, the object's class (its name, its Meta) and
+    # the botocore shape, none of which changes while the server runs; other providers are asked every time.
+    moto_providers = frozenset(module.DEFAULT_ALIAS_PROVIDERS)
+    found = {}
+    for picker in (module.AttributePicker, module.XFormedAttributePicker):
+        find = picker.get_possible_keys
+
+        def get_possible_keys(self, context, _find=find, _picker=picker):
+            providers = tuple(self.alias_providers)
+            obj = context.obj
+            meta = getattr(obj, "Meta", None)
+            if not moto_providers.issuperset(providers) or not isinstance(meta, (type, type(None))):
+                return _find(self, context)
+            key = (_picker, providers, type(obj), meta, context.key, context.shape)
+            names = found.get(key)
+            if names is None:
+                names = found[key] = tuple(_find(self, context))
+            return iter(names)
+
+        picker.get_possible_keys = get_possible_keys
+
+
 def _instances_follow_launch_template_interfaces(module):
     instance_class = module.Instance
     create = instance_class.__init__
@@ -92,6 +119,7 @@ def _instances_follow_launch_template_interfaces(module):
 _AFTER_IMPORT = {
     "moto.backends": _read_module_list_once,
     "moto.core.responses": _method_names_listed_once_per_class,
+    "moto.core.serialize": _attribute_names_found_once,
     "moto.ec2.models.instances": _instances_follow_launch_template_interfaces,
 }
 if _KEEP:
