@@ -153,7 +153,9 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       ...detailsOf(responseBody),
     });
     const headers = { ...upstreamResponse.headers };
-    delete headers['transfer-encoding'];
+    // Hop-by-hop headers describe the connection to moto, which is closed after each call; passed on, moto's
+    // `Connection: close` made every client open a new connection for every call.
+    for (const hopByHop of ['connection', 'keep-alive', 'transfer-encoding']) delete headers[hopByHop];
     headers['content-length'] = String(responseBody.length);
     res.writeHead(upstreamResponse.status, headers);
     res.end(responseBody);
