@@ -20,7 +20,7 @@ const TEARDOWN_WAIT = 'WaitForTeardown';
 /** Section 7: the mutating calls of a release and of a teardown, and the teardown's simulated time. */
 export interface LifecycleBench {
   readonly release: CallSummary & { readonly mutatingByTask: Record<string, string[]> };
-  /** The teardown of the same network, with its probe's Lambda ENI in-use at the first pass (2 passes). */
+  /** The teardown of the same network, with its probe's Lambda ENI in-use at the first two passes (3 passes: first, waiting, last). */
   readonly teardown: CallSummary & { readonly mutatingByTask: Record<string, string[]>; readonly passes: number; readonly mutatingPerPass: number[] };
   readonly teardownTime: TeardownTimeLevel[];
 }
@@ -50,12 +50,12 @@ export async function measureLifecycle(environment: IsolatedEmulator, profile: L
     'SUCCEEDED',
     'release',
   );
-  // The probe's Hyperplane ENI (moto creates none), in-use at the first pass as Lambda keeps it after the probe is deleted.
+  // The probe's Hyperplane ENI (moto creates none), in-use at the first two passes as Lambda keeps it after the probe is deleted.
   await new EC2Client({}).send(
     new CreateNetworkInterfaceCommand({ SubnetId: result.network.privateSubnetIds[0], Groups: [result.network.securityGroupId!], Description: `AWS Lambda VPC ENI-lambda-egress-probe-${result.network.name}-bench` }),
   );
-  // The first pass describes the network's interfaces twice (by subnet, by group).
-  await emulator.inject({ service: 'ec2', action: 'DescribeNetworkInterfaces', times: 2, fault: { type: 'rewrite', replacements: [{ pattern: '<status>available</status>', replacement: '<status>in-use</status>' }] } });
+  // Each pass describes the network's interfaces twice (by subnet, by group): a first pass, one that only waits, the last.
+  await emulator.inject({ service: 'ec2', action: 'DescribeNetworkInterfaces', times: 4, fault: { type: 'rewrite', replacements: [{ pattern: '<status>available</status>', replacement: '<status>in-use</status>' }] } });
   const teardown = expectStatus(
     await measureProvision(environment, { network: result.network.name }, { workflow: { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown' } }),
     'SUCCEEDED',

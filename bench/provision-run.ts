@@ -8,6 +8,8 @@ import type { ProbeResult } from '../functions/probe/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type LocalRunResult } from '../statemachine/local-runner';
 import { emulator } from '../local/emulator-control';
+import { ensureEniCleanupRole } from '../local/eni-cleanup-role';
+import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
 import type { CallRecord } from '../local/fault-rules';
 import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { tracedTasks, type TaskInvocation, type TraceOptions } from './traced-tasks';
@@ -28,12 +30,14 @@ let executions = 0;
 
 /**
  * A brand-new account (the proxy maps it to its own moto account) holding what the deployed stack provides
- * the tasks: the probe's role, passed as PROBE_ROLE_ARN, and the registry table. Setup calls are cleared from
- * the call log.
+ * the tasks: the probe's role, passed as PROBE_ROLE_ARN, the role that deletes the network's Lambda ENIs, passed
+ * as ENI_CLEANUP_ROLE_ARN, and the registry table. Setup calls are cleared from the call log.
  */
 export async function freshAccount(): Promise<string> {
   const account = await emulator.freshAccount();
-  process.env.PROBE_ROLE_ARN = await ensureVpcLambdaRole(new IAMClient({}), PROBE_ROLE_NAME, 'lambda-egress probe (benchmark)');
+  const iam = new IAMClient({});
+  process.env.PROBE_ROLE_ARN = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe (benchmark)');
+  process.env[ENI_CLEANUP_ROLE_ENV] = await ensureEniCleanupRole(iam, account);
   await ensureRegistryTable();
   await emulator.clearCalls();
   return account;
