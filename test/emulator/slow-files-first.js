@@ -28,6 +28,7 @@ const KNOWN_SECONDS = {
   'test/lifecycle/teardown.test.ts': 8,
   'test/lifecycle/release.test.ts': 8,
   'test/probe/run-probe.test.ts': 7,
+  'test/bench/lifecycle-section.test.ts': 7,
   'test/statemachine/egress-gap.test.ts': 7,
   'test/statemachine/nat-alarms.test.ts': 6,
   'test/statemachine/regional-nat.test.ts': 6,
