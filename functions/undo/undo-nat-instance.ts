@@ -7,13 +7,14 @@ import {
   paginateDescribeNetworkInterfaces,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { awsErrorName, isNotFound } from '../shared/errors';
+import { isNotFound } from '../shared/errors';
 import { ledgerEntry } from '../shared/ledger';
 import { allPages } from '../shared/paginate';
 import { createdBy, TAG_EXECUTION } from '../shared/tags';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import type { RollbackOutcome } from './types';
-import { StillInUse } from './undo-network';
+import { StillInUse } from './still-in-use';
+import { undoCall, type UndoErrorMeaning } from './undo-call';
 
 /**
  * Undo of a NAT instance (natGateways "instance", functions/network/ensure-nat-instance.ts), in the order AWS
@@ -22,6 +23,15 @@ import { StillInUse } from './undo-network';
  * frees its Elastic IP, released as an `elastic-ip` entry after it), the security group with the others.
  */
 export const NAT_INSTANCE_KINDS: readonly ResourceKind[] = ['auto-scaling-group', 'launch-template', 'nat-instance-eni'];
+
+/**
+ * Auto Scaling answers a group it does not know with a ValidationError saying "not found", and names its errors
+ * <Code>Fault (ResourceInUseFault, ScalingActivityInProgressFault).
+ */
+const NAT_INSTANCE_UNDO_ERRORS: UndoErrorMeaning = {
+  alsoGone: (error) => /not found/i.test((error as Error).message),
+  inUse: new Set(['InvalidNetworkInterface.InUse', 'ResourceInUse', 'ResourceInUseFault', 'ScalingActivityInProgress', 'ScalingActivityInProgressFault']),
+};
 
 export function isNatInstanceKind(kind: ResourceKind): boolean {
   return NAT_INSTANCE_KINDS.includes(kind);
@@ -32,7 +42,7 @@ export async function undoNatInstanceEntry(clients: { readonly ec2: EC2Client; r
     case 'auto-scaling-group':
       return deleteGroup(clients.autoscaling, entry.id);
     case 'launch-template':
-      return gone(() => clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: entry.id })));
+      return (await undoCall(() => clients.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateId: entry.id })), NAT_INSTANCE_UNDO_ERRORS)) ?? 'deleted';
     case 'nat-instance-eni':
       return deleteEni(clients.ec2, entry.id);
     default:
@@ -50,7 +60,7 @@ async function deleteGroup(autoscaling: AutoScalingClient, name: string): Promis
   const before = await groupStatus(autoscaling, name);
   if (before === undefined) return 'already-gone';
   if (before !== 'Delete in progress') {
-    const outcome = await gone(() => autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })));
+    const outcome = (await undoCall(() => autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: name, ForceDelete: true })), NAT_INSTANCE_UNDO_ERRORS)) ?? 'deleted';
     if (outcome === 'already-gone') return outcome;
   }
   if ((await groupStatus(autoscaling, name)) !== undefined) throw new StillInUse(`Auto Scaling group ${name} is being deleted (its instance is terminating)`);
@@ -72,19 +82,7 @@ async function deleteEni(ec2: EC2Client, networkInterfaceId: string): Promise<Ro
     throw error;
   }
   if (attachment?.InstanceId && attachment.Status !== 'detached') throw new StillInUse(`network interface ${networkInterfaceId} is still attached to ${attachment.InstanceId}`);
-  return gone(() => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: networkInterfaceId })));
-}
-
-async function gone(call: () => Promise<unknown>): Promise<RollbackOutcome> {
-  try {
-    await call();
-    return 'deleted';
-  } catch (error) {
-    if (isNotFound(error) || /not found/i.test((error as Error).message)) return 'already-gone';
-    // The Auto Scaling SDK names its errors <Code>Fault (ResourceInUseFault, ScalingActivityInProgressFault).
-    if (/^(InvalidNetworkInterface\.InUse|ResourceInUse|ScalingActivityInProgress)(Fault)?$/.test(awsErrorName(error) ?? '')) throw new StillInUse((error as Error).message);
-    throw error;
-  }
+  return (await undoCall(() => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: networkInterfaceId })), NAT_INSTANCE_UNDO_ERRORS)) ?? 'deleted';
 }
 
 /** What an execution created for NAT instances before its task failed (no ledger entry reached the state). */

@@ -23,10 +23,10 @@ import { addedRoutes, isManaged, markValue, TAG_ADDED_ROUTES } from '../shared/t
 import type { LedgerEntry } from '../shared/types';
 import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
+import { undoCall } from './undo-call';
 
 export { StillInUse };
 
-const IN_USE_ERRORS = new Set(['DependencyViolation', 'InvalidNetworkInterface.InUse', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']);
 /** Throttling and transient service errors: the step is tried again later, like a resource still in use. */
 const TRANSIENT_ERRORS = new Set<string>([
   ...AWS_THROTTLING_ERRORS,
@@ -41,18 +41,6 @@ const TRANSIENT_ERRORS = new Set<string>([
 /** Whether an error thrown by an undo step means "come back later" rather than "this step cannot be done". */
 export function isRetryLater(error: unknown): boolean {
   return error instanceof StillInUse || TRANSIENT_ERRORS.has(awsErrorName(error) ?? '');
-}
-
-/** Runs one AWS call of an undo step: "already gone" is done, "in use" means wait. */
-async function undoCall(call: () => Promise<unknown>, gone: RollbackOutcome = 'already-gone'): Promise<RollbackOutcome | undefined> {
-  try {
-    await call();
-    return undefined;
-  } catch (error) {
-    if (isNotFound(error) || awsErrorName(error) === 'Gateway.NotAttached') return gone;
-    if (IN_USE_ERRORS.has(awsErrorName(error) ?? '')) throw new StillInUse(`${awsErrorName(error)}: ${(error as Error).message}`);
-    throw error;
-  }
 }
 
 export async function undoNetworkEntry(ec2: EC2Client, entry: LedgerEntry): Promise<RollbackOutcome> {
