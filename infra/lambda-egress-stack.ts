@@ -2,7 +2,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { LogLevel } from 'aws-cdk-lib/aws-stepfunctions';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../statemachine/definition';
 import { PROBE_FUNCTION_PREFIX } from '../functions/shared/tags';
@@ -21,7 +21,8 @@ import { EniCleanupRole, eniCleanupRoleArn } from './eni-cleanup-role';
 export const API_URL_OUTPUT = 'ApiUrl';
 export { REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT };
 
-export interface LambdaEgressStackProps extends StackProps {
+/** The props of the `LambdaEgress` construct (and of `LambdaEgressStack`, which adds the stack's own). */
+export interface LambdaEgressProps {
   /**
    * Prefix of every function the stack deploys (`<prefix>-<Task>`): the task roles deny themselves changes to
    * functions of that name. Letters, digits, `-`, `_`; at most 30 characters.
@@ -57,8 +58,15 @@ export interface LambdaEgressStackProps extends StackProps {
   readonly alarmTopic?: ITopic;
 }
 
-/** lambda-egress: the registry, task functions, the provisioning state machine, the tag trigger, the catalog API, and their alarms and dashboard. */
-export class LambdaEgressStack extends Stack {
+/** The props of `LambdaEgressStack`: the construct's and a stack's. */
+export interface LambdaEgressStackProps extends StackProps, LambdaEgressProps {}
+
+/**
+ * lambda-egress in a stack of your own: the registry, task functions, the provisioning, release and teardown
+ * state machines, the tag trigger, the catalog API, and their alarms and dashboard, with the stack outputs the
+ * CLI reads. One per stack (the outputs have fixed names).
+ */
+export class LambdaEgress extends Construct {
   readonly registry: RegistryTable;
   readonly staleLocks: StaleLockRelease;
   readonly taskFunctions: TaskFunctions;
@@ -71,9 +79,9 @@ export class LambdaEgressStack extends Stack {
   readonly tagTrigger?: TagTrigger;
   readonly observability: Observability;
 
-  constructor(scope: Construct, id: string, props: LambdaEgressStackProps = {}) {
-    super(scope, id, props);
-    const functionNamePrefix = props.functionNamePrefix ?? this.stackName;
+  constructor(scope: Construct, id: string, props: LambdaEgressProps = {}) {
+    super(scope, id);
+    const functionNamePrefix = props.functionNamePrefix ?? Stack.of(this).stackName;
     validatePrefix(functionNamePrefix);
     if (props.stateMachineLogLevel === LogLevel.OFF) {
       throw new Error('stateMachineLogLevel OFF would silence the RollbackIncomplete alarm, which reads ExecutionFailed events from the log: use FATAL, ERROR or ALL');
@@ -141,6 +149,20 @@ export class LambdaEgressStack extends Stack {
     });
     new CfnOutput(this, API_URL_OUTPUT, { value: this.api.api.url, description: 'Catalog API base URL: POST requests, GET and DELETE requests/{id}, GET networks, DELETE networks/{name} (SigV4)' });
     new CfnOutput(this, REGISTRY_TABLE_OUTPUT, { value: this.registry.table.tableName, description: 'The registry of networks, members and locks: lambda-egress networks reads it' });
+  }
+}
+
+/**
+ * The `LambdaEgress` construct as a stack of its own (what `npx cdk deploy` deploys). The construct's id is
+ * `Default`, which CDK leaves out of logical ids and addresses: a stack deployed before the construct existed
+ * keeps every resource.
+ */
+export class LambdaEgressStack extends Stack {
+  readonly egress: LambdaEgress;
+
+  constructor(scope: Construct, id: string, props: LambdaEgressStackProps = {}) {
+    super(scope, id, props);
+    this.egress = new LambdaEgress(this, 'Default', props);
   }
 }
 
