@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, type FunctionProps, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { prebundledCodeOf } from './function-code';
 import { acknowledge, acknowledgeWildcards } from './nag';
+import { FUNCTIONS_DIR } from './functions-dir';
 import type { Grant } from './policy-builders';
 
 /** Settings every function of the product shares. */
@@ -52,7 +54,7 @@ export const POWERTOOLS_SERVICE_NAME = 'lambda-egress';
  * its own log group. Bundled by the local esbuild: no Docker.
  */
 export class ProductFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
 
@@ -90,10 +92,8 @@ export class ProductFunction extends Construct {
     if (clash.length > 0) throw new Error(`${props.name}: environment ${clash.join(', ')} is set for every function; use the settings instead`);
 
     const tracing = settings.tracing ?? true;
-    this.function = new NodejsFunction(this, 'Function', {
+    const common = {
       functionName,
-      entry: props.entry,
-      handler: 'handler',
       runtime: FUNCTION_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: settings.memorySize ?? 256,
@@ -110,19 +110,27 @@ export class ProductFunction extends Construct {
         AWS_MAX_ATTEMPTS: '1',
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        // The local esbuild (devDependency) bundles; Docker is never needed.
-        forceDockerBundling: false,
-        format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // esbuild's per-file size listing adds nothing to a synth log; warnings and errors still show.
-        logLevel: LogLevel.WARNING,
-        // The runtime's AWS SDK v3 by default: small packages, fast synthesis (see bundleAwsSdk).
-        externalModules: settings.bundleAwsSdk ? [] : ['@aws-sdk/*'],
-      },
-    });
+    } satisfies Omit<FunctionProps, 'code' | 'handler'>;
+    const prebundled = prebundledCodeOf(FUNCTIONS_DIR, props.entry, { bundleAwsSdk: settings.bundleAwsSdk ?? false });
+    this.function = prebundled
+      ? new LambdaFunction(this, 'Function', { ...common, code: Code.fromAsset(prebundled), handler: 'index.handler' })
+      : new NodejsFunction(this, 'Function', {
+          ...common,
+          entry: props.entry,
+          handler: 'handler',
+          bundling: {
+            // The local esbuild (devDependency) bundles; Docker is never needed.
+            forceDockerBundling: false,
+            format: OutputFormat.CJS,
+            target: 'node22',
+            minify: true,
+            sourceMap: true,
+            // esbuild's per-file size listing adds nothing to a synth log; warnings and errors still show.
+            logLevel: LogLevel.WARNING,
+            // The runtime's AWS SDK v3 by default: small packages, fast synthesis (see bundleAwsSdk).
+            externalModules: settings.bundleAwsSdk ? [] : ['@aws-sdk/*'],
+          },
+        });
     acknowledge(this.function, 'AwsSolutions-L1', 'nodejs22.x is the runtime the handlers are type-checked and tested on (and the probe runs); move with the toolchain');
     if (tracing) {
       const defaultPolicy = this.role.node.tryFindChild('DefaultPolicy');

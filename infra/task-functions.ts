@@ -1,15 +1,16 @@
 import { join } from 'node:path';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { TASKS, type TaskName } from '../functions/shared/task-registry';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
+import { FUNCTIONS_DIR } from './functions-dir';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
 import { registryEnvironment, type RegistryTableRef } from './registry-grants';
 import { taskGrants } from './task-permissions';
 import { functionTimeoutSeconds, taskTimeoutsOf } from './task-timeouts';
 
-export const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
+export { FUNCTIONS_DIR };
 
 export interface TaskFunctionsProps extends ProductFunctionSettings {
   /** ARN of the role probe functions run as: passed to EnsureProbeFunction (PROBE_ROLE_ARN) and the only role it may pass. */
@@ -27,7 +28,7 @@ export const ENI_CLEANUP_TASKS: readonly TaskName[] = ['Rollback', 'TeardownNetw
 
 /** One function per task of functions/shared/task-registry.ts, each with its own least-privilege role. */
 export class TaskFunctions extends Construct {
-  readonly functions: Readonly<Record<TaskName, NodejsFunction>>;
+  readonly functions: Readonly<Record<TaskName, LambdaFunction>>;
   readonly byTask: Readonly<Record<TaskName, ProductFunction>>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
@@ -49,7 +50,7 @@ export class TaskFunctions extends Construct {
       });
     }
     this.byTask = byTask;
-    this.functions = Object.fromEntries(Object.entries(byTask).map(([task, fn]) => [task, fn.function])) as Record<TaskName, NodejsFunction>;
+    this.functions = Object.fromEntries(Object.entries(byTask).map(([task, fn]) => [task, fn.function])) as Record<TaskName, LambdaFunction>;
   }
 }
 
