@@ -2,6 +2,7 @@ import { ManagedPolicy } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { ParameterValueType, StringListParameter, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { networkParameterName } from '../functions/shared/network-parameters';
+import { acknowledge } from './nag';
 
 /** The request schema's pattern of a network name (statemachine/request.schema.json, network.name). */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
@@ -28,5 +29,12 @@ export function useNetwork(fn: LambdaFunction, network: string): void {
   const subnetIds = StringListParameter.valueForTypedListParameter(fn, networkParameterName(network, 'privateSubnetIds'), ParameterValueType.AWS_EC2_SUBNET_ID);
   const securityGroupId = StringParameter.valueForTypedStringParameterV2(fn, networkParameterName(network, 'securityGroupId'), ParameterValueType.AWS_EC2_SECURITYGROUP_ID);
   (fn.node.defaultChild as CfnFunction).vpcConfig = { subnetIds, securityGroupIds: [securityGroupId] };
-  fn.role?.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+  if (fn.role) {
+    fn.role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaVPCAccessExecutionRole'));
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      "AWS's documented policy for a VPC function's network interfaces (ec2:CreateNetworkInterface and its kin accept no narrower resource)",
+    );
+  }
 }
