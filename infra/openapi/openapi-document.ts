@@ -84,8 +84,8 @@ export function openApiDocument(): Json {
           ],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ProvisionRequest' }, examples: exampleRequests() } } },
           responses: {
-            '202': { description: 'Started', ...json('RequestAccepted', { started: { summary: 'A new request', value: { requestId: 'order-1001', ...execution } } }) },
-            '200': { description: 'The same key and body again: the execution already started', ...json('RequestAccepted', { repeated: { summary: 'A retried POST', value: { requestId: 'order-1001', ...execution, status: 'SUCCEEDED' } } }) },
+            '202': { description: 'Started (and the same key and body again while it runs)', ...json('RequestAccepted', { started: { summary: 'A new request', value: { requestId: 'order-1001', ...execution } } }) },
+            '200': { description: 'The same key and body again after that execution ended: how it ended', ...json('RequestAccepted', { repeated: { summary: 'A retried POST', value: { requestId: 'order-1001', ...execution, status: 'SUCCEEDED' } } }) },
             '400': error('The body does not match the request schema, is not JSON, or the Idempotency-Key is missing or malformed', 'the body does not match statemachine/request.schema.json: [object has missing required properties (["functionName"])]'),
             '409': error('The Idempotency-Key was used for another request', 'the Idempotency-Key order-1001 was used for a different request; choose a new key'),
             ...COMMON_ERRORS,
