@@ -8,7 +8,7 @@ import tseslint from 'typescript-eslint';
  * product's logs on the one structured logger (functions/shared/logger.ts).
  */
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', 'coverage/', 'bench/out/', 'functions/probe/probe-code.generated.ts'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', 'coverage/', 'bench/out/', 'functions/probe/probe-code.generated.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
