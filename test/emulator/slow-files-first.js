@@ -7,6 +7,7 @@ const { relative } = require('node:path');
  * runs alone.
  */
 const KNOWN_SECONDS = {
+  'test/package/embed-example.test.ts': 70,
   'test/lifecycle/faults-2.test.ts': 54,
   'test/lifecycle/faults.test.ts': 50,
   'test/statemachine/faults-create.test.ts': 45,
