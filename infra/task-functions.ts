@@ -3,6 +3,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { TASKS, type TaskName } from '../functions/shared/task-registry';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
+import { TARGET_SCOPE_ENV, type TargetScope } from '../functions/shared/target-scope';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
 import { registryEnvironment, type RegistryTableRef } from './registry-grants';
@@ -18,6 +19,8 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
   readonly registryTable: RegistryTableRef;
   /** ARN of the ENI cleanup role: passed to the undo engine's tasks (ENI_CLEANUP_ROLE_ARN), the only role they may assume. */
   readonly eniCleanupRoleArn: string;
+  /** The stack's scope: narrows the task roles, and ValidateRequest refuses what is outside it (TARGET_SCOPE_ENV). */
+  readonly scope?: TargetScope;
 }
 
 /** The tasks that read or write the registry. */
@@ -40,8 +43,9 @@ export class TaskFunctions extends Construct {
         name: task,
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
-        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn }),
+        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn, ...(props.scope ? { scope: props.scope } : {}) }),
         ...(task === 'EnsureProbeFunction' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
+        ...(task === 'ValidateRequest' && props.scope ? { environment: { [TARGET_SCOPE_ENV]: JSON.stringify(props.scope) } } : {}),
         ...(REGISTRY_TASKS.has(task)
           ? { environment: { ...registryEnvironment(props.registryTable), ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}) } }
           : {}),

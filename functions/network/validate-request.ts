@@ -8,17 +8,20 @@ import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
+import { checkFunctionInScope } from './check-scope';
+import { targetScopeFromEnvironment, type TargetScope } from '../shared/target-scope';
 import type { ValidatedState, ValidateRequestInput } from './types';
 
 /**
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
-export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput): Promise<ValidatedState> {
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment()): Promise<ValidatedState> {
   const checked = checkRequestSchema(input.input);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
+  await checkFunctionInScope(clients, scope, functionArn);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
   const network = natInstanceType ? { ...found, natInstanceType } : found;
   const request: ValidatedState['request'] = {
