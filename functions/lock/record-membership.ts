@@ -44,6 +44,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       functionName: original.functionName,
       originalVpcConfig: original.vpcConfig,
       vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     },
   });
   return {

@@ -9,6 +9,7 @@ import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import { checkFunctionInScope } from './check-scope';
+import { splitRequestedBy } from '../shared/requested-by';
 import { targetScopeFromEnvironment, type TargetScope } from '../shared/target-scope';
 import type { ValidatedState, ValidateRequestInput } from './types';
 
@@ -17,7 +18,8 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
 export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment()): Promise<ValidatedState> {
-  const checked = checkRequestSchema(input.input);
+  const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
+  const checked = checkRequestSchema(raw);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
@@ -33,7 +35,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
   };
-  return { execution: input.execution, request };
+  return { execution: input.execution, request, requestedBy };
 }
 
 /**

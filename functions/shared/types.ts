@@ -1,3 +1,4 @@
+import type { RequestedBy } from './requested-by';
 /**
  * The workflow's state: what each task reads and the slice it returns. The ASL (statemachine/provision.asl.json)
  * places every slice at the ResultPath named beside it; tasks return only their own slice.
@@ -135,4 +136,6 @@ export interface Ledgered {
 export interface TaskInput {
   readonly execution: ExecutionContext;
   readonly request: NormalizedRequest;
+  /** Who asked (ValidateRequest, functions/shared/requested-by.ts). */
+  readonly requestedBy?: RequestedBy;
 }

@@ -61,6 +61,8 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
     vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
     execution: stays ? previous.execution : write.owner,
+    // Who asked for the execution the membership keeps.
+    ...((stays ? previous.requestedBy : write.member.requestedBy) ? { requestedBy: stays ? previous.requestedBy : write.member.requestedBy } : {}),
     recordedAt: previous && (stays || sameExecution) ? previous.recordedAt : now,
   };
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;

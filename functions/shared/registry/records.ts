@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../requested-by';
 import type { LedgerEntry, NatGatewayMode } from '../types';
 
 /** What a network is doing: built now, usable, left broken by a failed build, or being torn down. */
@@ -43,6 +44,8 @@ export interface MembershipRecord {
   readonly vpcAccessPolicyAttachedBefore: boolean;
   /** The execution (ARN) that attached the function. */
   readonly execution: string;
+  /** Who asked for that execution (functions/shared/requested-by.ts); absent in records older than issue 27. */
+  readonly requestedBy?: RequestedBy;
   readonly recordedAt: string;
 }
 
