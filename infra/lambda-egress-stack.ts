@@ -133,6 +133,7 @@ export class LambdaEgressStack extends Stack {
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       ...(props.apiCloudWatchRole !== undefined ? { cloudWatchRole: props.apiCloudWatchRole } : {}),
+      ...(props.callerCheck !== undefined ? { callerCheck: props.callerCheck } : {}),
     });
 
     this.observability = new Observability(this, 'Observe', {

@@ -269,3 +269,17 @@ export function deleteLambdaNetworkInterfaces(): Grant {
     why: "Lambda's ENIs carry no tags and their subnets exist only at run time: each session of this role is narrowed by a session policy to the network's own subnets (ec2:Subnet)",
   };
 }
+
+/**
+ * The catalog API's caller check (functions/api/caller-check.ts): IAM's policy simulator over the caller's own
+ * identity policies, and GetRole for the role (with its path) behind an assumed-role session. Read-only.
+ */
+export function simulateCallerPolicies(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({ sid: 'SimulateCallerPolicies', actions: ['iam:SimulatePrincipalPolicy'], resources: [iamRoleArn('*'), `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/*`] }),
+      new PolicyStatement({ sid: 'FindCallerRole', actions: ['iam:GetRole'], resources: [iamRoleArn('*')] }),
+    ],
+    why: "the API's caller (a user or role of this account) is known only at run time; the simulation and GetRole are read-only",
+  };
+}

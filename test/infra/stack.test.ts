@@ -15,6 +15,7 @@ import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
+import { splitRequestedBy } from '../../functions/shared/requested-by';
 import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { staleLockPattern } from '../../infra/stale-lock-pattern';
@@ -409,8 +410,11 @@ describe('tag trigger', () => {
     // EventBridge takes dot notation only (no brackets), and the tag key has a colon in it.
     expect(Object.values(transformer.InputPathsMap).every((path) => !/\[['"]/.test(path))).toBe(true);
 
-    const request = JSON.parse(renderInputTemplate(transformer, tagChangeEvent)) as unknown;
+    const input = JSON.parse(renderInputTemplate(transformer, tagChangeEvent)) as unknown;
+    // Who asked: the tag trigger, with the event's id (ValidateRequest splits it from the request)
+    const { request, requestedBy } = splitRequestedBy(input, 'execution');
     expect(request).toEqual({ functionName: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api', network: { name: 'shared' } });
+    expect(requestedBy).toEqual({ via: 'tag', eventId: (tagChangeEvent as { id: string }).id });
     const ajv = new Ajv2020({ strict: true, strictRequired: false });
     addFormats(ajv);
     expect(ajv.validate(requestSchema, request)).toBe(true);
