@@ -24,7 +24,7 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
 }
 
 /** The tasks that read or write the registry. */
-const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
+const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['ValidateRequest', 'AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
 /** The undo engine's tasks: they delete Lambda ENIs through the ENI cleanup role. */
 export const ENI_CLEANUP_TASKS: readonly TaskName[] = ['Rollback', 'TeardownNetwork'];
 
@@ -44,11 +44,12 @@ export class TaskFunctions extends Construct {
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
         grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn, ...(props.scope ? { scope: props.scope } : {}) }),
-        ...(task === 'EnsureProbeFunction' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
-        ...(task === 'ValidateRequest' && props.scope ? { environment: { [TARGET_SCOPE_ENV]: JSON.stringify(props.scope) } } : {}),
-        ...(REGISTRY_TASKS.has(task)
-          ? { environment: { ...registryEnvironment(props.registryTable), ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}) } }
-          : {}),
+        environment: {
+          ...(task === 'EnsureProbeFunction' ? { PROBE_ROLE_ARN: props.probeRoleArn } : {}),
+          ...(task === 'ValidateRequest' && props.scope ? { [TARGET_SCOPE_ENV]: JSON.stringify(props.scope) } : {}),
+          ...(REGISTRY_TASKS.has(task) ? registryEnvironment(props.registryTable) : {}),
+          ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}),
+        },
         settings: props,
       });
     }

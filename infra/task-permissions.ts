@@ -6,6 +6,7 @@ import { changeProbeFunctions, createNatAlarms, createProbeFunctions, deleteNatA
 import { createNatInstanceGroups, deleteNatInstanceGroups } from './nat-instance-grants';
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
+import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
@@ -42,10 +43,12 @@ export interface PermissionContext {
  * Every role also gets `denyProductFunctions` and write access to its own log group (task-functions.ts).
  */
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
-  ValidateRequest: () => [
+  ValidateRequest: (context) => [
     ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
+    // The network's record: the allowedFunctions rule it was created with.
+    registryItems('RegistryReadNetwork', ['Query'], context.registryTable, [NETWORK_PREFIX]),
   ],
   // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html); the versions the

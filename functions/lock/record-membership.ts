@@ -37,6 +37,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       privateSubnetIds,
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+      ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
       ledger,
     },
     member: {

@@ -66,8 +66,12 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     recordedAt: previous && (stays || sameExecution) ? previous.recordedAt : now,
   };
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
+  // Who may join: the rule of the request that created the network (ValidateRequest refuses a change).
+  const { allowedFunctions: requestedRule, ...written } = write.network;
+  const allowedFunctions = recorded?.state === 'ready' ? recorded.allowedFunctions : requestedRule;
   const network: NetworkRecord = {
-    ...write.network,
+    ...written,
+    ...(allowedFunctions ? { allowedFunctions } : {}),
     // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
     ...(recorded?.deleteWhenUnused !== undefined ? { deleteWhenUnused: recorded.deleteWhenUnused } : {}),
     state: 'ready',

@@ -1,3 +1,4 @@
+import type { TargetFunctions } from '../target-scope';
 import type { RequestedBy } from '../requested-by';
 import type { LedgerEntry, NatGatewayMode } from '../types';
 
@@ -19,6 +20,8 @@ export interface NetworkRecord {
   readonly securityGroupId?: string;
   /** Request field network.deleteWhenUnused of the execution that created the network: release of its last member tears it down. */
   readonly deleteWhenUnused?: boolean;
+  /** Request field network.allowedFunctions of the execution that created the network: who may join it. */
+  readonly allowedFunctions?: TargetFunctions;
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */
