@@ -539,7 +539,7 @@ describe('registry', () => {
   });
 
   it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
-    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership', 'ApiTeardownNetwork'];
+    const users = ['ValidateRequest', 'AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership', 'ApiTeardownNetwork'];
     for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
       const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
@@ -550,8 +550,8 @@ describe('registry', () => {
         const onIndex = resources.every((resource) => resource === `\${${tableId()}.Arn}/index/locks-by-owner`);
         expect([name, statement.Sid, onIndex || resources.every((resource) => resource === `\${${tableId()}.Arn}`)]).toEqual([name, statement.Sid, true]);
         if (onIndex || actionsOf(statement).includes('dynamodb:Scan')) continue;
-        // DELETE /networks/{name} reads network records only.
-        const partitions = name === 'ApiTeardownNetwork' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
+        // DELETE /networks/{name} and ValidateRequest (a network's allowedFunctions) read network records only.
+        const partitions = name === 'ApiTeardownNetwork' || name === 'ValidateRequest' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
         expect([name, statement.Sid, statement.Condition]).toEqual([
           name,
           statement.Sid,
