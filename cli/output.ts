@@ -4,6 +4,7 @@ import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types'
 import type { RollbackReport } from '../functions/undo/types';
 import type { RunOutcome } from '../functions/api/execution-history';
 import { EXIT, type ExitCode, type Palette } from './io';
+import { describeRequestedBy } from '../functions/shared/requested-by';
 import { formatDuration } from './progress';
 
 export type { RunOutcome };
@@ -110,6 +111,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),
+    ...(result.requestedBy ? [field('requested by', describeRequestedBy(result.requestedBy))] : []),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
 }

@@ -3,11 +3,15 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsComm
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler as startHandler } from '../../functions/api/start-request';
 import { handler as getHandler } from '../../functions/api/get-request';
+import { handler as listNetworksHandler } from '../../functions/api/list-networks';
 import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { STATE_MACHINE_ENV } from '../../functions/api/requests';
 import { readMembership } from '../../functions/shared/registry/read-membership';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { emulator } from '../../local/emulator-control';
+import { formatSuccess } from '../../cli/output';
+import { palette } from '../../cli/io';
+import type { ProvisionResult } from '../../functions/report/types';
 import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
 
@@ -84,6 +88,9 @@ describe('POST /requests: the caller, not the body, says who asked', () => {
     expect(listed.code).toBe(0);
     const inventory = JSON.parse(listed.stdout) as { networks: Array<{ name: string; functions: Array<{ functionName: string; requestedBy?: unknown }> }> };
     expect(inventory.networks.find((network) => network.name === 'team-a')?.functions).toEqual([expect.objectContaining({ functionName: 'team-a-orders', requestedBy })]);
+    // AND GET /networks, the same inventory
+    const answered = JSON.parse((await listNetworksHandler()).body) as typeof inventory;
+    expect(answered.networks.find((network) => network.name === 'team-a')?.functions).toEqual([expect.objectContaining({ functionName: 'team-a-orders', requestedBy })]);
     const text = await runCli(['networks', '--local']);
     expect(text.stdout).toContain(`team-a-orders requested by ${SESSION} (catalog API, as AROAEXAMPLE:alice)`);
   });
@@ -105,6 +112,9 @@ describe('POST /requests: the caller, not the body, says who asked', () => {
     await queueProbeAnswers(passingProbe());
     const run = await provision({ functionName: 'team-a-orders', network: { name: 'direct' } });
     expect((run.output as { requestedBy?: unknown }).requestedBy).toEqual({ via: 'start-execution', execution: run.executionArn });
+    // AND the report in words
+    const report = formatSuccess({ mode: 'local', status: 'SUCCEEDED', executionArn: run.executionArn, result: run.output as ProvisionResult }, palette(false));
+    expect(report).toContain(`requested by:      StartExecution (${run.executionArn}; CloudTrail names the caller)`);
     const forged = await provision({ functionName: 'team-a-orders', requestedBy: { via: 'someone' } });
     expect([forged.status, forged.error]).toEqual(['FAILED', 'InvalidRequest']);
   });
