@@ -5,6 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { listNetworks, type Inventory, type InventoryNetwork } from '../functions/inventory/list-networks';
 import { REGISTRY_TABLE_ENV, registryTableName } from '../functions/shared/registry/table';
 import type { ParsedCommand } from './args';
+import { describeRequestedBy } from '../functions/shared/requested-by';
 import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
 import { StateMachineNotFound } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
@@ -45,6 +46,7 @@ export function formatNetwork(network: InventoryNetwork, colors: Palette): strin
   lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
   lines.push(`  monthly cost: ${money(network.monthlyCost.totalUsd)} (NAT gateway hours and their public IPv4 addresses; data processing is extra)`);
   lines.push(`  functions (${network.functions.length}): ${network.functions.map((member) => member.functionName).join(', ') || 'none'}`);
+  for (const member of network.functions) lines.push(`    ${member.functionName} requested by ${describeRequestedBy(member.requestedBy)}`);
   if (network.lock) lines.push(`  locked by ${network.lock.lockOwner} until ${new Date(network.lock.leaseExpiresAt * 1000).toISOString()}`);
   for (const drift of network.drift) lines.push(colors.red(`  ! ${drift.problem}`), `    fix: ${drift.fix}`);
   return lines;

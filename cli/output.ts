@@ -4,6 +4,7 @@ import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types'
 import type { RollbackReport } from '../functions/undo/types';
 import type { RunOutcome } from '../functions/api/execution-history';
 import { EXIT, type ExitCode, type Palette } from './io';
+import { describeRequestedBy } from '../functions/shared/requested-by';
 import { formatDuration } from './progress';
 
 export type { RunOutcome };
@@ -15,10 +16,13 @@ export const LOCAL_MODE_NOTE =
   'were skipped (the emulator creates everything at once). A regional NAT gateway (natGateways "regional") is ' +
   "answered by lambda-egress's emulator proxy in the shape AWS documents: the emulator itself does not know regional mode.";
 
+/** Errors that refuse a request before anything is created: InvalidRequest, and FunctionNotAllowed (who may ask). */
+const REJECTIONS: ReadonlySet<string | undefined> = new Set(['InvalidRequest', 'FunctionNotAllowed']);
+
 /** 0 on success; 2 when the workflow rejected the request (nothing was created); 1 for any other failure. */
 export function exitCodeOf(outcome: Pick<RunOutcome, 'status' | 'error'>): ExitCode {
   if (outcome.status === 'SUCCEEDED') return EXIT.ok;
-  return outcome.error === 'InvalidRequest' ? EXIT.badInput : EXIT.failed;
+  return REJECTIONS.has(outcome.error) ? EXIT.badInput : EXIT.failed;
 }
 
 /** The human part of a cause: Lambda's `errorMessage` when the cause is its JSON, else the cause itself. */
@@ -107,6 +111,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),
+    ...(result.requestedBy ? [field('requested by', describeRequestedBy(result.requestedBy))] : []),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
 }
@@ -137,6 +142,8 @@ export function formatFailure(outcome: RunOutcome, colors: Palette): string[] {
   const lines = [colors.red(colors.bold(`✖ ${outcome.error ?? 'failed'}${message ? `: ${message}` : ''}`))];
   if (outcome.error === 'InvalidRequest') {
     lines.push('The request was rejected before anything was created. Fix the field named above and run again.');
+  } else if (outcome.error === 'FunctionNotAllowed') {
+    lines.push('The request was rejected before anything was created: the rule named above does not let lambda-egress change this function.');
   } else if (outcome.error === 'RollbackIncomplete') {
     lines.push(colors.yellow('Rollback could not finish: the resources above are still there. Delete them by hand, or run the rollback again later.'));
   } else if (outcome.rollback) {

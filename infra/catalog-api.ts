@@ -21,7 +21,8 @@ import { Construct } from 'constructs';
 import { IDEMPOTENCY_HEADER, RELEASE_STATE_MACHINE_ENV, STATE_MACHINE_ENV, TEARDOWN_STATE_MACHINE_ENV } from '../functions/api/requests';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import { acknowledge } from './nag';
-import { ec2Describe, onTargetFunctions, type Grant } from './policy-builders';
+import { ec2Describe, onTargetFunctions, simulateCallerPolicies, type Grant } from './policy-builders';
+import { CALLER_CHECK_ENV } from '../functions/api/caller-check';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
 import { registryEnvironment, registryItems, registryScan, type RegistryTableRef } from './registry-grants';
 import { requestModelSchema } from './request-model';
@@ -52,6 +53,8 @@ export interface CatalogApiProps {
    * @default false
    */
   readonly cloudWatchRole?: boolean;
+  /** Check with IAM that the caller may change the function before POST /requests starts the workflow (docs/who-may-ask.md). @default true */
+  readonly callerCheck?: boolean;
 }
 
 /**
@@ -88,8 +91,8 @@ export class CatalogApi extends Construct {
       name: 'ApiStartRequest',
       entry: join(FUNCTIONS_DIR, 'api', 'start-request.ts'),
       timeoutSeconds: 10,
-      grants: [],
-      environment,
+      grants: props.callerCheck === false ? [] : [simulateCallerPolicies()],
+      environment: { ...environment, [CALLER_CHECK_ENV]: props.callerCheck === false ? 'off' : 'on' },
       settings: props.settings,
     });
     props.stateMachine.grantStartExecution(this.startFunction.function);

@@ -16,6 +16,7 @@ import { StaleLockRelease } from './stale-lock-release';
 import { TagTrigger } from './tag-trigger';
 import { ENI_CLEANUP_TASKS, TaskFunctions } from './task-functions';
 import { EniCleanupRole, eniCleanupRoleArn } from './eni-cleanup-role';
+import { checkTargetScope, type TargetFunctions, type TargetRoles } from '../functions/shared/target-scope';
 
 /** The output naming the catalog API's base URL (`.../v1/`). */
 export const API_URL_OUTPUT = 'ApiUrl';
@@ -56,6 +57,24 @@ export interface LambdaEgressProps {
   readonly apiCloudWatchRole?: boolean;
   /** Receives every alarm's ALARM notification (README.md, Observe). @default none: the alarms exist without actions */
   readonly alarmTopic?: ITopic;
+  /**
+   * The functions lambda-egress may change (docs/who-may-ask.md): name wildcards and/or a required tag. The task
+   * roles' Lambda statements are narrowed to them and ValidateRequest refuses any other (FunctionNotAllowed).
+   * Also read from the cdk.json context `lambda-egress:scope`, which `lambda-egress --local` applies too.
+   * @default every function of the account and region but the product's own
+   */
+  readonly targetFunctions?: TargetFunctions;
+  /**
+   * The execution roles whose AWSLambdaVPCAccessExecutionRole attachment lambda-egress may change: role wildcards.
+   * @default every role of the account (only that one policy, by iam:PolicyARN)
+   */
+  readonly targetRoles?: TargetRoles;
+  /**
+   * The catalog API asks IAM (iam:SimulatePrincipalPolicy) whether its caller may itself
+   * lambda:UpdateFunctionConfiguration the function before it starts the workflow, and answers 403 if not.
+   * @default true
+   */
+  readonly callerCheck?: boolean;
 }
 
 /** The props of `LambdaEgressStack`: the construct's and a stack's. */
@@ -86,6 +105,7 @@ export class LambdaEgress extends Construct {
     if (props.stateMachineLogLevel === LogLevel.OFF) {
       throw new Error('stateMachineLogLevel OFF would silence the RollbackIncomplete alarm, which reads ExecutionFailed events from the log: use FATAL, ERROR or ALL');
     }
+    const targetScope = checkTargetScope({ targetFunctions: props.targetFunctions, targetRoles: props.targetRoles }, 'LambdaEgressStack props');
     const settings: ProductFunctionSettings = {
       functionNamePrefix,
       ...(props.memorySize !== undefined ? { memorySize: props.memorySize } : {}),
@@ -98,7 +118,7 @@ export class LambdaEgress extends Construct {
     this.registry = new RegistryTable(this, 'Registry');
     const registryTable = { tableName: this.registry.table.tableName, tableArn: this.registry.table.tableArn };
     const probeRole = new ProbeRole(this, 'ProbeRole');
-    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable, eniCleanupRoleArn: eniCleanupRoleArn(functionNamePrefix) });
+    this.taskFunctions = new TaskFunctions(this, 'Tasks', { ...settings, probeRoleArn: probeRole.role.roleArn, registryTable, eniCleanupRoleArn: eniCleanupRoleArn(functionNamePrefix), scope: targetScope });
     new EniCleanupRole(this, 'EniCleanup', { functionNamePrefix, trustedRoles: ENI_CLEANUP_TASKS.map((task) => this.taskFunctions.byTask[task].role) });
     const workflowSettings = {
       functions: this.taskFunctions.functions,
@@ -121,6 +141,7 @@ export class LambdaEgress extends Construct {
       ...(props.apiThrottling ? { throttlingRateLimit: props.apiThrottling.rateLimit, throttlingBurstLimit: props.apiThrottling.burstLimit } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       ...(props.apiCloudWatchRole !== undefined ? { cloudWatchRole: props.apiCloudWatchRole } : {}),
+      ...(props.callerCheck !== undefined ? { callerCheck: props.callerCheck } : {}),
     });
 
     this.observability = new Observability(this, 'Observe', {

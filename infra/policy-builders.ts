@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
+import type { TargetFunctions, TargetRoles } from '../functions/shared/target-scope';
 
 /**
  * The building blocks of the task roles. Each returns statements plus the reason any wildcard in them is
@@ -128,18 +129,21 @@ export function ec2TagOnCreate(createActions: string[]): Grant {
   };
 }
 
-/** iam:AttachRolePolicy / DetachRolePolicy on any role, but only for AWSLambdaVPCAccessExecutionRole. */
-export function vpcAccessPolicyOnRoles(actions: Array<'iam:AttachRolePolicy' | 'iam:DetachRolePolicy'>): Grant {
+/**
+ * iam:AttachRolePolicy / DetachRolePolicy, only for AWSLambdaVPCAccessExecutionRole, on any role or (the stack's
+ * targetRoles) only on roles matching its patterns.
+ */
+export function vpcAccessPolicyOnRoles(actions: Array<'iam:AttachRolePolicy' | 'iam:DetachRolePolicy'>, roles?: TargetRoles): Grant {
   return {
     statements: [
       new PolicyStatement({
         sid: 'VpcAccessPolicyOnly',
         actions,
-        resources: [iamRoleArn('*')],
+        resources: (roles?.namePatterns ?? ['*']).map(iamRoleArn),
         conditions: { ArnEquals: { 'iam:PolicyARN': VPC_ACCESS_POLICY_ARN } },
       }),
     ],
-    why: "the target function's execution role is chosen at run time; iam:PolicyARN limits the call to AWSLambdaVPCAccessExecutionRole",
+    why: `the target function's execution role is chosen at run time${roles ? ' (within the stack\'s targetRoles)' : ''}; iam:PolicyARN limits the call to AWSLambdaVPCAccessExecutionRole`,
   };
 }
 
@@ -150,11 +154,19 @@ export function listRolePolicies(): Grant {
   };
 }
 
-/** Lambda calls on the function named in the request: any function of the account and region but the product's own. */
-export function onTargetFunctions(sid: string, actions: string[], conditions?: Record<string, Record<string, string>>): Grant {
+/**
+ * Lambda calls on the function named in the request: any function of the account and region but the product's
+ * own, or only those in the stack's scope (`scope`): ARNs from its name patterns, and `aws:ResourceTag` for its
+ * required tag (the function resource type takes aws:ResourceTag, Service Authorization Reference, AWS Lambda:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
+ */
+export function onTargetFunctions(sid: string, actions: string[], scope?: TargetFunctions, conditions: Record<string, Record<string, string>> = {}): Grant {
+  const tag = scope?.requiredTag;
+  const all = tag ? { ...conditions, StringEquals: { ...conditions.StringEquals, [`aws:ResourceTag/${tag.key}`]: tag.value } } : conditions;
+  const patterns = scope?.namePatterns ?? ['*'];
   return {
-    statements: [new PolicyStatement({ sid, actions, resources: [lambdaFunctionArn('*')], ...(conditions ? { conditions } : {}) })],
-    why: "the target function is chosen at run time (the request's functionName); the product's own functions are excluded by an explicit Deny",
+    statements: [new PolicyStatement({ sid, actions, resources: patterns.map(lambdaFunctionArn), ...(Object.keys(all).length ? { conditions: all } : {}) })],
+    why: `the target function is chosen at run time (the request's functionName)${scope ? ", within the stack's targetFunctions" : ''}; the product's own functions are excluded by an explicit Deny`,
   };
 }
 
@@ -185,8 +197,8 @@ export function listFunctions(): Grant {
  * `lambda:Layer` is present exactly when a request sets layers (Service Authorization Reference, AWS Lambda:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html).
  */
-export function changeTargetFunctionVpcConfig(sid: string): Grant {
-  return onTargetFunctions(sid, ['lambda:UpdateFunctionConfiguration'], { Null: { 'lambda:Layer': 'true' } });
+export function changeTargetFunctionVpcConfig(sid: string, scope?: TargetFunctions): Grant {
+  return onTargetFunctions(sid, ['lambda:UpdateFunctionConfiguration'], scope, { Null: { 'lambda:Layer': 'true' } });
 }
 
 /**
@@ -255,5 +267,19 @@ export function deleteLambdaNetworkInterfaces(): Grant {
   return {
     statements: [new PolicyStatement({ sid: 'DeleteDetachedLambdaEnis', actions: ['ec2:DeleteNetworkInterface'], resources: [ec2Arn('network-interface')] })],
     why: "Lambda's ENIs carry no tags and their subnets exist only at run time: each session of this role is narrowed by a session policy to the network's own subnets (ec2:Subnet)",
+  };
+}
+
+/**
+ * The catalog API's caller check (functions/api/caller-check.ts): IAM's policy simulator over the caller's own
+ * identity policies, and GetRole for the role (with its path) behind an assumed-role session. Read-only.
+ */
+export function simulateCallerPolicies(): Grant {
+  return {
+    statements: [
+      new PolicyStatement({ sid: 'SimulateCallerPolicies', actions: ['iam:SimulatePrincipalPolicy'], resources: [iamRoleArn('*'), `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:user/*`] }),
+      new PolicyStatement({ sid: 'FindCallerRole', actions: ['iam:GetRole'], resources: [iamRoleArn('*')] }),
+    ],
+    why: "the API's caller (a user or role of this account) is known only at run time; the simulation and GetRole are read-only",
   };
 }

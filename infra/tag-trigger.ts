@@ -43,6 +43,8 @@ export class TagTrigger extends Construct {
         input: RuleTargetInput.fromObject({
           functionName: EventField.fromPath(TAG_TRIGGER_PATHS.functionName),
           network: { name: EventField.fromPath(TAG_TRIGGER_PATHS.networkName) },
+          // Who asked: tagging needed lambda:TagResource on the function; the event id leads to it in CloudTrail.
+          requestedBy: { via: 'tag', eventId: EventField.fromPath('$.id') },
         }),
         ...this.delivery(),
       }),

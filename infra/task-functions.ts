@@ -3,6 +3,7 @@ import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { TASKS, type TaskName } from '../functions/shared/task-registry';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
+import { TARGET_SCOPE_ENV, type TargetScope } from '../functions/shared/target-scope';
 import { FUNCTIONS_DIR } from './functions-dir';
 import { lambdaFunctionArn } from './policy-builders';
 import { ProductFunction, type ProductFunctionSettings } from './product-function';
@@ -19,10 +20,12 @@ export interface TaskFunctionsProps extends ProductFunctionSettings {
   readonly registryTable: RegistryTableRef;
   /** ARN of the ENI cleanup role: passed to the undo engine's tasks (ENI_CLEANUP_ROLE_ARN), the only role they may assume. */
   readonly eniCleanupRoleArn: string;
+  /** The stack's scope: narrows the task roles, and ValidateRequest refuses what is outside it (TARGET_SCOPE_ENV). */
+  readonly scope?: TargetScope;
 }
 
 /** The tasks that read or write the registry. */
-const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
+const REGISTRY_TASKS: ReadonlySet<TaskName> = new Set(['ValidateRequest', 'AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership']);
 /** The undo engine's tasks: they delete Lambda ENIs through the ENI cleanup role. */
 export const ENI_CLEANUP_TASKS: readonly TaskName[] = ['Rollback', 'TeardownNetwork'];
 
@@ -41,11 +44,13 @@ export class TaskFunctions extends Construct {
         name: task,
         entry: join(FUNCTIONS_DIR, TASKS[task]),
         timeoutSeconds: functionTimeoutSeconds(timeouts.get(task)),
-        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn }),
-        ...(task === 'EnsureProbeFunction' ? { environment: { PROBE_ROLE_ARN: props.probeRoleArn } } : {}),
-        ...(REGISTRY_TASKS.has(task)
-          ? { environment: { ...registryEnvironment(props.registryTable), ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}) } }
-          : {}),
+        grants: taskGrants(task, { probeRoleArn: props.probeRoleArn, registryTable: props.registryTable, eniCleanupRoleArn: props.eniCleanupRoleArn, productFunctionsArn, ...(props.scope ? { scope: props.scope } : {}) }),
+        environment: {
+          ...(task === 'EnsureProbeFunction' ? { PROBE_ROLE_ARN: props.probeRoleArn } : {}),
+          ...(task === 'ValidateRequest' && props.scope ? { [TARGET_SCOPE_ENV]: JSON.stringify(props.scope) } : {}),
+          ...(REGISTRY_TASKS.has(task) ? registryEnvironment(props.registryTable) : {}),
+          ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}),
+        },
         settings: props,
       });
     }

@@ -1,10 +1,12 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
-import { NAT_ALARM_PREFIX } from '../functions/shared/nat-alarms';
-import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
+import { TAG_ADDED_ROUTES } from '../functions/shared/tags';
+import { changeProbeFunctions, createNatAlarms, createProbeFunctions, deleteNatAlarms, deleteProbeFunctions, findNatAlarms, readProbeFunctions } from './managed-resource-grants';
 import { createNatInstanceGroups, deleteNatInstanceGroups } from './nat-instance-grants';
+import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
+import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
@@ -14,7 +16,6 @@ import {
   ec2Describe,
   ec2OnManaged,
   ec2TagOnCreate,
-  lambdaFunctionArn,
   listFunctions,
   markUserRouteTables,
   listRolePolicies,
@@ -32,6 +33,8 @@ export interface PermissionContext {
   readonly registryTable: { readonly tableName: string; readonly tableArn: string };
   /** The role the undo engine assumes, narrowed to a network's subnets, to delete its Lambda ENIs (infra/eni-cleanup-role.ts). */
   readonly eniCleanupRoleArn: string;
+  /** The stack's scope (targetFunctions, targetRoles): what the statements on users' functions and roles are narrowed to. */
+  readonly scope?: TargetScope;
 }
 
 /**
@@ -40,14 +43,17 @@ export interface PermissionContext {
  * Every role also gets `denyProductFunctions` and write access to its own log group (task-functions.ts).
  */
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
-  ValidateRequest: () => [
+  ValidateRequest: (context) => [
     ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
+    // The network's record: the allowedFunctions rule it was created with.
+    registryItems('RegistryReadNetwork', ['Query'], context.registryTable, [NETWORK_PREFIX]),
   ],
   // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html); the versions the
   // aliases route to are read with GetFunctionConfiguration and a Qualifier.
-  RecordFunction: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags']), listRolePolicies()],
+  RecordFunction: (context) => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags'], context.scope?.targetFunctions), listRolePolicies()],
   AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways', 'DescribeNetworkInterfaces')],
   EnsureVpc: () => [
     ec2Describe('DescribeVpcs', 'DescribeSubnets'),
@@ -119,14 +125,14 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2OnManaged('ChangeManagedEndpoint', ['ModifyVpcEndpoint'], ['vpc-endpoint', 'route-table']),
     ec2TagOnCreate(['CreateVpcEndpoint']),
   ],
-  AttachFunction: () => [
+  AttachFunction: (context) => [
     // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
-    changeTargetFunctionVpcConfig('ChangeTargetFunctionVpcConfig'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
+    changeTargetFunctionVpcConfig('ChangeTargetFunctionVpcConfig', context.scope?.targetFunctions),
   ],
-  AttachVpcAccessPolicy: () => [listRolePolicies(), vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'])],
-  CheckFunctionUpdate: () => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'])],
+  AttachVpcAccessPolicy: (context) => [listRolePolicies(), vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'], context.scope?.targetRoles)],
+  CheckFunctionUpdate: (context) => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions)],
   RunProbe: () => [
     ec2Describe(
       'DescribeSubnets',
@@ -151,16 +157,16 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     passProbeRole(context.probeRoleArn),
   ],
   CheckProbeFunction: () => [readProbeFunctions()],
-  DetachVpcAccessPolicy: () => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']), listFunctions()],
+  DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions()],
   ReportResult: () => [],
   Rollback: (context) => [
     ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
-    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
     listFunctions(),
     listRolePolicies(),
-    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy']),
+    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles),
     // The membership this execution wrote, when the failure came after RecordMembership.
     registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
   ],
@@ -173,18 +179,18 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   TeardownNetwork: (context) => [...undoEngineGrants(context, []), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
   // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
   ValidateRelease: (context) => [
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
     registryItems('RegistryReadMembership', ['GetItem', 'Query'], context.registryTable),
   ],
-  RestoreFunction: () => [
+  RestoreFunction: (context) => [
     // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
-    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
-    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig'),
+    onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
+    changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
     listRolePolicies(),
-    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy']),
+    vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'], context.scope?.targetRoles),
   ],
-  RestoreRolePolicy: () => [ec2Describe('DescribeNetworkInterfaces'), listFunctions(), listRolePolicies(), vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'])],
+  RestoreRolePolicy: (context) => [ec2Describe('DescribeNetworkInterfaces'), listFunctions(), listRolePolicies(), vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles)],
   RemoveMembership: (context) => [registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem', 'Query'], context.registryTable)],
 };
 
@@ -243,67 +249,6 @@ export function taskGrants(task: TaskName, context: PermissionContext & { readon
   return grants;
 }
 
-const PROBE_FUNCTIONS_ARN = lambdaFunctionArn(`${PROBE_FUNCTION_PREFIX}-*`);
-
-/**
- * The probe functions, `lambda-egress-probe-*`: read by EnsureProbeFunction, CheckProbeFunction and RunProbe.
- * GetFunction returns the function's Tags (which the ownership check reads) only to a caller allowed
- * lambda:ListTags (Lambda API reference, GetFunction, response field Tags:
- * https://docs.aws.amazon.com/lambda/latest/api/API_GetFunction.html).
- */
-function readProbeFunctions(): Grant {
-  return {
-    statements: [new PolicyStatement({ sid: 'ReadProbeFunctions', actions: ['lambda:GetFunction', 'lambda:ListTags'], resources: [PROBE_FUNCTIONS_ARN] })],
-    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>`,
-  };
-}
-
-/** EnsureProbeFunction creates them, tagged as lambda-egress's. */
-function createProbeFunctions(): Grant {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'CreateProbeFunctions',
-        // Creating a function with tags also authorizes lambda:TagResource.
-        actions: ['lambda:CreateFunction', 'lambda:TagResource'],
-        resources: [PROBE_FUNCTIONS_ARN],
-        conditions: { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } },
-      }),
-    ],
-    why: `probe functions are created at run time, one per network, named ${PROBE_FUNCTION_PREFIX}-<network>; each must carry the ${TAG_MANAGED} tag`,
-  };
-}
-
-/** Updates (EnsureProbeFunction) and invocations (RunProbe): only of a probe function tagged as lambda-egress's. */
-function changeProbeFunctions(sid: string, actions: string[]): Grant {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid,
-        actions,
-        resources: [PROBE_FUNCTIONS_ARN],
-        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
-      }),
-    ],
-    why: `probe functions are created at run time, named ${PROBE_FUNCTION_PREFIX}-<network>; changes need the ${TAG_MANAGED} tag`,
-  };
-}
-
-function deleteProbeFunctions(): Grant {
-  return {
-    statements: [
-      new PolicyStatement({ sid: 'FindProbeFunctions', actions: ['lambda:ListTags'], resources: [PROBE_FUNCTIONS_ARN] }),
-      new PolicyStatement({
-        sid: 'DeleteProbeFunctions',
-        actions: ['lambda:DeleteFunction'],
-        resources: [PROBE_FUNCTIONS_ARN],
-        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
-      }),
-    ],
-    why: `probe functions are created at run time, named ${PROBE_FUNCTION_PREFIX}-<network>; deletion needs the ${TAG_MANAGED} tag`,
-  };
-}
-
 /**
  * The undo engine holds no ec2:DeleteNetworkInterface itself: it assumes the ENI cleanup role with a session
  * policy allowing it only where `ec2:Subnet` is one of the network's subnets (functions/undo/eni-cleanup-session.ts).
@@ -326,58 +271,5 @@ function passProbeRole(probeRoleArn: string): Grant {
       }),
     ],
     why: 'no wildcard',
-  };
-}
-
-/**
- * The NAT alarms (request field network.alarms; functions/shared/nat-alarms.ts), named `lambda-egress-nat-*`.
- * CloudWatch alarms take `aws:ResourceTag` and PutMetricAlarm `aws:RequestTag`, `aws:TagKeys` and
- * `cloudwatch:AlarmActions` (Service Authorization Reference, Amazon CloudWatch:
- * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html).
- */
-const NAT_ALARMS_ARN = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:${NAT_ALARM_PREFIX}*`;
-
-function findNatAlarms(): Grant {
-  return {
-    statements: [
-      // DescribeAlarms lists alarms by name or prefix: read-only, and Resource * whatever ARN CloudWatch checks it on.
-      new PolicyStatement({ sid: 'DescribeAlarms', actions: ['cloudwatch:DescribeAlarms'], resources: ['*'] }),
-      new PolicyStatement({ sid: 'ReadNatAlarmTags', actions: ['cloudwatch:ListTagsForResource'], resources: [NAT_ALARMS_ARN] }),
-    ],
-    why: `cloudwatch:DescribeAlarms is read-only (a list call by name or prefix); tags are read only on alarms named ${NAT_ALARM_PREFIX}*, whose NAT gateway ids are known only at run time`,
-  };
-}
-
-function createNatAlarms(): Grant {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'CreateNatAlarms',
-        // PutMetricAlarm with Tags also needs cloudwatch:TagResource (CloudWatch API reference, PutMetricAlarm,
-        // Tags: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
-        actions: ['cloudwatch:PutMetricAlarm', 'cloudwatch:TagResource'],
-        resources: [NAT_ALARMS_ARN],
-        conditions: {
-          StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' },
-          // No alarm actions at all: an alarm action can stop or terminate instances, or publish anywhere.
-          Null: { 'cloudwatch:AlarmActions': 'true' },
-        },
-      }),
-    ],
-    why: `the alarms are named after NAT gateways created at run time (${NAT_ALARM_PREFIX}<network>-<nat id>-<metric>); created only with ${TAG_MANAGED}=true and without actions`,
-  };
-}
-
-function deleteNatAlarms(): Grant {
-  return {
-    statements: [
-      new PolicyStatement({
-        sid: 'DeleteNatAlarms',
-        actions: ['cloudwatch:DeleteAlarms'],
-        resources: [NAT_ALARMS_ARN],
-        conditions: { StringEquals: { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' } },
-      }),
-    ],
-    why: `the alarms are named after NAT gateways created at run time (${NAT_ALARM_PREFIX}*); deletion needs the ${TAG_MANAGED} tag`,
   };
 }

@@ -13,6 +13,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { registryTableName } from '../functions/shared/registry/table';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
 import { ensureEniCleanupRole } from './eni-cleanup-role';
+import { applyTargetScope } from './target-scope-config';
 import { ensureVpcLambdaRole } from './lambda-roles';
 import { ensureRegistryTable } from './local-registry';
 import { startFaultProxy } from './fault-proxy';
@@ -138,6 +139,7 @@ export async function prepareLocalRun(
   const probeRoleArn = await ensureVpcLambdaRole(clients.iam, PROBE_ROLE_NAME, 'lambda-egress probe (local mode)');
   env.PROBE_ROLE_ARN = probeRoleArn;
   env[ENI_CLEANUP_ROLE_ENV] = await ensureEniCleanupRole(clients.iam, accountOfArn(probeRoleArn));
+  applyTargetScope(env);
   await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), registryTableName(env));
   const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
   return {

@@ -194,6 +194,7 @@ export const provisionDefinition: MachineSource = {
         Parameters: {
           'execution.$': '$.execution',
           'request.$': '$.request',
+          'requestedBy.$': '$.requestedBy',
           function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' },
           network: {
             'audit.$': '$.network.audit',

@@ -140,9 +140,9 @@ export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, re
 }
 
 /** One look at an execution: its outcome so far and every step event of its history (the API's GET, the CLI's `status`). */
-export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: RunOutcome; steps: StepEvent[] }> {
+export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: RunOutcome; steps: StepEvent[]; input?: string }> {
   const reader = new HistoryReader();
   const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
   const steps = reader.read(await executionHistory(sfn, executionArn));
-  return { outcome: outcomeOfExecution(execution, reader), steps };
+  return { outcome: outcomeOfExecution(execution, reader), steps, ...(execution.input !== undefined ? { input: execution.input } : {}) };
 }

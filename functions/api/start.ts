@@ -1,10 +1,11 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
+import { REQUESTED_BY_KEY, type RequestedBy } from '../shared/requested-by';
 import { sameJson } from './named-execution';
 import { executionArnOf, IDEMPOTENCY_HEADER, invalidRequestId, type ApiAnswer } from './requests';
 
 /** POST /requests: starts the workflow under the idempotency key, or answers with the execution it already started. */
-export async function startRequest(sfn: SFNClient, stateMachineArn: string, request: { idempotencyKey?: string; body?: string | null }): Promise<ApiAnswer> {
+export async function startRequest(sfn: SFNClient, stateMachineArn: string, request: { idempotencyKey?: string; body?: string | null; requestedBy?: RequestedBy }): Promise<ApiAnswer> {
   const invalid = invalidRequestId(`the ${IDEMPOTENCY_HEADER} header`, request.idempotencyKey);
   if (invalid || request.idempotencyKey === undefined) return invalid ?? { statusCode: 400, body: {} };
   const name = request.idempotencyKey;
@@ -14,8 +15,9 @@ export async function startRequest(sfn: SFNClient, stateMachineArn: string, requ
   } catch {
     return { statusCode: 400, body: { message: 'the body must be a JSON request (statemachine/request.schema.json)' } };
   }
-  // One spelling of the request, so a retry that re-serialises the same JSON is the same input.
-  const input = JSON.stringify(parsed);
+  // One spelling of the request, so a retry that re-serialises the same JSON is the same input; who asked
+  // (start-checked.ts) beside it.
+  const input = JSON.stringify(request.requestedBy ? { ...(parsed as object), [REQUESTED_BY_KEY]: request.requestedBy } : parsed);
   try {
     const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
     return { statusCode: 202, body: { requestId: name, executionArn: started.executionArn, startDate: started.startDate?.toISOString(), status: 'RUNNING' } };

@@ -1,6 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
 import { readExecution } from './execution-history';
+import { requestedByOfInput } from '../shared/requested-by';
 import { executionArnOf, invalidRequestId, type ApiAnswer } from './requests';
 import type { StepEvent } from './step-events';
 
@@ -16,6 +17,7 @@ export async function requestStatus(sfn: SFNClient, stateMachineArn: string, req
     throw error;
   }
   const { outcome, steps } = read;
+  const requestedBy = requestedByOfInput(read.input, outcome.executionArn);
   const currentStep = outcome.status === 'RUNNING' ? currentStepOf(steps) : undefined;
   return {
     statusCode: 200,
@@ -23,6 +25,7 @@ export async function requestStatus(sfn: SFNClient, stateMachineArn: string, req
       requestId,
       executionArn: outcome.executionArn,
       status: outcome.status,
+      ...(requestedBy ? { requestedBy } : {}),
       ...(currentStep ? { currentStep } : {}),
       ...(outcome.result ? { result: outcome.result } : {}),
       ...(outcome.error ? { error: outcome.error } : {}),

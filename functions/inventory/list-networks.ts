@@ -20,6 +20,8 @@ export interface InventoryMember {
   readonly functionName: string;
   readonly execution: string;
   readonly recordedAt: string;
+  /** Who asked for the execution that made it a member (functions/shared/requested-by.ts). */
+  readonly requestedBy?: MembershipRecord['requestedBy'];
   readonly drift?: Drift;
 }
 
@@ -122,7 +124,7 @@ async function inventoryOf(
 }
 
 async function memberOf(lambda: LambdaClient, member: MembershipRecord, record: NetworkRecord | undefined, vpcGone: boolean): Promise<InventoryMember> {
-  const base = { functionArn: member.functionArn, functionName: member.functionName, execution: member.execution, recordedAt: member.recordedAt };
+  const base = { functionArn: member.functionArn, functionName: member.functionName, execution: member.execution, recordedAt: member.recordedAt, ...(member.requestedBy ? { requestedBy: member.requestedBy } : {}) };
   let subnetIds: string[];
   try {
     const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: member.functionArn }));

@@ -37,6 +37,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       privateSubnetIds,
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+      ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
       ledger,
     },
     member: {
@@ -44,6 +45,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       functionName: original.functionName,
       originalVpcConfig: original.vpcConfig,
       vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     },
   });
   return {

@@ -30,6 +30,8 @@ export interface SchemaCheckedRequest {
     readonly s3Endpoint: boolean;
     readonly alarms: boolean;
     readonly deleteWhenUnused: boolean;
+    /** As given: who may join the network later (docs/who-may-ask.md). */
+    readonly allowedFunctions?: { readonly namePatterns?: string[]; readonly tag?: { readonly key: string; readonly value: string } };
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
@@ -58,7 +60,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions'] };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -84,6 +86,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
       alarms: network.alarms ?? defaults.network.alarms,
       deleteWhenUnused: network.deleteWhenUnused ?? defaults.network.deleteWhenUnused,
+      ...(network.allowedFunctions ? { allowedFunctions: network.allowedFunctions } : {}),
     },
     probe: {
       url: probe.url ?? defaults.probe.url,
@@ -109,6 +112,9 @@ const VALID: Record<string, string> = {
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',
   'network.deleteWhenUnused': 'true or false',
+  'network.allowedFunctions': 'an object: {"namePatterns": ["team-a-*"]} and/or {"tag": {"key": "team", "value": "a"}}',
+  'network.allowedFunctions.namePatterns': 'a non-empty list of distinct function-name wildcards (letters, digits, - and _, with * or ?), like ["team-a-*"]',
+  'network.allowedFunctions.tag': 'an object {"key", "value"}, like {"key": "team", "value": "a"}',
   probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
   'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',
@@ -120,6 +126,8 @@ const VALID: Record<string, string> = {
 const ALLOWED_FIELDS: Record<string, string[]> = {
   '': Object.keys(schema.properties),
   network: Object.keys(schema.properties.network.properties),
+  'network.allowedFunctions': Object.keys(schema.properties.network.properties.allowedFunctions.properties),
+  'network.allowedFunctions.tag': ['key', 'value'],
   probe: Object.keys(schema.properties.probe.properties),
 };
 

@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../shared/requested-by';
 import type { ExecutionContext, Ledgered, NormalizedRequest, PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
 
 /**
@@ -14,6 +15,8 @@ export interface ValidateRequestInput {
 export interface ValidatedState {
   readonly execution: ExecutionContext;
   readonly request: NormalizedRequest;
+  /** Who asked (functions/shared/requested-by.ts): `$.requestedBy`, which RecordMembership and ReportResult read. */
+  readonly requestedBy?: RequestedBy;
 }
 
 /** `$.network.vpc` — EnsureVpc. */

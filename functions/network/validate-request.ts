@@ -8,19 +8,28 @@ import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
+import { checkFunctionInScope } from './check-scope';
+import { allowedFunctionsOf, checkNetworkMembers } from './check-network-members';
+import type { Registry } from '../shared/registry/table';
+import { splitRequestedBy } from '../shared/requested-by';
+import { targetScopeFromEnvironment, type TargetScope } from '../shared/target-scope';
 import type { ValidatedState, ValidateRequestInput } from './types';
 
 /**
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
-export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput): Promise<ValidatedState> {
-  const checked = checkRequestSchema(input.input);
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
+  const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
+  const checked = checkRequestSchema(raw);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
+  await checkFunctionInScope(clients, scope, functionArn);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
-  const network = natInstanceType ? { ...found, natInstanceType } : found;
+  const allowedFunctions = allowedFunctionsOf(checked.network.allowedFunctions);
+  const network = { ...found, ...(natInstanceType ? { natInstanceType } : {}), ...(allowedFunctions ? { allowedFunctions } : {}) };
+  await checkNetworkMembers(clients, registry, network, functionArn);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
@@ -30,7 +39,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
   };
-  return { execution: input.execution, request };
+  return { execution: input.execution, request, requestedBy };
 }
 
 /**

@@ -61,6 +61,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
     waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },
     ledger: collectLedger(input),
     timings: collectTimings(input),
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
   };
 }
 

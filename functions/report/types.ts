@@ -1,3 +1,4 @@
+import type { RequestedBy } from '../shared/requested-by';
 import type { FunctionNotice } from '../function/function-notices';
 import type { TaskTiming } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
@@ -36,12 +37,15 @@ export interface ProvisionResult {
   readonly ledger: LedgerEntry[];
   /** Each task run that produced a slice of the final state, in start order. */
   readonly timings: TaskTiming[];
+  /** Who asked (functions/shared/requested-by.ts). */
+  readonly requestedBy?: RequestedBy;
 }
 
 type Slice = Record<string, unknown> | undefined;
 
 export interface ReportInput {
   readonly execution: ExecutionContext;
+  readonly requestedBy?: RequestedBy;
   readonly request: NormalizedRequest;
   readonly network?: Record<string, Slice | Slice[]>;
   readonly function?: Record<string, Slice>;

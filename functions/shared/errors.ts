@@ -47,6 +47,21 @@ export class InvalidRequest extends LambdaEgressError {
   }
 }
 
+/**
+ * The function (or its execution role) is outside what lambda-egress may change for this request: the stack's
+ * scope (targetFunctions, targetRoles) or the network's allowedFunctions. Names the rule; nothing was created.
+ */
+export class FunctionNotAllowed extends LambdaEgressError {
+  override readonly name = 'FunctionNotAllowed';
+  constructor(
+    readonly rule: string,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(`${rule}: ${message}`, { rule, ...details });
+  }
+}
+
 /** An existing VPC cannot be given egress without changing something lambda-egress did not create. */
 export class NetworkNotRepairable extends LambdaEgressError {
   override readonly name = 'NetworkNotRepairable';
@@ -155,7 +170,7 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
  * RequestRejected, whose Fail state raises them again by name (ErrorPath).
  */
-export const FINAL_ERRORS = { InvalidRequest, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownIncomplete, TeardownTimeout } as const;
+export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownIncomplete, TeardownTimeout } as const;
 
 /** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
 export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;

@@ -1,3 +1,5 @@
+import type { TargetFunctions } from './target-scope';
+import type { RequestedBy } from './requested-by';
 /**
  * The workflow's state: what each task reads and the slice it returns. The ASL (statemachine/provision.asl.json)
  * places every slice at the ResultPath named beside it; tasks return only their own slice.
@@ -74,6 +76,8 @@ export interface NormalizedNetwork {
   readonly natGateways: NatGatewayMode;
   /** Set with natGateways "instance": the NAT instances' type (functions/network/nat-instance-launch.ts). */
   readonly natInstanceType?: string;
+  /** Request field network.allowedFunctions: who may join the network (docs/who-may-ask.md). */
+  readonly allowedFunctions?: TargetFunctions;
   readonly ipv6: boolean;
   readonly s3Endpoint: boolean;
   /** CloudWatch alarms on the NAT gateways lambda-egress creates (functions/shared/nat-alarms.ts). */
@@ -135,4 +139,6 @@ export interface Ledgered {
 export interface TaskInput {
   readonly execution: ExecutionContext;
   readonly request: NormalizedRequest;
+  /** Who asked (ValidateRequest, functions/shared/requested-by.ts). */
+  readonly requestedBy?: RequestedBy;
 }

@@ -11,6 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { handler as getHandler } from '../../functions/api/get-request';
 import { handler as startHandler } from '../../functions/api/start-request';
 import { executionArnOf } from '../../functions/api/requests';
+import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { startRequest } from '../../functions/api/start';
 import { currentStepOf, requestStatus } from '../../functions/api/status';
 import { emulator } from '../../local/emulator-control';
@@ -51,7 +52,8 @@ function apiEvent(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEven
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
     stageVariables: null,
-    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    // A SigV4 caller, as API Gateway's IAM authorization passes it (test/api/who-asked.test.ts).
+    requestContext: { identity: { userArn: 'arn:aws:iam::123456789012:user/catalog', caller: 'AIDAEXAMPLE', accountId: '123456789012' } } as APIGatewayProxyEvent['requestContext'],
     resource: '/requests',
     ...overrides,
   };
@@ -61,6 +63,11 @@ describe('POST /requests', () => {
   let stateMachineArn: string;
   beforeEach(async () => {
     stateMachineArn = await stateMachine();
+    // moto evaluates no IAM: the caller check has its own tests with simulated answers (test/api/caller-check.test.ts).
+    process.env[CALLER_CHECK_ENV] = 'off';
+  });
+  afterAll(() => {
+    delete process.env[CALLER_CHECK_ENV];
   });
 
   it('starts the workflow with the request as input, named after the Idempotency-Key', async () => {

@@ -15,6 +15,7 @@ import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { createApp } from '../../infra/app';
+import { splitRequestedBy } from '../../functions/shared/requested-by';
 import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
 import { requestModelSchema } from '../../infra/request-model';
 import { staleLockPattern } from '../../infra/stale-lock-pattern';
@@ -409,8 +410,11 @@ describe('tag trigger', () => {
     // EventBridge takes dot notation only (no brackets), and the tag key has a colon in it.
     expect(Object.values(transformer.InputPathsMap).every((path) => !/\[['"]/.test(path))).toBe(true);
 
-    const request = JSON.parse(renderInputTemplate(transformer, tagChangeEvent)) as unknown;
+    const input = JSON.parse(renderInputTemplate(transformer, tagChangeEvent)) as unknown;
+    // Who asked: the tag trigger, with the event's id (ValidateRequest splits it from the request)
+    const { request, requestedBy } = splitRequestedBy(input, 'execution');
     expect(request).toEqual({ functionName: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api', network: { name: 'shared' } });
+    expect(requestedBy).toEqual({ via: 'tag', eventId: (tagChangeEvent as { id: string }).id });
     const ajv = new Ajv2020({ strict: true, strictRequired: false });
     addFormats(ajv);
     expect(ajv.validate(requestSchema, request)).toBe(true);
@@ -535,7 +539,7 @@ describe('registry', () => {
   });
 
   it('tells the functions that use it its name, and lets them touch this table only, item calls only on network# and function# partitions', () => {
-    const users = ['AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership', 'ApiTeardownNetwork'];
+    const users = ['ValidateRequest', 'AcquireNetworkLock', 'ReleaseNetworkLock', 'RecordMembership', 'Rollback', 'ReleaseStaleLocks', 'ApiListNetworks', 'ValidateTeardown', 'TeardownNetwork', 'ValidateRelease', 'RemoveMembership', 'ApiTeardownNetwork'];
     for (const name of [...TASK_NAMES, ...Object.keys(OTHER_FUNCTIONS)]) {
       const fn = template.toJSON().Resources[functionLogicalId(template, `${PREFIX}-${name}`)];
       const statements = roleStatements(name).filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')));
@@ -546,8 +550,8 @@ describe('registry', () => {
         const onIndex = resources.every((resource) => resource === `\${${tableId()}.Arn}/index/locks-by-owner`);
         expect([name, statement.Sid, onIndex || resources.every((resource) => resource === `\${${tableId()}.Arn}`)]).toEqual([name, statement.Sid, true]);
         if (onIndex || actionsOf(statement).includes('dynamodb:Scan')) continue;
-        // DELETE /networks/{name} reads network records only.
-        const partitions = name === 'ApiTeardownNetwork' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
+        // DELETE /networks/{name} and ValidateRequest (a network's allowedFunctions) read network records only.
+        const partitions = name === 'ApiTeardownNetwork' || name === 'ValidateRequest' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
         expect([name, statement.Sid, statement.Condition]).toEqual([
           name,
           statement.Sid,

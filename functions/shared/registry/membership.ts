@@ -61,11 +61,17 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
     vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
     execution: stays ? previous.execution : write.owner,
+    // Who asked for the execution the membership keeps.
+    ...((stays ? previous.requestedBy : write.member.requestedBy) ? { requestedBy: stays ? previous.requestedBy : write.member.requestedBy } : {}),
     recordedAt: previous && (stays || sameExecution) ? previous.recordedAt : now,
   };
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
+  // Who may join: the rule of the request that created the network (ValidateRequest refuses a change).
+  const { allowedFunctions: requestedRule, ...written } = write.network;
+  const allowedFunctions = recorded?.state === 'ready' ? recorded.allowedFunctions : requestedRule;
   const network: NetworkRecord = {
-    ...write.network,
+    ...written,
+    ...(allowedFunctions ? { allowedFunctions } : {}),
     // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
     ...(recorded?.deleteWhenUnused !== undefined ? { deleteWhenUnused: recorded.deleteWhenUnused } : {}),
     state: 'ready',

@@ -1,3 +1,5 @@
+import type { TargetFunctions } from '../target-scope';
+import type { RequestedBy } from '../requested-by';
 import type { LedgerEntry, NatGatewayMode } from '../types';
 
 /** What a network is doing: built now, usable, left broken by a failed build, or being torn down. */
@@ -18,6 +20,8 @@ export interface NetworkRecord {
   readonly securityGroupId?: string;
   /** Request field network.deleteWhenUnused of the execution that created the network: release of its last member tears it down. */
   readonly deleteWhenUnused?: boolean;
+  /** Request field network.allowedFunctions of the execution that created the network: who may join it. */
+  readonly allowedFunctions?: TargetFunctions;
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */
@@ -43,6 +47,8 @@ export interface MembershipRecord {
   readonly vpcAccessPolicyAttachedBefore: boolean;
   /** The execution (ARN) that attached the function. */
   readonly execution: string;
+  /** Who asked for that execution (functions/shared/requested-by.ts); absent in records older than issue 27. */
+  readonly requestedBy?: RequestedBy;
   readonly recordedAt: string;
 }
 

@@ -1,7 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
-import { LambdaEgressStack } from '../../../infra/lambda-egress-stack';
+import { LambdaEgressStack, type LambdaEgressStackProps } from '../../../infra/lambda-egress-stack';
 import { statementsOfFunction, type Statement } from '../template-queries';
 import { ACCOUNT, ENI_CLEANUP_ROLE_ARN, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
 
@@ -20,9 +20,9 @@ export interface TaskRole {
  * code is not bundled, which changes no policy), with the pseudo parameters resolved to the simulation's
  * account and region and the probe role to PROBE_ROLE_ARN; with them the ENI cleanup role (EniCleanup).
  */
-export function synthesizedTaskRoles(): Record<TaskName, TaskRole> & { readonly EniCleanup: TaskRole } {
+export function synthesizedTaskRoles(props: LambdaEgressStackProps = {}): Record<TaskName, TaskRole> & { readonly EniCleanup: TaskRole } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new LambdaEgressStack(app, PREFIX);
+  const stack = new LambdaEgressStack(app, PREFIX, props);
   const template = Template.fromStack(stack);
   const probeRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('ProbeRole'));
   const registryTableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
