@@ -13,6 +13,7 @@ import {
   ec2Create,
   ec2Describe,
   ec2OnManaged,
+  ec2ReadAny,
   ec2TagOnCreate,
   lambdaFunctionArn,
   listFunctions,
@@ -42,6 +43,10 @@ export interface PermissionContext {
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
   ValidateRequest: () => [
     ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
+    // The preflight (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings.
+    ec2Describe('DescribeAccountAttributes', 'DescribeAddresses', 'DescribeNatGateways', 'DescribeInstanceTypeOfferings', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions'),
+    // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
+    ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
   ],
   // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:

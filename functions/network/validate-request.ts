@@ -1,4 +1,4 @@
-import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
@@ -7,6 +7,8 @@ import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from 
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
+import { chooseAvailabilityZones } from './preflight/availability-zones';
+import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import type { ValidatedState, ValidateRequestInput } from './types';
 
@@ -21,6 +23,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
   const network = natInstanceType ? { ...found, natInstanceType } : found;
+  // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
+  await preflight(clients.ec2, network, { region });
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
@@ -108,7 +112,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   if (shared && shared.CidrBlock !== cidr) {
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
-  const azs = await firstAvailabilityZones(ec2, azCount, region);
+  const azs = await chooseAvailabilityZones(ec2, { azCount, ...(checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {}) }, region);
   // A regional NAT gateway needs no public subnet to host it (Amazon VPC User Guide, "Regional NAT gateways for
   // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
   // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
@@ -152,26 +156,6 @@ function checkVpcCidr(cidr: string, azCount: number) {
     );
   }
   return block;
-}
-
-async function firstAvailabilityZones(ec2: EC2Client, azCount: number, region: string): Promise<string[]> {
-  const described = await ec2.send(
-    new DescribeAvailabilityZonesCommand({
-      Filters: [
-        { Name: 'state', Values: ['available'] },
-        { Name: 'zone-type', Values: ['availability-zone'] },
-      ],
-    }),
-  );
-  const names = (described.AvailabilityZones ?? [])
-    .filter((zone) => zone.State === 'available' && (zone.ZoneType ?? 'availability-zone') === 'availability-zone')
-    .map((zone) => zone.ZoneName)
-    .filter((zone): zone is string => Boolean(zone))
-    .sort();
-  if (azCount > names.length) {
-    throw new InvalidRequest('network.azCount', `${region} has ${names.length} available AZ(s) (${names.join(', ')}): use an azCount from 1 to ${names.length}`, { availabilityZones: names });
-  }
-  return names.slice(0, azCount);
 }
 
 /**
