@@ -42,9 +42,18 @@ export interface PermissionContext {
  */
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
   ValidateRequest: () => [
-    ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
-    // The preflight (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings.
-    ec2Describe('DescribeAccountAttributes', 'DescribeAddresses', 'DescribeNatGateways', 'DescribeInstanceTypeOfferings', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions'),
+    // With the preflight's (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings.
+    ec2Describe(
+      'DescribeAvailabilityZones',
+      'DescribeVpcs',
+      'DescribeSubnets',
+      'DescribeAccountAttributes',
+      'DescribeAddresses',
+      'DescribeNatGateways',
+      'DescribeInstanceTypeOfferings',
+      'DescribeVpcBlockPublicAccessOptions',
+      'DescribeVpcBlockPublicAccessExclusions',
+    ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
