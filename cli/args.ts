@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { checkCommandValues } from './check-values';
 import type { CliIo } from './io';
 
 /** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
@@ -291,5 +292,12 @@ export async function parseArguments(argv: readonly string[], io: CliIo): Promis
     if (error instanceof CommanderError) return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
     throw error;
   }
-  return parsed ?? { command: 'exit', code: 2 };
+  if (!parsed) return { command: 'exit', code: 2 };
+  // Values commander accepts but the command cannot use (an empty --vpc-id, a --diagram nowhere): refused now.
+  const problem = checkCommandValues(parsed);
+  if (problem) {
+    io.stderr.write(`error: ${problem}\n(run with --help for usage)\n`);
+    return { command: 'exit', code: 2 };
+  }
+  return parsed;
 }
