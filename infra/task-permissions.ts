@@ -53,6 +53,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
       'DescribeInstanceTypeOfferings',
       'DescribeVpcBlockPublicAccessOptions',
       'DescribeVpcBlockPublicAccessExclusions',
+      'DescribeSecurityGroups',
     ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),

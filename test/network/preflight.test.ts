@@ -6,7 +6,8 @@ import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../cli/memory-io';
-import { execution } from './workflow';
+import { completeVpc } from './existing-vpcs';
+import { execution, runNetworkTasks } from './workflow';
 
 /**
  * The preflight refuses what AWS or the account's settings would refuse part-way through provision, before
@@ -106,6 +107,28 @@ describe('ValidateRequest preflight', () => {
     const vpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.63.0.0/16' }))).Vpc!.VpcId!;
     await ec2.send(new ModifyVpcAttributeCommand({ VpcId: vpcId, EnableDnsSupport: { Value: false } }));
     await expectRefused({ functionName: 'orders', network: { vpcId } }, 'network.vpcId', new RegExp(`${vpcId} has DNS resolution turned off \\(enableDnsSupport false\\).*aws ec2 modify-vpc-attribute --vpc-id ${vpcId} --enable-dns-support`));
+  });
+
+  describe('a network name is bound to one VPC', () => {
+    it('fails InvalidRequest when a name bound to one existing VPC would be bound to another, naming both; another name for it passes', async () => {
+      // GIVEN network "default" built in an existing VPC A
+      const first = await completeVpc(ec2, 2);
+      await runNetworkTasks({ functionName: 'orders', network: { vpcId: first.vpcId } }, 'bind-first');
+      const second = await completeVpc(ec2, 3);
+      // WHEN a request names VPC B under the same (default) name THEN it is refused naming both VPCs
+      await expectRefused({ functionName: 'orders', network: { vpcId: second.vpcId } }, 'network.name', new RegExp(`network "default" is bound to ${first.vpcId}, and this request would bind it to ${second.vpcId} too: give ${second.vpcId} a network name of its own \\(--network NAME with --vpc-id`));
+      // AND a new VPC under that name is refused too
+      await expectRefused({ functionName: 'orders' }, 'network.name', new RegExp(`network "default" is bound to the existing VPC ${first.vpcId}, and this request would create a new VPC under the same name`));
+      // AND VPC B under a name of its own, or VPC A again, pass
+      await expect(validate({ functionName: 'orders', network: { vpcId: second.vpcId, name: 'second' } })).resolves.toMatchObject({ request: { network: { name: 'second', vpcId: second.vpcId } } });
+      await expect(validate({ functionName: 'orders', network: { vpcId: first.vpcId } })).resolves.toMatchObject({ request: { network: { name: 'default' } } });
+    });
+
+    it('fails InvalidRequest when an existing VPC is named after a network lambda-egress created', async () => {
+      const built = await runNetworkTasks({ functionName: 'orders', network: { name: 'shop', natGateways: 'single', s3Endpoint: false } }, 'bind-created');
+      const other = await completeVpc(ec2, 4);
+      await expectRefused({ functionName: 'orders', network: { vpcId: other.vpcId, name: 'shop' } }, 'network.name', new RegExp(`network "shop" is bound to ${built.network.vpc.vpcId}, and this request would bind it to ${other.vpcId}`));
+    });
   });
 
   it('plan shows the same refusal, exit 2, with zero mutating calls', async () => {

@@ -6,6 +6,7 @@ import { checkZonesOfferNatInstance } from './availability-zones';
 import { checkBlockPublicAccess, readBlockPublicAccess } from './block-public-access';
 import { checkElasticIpRoom, readElasticIpRoom } from './elastic-ips';
 import { elasticIpsToAllocate, elasticIpsWanted } from './elastic-ips-needed';
+import { checkNameBinding } from './network-binding';
 import { checkExistingVpcDns } from './vpc-dns';
 
 export interface PreflightContext {
@@ -15,12 +16,13 @@ export interface PreflightContext {
 /**
  * What AWS or the account's settings would refuse part-way through provision, read before anything is created
  * (docs/preflight.md): the Elastic IP quota, VPC Block Public Access, an existing VPC's DNS, the NAT instance's
- * type in the VPC's AZs. Reads only; each refusal is an InvalidRequest naming the numbers and the fix.
+ * type in the VPC's AZs, and the network name's VPC. Reads only; each refusal is an InvalidRequest naming the numbers and the fix.
  */
 export async function preflight(ec2: EC2Client, network: NormalizedNetwork, context: PreflightContext): Promise<void> {
   const existing = network.mode === 'existing' ? network.vpcId : undefined;
   const [bpa] = await Promise.all([
     readBlockPublicAccess(ec2),
+    checkNameBinding(ec2, network.name, existing ? { vpcId: existing } : {}),
     existing ? checkExistingVpcDns(ec2, existing) : undefined,
     existing && network.natInstanceType ? checkZonesOfferNatInstance(ec2, network.azs, network.natInstanceType, existing, context.region) : undefined,
   ]);
