@@ -1,21 +1,13 @@
 import { AllocateAddressCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { preflight } from '../functions/network/preflight/preflight';
+import { validateRequest } from '../functions/network/validate-request';
 import { emulator } from '../local/emulator-control';
 import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { summarizeCalls, type CallSummary } from './call-log';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
 import { createModeRequest } from './requests';
 import type { Row } from './table';
-
-/** The reads the preflight (functions/network/preflight) adds to ValidateRequest. */
-const PREFLIGHT_ACTIONS = new Set([
-  'ec2:DescribeAccountAttributes',
-  'ec2:DescribeAddresses',
-  'ec2:DescribeVpcBlockPublicAccessOptions',
-  'ec2:DescribeVpcBlockPublicAccessExclusions',
-  'ec2:DescribeVpcAttribute',
-  'ec2:DescribeInstanceTypeOfferings',
-  'ec2:DescribeNatGateways',
-]);
 
 /** Section 8: what the preflight costs a provision, and what it saves a request AWS would refuse. */
 export interface PreflightBench {
@@ -33,13 +25,18 @@ export interface PreflightBench {
 export async function measurePreflight(environment: IsolatedEmulator): Promise<PreflightBench> {
   await freshAccount();
   await createUserFunction('orders-api');
+  // The preflight alone, on the request as ValidateRequest normalises it, before the network exists: its calls.
+  const ec2 = new EC2Client({});
+  const { request } = await validateRequest({ ec2, lambda: new LambdaClient({}) }, { input: createModeRequest('orders-api'), execution: { id: 'bench-preflight', name: 'bench-preflight' } });
+  await emulator.clearCalls();
+  await preflight(ec2, request.network, { region: environment.region });
+  const preflightReads = (await emulator.calls()).length;
   const provisioned = expectStatus(await measureProvision(environment, createModeRequest('orders-api')), 'SUCCEEDED', 'provision');
-  const validate = provisioned.invocations.filter((invocation) => invocation.task === 'ValidateRequest').flatMap((invocation) => invocation.actions);
-  const provision = { preflightReads: validate.filter((action) => PREFLIGHT_ACTIONS.has(action)).length, total: provisioned.calls.length };
+  const provision = { preflightReads, total: provisioned.calls.length };
 
   await freshAccount();
   await createUserFunction('orders-api');
-  for (let i = 0; i < 4; i += 1) await new EC2Client({}).send(new AllocateAddressCommand({ Domain: 'vpc' }));
+  for (let i = 0; i < 4; i += 1) await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }));
   await emulator.clearCalls();
   const refusedRun = expectStatus(await measureProvision(environment, createModeRequest('orders-api')), 'FAILED', 'refused by the preflight');
 
