@@ -8,6 +8,7 @@ import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
+import { securityGroupsToKeep } from './preflight/function-groups';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import type { ValidatedState, ValidateRequestInput } from './types';
@@ -20,11 +21,12 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const checked = checkRequestSchema(input.input);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
-  const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
+  const { functionArn, configuration } = await resolveFunctionArn(clients, checked.functionName, region);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
   const network = natInstanceType ? { ...found, natInstanceType } : found;
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await preflight(clients.ec2, network, { region });
+  const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
@@ -33,6 +35,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
+    ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
   };
   return { execution: input.execution, request };
 }
@@ -52,7 +55,7 @@ function natInstanceTypeOf(checked: SchemaCheckedRequest): string | undefined {
 
 const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+)$/;
 
-async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<string> {
+async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<{ functionArn: string; configuration: FunctionConfiguration }> {
   const arnRegion = ARN.exec(functionName)?.[1];
   if (arnRegion && arnRegion !== region) {
     throw new InvalidRequest('functionName', `${functionName} is in ${arnRegion}, but this workflow runs in ${region}: give a function of ${region}, or run lambda-egress in ${arnRegion}`);
@@ -62,7 +65,7 @@ async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionN
     if (!found.FunctionArn) throw new Error(`Lambda returned no FunctionArn for ${functionName}`);
     checkFunctionUsable(functionName, found);
     // A plain name resolves to the unqualified ARN; VpcConfig belongs to the function, not to a version.
-    return found.FunctionArn.replace(/:\$LATEST$/, '');
+    return { functionArn: found.FunctionArn.replace(/:\$LATEST$/, ''), configuration: found };
   } catch (error) {
     if (isNotFound(error)) {
       throw new InvalidRequest('functionName', `there is no function ${JSON.stringify(functionName)} in ${region} for this account: give the name or ARN of an existing function`);
