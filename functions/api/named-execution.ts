@@ -1,6 +1,6 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
-import { consoleHost, partitionOf } from '../shared/partition';
+import { consoleHost } from '../shared/partition-names';
 import { executionArnOf, type ApiAnswer } from './requests';
 
 /**
@@ -59,8 +59,9 @@ export function executionFields(execution: { executionArn: string; status: strin
 /** The Step Functions console page of an execution, on its partition's console host (functions/shared/partition.ts). */
 export function consoleUrlOf(executionArn: string): string | undefined {
   const [, partition, , region] = executionArn.split(':');
-  if (!region || partition !== partitionOf(region).name) return undefined;
-  return `https://${consoleHost(region)}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  const host = partition && region ? consoleHost(partition, region) : undefined;
+  if (!host) return undefined;
+  return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
 export function sameJson(a: string | undefined, b: string): boolean {
