@@ -10,6 +10,7 @@ import { deployedTaskConfig } from './deployed-config';
 import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
+import { measurePreflight, preflightRows } from './preflight';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
 import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, lifecycleRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
@@ -60,6 +61,18 @@ async function lifecycleOnly(): Promise<void> {
   mergeSection('7. ', { lifecycle: { ...lifecycle, run } }, lifecycleRows(lifecycle));
 }
 
+/** `npm run bench -- --preflight`: section 8 alone (bench/preflight.ts), merged the same way. */
+async function preflightOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let preflight;
+  try {
+    preflight = await measurePreflight(environment);
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('8. ', { preflight }, preflightRows(preflight));
+}
+
 /** One section's rows replace its old ones in the last full run's bench/results.json; the rest is kept. */
 function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Row[]): void {
   process.stdout.write(`${formatTable(rows)}\n`);
@@ -72,6 +85,7 @@ function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Ro
 async function main(): Promise<void> {
   if (process.argv.includes('--concurrency')) return concurrencyOnly();
   if (process.argv.includes('--lifecycle')) return lifecycleOnly();
+  if (process.argv.includes('--preflight')) return preflightOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();
@@ -105,7 +119,9 @@ async function main(): Promise<void> {
     const concurrency = await measureConcurrency(environment, CONCURRENT_PROVISIONS, CONCURRENCY_LOCK_WAIT_MS);
     say('7. lifecycle: release, then teardown with a lingering Lambda ENI ...');
     const lifecycle = await measureLifecycle(environment, profile);
-    measured = { economy, path, cost, scale, concurrency, lifecycle };
+    say('8. preflight: its reads per provision, and a refused request with and without it ...');
+    const preflight = await measurePreflight(environment);
+    measured = { economy, path, cost, scale, concurrency, lifecycle, preflight };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -125,6 +141,7 @@ async function main(): Promise<void> {
     ...scaleRows(measured.scale),
     ...concurrencyRows(measured.concurrency),
     ...lifecycleRows(measured.lifecycle),
+    ...preflightRows(measured.preflight),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -151,6 +168,7 @@ async function main(): Promise<void> {
     scale: measured.scale,
     concurrency: measured.concurrency,
     lifecycle: measured.lifecycle,
+    preflight: measured.preflight,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);

@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { checkCommandValues } from './check-values';
 import type { CliIo } from './io';
 
 /** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
@@ -67,7 +68,7 @@ function addRequestOptions(command: Command): Command {
   return command
     .option('-f, --function <name>', 'the Lambda function (name or ARN) to give internet egress')
     .option('--request <file>', 'read the request from a JSON file (statemachine/request.schema.json); flags override its fields')
-    .addOption(new Option('--network <name>', 'name of the egress network to create or reuse (tag lambda-egress:network)').conflicts('vpcId'))
+    .option('--network <name>', 'name of the egress network to create or reuse (tag lambda-egress:network); with --vpc-id, the name of that VPC\'s network')
     .addOption(new Option('--vpc-id <id>', 'audit and repair this existing VPC instead of creating one').conflicts('cidr'))
     .option('--cidr <cidr>', 'IPv4 CIDR of a new VPC (default 10.0.0.0/16)')
     .option('--azs <n>', 'number of Availability Zones (default 2)', positiveInteger('--azs', 6))
@@ -291,5 +292,12 @@ export async function parseArguments(argv: readonly string[], io: CliIo): Promis
     if (error instanceof CommanderError) return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
     throw error;
   }
-  return parsed ?? { command: 'exit', code: 2 };
+  if (!parsed) return { command: 'exit', code: 2 };
+  // Values commander accepts but the command cannot use (an empty --vpc-id, a --diagram nowhere): refused now.
+  const problem = checkCommandValues(parsed);
+  if (problem) {
+    io.stderr.write(`error: ${problem}\n(run with --help for usage)\n`);
+    return { command: 'exit', code: 2 };
+  }
+  return parsed;
 }

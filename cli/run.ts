@@ -2,6 +2,7 @@ import { silenceTaskLogs } from '../local/local-environment';
 import { MotoServerMissing } from '../local/moto-server';
 import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
+import { missingSetup } from './check-values';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
 import { lifecycleCommand } from './lifecycle';
@@ -14,9 +15,6 @@ import { statusCommand } from './status';
 /** Errors that are the user's to fix, with a message that says how: printed as one line, no stack. */
 function explain(error: Error): string | undefined {
   if (error instanceof MotoServerMissing || error instanceof StateMachineNotFound) return error.message;
-  if (error.name === 'CredentialsProviderError') {
-    return 'No AWS credentials found: configure them (aws configure / AWS_PROFILE / environment), or use --local to run against an emulator.';
-  }
   if (error.name === 'ExecutionDoesNotExist') return `No such execution: ${error.message}`;
   return undefined;
 }
@@ -51,6 +49,11 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
     const thrown = error instanceof Error ? error : new Error(String(error));
     if (thrown instanceof UsageError) {
       writeLine(io.stderr, `error: ${thrown.message}`);
+      return EXIT.badInput;
+    }
+    const setup = missingSetup(thrown);
+    if (setup) {
+      writeLine(io.stderr, `error: ${setup}`);
       return EXIT.badInput;
     }
     writeLine(io.stderr, `error: ${explain(thrown) ?? `${thrown.name}: ${thrown.message}`}`);

@@ -62,6 +62,14 @@ export function ec2Describe(...actions: string[]): Grant {
   };
 }
 
+/** Read-only calls that authorize on a resource (DescribeVpcAttribute on the VPC) of any owner: nothing changes. */
+export function ec2ReadAny(sid: string, actions: string[], types: Ec2ResourceType[]): Grant {
+  return {
+    statements: [new PolicyStatement({ sid, actions: actions.map(ec2), resources: types.map(ec2Arn) })],
+    why: `${actions.join(', ')} read only, and authorize on the ${types.join('/')}, which may be the user's (existing-VPC mode)`,
+  };
+}
+
 /**
  * A create call: the new resource (`creates`) only with the managed tag in the request (tag-on-create), the
  * resources it is created in or refers to (`in`) as they are (in existing-VPC mode they are not lambda-egress's).

@@ -15,6 +15,7 @@ import {
   ec2Create,
   ec2Describe,
   ec2OnManaged,
+  ec2ReadAny,
   ec2TagOnCreate,
   listFunctions,
   markUserRouteTables,
@@ -44,7 +45,21 @@ export interface PermissionContext {
  */
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
   ValidateRequest: (context) => [
-    ec2Describe('DescribeAvailabilityZones', 'DescribeVpcs', 'DescribeSubnets'),
+    // With the preflight's (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings.
+    ec2Describe(
+      'DescribeAvailabilityZones',
+      'DescribeVpcs',
+      'DescribeSubnets',
+      'DescribeAccountAttributes',
+      'DescribeAddresses',
+      'DescribeNatGateways',
+      'DescribeInstanceTypeOfferings',
+      'DescribeVpcBlockPublicAccessOptions',
+      'DescribeVpcBlockPublicAccessExclusions',
+      'DescribeSecurityGroups',
+    ),
+    // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
+    ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
     // The network's record: the allowedFunctions rule it was created with.

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { identifyCall, shapeError } from './aws-protocol';
 import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
+import { answerBlockPublicAccess } from './block-public-access';
 import { RegionalNatGateways } from './regional-nat-gateways';
 
 /**
@@ -127,9 +128,11 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
     }
     if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
     const regional = call.service === 'ec2' && state ? regionalNats.answer(state.account, call.action, queryOf(req.url, body)) : undefined;
+    // What moto does not serve at all, answered here in AWS's shape (local/block-public-access.ts).
+    const answered = call.service === 'ec2' && state ? (regional?.body ?? answerBlockPublicAccess(state.account, call.action)) : regional?.body;
     const upstreamResponse =
-      regional?.body !== undefined
-        ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(regional.body, 'utf8') }
+      answered !== undefined
+        ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(answered, 'utf8') }
         : await forwardInTurn(call.service, upstream, req, body, state?.account);
     let responseBody = regional?.merge ? Buffer.from(regional.merge(upstreamResponse.body.toString('utf8')), 'utf8') : upstreamResponse.body;
     if (state && call.service === 'sts' && call.action === 'AssumeRole' && upstreamResponse.status === 200) {

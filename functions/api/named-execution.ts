@@ -1,5 +1,6 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
+import { consoleHost } from '../shared/partition-names';
 import { executionArnOf, type ApiAnswer } from './requests';
 
 /**
@@ -55,11 +56,12 @@ export function executionFields(execution: { executionArn: string; status: strin
   };
 }
 
-/** The Step Functions console page of an execution (commercial partition; other partitions have other console hosts). */
+/** The Step Functions console page of an execution, on its partition's console host (functions/shared/partition.ts). */
 export function consoleUrlOf(executionArn: string): string | undefined {
   const [, partition, , region] = executionArn.split(':');
-  if (partition !== 'aws' || !region) return undefined;
-  return `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/${executionArn}`;
+  const host = partition && region ? consoleHost(partition, region) : undefined;
+  if (!host) return undefined;
+  return `https://${host}/states/home?region=${region}#/v2/executions/details/${executionArn}`;
 }
 
 export function sameJson(a: string | undefined, b: string): boolean {

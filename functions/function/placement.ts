@@ -4,7 +4,7 @@ import type { FunctionVpcConfig, SubnetsSliceView } from './types';
 
 /** What the placement is computed from: the request and the network slices EnsureSubnets/EnsureSecurityGroup return. */
 export interface PlacementInput {
-  readonly request: Pick<NormalizedRequest, 'network'>;
+  readonly request: Pick<NormalizedRequest, 'network' | 'keepSecurityGroupIds'>;
   readonly network?: {
     readonly subnets?: SubnetsSliceView;
     readonly securityGroup?: { readonly groupId?: string };
@@ -22,7 +22,9 @@ export function targetPlacement(input: PlacementInput): FunctionVpcConfig {
   const subnetIds = privateSubnetIds(input);
   const groupId = input.network?.securityGroup?.groupId;
   if (!groupId) throw new Error('network.securityGroup.groupId is missing: EnsureSecurityGroup must run first');
-  return { subnetIds, securityGroupIds: [groupId], ipv6AllowedForDualStack: input.request.network.ipv6 };
+  // A function already in an existing VPC keeps its own groups beside the egress group (ValidateRequest found them).
+  const kept = (input.request.keepSecurityGroupIds ?? []).filter((id) => id !== groupId);
+  return { subnetIds, securityGroupIds: [groupId, ...kept], ipv6AllowedForDualStack: input.request.network.ipv6 };
 }
 
 /** The private subnets of the network slice, each verified against the slice's own tier classification. */

@@ -1,11 +1,12 @@
 import { paginateDescribeVpcEndpoints, type EC2Client, type VpcEndpoint } from '@aws-sdk/client-ec2';
 import { allPages } from '../shared/paginate';
+import { s3GatewayServiceName } from '../shared/partition-names';
 import { createdBy } from '../shared/tags';
 import { isGone, isOfNetwork } from './network-lookup';
 
-/** The S3 gateway endpoint's service name in the client's region. */
+/** The S3 gateway endpoint's service name in the client's region and its partition (cn.com.amazonaws... in China). */
 export async function s3ServiceName(ec2: EC2Client): Promise<string> {
-  return `com.amazonaws.${await ec2.config.region()}.s3`;
+  return s3GatewayServiceName(ec2);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { DescribeAvailabilityZonesCommand, DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
+import { DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
@@ -7,6 +7,9 @@ import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from 
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
+import { chooseAvailabilityZones } from './preflight/availability-zones';
+import { securityGroupsToKeep } from './preflight/function-groups';
+import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import { checkFunctionInScope } from './check-scope';
 import { allowedFunctionsOf, checkNetworkMembers } from './check-network-members';
@@ -24,12 +27,15 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const checked = checkRequestSchema(raw);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
-  const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
+  const { functionArn, configuration } = await resolveFunctionArn(clients, checked.functionName, region);
   await checkFunctionInScope(clients, scope, functionArn);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
   const allowedFunctions = allowedFunctionsOf(checked.network.allowedFunctions);
   const network = { ...found, ...(natInstanceType ? { natInstanceType } : {}), ...(allowedFunctions ? { allowedFunctions } : {}) };
   await checkNetworkMembers(clients, registry, network, functionArn);
+  // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
+  await preflight(clients.ec2, network, { region });
+  const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
@@ -38,6 +44,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
+    ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
   };
   return { execution: input.execution, request, requestedBy };
 }
@@ -57,7 +64,7 @@ function natInstanceTypeOf(checked: SchemaCheckedRequest): string | undefined {
 
 const ARN = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:([a-zA-Z0-9_-]+)$/;
 
-async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<string> {
+async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionName: string, region: string): Promise<{ functionArn: string; configuration: FunctionConfiguration }> {
   const arnRegion = ARN.exec(functionName)?.[1];
   if (arnRegion && arnRegion !== region) {
     throw new InvalidRequest('functionName', `${functionName} is in ${arnRegion}, but this workflow runs in ${region}: give a function of ${region}, or run lambda-egress in ${arnRegion}`);
@@ -67,7 +74,7 @@ async function resolveFunctionArn(clients: Pick<AwsClients, 'lambda'>, functionN
     if (!found.FunctionArn) throw new Error(`Lambda returned no FunctionArn for ${functionName}`);
     checkFunctionUsable(functionName, found);
     // A plain name resolves to the unqualified ARN; VpcConfig belongs to the function, not to a version.
-    return found.FunctionArn.replace(/:\$LATEST$/, '');
+    return { functionArn: found.FunctionArn.replace(/:\$LATEST$/, ''), configuration: found };
   } catch (error) {
     if (isNotFound(error)) {
       throw new InvalidRequest('functionName', `there is no function ${JSON.stringify(functionName)} in ${region} for this account: give the name or ARN of an existing function`);
@@ -117,7 +124,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   if (shared && shared.CidrBlock !== cidr) {
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
-  const azs = await firstAvailabilityZones(ec2, azCount, region);
+  const azs = await chooseAvailabilityZones(ec2, { azCount, ...(checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {}) }, region);
   // A regional NAT gateway needs no public subnet to host it (Amazon VPC User Guide, "Regional NAT gateways for
   // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
   // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
@@ -161,26 +168,6 @@ function checkVpcCidr(cidr: string, azCount: number) {
     );
   }
   return block;
-}
-
-async function firstAvailabilityZones(ec2: EC2Client, azCount: number, region: string): Promise<string[]> {
-  const described = await ec2.send(
-    new DescribeAvailabilityZonesCommand({
-      Filters: [
-        { Name: 'state', Values: ['available'] },
-        { Name: 'zone-type', Values: ['availability-zone'] },
-      ],
-    }),
-  );
-  const names = (described.AvailabilityZones ?? [])
-    .filter((zone) => zone.State === 'available' && (zone.ZoneType ?? 'availability-zone') === 'availability-zone')
-    .map((zone) => zone.ZoneName)
-    .filter((zone): zone is string => Boolean(zone))
-    .sort();
-  if (azCount > names.length) {
-    throw new InvalidRequest('network.azCount', `${region} has ${names.length} available AZ(s) (${names.join(', ')}): use an azCount from 1 to ${names.length}`, { availabilityZones: names });
-  }
-  return names.slice(0, azCount);
 }
 
 /**

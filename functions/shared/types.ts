@@ -62,6 +62,8 @@ export interface NormalizedRequest {
    * (true) only when the request asks for it.
    */
   readonly forceDetachVpcAccessPolicy?: boolean;
+  /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/network/preflight/function-groups.ts). */
+  readonly keepSecurityGroupIds?: string[];
 }
 
 export interface NormalizedNetwork {

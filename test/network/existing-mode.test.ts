@@ -115,8 +115,9 @@ describe('existing mode: (a) a VPC with public subnets only', () => {
   });
 
   it('with natGateways "single" adds one NAT, which every new private subnet uses', async () => {
+    // A second VPC of the account: a network name of its own ("default" is bound to the first one).
     const vpc = await publicOnlyVpc(ec2, 13);
-    const run = await runNetworkTasks(existing(vpc.vpcId, { natGateways: 'single', s3Endpoint: false }), 'repair-a-single');
+    const run = await runNetworkTasks(existing(vpc.vpcId, { name: 'single', natGateways: 'single', s3Endpoint: false }), 'repair-a-single');
     expect(run.network.natGateways.map((nat) => nat.subnetId)).toEqual([vpc.publicSubnetIds[0]]);
     const tables = await tablesOf(vpc.vpcId);
     expect(run.network.subnets.privateSubnetIds.map((subnetId) => defaultTarget(effectiveTable(tables, subnetId)))).toEqual([run.network.natGateways[0]!.natGatewayId, run.network.natGateways[0]!.natGatewayId]);
@@ -293,7 +294,7 @@ describe('existing mode: a VPC without internet gateway, and an IPv6 VPC', () =>
     const isolatedTable = (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable!.RouteTableId!;
     const isolated = await dualStack('10.62.16.0/20', 2, AZS[0], isolatedTable);
     // WHEN the network tasks run with IPv6 on
-    const run = await runNetworkTasks(existing(vpcId, { ipv6: true, s3Endpoint: false }), 'existing-v6');
+    const run = await runNetworkTasks(existing(vpcId, { name: 'dual-stack', ipv6: true, s3Endpoint: false }), 'existing-v6');
     // THEN an egress-only gateway was created for the VPC
     const eigw = run.network.internetGateway.egressOnlyInternetGatewayId!;
     expect(run.ledger).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'egress-only-internet-gateway', id: eigw })]));
