@@ -4,6 +4,7 @@ import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
+import { egressIpsCommand } from './egress-ips';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
 import { networksCommand } from './networks';
@@ -43,6 +44,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await lifecyclePlanCommand(command, io);
       case 'networks':
         return await networksCommand(command, io);
+      case 'egress-ips':
+        return await egressIpsCommand(command, io);
       case 'release':
       case 'teardown':
         return await lifecycleCommand(command, io);
