@@ -30,6 +30,8 @@ export interface SchemaCheckedRequest {
     readonly s3Endpoint: boolean;
     readonly alarms: boolean;
     readonly deleteWhenUnused: boolean;
+    /** As given: the user's own Elastic IPs for the NATs (egress-ip-preflight.ts checks them). */
+    readonly eipAllocationIds?: string[];
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
@@ -58,7 +60,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; eipAllocationIds?: string[] };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -84,6 +86,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       s3Endpoint: network.s3Endpoint ?? defaults.network.s3Endpoint,
       alarms: network.alarms ?? defaults.network.alarms,
       deleteWhenUnused: network.deleteWhenUnused ?? defaults.network.deleteWhenUnused,
+      ...(network.eipAllocationIds ? { eipAllocationIds: [...network.eipAllocationIds] } : {}),
     },
     probe: {
       url: probe.url ?? defaults.probe.url,
@@ -109,6 +112,7 @@ const VALID: Record<string, string> = {
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',
   'network.deleteWhenUnused': 'true or false',
+  'network.eipAllocationIds': 'a list of 1 to 6 distinct Elastic IP allocation ids of this account and region, like ["eipalloc-0123456789abcdef0"]',
   probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
   'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',

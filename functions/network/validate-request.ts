@@ -5,6 +5,7 @@ import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
+import { checkEgressIpAllocations } from './egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
@@ -20,7 +21,9 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const region = await clients.ec2.config.region();
   const functionArn = await resolveFunctionArn(clients, checked.functionName, region);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
-  const network = natInstanceType ? { ...found, natInstanceType } : found;
+  const withType = natInstanceType ? { ...found, natInstanceType } : found;
+  const network = checked.network.eipAllocationIds ? { ...withType, eipAllocationIds: checked.network.eipAllocationIds } : withType;
+  await checkEgressIpAllocations(clients.ec2, network, region);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
