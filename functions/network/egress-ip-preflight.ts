@@ -54,7 +54,7 @@ export async function checkEgressIpAllocations(ec2: EC2Client, network: Normaliz
   for (const address of addresses) {
     const associated = address.AssociationId || address.NetworkInterfaceId || address.InstanceId;
     if (associated && !ownNatAllocations.has(address.AllocationId ?? '')) {
-      const to = address.InstanceId ?? address.NetworkInterfaceId ?? address.AssociationId;
+      const to = address.InstanceId || address.NetworkInterfaceId || address.AssociationId;
       throw new InvalidRequest(
         FIELD,
         `${address.AllocationId} (${address.PublicIp ?? 'no public IP'}) is associated with ${to}: a NAT needs an Elastic IP nothing else uses; disassociate it (aws ec2 disassociate-address --association-id ${address.AssociationId ?? '...'}) or give another`,
