@@ -1,5 +1,4 @@
 import { egressIdentity, ipv6PrefixesOf, type EgressAddress } from '../network/egress-address';
-import { collectLedger, isBorrowed } from '../shared/ledger';
 import type { ProvisionResult, ReportInput } from './types';
 
 /**
@@ -8,12 +7,12 @@ import type { ProvisionResult, ReportInput } from './types';
  * the function was attached to. Pure, like ReportResult.
  */
 export function egressOfState(input: ReportInput): Pick<ProvisionResult['network'], 'egressIps' | 'egress'> {
-  // Who allocated an address, where this execution's ledger says: lambda-egress, or the user (borrowed).
-  const eips = new Map(collectLedger(input).filter((entry) => entry.kind === 'elastic-ip').map((entry) => [entry.id, isBorrowed(entry) ? 'account' : 'lambda-egress'] as const));
-  const addresses: EgressAddress[] = (input.natCheck?.gateways ?? []).flatMap((gateway) => gateway.addresses ?? []).map((address) => {
-    const owner = address.allocationId ? eips.get(address.allocationId) : undefined;
-    return owner ? { ...address, allocatedBy: owner } : address;
-  });
+  // The user's own addresses (network.eipAllocationIds) are reported as such. Nothing else is marked here: which
+  // execution allocated an address must not make a repeated, no-op provision answer differently.
+  const borrowed = new Set(input.request.network.eipAllocationIds ?? []);
+  const addresses: EgressAddress[] = (input.natCheck?.gateways ?? [])
+    .flatMap((gateway) => gateway.addresses ?? [])
+    .map((address) => (address.allocationId && borrowed.has(address.allocationId) ? { ...address, allocatedBy: 'account' as const } : address));
   const attached = new Set(stringsOf(input.function?.attach?.subnetIds));
   const subnetsSlice = input.network?.subnets;
   const subnets = subnetsSlice && !Array.isArray(subnetsSlice) && Array.isArray(subnetsSlice.subnets) ? (subnetsSlice.subnets as unknown[]) : [];

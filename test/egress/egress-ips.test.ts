@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/args';
 import type { Diagnosis } from '../../cli/diagnose';
 import type { EgressIpsDocument } from '../../cli/egress-ips';
@@ -123,6 +123,29 @@ describe('egress IPs: the public IPs a function leaves from, in every answer', (
 
     // AND egress-ips reads the same from AWS for the registered network
     const plain = await egressIps('regional', { plain: true });
+    expect([plain.code, plain.out.trim().split('\n')]).toEqual([0, result.network.egressIps]);
+  });
+
+  it('instance: each NAT instance\'s Elastic IP, as its fixed network interface and DescribeAddresses hold it', async () => {
+    // GIVEN a function provisioned with natGateways "instance" on 2 AZs
+    const { functionName } = await freshAccountWithFunction();
+    await queueProbeAnswers(passingProbe());
+    const run = await provision({ functionName, network: { name: 'instances', natGateways: 'instance', azCount: 2 } });
+    expect([run.status, run.error]).toEqual(['SUCCEEDED', undefined]);
+    const result = run.output as ProvisionResult;
+
+    // THEN each NAT instance's interface leaves from the address associated with it, in its AZ
+    const eniIds = result.network.natGateways.map((nat) => nat.natGatewayId);
+    const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds }))).NetworkInterfaces ?? [];
+    expect(enis).toHaveLength(2);
+    expect(result.network.egress.addresses.map((address) => [address.natId, address.az, address.publicIp]).sort()).toEqual(
+      enis.map((eni) => [eni.NetworkInterfaceId, eni.AvailabilityZone, eni.Association?.PublicIp]).sort(),
+    );
+    const eips = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: result.network.egress.addresses.map((address) => address.allocationId ?? '') }))).Addresses ?? [];
+    expect(sorted(eips.map((eip) => eip.PublicIp ?? ''))).toEqual(sorted(result.network.egressIps));
+
+    // AND egress-ips reads the same from AWS
+    const plain = await egressIps('instances', { plain: true });
     expect([plain.code, plain.out.trim().split('\n')]).toEqual([0, result.network.egressIps]);
   });
 });
