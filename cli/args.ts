@@ -42,6 +42,8 @@ export type ParsedCommand =
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
+  /** `egress-ips --network NAME`: the public IPs a network leaves from (--plain: one a line). */
+  | { readonly command: 'egress-ips'; readonly network: string; readonly plain: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags }
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
@@ -127,6 +129,7 @@ interface RawOptions {
   readonly teardownIfUnused?: boolean;
   readonly release?: boolean;
   readonly teardown?: boolean;
+  readonly plain?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -251,6 +254,20 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   addOutputOptions(networks, false);
   networks.action((options: RawOptions) =>
     onParsed(defined({ command: 'networks' as const, target: targetFlags(options), output: outputFlags(options), tableName: options.tableName })),
+  );
+
+  const egressIps = program
+    .command('egress-ips')
+    .description("the public IPs a network's functions leave from (per AZ; IPv6 prefixes), for a partner's allow-list or a firewall")
+    .requiredOption('--network <name>', 'the network (lambda-egress networks lists them)')
+    .option('--plain', 'one address or prefix per line, nothing else')
+    .option('--local', 'read the registry in an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server')
+    .option('--stack-name <name>', 'the deployed CloudFormation stack to read the registry table from (output RegistryTableName)')
+    .option('--table-name <name>', 'the registry table (default: REGISTRY_TABLE_NAME, else the stack output; lambda-egress-registry in local mode)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');
+  addOutputOptions(egressIps, false);
+  egressIps.action((options: RawOptions) =>
+    onParsed(defined({ command: 'egress-ips' as const, network: options.network ?? '', plain: options.plain === true, target: targetFlags(options), output: outputFlags(options), tableName: options.tableName })),
   );
 
   const release = program

@@ -5,6 +5,8 @@ import { analyzeFunctionReachability, type FunctionReachability } from '../funct
 import type { ReachabilityVerdict } from '../functions/probe/types';
 import { createClients } from '../functions/shared/clients';
 import { isNotFound } from '../functions/shared/errors';
+import { egressIpsOf, type EgressIdentity } from '../functions/network/egress-ips';
+import { egressLines } from './egress-lines';
 import type { ParsedCommand } from './args';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
 import { withTargetEnvironment } from './target-environment';
@@ -17,6 +19,9 @@ export interface Diagnosis {
   readonly vpcConfig: FunctionVpcConfig;
   /** Absent when the function is not in a VPC: it then has Lambda's own internet access. */
   readonly verdict?: ReachabilityVerdict;
+  /** The public IPs its traffic leaves from: those of the NATs its subnets' paths go through (egress-ips.ts). */
+  readonly egressIps?: string[];
+  readonly egress?: Pick<EgressIdentity, 'addresses' | 'ipv6Prefixes'>;
 }
 
 /** 0 when the path passes (or leads somewhere the analysis cannot follow); 1 when a hop is broken. */
@@ -35,7 +40,11 @@ export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2
   }
   const { configuration, vpcConfig, verdict } = analysed;
   const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
-  return vpcConfig.subnetIds.length === 0 ? base : { ...base, verdict };
+  if (vpcConfig.subnetIds.length === 0) return base;
+  // The NATs the analysis found on the paths: the function's egress IPs are theirs.
+  const natIds = [...new Set(verdict.paths.flatMap((path) => path.steps.filter((step) => step.hop === 'nat-gateway' && step.ok && step.resourceId).map((step) => step.resourceId ?? '')))];
+  const { egressIps, addresses, ipv6Prefixes } = await egressIpsOf(clients.ec2, { natIds, privateSubnetIds: vpcConfig.subnetIds });
+  return { ...base, verdict, egressIps, egress: { addresses, ipv6Prefixes } };
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
@@ -52,6 +61,8 @@ export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof 
     for (const step of path.steps) lines.push(`  ${step.ok ? colors.green('✔') : colors.red('✖')} ${step.hop.padEnd(17)} ${step.detail}`);
   }
   lines.push('');
+  const egress = diagnosis.egress ? egressLines(diagnosis.egress, colors) : [];
+  lines.push(...egress.map((line, index) => `${index === 0 ? 'egress IPs:' : ''}`.padEnd(12) + line));
   if (verdict.verdict === 'PASS') {
     lines.push(colors.green(colors.bold(`✔ PASS: every subnet of ${diagnosis.functionName} has a path to the internet on port ${verdict.port}`)));
   } else {

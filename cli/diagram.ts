@@ -66,10 +66,14 @@ function gatewayNode(target: string, result: ProvisionResult): { id: string; sha
   const network = result.network;
   if (target.startsWith('igw-')) return { id: nodeId('igw', target), shape: `{{${label(`internet gateway<br/>${target}`)}}}` };
   if (target.startsWith('eigw-')) return { id: nodeId('eigw', target), shape: `{{${label(`egress-only internet gateway<br/>${target}`)}}}` };
+  // The public IPs a NAT leaves from (what a partner allow-lists), on its node; a regional one's per AZ.
+  const ips = (network.egress?.addresses ?? []).filter((address) => address.natId === target).map((address) => (target.startsWith('nat-') && address.az !== network.natGateways.find((nat) => nat.natGatewayId === target)?.az ? `${address.publicIp} (${address.az})` : address.publicIp));
+  const ipLines = ips.map((ip) => `<br/>${ip}`).join('');
   if (target.startsWith('nat-')) {
     const az = network.natGateways.find((nat) => nat.natGatewayId === target)?.az;
-    return { id: nodeId('nat', target), shape: `[[${label(`NAT gateway<br/>${target}${az ? `<br/>${az}` : ''}`)}]]` };
+    return { id: nodeId('nat', target), shape: `[[${label(`NAT gateway<br/>${target}${az ? `<br/>${az}` : ''}${ipLines}`)}]]` };
   }
+  if (target.startsWith('eni-') && ips.length > 0) return { id: nodeId('nat', target), shape: `[[${label(`NAT instance<br/>${target}${ipLines}`)}]]` };
   if (target.startsWith('vpce-')) return { id: nodeId('vpce', target), shape: `[(${label(`S3 gateway endpoint<br/>${target}`)})]` };
   return { id: nodeId('other', target), shape: `[${label(`${target}<br/>(not managed by lambda-egress)`)}]` };
 }

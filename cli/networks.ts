@@ -8,6 +8,7 @@ import type { ParsedCommand } from './args';
 import { describeRequestedBy } from '../functions/shared/requested-by';
 import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
 import { StateMachineNotFound } from './aws-mode';
+import { egressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
 import { ensureRegistryTable } from '../local/local-registry';
 import { withLocalEnvironment } from './target-environment';
@@ -44,6 +45,8 @@ export function formatNetwork(network: InventoryNetwork, colors: Palette): strin
   const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.azs.join(', ')})` : '(no VPC recorded yet)';
   const lines = [`${colors.bold(`Network "${network.name}"`)}  ${state}${network.drifted ? `  ${colors.red('DRIFTED')}` : ''}  ${where}`];
   lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
+  const egress = egressLines(network.egress, colors);
+  lines.push(`  egress IPs: ${egress[0] ?? ''}`, ...egress.slice(1).map((line) => `              ${line}`));
   lines.push(`  monthly cost: ${money(network.monthlyCost.totalUsd)} (NAT gateway hours and their public IPv4 addresses; data processing is extra)`);
   lines.push(`  functions (${network.functions.length}): ${network.functions.map((member) => member.functionName).join(', ') || 'none'}`);
   for (const member of network.functions) lines.push(`    ${member.functionName} requested by ${describeRequestedBy(member.requestedBy)}`);

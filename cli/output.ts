@@ -3,6 +3,7 @@ import type { ProvisionResult } from '../functions/report/types';
 import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
 import type { RollbackReport } from '../functions/undo/types';
 import type { RunOutcome } from '../functions/api/execution-history';
+import { egressLines } from './egress-lines';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { describeRequestedBy } from '../functions/shared/requested-by';
 import { formatDuration } from './progress';
@@ -105,6 +106,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),
     field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
     field('NAT gateways', nats),
+    ...egressIpLines(result, colors).map((line, index) => field(index === 0 ? 'egress IPs' : '', line)),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
     field('VPC access policy', `${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`),
@@ -114,6 +116,11 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...(result.requestedBy ? [field('requested by', describeRequestedBy(result.requestedBy))] : []),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
+}
+
+/** The public IPs the function leaves from (result.network.egress), one line per AZ; absent from results older than the field. */
+function egressIpLines(result: ProvisionResult, colors: Palette): string[] {
+  return result.network.egress ? egressLines(result.network.egress, colors) : [];
 }
 
 /** The function notices (functions/function/function-notices.ts): the message, then its commands or snippets, indented. */

@@ -18,6 +18,7 @@ import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shar
 import type { ParsedCommand } from './args';
 import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
+import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';
 import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { exitCodeOf } from './output';
@@ -46,6 +47,8 @@ export interface ProvisionPlan {
   readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
   /** Every egress mode priced for the same request (its AZs and traffic), side by side. */
   readonly modes: ModeComparison[];
+  /** The public IPs the network would leave from: existing, or added at run time (plan-egress.ts). */
+  readonly egressIps: EgressPlan;
 }
 
 const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
@@ -199,6 +202,7 @@ export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'l
       added: natCost(request, planned.natsAdded, gbPerMonth),
     },
     modes: compareModes({ azCount: request.network.azs.length, gbPerMonth }),
+    egressIps: await planEgressIps(clients.ec2, request, planned.network.vpcId, planned.natsAdded),
   };
 }
 
@@ -228,6 +232,7 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} ${nats}${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);
+  lines.push('', ...formatEgressPlan(plan.egressIps, colors));
   lines.push('', colors.bold(`Every egress mode for ${plan.request.network.azs.length} AZ(s) at this traffic, a month (natGateways: "${plan.request.network.natGateways}" chosen):`));
   lines.push(...formatModeComparison(plan.modes).map((line) => `  ${line}`));
   return lines;

@@ -5,6 +5,7 @@ import { StateMachineNotFound } from './aws-mode';
 import { missingSetup } from './check-values';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { diagnoseCommand } from './diagnose';
+import { egressIpsCommand } from './egress-ips';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
 import { networksCommand } from './networks';
@@ -41,6 +42,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await lifecyclePlanCommand(command, io);
       case 'networks':
         return await networksCommand(command, io);
+      case 'egress-ips':
+        return await egressIpsCommand(command, io);
       case 'release':
       case 'teardown':
         return await lifecycleCommand(command, io);

@@ -45,7 +45,8 @@ export interface PermissionContext {
  */
 export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => Grant[]> = {
   ValidateRequest: (context) => [
-    // With the preflight's (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings.
+    // With the preflight's (functions/network/preflight): quotas, VPC Block Public Access, NAT instance type offerings;
+    // DescribeAddresses and DescribeNatGateways also check network.eipAllocationIds (functions/network/egress-ip-preflight.ts).
     ec2Describe(
       'DescribeAvailabilityZones',
       'DescribeVpcs',
@@ -104,7 +105,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Create('AllocateAddress', 'elastic-ip'),
     // A zonal NAT gateway authorizes on its subnet and EIP; a regional one (natGateways "regional") on its VPC
     // (Service Authorization Reference, Amazon EC2, CreateNatGateway: natgateway, elastic-ip, subnet, vpc).
-    ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet', 'vpc'], inManaged: ['elastic-ip'] }),
+    // network.eipAllocationIds: the user's own Elastic IPs (not tagged by lambda-egress, and never tagged by it) may
+    // be a new NAT gateway's address. Using one changes nothing of it; only ReleaseAddress would, and that stays
+    // limited to managed ones.
+    ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet', 'vpc', 'elastic-ip'] }),
     // natGateways "instance" (functions/network/ensure-nat-instance.ts; Service Authorization Reference, Amazon EC2):
     // CreateNetworkInterface on the ENI, subnet and group; AssociateAddress on the EIP and ENI.
     ec2Create('CreateSecurityGroup', 'security-group', { in: ['vpc'] }),

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 /**
  * Regional NAT gateways, which moto 5.2.1 does not know (it ignores AvailabilityMode and fails a CreateNatGateway
@@ -11,7 +11,11 @@ import { randomBytes } from 'node:crypto';
  *     autoScalingIps `enabled`: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html);
  *   - DescribeNatGateways: moto's answer, with the account's regional NAT gateways that match the request's ids
  *     and its vpc-id / nat-gateway-id / state filters added (tag filters are ignored, as moto ignores them);
- *     `available` from the first Describe on, like moto's own NAT gateways (tests inject `pending`);
+ *     `available` from the first Describe on, like moto's own NAT gateways (tests inject `pending`); in automatic
+ *     mode AWS gives it addresses in each AZ where the VPC has a subnet, listed per AZ in NatGatewayAddresses
+ *     (NatGatewayAddress.AvailabilityZone, https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGatewayAddress.html):
+ *     the AZs come from the CreateSubnet calls the proxy saw, one AWS-managed address each, stable per NAT and AZ
+ *     (a subnet's deletion is not followed);
  *   - DeleteNatGateway of a regional one: `deleted` at once (listed as such afterwards, like AWS for a while);
  *   - routes to one: moto keeps a route whose NatGatewayId it does not know, without its target. CreateRoute and
  *     ReplaceRoute reach moto and are remembered; DescribeRouteTables gets the target back (`blackhole` once the
@@ -46,12 +50,18 @@ interface RouteToRegionalNat {
 export class RegionalNatGateways {
   private readonly byAccount = new Map<string, RegionalNat[]>();
   private readonly routesByAccount = new Map<string, RouteToRegionalNat[]>();
+  /** account -> VPC -> the AZs it has subnets in, in the order they came. */
+  private readonly subnetAzsByAccount = new Map<string, Map<string, string[]>>();
 
   /** What the proxy does with one EC2 call of `account`; undefined: forward it as it is. */
   answer(account: string, action: string, form: URLSearchParams): RegionalNatAnswer | undefined {
     const nats = this.natsOf(account);
     const routes = this.routesByAccount.get(account) ?? [];
     this.routesByAccount.set(account, routes);
+    if (action === 'CreateSubnet') {
+      this.rememberSubnetAz(account, form.get('VpcId') ?? '', form.get('AvailabilityZone') ?? '');
+      return undefined;
+    }
     if (['CreateRoute', 'ReplaceRoute', 'DeleteRoute'].includes(action)) {
       rememberRoute(routes, nats, action, form);
       return undefined;
@@ -71,10 +81,19 @@ export class RegionalNatGateways {
       const matching = nats.filter((nat) => matches(nat, form));
       if (matching.length === 0) return undefined;
       for (const nat of matching) if (nat.state === 'pending') nat.state = 'available';
-      const items = matching.map((nat) => `<item>${natXml(nat)}</item>`).join('');
+      const azs = this.subnetAzsByAccount.get(account);
+      const items = matching.map((nat) => `<item>${natXml(nat, azs?.get(nat.vpcId) ?? [])}</item>`).join('');
       return { merge: (motoBody) => (motoBody.includes('<natGatewaySet/>') ? motoBody.replace('<natGatewaySet/>', `<natGatewaySet>${items}</natGatewaySet>`) : motoBody.replace('</natGatewaySet>', `${items}</natGatewaySet>`)) };
     }
     return undefined;
+  }
+
+  private rememberSubnetAz(account: string, vpcId: string, az: string): void {
+    if (!vpcId || !az) return;
+    const byVpc = this.subnetAzsByAccount.get(account) ?? new Map<string, string[]>();
+    this.subnetAzsByAccount.set(account, byVpc);
+    const azs = byVpc.get(vpcId) ?? [];
+    if (!azs.includes(az)) byVpc.set(vpcId, [...azs, az]);
   }
 
   private natsOf(account: string): RegionalNat[] {
@@ -162,12 +181,24 @@ function matches(nat: RegionalNat, form: URLSearchParams): boolean {
   return true;
 }
 
-function natXml(nat: RegionalNat): string {
+/** One AWS-managed address per AZ, stable for a NAT gateway and an AZ; none once it is deleted. */
+function addressesXml(nat: RegionalNat, azs: readonly string[]): string {
+  if (nat.state === 'deleted' || azs.length === 0) return '<natGatewayAddressSet/>';
+  const items = azs.map((az) => {
+    const hash = createHash('sha256').update(`${nat.id}|${az}`).digest();
+    const publicIp = `52.${hash[0] ?? 0}.${hash[1] ?? 0}.${1 + ((hash[2] ?? 0) % 254)}`;
+    const allocationId = `eipalloc-${hash.toString('hex').slice(0, 17)}`;
+    return `<item><allocationId>${allocationId}</allocationId><publicIp>${publicIp}</publicIp><availabilityZone>${az}</availabilityZone><isPrimary>true</isPrimary><status>succeeded</status></item>`;
+  });
+  return `<natGatewayAddressSet>${items.join('')}</natGatewayAddressSet>`;
+}
+
+function natXml(nat: RegionalNat, azs: readonly string[] = []): string {
   const tags = nat.tags.map(([key, value]) => `<item><key>${escapeXml(key)}</key><value>${escapeXml(value)}</value></item>`).join('');
   return [
     `<createTime>${nat.createTime}</createTime>`,
     nat.deleteTime ? `<deleteTime>${nat.deleteTime}</deleteTime>` : '',
-    '<natGatewayAddressSet/>',
+    addressesXml(nat, azs),
     `<natGatewayId>${nat.id}</natGatewayId>`,
     `<state>${nat.state}</state>`,
     `<vpcId>${nat.vpcId}</vpcId>`,

@@ -205,6 +205,8 @@ export const provisionDefinition: MachineSource = {
             'natGateways.$': '$.parallel[0].natGateways',
           },
           'probeFunction.$': '$.parallel[1].probeFunction',
+          // The NAT gateways' last check holds their public IPs: ReportResult names them without a call of its own.
+          'natCheck.$': '$.parallel[0].natWait.check',
           waits: { 'natGatewayChecks.$': '$.parallel[0].natWait.attempt', 'probeFunctionChecks.$': '$.parallel[1].probeWait.attempt' },
           'timing.$': '$.timing',
         },

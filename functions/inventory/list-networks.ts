@@ -1,6 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { CostEstimate } from '../shared/cost';
+import { egressIpsOf, type EgressIdentity } from '../network/egress-ips';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
 import { isNotFound } from '../shared/errors';
 import type { LockRecord, MembershipRecord, NetworkRecord } from '../shared/registry/records';
@@ -32,6 +33,9 @@ export interface InventoryNetwork {
   readonly vpcId?: string;
   readonly azs: string[];
   readonly natGateways: { readonly mode?: NetworkRecord['natGatewayMode']; readonly ids: string[]; readonly live: number };
+  /** The public IPs its functions leave from, as AWS holds them now (egress-ips.ts); empty while its VPC is gone. */
+  readonly egressIps: string[];
+  readonly egress: Pick<EgressIdentity, 'addresses' | 'ipv6Prefixes'>;
   readonly functions: InventoryMember[];
   /** Held by an execution now (building or repairing the network). */
   readonly lock?: Pick<LockRecord, 'lockOwner' | 'leaseExpiresAt'>;
@@ -68,13 +72,13 @@ export async function listNetworks(clients: InventoryClients, options: { readonl
   const natStates = await natGatewayStates(clients.ec2, [...liveVpcs]);
   const networks: InventoryNetwork[] = [];
   for (const network of registered) {
-    networks.push(await inventoryOf(clients.lambda, network, liveVpcs, natStates, options.gbPerMonth ?? 0));
+    networks.push(await inventoryOf(clients, network, liveVpcs, natStates, options.gbPerMonth ?? 0));
   }
   return { networks, totalMonthlyUsd: Math.round(networks.reduce((sum, network) => sum + network.monthlyCost.totalUsd, 0) * 100) / 100 };
 }
 
 async function inventoryOf(
-  lambda: LambdaClient,
+  { lambda, ec2 }: Pick<InventoryClients, 'lambda' | 'ec2'>,
   network: RegisteredNetwork,
   liveVpcs: ReadonlySet<string>,
   natStates: ReadonlyMap<string, string>,
@@ -104,6 +108,7 @@ async function inventoryOf(
     }
   }
   const functions = await Promise.all(network.members.map((member) => memberOf(lambda, member, record, vpcGone)));
+  const { egressIps, addresses, ipv6Prefixes } = vpcGone ? { egressIps: [], addresses: [], ipv6Prefixes: [] } : await egressIpsOf(ec2, { natIds: liveNats, privateSubnetIds: record?.privateSubnetIds ?? [] });
   drift.push(...functions.flatMap((member) => (member.drift ? [member.drift] : [])));
   return {
     name: network.name,
@@ -112,6 +117,8 @@ async function inventoryOf(
     ...(record?.vpcId ? { vpcId: record.vpcId } : {}),
     azs: record?.azs ?? [],
     natGateways: { ...(record?.natGatewayMode ? { mode: record.natGatewayMode } : {}), ids: natIds, live: liveNats.length },
+    egressIps,
+    egress: { addresses, ipv6Prefixes },
     functions,
     ...(network.lock ? { lock: { lockOwner: network.lock.lockOwner, leaseExpiresAt: network.lock.leaseExpiresAt } } : {}),
     ...(record?.execution ? { builtBy: record.execution } : {}),

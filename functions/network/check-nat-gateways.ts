@@ -2,6 +2,7 @@ import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client
 import { createClients, type AwsClients } from '../shared/clients';
 import { NatGatewayFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
+import { addressesOfNatGateway, addressesOfNatInstance } from './egress-address';
 import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck } from './types';
 
 /**
@@ -21,7 +22,7 @@ export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: 
   const gateways = ids.map((natGatewayId) => {
     const az = expected.find((nat) => nat.natGatewayId === natGatewayId)?.az ?? '';
     const nat = byId.get(natGatewayId);
-    return { natGatewayId, az, state: nat?.State ?? 'missing', failureCode: nat?.FailureCode, failureMessage: nat?.FailureMessage };
+    return { natGatewayId, az, state: nat?.State ?? 'missing', failureCode: nat?.FailureCode, failureMessage: nat?.FailureMessage, addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
   const broken = gateways.find((gateway) => ['failed', 'deleting', 'deleted', 'missing'].includes(gateway.state));
   if (broken) {
@@ -39,7 +40,7 @@ export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: 
   }
   return {
     allAvailable: gateways.every((gateway) => gateway.state === 'available'),
-    gateways: [...gateways.map(({ natGatewayId, az, state }) => ({ natGatewayId, az, state })), ...instances],
+    gateways: [...gateways.map(({ natGatewayId, az, state, addresses }) => ({ natGatewayId, az, state, addresses })), ...instances],
   };
 }
 
@@ -52,7 +53,7 @@ async function checkNatInstanceEnis(ec2: EC2Client, enis: CheckNatGatewaysInput[
   if (enis.length === 0) return [];
   const ids = enis.map((nat) => nat.natGatewayId);
   const described = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: ids }] }));
-  const present = new Set((described.NetworkInterfaces ?? []).map((eni) => eni.NetworkInterfaceId));
+  const present = new Map((described.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId, eni]));
   const missing = enis.find((nat) => !present.has(nat.natGatewayId));
   if (missing) {
     throw new NatGatewayFailed(`the NAT instance network interface ${missing.natGatewayId} in ${missing.az} is not found: it was deleted while the workflow waited for it`, {
@@ -61,7 +62,10 @@ async function checkNatInstanceEnis(ec2: EC2Client, enis: CheckNatGatewaysInput[
       state: 'missing',
     });
   }
-  return enis.map((nat) => ({ natGatewayId: nat.natGatewayId, az: nat.az, state: 'available' }));
+  return enis.map((nat) => {
+    const eni = present.get(nat.natGatewayId);
+    return { natGatewayId: nat.natGatewayId, az: nat.az, state: 'available', addresses: eni ? addressesOfNatInstance(eni) : [] };
+  });
 }
 
 const clients = createClients({ ec2: EC2Client });

@@ -10,11 +10,12 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
-import { ledgerEntry } from '../shared/ledger';
+import { BORROWED, ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
+import { borrowedAllocationFor } from './egress-ip-preflight';
 import { ensureNatAlarms } from './ensure-nat-alarms';
 import { ensureNatInstance } from './ensure-nat-instance';
 import { ensureRegionalNatGateway } from './ensure-regional-nat-gateway';
@@ -62,8 +63,10 @@ async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
     return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
   }
 
-  const allocationId = await ensureElasticIp(ec2, input);
-  ledger.push(ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId } }));
+  // The user's own address when the request brought one (checked by ValidateRequest): recorded as borrowed, never released.
+  const borrowed = borrowedAllocationFor(input.request.network, az);
+  const allocationId = borrowed ?? (await ensureElasticIp(ec2, input));
+  ledger.push(ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, ...(borrowed ? { [BORROWED]: 'true' } : {}) } }));
   const created = await ec2.send(
     new CreateNatGatewayCommand({
       SubnetId: subnetId,

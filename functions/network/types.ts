@@ -1,4 +1,5 @@
 import type { RequestedBy } from '../shared/requested-by';
+import type { EgressAddress } from './egress-address';
 import type { ExecutionContext, Ledgered, NormalizedRequest, PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
 
 /**
@@ -113,7 +114,8 @@ export function isNatInstanceTarget(id: string | undefined): boolean {
 /** `$.natWait.check` — CheckNatGateways. */
 export interface NatGatewaysCheck {
   readonly allAvailable: boolean;
-  readonly gateways: Array<{ readonly natGatewayId: string; readonly az: string; readonly state: string }>;
+  /** `addresses`: the public IPs each leaves from, as this round's Describe answered (the result's egress IPs). */
+  readonly gateways: Array<{ readonly natGatewayId: string; readonly az: string; readonly state: string; readonly addresses?: EgressAddress[] }>;
 }
 
 /** A subnet left alone because its default route goes somewhere lambda-egress did not put it. */

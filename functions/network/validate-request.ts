@@ -5,6 +5,7 @@ import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
+import { checkEgressIpAllocations } from './egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
@@ -31,9 +32,16 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   await checkFunctionInScope(clients, scope, functionArn);
   const found = checked.network.vpcId ? await existingNetwork(clients.ec2, checked, region) : await newNetwork(clients.ec2, checked, region);
   const allowedFunctions = allowedFunctionsOf(checked.network.allowedFunctions);
-  const network = { ...found, ...(natInstanceType ? { natInstanceType } : {}), ...(allowedFunctions ? { allowedFunctions } : {}) };
+  const eipAllocationIds = checked.network.eipAllocationIds;
+  const network = {
+    ...found,
+    ...(natInstanceType ? { natInstanceType } : {}),
+    ...(allowedFunctions ? { allowedFunctions } : {}),
+    ...(eipAllocationIds ? { eipAllocationIds } : {}),
+  };
   await checkNetworkMembers(clients, registry, network, functionArn);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
+  await checkEgressIpAllocations(clients.ec2, network, region);
   await preflight(clients.ec2, network, { region });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {

@@ -1,5 +1,6 @@
 import { functionNotices } from '../function/function-notices';
 import type { FunctionFacts } from '../function/function-facts';
+import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
 import type { ProvisionResult, ReportInput } from './types';
@@ -44,6 +45,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
       ...optional('internetGatewayId', str(internetGateway.internetGatewayId)),
       ...optional('egressOnlyInternetGatewayId', str(internetGateway.egressOnlyInternetGatewayId)),
       natGateways,
+      ...egressOfState(input),
       ...optional('s3EndpointId', str(slice('s3Endpoint').vpcEndpointId)),
       reported: Array.isArray(slice('routeTables').reported) ? (slice('routeTables').reported as unknown[]) : [],
     },

@@ -1,5 +1,6 @@
 import type { RequestedBy } from '../shared/requested-by';
 import type { FunctionNotice } from '../function/function-notices';
+import type { EgressAddress, Ipv6EgressPrefix } from '../network/egress-address';
 import type { TaskTiming } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
 
@@ -20,6 +21,10 @@ export interface ProvisionResult {
     readonly internetGatewayId?: string;
     readonly egressOnlyInternetGatewayId?: string;
     readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    /** The public IPv4 addresses the function's traffic leaves from, sorted, each once: what a partner allow-lists. */
+    readonly egressIps: string[];
+    /** The same per AZ and NAT (with allocation ids), and the private subnets' IPv6 prefixes (egress-only IGW: the function's own addresses). */
+    readonly egress: { readonly addresses: EgressAddress[]; readonly ipv6Prefixes: Ipv6EgressPrefix[] };
     readonly s3EndpointId?: string;
     /** Subnets left alone because their default route goes somewhere lambda-egress did not create. */
     readonly reported: unknown[];
@@ -52,4 +57,6 @@ export interface ReportInput {
   readonly probe?: Slice;
   readonly detach?: Slice;
   readonly waits?: { natGatewayChecks?: number; functionUpdateChecks?: number };
+  /** The NAT gateways' last check (CheckNatGateways): their addresses. */
+  readonly natCheck?: { readonly gateways?: ReadonlyArray<{ readonly addresses?: EgressAddress[] }> };
 }

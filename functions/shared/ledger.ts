@@ -9,6 +9,16 @@ export function ledgerEntry(
 }
 
 /**
+ * The detail flag of an entry lambda-egress uses but must never delete: a user's Elastic IP the request brought
+ * (network.eipAllocationIds). The undo engine's dispatch leaves such an entry as it is.
+ */
+export const BORROWED = 'borrowed';
+
+export function isBorrowed(entry: Pick<LedgerEntry, 'detail'>): boolean {
+  return entry.detail?.[BORROWED] === 'true';
+}
+
+/**
  * Every ledger entry anywhere in a state, in creation order, each id once. Slices live at different
  * ResultPaths (and inside Map/Parallel results), so rollback walks the whole state rather than one list.
  */

@@ -86,6 +86,8 @@ export interface NormalizedNetwork {
   readonly alarms: boolean;
   /** Release of the last member continues into the teardown (RemoveMembership reads it from the network record). */
   readonly deleteWhenUnused: boolean;
+  /** The user's own Elastic IPs for the NATs lambda-egress creates, in the order of `azs` (functions/network/egress-ip-preflight.ts). */
+  readonly eipAllocationIds?: string[];
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
   readonly subnetPlan: PlannedSubnet[];
 }

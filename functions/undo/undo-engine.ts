@@ -1,5 +1,6 @@
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName } from '../shared/errors';
+import { isBorrowed } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { eniCleanupFromEnvironment, type EniCleanupClient } from './eni-cleanup-session';
@@ -104,9 +105,11 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
       swept = true;
       await sweep(clients, plan, run);
     }
-    if (hooks.skip?.has(`${entry.kind}:${entry.id}`) || run.blocked(entry.kind, entry.id)) continue;
-    const undo =
-      entry.kind === 'probe-function'
+    // A user's own address (network.eipAllocationIds) is used, never released: it waits for nothing.
+    if (hooks.skip?.has(`${entry.kind}:${entry.id}`) || (!isBorrowed(entry) && run.blocked(entry.kind, entry.id))) continue;
+    const undo = isBorrowed(entry)
+      ? () => Promise.resolve<RollbackOutcome>('unchanged')
+      : entry.kind === 'probe-function'
         ? () => deleteProbeFunction(clients.lambda, entry.id)
         : entry.kind === 'cloudwatch-alarm'
           ? () => deleteNatAlarm(clients.cloudwatch, entry.id)

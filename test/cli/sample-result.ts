@@ -49,6 +49,12 @@ export function sampleResult(options: { facts?: FunctionFacts } = {}): Provision
     },
     detach: { detached: true },
     waits: { natGatewayChecks: 0, functionUpdateChecks: 0 },
+    natCheck: {
+      gateways: [
+        { addresses: [{ publicIp: '203.0.113.10', az: 'us-east-1a', natId: 'nat-0aa', allocationId: 'eipalloc-1' }] },
+        { addresses: [{ publicIp: '203.0.113.9', az: 'us-east-1b', natId: 'nat-0bb', allocationId: 'eipalloc-2' }] },
+      ],
+    },
   });
 }
 

@@ -17,7 +17,8 @@ export function elasticIpsWanted(network: Pick<NormalizedNetwork, 'natGateways' 
  * tagged with the network, reused by a re-run or a join) and less `reused`, the NATs of an existing VPC the
  * audit may use as they are. A request that brings its own addresses subtracts those as well.
  */
-export function elasticIpsToAllocate(network: Pick<NormalizedNetwork, 'natGateways' | 'azs' | 'name'>, addresses: readonly Address[], reused = 0): number {
+export function elasticIpsToAllocate(network: Pick<NormalizedNetwork, 'natGateways' | 'azs' | 'name' | 'eipAllocationIds'>, addresses: readonly Address[], reused = 0): number {
   const held = addresses.filter((address) => isOfNetwork(address.Tags, network.name, ROLE.natEip) || isOfNetwork(address.Tags, network.name, ROLE.natInstanceEip)).length;
-  return Math.max(0, elasticIpsWanted(network) - held - reused);
+  const brought = network.eipAllocationIds?.length ?? 0;
+  return Math.max(0, elasticIpsWanted(network) - held - reused - brought);
 }
