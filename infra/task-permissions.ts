@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
 import { NAT_ALARM_PREFIX } from '../functions/shared/nat-alarms';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
-import { createNatInstanceGroups, deleteNatInstanceGroups } from './nat-instance-grants';
+import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadiness } from './nat-instance-grants';
 import { registryItems } from './registry-grants';
 import {
   alongsideManaged,
@@ -96,7 +96,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     findNatAlarms(),
     createNatAlarms(),
   ],
-  CheckNatGateways: () => [ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces')],
+  CheckNatGateways: () => [ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces'), readNatInstanceReadiness()],
   EnsureRouteTables: () => [
     ec2Describe('DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
     ec2Create('CreateRouteTable', 'route-table', { in: ['vpc'] }),

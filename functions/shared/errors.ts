@@ -21,7 +21,7 @@ export abstract class LambdaEgressError extends Error {
   }
 }
 
-const DETAILS_PREFIX = 'details: ';
+export const DETAILS_PREFIX = 'details: ';
 
 /** Splits an errorMessage made by LambdaEgressError back into its sentence and its details. */
 export function parseErrorMessage(message: string): { summary: string; details: Record<string, unknown> } {
