@@ -5,6 +5,7 @@ import { NAT_ALARM_PREFIX } from '../functions/shared/nat-alarms';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadiness } from './nat-instance-grants';
 import { registryItems } from './registry-grants';
+import { readFunctionAliases } from './teardown-grants';
 import {
   alongsideManaged,
   changeTargetFunctionVpcConfig,
@@ -169,8 +170,14 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
   RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
-  ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable)],
-  TeardownNetwork: (context) => [...undoEngineGrants(context, []), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
+  ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
+  TeardownNetwork: (context) => [
+    // A DependencyViolation during a pass is named (functions/undo/refuse-blockers.ts): the same reads as ValidateTeardown's.
+    ...undoEngineGrants(context, ['DescribeSecurityGroups']),
+    registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable),
+    listFunctions(),
+    readFunctionAliases(),
+  ],
   // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
   ValidateRelease: (context) => [
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration']),
