@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { functionStateWarning, type FunctionStateWarning } from '../functions/function/function-state-warning';
 import type { FunctionVpcConfig } from '../functions/function/types';
 import { analyzeFunctionReachability, type FunctionReachability } from '../functions/probe/function-reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
@@ -17,6 +18,8 @@ export interface Diagnosis {
   readonly vpcConfig: FunctionVpcConfig;
   /** Absent when the function is not in a VPC: it then has Lambda's own internet access. */
   readonly verdict?: ReachabilityVerdict;
+  /** Set when Lambda's state says the function lost its ENIs for want of role permissions (Inactive, or Failed). */
+  readonly stateWarning?: FunctionStateWarning;
 }
 
 /** 0 when the path passes (or leads somewhere the analysis cannot follow); 1 when a hop is broken. */
@@ -35,7 +38,8 @@ export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2
   }
   const { configuration, vpcConfig, verdict } = analysed;
   const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
-  return vpcConfig.subnetIds.length === 0 ? base : { ...base, verdict };
+  const stateWarning = functionStateWarning(functionName, configuration);
+  return vpcConfig.subnetIds.length === 0 ? base : { ...base, verdict, ...(stateWarning ? { stateWarning } : {}) };
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
@@ -47,6 +51,7 @@ export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof 
     ];
   }
   const lines: string[] = [];
+  if (diagnosis.stateWarning) lines.push(colors.yellow(`! ${diagnosis.stateWarning.problem}`), `  fix: ${diagnosis.stateWarning.fix}`, '');
   for (const path of verdict.paths) {
     lines.push(colors.bold(path.subnetId));
     for (const step of path.steps) lines.push(`  ${step.ok ? colors.green('✔') : colors.red('✖')} ${step.hop.padEnd(17)} ${step.detail}`);

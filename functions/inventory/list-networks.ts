@@ -1,5 +1,6 @@
 import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { functionStateWarning } from '../function/function-state-warning';
 import type { CostEstimate } from '../shared/cost';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
 import { isNotFound } from '../shared/errors';
@@ -124,8 +125,9 @@ async function inventoryOf(
 async function memberOf(lambda: LambdaClient, member: MembershipRecord, record: NetworkRecord | undefined, vpcGone: boolean): Promise<InventoryMember> {
   const base = { functionArn: member.functionArn, functionName: member.functionName, execution: member.execution, recordedAt: member.recordedAt };
   let subnetIds: string[];
+  let configuration: FunctionConfiguration;
   try {
-    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: member.functionArn }));
+    configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: member.functionArn }));
     subnetIds = configuration.VpcConfig?.SubnetIds ?? [];
   } catch (error) {
     if (!isNotFound(error)) throw error;
@@ -136,6 +138,8 @@ async function memberOf(lambda: LambdaClient, member: MembershipRecord, record: 
   }
   const networkSubnets = new Set(record?.privateSubnetIds ?? []);
   const onNetwork = subnetIds.length > 0 && subnetIds.every((id) => networkSubnets.has(id));
+  const stateWarning = functionStateWarning(member.functionName, configuration);
+  if (onNetwork && !vpcGone && stateWarning) return { ...base, drift: { subject: member.functionArn, problem: stateWarning.problem, fix: stateWarning.fix } };
   if (onNetwork && !vpcGone) return base;
   return {
     ...base,
