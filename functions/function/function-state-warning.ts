@@ -14,7 +14,7 @@ const VPC_ACCESS_POLICY = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAcce
  * reclaims an idle function's Hyperplane ENIs after weeks (state `Inactive`) and recreates them at the next
  * invoke with the function's execution role; without the ENI permissions that fails (`Failed`,
  * `InsufficientRolePermissions`): https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html. Either
- * state is flagged with the fix (the `--partition` of the policy ARN is `aws`; adjust it in other partitions).
+ * state is flagged with the fix (the policy ARN it prints is the `aws` partition's).
  */
 export function functionStateWarning(functionName: string, configuration: Pick<FunctionConfiguration, 'State' | 'StateReasonCode' | 'Role'>): FunctionStateWarning | undefined {
   const roleName = configuration.Role?.split('/').pop() ?? 'ROLE';
