@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { functionStateWarning, type FunctionStateWarning } from '../functions/function/function-state-warning';
 import type { FunctionVpcConfig } from '../functions/function/types';
 import { analyzeFunctionReachability, type FunctionReachability } from '../functions/probe/function-reachability';
 import type { ReachabilityVerdict } from '../functions/probe/types';
@@ -22,6 +23,8 @@ export interface Diagnosis {
   /** The public IPs its traffic leaves from: those of the NATs its subnets' paths go through (egress-ips.ts). */
   readonly egressIps?: string[];
   readonly egress?: Pick<EgressIdentity, 'addresses' | 'ipv6Prefixes'>;
+  /** Set when Lambda's state says the function lost its ENIs for want of role permissions (Inactive, or Failed). */
+  readonly stateWarning?: FunctionStateWarning;
 }
 
 /** 0 when the path passes (or leads somewhere the analysis cannot follow); 1 when a hop is broken. */
@@ -40,11 +43,12 @@ export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2
   }
   const { configuration, vpcConfig, verdict } = analysed;
   const base = { functionName, ...(configuration.FunctionArn ? { functionArn: configuration.FunctionArn } : {}), vpcConfig };
+  const stateWarning = functionStateWarning(functionName, configuration);
   if (vpcConfig.subnetIds.length === 0) return base;
   // The NATs the analysis found on the paths: the function's egress IPs are theirs.
   const natIds = [...new Set(verdict.paths.flatMap((path) => path.steps.filter((step) => step.hop === 'nat-gateway' && step.ok && step.resourceId).map((step) => step.resourceId ?? '')))];
   const { egressIps, addresses, ipv6Prefixes } = await egressIpsOf(clients.ec2, { natIds, privateSubnetIds: vpcConfig.subnetIds });
-  return { ...base, verdict, egressIps, egress: { addresses, ipv6Prefixes } };
+  return { ...base, verdict, egressIps, egress: { addresses, ipv6Prefixes }, ...(stateWarning ? { stateWarning } : {}) };
 }
 
 export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
@@ -56,6 +60,7 @@ export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof 
     ];
   }
   const lines: string[] = [];
+  if (diagnosis.stateWarning) lines.push(colors.yellow(`! ${diagnosis.stateWarning.problem}`), `  fix: ${diagnosis.stateWarning.fix}`, '');
   for (const path of verdict.paths) {
     lines.push(colors.bold(path.subnetId));
     for (const step of path.steps) lines.push(`  ${step.ok ? colors.green('✔') : colors.red('✖')} ${step.hop.padEnd(17)} ${step.detail}`);

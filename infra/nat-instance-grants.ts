@@ -67,3 +67,15 @@ export function deleteNatInstanceGroups(): Grant {
     why: `Auto Scaling groups are named at run time, per network and AZ; aws:ResourceTag/${TAG_MANAGED}=true limits the deletion to lambda-egress's; DescribeAutoScalingGroups supports no resource-level permissions`,
   };
 }
+
+/**
+ * CheckNatGateways: a NAT instance is ready once its Auto Scaling group has it InService and it passes EC2's
+ * status checks (functions/network/nat-instance-readiness.ts). Both Describes support no resource-level
+ * permissions (Service Authorization Reference: autoscaling:DescribeAutoScalingGroups, ec2:DescribeInstanceStatus).
+ */
+export function readNatInstanceReadiness(): Grant {
+  return {
+    statements: [new PolicyStatement({ sid: 'ReadNatInstanceReadiness', actions: ['autoscaling:DescribeAutoScalingGroups', 'ec2:DescribeInstanceStatus'], resources: ['*'] })],
+    why: 'DescribeAutoScalingGroups and DescribeInstanceStatus support no resource-level permissions; read-only',
+  };
+}

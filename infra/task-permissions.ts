@@ -3,9 +3,10 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
 import { TAG_ADDED_ROUTES } from '../functions/shared/tags';
 import { changeProbeFunctions, createNatAlarms, createProbeFunctions, deleteNatAlarms, deleteProbeFunctions, findNatAlarms, readProbeFunctions } from './managed-resource-grants';
-import { createNatInstanceGroups, deleteNatInstanceGroups } from './nat-instance-grants';
+import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadiness } from './nat-instance-grants';
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
+import { readFunctionAliases } from './teardown-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
@@ -121,7 +122,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     findNatAlarms(),
     createNatAlarms(),
   ],
-  CheckNatGateways: () => [ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces')],
+  CheckNatGateways: () => [ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces'), readNatInstanceReadiness()],
   EnsureRouteTables: () => [
     ec2Describe('DescribeRouteTables', 'DescribeSubnets', 'DescribeVpcs'),
     ec2Create('CreateRouteTable', 'route-table', { in: ['vpc'] }),
@@ -194,8 +195,14 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
   RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
-  ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable)],
-  TeardownNetwork: (context) => [...undoEngineGrants(context, []), registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable)],
+  ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
+  TeardownNetwork: (context) => [
+    // A DependencyViolation during a pass is named (functions/undo/refuse-blockers.ts): the same reads as ValidateTeardown's.
+    ...undoEngineGrants(context, ['DescribeSecurityGroups']),
+    registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable),
+    listFunctions(),
+    readFunctionAliases(),
+  ],
   // Release (issue 15): the membership, the function's original VpcConfig, and its role as it was.
   ValidateRelease: (context) => [
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),

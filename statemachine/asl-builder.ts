@@ -161,7 +161,7 @@ export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
 
 /** A branch of settledParallel: its own states, and the names of the two states settling its failure. */
 export interface SettledBranch extends MachineSource {
-  /** The Pass state (made by settledParallel) that every failure in the branch goes to: it ends the branch with `{ error }`. */
+  /** The Pass state (made by settledParallel) that every failure in the branch goes to: it ends the branch with its state and `error`. */
   readonly settle: string;
   /** The Pass state after the Parallel (made by settledParallel) that puts this branch's error at `$.error` for `failTo`. */
   readonly raise: string;
@@ -172,7 +172,7 @@ export interface SettledParallelSource {
   readonly Comment: string;
   /** Each ends, when it succeeds, in a state whose output has no `error` key. */
   readonly branches: readonly SettledBranch[];
-  /** Where the branches' outputs go, in branch order: each the branch's own output or its `{ error }`. */
+  /** Where the branches' outputs go, in branch order: each the branch's own output or, failed, its state with `error`. */
   readonly ResultPath: string;
   /** The Choice after the Parallel: the first failed branch, in branch order, goes to its `raise` state, else `Next`. */
   readonly choice: string;
@@ -195,7 +195,9 @@ export function settledParallel(parallel: SettledParallelSource): Record<string,
   const settled: MachineSource[] = branches.map((branch) => ({
     Comment: branch.Comment,
     StartAt: branch.StartAt,
-    States: { ...failingTo(branch.settle, branch.States), [branch.settle]: { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true } },
+    // The settled branch keeps its whole state, so the ledgers of what it created before failing (a Map's
+    // items that succeeded, the slices of its tasks) reach Rollback with the error.
+    States: { ...failingTo(branch.settle, branch.States), [branch.settle]: { Type: 'Pass', Comment: 'Ends the branch with its whole state: $.error and the ledgers of what it created.', End: true } },
   }));
   return {
     [name]: { Type: 'Parallel', Comment, Branches: settled, ResultPath, Next: choice },
@@ -216,7 +218,8 @@ export interface SettledMapSource {
   readonly map: Readonly<Record<string, unknown>>;
   /**
    * What runs per item; its Tasks, Maps and Parallels catch into `settle`, which ends the item with `{ error }`.
-   * An item that succeeds ends in a state whose output has no `error` key.
+   * An item that succeeds ends in a state whose output has no `error` key. An item's input is its parent's data:
+   * what its task created before failing travels in the error (functions/shared/ledger-on-error.ts).
    */
   readonly processor: MachineSource & { readonly settle: string };
   /** Where the items' results go, in item order: each the item's own output or its `{ error }`. */

@@ -1,13 +1,17 @@
 import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, LAMBDA_SERVICE_ERRORS } from '../functions/shared/errors';
 
-/** One ASL `Retry` entry. Every policy backs off with full jitter and a ceiling, so retries never align. */
+/**
+ * One ASL `Retry` entry. Policies back off with full jitter and a ceiling, so retries never align; a policy
+ * whose total wait is a promise (its minimum matters, not its spread) uses NONE: Step Functions has no jitter
+ * that only lengthens (JitterStrategy is FULL or NONE), and FULL's minimum total is zero.
+ */
 export interface RetryPolicy {
   readonly ErrorEquals: readonly string[];
   readonly IntervalSeconds: number;
   readonly BackoffRate: number;
   readonly MaxAttempts: number;
   readonly MaxDelaySeconds: number;
-  readonly JitterStrategy: 'FULL';
+  readonly JitterStrategy: 'FULL' | 'NONE';
 }
 
 /**
@@ -51,14 +55,19 @@ export const RETRY = {
     MaxDelaySeconds: 30,
     JitterStrategy: 'FULL',
   },
-  /** A NAT gateway still deleting or Lambda ENIs still attached: AWS takes minutes, rollback waits up to ~1 h. */
+  /**
+   * A NAT gateway still deleting or Lambda ENIs still attached. Hyperplane ENIs take 20-45 minutes to go
+   * (Terraform's aws_lambda_function waits 45 min), so Rollback waits at least 58 minutes in all
+   * (15 + 22.5 + 33.75 + 50.6 + 56 x 60 s) before RollbackIncomplete: no jitter, so that bound is a minimum
+   * (test/statemachine/eni-wait-bound.test.ts computes it from the ASL; docs/enis-and-teardown.md).
+   */
   resourceStillInUse: {
     ErrorEquals: ['ResourceStillInUse'],
     IntervalSeconds: 15,
     BackoffRate: 1.5,
     MaxAttempts: 60,
     MaxDelaySeconds: 60,
-    JitterStrategy: 'FULL',
+    JitterStrategy: 'NONE',
   },
 } as const satisfies Record<string, RetryPolicy>;
 

@@ -1,5 +1,6 @@
 import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
+import { functionStateWarning } from '../function/function-state-warning';
 import type { CostEstimate } from '../shared/cost';
 import { egressIpsOf, type EgressIdentity } from '../network/egress-ips';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
@@ -133,8 +134,9 @@ async function inventoryOf(
 async function memberOf(lambda: LambdaClient, member: MembershipRecord, record: NetworkRecord | undefined, vpcGone: boolean): Promise<InventoryMember> {
   const base = { functionArn: member.functionArn, functionName: member.functionName, execution: member.execution, recordedAt: member.recordedAt, ...(member.requestedBy ? { requestedBy: member.requestedBy } : {}) };
   let subnetIds: string[];
+  let configuration: FunctionConfiguration;
   try {
-    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: member.functionArn }));
+    configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: member.functionArn }));
     subnetIds = configuration.VpcConfig?.SubnetIds ?? [];
   } catch (error) {
     if (!isNotFound(error)) throw error;
@@ -145,6 +147,8 @@ async function memberOf(lambda: LambdaClient, member: MembershipRecord, record: 
   }
   const networkSubnets = new Set(record?.privateSubnetIds ?? []);
   const onNetwork = subnetIds.length > 0 && subnetIds.every((id) => networkSubnets.has(id));
+  const stateWarning = functionStateWarning(member.functionName, configuration);
+  if (onNetwork && !vpcGone && stateWarning) return { ...base, drift: { subject: member.functionArn, problem: stateWarning.problem, fix: stateWarning.fix } };
   if (onNetwork && !vpcGone) return base;
   return {
     ...base,

@@ -1,8 +1,10 @@
-import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { NatGatewayFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import { addressesOfNatGateway, addressesOfNatInstance } from './egress-address';
+import { addressesOfNatGateway } from './egress-address';
+import { natInstanceStates } from './nat-instance-readiness';
 import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck } from './types';
 
 /**
@@ -10,11 +12,12 @@ import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck 
  * that AWS reports `failed` (or that is gone) fails the execution with NatGatewayFailed carrying AWS's
  * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
  */
-export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
+export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
   const all = input.natGateways ?? [];
-  const instances = await checkNatInstanceEnis(clients.ec2, all.filter((nat) => isNatInstanceTarget(nat.natGatewayId)));
+  const instances = await natInstanceStates(clients, all.filter((nat) => isNatInstanceTarget(nat.natGatewayId)));
+  const instancesReady = instances.every((instance) => instance.state === 'available');
   const expected = all.filter((nat) => !isNatInstanceTarget(nat.natGatewayId));
-  if (expected.length === 0) return { allAvailable: true, gateways: instances };
+  if (expected.length === 0) return { allAvailable: instancesReady, gateways: instances };
   const ids = [...new Set(expected.map((nat) => nat.natGatewayId))];
   // The filter form: NatGatewayIds would fail the whole call with NatGatewayNotFound if one were gone.
   const described = await clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: ids }] }));
@@ -39,34 +42,10 @@ export async function checkNatGateways(clients: Pick<AwsClients, 'ec2'>, input: 
     });
   }
   return {
-    allAvailable: gateways.every((gateway) => gateway.state === 'available'),
+    allAvailable: instancesReady && gateways.every((gateway) => gateway.state === 'available'),
     gateways: [...gateways.map(({ natGatewayId, az, state, addresses }) => ({ natGatewayId, az, state, addresses })), ...instances],
   };
 }
 
-/**
- * natGateways "instance": the fixed ENI the routes target must still exist (else NatGatewayFailed, like a NAT
- * gateway that is gone). It counts as `available` once it is: the instance behind it is the Auto Scaling group's
- * to keep (and to replace), and the probe (RunProbe) proves the path through it.
- */
-async function checkNatInstanceEnis(ec2: EC2Client, enis: CheckNatGatewaysInput['natGateways']): Promise<NatGatewaysCheck['gateways']> {
-  if (enis.length === 0) return [];
-  const ids = enis.map((nat) => nat.natGatewayId);
-  const described = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: ids }] }));
-  const present = new Map((described.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId, eni]));
-  const missing = enis.find((nat) => !present.has(nat.natGatewayId));
-  if (missing) {
-    throw new NatGatewayFailed(`the NAT instance network interface ${missing.natGatewayId} in ${missing.az} is not found: it was deleted while the workflow waited for it`, {
-      natGatewayId: missing.natGatewayId,
-      az: missing.az,
-      state: 'missing',
-    });
-  }
-  return enis.map((nat) => {
-    const eni = present.get(nat.natGatewayId);
-    return { natGatewayId: nat.natGatewayId, az: nat.az, state: 'available', addresses: eni ? addressesOfNatInstance(eni) : [] };
-  });
-}
-
-const clients = createClients({ ec2: EC2Client });
+const clients = createClients({ ec2: EC2Client, autoscaling: AutoScalingClient });
 export const handler = taskHandler('CheckNatGateways', (input: CheckNatGatewaysInput) => checkNatGateways(clients, input));

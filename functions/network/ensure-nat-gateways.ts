@@ -11,6 +11,7 @@ import {
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
 import { BORROWED, ledgerEntry } from '../shared/ledger';
+import { keepingLedgerOnError } from '../shared/ledger-on-error';
 import { logger } from '../shared/logger';
 import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
@@ -63,6 +64,15 @@ async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
     return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
   }
 
+  // The EIP is billed from here on: should the NAT's creation fail, its entry goes with the error to Rollback.
+  return keepingLedgerOnError(ledger, () => createZonalNatGateway(clients, input, placement, ledger));
+}
+
+async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput, placement: ZonalNatPlacement, ledger: LedgerEntry[]): Promise<NatGatewaySlice> {
+  const { ec2 } = clients;
+  const { az, subnetId } = placement;
+  const vpcId = input.network.vpc.vpcId;
+  const executionId = input.execution.id;
   // The user's own address when the request brought one (checked by ValidateRequest): recorded as borrowed, never released.
   const borrowed = borrowedAllocationFor(input.request.network, az);
   const allocationId = borrowed ?? (await ensureElasticIp(ec2, input));

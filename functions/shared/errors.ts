@@ -21,7 +21,7 @@ export abstract class LambdaEgressError extends Error {
   }
 }
 
-const DETAILS_PREFIX = 'details: ';
+export const DETAILS_PREFIX = 'details: ';
 
 /** Splits an errorMessage made by LambdaEgressError back into its sentence and its details. */
 export function parseErrorMessage(message: string): { summary: string; details: Record<string, unknown> } {
@@ -150,6 +150,15 @@ export class NetworkInUse extends LambdaEgressError {
   override readonly name = 'NetworkInUse';
 }
 
+/**
+ * Teardown refused up front: something outside lambda-egress's reach keeps the network's subnets or security
+ * group in use for good (a published Lambda version on them, another group's rule referencing the group); names
+ * each and the command that frees it. Nothing was deleted.
+ */
+export class TeardownBlocked extends LambdaEgressError {
+  override readonly name = 'TeardownBlocked';
+}
+
 /** Teardown could not delete part of the network for good; its message lists what is left, each with its id and error. */
 export class TeardownIncomplete extends LambdaEgressError {
   override readonly name = 'TeardownIncomplete';
@@ -170,7 +179,7 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
  * RequestRejected, whose Fail state raises them again by name (ErrorPath).
  */
-export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownIncomplete, TeardownTimeout } as const;
+export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownBlocked, TeardownIncomplete, TeardownTimeout } as const;
 
 /** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
 export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;

@@ -1,3 +1,4 @@
+import { ledgerOfCause } from './ledger-on-error';
 import type { LedgerEntry, ResourceKind } from './types';
 
 export function ledgerEntry(
@@ -20,7 +21,8 @@ export function isBorrowed(entry: Pick<LedgerEntry, 'detail'>): boolean {
 
 /**
  * Every ledger entry anywhere in a state, in creation order, each id once. Slices live at different
- * ResultPaths (and inside Map/Parallel results), so rollback walks the whole state rather than one list.
+ * ResultPaths (and inside Map/Parallel results), so rollback walks the whole state rather than one list; a
+ * caught error's `Cause` holds the entries of a task that failed after creating something (ledger-on-error.ts).
  */
 export function collectLedger(state: unknown): LedgerEntry[] {
   const found: LedgerEntry[] = [];
@@ -32,6 +34,7 @@ export function collectLedger(state: unknown): LedgerEntry[] {
     if (value === null || typeof value !== 'object') return;
     for (const [key, child] of Object.entries(value)) {
       if (key === 'ledger' && Array.isArray(child)) found.push(...child.filter(isLedgerEntry));
+      else if (key === 'Cause' && typeof child === 'string') found.push(...ledgerOfCause(child).filter(isLedgerEntry));
       else visit(child);
     }
   };

@@ -1,14 +1,13 @@
-import { EC2Client, paginateDescribeNetworkInterfaces } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
-import { LambdaClient, paginateListFunctions } from '@aws-sdk/client-lambda';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
-import { allPages } from '../shared/paginate';
 import { taskHandler } from '../shared/task-handler';
 import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
 import type { ReleaseState, RestoreSlice, RolePolicySlice } from './lifecycle-types';
-import { LAMBDA_ENI_DESCRIPTION_PREFIX } from './lambda-eni';
+import { lingeringFunctionEnis } from './function-enis';
 
 /** Passes 30 s apart: Lambda deletes a released function's ENIs within ~20 minutes (aws-support-tools PR #174). */
 export const ROLE_POLICY_MAX_ATTEMPTS = 40;
@@ -49,28 +48,10 @@ export async function restoreRolePolicy(clients: Pick<AwsClients, 'ec2' | 'iam' 
   return result(true, `detached from ${roleName}: the role did not have it before lambda-egress${gaveUp}`);
 }
 
-/**
- * The Lambda ENIs of the configuration the function left (the network's subnets and security group) while no
- * other function uses that configuration: those only Lambda's clean-up of this function deletes.
- */
+/** The released configuration's Lambda ENIs (function-enis.ts), none when the function is gone. */
 async function lingeringEnis(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RestoreRolePolicyInput): Promise<string[]> {
-  const { subnetIds, securityGroupIds } = input.networkVpcConfig;
-  if (subnetIds.length === 0 || securityGroupIds.length === 0 || input.restore.outcome === 'already-gone') return [];
-  const groups = new Set(securityGroupIds);
-  const subnets = new Set(subnetIds);
-  const functions = await allPages(paginateListFunctions({ client: clients.lambda }, {}), (page) => page.Functions);
-  const sharing = functions.filter(
-    (fn) =>
-      fn.FunctionArn?.split(':').slice(0, 7).join(':') !== input.request.functionArn &&
-      (fn.VpcConfig?.SecurityGroupIds ?? []).some((group) => groups.has(group)) &&
-      (fn.VpcConfig?.SubnetIds ?? []).some((subnet) => subnets.has(subnet)),
-  );
-  if (sharing.length > 0) return [];
-  const enis = await allPages(
-    paginateDescribeNetworkInterfaces({ client: clients.ec2 }, { Filters: [{ Name: 'group-id', Values: [...groups] }, { Name: 'subnet-id', Values: [...subnets] }] }),
-    (page) => page.NetworkInterfaces,
-  );
-  return enis.filter((eni) => (eni.Description ?? '').startsWith(LAMBDA_ENI_DESCRIPTION_PREFIX)).map((eni) => `${eni.NetworkInterfaceId} (${eni.Status})`);
+  if (input.restore.outcome === 'already-gone') return [];
+  return lingeringFunctionEnis(clients, { functionArn: input.request.functionArn, ...input.networkVpcConfig });
 }
 
 const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient });

@@ -14,9 +14,11 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
 import { discoverCreatedAlarms } from './undo-alarm';
-import { detachPolicyIfAttachedByExecution, restoreFunctionVpcConfig } from './undo-function';
+import { detachPolicyOnceEnisGone } from './rollback-role-policy';
+import { restoreFunctionVpcConfig } from './undo-function';
 import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from './undo-engine';
 import { discoverNatInstanceParts } from './undo-nat-instance';
+import type { LeftVpcConfig } from './function-enis';
 import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from './types';
 
 /**
@@ -38,7 +40,7 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
 
   const firstPass = await runUndoPlan(clients, plan, {
     ...(original ? { first: { kind: 'function-vpc-config', id: original.functionArn, undo: () => restoreFunctionVpcConfig(clients.lambda, original) } } : {}),
-    ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyIfAttachedByExecution(clients.iam, original) } } : {}),
+    ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyOnceEnisGone(clients, original, leftVpcConfig(input, original)) } } : {}),
   });
   const pass = handedOver ? firstPass : await withLateCreations(clients, input, plan, firstPass);
   if (handedOver) {
@@ -95,6 +97,12 @@ function finish(pass: UndoPass, executionId: string, originalError: RollbackInpu
   }
   logger.info('rollback complete', { steps: pass.steps.length });
   return { executionId, ...(originalError ? { originalError } : {}), steps: pass.steps };
+}
+
+/** The network configuration AttachFunction moved the function onto, if it did: whose ENIs the role's policy must outlive. */
+function leftVpcConfig(input: RollbackInput, original: OriginalFunctionRecord): LeftVpcConfig | undefined {
+  const attach = input.function?.attach;
+  return attach ? { functionArn: original.functionArn, subnetIds: attach.subnetIds, securityGroupIds: attach.securityGroupIds } : undefined;
 }
 
 /** The RecordFunction record, or (if the state lost it) the one a function-vpc-config ledger entry carries. */

@@ -3,10 +3,12 @@ import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { undoPlan } from './undo-engine';
 
 /**
- * Passes of TeardownNetwork, 30 s apart (the ASL's Wait), for up to 45 minutes: Lambda's Hyperplane ENIs take up
- * to ~20 minutes to go after the last function left (aws-support-tools PR #174), NAT gateways about a minute.
+ * Passes of TeardownNetwork, 30 s apart (the ASL's Wait): 91 passes are 90 waits, at least 45 minutes before
+ * TeardownTimeout. Lambda's Hyperplane ENIs take 20-45 minutes to go after the last function left
+ * (aws-support-tools PR #174; Terraform waits 45 min), NAT gateways about a minute.
+ * test/statemachine/eni-wait-bound.test.ts computes the minimum from the ASL; docs/enis-and-teardown.md.
  */
-export const TEARDOWN_MAX_ATTEMPTS = 90;
+export const TEARDOWN_MAX_ATTEMPTS = 91;
 
 /** Kinds that belong to a function, not to the network: release restores those, teardown never touches them. */
 const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);

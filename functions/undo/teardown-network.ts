@@ -13,6 +13,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { TeardownNetworkInput, TeardownPass } from './lifecycle-types';
 import type { RollbackOutcome } from './types';
 import { TEARDOWN_MAX_ATTEMPTS, teardownLedger } from './teardown-ledger';
+import { refuseNamedDependencyViolations } from './refuse-blockers';
 import { refuseWhileInUse } from './teardown-plan';
 import { describeSteps, runUndoPlan } from './undo-engine';
 
@@ -39,6 +40,7 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const pass = await runUndoPlan(clients, teardownLedger(network.record), { skip: goneBefore });
   const gone = [...goneBefore, ...pass.steps.filter((step) => GONE.has(step.outcome)).map((step) => `${step.kind}:${step.id}`)];
   if (pass.pending.length > 0) {
+    await refuseNamedDependencyViolations(clients, name, network.record.ledger, pass.pending);
     const waitingFor = pass.pending.map((step) => `${step.kind} ${step.id} (${step.reason})`);
     if (attempt >= maxAttempts) {
       throw new TeardownTimeout(

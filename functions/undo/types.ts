@@ -12,7 +12,8 @@ export interface OriginalFunctionRecord {
 /** Rollback's input: whatever state the failing execution had, plus the caught error. */
 export interface RollbackInput {
   readonly execution: ExecutionContext;
-  readonly function?: { readonly original?: OriginalFunctionRecord };
+  /** `attach`: AttachFunction's slice, present once the function was moved onto the network (its ENIs follow). */
+  readonly function?: { readonly original?: OriginalFunctionRecord; readonly attach?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] } };
   /** The normalised request: Rollback looks for NAT alarms this execution created only when it asked for them. */
   readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean; readonly natGateways?: string } };
   readonly error?: { readonly Error?: string; readonly Cause?: string };

@@ -1,21 +1,27 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest } from '../shared/errors';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { TeardownState, ValidateTeardownInput } from './lifecycle-types';
+import { refuseWhatNeverClears } from './refuse-blockers';
 import { lockedNetwork, networkToTearDown, refuseWhileInUse } from './teardown-plan';
 
 /**
- * Read-only: the network must be in the registry and have no members (NetworkInUse names them). Its result is
- * the teardown's state. TeardownNetwork checks the members again under the lock.
+ * Read-only: the network must be in the registry and have no members (NetworkInUse names them), and nothing
+ * may hold its subnets or security group for good (TeardownBlocked names each, refuse-blockers.ts). Its result
+ * is the teardown's state. TeardownNetwork checks the members again under the lock.
  */
-export async function validateTeardown(registry: Registry, input: ValidateTeardownInput): Promise<TeardownState> {
+export async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda'>, registry: Registry, input: ValidateTeardownInput): Promise<TeardownState> {
   const name = input.input.network;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidRequest('network', 'give the name of the network to tear down (a string; lambda-egress networks lists them)');
   }
   const network = await networkToTearDown(registry, name);
   refuseWhileInUse(network);
+  await refuseWhatNeverClears(clients, network.name, network.record.ledger);
   return {
     execution: input.execution,
     purpose: 'teardown',
@@ -24,5 +30,6 @@ export async function validateTeardown(registry: Registry, input: ValidateTeardo
   };
 }
 
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('ValidateTeardown', (input: ValidateTeardownInput) => validateTeardown({ dynamodb, tableName: registryTableName() }, input));
+export const handler = taskHandler('ValidateTeardown', (input: ValidateTeardownInput) => validateTeardown(clients, { dynamodb, tableName: registryTableName() }, input));

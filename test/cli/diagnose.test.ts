@@ -45,6 +45,17 @@ describe('lambda-egress diagnose', () => {
     expect(text).toContain('✔ PASS: every subnet of in-private has a path to the internet on port 443');
   });
 
+  it('flags a function that is Inactive and prints the fix (fault proxy: Lambda answers Inactive, as after weeks idle)', async () => {
+    await functionIn('idle-for-weeks', network.privateSubnetIds, network);
+    await emulator.inject({ service: 'lambda', action: 'GetFunctionConfiguration', times: -1, fault: { type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: '"State": "Inactive"' }] } });
+    const io = memoryIo();
+    const code = await runCommand({ command: 'diagnose', functionName: 'idle-for-weeks', port: 443, target, output: { json: false, quiet: false } }, io);
+    await emulator.clearFaults();
+    expect(code).toBe(0);
+    expect(io.out()).toContain('! function idle-for-weeks is Inactive');
+    expect(io.out()).toContain('fix: before its next invoke, give the role the ENI permissions (aws iam attach-role-policy --role-name idle-for-weeks-role');
+  });
+
   it('prints the verdict as JSON with --json', async () => {
     const io = memoryIo();
     const code = await runCommand({ command: 'diagnose', functionName: 'in-public', port: 443, target, output: { json: true, quiet: false } }, io);

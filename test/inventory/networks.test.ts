@@ -81,6 +81,34 @@ describe('networks inventory', () => {
     expect(inventory.totalMonthlyUsd).toBe(shared?.monthlyCost.totalUsd);
   });
 
+  it('flags a member whose function is Inactive, and one Failed with InsufficientRolePermissions, each with the fix (fault proxy: the states AWS answers after weeks idle)', async () => {
+    // GIVEN the two networks, and Lambda answering for "orders" (in place) first Inactive, then Failed for want of role permissions
+    const { registry, arns } = await twoNetworks();
+    const asState = (state: string, code: string) =>
+      ({ type: 'rewrite', replacements: [{ pattern: '"State": ?"Active"', replacement: `"State": "${state}", "StateReasonCode": "${code}"` }] }) as const;
+    const looks = (await emulator.calls()).filter((call) => call.action === 'GetFunctionConfiguration').length;
+    await emulator.inject({ service: 'lambda', action: 'GetFunctionConfiguration', nth: looks + 1, times: -1, fault: asState('Inactive', 'Idle') });
+
+    // WHEN the inventory is read
+    const inactive = (await listNetworks({ registry, ec2, lambda })).networks.find((network) => network.name === 'shared');
+    await emulator.clearFaults();
+    await emulator.inject({ service: 'lambda', action: 'GetFunctionConfiguration', times: -1, fault: asState('Failed', 'InsufficientRolePermissions') });
+    const failed = (await listNetworks({ registry, ec2, lambda })).networks.find((network) => network.name === 'shared');
+
+    // THEN the member in place is drifted by its state, with the policy to give back and the invoke that wakes it
+    for (const [inventory, problem] of [
+      [inactive, 'function orders is Inactive'],
+      [failed, 'function orders is Failed (InsufficientRolePermissions)'],
+    ] as const) {
+      const orders = inventory?.functions.find((fn) => fn.functionName === 'orders');
+      expect(orders?.drift).toEqual({
+        subject: arns.orders,
+        problem: expect.stringContaining(problem),
+        fix: expect.stringMatching(/aws iam attach-role-policy --role-name orders-role --policy-arn arn:aws:iam::aws:policy\/service-role\/AWSLambdaVPCAccessExecutionRole.*aws lambda invoke --function-name orders/),
+      });
+    }
+  });
+
   it('answers GET /networks with the same inventory', async () => {
     const { registry } = await twoNetworks();
     process.env[REGISTRY_TABLE_ENV] = registry.tableName;

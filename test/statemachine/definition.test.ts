@@ -71,13 +71,15 @@ describe('statemachine/provision.asl.json', () => {
     }
   });
 
-  it('retries throttling and Lambda service errors on every task, with back-off, jitter and a max delay', () => {
+  it('retries throttling and Lambda service errors on every task, with back-off, a max delay and jitter (none on the ENI wait, whose minimum is its bound)', () => {
     for (const [name, state] of tasks) {
       const retried = (state.Retry ?? []).flatMap((block) => block.ErrorEquals);
       expect([name, retried]).toEqual([name, expect.arrayContaining([...AWS_THROTTLING_ERRORS, ...LAMBDA_SERVICE_ERRORS])]);
       expect([name, state.Retry?.slice(0, STANDARD_RETRY.length)]).toEqual([name, STANDARD_RETRY]);
       for (const block of state.Retry ?? []) {
-        expect(block).toMatchObject({ BackoffRate: expect.any(Number), MaxDelaySeconds: expect.any(Number), JitterStrategy: 'FULL' });
+        // Only the ENI wait has no jitter: its minimum total is its promise (test/statemachine/eni-wait-bound.test.ts).
+        const jitter = block.ErrorEquals.includes('ResourceStillInUse') ? 'NONE' : 'FULL';
+        expect(block).toMatchObject({ BackoffRate: expect.any(Number), MaxDelaySeconds: expect.any(Number), JitterStrategy: jitter });
       }
       expect(state.TimeoutSeconds).toEqual(expect.any(Number));
     }
@@ -102,9 +104,10 @@ describe('statemachine/provision.asl.json', () => {
     }
     // AND in both Parallels every branch settles: each Task and Map in it (the NAT gateways, the security group, the
     // probe function, the policy, the checks, the probe, the S3 endpoint) catches into a state that ends the branch
-    // with { error }, and no Fail state stops a branch, so no branch is still creating when Rollback starts (a
-    // running Lambda invocation outlives the branch Step Functions stops around it)
-    const settleState = { Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true };
+    // with its whole state (the error at $.error, and the ledgers of what the branch created before failing), and
+    // no Fail state stops a branch, so no branch is still creating when Rollback starts (a running Lambda
+    // invocation outlives the branch Step Functions stops around it)
+    const settleState = { Type: 'Pass', Comment: expect.any(String), End: true };
     const settled = {
       PrepareInParallel: { choice: 'PreparedInParallel?', at: '$.parallel', raise: ['NatGatewayBranchFailed', 'ProbeFunctionBranchFailed'] },
       ProveAndAddS3Endpoint: { choice: 'ProvedWithS3Endpoint?', at: '$.proof', raise: ['ProbeBranchFailed', 'S3EndpointBranchFailed'] },
@@ -219,7 +222,7 @@ describe('statemachine/provision.asl.json', () => {
       expect(raising).toMatchObject({ Type: 'Pass', Result: { Error: fail }, ResultPath: '$.error' });
       const next = String(raising?.Next);
       if (definition.States[fail]) expect(next).toBe('Rollback');
-      else expect(states.find(([name]) => name === next)?.[1]).toEqual({ Type: 'Pass', Parameters: { 'error.$': '$.error' }, End: true });
+      else expect(states.find(([name]) => name === next)?.[1]).toEqual({ Type: 'Pass', Comment: expect.any(String), End: true });
     }
     expect(Object.values(definition.States).filter((state) => state.Type === 'Fail').every((state) => !state.Error || state.Error === 'RollbackIncomplete')).toBe(true);
   });
