@@ -162,7 +162,12 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
         sessions.set(issued, queryOf(req.url, body).get('RoleArn') ?? 'unknown');
       }
     }
-    if (realismCall && state?.realism) responseBody = Buffer.from(state.realism.after(realismCall, upstreamResponse.status, responseBody.toString('utf8')), 'utf8');
+    let rewrittenBy: string | undefined;
+    if (realismCall && state?.realism) {
+      responseBody = Buffer.from(state.realism.after(realismCall, upstreamResponse.status, responseBody.toString('utf8')), 'utf8');
+      rewrittenBy = state.realism.lastRewrite;
+      state.realism.lastRewrite = undefined;
+    }
     if (fault?.type === 'rewrite') {
       let text = responseBody.toString('utf8');
       for (const { pattern, replacement } of fault.replacements) text = text.replace(new RegExp(pattern, 'g'), replacement);
@@ -173,7 +178,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       action: call.action,
       status: upstreamResponse.status,
       ...(assumedRole ? { assumedRole } : {}),
-      ...(fault ? { injected: fault.type } : {}),
+      ...(fault ? { injected: fault.type } : rewrittenBy ? { injected: 'realism' as const, realism: rewrittenBy } : {}),
       ...detailsOf(responseBody),
     });
     const headers = { ...upstreamResponse.headers };

@@ -81,7 +81,10 @@ const NOT_A_NAMING_PARAMETER = /^(Action|Version|ClientToken|Filter\.|TagSpecifi
 
 export class RealismProfile {
   private readonly random: () => number;
-  /** Fresh id -> how many more answers naming it say NotFound. */
+  /**
+   * Fresh id -> for how many more of the account's EC2 calls it is not yet visible. Counted in calls of the
+   * account, not of the id: AWS's window is time, which passes for every resource at once.
+   */
   private readonly notFound = new Map<string, number>();
   /** Fresh NAT gateways the next listing Describe leaves out. */
   private readonly natsNotListed = new Set<string>();
@@ -118,6 +121,9 @@ export class RealismProfile {
     return this.transient(call) ?? (call.service === 'ec2' ? this.ec2Before(call) : call.service === 'lambda' ? this.lambdaBefore(call) : undefined);
   }
 
+  /** The behaviour that rewrote the last answer `after` returned changed, read once by the proxy's call log. */
+  lastRewrite: RealismBehaviour | undefined;
+
   /** Learns from moto's answer (what was created, deleted, attached) and returns the body to send, possibly rewritten. */
   after(call: RealismCall, status: number, body: string): string {
     if (status !== 200 && status !== 201 && status !== 204) return body;
@@ -126,7 +132,7 @@ export class RealismProfile {
     if (call.service !== 'ec2') return body;
     const created = CREATED_ID[call.action]?.exec(body)?.[1];
     if (created) {
-      // "might not have propagated throughout the system": one or two answers, as the seed decides.
+      // "might not have propagated throughout the system": for the next one or two EC2 calls, as the seed decides.
       this.notFound.set(created, 1 + this.pick(2));
       if (call.action === 'CreateNatGateway') {
         const clientToken = call.query.get('ClientToken');
@@ -140,7 +146,11 @@ export class RealismProfile {
       const allocation = this.natAllocations.get(call.query.get('NatGatewayId') ?? '');
       if (allocation) this.authFailureOnce.add(allocation);
     }
-    if (call.action === 'DescribeNatGateways' && this.natsNotListed.size > 0) return this.leaveOutFreshNats(call, body);
+    if (call.action === 'DescribeNatGateways' && this.natsNotListed.size > 0) {
+      const rewritten = this.leaveOutFreshNats(call, body);
+      if (rewritten !== body) this.lastRewrite = 'nat-not-listed-yet';
+      return rewritten;
+    }
     return body;
   }
 
@@ -160,15 +170,22 @@ export class RealismProfile {
   }
 
   private ec2Before(call: RealismCall): RealismAnswer | undefined {
+    const answer = this.ec2Answer(call);
+    for (const [id, left] of this.notFound) {
+      if (left <= 1) this.notFound.delete(id);
+      else this.notFound.set(id, left - 1);
+    }
+    return answer;
+  }
+
+  private ec2Answer(call: RealismCall): RealismAnswer | undefined {
     const token = call.action === 'CreateNatGateway' ? this.natTokens.get(call.query.get('ClientToken') ?? '') : undefined;
     if (token && token.parameters !== natParameters(call.query)) {
       return { code: 'IdempotentParameterMismatch', status: 400, message: 'The client token you have provided is associated with a resource that is already deleted or with different parameters', behaviour: 'idempotency-mismatch' };
     }
     for (const [key, value] of call.query) {
       if (NOT_A_NAMING_PARAMETER.test(key)) continue;
-      const left = this.notFound.get(value);
-      if (left === undefined || left <= 0) continue;
-      this.notFound.set(value, left - 1);
+      if (!this.notFound.has(value)) continue;
       // CreateRoute names a NAT gateway as a route target: EC2 answers InvalidNatGatewayID.NotFound there.
       const code = value.startsWith('nat-') && /Route$/.test(call.action) ? 'InvalidNatGatewayID.NotFound' : (NOT_FOUND_CODE.find(([prefix]) => value.startsWith(prefix))?.[1] ?? 'InvalidID');
       return { code, status: 400, message: `The ID '${value}' does not exist (realism profile: created a moment ago, not yet visible to ${call.action})`, behaviour: 'not-found-after-create' };
