@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients } from '../functions/shared/clients';
 import { openLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
+import { switchRealismOn } from '../local/realism-switch';
 import { ensureDemoFunction } from '../local/sample-function';
 import type { TargetFlags } from './args';
 import type { CliIo } from './io';
@@ -28,6 +29,11 @@ export async function withLocalEnvironment<T>(
       const { iam, lambda } = createClients({ iam: IAMClient, lambda: LambdaClient });
       await ensureDemoFunction(iam, lambda, options.demoFunction);
       options.say(`Demo: the sample function ${options.demoFunction} (the AWS guide's test function) is in the emulator.`);
+    }
+    if (target.awsRealism !== undefined) {
+      if (!Number.isInteger(target.awsRealism)) throw new Error('--aws-realism: the seed must be an integer');
+      await switchRealismOn(environment.endpoint, io.env.AWS_ACCESS_KEY_ID ?? '', target.awsRealism);
+      options.say(`AWS realism: the emulator answers as AWS behaves (seed ${target.awsRealism}; docs/aws-behaviour.md).`);
     }
     return await run(environment);
   } finally {

@@ -128,7 +128,7 @@ export class RealismProfile {
   after(call: RealismCall, status: number, body: string): string {
     if (status !== 200 && status !== 201 && status !== 204) return body;
     if (call.service === 'iam' && call.action === 'AttachRolePolicy') this.iamJustAttached = true;
-    if (call.service === 'lambda') this.lambdaAfter(call);
+    if (call.service === 'lambda') this.lambdaAfter(call, body);
     if (call.service !== 'ec2') return body;
     const created = CREATED_ID[call.action]?.exec(body)?.[1];
     if (created) {
@@ -145,6 +145,15 @@ export class RealismProfile {
     if (call.action === 'DeleteNatGateway') {
       const allocation = this.natAllocations.get(call.query.get('NatGatewayId') ?? '');
       if (allocation) this.authFailureOnce.add(allocation);
+    }
+    if (call.action === 'DescribeNatGateways') {
+      // NAT gateways created before the profile was switched on: their Elastic IPs, from the listing.
+      removeItems(body, 'natGatewaySet', (item) => {
+        const nat = /<natGatewayId>(nat-[0-9a-f]+)<\/natGatewayId>/.exec(item.replace(/<natGatewayAddressSet>[\s\S]*?<\/natGatewayAddressSet>/, ''))?.[1];
+        const allocation = /<allocationId>(eipalloc-[0-9a-f]+)<\/allocationId>/.exec(item)?.[1];
+        if (nat && allocation && !this.natAllocations.has(nat)) this.natAllocations.set(nat, allocation);
+        return false;
+      });
     }
     if (call.action === 'DescribeNatGateways' && this.natsNotListed.size > 0) {
       const rewritten = this.leaveOutFreshNats(call, body);
@@ -225,9 +234,16 @@ export class RealismProfile {
   }
 
   /** Tracks each function's subnets and groups; those a function leaves keep its ENIs for a while. */
-  private lambdaAfter(call: RealismCall): void {
+  private lambdaAfter(call: RealismCall, body: string): void {
     const name = functionNameOf(call.path);
     if (!name) return;
+    if ((call.action === 'GetFunctionConfiguration' || call.action === 'GetFunction') && !this.functionNetworks.has(name)) {
+      // A function placed before the profile was switched on: learnt from what Lambda says of it.
+      const answer = parseJson(body) as { VpcConfig?: VpcConfigJson; Configuration?: { VpcConfig?: VpcConfigJson } } | undefined;
+      const config = answer?.VpcConfig ?? answer?.Configuration?.VpcConfig;
+      if (config) this.functionNetworks.set(name, [...(config.SubnetIds ?? []), ...(config.SecurityGroupIds ?? [])]);
+      return;
+    }
     if (call.action === 'DeleteFunction') {
       this.linger(this.functionNetworks.get(name) ?? []);
       this.functionNetworks.delete(name);
@@ -260,6 +276,19 @@ export class RealismProfile {
   /** 0 .. n-1, from the seed. */
   private pick(n: number): number {
     return Math.floor(this.random() * n);
+  }
+}
+
+interface VpcConfigJson {
+  readonly SubnetIds?: string[];
+  readonly SecurityGroupIds?: string[];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
 
