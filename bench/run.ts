@@ -10,6 +10,7 @@ import { deployedTaskConfig } from './deployed-config';
 import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
+import { measureRealism, realismRows } from './realism';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
 import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, lifecycleRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
@@ -69,8 +70,24 @@ function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Ro
   process.stdout.write(`Section ${prefix.trim()} written to bench/results.json.\n`);
 }
 
+/** Seeds of section 8's provisions under the realism profile. */
+const REALISM_SEEDS = [7, 2026];
+
+/** `npm run bench -- --realism`: section 8 alone, merged the same way. */
+async function realismOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let realism;
+  try {
+    realism = await measureRealism(environment, REALISM_SEEDS);
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('8. ', { realism }, realismRows(realism));
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--concurrency')) return concurrencyOnly();
+  if (process.argv.includes('--realism')) return realismOnly();
   if (process.argv.includes('--lifecycle')) return lifecycleOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
@@ -105,7 +122,9 @@ async function main(): Promise<void> {
     const concurrency = await measureConcurrency(environment, CONCURRENT_PROVISIONS, CONCURRENCY_LOCK_WAIT_MS);
     say('7. lifecycle: release, then teardown with a lingering Lambda ENI ...');
     const lifecycle = await measureLifecycle(environment, profile);
-    measured = { economy, path, cost, scale, concurrency, lifecycle };
+    say('8. a provision as AWS behaves (realism profile) beside plain moto ...');
+    const realism = await measureRealism(environment, REALISM_SEEDS);
+    measured = { economy, path, cost, scale, concurrency, lifecycle, realism };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -125,6 +144,7 @@ async function main(): Promise<void> {
     ...scaleRows(measured.scale),
     ...concurrencyRows(measured.concurrency),
     ...lifecycleRows(measured.lifecycle),
+    ...realismRows(measured.realism),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -151,6 +171,7 @@ async function main(): Promise<void> {
     scale: measured.scale,
     concurrency: measured.concurrency,
     lifecycle: measured.lifecycle,
+    realism: measured.realism,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);
