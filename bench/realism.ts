@@ -45,7 +45,7 @@ export function realismRows(figures: readonly RealismFigures[]): Row[] {
   const section = '8. AWS realism: a provision on plain moto and as AWS behaves';
   return figures.map((figure) => ({
     section,
-    figure: figure.seed === 'plain' ? 'plain moto: calls (mutating) / transitions / retries' : `realism seed ${figure.seed}: calls (mutating) / transitions / retries (profile answers)`,
+    figure: figure.seed === 'plain' ? 'plain moto: calls (mutating) / states entered / retries' : `realism seed ${figure.seed}: calls (mutating) / states entered / retries (profile answers)`,
     value: `${figure.calls} (${figure.mutatingCalls}) / ${figure.transitions} / ${figure.retries}${figure.seed === 'plain' ? '' : ` (${figure.realismAnswers})`}`,
   }));
 }
