@@ -87,7 +87,7 @@ function addTargetOptions(command: Command, what: string, output = 'StateMachine
   return command
     .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
     .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
-    .option('--aws-realism [seed]', 'with --local: the emulator answers as AWS behaves (eventual consistency, transient errors; docs/aws-behaviour.md), seeded (default 1)')
+    .option('--aws-realism [seed]', 'with --local (provision): the emulator answers as AWS behaves (eventual consistency, transient errors; docs/aws-behaviour.md), seeded (default 1)')
     .option('--state-machine-arn <arn>', `the deployed state machine (default: the stack output ${output})`)
     .option('--stack-name <name>', 'the deployed CloudFormation stack to read outputs from')
     .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');

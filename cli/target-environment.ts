@@ -30,11 +30,6 @@ export async function withLocalEnvironment<T>(
       await ensureDemoFunction(iam, lambda, options.demoFunction);
       options.say(`Demo: the sample function ${options.demoFunction} (the AWS guide's test function) is in the emulator.`);
     }
-    if (target.awsRealism !== undefined) {
-      if (!Number.isInteger(target.awsRealism)) throw new Error('--aws-realism: the seed must be an integer');
-      await switchRealismOn(environment.endpoint, io.env.AWS_ACCESS_KEY_ID ?? '', target.awsRealism);
-      options.say(`AWS realism: the emulator answers as AWS behaves (seed ${target.awsRealism}; docs/aws-behaviour.md).`);
-    }
     return await run(environment);
   } finally {
     removeInterrupt?.();
@@ -51,4 +46,11 @@ export async function withTargetEnvironment<T>(
 ): Promise<T> {
   if (!target.local) return run(target.region);
   return withLocalEnvironment(target, io, options, (environment) => run(environment.region));
+}
+
+/** `--aws-realism [seed]`: the emulator's realism profile on for the SDK's account, from now on. */
+export async function realismOn(endpoint: string, env: NodeJS.ProcessEnv, seed: number, say: (line: string) => void): Promise<void> {
+  if (!Number.isInteger(seed)) throw new Error('--aws-realism: the seed must be an integer');
+  await switchRealismOn(endpoint, env.AWS_ACCESS_KEY_ID ?? '', seed);
+  say(`AWS realism: the emulator answers as AWS behaves (seed ${seed}; docs/aws-behaviour.md).`);
 }
