@@ -11,6 +11,7 @@ import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-e
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
 import { measurePreflight, preflightRows } from './preflight';
+import { measureRealism, realismRows } from './realism';
 import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
 import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, lifecycleRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
@@ -82,8 +83,24 @@ function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Ro
   process.stdout.write(`Section ${prefix.trim()} written to bench/results.json.\n`);
 }
 
+/** Seeds of section 9's provisions under the realism profile. */
+const REALISM_SEEDS = [7, 2026];
+
+/** `npm run bench -- --realism`: section 9 alone, merged the same way. */
+async function realismOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let realism;
+  try {
+    realism = await measureRealism(environment, REALISM_SEEDS);
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('9. ', { realism }, realismRows(realism));
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--concurrency')) return concurrencyOnly();
+  if (process.argv.includes('--realism')) return realismOnly();
   if (process.argv.includes('--lifecycle')) return lifecycleOnly();
   if (process.argv.includes('--preflight')) return preflightOnly();
   const originalEnv = { ...process.env };
@@ -121,7 +138,9 @@ async function main(): Promise<void> {
     const lifecycle = await measureLifecycle(environment, profile);
     say('8. preflight: its reads per provision, and a refused request with and without it ...');
     const preflight = await measurePreflight(environment);
-    measured = { economy, path, cost, scale, concurrency, lifecycle, preflight };
+    say('9. a provision as AWS behaves (realism profile) beside plain moto ...');
+    const realism = await measureRealism(environment, REALISM_SEEDS);
+    measured = { economy, path, cost, scale, concurrency, lifecycle, preflight, realism };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -142,6 +161,7 @@ async function main(): Promise<void> {
     ...concurrencyRows(measured.concurrency),
     ...lifecycleRows(measured.lifecycle),
     ...preflightRows(measured.preflight),
+    ...realismRows(measured.realism),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -169,6 +189,7 @@ async function main(): Promise<void> {
     concurrency: measured.concurrency,
     lifecycle: measured.lifecycle,
     preflight: measured.preflight,
+    realism: measured.realism,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);

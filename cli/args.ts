@@ -25,6 +25,8 @@ export interface RequestFlags {
 export interface TargetFlags {
   readonly local: boolean;
   readonly demo: boolean;
+  /** `--aws-realism [seed]`: the realism profile's seed (local/realism-profile.ts). */
+  readonly awsRealism?: number;
   readonly stateMachineArn?: string;
   readonly stackName?: string;
   readonly region?: string;
@@ -88,6 +90,7 @@ function addTargetOptions(command: Command, what: string, output = 'StateMachine
   return command
     .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
     .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
+    .option('--aws-realism [seed]', 'with --local (provision): the emulator answers as AWS behaves (eventual consistency, transient errors; docs/aws-behaviour.md), seeded (default 1)')
     .option('--state-machine-arn <arn>', `the deployed state machine (default: the stack output ${output})`)
     .option('--stack-name <name>', 'the deployed CloudFormation stack to read outputs from')
     .option('--region <region>', 'AWS region (default: AWS_REGION, or us-east-1 in local mode)');
@@ -116,6 +119,7 @@ interface RawOptions {
   readonly keepVpcAccessPolicy?: boolean;
   readonly local?: boolean;
   readonly demo?: boolean;
+  readonly awsRealism?: boolean | string;
   readonly stateMachineArn?: string;
   readonly stackName?: string;
   readonly region?: string;
@@ -158,6 +162,7 @@ function targetFlags(options: RawOptions): TargetFlags {
   return defined({
     local: options.local === true || options.demo === true,
     demo: options.demo === true,
+    awsRealism: options.awsRealism === undefined ? undefined : options.awsRealism === true ? 1 : Number(options.awsRealism),
     stateMachineArn: options.stateMachineArn,
     stackName: options.stackName,
     region: options.region,

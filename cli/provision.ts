@@ -13,6 +13,7 @@ import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
+import { realismOn } from './target-environment';
 import { describeNetwork } from './network-description';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, LOCAL_MODE_NOTE, type RunOutcome } from './output';
 import { createProgressRenderer, type ProgressRenderer } from './progress';
@@ -35,6 +36,8 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
   const say = (line: string) => progress.note(line);
   return withLocalEnvironment(command.target, io, { say, demoFunction: request.functionName }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
+    // After the emulator's setup (roles, registry), so that only the workflow's calls meet AWS's behaviour.
+    if (command.target.awsRealism !== undefined) await realismOn(environment.endpoint, io.env, command.target.awsRealism, say);
     const outcome = await provisionLocally(request, {
       resolveTask: setup.resolveTask,
       accountId: setup.account,

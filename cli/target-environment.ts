@@ -2,6 +2,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients } from '../functions/shared/clients';
 import { openLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
+import { switchRealismOn } from '../local/realism-switch';
 import { ensureDemoFunction } from '../local/sample-function';
 import type { TargetFlags } from './args';
 import type { CliIo } from './io';
@@ -45,4 +46,11 @@ export async function withTargetEnvironment<T>(
 ): Promise<T> {
   if (!target.local) return run(target.region);
   return withLocalEnvironment(target, io, options, (environment) => run(environment.region));
+}
+
+/** `--aws-realism [seed]`: the emulator's realism profile on for the SDK's account, from now on. */
+export async function realismOn(endpoint: string, env: NodeJS.ProcessEnv, seed: number, say: (line: string) => void): Promise<void> {
+  if (!Number.isInteger(seed)) throw new Error('--aws-realism: the seed must be an integer');
+  await switchRealismOn(endpoint, env.AWS_ACCESS_KEY_ID ?? '', seed);
+  say(`AWS realism: the emulator answers as AWS behaves (seed ${seed}; docs/aws-behaviour.md).`);
 }

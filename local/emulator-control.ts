@@ -32,6 +32,17 @@ export const emulator = {
   async clearFaults(): Promise<void> {
     await call('DELETE', '/rules');
   },
+  /**
+   * From now on (until `plain()` or the next freshAccount) the account's calls are answered as AWS behaves
+   * (local/realism-profile.ts, docs/aws-behaviour.md): seeded, count-based. Switch it on after a test's own setup.
+   */
+  async realism(seed = 1): Promise<void> {
+    await call('PUT', '/realism', { seed });
+  },
+  /** Back to moto's answers (a test's own checks after the run). */
+  async plain(): Promise<void> {
+    await call('DELETE', '/realism');
+  },
   async calls(): Promise<CallRecord[]> {
     return call<CallRecord[]>('GET', '/calls');
   },

@@ -2,6 +2,7 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import { identifyCall, shapeError } from './aws-protocol';
 import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
 import { answerBlockPublicAccess } from './block-public-access';
+import { RealismProfile, type RealismCall, type RealismSettings } from './realism-profile';
 import { RegionalNatGateways } from './regional-nat-gateways';
 
 /**
@@ -25,10 +26,13 @@ interface KeyState {
   details: boolean;
   /** Set by the test around each task it runs: every call recorded meanwhile carries it. */
   label: string | undefined;
+  /** While set, the account's calls are answered as AWS behaves (local/realism-profile.ts). */
+  realism: RealismProfile | undefined;
 }
 
 /** `firstAccount`: the first moto account id it hands out; two proxies in front of one moto need distinct ranges. */
-export async function startFaultProxy(upstream: string, options: { readonly firstAccount?: number } = {}): Promise<FaultProxy> {
+/** `realism`: every account starts with the realism profile on (the CLI's `--local --aws-realism`). */
+export async function startFaultProxy(upstream: string, options: { readonly firstAccount?: number; readonly realism?: RealismSettings } = {}): Promise<FaultProxy> {
   const keys = new Map<string, KeyState>();
   /** Access key id of an STS session -> the role it assumed. */
   const sessions = new Map<string, string>();
@@ -38,7 +42,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
   const stateOf = (accessKeyId: string): KeyState => {
     let state = keys.get(accessKeyId);
     if (!state) {
-      state = { account: String(nextAccount++), rules: [], counters: new Map(), calls: [], details: false, label: undefined };
+      state = { account: String(nextAccount++), rules: [], counters: new Map(), calls: [], details: false, label: undefined, realism: options.realism ? new RealismProfile(options.realism) : undefined };
       keys.set(accessKeyId, state);
     }
     return state;
@@ -85,6 +89,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
         state.calls = [];
         state.details = false;
         state.label = undefined;
+        state.realism = undefined;
         return reply(res, 200, { account: state.account });
       case 'GET /account':
         return reply(res, 200, { account: state.account });
@@ -103,6 +108,14 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       case 'PUT /label':
         state.label = (JSON.parse(body) as { label?: string }).label;
         return reply(res, 200, {});
+      case 'PUT /realism': {
+        const settings = JSON.parse(body) as Partial<RealismSettings>;
+        state.realism = new RealismProfile({ seed: Number(settings.seed ?? 1) });
+        return reply(res, 200, { realism: state.realism.settings });
+      }
+      case 'DELETE /realism':
+        state.realism = undefined;
+        return reply(res, 200, {});
       case 'DELETE /calls':
         state.calls = [];
         return reply(res, 200, {});
@@ -119,20 +132,30 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
     const assumedRole = call.accessKeyId ? sessions.get(call.accessKeyId) : undefined;
     const detailsOf = (responseBody: Buffer | string) =>
       state?.details ? { ...(state.label ? { label: state.label } : {}), details: { method: req.method ?? 'GET', path: req.url ?? '/', requestBody: body.toString('utf8'), responseBody: responseBody.toString() } } : {};
-    if (fault?.type === 'error') {
-      const shaped = shapeError(call.service, fault.code, fault.status, fault.message ?? `Injected ${fault.code}`);
-      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: 'error', ...(assumedRole ? { assumedRole } : {}), ...detailsOf(shaped.body) });
+    const realismCall = state?.realism ? realismCallOf(call.service, call.action, req.url, body) : undefined;
+    const realistic = !fault && realismCall ? state?.realism?.before(realismCall) : undefined;
+    const answered = fault?.type === 'error' ? { ...fault, message: fault.message ?? `Injected ${fault.code}`, injected: 'error' as const } : realistic ? { ...realistic, injected: 'realism' as const } : undefined;
+    if (answered) {
+      const shaped = shapeError(call.service, answered.code, answered.status, answered.message);
+      state?.calls.push({ service: call.service, action: call.action, status: shaped.status, injected: answered.injected, ...(realistic ? { realism: realistic.behaviour } : {}), ...(assumedRole ? { assumedRole } : {}), ...detailsOf(shaped.body) });
       res.writeHead(shaped.status, { ...shaped.headers, 'content-length': Buffer.byteLength(shaped.body) });
       res.end(shaped.body);
       return;
     }
     if (fault?.type === 'delay') await new Promise((resolve) => setTimeout(resolve, fault.ms));
+    const replayed = realismCall && !answered ? state?.realism?.replayed(realismCall) : undefined;
+    if (replayed !== undefined) {
+      state?.calls.push({ service: call.service, action: call.action, status: 200, injected: 'realism', realism: 'idempotent-replay', ...detailsOf(replayed) });
+      res.writeHead(200, { 'content-type': 'text/xml;charset=UTF-8', 'content-length': Buffer.byteLength(replayed) });
+      res.end(replayed);
+      return;
+    }
     const regional = call.service === 'ec2' && state ? regionalNats.answer(state.account, call.action, queryOf(req.url, body)) : undefined;
     // What moto does not serve at all, answered here in AWS's shape (local/block-public-access.ts).
-    const answered = call.service === 'ec2' && state ? (regional?.body ?? answerBlockPublicAccess(state.account, call.action)) : regional?.body;
+    const servedHere = call.service === 'ec2' && state ? (regional?.body ?? answerBlockPublicAccess(state.account, call.action)) : regional?.body;
     const upstreamResponse =
-      answered !== undefined
-        ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(answered, 'utf8') }
+      servedHere !== undefined
+        ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(servedHere, 'utf8') }
         : await forwardInTurn(call.service, upstream, req, body, state?.account);
     let responseBody = regional?.merge ? Buffer.from(regional.merge(upstreamResponse.body.toString('utf8')), 'utf8') : upstreamResponse.body;
     if (state && call.service === 'sts' && call.action === 'AssumeRole' && upstreamResponse.status === 200) {
@@ -141,6 +164,12 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
         keys.set(issued, state);
         sessions.set(issued, queryOf(req.url, body).get('RoleArn') ?? 'unknown');
       }
+    }
+    let rewrittenBy: string | undefined;
+    if (realismCall && state?.realism) {
+      responseBody = Buffer.from(state.realism.after(realismCall, upstreamResponse.status, responseBody.toString('utf8')), 'utf8');
+      rewrittenBy = state.realism.lastRewrite;
+      state.realism.lastRewrite = undefined;
     }
     if (fault?.type === 'rewrite') {
       let text = responseBody.toString('utf8');
@@ -152,7 +181,7 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
       action: call.action,
       status: upstreamResponse.status,
       ...(assumedRole ? { assumedRole } : {}),
-      ...(fault ? { injected: fault.type } : {}),
+      ...(fault ? { injected: fault.type } : rewrittenBy ? { injected: 'realism' as const, realism: rewrittenBy } : {}),
       ...detailsOf(responseBody),
     });
     const headers = { ...upstreamResponse.headers };
@@ -207,6 +236,20 @@ function forward(upstream: string, req: IncomingMessage, body: Buffer, account: 
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+function realismCallOf(service: string, action: string, url: string | undefined, body: Buffer): RealismCall {
+  const path = new URL(url ?? '/', 'http://proxy').pathname;
+  const text = body.toString('utf8');
+  let json: unknown;
+  if (text.startsWith('{')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { service, action, path, query: json === undefined ? queryOf(url, body) : new URLSearchParams(), json };
 }
 
 /** An EC2 query call's parameters: the form body, and the query string (the SDK sends the former). */

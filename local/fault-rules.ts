@@ -20,7 +20,9 @@ export interface CallRecord {
   readonly service: string;
   readonly action: string;
   readonly status: number;
-  readonly injected?: Fault['type'];
+  /** 'realism': answered by the realism profile (local/realism-profile.ts), `realism` says which behaviour. */
+  readonly injected?: Fault['type'] | 'realism';
+  readonly realism?: string;
   /** The label the test had set when the call passed (emulator.label): which task made it. */
   readonly label?: string;
   /** The role whose STS session credentials made the call (issued by an AssumeRole through the proxy). */

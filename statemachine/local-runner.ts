@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import { CONFIRM_PAUSE_ENV } from '../functions/undo/confirm-gone';
 import { TASKS, isTaskName } from '../functions/shared/task-registry';
 import { allStates, readDefinitionText, substitute, placeholdersOf, taskOfResource, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
 
@@ -84,6 +85,8 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   const substituted = substitute(text, values);
   const definition = JSON.parse(substituted) as AslDefinition;
   const resolve = options.resolveTask ?? registryTask;
+  // Undo steps pause before re-asking a NotFound (functions/undo/confirm-gone.ts); skipped waits skip those too.
+  if (options.skipWaits) process.env[CONFIRM_PAUSE_ENV] ??= '0';
 
   const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
   const waits: Record<string, number> = {};

@@ -69,7 +69,20 @@ export const RETRY = {
     MaxDelaySeconds: 60,
     JitterStrategy: 'NONE',
   },
+  /**
+   * EC2 does not show a resource created a moment ago (eventual consistency): AWS advises retrying "starting with a
+   * couple of seconds of wait time, and increasing gradually up to a few minutes"
+   * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html). 2+4+8+16+32+60+60 s at most, about 3 min.
+   */
+  notYetVisible: {
+    ErrorEquals: ['ResourceNotYetVisible'],
+    IntervalSeconds: 2,
+    BackoffRate: 2,
+    MaxAttempts: 7,
+    MaxDelaySeconds: 60,
+    JitterStrategy: 'FULL',
+  },
 } as const satisfies Record<string, RetryPolicy>;
 
 /** What every Task retries, ahead of its own policies. */
-export const STANDARD_RETRY: readonly RetryPolicy[] = [RETRY.throttling, RETRY.transient];
+export const STANDARD_RETRY: readonly RetryPolicy[] = [RETRY.throttling, RETRY.transient, RETRY.notYetVisible];

@@ -9,7 +9,7 @@ import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck 
 
 /**
  * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT gateway is available. A NAT
- * that AWS reports `failed` (or that is gone) fails the execution with NatGatewayFailed carrying AWS's
+ * that AWS reports `failed` (or `deleting`/`deleted`) fails the execution with NatGatewayFailed carrying AWS's
  * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
  */
 export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
@@ -27,12 +27,15 @@ export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autosc
     const nat = byId.get(natGatewayId);
     return { natGatewayId, az, state: nat?.State ?? 'missing', failureCode: nat?.FailureCode, failureMessage: nat?.FailureMessage, addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
-  const broken = gateways.find((gateway) => ['failed', 'deleting', 'deleted', 'missing'].includes(gateway.state));
+  // Not listed is not gone: a NAT gateway created a moment ago can be missing from a filtered Describe
+  // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), so it counts as pending and the
+  // wait loop's bound (NatGatewayTimeout) ends a wait for one that never shows; `deleting`/`deleted` is AWS's word.
+  const broken = gateways.find((gateway) => ['failed', 'deleting', 'deleted'].includes(gateway.state));
   if (broken) {
     const because =
       broken.state === 'failed'
         ? `failed: ${broken.failureCode ?? 'no failure code'}: ${broken.failureMessage ?? 'AWS gave no failure message'}`
-        : `is ${broken.state === 'missing' ? 'not found' : broken.state}: it was deleted while the workflow waited for it`;
+        : `is ${broken.state}: it was deleted while the workflow waited for it`;
     throw new NatGatewayFailed(`NAT gateway ${broken.natGatewayId} in ${broken.az} ${because}`, {
       natGatewayId: broken.natGatewayId,
       az: broken.az,

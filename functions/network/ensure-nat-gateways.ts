@@ -82,8 +82,11 @@ async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
       SubnetId: subnetId,
       AllocationId: allocationId,
       ConnectivityType: 'public',
-      // Idempotency on AWS for a retried call (moto ignores it; the tag lookup above covers that).
-      ClientToken: clientToken(executionId, subnetId),
+      // A retry whose first CreateNatGateway succeeded but whose NAT the filtered find above missed (eventual
+      // consistency) sends the same token with the same EIP: AWS answers with the first NAT, never a second
+      // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html). The EIP is part of the
+      // token, so a token is never reused with another EIP (IdempotentParameterMismatch).
+      ClientToken: clientToken(executionId, subnetId, allocationId),
       TagSpecifications: tagSpecifications('natgateway', tagsFor(input, ROLE.natGateway, `nat-${az}`)),
     }),
   );
@@ -101,8 +104,9 @@ async function alarmsIfRequested(clients: Pick<AwsClients, 'cloudwatch'>, input:
 }
 
 /**
- * The EIP for a new NAT: one this execution allocated for this placement but did not get to use (a retry
- * after AllocateAddress succeeded and CreateNatGateway failed), or a new one.
+ * The EIP for a new NAT: the one this execution allocated for this placement before (a retry after
+ * AllocateAddress succeeded), or a new one. Taken even when already associated: then the first CreateNatGateway
+ * succeeded and its NAT was not listed yet, and the same EIP with the same client token gets that NAT back.
  */
 async function ensureElasticIp(ec2: EC2Client, input: EnsureNatGatewayInput): Promise<string> {
   const described = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.id] }] }));
@@ -110,9 +114,7 @@ async function ensureElasticIp(ec2: EC2Client, input: EnsureNatGatewayInput): Pr
     (address) =>
       createdBy(address.Tags, input.execution.id) &&
       tagValue(address.Tags, TAG_ROLE) === ROLE.natEip &&
-      tagValue(address.Tags, 'Name') === tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`).name &&
-      !address.AssociationId &&
-      !address.NetworkInterfaceId,
+      tagValue(address.Tags, 'Name') === tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`).name,
   );
   if (spare?.AllocationId) return spare.AllocationId;
   const allocated = await ec2.send(
@@ -133,8 +135,8 @@ async function addressById(ec2: EC2Client, allocationId: string): Promise<Addres
 }
 
 /** Stable per execution and subnet, at most 64 ASCII characters as AWS requires. */
-function clientToken(executionId: string, subnetId: string): string {
-  return createHash('sha256').update(`${executionId}|${subnetId}`).digest('hex').slice(0, 64);
+function clientToken(executionId: string, subnetId: string, allocationId: string): string {
+  return createHash('sha256').update(`${executionId}|${subnetId}|${allocationId}`).digest('hex').slice(0, 64);
 }
 
 const clients = createClients({ ec2: EC2Client, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });

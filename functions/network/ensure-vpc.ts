@@ -5,6 +5,7 @@ import {
   DescribeVpcsCommand,
   ModifyVpcAttributeCommand,
   EC2Client,
+  type TagSpecification,
   type Vpc,
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
@@ -13,7 +14,7 @@ import { logger } from '../shared/logger';
 import { createdBy, isManaged, tagSpecifications } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { findManagedVpc, ipv6BlockOf, required, ROLE, tagsFor } from './network-lookup';
+import { findManagedVpc, ipv6BlockOf, required, ROLE, TAG_CREATED_AT, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, VpcSlice } from './types';
 
 /** How long EnsureVpc waits for AWS to assign the Amazon IPv6 /56 (usually a few seconds). */
@@ -43,7 +44,7 @@ export async function ensureVpc(clients: Pick<AwsClients, 'ec2'>, input: Network
       new CreateVpcCommand({
         CidrBlock: required(network.cidr, 'request.network.cidr', 'ValidateRequest'),
         ...(network.ipv6 ? { AmazonProvidedIpv6CidrBlock: true } : {}),
-        TagSpecifications: tagSpecifications('vpc', tagsFor(input, ROLE.vpc)),
+        TagSpecifications: createdNow(tagSpecifications('vpc', tagsFor(input, ROLE.vpc))),
       }),
     );
     vpc = required(created.Vpc, 'CreateVpc response Vpc', 'CreateVpc');
@@ -88,3 +89,8 @@ function slice(vpc: Vpc, ledger: LedgerEntry[]): VpcSlice {
 
 const clients = createClients({ ec2: EC2Client });
 export const handler = taskHandler('EnsureVpc', (input: NetworkTaskInput) => ensureVpc(clients, input));
+
+/** The VPC's creation time as a tag, for findManagedVpc's "oldest wins". */
+function createdNow(specifications: TagSpecification[]): TagSpecification[] {
+  return specifications.map((specification) => ({ ...specification, Tags: [...(specification.Tags ?? []), { Key: TAG_CREATED_AT, Value: new Date().toISOString() }] }));
+}

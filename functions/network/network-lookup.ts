@@ -57,13 +57,21 @@ export function tagsFor(input: TaskInput, role: string, suffix?: string): Manage
 }
 
 /**
+ * When a network VPC was created (ISO time), set at creation: DescribeVpcs tells no creation time
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Vpc.html), and VPC ids are random, not ordered.
+ */
+export const TAG_CREATED_AT = 'lambda-egress:created-at';
+
+/**
  * The VPC of a lambda-egress network, by its tags. Two can exist only if two executions raced to create the
- * same network; the oldest id wins so every task of every execution picks the same one.
+ * same network; the oldest (by TAG_CREATED_AT; one without it, made before the tag existed, counts as older; the
+ * id breaks a tie) wins so every task of every execution picks the same one.
  */
 export async function findManagedVpc(ec2: EC2Client, networkName: string): Promise<Vpc | undefined> {
   const vpcs = await allPages(paginateDescribeVpcs({ client: ec2 }, { Filters: networkTagFilters(networkName) }), (page) => page.Vpcs);
   const candidates = vpcs.filter((vpc) => isOfNetwork(vpc.Tags, networkName) && vpc.VpcId);
-  return candidates.sort((a, b) => (a.VpcId ?? '').localeCompare(b.VpcId ?? ''))[0];
+  const createdAt = (vpc: Vpc): string => tagValue(vpc.Tags, TAG_CREATED_AT) ?? '';
+  return candidates.sort((a, b) => createdAt(a).localeCompare(createdAt(b)) || (a.VpcId ?? '').localeCompare(b.VpcId ?? ''))[0];
 }
 
 /** The VPC's IPv6 /56, if one is associated (or being associated). */

@@ -172,8 +172,18 @@ export class TeardownTimeout extends LambdaEgressError {
   override readonly name = 'TeardownTimeout';
 }
 
+/**
+ * EC2 answered that a resource does not exist (InvalidVpcID.NotFound, ...): right after its creation that only
+ * means it has not propagated yet (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), so
+ * the task is retried with back-off (RETRY.notYetVisible); after the last attempt this name ends the execution,
+ * with AWS's code and the id in its details. Thrown in place of the SDK error by functions/shared/eventual-consistency.ts.
+ */
+export class ResourceNotYetVisible extends LambdaEgressError {
+  override readonly name = 'ResourceNotYetVisible';
+}
+
 /** Thrown by a task for the ASL to retry by name (retry-policies.ts). */
-export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse } as const;
+export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse, ResourceNotYetVisible } as const;
 
 /**
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
@@ -194,14 +204,41 @@ export type RoutedErrorName = keyof typeof ROUTED_ERRORS;
 
 /** AWS error names (SDK `error.name`) the ASL retries as throttling or transient. */
 export const AWS_THROTTLING_ERRORS = ['ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'Throttling'] as const;
+/**
+ * What Step Functions reports when invoking a task's Lambda function fails in the Lambda service, not in the task:
+ * the list AWS advises to retry (https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html).
+ */
 export const LAMBDA_SERVICE_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.Unknown',
+  'Sandbox.Timedout',
 ] as const;
-/** AWS error names (SDK `error.name`) of transient server-side failures the ASL retries. */
-export const AWS_TRANSIENT_ERRORS = ['InternalError', 'InternalFailure', 'ServiceUnavailable', 'Unavailable', 'RequestTimeout'] as const;
+/**
+ * AWS error names (SDK `error.name`) of transient server-side failures the ASL retries, every service's once:
+ * EC2 InternalError/Unavailable, Lambda ServiceException, IAM ServiceFailure and ConcurrentModification (the SDK
+ * names them ...Exception), DynamoDB InternalServerError, CloudWatch InternalServiceFault, and a connection the
+ * network dropped (functions/shared/eventual-consistency.ts names it ConnectionReset).
+ */
+export const AWS_TRANSIENT_ERRORS = [
+  'InternalError',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'Unavailable',
+  'RequestTimeout',
+  'ServiceException',
+  'ServiceFailure',
+  'ServiceFailureException',
+  'ConcurrentModification',
+  'ConcurrentModificationException',
+  'InternalServerError',
+  'InternalServiceFault',
+  'ConnectionReset',
+  'TimeoutError',
+] as const;
 
 /** The AWS error name of anything thrown by an SDK v3 client, or undefined. */
 export function awsErrorName(error: unknown): string | undefined {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { routedError } from './eventual-consistency';
 import type { TaskName } from './task-registry';
 import { keyLogsByExecution, logger } from './logger';
 import type { ExecutionContext } from './types';
@@ -14,8 +15,8 @@ type Timed<T> = T extends readonly unknown[] ? T : T extends object ? T & { read
 
 /**
  * Wraps a task's core into a Lambda handler: keys the logs by execution id, stamps the slice with its
- * timing, logs a failure once, and rethrows it unchanged so the state machine's Retry/Catch sees the
- * original error name. `task` is a name of functions/shared/task-registry.ts (a type-only import: the registry is data,
+ * timing, logs a failure once, and rethrows it so the state machine's Retry/Catch sees the original error name
+ * (but for an EC2 NotFound or a dropped connection, which routedError names for their retry). `task` is a name of functions/shared/task-registry.ts (a type-only import: the registry is data,
  * and a misspelt task name must not compile).
  */
 export function taskHandler<TInput extends { execution?: ExecutionContext }, TResult>(
@@ -34,7 +35,7 @@ export function taskHandler<TInput extends { execution?: ExecutionContext }, TRe
       return (isSlice ? { ...result, timing } : result) as Timed<TResult>;
     } catch (error) {
       logger.error('task failed', error as Error);
-      throw error;
+      throw routedError(error);
     }
   };
 }

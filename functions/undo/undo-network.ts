@@ -18,36 +18,34 @@ import {
   ReleaseAddressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { AWS_THROTTLING_ERRORS, awsErrorName, isNotFound } from '../shared/errors';
+import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, awsErrorName, isNotFound } from '../shared/errors';
 import { addedRoutes, isManaged, markValue, TAG_ADDED_ROUTES } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
-import { undoCall } from './undo-call';
+import { withConfirmedNotFound } from './confirm-gone';
+import { EC2_UNDO_ERRORS, undoCall, type UndoErrorMeaning } from './undo-call';
 
 export { StillInUse };
 
-/** Throttling and transient service errors: the step is tried again later, like a resource still in use. */
-const TRANSIENT_ERRORS = new Set<string>([
-  ...AWS_THROTTLING_ERRORS,
-  'InternalError',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'Unavailable',
-  'RequestTimeout',
-  'ServiceException',
-]);
+/** Throttling and transient service errors (the ASL's lists, defined once): the step is tried again later, like a resource still in use. */
+const TRANSIENT_ERRORS = new Set<string>([...AWS_THROTTLING_ERRORS, ...AWS_TRANSIENT_ERRORS]);
 
 /** Whether an error thrown by an undo step means "come back later" rather than "this step cannot be done". */
 export function isRetryLater(error: unknown): boolean {
   return error instanceof StillInUse || TRANSIENT_ERRORS.has(awsErrorName(error) ?? '');
 }
 
+/** A NotFound is believed only when confirmed (confirm-gone.ts): right after a create it means "not yet visible". */
 export async function undoNetworkEntry(ec2: EC2Client, entry: LedgerEntry): Promise<RollbackOutcome> {
+  return withConfirmedNotFound(entry, () => (entry.kind === 'nat-gateway' ? deleteNatGateway(ec2, entry.id) : undoNetworkCalls(ec2, entry)));
+}
+
+async function undoNetworkCalls(ec2: EC2Client, entry: LedgerEntry): Promise<RollbackOutcome> {
   const detail = entry.detail ?? {};
   switch (entry.kind) {
     case 'vpc-endpoint':
-      return (await undoCall(() => ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [entry.id] })))) ?? 'deleted';
+      return deleteVpcEndpoint(ec2, entry.id);
     case 'route': {
       const routeTableId = detail.routeTableId ?? entry.id.split(':')[0] ?? '';
       const destination = detail.destination ?? entry.id.slice(entry.id.indexOf(':') + 1);
@@ -57,10 +55,8 @@ export async function undoNetworkEntry(ec2: EC2Client, entry: LedgerEntry): Prom
       return (await undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: entry.id })))) ?? 'deleted';
     case 'route-table':
       return deleteRouteTable(ec2, entry.id);
-    case 'nat-gateway':
-      return deleteNatGateway(ec2, entry.id);
     case 'elastic-ip':
-      return (await undoCall(() => ec2.send(new ReleaseAddressCommand({ AllocationId: entry.id })))) ?? 'deleted';
+      return (await undoCall(() => ec2.send(new ReleaseAddressCommand({ AllocationId: entry.id })), RELEASE_ADDRESS_ERRORS)) ?? 'deleted';
     case 'internet-gateway':
       return deleteInternetGateway(ec2, entry.id);
     case 'egress-only-internet-gateway':
@@ -120,7 +116,9 @@ async function deleteRouteTable(ec2: EC2Client, routeTableId: string): Promise<R
 /** AWS keeps a NAT `deleting` for about a minute; its EIP can be released only once it is `deleted`. */
 async function deleteNatGateway(ec2: EC2Client, natGatewayId: string): Promise<RollbackOutcome> {
   const state = await natState(ec2, natGatewayId);
-  if (state === undefined || state === 'deleted') return 'already-gone';
+  // `deleted` is AWS's own word that it is gone: not a NotFound to confirm.
+  if (state === 'deleted') return 'deleted';
+  if (state === undefined) return 'already-gone';
   if (state !== 'deleting') await undoCall(() => ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: natGatewayId })));
   const after = await natState(ec2, natGatewayId);
   if (after !== undefined && after !== 'deleted') throw new StillInUse(`NAT gateway is ${after}`);
@@ -150,4 +148,31 @@ async function deleteInternetGateway(ec2: EC2Client, internetGatewayId: string):
     if (VpcId) await undoCall(() => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: internetGatewayId, VpcId })));
   }
   return (await undoCall(() => ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: internetGatewayId })))) ?? 'deleted';
+}
+
+/**
+ * ReleaseAddress answers AuthFailure for a while after the NAT gateway that held the address is deleted
+ * (kubernetes/kops#938, #1604): the address is not free yet, so the step waits, as for an address still in use.
+ */
+const RELEASE_ADDRESS_ERRORS: UndoErrorMeaning = { ...EC2_UNDO_ERRORS, inUse: new Set([...EC2_UNDO_ERRORS.inUse, 'AuthFailure']) };
+
+/**
+ * DeleteVpcEndpoints reports a refusal in `Unsuccessful[]` and answers 200
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DeleteVpcEndpoints.html): an endpoint listed there
+ * was not deleted. Its NotFound is "already gone" (judged by confirmGone), anything else fails the step.
+ */
+async function deleteVpcEndpoint(ec2: EC2Client, endpointId: string): Promise<RollbackOutcome> {
+  let unsuccessful;
+  try {
+    unsuccessful = (await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpointId] }))).Unsuccessful ?? [];
+  } catch (error) {
+    return (await undoCall(() => Promise.reject(error))) ?? 'deleted';
+  }
+  const refusal = unsuccessful.find((item) => item.ResourceId === endpointId) ?? unsuccessful[0];
+  if (!refusal) return 'deleted';
+  const code = refusal.Error?.Code ?? 'Unknown';
+  if (/NotFound/.test(code)) return 'already-gone';
+  const error = new Error(`DeleteVpcEndpoints left ${endpointId} (Unsuccessful): ${refusal.Error?.Message ?? 'no message'}`);
+  error.name = code;
+  return (await undoCall(() => Promise.reject(error))) ?? 'deleted';
 }

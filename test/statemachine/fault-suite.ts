@@ -46,7 +46,7 @@ export interface AfterProvision {
 }
 
 /** The scenario's provision, and with `after` its follow-up prepared: the account as its faulted run needs it. */
-async function provisionedFor(scenario: Scenario & { after: AfterProvision }): Promise<unknown> {
+export async function provisionedFor(scenario: Scenario & { after: AfterProvision }): Promise<unknown> {
   const { request } = await scenario.prepare();
   await queueProbeAnswers(passingProbe());
   const run = await provision(request);
@@ -166,8 +166,14 @@ export async function throttledOnce(scenario: Scenario, call: MutatingCall, clea
   return undefined;
 }
 
+/** Around the workflow's run only (not the scenario's setup nor the checks): e.g. the realism profile on, then off. */
+export interface AroundRun {
+  before(): Promise<void>;
+  after(): Promise<void>;
+}
+
 /** (b) a non-retryable error on this call: the execution fails with it, and rollback leaves nothing of its own. */
-export async function failedFor(scenario: Scenario, call: MutatingCall): Promise<string | undefined> {
+export async function failedFor(scenario: Scenario, call: MutatingCall, around?: AroundRun): Promise<string | undefined> {
   if (hasAfter(scenario)) return faultAfterProvision(scenario, call, 'fail');
   const { request, functionName, roleName } = await scenario.prepare();
   const before = await functionSnapshot(functionName, roleName);
@@ -175,7 +181,9 @@ export async function failedFor(scenario: Scenario, call: MutatingCall): Promise
   const fault = NON_RETRYABLE[call.service];
   if (!fault) return `no non-retryable error known for ${call.service}`;
   await emulator.inject({ service: call.service, action: call.action, nth: call.nth, fault: { type: 'error', code: fault.code, status: fault.status } });
+  await around?.before();
   const run = await provision(request);
+  await around?.after();
   const label = `failing ${call.action}#${call.nth}`;
   if (run.status !== 'FAILED' || run.error !== fault.name) return `${label}: expected FAILED ${fault.name}, got ${run.status} ${run.error} ${run.cause?.slice(0, 300)}`;
   const left = await resourcesTaggedWith(ec2, run.executionArn);
