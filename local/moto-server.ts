@@ -68,7 +68,25 @@ export async function startMotoServer(options: { readyTimeoutMs?: number } = {})
   });
   if (!spawned || child.pid === undefined) throw new MotoServerMissing();
   const endpoint = `http://127.0.0.1:${port}`;
-  const server: MotoServer = { endpoint, port, pid: child.pid, stop: () => stopChild(child) };
+  // A process that ends before stop (Ctrl-C while moto starts, process.exit in a signal handler) takes moto with it.
+  const pid = child.pid;
+  const killOnExit = (): void => {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killOnExit);
+  const server: MotoServer = {
+    endpoint,
+    port,
+    pid,
+    stop: async () => {
+      await stopChild(child);
+      process.removeListener('exit', killOnExit);
+    },
+  };
   try {
     await waitUntilAnswering(endpoint, child, options.readyTimeoutMs ?? 30_000);
     // Must precede any resource creation: switching later hides what was created before.
