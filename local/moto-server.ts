@@ -62,22 +62,26 @@ export async function startMotoServer(options: { readyTimeoutMs?: number } = {})
     env: { ...process.env, ...leanAccountsEnvironment() },
     stdio: 'ignore',
   });
-  const spawned = await new Promise<boolean>((resolve) => {
-    child.once('spawn', () => resolve(true));
-    child.once('error', () => resolve(false));
-  });
-  if (!spawned || child.pid === undefined) throw new MotoServerMissing();
-  const endpoint = `http://127.0.0.1:${port}`;
   // A process that ends before stop (Ctrl-C while moto starts, process.exit in a signal handler) takes moto with it.
-  const pid = child.pid;
   const killOnExit = (): void => {
+    if (child.pid === undefined) return;
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(child.pid, 'SIGKILL');
     } catch {
       // already gone
     }
   };
   process.once('exit', killOnExit);
+  const spawned = await new Promise<boolean>((resolve) => {
+    child.once('spawn', () => resolve(true));
+    child.once('error', () => resolve(false));
+  });
+  if (!spawned || child.pid === undefined) {
+    process.removeListener('exit', killOnExit);
+    throw new MotoServerMissing();
+  }
+  const endpoint = `http://127.0.0.1:${port}`;
+  const pid = child.pid;
   const server: MotoServer = {
     endpoint,
     port,
