@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io';
+import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
 /** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
 export interface RequestFlags {
@@ -288,7 +289,10 @@ export async function parseArguments(argv: readonly string[], io: CliIo): Promis
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0 && wantsJson(argv)) writeJsonFailure(io, commandNameOf(program, argv), { name: 'UsageError', message: error.message.replace(/^error: /, '') });
+      return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    }
     throw error;
   }
   return parsed ?? { command: 'exit', code: 2 };

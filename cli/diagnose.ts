@@ -7,6 +7,7 @@ import { createClients } from '../functions/shared/clients';
 import { isNotFound } from '../functions/shared/errors';
 import type { ParsedCommand } from './args';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
+import { writeJson } from './json-output';
 import { withTargetEnvironment } from './target-environment';
 
 type DiagnoseCommand = Extract<ParsedCommand, { command: 'diagnose' }>;
@@ -69,7 +70,7 @@ export async function diagnoseCommand(command: DiagnoseCommand, io: CliIo): Prom
     return diagnoseFunction(createClients({ lambda: LambdaClient, ec2: EC2Client }, { region }), functionName, command.port);
   });
   if (command.output.json) {
-    writeLine(io.stdout, JSON.stringify(diagnosis, null, 2));
+    writeJson(io, 'diagnose', diagnosis);
     return exitCodeOfDiagnosis(diagnosis);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));

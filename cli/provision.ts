@@ -13,6 +13,7 @@ import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
+import { writeJson } from './json-output';
 import { describeNetwork } from './network-description';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, LOCAL_MODE_NOTE, type RunOutcome } from './output';
 import { createProgressRenderer, type ProgressRenderer } from './progress';
@@ -70,7 +71,7 @@ export function reportOutcome(outcome: RunOutcome, details: NetworkDetails | und
   const diagram = outcome.result ? renderTopology(outcome.result, details) : undefined;
   if (output.diagram && diagram) writeFileSync(output.diagram, diagram);
   if (output.json) {
-    writeLine(io.stdout, JSON.stringify(jsonOutcome(outcome, diagram), null, 2));
+    writeJson(io, 'provision', jsonOutcome(outcome, diagram));
     return exitCodeOf(outcome);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));

@@ -3,6 +3,7 @@ import { MotoServerMissing } from '../local/moto-server';
 import type { ParsedCommand } from './args';
 import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
+import { writeJsonFailure } from './json-output';
 import { diagnoseCommand } from './diagnose';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
@@ -12,8 +13,13 @@ import { provisionCommand } from './provision';
 import { statusCommand } from './status';
 
 /** Errors that are the user's to fix, with a message that says how: printed as one line, no stack. */
-function explain(error: Error): string | undefined {
+function explain(error: Error, env: NodeJS.ProcessEnv): string | undefined {
   if (error instanceof MotoServerMissing || error instanceof StateMachineNotFound) return error.message;
+  const unreachable = unreachableEndpoint(error, env);
+  if (unreachable) return unreachable;
+  if (error.name === 'CredentialsProviderError' && /profile/i.test(error.message)) {
+    return `${error.message} Check the profile's name (aws configure list-profiles), or pass another with --profile NAME.`;
+  }
   if (error.name === 'CredentialsProviderError') {
     return 'No AWS credentials found: configure them (aws configure / AWS_PROFILE / environment), or use --local to run against an emulator.';
   }
@@ -49,11 +55,24 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
-    if (thrown instanceof UsageError) {
-      writeLine(io.stderr, `error: ${thrown.message}`);
-      return EXIT.badInput;
-    }
-    writeLine(io.stderr, `error: ${explain(thrown) ?? `${thrown.name}: ${thrown.message}`}`);
-    return EXIT.failed;
+    const message = thrown instanceof UsageError ? thrown.message : (explain(thrown, io.env) ?? `${thrown.name}: ${thrown.message}`);
+    if ('output' in command && command.output.json) writeJsonFailure(io, cliCommandName(command), { name: thrown.name, message });
+    writeLine(io.stderr, `error: ${message}`);
+    return thrown instanceof UsageError ? EXIT.badInput : EXIT.failed;
   }
+}
+
+/** The subcommand as the user typed it (`plan --release` is `plan`). */
+export function cliCommandName(command: Exclude<ParsedCommand, { command: 'exit' }>): string {
+  return command.command === 'plan-lifecycle' ? 'plan' : command.command;
+}
+
+/** A refused connection is an endpoint nobody listens on: most often an emulator that was stopped. */
+function unreachableEndpoint(error: Error, env: NodeJS.ProcessEnv): string | undefined {
+  const code = (error as Error & { code?: string }).code ?? (error.cause as { code?: string } | undefined)?.code;
+  if (code !== 'ECONNREFUSED' && !/ECONNREFUSED/.test(error.message)) return undefined;
+  const endpoint = env.AWS_ENDPOINT_URL;
+  return endpoint
+    ? `Nothing answers at ${endpoint} (AWS_ENDPOINT_URL): start the emulator (lambda-egress emulator start), or unset AWS_ENDPOINT_URL to use AWS.`
+    : `Connection refused by the AWS endpoint: check your network and proxy settings. (${error.message})`;
 }
