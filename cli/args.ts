@@ -42,8 +42,8 @@ export type ParsedCommand =
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
-  | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
-  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
+  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
@@ -127,6 +127,7 @@ interface RawOptions {
   readonly teardownIfUnused?: boolean;
   readonly release?: boolean;
   readonly teardown?: boolean;
+  readonly yes?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -163,6 +164,18 @@ function targetFlags(options: RawOptions): TargetFlags {
 
 function outputFlags(options: RawOptions): OutputFlags {
   return defined({ json: options.json === true, quiet: options.quiet === true, diagram: options.diagram });
+}
+
+/**
+ * `--profile NAME` on every command: the shared config/credentials profile the SDK's default chain reads,
+ * set as AWS_PROFILE before the command runs (as the AWS CLI's --profile overrides it).
+ */
+function addProfileOption(program: Command, io: CliIo): void {
+  for (const command of program.commands) command.option('--profile <name>', 'the AWS profile to use (default: AWS_PROFILE)');
+  program.hook('preAction', (_program, actionCommand) => {
+    const profile = (actionCommand.opts() as { profile?: string }).profile;
+    if (profile !== undefined) io.env.AWS_PROFILE = profile;
+  });
 }
 
 /** The command line as commander sees it; `onParsed` receives the typed command of the subcommand that ran. */
@@ -260,8 +273,9 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .option('--teardown-if-unused', 'then tear its network down when no function uses it any more');
   addTargetOptions(release, 'run the real release definition', 'ReleaseStateMachineArn');
   addOutputOptions(release, false);
+  release.option('-y, --yes', 'do not ask for confirmation on a terminal');
   release.action((options: RawOptions) =>
-    onParsed({ command: 'release', functionName: options.function ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) }),
+    onParsed({ command: 'release', functionName: options.function ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
   );
 
   const teardown = program
@@ -270,10 +284,12 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .requiredOption('--network <name>', 'the network to tear down (lambda-egress networks lists them)');
   addTargetOptions(teardown, 'run the real teardown definition', 'TeardownStateMachineArn');
   addOutputOptions(teardown, false);
+  teardown.option('-y, --yes', 'do not ask for confirmation on a terminal');
   teardown.action((options: RawOptions) =>
-    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options) }),
+    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
   );
 
+  addProfileOption(program, io);
   return program;
 }
 

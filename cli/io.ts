@@ -20,6 +20,8 @@ export interface CliIo {
    * process exits after running it; in tests there are no signals.
    */
   readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void;
+  /** Where a confirmation is read from (cli/confirm.ts); absent in tests that run in-process: nothing is asked. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
 /** The exit codes of every subcommand (README "Exit codes"). */
@@ -35,7 +37,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, onInterrupt: installInterruptHandling().onInterrupt };
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, onInterrupt: installInterruptHandling().onInterrupt, stdin: process.stdin };
 }
 
 /** True when the stream is a terminal and NO_COLOR is absent or empty. */

@@ -9,6 +9,7 @@ import type { ParsedCommand } from './args';
 import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { parseErrorMessage } from '../functions/shared/errors';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { confirmed } from './confirm';
 import { jsonError, writeJson } from './json-output';
 import { formatReleaseSummary, formatTeardownSummary, summarizeLifecycle } from './lifecycle-summary';
 import { causeMessage, exitCodeOf, type RunOutcome } from './output';
@@ -75,6 +76,14 @@ async function runOnAws(command: LifecycleCommand, io: CliIo, progress: Progress
  * use: NetworkInUse, naming each function; nothing deleted).
  */
 export async function lifecycleCommand(command: LifecycleCommand, io: CliIo): Promise<ExitCode> {
+  const question =
+    command.command === 'release'
+      ? `Release ${command.functionName}: restore its own VPC configuration${command.teardownIfUnused ? ', then delete its network if no function uses it' : ''}?`
+      : `Tear down network "${command.network}": delete everything lambda-egress created for it (plan --teardown --network ${command.network} lists it)?`;
+  if (!(await confirmed(io, question, command.yes))) {
+    writeLine(io.stderr, 'Not confirmed: nothing was changed. (--yes skips the question.)');
+    return EXIT.failed;
+  }
   const progress = createProgressRenderer({ stream: command.output.json ? io.stderr : io.stdout, env: io.env, quiet: command.output.quiet });
   let outcome: RunOutcome;
   try {

@@ -17,8 +17,8 @@ function explain(error: Error, env: NodeJS.ProcessEnv): string | undefined {
   if (error instanceof MotoServerMissing || error instanceof StateMachineNotFound) return error.message;
   const unreachable = unreachableEndpoint(error, env);
   if (unreachable) return unreachable;
-  if (error.name === 'CredentialsProviderError' && /profile/i.test(error.message)) {
-    return `${error.message} Check the profile's name (aws configure list-profiles), or pass another with --profile NAME.`;
+  if (error.name === 'CredentialsProviderError' && env.AWS_PROFILE) {
+    return `No AWS credentials for the profile "${env.AWS_PROFILE}" (--profile / AWS_PROFILE): check its name (aws configure list-profiles) and its credentials, or pass another with --profile NAME.`;
   }
   if (error.name === 'CredentialsProviderError') {
     return 'No AWS credentials found: configure them (aws configure / AWS_PROFILE / environment), or use --local to run against an emulator.';
