@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io';
 import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
@@ -46,6 +46,7 @@ export type ParsedCommand =
   | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'emulator'; readonly action: 'start' | 'stop' | 'status'; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -288,6 +289,13 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   teardown.action((options: RawOptions) =>
     onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
   );
+
+  const emulator = program
+    .command('emulator')
+    .description('a local emulator that runs in the background between commands: every --local command uses it (start | stop | status)')
+    .addArgument(new Argument('<action>', 'start, stop or status').choices(['start', 'stop', 'status']));
+  addOutputOptions(emulator, false);
+  emulator.action((action: 'start' | 'stop' | 'status', options: RawOptions) => onParsed({ command: 'emulator', action, output: outputFlags(options) }));
 
   addProfileOption(program, io);
   return program;

@@ -5,6 +5,7 @@ import { StateMachineNotFound } from './aws-mode';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { writeJsonFailure } from './json-output';
 import { diagnoseCommand } from './diagnose';
+import { emulatorCommand } from './emulator-command';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
 import { networksCommand } from './networks';
@@ -52,6 +53,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
       case 'release':
       case 'teardown':
         return await lifecycleCommand(command, io);
+      case 'emulator':
+        return await emulatorCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

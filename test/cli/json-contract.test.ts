@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import envelope from '../../cli/json-output.schema.json';
@@ -13,6 +16,9 @@ addFormats(ajv);
 ajv.addSchema(provisionSchema);
 const validate = ajv.compile(envelope);
 
+/** A home of the test's own: `emulator stop` must not find the session of whoever runs the tests. */
+const home = mkdtempSync(join(tmpdir(), 'lambda-egress-home-'));
+
 interface Printed {
   readonly code: number;
   readonly document: Record<string, unknown>;
@@ -22,7 +28,7 @@ interface Printed {
 /** The command line as a process (commander is ESM: the bin loads it), against the test's emulator: stdout must be one JSON document. */
 async function json(argv: readonly string[]): Promise<Printed> {
   // Right after the command: at the end, a flag that wants a value would take --json for it.
-  const run = await runCli([argv[0] ?? '', '--json', ...argv.slice(1)]);
+  const run = await runCli([argv[0] ?? '', '--json', ...argv.slice(1)], { LAMBDA_EGRESS_HOME: home });
   const code = run.code ?? -1;
   const document = JSON.parse(run.stdout) as Record<string, unknown>;
   const violations = validate(document) ? [] : (validate.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`);
@@ -41,6 +47,7 @@ const CASES: Record<string, { readonly ok?: readonly string[]; readonly failing:
   status: { failing: ['status', 'arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:nothing-here'] },
   release: { ok: ['release', '--local', '-f', 'orders'], failing: ['release', '--local', '-f', 'nobody'] },
   teardown: { ok: ['teardown', '--local', '--network', 'shop'], failing: ['teardown', '--local'] },
+  emulator: { ok: ['emulator', 'stop'], failing: ['emulator', 'restart'] },
 };
 
 /** The subcommands `lambda-egress --help` lists (commander's "Commands:" section), help itself aside. */
