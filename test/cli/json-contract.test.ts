@@ -63,24 +63,25 @@ describe('--json: one contract for every command (cli/json-output.schema.json)',
     expect(registered.filter((name) => !(name in CASES))).toEqual([]);
   });
 
-  it('prints one document naming its command, successes and failures alike; errors carry their details as a field', async () => {
-    // GIVEN a function in a fresh emulator account
-    await emulator.freshAccount();
-    await createSampleFunction('orders');
-    const failures: string[] = [];
-    for (const [command, { ok, failing }] of Object.entries(CASES)) {
-      // WHEN each command runs with --json, first as it succeeds, then as it fails
+  describe('prints one document naming its command, successes and failures alike, for', () => {
+    // GIVEN a function in a fresh emulator account, which the commands below share in this order
+    beforeAll(async () => {
+      await emulator.freshAccount();
+      await createSampleFunction('orders');
+    });
+
+    it.each(Object.entries(CASES))('%s', async (command, { ok, failing }) => {
+      // WHEN the command runs with --json, first as it succeeds, then as it fails
       for (const argv of ok ? [ok, failing] : [failing]) {
         const printed = await json(argv);
         const expectFailure = argv === failing;
         // THEN stdout is one document the schema accepts, naming the command, with an exit code that matches
-        if (printed.violations.length > 0) failures.push(`${argv.join(' ')}: ${printed.violations.join('; ')}`);
+        expect([argv.join(' '), printed.violations]).toEqual([argv.join(' '), []]);
         expect([argv.join(' '), printed.document.command]).toEqual([argv.join(' '), command]);
         expect([argv.join(' '), printed.code === 0]).toEqual([argv.join(' '), !expectFailure]);
         if (expectFailure) expect(printed.document).toMatchObject({ status: 'FAILED', error: { name: expect.any(String), message: expect.not.stringContaining('\n') } });
       }
-    }
-    expect(failures).toEqual([]);
+    });
   });
 
   it('fails a rejected request with the field in error.details, not in the message', async () => {
