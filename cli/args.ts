@@ -85,7 +85,7 @@ function addRequestOptions(command: Command): Command {
 
 function addTargetOptions(command: Command, what: string, output = 'StateMachineArn'): Command {
   return command
-    .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
+    .option('--local', `${what} against an AWS emulator: AWS_ENDPOINT_URL if set, else the one of \`lambda-egress emulator start\`, else an embedded moto server`)
     .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
     .option('--state-machine-arn <arn>', `the deployed state machine (default: the stack output ${output})`)
     .option('--stack-name <name>', 'the deployed CloudFormation stack to read outputs from')
@@ -179,6 +179,11 @@ function addProfileOption(program: Command, io: CliIo): void {
   });
 }
 
+/** Leaves options that mean nothing to a command out of its help (they stay harmless if typed). */
+function hideOptions(command: Command, flags: readonly string[]): void {
+  for (const option of command.options) if (option.long && flags.includes(option.long)) option.hideHelp();
+}
+
 /** The command line as commander sees it; `onParsed` receives the typed command of the subcommand that ran. */
 export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => void): Command {
   const program = new Command('lambda-egress')
@@ -191,7 +196,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   const provision = program
     .command('provision')
     .description('run the workflow: on AWS (the deployed state machine) or, with --local, in-process against an emulator');
-  addTargetOptions(addRequestOptions(provision), 'run the real state machine definition');
+  addTargetOptions(addRequestOptions(provision), 'run the real state machine definition in-process');
   addOutputOptions(provision, true).option('--execution-name <name>', 'name of the execution (default: generated)');
   provision.action((options: RawOptions) =>
     onParsed(defined({
@@ -204,7 +209,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   );
 
   const plan = program.command('plan').description('what provision would create or change, and what it would cost a month; changes nothing');
-  addTargetOptions(addRequestOptions(plan), 'read the emulator');
+  addTargetOptions(addRequestOptions(plan), 'read what is there');
   addOutputOptions(plan, false).option(
     '--gb-per-month <gb>',
     `data the function sends through the NAT gateways a month, for the estimate (default ${DEFAULT_GB_PER_MONTH})`,
@@ -233,8 +238,10 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .description("check the network path of a function's current VPC configuration: PASS, or the broken hop and its fix (exit 0 / 1)")
     .option('-f, --function <name>', 'the Lambda function (name or ARN)')
     .option('--port <port>', 'destination port the function needs (default 443)', positiveInteger('--port', 65535));
-  addTargetOptions(diagnose, 'read the emulator');
+  addTargetOptions(diagnose, 'read what is there');
   addOutputOptions(diagnose, false);
+  // diagnose starts no workflow: a state machine is nothing it could use.
+  hideOptions(diagnose, ['--state-machine-arn', '--stack-name']);
   diagnose.action((options: RawOptions) =>
     onParsed(defined({
       command: 'diagnose' as const,
@@ -272,7 +279,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .description("put a function back as it was before lambda-egress (its own VpcConfig, its role's policies) and end its membership")
     .requiredOption('-f, --function <name>', 'the Lambda function (name or ARN) to release')
     .option('--teardown-if-unused', 'then tear its network down when no function uses it any more');
-  addTargetOptions(release, 'run the real release definition', 'ReleaseStateMachineArn');
+  addTargetOptions(release, 'run the real release definition in-process', 'ReleaseStateMachineArn');
   addOutputOptions(release, false);
   release.option('-y, --yes', 'do not ask for confirmation on a terminal');
   release.action((options: RawOptions) =>
@@ -283,8 +290,10 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .command('teardown')
     .description("delete a network nobody uses: everything lambda-egress created for it, and nothing else (exit 1 naming each function while it is in use)")
     .requiredOption('--network <name>', 'the network to tear down (lambda-egress networks lists them)');
-  addTargetOptions(teardown, 'run the real teardown definition', 'TeardownStateMachineArn');
+  addTargetOptions(teardown, 'run the real teardown definition in-process', 'TeardownStateMachineArn');
   addOutputOptions(teardown, false);
+  // The demo function is nothing a teardown could use.
+  hideOptions(teardown, ['--demo']);
   teardown.option('-y, --yes', 'do not ask for confirmation on a terminal');
   teardown.action((options: RawOptions) =>
     onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),

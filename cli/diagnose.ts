@@ -74,6 +74,9 @@ export async function diagnoseCommand(command: DiagnoseCommand, io: CliIo): Prom
     return exitCodeOfDiagnosis(diagnosis);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));
-  for (const line of formatDiagnosis(diagnosis, colors)) writeLine(io.stdout, line);
+  const lines = formatDiagnosis(diagnosis, colors);
+  // --quiet: the verdict alone (after the blank line that ends the per-subnet hops).
+  const verdictAt = lines.lastIndexOf('');
+  for (const line of command.output.quiet && verdictAt >= 0 ? lines.slice(verdictAt + 1) : lines) writeLine(io.stdout, line);
   return exitCodeOfDiagnosis(diagnosis);
 }
