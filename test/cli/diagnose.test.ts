@@ -47,12 +47,12 @@ describe('lambda-egress diagnose', () => {
 
   it('prints the verdict alone with --quiet', async () => {
     // GIVEN a function in the private subnets; WHEN diagnosed with --quiet
-    await functionIn('in-private', network.privateSubnetIds, network);
+    await functionIn('quiet-private', network.privateSubnetIds, network);
     const io = memoryIo();
-    const code = await runCommand({ command: 'diagnose', functionName: 'in-private', port: 443, target, output: { json: false, quiet: true } }, io);
+    const code = await runCommand({ command: 'diagnose', functionName: 'quiet-private', port: 443, target, output: { json: false, quiet: true } }, io);
     // THEN one line: the verdict, no hop of any subnet
     expect(code).toBe(0);
-    expect(io.out()).toBe('✔ PASS: every subnet of in-private has a path to the internet on port 443\n');
+    expect(io.out()).toBe('✔ PASS: every subnet of quiet-private has a path to the internet on port 443\n');
   });
 
   it('prints the verdict as JSON with --json', async () => {
