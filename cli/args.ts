@@ -1,6 +1,7 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkCommandValues } from './check-values';
 import type { CliIo } from './io';
+import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
 /** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
 export interface RequestFlags {
@@ -46,10 +47,11 @@ export type ParsedCommand =
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   /** `egress-ips --network NAME`: the public IPs a network leaves from (--plain: one a line). */
   | { readonly command: 'egress-ips'; readonly network: string; readonly plain: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
-  | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
-  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
+  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
+  | { readonly command: 'emulator'; readonly action: 'start' | 'stop' | 'status'; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -88,7 +90,7 @@ function addRequestOptions(command: Command): Command {
 
 function addTargetOptions(command: Command, what: string, output = 'StateMachineArn'): Command {
   return command
-    .option('--local', `${what} in-process against an AWS emulator: AWS_ENDPOINT_URL if set, else an embedded moto server`)
+    .option('--local', `${what} against an AWS emulator: AWS_ENDPOINT_URL if set, else the one of \`lambda-egress emulator start\`, else an embedded moto server`)
     .option('--demo', 'with --local: create the sample function lambda-egress-demo in the emulator first (implies --local)')
     .option('--aws-realism [seed]', 'with --local (provision): the emulator answers as AWS behaves (eventual consistency, transient errors; docs/aws-behaviour.md), seeded (default 1)')
     .option('--state-machine-arn <arn>', `the deployed state machine (default: the stack output ${output})`)
@@ -134,6 +136,7 @@ interface RawOptions {
   readonly release?: boolean;
   readonly teardown?: boolean;
   readonly plain?: boolean;
+  readonly yes?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -173,6 +176,23 @@ function outputFlags(options: RawOptions): OutputFlags {
   return defined({ json: options.json === true, quiet: options.quiet === true, diagram: options.diagram });
 }
 
+/**
+ * `--profile NAME` on every command: the shared config/credentials profile the SDK's default chain reads,
+ * set as AWS_PROFILE before the command runs (as the AWS CLI's --profile overrides it).
+ */
+function addProfileOption(program: Command, io: CliIo): void {
+  for (const command of program.commands) command.option('--profile <name>', 'the AWS profile to use (default: AWS_PROFILE)');
+  program.hook('preAction', (_program, actionCommand) => {
+    const profile = (actionCommand.opts() as { profile?: string }).profile;
+    if (profile !== undefined) io.env.AWS_PROFILE = profile;
+  });
+}
+
+/** Leaves options that mean nothing to a command out of its help (they stay harmless if typed). */
+function hideOptions(command: Command, flags: readonly string[]): void {
+  for (const option of command.options) if (option.long && flags.includes(option.long)) option.hideHelp();
+}
+
 /** The command line as commander sees it; `onParsed` receives the typed command of the subcommand that ran. */
 export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => void): Command {
   const program = new Command('lambda-egress')
@@ -185,7 +205,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   const provision = program
     .command('provision')
     .description('run the workflow: on AWS (the deployed state machine) or, with --local, in-process against an emulator');
-  addTargetOptions(addRequestOptions(provision), 'run the real state machine definition');
+  addTargetOptions(addRequestOptions(provision), 'run the real state machine definition in-process');
   addOutputOptions(provision, true).option('--execution-name <name>', 'name of the execution (default: generated)');
   provision.action((options: RawOptions) =>
     onParsed(defined({
@@ -198,7 +218,7 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   );
 
   const plan = program.command('plan').description('what provision would create or change, and what it would cost a month; changes nothing');
-  addTargetOptions(addRequestOptions(plan), 'read the emulator');
+  addTargetOptions(addRequestOptions(plan), 'read what is there');
   addOutputOptions(plan, false).option(
     '--gb-per-month <gb>',
     `data the function sends through the NAT gateways a month, for the estimate (default ${DEFAULT_GB_PER_MONTH})`,
@@ -227,8 +247,10 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .description("check the network path of a function's current VPC configuration: PASS, or the broken hop and its fix (exit 0 / 1)")
     .option('-f, --function <name>', 'the Lambda function (name or ARN)')
     .option('--port <port>', 'destination port the function needs (default 443)', positiveInteger('--port', 65535));
-  addTargetOptions(diagnose, 'read the emulator');
+  addTargetOptions(diagnose, 'read what is there');
   addOutputOptions(diagnose, false);
+  // diagnose starts no workflow: a state machine is nothing it could use.
+  hideOptions(diagnose, ['--state-machine-arn', '--stack-name']);
   diagnose.action((options: RawOptions) =>
     onParsed(defined({
       command: 'diagnose' as const,
@@ -280,22 +302,34 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .description("put a function back as it was before lambda-egress (its own VpcConfig, its role's policies) and end its membership")
     .requiredOption('-f, --function <name>', 'the Lambda function (name or ARN) to release')
     .option('--teardown-if-unused', 'then tear its network down when no function uses it any more');
-  addTargetOptions(release, 'run the real release definition', 'ReleaseStateMachineArn');
+  addTargetOptions(release, 'run the real release definition in-process', 'ReleaseStateMachineArn');
   addOutputOptions(release, false);
+  release.option('-y, --yes', 'do not ask for confirmation on a terminal');
   release.action((options: RawOptions) =>
-    onParsed({ command: 'release', functionName: options.function ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) }),
+    onParsed({ command: 'release', functionName: options.function ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
   );
 
   const teardown = program
     .command('teardown')
     .description("delete a network nobody uses: everything lambda-egress created for it, and nothing else (exit 1 naming each function while it is in use)")
     .requiredOption('--network <name>', 'the network to tear down (lambda-egress networks lists them)');
-  addTargetOptions(teardown, 'run the real teardown definition', 'TeardownStateMachineArn');
+  addTargetOptions(teardown, 'run the real teardown definition in-process', 'TeardownStateMachineArn');
   addOutputOptions(teardown, false);
+  // The demo function is nothing a teardown could use.
+  hideOptions(teardown, ['--demo']);
+  teardown.option('-y, --yes', 'do not ask for confirmation on a terminal');
   teardown.action((options: RawOptions) =>
-    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options) }),
+    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
   );
 
+  const emulator = program
+    .command('emulator')
+    .description('a local emulator that runs in the background between commands: every --local command uses it (start | stop | status)')
+    .addArgument(new Argument('<action>', 'start, stop or status').choices(['start', 'stop', 'status']));
+  addOutputOptions(emulator, false);
+  emulator.action((action: 'start' | 'stop' | 'status', options: RawOptions) => onParsed({ command: 'emulator', action, output: outputFlags(options) }));
+
+  addProfileOption(program, io);
   return program;
 }
 
@@ -311,7 +345,10 @@ export async function parseArguments(argv: readonly string[], io: CliIo): Promis
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    if (error instanceof CommanderError) return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    if (error instanceof CommanderError) {
+      if (error.exitCode !== 0 && wantsJson(argv)) writeJsonFailure(io, commandNameOf(program, argv), { name: 'UsageError', message: error.message.replace(/^error: /, '') });
+      return { command: 'exit', code: error.exitCode === 0 ? 0 : 2 };
+    }
     throw error;
   }
   if (!parsed) return { command: 'exit', code: 2 };

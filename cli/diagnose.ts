@@ -10,6 +10,7 @@ import { egressIpsOf, type EgressIdentity } from '../functions/network/egress-ip
 import { egressLines } from './egress-lines';
 import type { ParsedCommand } from './args';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
+import { writeJson } from './json-output';
 import { withTargetEnvironment } from './target-environment';
 
 type DiagnoseCommand = Extract<ParsedCommand, { command: 'diagnose' }>;
@@ -85,10 +86,13 @@ export async function diagnoseCommand(command: DiagnoseCommand, io: CliIo): Prom
     return diagnoseFunction(createClients({ lambda: LambdaClient, ec2: EC2Client }, { region }), functionName, command.port);
   });
   if (command.output.json) {
-    writeLine(io.stdout, JSON.stringify(diagnosis, null, 2));
+    writeJson(io, 'diagnose', diagnosis);
     return exitCodeOfDiagnosis(diagnosis);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));
-  for (const line of formatDiagnosis(diagnosis, colors)) writeLine(io.stdout, line);
+  const lines = formatDiagnosis(diagnosis, colors);
+  // --quiet: the verdict alone (after the blank line that ends the per-subnet hops).
+  const verdictAt = lines.lastIndexOf('');
+  for (const line of command.output.quiet && verdictAt >= 0 ? lines.slice(verdictAt + 1) : lines) writeLine(io.stdout, line);
   return exitCodeOfDiagnosis(diagnosis);
 }

@@ -1,3 +1,5 @@
+import { installInterruptHandling } from './interrupt';
+
 /**
  * Where the CLI writes and what it knows of its terminal: process streams in real use, string buffers in
  * tests. Colour and live redrawing are decided here once, from the stream and NO_COLOR (https://no-color.org).
@@ -18,6 +20,8 @@ export interface CliIo {
    * process exits after running it; in tests there are no signals.
    */
   readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void;
+  /** Where a confirmation is read from (cli/confirm.ts); absent in tests that run in-process: nothing is asked. */
+  readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
 /** The exit codes of every subcommand (README "Exit codes"). */
@@ -33,20 +37,7 @@ export const EXIT = {
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, onInterrupt: exitAfterCleanupOnSignal };
-}
-
-/** On SIGINT/SIGTERM: run the cleanup once, then exit 130/143 as a shell would report the signal. */
-function exitAfterCleanupOnSignal(cleanup: () => Promise<void>): () => void {
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
-    const handler = (): void => {
-      process.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}: stopping the emulator...\n`);
-      void cleanup().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-    };
-    process.once(signal, handler);
-    return [signal, handler] as const;
-  });
-  return () => handlers.forEach(([signal, handler]) => process.removeListener(signal, handler));
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, onInterrupt: installInterruptHandling().onInterrupt, stdin: process.stdin };
 }
 
 /** True when the stream is a terminal and NO_COLOR is absent or empty. */

@@ -11,6 +11,7 @@ import type { ParsedCommand } from './args';
 import { formatCostTable } from './cost';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
 import { deployedTableName } from './networks';
+import { writeJson, writeJsonFailure } from './json-output';
 import { exitCodeOf } from './output';
 import { withTargetEnvironment } from './target-environment';
 
@@ -68,11 +69,11 @@ export async function lifecyclePlanCommand(command: LifecyclePlanCommand, io: Cl
   } catch (error) {
     if (!(error instanceof InvalidRequest || error instanceof NetworkInUse)) throw error;
     // The answer the workflow would give, before it changes anything.
-    if (command.output.json) writeLine(io.stdout, JSON.stringify({ error: { name: error.name, message: error.message } }, null, 2));
+    if (command.output.json) writeJsonFailure(io, 'plan', error);
     else writeLine(io.stderr, palette(colorEnabled(io.stderr, io.env)).red(`✖ ${error.name}: ${error.message}`));
     return exitCodeOf({ status: 'FAILED', error: error.name });
   }
-  if (command.output.json) writeLine(io.stdout, JSON.stringify({ plan: command.of, ...preview }, null, 2));
+  if (command.output.json) writeJson(io, 'plan', { plan: command.of, ...preview });
   else {
     const colors = palette(colorEnabled(io.stdout, io.env));
     const lines = 'deletes' in preview ? [colors.bold('Plan (nothing has been changed):'), '', ...formatTeardownPreview(preview, colors)] : formatReleasePreview(preview, colors);

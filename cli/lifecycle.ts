@@ -7,7 +7,11 @@ import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../statemachi
 import { runLocally } from '../statemachine/local-runner';
 import type { ParsedCommand } from './args';
 import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
-import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { parseErrorMessage } from '../functions/shared/errors';
+import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { confirmed } from './confirm';
+import { jsonError, writeJson } from './json-output';
+import { formatReleaseSummary, formatTeardownSummary, summarizeLifecycle } from './lifecycle-summary';
 import { causeMessage, exitCodeOf, type RunOutcome } from './output';
 import { createProgressRenderer, formatDuration, type ProgressRenderer } from './progress';
 import { stepEventOfLocal } from './steps';
@@ -72,6 +76,14 @@ async function runOnAws(command: LifecycleCommand, io: CliIo, progress: Progress
  * use: NetworkInUse, naming each function; nothing deleted).
  */
 export async function lifecycleCommand(command: LifecycleCommand, io: CliIo): Promise<ExitCode> {
+  const question =
+    command.command === 'release'
+      ? `Release ${command.functionName}: restore its own VPC configuration${command.teardownIfUnused ? ', then delete its network if no function uses it' : ''}?`
+      : `Tear down network "${command.network}": delete everything lambda-egress created for it (plan --teardown --network ${command.network} lists it)?`;
+  if (!(await confirmed(io, question, command.yes))) {
+    writeLine(io.stderr, 'Not confirmed: nothing was changed. (--yes skips the question.)');
+    return EXIT.failed;
+  }
   const progress = createProgressRenderer({ stream: command.output.json ? io.stderr : io.stdout, env: io.env, quiet: command.output.quiet });
   let outcome: RunOutcome;
   try {
@@ -80,29 +92,39 @@ export async function lifecycleCommand(command: LifecycleCommand, io: CliIo): Pr
     progress.finish();
   }
   const output = (outcome as RunOutcome & { output?: unknown }).output ?? outcome.result;
+  const alreadyGone = command.command === 'teardown' && networkWasAlreadyGone(outcome, command.network);
+  const summary = alreadyGone ? { ...summarizeLifecycle(undefined), network: command.network, alreadyGone: true } : summarizeLifecycle(output);
+  const succeeded = outcome.status === 'SUCCEEDED' || alreadyGone;
   if (command.output.json) {
-    writeLine(
-      io.stdout,
-      JSON.stringify(
-        {
-          command: command.command,
-          status: outcome.status,
-          mode: outcome.mode,
-          ...(outcome.executionArn ? { executionArn: outcome.executionArn } : {}),
-          ...(output !== undefined ? { output } : {}),
-          ...(outcome.error ? { error: { name: outcome.error, message: causeMessage(outcome.cause) } } : {}),
-          ...(outcome.durationMs !== undefined ? { durationMs: outcome.durationMs } : {}),
-        },
-        null,
-        2,
-      ),
-    );
-    return exitCodeOf(outcome);
+    writeJson(io, command.command, {
+      status: succeeded ? 'SUCCEEDED' : outcome.status,
+      mode: outcome.mode,
+      ...(outcome.executionArn ? { executionArn: outcome.executionArn } : {}),
+      ...(succeeded ? { summary } : {}),
+      ...(!succeeded && outcome.error ? { error: jsonError(outcome.error, causeMessage(outcome.cause)) } : {}),
+      ...(outcome.durationMs !== undefined ? { durationMs: outcome.durationMs } : {}),
+    });
+    return succeeded ? EXIT.ok : exitCodeOf(outcome);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));
+  const took = outcome.durationMs !== undefined ? `${formatDuration(outcome.durationMs)}` : '';
+  if (succeeded) {
+    const lines = command.command === 'release' ? formatReleaseSummary(command.functionName, summary, colors) : formatTeardownSummary(command.network, summary, colors);
+    for (const line of lines) writeLine(io.stdout, line);
+    if (outcome.executionArn && !command.output.quiet) writeLine(io.stdout, colors.dim(`execution: ${outcome.executionArn}${took ? `  (${took})` : ''}`));
+    return EXIT.ok;
+  }
   const what = command.command === 'release' ? `release of ${command.functionName}` : `teardown of network ${command.network}`;
-  const took = outcome.durationMs !== undefined ? ` in ${formatDuration(outcome.durationMs)}` : '';
-  if (outcome.status === 'SUCCEEDED') writeLine(io.stdout, colors.green(`The ${what} succeeded${took}.`));
-  else writeLine(io.stderr, colors.red(`The ${what} failed: ${outcome.error ?? 'error'}: ${causeMessage(outcome.cause)}`));
+  writeLine(io.stderr, colors.red(`The ${what} failed: ${outcome.error ?? 'error'}: ${parseErrorMessage(causeMessage(outcome.cause)).summary}`));
   return exitCodeOf(outcome);
+}
+
+/**
+ * ValidateTeardown rejects a network the registry does not hold; asked to make it gone, the CLI answers that it
+ * is (a teardown run twice, as every command may be). Nothing was deleted either way.
+ */
+function networkWasAlreadyGone(outcome: RunOutcome, network: string): boolean {
+  if (outcome.error !== 'InvalidRequest') return false;
+  const { details } = parseErrorMessage(causeMessage(outcome.cause));
+  return details.field === 'network' && details.network === network;
 }

@@ -11,6 +11,7 @@ import { StateMachineNotFound } from './aws-mode';
 import { egressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
 import { ensureRegistryTable } from '../local/local-registry';
+import { writeJson } from './json-output';
 import { withLocalEnvironment } from './target-environment';
 
 type NetworksCommand = Extract<ParsedCommand, { command: 'networks' }>;
@@ -73,7 +74,7 @@ export async function networksCommand(command: NetworksCommand, io: CliIo): Prom
         return inventoryFor(environment.region, tableName);
       })
     : await inventoryFor(command.target.region, await deployedTableName(command, io.env, new CloudFormationClient(command.target.region ? { region: command.target.region } : {})));
-  if (command.output.json) writeLine(io.stdout, JSON.stringify(inventory, null, 2));
+  if (command.output.json) writeJson(io, 'networks', inventory);
   else for (const line of formatInventory(inventory, palette(colorEnabled(io.stdout, io.env)))) writeLine(io.stdout, line);
   return EXIT.ok;
 }

@@ -6,6 +6,7 @@ import type { RunOutcome } from '../functions/api/execution-history';
 import { egressLines } from './egress-lines';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { describeRequestedBy } from '../functions/shared/requested-by';
+import { jsonError, type JsonError } from './json-output';
 import { formatDuration } from './progress';
 
 export type { RunOutcome };
@@ -44,7 +45,7 @@ export interface JsonOutcome {
   readonly mode: RunOutcome['mode'];
   readonly executionArn?: string;
   readonly result?: ProvisionResult;
-  readonly error?: { readonly name: string; readonly message: string; readonly cause?: string };
+  readonly error?: JsonError;
   readonly rollback?: RollbackReport;
   readonly diagram?: string;
   readonly durationMs?: number;
@@ -56,7 +57,7 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
     mode: outcome.mode,
     ...(outcome.executionArn ? { executionArn: outcome.executionArn } : {}),
     ...(outcome.result ? { result: outcome.result } : {}),
-    ...(outcome.error ? { error: { name: outcome.error, message: causeMessage(outcome.cause), ...(outcome.cause ? { cause: outcome.cause } : {}) } } : {}),
+    ...(outcome.error ? { error: jsonError(outcome.error, causeMessage(outcome.cause), outcome.cause) } : {}),
     ...(outcome.rollback ? { rollback: outcome.rollback } : {}),
     ...(diagram ? { diagram } : {}),
     ...(outcome.durationMs !== undefined ? { durationMs: outcome.durationMs } : {}),

@@ -21,6 +21,7 @@ import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost'
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';
 import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { writeJson, writeJsonFailure } from './json-output';
 import { exitCodeOf } from './output';
 import { buildRequest } from './request';
 import { withTargetEnvironment } from './target-environment';
@@ -250,7 +251,7 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
     if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;
     // The same answer provision would give, before anything is created.
     if (command.output.json) {
-      writeLine(io.stdout, JSON.stringify({ error: { name: error.name, message: error.message } }, null, 2));
+      writeJsonFailure(io, 'plan', error);
     } else {
       const colors = palette(colorEnabled(io.stderr, io.env));
       writeLine(io.stderr, colors.red(colors.bold(`✖ ${error.name}: ${error.message}`)));
@@ -258,7 +259,7 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
     }
     return exitCodeOf({ status: 'FAILED', error: error.name });
   }
-  if (command.output.json) writeLine(io.stdout, JSON.stringify(plan, null, 2));
+  if (command.output.json) writeJson(io, 'plan', plan);
   else for (const line of formatPlan(plan, palette(colorEnabled(io.stdout, io.env)))) writeLine(io.stdout, line);
   return EXIT.ok;
 }

@@ -14,6 +14,7 @@ import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './i
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { realismOn } from './target-environment';
+import { writeJson } from './json-output';
 import { describeNetwork } from './network-description';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, LOCAL_MODE_NOTE, type RunOutcome } from './output';
 import { createProgressRenderer, type ProgressRenderer } from './progress';
@@ -73,7 +74,7 @@ export function reportOutcome(outcome: RunOutcome, details: NetworkDetails | und
   const diagram = outcome.result ? renderTopology(outcome.result, details) : undefined;
   if (output.diagram && diagram) writeFileSync(output.diagram, diagram);
   if (output.json) {
-    writeLine(io.stdout, JSON.stringify(jsonOutcome(outcome, diagram), null, 2));
+    writeJson(io, 'provision', jsonOutcome(outcome, diagram));
     return exitCodeOf(outcome);
   }
   const colors = palette(colorEnabled(io.stdout, io.env));

@@ -4,6 +4,7 @@ import { createClients } from '../functions/shared/clients';
 import type { ParsedCommand } from './args';
 import { regionOfArn } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
+import { writeJson } from './json-output';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome } from './output';
 import { stepLine } from './progress';
 import { StepTracker } from './steps';
@@ -20,7 +21,7 @@ export async function statusCommand(command: StatusCommand, io: CliIo): Promise<
   const exitCode = outcome.status === 'RUNNING' ? EXIT.ok : exitCodeOf(outcome);
 
   if (command.output.json) {
-    writeLine(io.stdout, JSON.stringify({ ...jsonOutcome(outcome), currentSteps: current, steps: tracker.steps() }, null, 2));
+    writeJson(io, 'status', { ...jsonOutcome(outcome), currentSteps: current, steps: tracker.steps() });
     return exitCode;
   }
   const colors = palette(colorEnabled(io.stdout, io.env));

@@ -1,6 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients } from '../functions/shared/clients';
+import { runningSession } from '../local/emulator-session';
 import { openLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { switchRealismOn } from '../local/realism-switch';
 import { ensureDemoFunction } from '../local/sample-function';
@@ -17,13 +18,17 @@ export async function withLocalEnvironment<T>(
   options: { readonly say: (line: string) => void; readonly demoFunction?: string },
   run: (environment: LocalEnvironment) => Promise<T>,
 ): Promise<T> {
+  const session = io.env.AWS_ENDPOINT_URL ? undefined : runningSession(io.env);
+  if (session) io.env.AWS_ENDPOINT_URL = session.endpoint;
   const environment = await openLocalEnvironment(io.env, target.region ? { region: target.region } : {});
   const removeInterrupt = io.onInterrupt?.(() => environment.close());
   try {
     options.say(
       environment.embedded
         ? `Local mode: started an embedded moto server on ${environment.endpoint} (pid ${environment.pid}); it stops at the end.`
-        : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
+        : session
+          ? `Local mode: using the local emulator at ${environment.endpoint} (lambda-egress emulator start).`
+          : `Local mode: using the emulator at ${environment.endpoint} (AWS_ENDPOINT_URL).`,
     );
     if (target.demo && options.demoFunction) {
       const { iam, lambda } = createClients({ iam: IAMClient, lambda: LambdaClient });

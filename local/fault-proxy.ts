@@ -202,7 +202,12 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
   if (!address || typeof address !== 'object') throw new Error('fault proxy did not get a port');
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    // Kept-alive and in-flight connections would hold close() open for up to keepAliveTimeout (a Ctrl-C hung).
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 

@@ -62,13 +62,35 @@ export async function startMotoServer(options: { readyTimeoutMs?: number } = {})
     env: { ...process.env, ...leanAccountsEnvironment() },
     stdio: 'ignore',
   });
+  // A process that ends before stop (Ctrl-C while moto starts, process.exit in a signal handler) takes moto with it.
+  const killOnExit = (): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  };
+  process.once('exit', killOnExit);
   const spawned = await new Promise<boolean>((resolve) => {
     child.once('spawn', () => resolve(true));
     child.once('error', () => resolve(false));
   });
-  if (!spawned || child.pid === undefined) throw new MotoServerMissing();
+  if (!spawned || child.pid === undefined) {
+    process.removeListener('exit', killOnExit);
+    throw new MotoServerMissing();
+  }
   const endpoint = `http://127.0.0.1:${port}`;
-  const server: MotoServer = { endpoint, port, pid: child.pid, stop: () => stopChild(child) };
+  const pid = child.pid;
+  const server: MotoServer = {
+    endpoint,
+    port,
+    pid,
+    stop: async () => {
+      await stopChild(child);
+      process.removeListener('exit', killOnExit);
+    },
+  };
   try {
     await waitUntilAnswering(endpoint, child, options.readyTimeoutMs ?? 30_000);
     // Must precede any resource creation: switching later hides what was created before.

@@ -56,6 +56,16 @@ describe('lambda-egress diagnose', () => {
     expect(io.out()).toContain('fix: before its next invoke, give the role the ENI permissions (aws iam attach-role-policy --role-name idle-for-weeks-role');
   });
 
+  it('prints the verdict alone with --quiet', async () => {
+    // GIVEN a function in the private subnets; WHEN diagnosed with --quiet
+    await functionIn('quiet-private', network.privateSubnetIds, network);
+    const io = memoryIo();
+    const code = await runCommand({ command: 'diagnose', functionName: 'quiet-private', port: 443, target, output: { json: false, quiet: true } }, io);
+    // THEN one line: the verdict, no hop of any subnet
+    expect(code).toBe(0);
+    expect(io.out()).toBe('✔ PASS: every subnet of quiet-private has a path to the internet on port 443\n');
+  });
+
   it('prints the verdict as JSON with --json', async () => {
     const io = memoryIo();
     const code = await runCommand({ command: 'diagnose', functionName: 'in-public', port: 443, target, output: { json: true, quiet: false } }, io);

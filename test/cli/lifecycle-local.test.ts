@@ -79,10 +79,29 @@ describe('lambda-egress release / teardown --local (against the emulator in AWS_
     // THEN it exits 0 with live progress, and nothing tagged for the network remains (VPC, subnets, NAT, EIP, IGW, SG, probe, ENI, NAT alarms)
     expect([tornDown.code, tornDown.stderr]).toEqual([0, expect.not.stringContaining('error')]);
     expect(tornDown.stdout).toContain('TeardownNetwork');
-    expect(tornDown.stdout).toContain('The teardown of network shop succeeded');
+    expect(tornDown.stdout).toMatch(/Network "shop" torn down: \d+ resources deleted \(.*\d nat-gateways?, /);
+    expect(tornDown.stdout).toMatch(/Monthly saving: \$\d+\.\d\d/);
     expect(await taggedForNetwork('shop')).toEqual([]);
     expect(await networkInterfaceIds()).not.toContain(eni);
     expect(await natAlarms('shop')).toEqual([]);
+  });
+
+  it('answers a teardown run twice with exit 0: the network is already gone, nothing deleted', async () => {
+    // GIVEN a network provisioned, released and torn down
+    await emulator.freshAccount();
+    await createSampleFunction('orders');
+    const provision = await cli({ command: 'provision', request: { functionName: 'orders', network: 'shop', singleNat: true, ipv6: false, s3Endpoint: false, keepVpcAccessPolicy: false }, target, output: output() });
+    expect(provision.code).toBe(0);
+    expect((await cli({ command: 'release', functionName: 'orders', teardownIfUnused: true, target, output: output() })).code).toBe(0);
+
+    // WHEN the teardown runs again, as text and as JSON
+    const again = await cli({ command: 'teardown', network: 'shop', target, output: output() });
+    const againJson = await cli({ command: 'teardown', network: 'shop', target, output: output(true) });
+
+    // THEN both exit 0 and say the network is already gone
+    expect([again.code, again.out]).toEqual([0, expect.stringContaining('Network "shop" is already gone: nothing to delete.')]);
+    expect(againJson.code).toBe(0);
+    expect(JSON.parse(againJson.out)).toMatchObject({ command: 'teardown', status: 'SUCCEEDED', summary: { network: 'shop', alreadyGone: true, deleted: [] } });
   });
 
   it('fails release of a function that is no member with exit 2, naming it', async () => {

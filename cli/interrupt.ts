@@ -1,0 +1,39 @@
+/**
+ * Ctrl-C and SIGTERM for the real process. The handlers are installed once, before the command runs, so a
+ * signal in any phase (the emulator starting, a task running, the report) is answered the same way: run the
+ * cleanups registered so far (stop the embedded emulator), but for at most CLEANUP_DEADLINE_MS, then exit
+ * 130/143 as a shell would report the signal. A second signal exits at once. Whatever a cleanup did not stop,
+ * the process's 'exit' hooks end (local/moto-server.ts kills its moto server by pid).
+ */
+export const CLEANUP_DEADLINE_MS = 3_000;
+
+export interface InterruptHandling {
+  /** Registers a cleanup for the next signal; returns its removal. */
+  onInterrupt(cleanup: () => Promise<void>): () => void;
+}
+
+let installed: InterruptHandling | undefined;
+
+export function installInterruptHandling(proc: NodeJS.Process = process): InterruptHandling {
+  if (installed) return installed;
+  const cleanups = new Set<() => Promise<void>>();
+  let interrupted = false;
+  const handle = (signal: 'SIGINT' | 'SIGTERM'): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (interrupted) proc.exit(code);
+    interrupted = true;
+    proc.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}${cleanups.size > 0 ? ': stopping the emulator...' : '.'}\n`);
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS).unref());
+    const done = Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+    void Promise.race([done, deadline]).finally(() => proc.exit(code));
+  };
+  proc.on('SIGINT', () => handle('SIGINT'));
+  proc.on('SIGTERM', () => handle('SIGTERM'));
+  installed = {
+    onInterrupt: (cleanup) => {
+      cleanups.add(cleanup);
+      return () => cleanups.delete(cleanup);
+    },
+  };
+  return installed;
+}
