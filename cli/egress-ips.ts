@@ -8,6 +8,7 @@ import { ensureRegistryTable } from '../local/local-registry';
 import type { ParsedCommand } from './args';
 import { egressLines, plainEgressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
+import { writeJson } from './json-output';
 import { deployedTableName } from './networks';
 import { withLocalEnvironment } from './target-environment';
 
@@ -32,7 +33,7 @@ export async function egressIpsCommand(command: EgressIpsCommand, io: CliIo): Pr
         return egressDocument(environment.region, tableName, command.network);
       })
     : await egressDocument(command.target.region, await deployedTableName(command, io.env, new CloudFormationClient(command.target.region ? { region: command.target.region } : {})), command.network);
-  if (command.output.json) writeLine(io.stdout, JSON.stringify(document, null, 2));
+  if (command.output.json) writeJson(io, 'egress-ips', { status: 'SUCCEEDED', ...document });
   else if (command.plain) for (const line of plainEgressLines(document)) writeLine(io.stdout, line);
   else {
     const colors = palette(colorEnabled(io.stdout, io.env));

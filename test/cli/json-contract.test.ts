@@ -44,6 +44,7 @@ const CASES: Record<string, { readonly ok?: readonly string[]; readonly failing:
   provision: { ok: ['provision', '--local', '-f', 'orders', '--network', 'shop'], failing: ['provision', '--local', '-f', 'nobody'] },
   diagnose: { ok: ['diagnose', '--local', '-f', 'orders'], failing: ['diagnose', '--local', '-f', 'nobody'] },
   networks: { ok: ['networks', '--local'], failing: ['networks', '--local', '--region'] },
+  'egress-ips': { ok: ['egress-ips', '--local', '--network', 'shop'], failing: ['egress-ips', '--local', '--network', 'nowhere'] },
   status: { failing: ['status', 'arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:nothing-here'] },
   release: { ok: ['release', '--local', '-f', 'orders'], failing: ['release', '--local', '-f', 'nobody'] },
   teardown: { ok: ['teardown', '--local', '--network', 'shop'], failing: ['teardown', '--local'] },
