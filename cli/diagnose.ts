@@ -66,9 +66,9 @@ export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof 
     lines.push(colors.bold(path.subnetId));
     for (const step of path.steps) lines.push(`  ${step.ok ? colors.green('✔') : colors.red('✖')} ${step.hop.padEnd(17)} ${step.detail}`);
   }
-  lines.push('');
   const egress = diagnosis.egress ? egressLines(diagnosis.egress, colors) : [];
   lines.push(...egress.map((line, index) => `${index === 0 ? 'egress IPs:' : ''}`.padEnd(12) + line));
+  lines.push('');
   if (verdict.verdict === 'PASS') {
     lines.push(colors.green(colors.bold(`✔ PASS: every subnet of ${diagnosis.functionName} has a path to the internet on port ${verdict.port}`)));
   } else {

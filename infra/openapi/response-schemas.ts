@@ -11,6 +11,21 @@ const EXECUTION_ARN: Schema = { type: 'string', pattern: '^arn:aws[a-zA-Z-]*:sta
 const STATUS: Schema = { type: 'string', enum: ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'] };
 const REQUEST_ID: Schema = { type: 'string', pattern: REQUEST_ID_PATTERN.source, description: 'The Idempotency-Key the request was filed with: the execution name' };
 
+/** Who asked for a request (functions/shared/requested-by.ts): the API's SigV4 caller, the tag trigger, or a direct StartExecution. */
+const REQUESTED_BY: Schema = {
+  type: 'object',
+  description: 'Who asked: the catalog API\'s SigV4 caller (via "api"), the tag trigger (via "tag") or a direct StartExecution (via "start-execution")',
+  required: ['via'],
+  properties: {
+    via: { type: 'string', enum: ['api', 'tag', 'start-execution'] },
+    principal: { type: 'string' },
+    caller: { type: 'string' },
+    accountId: { type: 'string' },
+    eventId: { type: 'string' },
+    execution: { type: 'string' },
+  },
+};
+
 /** What an answer says about a workflow execution (functions/api/named-execution.ts executionFields). */
 const EXECUTION_FIELDS: Record<string, Schema> = {
   executionArn: EXECUTION_ARN,
@@ -50,6 +65,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
       cause: { type: 'string' },
       rollback: { type: 'object', description: 'What the rollback undid, step by step', required: ['steps'] },
       durationMs: { type: 'number', minimum: 0 },
+      requestedBy: REQUESTED_BY,
     },
   },
   ReleaseAnswer: {

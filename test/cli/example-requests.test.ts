@@ -19,10 +19,11 @@ const examples = readdirSync(EXAMPLES).filter((name) => name.endsWith('.json')).
 const read = (name: string): Record<string, unknown> => JSON.parse(readFileSync(join(EXAMPLES, name), 'utf8')) as Record<string, unknown>;
 
 describe('examples/requests', () => {
-  it('holds the requests the README shows', () => {
+  it('holds the requests the README and the reference show', () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    // THEN "The request" shows every-default.json as it is, and the README points at shared-network.json
-    const requestSection = readme.slice(readme.indexOf('## The request'));
+    const reference = readFileSync(join(ROOT, 'docs', 'reference.md'), 'utf8');
+    // THEN the reference's "The request" shows every-default.json as it is, and the README points at shared-network.json
+    const requestSection = reference.slice(reference.indexOf('## The request'));
     const block = /```json\n([\s\S]*?)```/.exec(requestSection)?.[1];
     expect(block && JSON.parse(block)).toEqual(read('every-default.json'));
     expect(readme).toContain('examples/requests/shared-network.json');

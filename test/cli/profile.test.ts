@@ -20,7 +20,7 @@ describe('--profile', () => {
     ]);
 
     // THEN the missing profile is named, with the fix; the good one reaches the emulator (which knows no such execution)
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('nosuch');
     expect(missing.stderr).toContain('--profile NAME');
     expect(good.stderr).toContain('No such execution');
