@@ -6,7 +6,6 @@ import {
   SFNClient,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { handler as getHandler } from '../../functions/api/get-request';
 import { handler as startHandler } from '../../functions/api/start-request';
@@ -16,6 +15,7 @@ import { startRequest } from '../../functions/api/start';
 import { currentStepOf, requestStatus } from '../../functions/api/status';
 import { emulator } from '../../local/emulator-control';
 import { failedProvisionHistory } from '../cli/sfn-history';
+import { apiEvent } from './api-event';
 
 /**
  * The catalog API's functions against moto's Step Functions (which records executions but runs no
@@ -38,25 +38,6 @@ async function stateMachine(): Promise<string> {
 
 async function executionsOf(stateMachineArn: string): Promise<string[]> {
   return ((await sfn.send(new ListExecutionsCommand({ stateMachineArn }))).executions ?? []).map((execution) => execution.name ?? '');
-}
-
-function apiEvent(overrides: Partial<APIGatewayProxyEvent>): APIGatewayProxyEvent {
-  return {
-    body: null,
-    headers: {},
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/requests',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    // A SigV4 caller, as API Gateway's IAM authorization passes it (test/api/who-asked.test.ts).
-    requestContext: { identity: { userArn: 'arn:aws:iam::123456789012:user/catalog', caller: 'AIDAEXAMPLE', accountId: '123456789012' } } as APIGatewayProxyEvent['requestContext'],
-    resource: '/requests',
-    ...overrides,
-  };
 }
 
 describe('POST /requests', () => {

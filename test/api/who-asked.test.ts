@@ -14,6 +14,7 @@ import { palette } from '../../cli/io';
 import type { ProvisionResult } from '../../functions/report/types';
 import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { apiEvent, type ApiCaller } from './api-event';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -27,21 +28,8 @@ jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 const sfn = new SFNClient({});
 const SESSION = 'arn:aws:sts::123456789012:assumed-role/team-a-catalog/alice';
 
-function post(body: unknown, key: string, identity?: { userArn: string; caller: string; accountId: string }): APIGatewayProxyEvent {
-  return {
-    body: JSON.stringify(body),
-    headers: { 'Idempotency-Key': key },
-    multiValueHeaders: {},
-    httpMethod: 'POST',
-    isBase64Encoded: false,
-    path: '/requests',
-    pathParameters: null,
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    requestContext: (identity ? { identity } : {}) as APIGatewayProxyEvent['requestContext'],
-    resource: '/requests',
-  };
+function post(body: unknown, key: string, identity?: ApiCaller): APIGatewayProxyEvent {
+  return apiEvent({ body: JSON.stringify(body), headers: { 'Idempotency-Key': key } }, identity ?? null);
 }
 
 const ALICE = { userArn: SESSION, caller: 'AROAEXAMPLE:alice', accountId: '123456789012' };
