@@ -1,5 +1,4 @@
-import { DeleteRolePolicyCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { isNotFound } from '../shared/errors';
+import { PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 
 export { narrowEniPolicyName } from '../shared/eni-policy-name';
 
@@ -30,15 +29,4 @@ export function narrowEniPolicyDocument(functionArn: string, subnetIds: readonly
 
 export async function putNarrowEniPolicy(iam: IAMClient, roleName: string, policyName: string, document: string): Promise<void> {
   await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: policyName, PolicyDocument: document }));
-}
-
-/** Deletes it; already gone (NoSuchEntity) counts as deleted. */
-export async function deleteNarrowEniPolicy(iam: IAMClient, roleName: string, policyName: string): Promise<boolean> {
-  try {
-    await iam.send(new DeleteRolePolicyCommand({ RoleName: roleName, PolicyName: policyName }));
-    return true;
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-    return false;
-  }
 }

@@ -8,7 +8,7 @@ import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
 import type { ReleaseState, RestoreSlice, RolePolicySlice } from './lifecycle-types';
 import { lingeringFunctionEnis } from './function-enis';
-import { deleteNarrowEniPolicy } from '../function/narrow-eni-policy';
+import { deleteNarrowEniPolicy } from '../function/delete-narrow-eni-policy';
 
 /** Passes 30 s apart: Lambda deletes a released function's ENIs within ~20 minutes (aws-support-tools PR #174). */
 export const ROLE_POLICY_MAX_ATTEMPTS = 40;

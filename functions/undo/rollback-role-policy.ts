@@ -3,7 +3,7 @@ import { lingeringFunctionEnis, type LeftVpcConfig } from './function-enis';
 import { StillInUse } from './still-in-use';
 import type { OriginalFunctionRecord, RollbackOutcome } from './types';
 import { detachPolicyIfAttachedByExecution } from './undo-function';
-import { deleteNarrowEniPolicy } from '../function/narrow-eni-policy';
+import { deleteNarrowEniPolicy } from '../function/delete-narrow-eni-policy';
 
 /**
  * Rollback's last step for the role: AWSLambdaVPCAccessExecutionRole is detached (when this execution attached it)
