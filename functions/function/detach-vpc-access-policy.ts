@@ -60,13 +60,14 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
     'the probe proved egress, and the policy is only needed to create network interfaces, not to invoke the function',
   ].join('; ');
   const narrow = await keepNarrowPolicy(clients, input, roleName);
+  const kept = narrow.narrowEniPolicy ? `; the narrow inline policy ${narrow.narrowEniPolicy} stays on it instead (keepNarrowEniPolicy)` : '';
   try {
     await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    return { detached: true, reason: `already detached from ${roleName} (${why})`, roleName, policyArn, sharedWith, ...narrow };
+    return { detached: true, reason: `already detached from ${roleName} (${why})${kept}`, roleName, policyArn, sharedWith, ...narrow };
   }
-  return { detached: true, reason: `detached from ${roleName}: ${why}`, roleName, policyArn, sharedWith, ...narrow };
+  return { detached: true, reason: `detached from ${roleName}: ${why}${kept}`, roleName, policyArn, sharedWith, ...narrow };
 }
 
 /** `request.keepNarrowEniPolicy`: the inline policy on the network's subnets and security group of the attached VpcConfig. */

@@ -65,6 +65,8 @@ describe('keepNarrowEniPolicy: a narrow inline ENI policy instead of AWSLambdaVP
       'ec2:UnassignPrivateIpAddresses': [ec2('network-interface/*')],
       'ec2:DescribeNetworkInterfaces': ['*'],
     });
+    // AND the result says so
+    expect(result.function.vpcAccessPolicy.reason).toContain(`the narrow inline policy ${POLICY} stays on it instead`);
     // AND the membership records that lambda-egress put it
     expect((await readMembership(await registry(), result.functionArn))?.narrowEniPolicy).toBe(POLICY);
 
