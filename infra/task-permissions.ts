@@ -7,6 +7,7 @@ import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadin
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
+import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
@@ -177,7 +178,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     passProbeRole(context.probeRoleArn),
   ],
   CheckProbeFunction: () => [readProbeFunctions()],
-  DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions()],
+  DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions(), narrowEniPolicyOnRoles(['iam:PutRolePolicy'], context)],
   ReportResult: () => [],
   Rollback: (context) => [
     ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
@@ -187,6 +188,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     listFunctions(),
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles),
+    narrowEniPolicyOnRoles(['iam:DeleteRolePolicy'], context),
     // The membership this execution wrote, when the failure came after RecordMembership.
     registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
   ],
@@ -216,7 +218,13 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     listRolePolicies(),
     vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'], context.scope?.targetRoles),
   ],
-  RestoreRolePolicy: (context) => [ec2Describe('DescribeNetworkInterfaces'), listFunctions(), listRolePolicies(), vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles)],
+  RestoreRolePolicy: (context) => [
+    ec2Describe('DescribeNetworkInterfaces'),
+    listFunctions(),
+    listRolePolicies(),
+    vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles),
+    narrowEniPolicyOnRoles(['iam:DeleteRolePolicy'], context),
+  ],
   RemoveMembership: (context) => [registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem', 'Query'], context.registryTable)],
 };
 

@@ -7,6 +7,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { DetachResult, DetachVpcAccessPolicyInput } from './types';
 import { otherVpcFunctionsUsingRole } from './role-sharing';
 import { vpcAccessPolicyArn } from './vpc-access-policy';
+import { narrowEniPolicyDocument, narrowEniPolicyName, putNarrowEniPolicy } from './narrow-eni-policy';
 
 /**
  * Restores least privilege at the end: AWSLambdaVPCAccessExecutionRole is needed to create a function's
@@ -18,6 +19,8 @@ import { vpcAccessPolicyArn } from './vpc-access-policy';
  * 4. not while another function using the same role sits in a VPC (it needs the policy whenever Lambda
  *    creates its network interfaces again), unless forced.
  * "Forced" is `request.forceDetachVpcAccessPolicy: true`. Already detached (NoSuchEntity) counts as detached.
+ * With `request.keepNarrowEniPolicy`, the narrow inline policy (narrow-eni-policy.ts) goes on the role before the
+ * managed one comes off, so the role is never without the ENI permissions Lambda needs after a long idle time.
  */
 export async function detachVpcAccessPolicy(clients: Pick<AwsClients, 'iam' | 'lambda'>, input: DetachVpcAccessPolicyInput): Promise<DetachResult> {
   const result = await decideAndDetach(clients, input);
@@ -56,13 +59,24 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
     sharedWith.length > 0 ? `forced although the role is shared with ${sharedWith.join(', ')}` : 'no other function in a VPC uses the role',
     'the probe proved egress, and the policy is only needed to create network interfaces, not to invoke the function',
   ].join('; ');
+  const narrow = await keepNarrowPolicy(clients, input, roleName);
+  const kept = narrow.narrowEniPolicy ? `; the narrow inline policy ${narrow.narrowEniPolicy} stays on it instead (keepNarrowEniPolicy)` : '';
   try {
     await clients.iam.send(new DetachRolePolicyCommand({ RoleName: roleName, PolicyArn: policyArn }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    return { detached: true, reason: `already detached from ${roleName} (${why})`, roleName, policyArn, sharedWith };
+    return { detached: true, reason: `already detached from ${roleName} (${why})${kept}`, roleName, policyArn, sharedWith, ...narrow };
   }
-  return { detached: true, reason: `detached from ${roleName}: ${why}`, roleName, policyArn, sharedWith };
+  return { detached: true, reason: `detached from ${roleName}: ${why}${kept}`, roleName, policyArn, sharedWith, ...narrow };
+}
+
+/** `request.keepNarrowEniPolicy`: the inline policy on the network's subnets and security group of the attached VpcConfig. */
+async function keepNarrowPolicy(clients: Pick<AwsClients, 'iam'>, input: DetachVpcAccessPolicyInput, roleName: string): Promise<{ narrowEniPolicy?: string }> {
+  const attached = input.function?.attach;
+  if (!input.request.keepNarrowEniPolicy || !attached || !input.function?.original) return {};
+  const policyName = narrowEniPolicyName(input.request.network.name);
+  await putNarrowEniPolicy(clients.iam, roleName, policyName, narrowEniPolicyDocument(input.function.original.functionArn, attached.subnetIds, attached.securityGroupIds));
+  return { narrowEniPolicy: policyName };
 }
 
 const clients = createClients({ iam: IAMClient, lambda: LambdaClient });

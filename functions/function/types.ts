@@ -53,6 +53,8 @@ export interface DetachResult {
   readonly policyArn: string;
   /** Other functions ($LATEST) that use the same role inside a VPC; they keep the role shared. */
   readonly sharedWith: string[];
+  /** The narrow inline policy left on the role instead (request.keepNarrowEniPolicy). */
+  readonly narrowEniPolicy?: string;
 }
 
 /** What the function tasks read of the network slices (functions/network produces them). */

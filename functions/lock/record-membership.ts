@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger } from '../shared/ledger';
 import { recordMembership } from '../shared/registry/membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
@@ -45,6 +46,8 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       functionName: original.functionName,
       originalVpcConfig: original.vpcConfig,
       vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+      // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
+      ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
       ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     },
   });

@@ -38,6 +38,7 @@ export interface SchemaCheckedRequest {
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
   readonly forceDetachVpcAccessPolicy: boolean;
+  readonly keepNarrowEniPolicy: boolean;
 }
 
 const networkDefaults = schema.properties.network.properties;
@@ -58,6 +59,7 @@ export const REQUEST_DEFAULTS = {
   probe: { url: probeDefaults.url.default, timeoutSeconds: probeDefaults.timeoutSeconds.default, expectedStatuses: probeDefaults.expectedStatuses.default },
   detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
   forceDetachVpcAccessPolicy: schema.properties.forceDetachVpcAccessPolicy.default,
+  keepNarrowEniPolicy: schema.properties.keepNarrowEniPolicy.default,
 } as const;
 
 interface RawRequest {
@@ -66,6 +68,7 @@ interface RawRequest {
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
+  keepNarrowEniPolicy?: boolean;
 }
 
 export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
@@ -98,6 +101,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
     },
     detachVpcAccessPolicy: request.detachVpcAccessPolicy ?? defaults.detachVpcAccessPolicy,
     forceDetachVpcAccessPolicy: request.forceDetachVpcAccessPolicy ?? defaults.forceDetachVpcAccessPolicy,
+    keepNarrowEniPolicy: request.keepNarrowEniPolicy ?? defaults.keepNarrowEniPolicy,
   };
 }
 
@@ -125,6 +129,7 @@ const VALID: Record<string, string> = {
   'probe.expectedStatuses': 'a non-empty list of distinct HTTP status codes (100 to 599), like [200]',
   detachVpcAccessPolicy: 'true or false',
   forceDetachVpcAccessPolicy: 'true or false',
+  keepNarrowEniPolicy: 'true or false',
 };
 
 const ALLOWED_FIELDS: Record<string, string[]> = {

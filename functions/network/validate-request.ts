@@ -52,6 +52,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
+    ...(checked.keepNarrowEniPolicy ? { keepNarrowEniPolicy: true } : {}),
     ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
   };
   return { execution: input.execution, request, requestedBy };

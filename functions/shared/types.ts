@@ -12,6 +12,7 @@ export interface ProvisionRequestInput {
   readonly probe?: { readonly url?: string; readonly timeoutSeconds?: number; readonly expectedStatuses?: number[] };
   readonly detachVpcAccessPolicy?: boolean;
   readonly forceDetachVpcAccessPolicy?: boolean;
+  readonly keepNarrowEniPolicy?: boolean;
 }
 
 export interface CreateNetworkInput {
@@ -62,6 +63,8 @@ export interface NormalizedRequest {
    * (true) only when the request asks for it.
    */
   readonly forceDetachVpcAccessPolicy?: boolean;
+  /** Leave the narrow inline ENI policy on the role when the managed one is detached (functions/function/narrow-eni-policy.ts); present (true) only when asked for. */
+  readonly keepNarrowEniPolicy?: boolean;
   /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/network/preflight/function-groups.ts). */
   readonly keepSecurityGroupIds?: string[];
 }

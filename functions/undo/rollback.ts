@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
@@ -40,7 +41,7 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
 
   const firstPass = await runUndoPlan(clients, plan, {
     ...(original ? { first: { kind: 'function-vpc-config', id: original.functionArn, undo: () => restoreFunctionVpcConfig(clients.lambda, original) } } : {}),
-    ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyOnceEnisGone(clients, original, leftVpcConfig(input, original)) } } : {}),
+    ...(original ? { last: { kind: 'iam-policy-attachment', id: original.roleName, undo: () => detachPolicyOnceEnisGone(clients, original, leftVpcConfig(input, original), narrowPolicyOf(input)) } } : {}),
   });
   const pass = handedOver ? firstPass : await withLateCreations(clients, input, plan, firstPass);
   if (handedOver) {
@@ -52,6 +53,15 @@ export async function rollback(clients: AwsClients, input: RollbackInput, regist
 }
 
 /** What this execution created in the network, and the routes it added to gateways it created, in undo order. */
+/**
+ * The narrow inline ENI policy DetachVpcAccessPolicy puts (request.keepNarrowEniPolicy) is only ever put after
+ * RecordMembership, so only a Rollback after it can have one to delete; the function leaves the network with it.
+ */
+function narrowPolicyOf(input: RollbackInput): string | undefined {
+  const network = input.request?.network;
+  return input.membership !== undefined && input.request?.keepNarrowEniPolicy && network ? narrowEniPolicyName(network.name) : undefined;
+}
+
 async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promise<LedgerEntry[]> {
   const discovered = await discoverCreatedResources(clients.ec2, clients.lambda, input.execution.id);
   // A NAT alarm whose ledger entry was lost with its failed task is found by its name prefix and execution tag.

@@ -14,8 +14,8 @@ export interface RollbackInput {
   readonly execution: ExecutionContext;
   /** `attach`: AttachFunction's slice, present once the function was moved onto the network (its ENIs follow). */
   readonly function?: { readonly original?: OriginalFunctionRecord; readonly attach?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] } };
-  /** The normalised request: Rollback looks for NAT alarms this execution created only when it asked for them. */
-  readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean; readonly natGateways?: string } };
+  /** The normalised request: Rollback looks for NAT alarms this execution created only when it asked for them, and for the narrow ENI policy. */
+  readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean; readonly natGateways?: string }; readonly keepNarrowEniPolicy?: boolean };
   readonly error?: { readonly Error?: string; readonly Cause?: string };
   /** RecordMembership's slice: present when the failure came after the membership was written. */
   readonly membership?: { readonly functionArn?: string };

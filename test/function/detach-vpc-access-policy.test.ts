@@ -55,6 +55,17 @@ describe('DetachVpcAccessPolicy', () => {
     expect(result.reason).toMatch(/this execution attached it/);
   });
 
+  it('puts no narrow ENI policy when it keeps the managed one (keepNarrowEniPolicy, the role had the policy before)', async () => {
+    // GIVEN a role that had the managed policy before, and a request asking for the narrow policy
+    const state = await provisioned('narrow-theirs-fn', { network, policyBefore: true });
+    const asked = { ...state, request: { ...state.request, keepNarrowEniPolicy: true } };
+    await emulator.clearCalls();
+    // WHEN DetachVpcAccessPolicy runs
+    const result = await detachVpcAccessPolicy(clients, asked);
+    // THEN the managed policy stays, and no inline policy was put: the role keeps what it had
+    expect([result.detached, result.narrowEniPolicy, (await emulator.calls()).filter((call) => call.action === 'PutRolePolicy').length]).toEqual([false, undefined, 0]);
+  });
+
   it('leaves a policy the role already had untouched', async () => {
     const state = await provisioned('theirs-fn', { network, policyBefore: true });
     await emulator.clearCalls();

@@ -130,13 +130,14 @@ beforeAll(async () => {
     await userFunction([passingProbe()]);
     // The function has moved when DetachVpcAccessPolicy fails: Rollback must put its VpcConfig back.
     await emulator.inject({ service: 'iam', action: 'DetachRolePolicy', fault: { type: 'error', code: 'AccessDenied', status: 403 } });
-    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true } };
+    // With the narrow ENI policy: DetachVpcAccessPolicy puts it before the refused detach, Rollback deletes it.
+    return { functionName: FUNCTION_NAME, network: { name: 'egress', ipv6: true }, keepNarrowEniPolicy: true };
   });
   await record(
     'release + teardown',
     async () => {
       await userFunction([passingProbe()]);
-      return { functionName: FUNCTION_NAME, network: { name: 'egress', alarms: true } };
+      return { functionName: FUNCTION_NAME, network: { name: 'egress', alarms: true }, keepNarrowEniPolicy: true };
     },
     async (resolveTask) => {
       // A detached Lambda ENI left in the network's subnet (moto makes none): the teardown deletes it.
@@ -186,7 +187,13 @@ describe('IAM simulation of every call the workflow makes', () => {
     console.info(`IAM simulation, rollback after the switch path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
     expect(judged.failures).toEqual([]);
     expect([...actionsOf(path)]).toEqual(
-      expect.arrayContaining(['AttachFunction:UpdateFunctionConfiguration', 'Rollback:UpdateFunctionConfiguration', 'Rollback:DetachRolePolicy']),
+      expect.arrayContaining([
+        'AttachFunction:UpdateFunctionConfiguration',
+        'DetachVpcAccessPolicy:PutRolePolicy',
+        'Rollback:UpdateFunctionConfiguration',
+        'Rollback:DetachRolePolicy',
+        'Rollback:DeleteRolePolicy',
+      ]),
     );
     // The failure came after RecordMembership: the network is the registry's now (teardown removes it), not Rollback's.
     expect([...actionsOf(path)].filter((action) => /^Rollback:Delete(NatGateway|Subnet|Vpc|Function)$/.test(action))).toEqual([]);
@@ -211,6 +218,7 @@ describe('IAM simulation of every call the workflow makes', () => {
         'RestoreFunction:AttachRolePolicy',
         'RestoreFunction:UpdateFunctionConfiguration',
         'RestoreRolePolicy:DetachRolePolicy',
+        'RestoreRolePolicy:DeleteRolePolicy',
         'RemoveMembership:TransactWriteItems',
         'ValidateTeardown:Query',
         'TeardownNetwork:DeleteFunction',

@@ -61,6 +61,7 @@ describe('ValidateRequest', () => {
       probe: { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] },
       detachVpcAccessPolicy: true,
       forceDetachVpcAccessPolicy: false,
+      keepNarrowEniPolicy: false,
     });
     expect(schema.properties.network.properties.cidr.default).toBe(state.request.network.cidr);
   });
@@ -109,6 +110,11 @@ describe('ValidateRequest', () => {
     expect(plain.request).not.toHaveProperty('forceDetachVpcAccessPolicy');
   });
 
+  it('passes keepNarrowEniPolicy through to DetachVpcAccessPolicy only when it is asked for', async () => {
+    expect((await validate({ functionName: 'orders-api', keepNarrowEniPolicy: true })).request).toMatchObject({ keepNarrowEniPolicy: true });
+    expect((await validate({ functionName: 'orders-api', keepNarrowEniPolicy: false })).request).not.toHaveProperty('keepNarrowEniPolicy');
+  });
+
   it('in existing mode takes the AZs that hold the VPC\'s subnets and leaves the plan to the audit', async () => {
     const state = await validate({ functionName: 'orders-api', network: { vpcId: vpcWithSubnets, natGateways: 'single' } });
     expect(state.request.network).toEqual({
@@ -152,7 +158,7 @@ describe('ValidateRequest', () => {
     ['a malformed vpcId', 'network.vpcId', { network: { vpcId: 'vpc-xyz' } }, /a VPC id: vpc- followed by 8 or 17 hex digits/],
     ['both vpcId and cidr', 'network.cidr', { network: { vpcId: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16' } }, /does not apply to an existing VPC \(network\.vpcId\)/],
     ['both vpcId and azCount', 'network.azCount', { network: { vpcId: 'vpc-0123456789abcdef0', azCount: 2 } }, /does not apply to an existing VPC/],
-    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy\n/],
+    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy, keepNarrowEniPolicy\n/],
     ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, natInstanceType, ipv6, s3Endpoint, alarms, deleteWhenUnused/],
     ['azCount of the wrong type', 'network.azCount', { network: { azCount: '2' } }, /must be a whole number of AZs from 1 to 6; got "2"/],
     ['ipv6 of the wrong type', 'network.ipv6', { network: { ipv6: 'yes' } }, /must be true or false; got "yes"/],
@@ -173,6 +179,7 @@ describe('ValidateRequest', () => {
     ['an expected status out of range', 'probe.expectedStatuses[1]', { probe: { expectedStatuses: [200, 700] } }, /HTTP status codes \(100 to 599\)/],
     ['detachVpcAccessPolicy of the wrong type', 'detachVpcAccessPolicy', { detachVpcAccessPolicy: 'no' }, /must be true or false/],
     ['forceDetachVpcAccessPolicy of the wrong type', 'forceDetachVpcAccessPolicy', { forceDetachVpcAccessPolicy: 1 }, /must be true or false; got 1/],
+    ['keepNarrowEniPolicy of the wrong type', 'keepNarrowEniPolicy', { keepNarrowEniPolicy: 'yes' }, /must be true or false; got "yes"/],
   ];
 
   it.each(badRequests)('fails InvalidRequest on %s, naming %s, before any change', async (_case, field, overrides, message) => {

@@ -60,6 +60,7 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     functionName: write.member.functionName,
     originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
     vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
+    ...((previous?.narrowEniPolicy ?? write.member.narrowEniPolicy) ? { narrowEniPolicy: previous?.narrowEniPolicy ?? write.member.narrowEniPolicy } : {}),
     execution: stays ? previous.execution : write.owner,
     // Who asked for the execution the membership keeps.
     ...((stays ? previous.requestedBy : write.member.requestedBy) ? { requestedBy: stays ? previous.requestedBy : write.member.requestedBy } : {}),

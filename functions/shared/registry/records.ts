@@ -45,6 +45,8 @@ export interface MembershipRecord {
   readonly originalVpcConfig: RecordedVpcConfig;
   /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before lambda-egress touched it. */
   readonly vpcAccessPolicyAttachedBefore: boolean;
+  /** The inline policy lambda-egress puts on the role (request.keepNarrowEniPolicy): release deletes it, and only it. */
+  readonly narrowEniPolicy?: string;
   /** The execution (ARN) that attached the function. */
   readonly execution: string;
   /** Who asked for that execution (functions/shared/requested-by.ts); absent in records older than issue 27. */

@@ -34,6 +34,7 @@ export function synthesizedTaskRoles(props: LambdaEgressStackProps = {}): Record
     if (record.Ref === 'AWS::Region') return REGION;
     if (record.Ref === 'AWS::AccountId') return ACCOUNT;
     if (record.Ref === 'AWS::URLSuffix') return 'amazonaws.com';
+    if (record.Ref === 'AWS::StackName') return PREFIX;
     if (Array.isArray(record['Fn::Join'])) {
       const [delimiter, items] = record['Fn::Join'] as [string, unknown[]];
       return items.map((item) => String(resolve(item))).join(delimiter);
