@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
-import type { ParsedCommand } from '../../cli/args';
-import { runCommand } from '../../cli/run';
 import type { ProvisionResult } from '../../functions/report/types';
 import { natAlarmNetworkPrefix } from '../../functions/shared/nat-alarms';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { describeEverything, lambdaEni, networkInterfaceIds, taggedForNetwork } from '../lifecycle/lifecycle-fixture';
-import { memoryIo } from './memory-io';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { runInMemory } from './run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -27,11 +25,7 @@ const target = { local: true, demo: false } as const;
 const output = (json = false) => ({ json, quiet: false }) as const;
 
 /** The command as cli/args.ts parses it (the last step runs the real process, flags and all). */
-async function cli(command: ParsedCommand): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIo({ env: process.env });
-  const code = await runCommand(command, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const cli = runInMemory;
 
 /**
  * The configuration but what every update changes; "no VPC" as one value: a function never in a VPC has no

@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ParsedCommand } from '../../cli/args';
-import { runCommand } from '../../cli/run';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import type { ReleasePreview } from '../../functions/undo/release-plan';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { describeEverything, registry } from '../lifecycle/lifecycle-fixture';
-import { memoryIo } from './memory-io';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { runInMemory } from './run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -21,11 +19,7 @@ const iam = new IAMClient({});
 const target = { local: true, demo: false } as const;
 const output = (json: boolean) => ({ json, quiet: true }) as const;
 
-async function cli(command: ParsedCommand): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIo({ env: process.env });
-  const code = await runCommand(command, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const cli = runInMemory;
 
 /** Everything a release or a teardown could change: EC2 (ENIs included), the function, its role, the registry. */
 async function everything(functionName: string, roleName: string, network: string): Promise<unknown> {

@@ -2,20 +2,18 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { ParsedCommand } from '../../cli/args';
 import type { Diagnosis } from '../../cli/diagnose';
 import type { EgressIpsDocument } from '../../cli/egress-ips';
 import { palette } from '../../cli/io';
 import { formatSuccess, type RunOutcome } from '../../cli/output';
-import { runCommand } from '../../cli/run';
 import { handler as listNetworksHandler } from '../../functions/api/list-networks';
 import type { Inventory } from '../../functions/inventory/list-networks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from '../cli/memory-io';
 import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { runInMemory } from '../cli/run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -23,11 +21,7 @@ const ec2 = new EC2Client({});
 const target = { local: true, demo: false } as const;
 const output = (json: boolean) => ({ json, quiet: true }) as const;
 
-async function cli(command: ParsedCommand): Promise<{ code: number; out: string; err: string }> {
-  const io = memoryIo({ env: process.env });
-  const code = await runCommand(command, io);
-  return { code, out: io.out(), err: io.err() };
-}
+const cli = runInMemory;
 
 const sorted = (ips: readonly string[]): string[] => [...ips].sort();
 
