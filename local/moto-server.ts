@@ -54,7 +54,7 @@ function leanAccountsEnvironment(): NodeJS.ProcessEnv {
 
 /**
  * Starts `moto_server` on a free loopback port with AWS managed policies loaded and Lambda docker-less,
- * as ../shared/EMULATOR.md prescribes (with lean accounts: leanAccountsEnvironment), and waits until it answers.
+ * so that local mode needs no Docker (with lean accounts: leanAccountsEnvironment), and waits until it answers.
  */
 export async function startMotoServer(options: { readyTimeoutMs?: number } = {}): Promise<MotoServer> {
   const port = await freeLoopbackPort();

@@ -9,7 +9,7 @@ const edges = importGraph(sources, exists);
 const handlerFiles = handlerFilesOf(sources, Object.values(TASKS));
 
 
-describe('the import graph (../shared/DESIGN.md "Layout")', () => {
+describe('the import graph (CONTRIBUTING.md "Layout and imports")', () => {
   it('reads the sources of every layer', () => {
     for (const folder of ['functions/shared/', 'functions/network/', 'statemachine/', 'infra/', 'local/', 'cli/', 'test/', 'bench/']) {
       expect([folder, [...sources.keys()].some((path) => path.startsWith(folder))]).toEqual([folder, true]);

@@ -5,7 +5,7 @@ import ts from 'typescript';
 export const ROOT = resolve(__dirname, '..', '..');
 const SOURCE_FOLDERS = ['functions', 'statemachine', 'infra', 'local', 'cli', 'test', 'bench'];
 
-/** The layers of ../shared/DESIGN.md "Layout", bottom first. */
+/** The layers CONTRIBUTING.md "Layout and imports" states, bottom first. */
 export type Layer = 'functions/shared' | 'functions' | 'statemachine' | 'infra' | 'local' | 'cli' | 'test' | 'bench';
 
 /**
