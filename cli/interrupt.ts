@@ -22,8 +22,12 @@ export function installInterruptHandling(proc: NodeJS.Process = process): Interr
     const code = signal === 'SIGINT' ? 130 : 143;
     if (interrupted) proc.exit(code);
     interrupted = true;
+    // Whatever ends the process from here (the deadline, the command failing as its emulator goes, the event loop
+    // running dry), it reports the signal, not the command's own code.
+    proc.on('exit', () => (proc.exitCode = code));
     proc.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}${cleanups.size > 0 ? ': stopping the emulator...' : '.'}\n`);
-    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS).unref());
+    // Kept referenced: a cleanup stuck on a promise no handle holds must not let the loop run dry before the deadline.
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS));
     const done = Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
     void Promise.race([done, deadline]).finally(() => proc.exit(code));
   };

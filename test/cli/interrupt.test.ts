@@ -4,12 +4,16 @@ import { BIN, PROCESS_TEST_TIMEOUT_MS } from './run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
-/** The pids of the processes `pid` started (the embedded moto server). */
-function childrenOf(pid: number): number[] {
+/**
+ * The pids of the moto servers `pid` started. Only moto: tsx's esbuild service is a child too, and it starts
+ * before the CLI has installed its signal handlers.
+ */
+function motoChildrenOf(pid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
       .split('\n')
-      .map((line) => Number(line.trim()))
+      .filter((line) => line.includes('moto_server'))
+      .map((line) => Number.parseInt(line.trim(), 10))
       .filter((child) => child > 0);
   } catch {
     return []; // ps exits 1 when there are none
@@ -48,7 +52,7 @@ function interruptWhen(ready: (output: string, children: readonly number[]) => b
   return new Promise((resolve, reject) => {
     const check = (): void => {
       if (signalledAt !== undefined || child.pid === undefined) return;
-      const children = childrenOf(child.pid);
+      const children = motoChildrenOf(child.pid);
       children.forEach((pid) => motoPids.add(pid));
       if (!ready(output, children)) return;
       signalledAt = Date.now();
