@@ -1,5 +1,4 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { checkCommandValues } from './check-values';
 import type { CliIo } from './io';
 import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
@@ -351,12 +350,5 @@ export async function parseArguments(argv: readonly string[], io: CliIo): Promis
     }
     throw error;
   }
-  if (!parsed) return { command: 'exit', code: 2 };
-  // Values commander accepts but the command cannot use (an empty --vpc-id, a --diagram nowhere): refused now.
-  const problem = checkCommandValues(parsed);
-  if (problem) {
-    io.stderr.write(`error: ${problem}\n(run with --help for usage)\n`);
-    return { command: 'exit', code: 2 };
-  }
-  return parsed;
+  return parsed ?? { command: 'exit', code: 2 };
 }

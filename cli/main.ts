@@ -1,4 +1,5 @@
 import { parseArguments } from './args';
+import { checkCommandValues } from './check-values';
 import { processIo, type CliIo } from './io';
 
 /**
@@ -8,6 +9,12 @@ import { processIo, type CliIo } from './io';
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   const command = await parseArguments(argv, io);
   if (command.command === 'exit') return command.code;
+  // Values commander accepts but the command cannot use (an empty --vpc-id, a --diagram nowhere): refused now.
+  const problem = checkCommandValues(command);
+  if (problem) {
+    io.stderr.write(`error: ${problem}\n(run with --help for usage)\n`);
+    return 2;
+  }
   // Loaded only for a real command: --help and usage errors answer without loading the AWS SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runCommand } = require('./run') as typeof import('./run');

@@ -1,38 +1,13 @@
 import { GetFunctionConfigurationCommand, ListTagsCommand, paginateListAliases, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { allPages } from '../shared/paginate';
-import type { FunctionVpcConfig } from './types';
+import type { FunctionFacts, FunctionVpcConfig, PinnedAlias } from './types';
 import { vpcConfigOf } from './vpc-config';
 
 /** The tags CloudFormation puts on every resource of a stack (CDK stacks included). */
 export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-name';
 export const CLOUDFORMATION_LOGICAL_ID_TAG = 'aws:cloudformation:logical-id';
 
-/** An alias that routes to published versions, not to $LATEST: what it keeps running after $LATEST moves. */
-export interface PinnedAlias {
-  readonly alias: string;
-  /** The version it points at, then the versions of its weighted routing (AdditionalVersionWeights). */
-  readonly versions: string[];
-}
-
-/**
- * What a careful tool reads about the function before changing it, because the change does not reach
- * everything that runs the function's code. Read-only; RecordFunction records it, ReportResult and `plan`
- * turn it into notices (functions/function/function-notices.ts).
- */
-export interface FunctionFacts {
-  /**
-   * VpcConfig belongs to $LATEST: a published version keeps the configuration it was published with
-   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), so an alias on a version keeps
-   * running there until a new version is published and the alias moved.
-   */
-  readonly pinnedAliases: PinnedAlias[];
-  /** The VpcConfig each version of pinnedAliases was published with. */
-  readonly versionVpcConfigs: Record<string, FunctionVpcConfig>;
-  /** SnapStart on published versions (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html): it never runs $LATEST. */
-  readonly snapStartOnPublishedVersions: boolean;
-  /** The stack that owns the function (its aws:cloudformation:* tags), when one does. */
-  readonly cloudFormation?: { readonly stackName: string; readonly logicalId?: string };
-}
+export type { FunctionFacts, PinnedAlias } from './types';
 
 const LATEST = '$LATEST';
 

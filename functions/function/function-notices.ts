@@ -1,4 +1,4 @@
-import type { FunctionFacts, PinnedAlias } from './function-facts';
+import type { FunctionFacts, PinnedAlias } from './types';
 import type { FunctionVpcConfig } from './types';
 
 /**

@@ -1,11 +1,37 @@
 import type { Ledgered, SubnetTier, TaskInput } from '../shared/types';
-import type { FunctionFacts } from './function-facts';
 
 /** A function's VpcConfig as lambda-egress records and applies it (no VpcId: derived from the subnets). */
 export interface FunctionVpcConfig {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly ipv6AllowedForDualStack: boolean;
+}
+
+/** An alias that routes to published versions, not to $LATEST: what it keeps running after $LATEST moves. */
+export interface PinnedAlias {
+  readonly alias: string;
+  /** The version it points at, then the versions of its weighted routing (AdditionalVersionWeights). */
+  readonly versions: string[];
+}
+
+/**
+ * What a careful tool reads about the function before changing it, because the change does not reach
+ * everything that runs the function's code. Read-only; RecordFunction records it, ReportResult and `plan`
+ * turn it into notices (functions/function/function-notices.ts).
+ */
+export interface FunctionFacts {
+  /**
+   * VpcConfig belongs to $LATEST: a published version keeps the configuration it was published with
+   * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-versions.html), so an alias on a version keeps
+   * running there until a new version is published and the alias moved.
+   */
+  readonly pinnedAliases: PinnedAlias[];
+  /** The VpcConfig each version of pinnedAliases was published with. */
+  readonly versionVpcConfigs: Record<string, FunctionVpcConfig>;
+  /** SnapStart on published versions (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html): it never runs $LATEST. */
+  readonly snapStartOnPublishedVersions: boolean;
+  /** The stack that owns the function (its aws:cloudformation:* tags), when one does. */
+  readonly cloudFormation?: { readonly stackName: string; readonly logicalId?: string };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { functionNotices } from '../function/function-notices';
-import type { FunctionFacts } from '../function/function-facts';
+import type { FunctionFacts } from '../function/types';
 import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';

@@ -102,3 +102,60 @@ export function handlerFilesOf(sources: ReadonlyMap<string, string>, taskFiles: 
   const apiHandlers = [...sources].filter(([path, text]) => path.startsWith('functions/api/') && exportsHandler(text)).map(([path]) => path);
   return new Set([...taskFiles.map((file) => `functions/${file}`), ...apiHandlers]);
 }
+
+/**
+ * The import cycles among `nodes` (Tarjan's strongly connected components of more than one node, or a node
+ * importing itself), each sorted, the list sorted: a stable answer a test can compare.
+ */
+export function cyclesOf(edges: ReadonlyArray<{ readonly from: string; readonly to: string }>): string[][] {
+  const next = new Map<string, string[]>();
+  for (const { from, to } of edges) next.set(from, [...(next.get(from) ?? []), to]);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, index.size);
+    low.set(node, index.get(node)!);
+    stack.push(node);
+    onStack.add(node);
+    for (const to of next.get(node) ?? []) {
+      if (!index.has(to)) {
+        visit(to);
+        low.set(node, Math.min(low.get(node)!, low.get(to)!));
+      } else if (onStack.has(to)) low.set(node, Math.min(low.get(node)!, index.get(to)!));
+    }
+    if (low.get(node) !== index.get(node)) return;
+    const component: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop()!;
+      onStack.delete(member);
+      component.push(member);
+    } while (member !== node);
+    const selfImport = (next.get(node) ?? []).includes(node);
+    if (component.length > 1 || selfImport) cycles.push(component.sort());
+  };
+  for (const node of [...next.keys()].sort()) if (!index.has(node)) visit(node);
+  return cycles.sort((a, b) => a.join().localeCompare(b.join()));
+}
+
+/** The folder a file lives in (`functions/network/preflight/a.ts` -> `functions/network/preflight`). */
+export function folderOf(path: string): string {
+  return path.slice(0, path.lastIndexOf('/'));
+}
+
+/** The edges between folders that the file edges make (a folder importing itself is not an edge). */
+export function folderEdges(edges: readonly ImportEdge[]): Array<{ from: string; to: string }> {
+  const seen = new Set<string>();
+  const folders: Array<{ from: string; to: string }> = [];
+  for (const edge of edges) {
+    const from = folderOf(edge.from);
+    const to = folderOf(edge.to);
+    if (from === to || seen.has(`${from}>${to}`)) continue;
+    seen.add(`${from}>${to}`);
+    folders.push({ from, to });
+  }
+  return folders;
+}

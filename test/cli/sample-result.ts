@@ -1,4 +1,4 @@
-import type { FunctionFacts } from '../../functions/function/function-facts';
+import type { FunctionFacts } from '../../functions/function/types';
 import { reportResult, type ProvisionResult } from '../../functions/report/report-result';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import type { NormalizedRequest } from '../../functions/shared/types';

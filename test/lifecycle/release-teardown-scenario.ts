@@ -4,7 +4,7 @@ import { TAG_NETWORK } from '../../functions/shared/tags';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import { liveResources } from '../rollback/tagged-network';
-import type { Scenario } from '../statemachine/fault-suite';
+import type { Scenario } from '../statemachine/scenario';
 import { freshAccountWithFunction } from '../statemachine/harness';
 import { ec2, lambdaEni, taggedForNetwork } from './lifecycle-fixture';
 

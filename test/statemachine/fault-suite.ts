@@ -14,8 +14,8 @@ import { createdBy, isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/sha
 import type { CallRecord } from '../../local/fault-rules';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
-import type { LocalRunResult } from '../../statemachine/local-runner';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
+import type { AfterProvision, Scenario } from './scenario';
 import { SCENARIOS, type ScenarioName } from './scenarios';
 
 const ec2 = new EC2Client({});
@@ -23,27 +23,6 @@ const lambda = new LambdaClient({});
 const registry = { dynamodb: new DynamoDBClient({}), tableName: registryTableName() };
 const cloudwatch = new CloudWatchClient({});
 const autoscaling = new AutoScalingClient({});
-
-/** A fresh account prepared as the scenario needs (function, existing VPC, ...), and the request to run. */
-export interface Scenario {
-  readonly name: string;
-  prepare(): Promise<{ request: unknown; functionName: string; roleName: string }>;
-  /** A workflow run after the untouched provision (release + teardown): the faults go to its calls only. */
-  readonly after?: AfterProvision;
-}
-
-/** The run that follows a clean provision, and how it judges itself under each fault. */
-export interface AfterProvision {
-  /** Actions its clean run must make (the matrix covers them). */
-  readonly actions: readonly string[];
-  /** Prepares the run on the provisioned account (e.g. a lingering Lambda ENI); its result goes to the checks. */
-  prepare(provisioned: LocalRunResult): Promise<unknown>;
-  run(): Promise<LocalRunResult>;
-  /** undefined, or what is wrong after a run whose call was throttled once (`prepared`: what prepare returned). */
-  throttled(run: LocalRunResult, prepared: unknown): Promise<string | undefined>;
-  /** undefined, or what is wrong after a run whose call failed for good with `message`. */
-  failed(run: LocalRunResult, prepared: unknown, message: string): Promise<string | undefined>;
-}
 
 /** The scenario's provision, and with `after` its follow-up prepared: the account as its faulted run needs it. */
 export async function provisionedFor(scenario: Scenario & { after: AfterProvision }): Promise<unknown> {

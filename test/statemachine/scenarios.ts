@@ -1,5 +1,5 @@
 import { AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Scenario } from './fault-suite';
+import type { Scenario } from './scenario';
 import { freshAccountWithFunction } from './harness';
 import { releaseAndTeardown } from '../lifecycle/release-teardown-scenario';
 
