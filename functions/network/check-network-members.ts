@@ -33,7 +33,7 @@ export async function checkNetworkMembers(clients: Pick<AwsClients, 'lambda'>, r
 }
 
 /** The network's record; none without a registry table (an emulator account the registry was never created in). */
-async function recordedNetwork(registry: Registry, name: string) {
+export async function recordedNetwork(registry: Registry, name: string) {
   try {
     return (await readNetwork(registry, name)).record;
   } catch (error) {
