@@ -29,7 +29,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
   // A join takes the network's recorded settings the request leaves unset, and is refused stating others.
   const schemaChecked = checkRequestSchema(raw);
-  const { checked, inherited } = inheritNetworkSettings(schemaChecked, raw, registry ? await recordedNetwork(registry, schemaChecked.network.name) : undefined);
+  const record = registry ? await recordedNetwork(registry, schemaChecked.network.name) : undefined;
+  const { checked, inherited } = inheritNetworkSettings(schemaChecked, raw, record);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const { functionArn, configuration } = await resolveFunctionArn(clients, checked.functionName, region);
@@ -43,7 +44,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(allowedFunctions ? { allowedFunctions } : {}),
     ...(eipAllocationIds ? { eipAllocationIds } : {}),
   };
-  await checkNetworkMembers(clients, registry, network, functionArn);
+  await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
   await preflight(clients.ec2, network, { region });
