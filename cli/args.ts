@@ -19,6 +19,8 @@ export interface RequestFlags {
   readonly probeUrl?: string;
   readonly probeTimeout?: number;
   readonly keepVpcAccessPolicy: boolean;
+  /** `--move-from-vpc`: request field moveFromVpc. */
+  readonly moveFromVpc?: boolean;
 }
 
 /** Where the workflow runs: in-process against an emulator (`--local`), or the deployed state machine. */
@@ -84,7 +86,8 @@ function addRequestOptions(command: Command): Command {
     .option('--no-s3-endpoint', 'do not add the S3 gateway endpoint to the private route tables')
     .option('--probe-url <url>', 'URL the probe fetches from inside the VPC (default https://aws.amazon.com/)')
     .option('--probe-timeout <seconds>', "the probe's time-out in seconds (default 3)", positiveInteger('--probe-timeout', 60))
-    .option('--keep-vpc-access-policy', 'leave AWSLambdaVPCAccessExecutionRole attached to the role at the end');
+    .option('--keep-vpc-access-policy', 'leave AWSLambdaVPCAccessExecutionRole attached to the role at the end')
+    .option('--move-from-vpc', "move a function that is in another VPC (its own, or another network's): it leaves that VPC's subnets and security groups");
 }
 
 function addTargetOptions(command: Command, what: string, output = 'StateMachineArn'): Command {
@@ -118,6 +121,7 @@ interface RawOptions {
   readonly probeUrl?: string;
   readonly probeTimeout?: number;
   readonly keepVpcAccessPolicy?: boolean;
+  readonly moveFromVpc?: boolean;
   readonly local?: boolean;
   readonly demo?: boolean;
   readonly awsRealism?: boolean | string;
@@ -157,6 +161,7 @@ function requestFlags(options: RawOptions): RequestFlags {
     probeUrl: options.probeUrl,
     probeTimeout: options.probeTimeout,
     keepVpcAccessPolicy: options.keepVpcAccessPolicy === true,
+    moveFromVpc: options.moveFromVpc === true ? true : undefined,
   });
 }
 

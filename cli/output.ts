@@ -6,6 +6,7 @@ import type { RunOutcome } from '../functions/api/execution-history';
 import { egressLines } from './egress-lines';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { describeRequestedBy } from '../functions/shared/requested-by';
+import { leftVpcLines } from './left-behind';
 import { jsonError, type JsonError } from './json-output';
 import { formatDuration } from './progress';
 
@@ -114,6 +115,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),
+    ...(result.function.leftVpc ? leftVpcLines(result.function.leftVpc).map((line, index) => colors.yellow(field(index === 0 ? 'moved out' : '', line))) : []),
     ...(result.requestedBy ? [field('requested by', describeRequestedBy(result.requestedBy))] : []),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];

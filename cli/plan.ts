@@ -1,3 +1,5 @@
+import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
@@ -14,6 +16,7 @@ import { validateRequest } from '../functions/network/validate-request';
 import { probeFunctionName } from '../functions/probe/probe-naming';
 import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
+import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './args';
 import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
@@ -22,7 +25,10 @@ import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress'
 import { formatModeComparison } from './mode-table';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson, writeJsonFailure } from './json-output';
+import { StateMachineNotFound } from './aws-mode';
+import { deployedTableName } from './networks';
 import { exitCodeOf } from './output';
+import { inheritedSettingsText, leftVpcLines } from './left-behind';
 import { buildRequest } from './request';
 import { withTargetEnvironment } from './target-environment';
 
@@ -188,8 +194,9 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
 }
 
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
-export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: ProvisionRequestInput, gbPerMonth: number): Promise<ProvisionPlan> {
-  const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION });
+export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: ProvisionRequestInput, gbPerMonth: number, registry?: Registry): Promise<ProvisionPlan> {
+  // With the registry, as the workflow's own ValidateRequest: a join's inherited settings, the network a move leaves.
+  const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION }, undefined, registry);
   const planned: { network: ProvisionPlan['network']; natsAdded: number; natsTotal: number; target?: TargetVpcConfig } =
     request.network.mode === 'existing' ? await planExistingMode(clients, request) : { ...(await planCreateMode(clients.ec2, request)), natsTotal: natCount(request) };
   const total = planned.natsTotal;
@@ -220,7 +227,9 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push(...plan.network.present.map((line) => `  = ${line}`));
   lines.push(...plan.network.changes.map((line) => colors.green(`  + ${line}`)));
   lines.push(...plan.network.untouched.map((line) => colors.yellow(`  ! ${line}`)));
+  if (plan.request.inheritedSettings) lines.push(`  = settings of network "${plan.network.name}" (recorded; not stated by this request): ${inheritedSettingsText(plan.request.inheritedSettings)}`);
   lines.push('', colors.bold(`Function ${fn}:`), ...plan.function.changes.map((line) => colors.yellow(`  ~ ${line}`)));
+  if (plan.request.leavesVpc) lines.push(...leftVpcLines(plan.request.leavesVpc).map((line) => colors.yellow(`  ! ${line}`)));
   for (const notice of plan.function.notices) {
     lines.push(colors.yellow(`  ! ${notice.message}`));
     if (notice.kind === 'published-versions') lines.push(...notice.commands.map((command) => `      ${command}`));
@@ -239,13 +248,25 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   return lines;
 }
 
+/** The registry ValidateRequest reads: the emulator's table in local mode (absent until a first provision: read as empty), else the stack's; none without a stack. */
+async function planRegistry(command: PlanCommand, env: NodeJS.ProcessEnv, region: string | undefined): Promise<Registry | undefined> {
+  const dynamodb = new DynamoDBClient(region ? { region } : {});
+  if (command.target.local) return { dynamodb, tableName: registryTableName(env) };
+  try {
+    return { dynamodb, tableName: await deployedTableName({ target: command.target }, env, new CloudFormationClient(region ? { region } : {})) };
+  } catch (error) {
+    if (error instanceof StateMachineNotFound) return undefined;
+    throw error;
+  }
+}
+
 export async function planCommand(command: PlanCommand, io: CliIo): Promise<ExitCode> {
   const input = buildRequest(command.request);
   const say = (line: string) => (command.output.quiet ? undefined : writeLine(io.stderr, line));
   let plan: ProvisionPlan;
   try {
     plan = await withTargetEnvironment(command.target, io, { say, demoFunction: input.functionName }, async (region) => {
-      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient }, { region }), input, command.gbPerMonth);
+      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient }, { region }), input, command.gbPerMonth, await planRegistry(command, io.env, region));
     });
   } catch (error) {
     if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;

@@ -77,5 +77,6 @@ export function buildRequest(flags: RequestFlags, readFile: (path: string) => st
     ...(Object.keys(network).length > 0 ? { network } : {}),
     ...(Object.keys(probe).length > 0 ? { probe } : {}),
     ...(flags.keepVpcAccessPolicy ? { detachVpcAccessPolicy: false } : {}),
+    ...(flags.moveFromVpc ? { moveFromVpc: true } : {}),
   } as ProvisionRequestInput;
 }

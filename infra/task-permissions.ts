@@ -65,8 +65,10 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
-    // The network's record: the allowedFunctions rule it was created with.
+    // The network's record: the allowedFunctions rule and the settings it was created with (a join inherits them).
     registryItems('RegistryReadNetwork', ['Query'], context.registryTable, [NETWORK_PREFIX]),
+    // A move out of another network (functions/network/preflight/function-move.ts): the function's membership pointer and item.
+    registryItems('RegistryReadMembership', ['GetItem'], context.registryTable),
   ],
   // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:
   // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html); the versions the

@@ -39,6 +39,11 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
       ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
+      // What a join inherits (functions/network/network-settings.ts); ValidateRequest refused any join stating others.
+      ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
+      ipv6: request.network.ipv6,
+      s3Endpoint: request.network.s3Endpoint,
+      alarms: request.network.alarms,
       ledger,
     },
     member: {

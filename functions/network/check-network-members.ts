@@ -1,6 +1,7 @@
 import type { AwsClients } from '../shared/clients';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import { readNetwork } from '../shared/registry/read-network';
+import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
 import type { TargetFunctions } from '../shared/target-scope';
 import { checkTargetFunctions } from './check-scope';
@@ -16,8 +17,15 @@ export function allowedFunctionsOf(given: { readonly namePatterns?: string[]; re
  * join it; a request may repeat that rule, never change it (that is an explicit act: release the members,
  * tear the network down, create it again). A new network's rule applies to its first function too. Read-only.
  */
-export async function checkNetworkMembers(clients: Pick<AwsClients, 'lambda'>, registry: Registry | undefined, network: { readonly name: string; readonly allowedFunctions?: TargetFunctions }, functionArn: string): Promise<void> {
-  const recorded = registry ? await recordedNetwork(registry, network.name) : undefined;
+export async function checkNetworkMembers(
+  clients: Pick<AwsClients, 'lambda'>,
+  registry: Registry | undefined,
+  network: { readonly name: string; readonly allowedFunctions?: TargetFunctions },
+  functionArn: string,
+  /** The network's record when the caller has read it already (ValidateRequest, for the settings): one read fewer. */
+  known?: { readonly record: NetworkRecord | undefined },
+): Promise<void> {
+  const recorded = known ? known.record : registry ? await recordedNetwork(registry, network.name) : undefined;
   // A ready network's rule is the one its creating request gave (functions/shared/registry/membership.ts).
   const established = recorded?.state === 'ready' ? recorded : undefined;
   if (established && network.allowedFunctions && JSON.stringify(established.allowedFunctions ?? null) !== JSON.stringify(network.allowedFunctions)) {
@@ -33,7 +41,7 @@ export async function checkNetworkMembers(clients: Pick<AwsClients, 'lambda'>, r
 }
 
 /** The network's record; none without a registry table (an emulator account the registry was never created in). */
-async function recordedNetwork(registry: Registry, name: string) {
+export async function recordedNetwork(registry: Registry, name: string) {
   try {
     return (await readNetwork(registry, name)).record;
   } catch (error) {

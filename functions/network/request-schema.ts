@@ -39,6 +39,8 @@ export interface SchemaCheckedRequest {
   readonly detachVpcAccessPolicy: boolean;
   readonly forceDetachVpcAccessPolicy: boolean;
   readonly keepNarrowEniPolicy: boolean;
+  /** Moving a function out of another VPC is asked for explicitly (functions/network/preflight/function-move.ts). */
+  readonly moveFromVpc: boolean;
 }
 
 const networkDefaults = schema.properties.network.properties;
@@ -60,6 +62,7 @@ export const REQUEST_DEFAULTS = {
   detachVpcAccessPolicy: schema.properties.detachVpcAccessPolicy.default,
   forceDetachVpcAccessPolicy: schema.properties.forceDetachVpcAccessPolicy.default,
   keepNarrowEniPolicy: schema.properties.keepNarrowEniPolicy.default,
+  moveFromVpc: schema.properties.moveFromVpc.default,
 } as const;
 
 interface RawRequest {
@@ -69,6 +72,7 @@ interface RawRequest {
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
   keepNarrowEniPolicy?: boolean;
+  moveFromVpc?: boolean;
 }
 
 export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
@@ -102,6 +106,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
     detachVpcAccessPolicy: request.detachVpcAccessPolicy ?? defaults.detachVpcAccessPolicy,
     forceDetachVpcAccessPolicy: request.forceDetachVpcAccessPolicy ?? defaults.forceDetachVpcAccessPolicy,
     keepNarrowEniPolicy: request.keepNarrowEniPolicy ?? defaults.keepNarrowEniPolicy,
+    moveFromVpc: request.moveFromVpc ?? defaults.moveFromVpc,
   };
 }
 
@@ -130,6 +135,7 @@ const VALID: Record<string, string> = {
   detachVpcAccessPolicy: 'true or false',
   forceDetachVpcAccessPolicy: 'true or false',
   keepNarrowEniPolicy: 'true or false',
+  moveFromVpc: 'true or false',
 };
 
 const ALLOWED_FIELDS: Record<string, string[]> = {

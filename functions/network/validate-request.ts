@@ -10,10 +10,12 @@ import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
 import { securityGroupsToKeep } from './preflight/function-groups';
+import { checkFunctionMove } from './preflight/function-move';
+import { inheritNetworkSettings } from './network-settings';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import { checkFunctionInScope } from './check-scope';
-import { allowedFunctionsOf, checkNetworkMembers } from './check-network-members';
+import { allowedFunctionsOf, checkNetworkMembers, recordedNetwork } from './check-network-members';
 import type { Registry } from '../shared/registry/table';
 import { splitRequestedBy } from '../shared/requested-by';
 import { targetScopeFromEnvironment, type TargetScope } from '../shared/target-scope';
@@ -25,7 +27,10 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  */
 export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
   const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
-  const checked = checkRequestSchema(raw);
+  // A join takes the network's recorded settings the request leaves unset, and is refused stating others.
+  const schemaChecked = checkRequestSchema(raw);
+  const record = registry ? await recordedNetwork(registry, schemaChecked.network.name) : undefined;
+  const { checked, inherited } = inheritNetworkSettings(schemaChecked, raw, record);
   const natInstanceType = natInstanceTypeOf(checked);
   const region = await clients.ec2.config.region();
   const { functionArn, configuration } = await resolveFunctionArn(clients, checked.functionName, region);
@@ -39,10 +44,11 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(allowedFunctions ? { allowedFunctions } : {}),
     ...(eipAllocationIds ? { eipAllocationIds } : {}),
   };
-  await checkNetworkMembers(clients, registry, network, functionArn);
+  await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
   await preflight(clients.ec2, network, { region });
+  const leavesVpc = await checkFunctionMove(clients.ec2, { functionArn, configuration, network, moveFromVpc: checked.moveFromVpc, ...(registry ? { registry } : {}) });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
@@ -54,6 +60,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
     ...(checked.keepNarrowEniPolicy ? { keepNarrowEniPolicy: true } : {}),
     ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
+    ...(leavesVpc ? { leavesVpc } : {}),
+    ...(inherited ? { inheritedSettings: inherited } : {}),
   };
   return { execution: input.execution, request, requestedBy };
 }

@@ -58,6 +58,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
         ...optional('reason', str(input.detach?.reason)),
       },
       notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }),
+      ...(input.request.leavesVpc ? { leftVpc: input.request.leavesVpc } : {}),
     },
     probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },
     waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },

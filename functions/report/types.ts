@@ -2,7 +2,7 @@ import type { RequestedBy } from '../shared/requested-by';
 import type { FunctionNotice } from '../function/function-notices';
 import type { EgressAddress, Ipv6EgressPrefix } from '../network/egress-address';
 import type { TaskTiming } from '../shared/task-handler';
-import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../shared/types';
+import type { ExecutionContext, LedgerEntry, LeftVpc, NormalizedRequest } from '../shared/types';
 
 /**
  * The success output of an execution: a stable contract (README "Output"), independent of how the slices
@@ -35,6 +35,8 @@ export interface ProvisionResult {
     readonly vpcAccessPolicy: { attachedByExecution: boolean; detached: boolean; reason?: string };
     /** What the move did not reach: aliases on published versions, an owning CloudFormation stack (function-notices.ts). */
     readonly notices: FunctionNotice[];
+    /** The VPC the function moved out of (request moveFromVpc): its subnets and groups, and the network it left. */
+    readonly leftVpc?: LeftVpc;
   };
   readonly probe: { readonly passed: boolean; readonly result: unknown; readonly reachability: unknown };
   readonly waits: { readonly natGatewayChecks: number; readonly functionUpdateChecks: number };

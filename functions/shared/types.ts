@@ -13,6 +13,7 @@ export interface ProvisionRequestInput {
   readonly detachVpcAccessPolicy?: boolean;
   readonly forceDetachVpcAccessPolicy?: boolean;
   readonly keepNarrowEniPolicy?: boolean;
+  readonly moveFromVpc?: boolean;
 }
 
 export interface CreateNetworkInput {
@@ -67,6 +68,30 @@ export interface NormalizedRequest {
   readonly keepNarrowEniPolicy?: boolean;
   /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/network/preflight/function-groups.ts). */
   readonly keepSecurityGroupIds?: string[];
+  /** The VPC the function is in now and leaves (request.moveFromVpc; functions/network/preflight/function-move.ts). */
+  readonly leavesVpc?: LeftVpc;
+  /** The settings this request left unset and took from the network's record (functions/network/network-settings.ts). */
+  readonly inheritedSettings?: InheritedSettings;
+}
+
+/** What a function moved out of another VPC leaves there; plan and the result say it. */
+export interface LeftVpc {
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly securityGroupIds: string[];
+  /** The lambda-egress network of that VPC, when it is one: its members after the move, and when none, what it still costs. */
+  readonly network?: { readonly name: string; readonly membersLeft?: number; readonly monthlyCostUsd?: number; readonly teardownCommand?: string };
+}
+
+/** A network's recorded settings a join inherits (those the request did not state). */
+export interface InheritedSettings {
+  readonly natGateways?: NatGatewayMode;
+  readonly natInstanceType?: string;
+  readonly ipv6?: boolean;
+  readonly s3Endpoint?: boolean;
+  readonly alarms?: boolean;
+  readonly deleteWhenUnused?: boolean;
+  readonly azCount?: number;
 }
 
 export interface NormalizedNetwork {

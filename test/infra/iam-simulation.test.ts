@@ -9,7 +9,7 @@ import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
 import { createSampleFunction } from '../../local/sample-function';
-import { ensureEniCleanupRole, ensureProbeRole, passingProbe, queueProbeAnswers } from '../statemachine/harness';
+import { ensureEniCleanupRole, ensureProbeRole, passingProbe, provision as provisionAsSetup, queueProbeAnswers } from '../statemachine/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
 import { recordPath, type RecordedPath } from './iam/recorded-calls';
 import { describeFailure, evaluate } from './iam/simulate';
@@ -148,6 +148,14 @@ beforeAll(async () => {
       return runLocally({ functionName: FUNCTION_NAME, teardownIfUnused: true }, { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', resolveTask, skipWaits: true, skipRetryIntervals: true });
     },
   );
+  // The function is the only member of network "blue" (the setup's run) and moves to "green" (moveFromVpc):
+  // ValidateRequest reads its membership and blue's record to say what it leaves.
+  await record('move out of another network', async () => {
+    await userFunction([passingProbe(), passingProbe()]);
+    const blue = await provisionAsSetup({ functionName: FUNCTION_NAME, network: { name: 'blue', azCount: 1, natGateways: 'single' } });
+    if (blue.status !== 'SUCCEEDED') throw new Error(`the setup's provision of network blue ended ${blue.status}: ${blue.error ?? ''}`);
+    return { functionName: FUNCTION_NAME, network: { name: 'green', azCount: 1, natGateways: 'single' }, moveFromVpc: true };
+  });
   await record('rollback (existing)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -157,7 +165,7 @@ beforeAll(async () => {
 const actionsOf = (path: RecordedPath) => new Set(path.calls.filter((call) => call.task !== 'setup').map((call) => `${call.task}:${call.action}`));
 
 describe('IAM simulation of every call the workflow makes', () => {
-  it.each(['create', 'create+IPv6+alarms', 'create (regional NAT)', 'create (NAT instance)', 'existing'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
+  it.each(['create', 'create+IPv6+alarms', 'create (regional NAT)', 'create (NAT instance)', 'existing', 'move out of another network'])('%s path: succeeds, and AWS would allow every one of its calls', async (name) => {
     // GIVEN the calls of a successful run
     const path = paths.get(name)!;
     expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
@@ -167,6 +175,12 @@ describe('IAM simulation of every call the workflow makes', () => {
     // THEN every authorization is Allowed
     expect(judged.failures).toEqual([]);
     expect(judged.calls).toBeGreaterThan(50);
+  });
+
+  it('move out of another network path: ValidateRequest read the membership of the function it moves (GetItem), as a call the simulation judged', () => {
+    const path = paths.get('move out of another network')!;
+    expect((path.run.output as { function?: { leftVpc?: { network?: { name: string } } } }).function?.leftVpc?.network?.name).toBe('blue');
+    expect([...actionsOf(path)]).toEqual(expect.arrayContaining(['ValidateRequest:GetItem', 'ValidateRequest:Query']));
   });
 
   it.each(['rollback (create)', 'rollback (existing)'])('%s path: the probe fails, the function is never touched, Rollback undoes everything, and AWS would allow every call', async (name) => {

@@ -557,8 +557,10 @@ describe('registry', () => {
         const onIndex = resources.every((resource) => resource === `\${${tableId()}.Arn}/index/locks-by-owner`);
         expect([name, statement.Sid, onIndex || resources.every((resource) => resource === `\${${tableId()}.Arn}`)]).toEqual([name, statement.Sid, true]);
         if (onIndex || actionsOf(statement).includes('dynamodb:Scan')) continue;
-        // DELETE /networks/{name} and ValidateRequest (a network's allowedFunctions) read network records only.
-        const partitions = name === 'ApiTeardownNetwork' || name === 'ValidateRequest' ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
+        // DELETE /networks/{name} and ValidateRequest's Query (a network's allowedFunctions and settings) read network
+        // records only; ValidateRequest's GetItem reads the membership of a function it moves (function# pointer, network# member).
+        const networkOnly = name === 'ApiTeardownNetwork' || (name === 'ValidateRequest' && statement.Sid === 'RegistryReadNetwork');
+        const partitions = networkOnly ? [`${NETWORK_PREFIX}*`] : [`${NETWORK_PREFIX}*`, `${FUNCTION_PREFIX}*`];
         expect([name, statement.Sid, statement.Condition]).toEqual([
           name,
           statement.Sid,

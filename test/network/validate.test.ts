@@ -62,6 +62,7 @@ describe('ValidateRequest', () => {
       detachVpcAccessPolicy: true,
       forceDetachVpcAccessPolicy: false,
       keepNarrowEniPolicy: false,
+      moveFromVpc: false,
     });
     expect(schema.properties.network.properties.cidr.default).toBe(state.request.network.cidr);
   });
@@ -158,7 +159,7 @@ describe('ValidateRequest', () => {
     ['a malformed vpcId', 'network.vpcId', { network: { vpcId: 'vpc-xyz' } }, /a VPC id: vpc- followed by 8 or 17 hex digits/],
     ['both vpcId and cidr', 'network.cidr', { network: { vpcId: 'vpc-0123456789abcdef0', cidr: '10.0.0.0/16' } }, /does not apply to an existing VPC \(network\.vpcId\)/],
     ['both vpcId and azCount', 'network.azCount', { network: { vpcId: 'vpc-0123456789abcdef0', azCount: 2 } }, /does not apply to an existing VPC/],
-    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy, keepNarrowEniPolicy\n/],
+    ['an unknown top-level field', 'colour', { colour: 'blue' }, /is not a field of the request; the fields are functionName, network, probe, detachVpcAccessPolicy, forceDetachVpcAccessPolicy, keepNarrowEniPolicy, moveFromVpc\n/],
     ['an unknown network field', 'network.subnets', { network: { subnets: 4 } }, /the fields are name, vpcId, cidr, azCount, natGateways, natInstanceType, ipv6, s3Endpoint, alarms, deleteWhenUnused/],
     ['azCount of the wrong type', 'network.azCount', { network: { azCount: '2' } }, /must be a whole number of AZs from 1 to 6; got "2"/],
     ['ipv6 of the wrong type', 'network.ipv6', { network: { ipv6: 'yes' } }, /must be true or false; got "yes"/],
