@@ -43,7 +43,9 @@ export type ParsedCommand =
   | { readonly command: 'provision'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly executionName?: string }
   | { readonly command: 'plan'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly gbPerMonth: number }
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
-  | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
+  | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags; readonly local?: boolean }
+  /** `executions --local`: the runs the local session's emulator holds. */
+  | { readonly command: 'executions'; readonly output: OutputFlags }
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   /** `egress-ips --network NAME`: the public IPs a network leaves from (--plain: one a line). */
   | { readonly command: 'egress-ips'; readonly network: string; readonly plain: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
@@ -265,11 +267,19 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .command('status')
     .description("an execution's steps, current state, and its result or error with the rollback report")
     .argument('<execution-arn>', 'the execution (as printed by provision)')
-    .option('--region <region>', 'AWS region (default: from the ARN)');
+    .option('--region <region>', 'AWS region (default: from the ARN)')
+    .option('--local', 'a run of the local emulator (`lambda-egress emulator start`), as printed by a --local command');
   addOutputOptions(status, false);
   status.action((executionArn: string, options: RawOptions) =>
-    onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options) })),
+    onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options), local: options.local === true ? true : undefined })),
   );
+
+  const executions = program
+    .command('executions')
+    .description('the runs of the --local commands that the local emulator (`lambda-egress emulator start`) holds, newest first')
+    .requiredOption('--local', 'the local emulator\'s runs (on AWS: the Step Functions console, or aws stepfunctions list-executions)');
+  addOutputOptions(executions, false);
+  executions.action((options: RawOptions) => onParsed({ command: 'executions', output: outputFlags(options) }));
 
   const networks = program
     .command('networks')

@@ -7,6 +7,7 @@ import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { writeJsonFailure } from './json-output';
 import { diagnoseCommand } from './diagnose';
 import { egressIpsCommand } from './egress-ips';
+import { executionsCommand } from './executions';
 import { emulatorCommand } from './emulator-command';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
@@ -53,6 +54,8 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await lifecycleCommand(command, io);
       case 'emulator':
         return await emulatorCommand(command, io);
+      case 'executions':
+        return executionsCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));
