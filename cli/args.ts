@@ -234,6 +234,9 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     const of = options.release ? 'release' : options.teardown ? 'teardown' : undefined;
     const name = of === 'release' ? options.function : options.network;
     if (of && !name) plan.error(`error: plan --${of} needs ${of === 'release' ? '--function NAME' : '--network NAME'}`, { exitCode: 2 });
+    // The release of a function concerns the network it is a member of; a teardown, every member: nothing else to name.
+    const other = of === 'release' ? (options.network === undefined ? undefined : '--network') : of === 'teardown' && options.function !== undefined ? '--function' : undefined;
+    if (other) plan.error(`error: plan --${of} does not take ${other}: ${of === 'release' ? 'a release concerns the network the function is a member of (plan --teardown --network NAME plans a network\'s teardown)' : 'a teardown concerns every function of the network (plan --release --function NAME plans one function\'s release)'}`, { exitCode: 2 });
     if (of) return onParsed({ command: 'plan-lifecycle', of, name: name ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) });
     return onParsed({
       command: 'plan',

@@ -70,6 +70,11 @@ export function readLocalExecution(env: NodeJS.ProcessEnv, executionArn: string)
   }
 }
 
+/** The kept run with this ARN, when a session runs and holds one; never an error. */
+export function readLocalExecutionIfKept(env: NodeJS.ProcessEnv, executionArn: string): LocalExecution | undefined {
+  return runningSession(env) ? readLocalExecution(env, executionArn) : undefined;
+}
+
 /** Every local run of the running session, newest first. */
 export function listLocalExecutions(env: NodeJS.ProcessEnv): LocalExecution[] {
   requireSession(env);

@@ -14,6 +14,7 @@ import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './i
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
 import { localExecutionRecorder } from './local-executions';
+import { refuseReusedExecutionName } from './execution-name';
 import { realismOn } from './target-environment';
 import { writeJson } from './json-output';
 import { describeNetwork } from './network-description';
@@ -38,6 +39,10 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
   const say = (line: string) => progress.note(line);
   return withLocalEnvironment(command.target, io, { say, demoFunction: request.functionName }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
+    if (command.executionName) {
+      const executionArn = `arn:aws:states:${environment.region}:${setup.account}:execution:lambda-egress-provision:${command.executionName}`;
+      await refuseReusedExecutionName(createClients({ ec2: EC2Client }, { region: environment.region }).ec2, io.env, executionArn);
+    }
     // After the emulator's setup (roles, registry), so that only the workflow's calls meet AWS's behaviour.
     if (command.target.awsRealism !== undefined) await realismOn(environment.endpoint, io.env, command.target.awsRealism, say);
     const recorder = localExecutionRecorder(io.env, environment.endpoint);
