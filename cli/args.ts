@@ -1,5 +1,6 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { checkCommandValues } from './check-values';
+import { completionSpec, SHELLS, type CompletionSpec, type Shell } from './completion';
 import type { CliIo } from './io';
 import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
@@ -54,6 +55,8 @@ export type ParsedCommand =
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'emulator'; readonly action: 'start' | 'stop' | 'status'; readonly output: OutputFlags }
+  /** `completion bash|zsh`: the shell completion script of this very program (cli/completion.ts). */
+  | { readonly command: 'completion'; readonly shell: Shell; readonly spec: CompletionSpec; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -342,7 +345,15 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   addOutputOptions(emulator, false);
   emulator.action((action: 'start' | 'stop' | 'status', options: RawOptions) => onParsed({ command: 'emulator', action, output: outputFlags(options) }));
 
+  const completion = program
+    .command('completion')
+    .description('print the shell completion script (bash or zsh): source <(lambda-egress completion bash)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(SHELLS));
+  addOutputOptions(completion, false);
+
   addProfileOption(program, io);
+  // After every command and option is registered: the script completes them all.
+  completion.action((shell: Shell, options: RawOptions) => onParsed({ command: 'completion', shell, spec: completionSpec(program), output: outputFlags(options) }));
   return program;
 }
 

@@ -51,6 +51,7 @@ const CASES: Record<string, { readonly ok?: readonly string[]; readonly failing:
   emulator: { ok: ['emulator', 'stop'], failing: ['emulator', 'restart'] },
   // The test's home has no emulator started: nothing to list (test/cli/local-executions.test.ts lists runs).
   executions: { failing: ['executions', '--local'] },
+  completion: { ok: ['completion', 'bash'], failing: ['completion', 'fish'] },
 };
 
 /** The subcommands `lambda-egress --help` lists (commander's "Commands:" section), help itself aside. */
