@@ -16,11 +16,11 @@ type StatusCommand = Extract<ParsedCommand, { command: 'status' }>;
 /** A run of the local session (cli/local-executions.ts), as Step Functions would describe it. */
 function readLocally(executionArn: string, env: NodeJS.ProcessEnv): { outcome: RunOutcome; steps: readonly StepEvent[] } {
   const execution = readLocalExecution(env, executionArn);
-  if (!execution) throw new LocalExecutionNotFound(`No such execution in the local emulator: ${executionArn}. \`lambda-egress executions --local\` lists the runs it holds.`);
+  if (!execution) throw new LocalExecutionNotFound(`${executionArn} is no run the local emulator holds: \`lambda-egress executions --local\` lists them.`);
   return execution;
 }
 
-/** Not a run of the session's emulator (exit 1, as Step Functions' ExecutionDoesNotExist). */
+/** Not a run of the session's emulator (exit 1, as Step Functions' ExecutionDoesNotExist, and said as cli/run.ts says that). */
 export class LocalExecutionNotFound extends Error {
   override readonly name = 'ExecutionDoesNotExist';
 }

@@ -95,7 +95,7 @@ describe('status --local and executions --local: the runs of the local session',
     const unknown = await cli(status('arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:nothing-here'));
     // THEN exit 1, naming it and the command that lists the runs
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('No such execution in the local emulator');
+    expect(unknown.err).toContain('error: No such execution: arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:nothing-here is no run the local emulator holds');
     expect(unknown.err).toContain('lambda-egress executions --local');
     const listed = await cli(executions());
     expect([listed.code, listed.out]).toEqual([0, expect.stringContaining('holds no runs yet')]);
