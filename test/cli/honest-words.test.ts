@@ -2,6 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
+import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { startExecution } from '../../cli/aws-mode';
+import { UsageError } from '../../cli/io';
 import type { ParsedCommand, RequestFlags } from '../../cli/args';
 import { NOT_CHECKED } from '../../cli/networks';
 import type { ProvisionResult } from '../../functions/report/types';
@@ -91,5 +94,19 @@ describe('the CLI says what is true', () => {
       expect([argv.join(' '), run.code, run.stdout]).toEqual([argv.join(' '), 2, '']);
       expect(run.stderr).toContain(`does not take ${wrong}`);
     }
+  });
+
+  it('on AWS, a reused --execution-name is a usage error naming the flag (Step Functions answers ExecutionAlreadyExists)', async () => {
+    // GIVEN a state machine with an execution named orders-1 (Step Functions in moto)
+    const sfn = new SFNClient({});
+    const machine = await sfn.send(
+      new CreateStateMachineCommand({ name: 'provision-names', roleArn: 'arn:aws:iam::123456789012:role/sfn', definition: JSON.stringify({ StartAt: 'A', States: { A: { Type: 'Pass', End: true } } }) }),
+    );
+    await startExecution(sfn, machine.stateMachineArn ?? '', { functionName: 'orders' }, 'orders-1');
+    // WHEN another request is started under the same name
+    const again = startExecution(sfn, machine.stateMachineArn ?? '', { functionName: 'billing' }, 'orders-1');
+    // THEN a UsageError (exit 2) that names the flag and what to do
+    await expect(again).rejects.toBeInstanceOf(UsageError);
+    await expect(startExecution(sfn, machine.stateMachineArn ?? '', { functionName: 'billing' }, 'orders-1')).rejects.toThrow(/^--execution-name: the state machine already has an execution named "orders-1".*choose another name/);
   });
 });
