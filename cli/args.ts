@@ -1,4 +1,5 @@
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { completionSpec, SHELLS, type CompletionSpec, type Shell } from './completion';
 import type { CliIo } from './io';
 import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
@@ -44,7 +45,9 @@ export type ParsedCommand =
   | { readonly command: 'provision'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly executionName?: string }
   | { readonly command: 'plan'; readonly request: RequestFlags; readonly target: TargetFlags; readonly output: OutputFlags; readonly gbPerMonth: number }
   | { readonly command: 'diagnose'; readonly functionName?: string; readonly port: number; readonly target: TargetFlags; readonly output: OutputFlags }
-  | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags }
+  | { readonly command: 'status'; readonly executionArn: string; readonly region?: string; readonly output: OutputFlags; readonly local?: boolean }
+  /** `executions --local`: the runs the local session's emulator holds. */
+  | { readonly command: 'executions'; readonly output: OutputFlags }
   | { readonly command: 'networks'; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   /** `egress-ips --network NAME`: the public IPs a network leaves from (--plain: one a line). */
   | { readonly command: 'egress-ips'; readonly network: string; readonly plain: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
@@ -53,6 +56,8 @@ export type ParsedCommand =
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'emulator'; readonly action: 'start' | 'stop' | 'status'; readonly output: OutputFlags }
+  /** `completion bash|zsh`: the shell completion script of this very program (cli/completion.ts). */
+  | { readonly command: 'completion'; readonly shell: Shell; readonly spec: CompletionSpec; readonly output: OutputFlags }
   /** Help or version was printed, or commander rejected the arguments (and said why): exit with this code. */
   | { readonly command: 'exit'; readonly code: number };
 
@@ -236,6 +241,9 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     const of = options.release ? 'release' : options.teardown ? 'teardown' : undefined;
     const name = of === 'release' ? options.function : options.network;
     if (of && !name) plan.error(`error: plan --${of} needs ${of === 'release' ? '--function NAME' : '--network NAME'}`, { exitCode: 2 });
+    // The release of a function concerns the network it is a member of; a teardown, every member: nothing else to name.
+    const other = of === 'release' ? (options.network === undefined ? undefined : '--network') : of === 'teardown' && options.function !== undefined ? '--function' : undefined;
+    if (other) plan.error(`error: plan --${of} does not take ${other}: ${of === 'release' ? 'a release concerns the network the function is a member of (plan --teardown --network NAME plans a network\'s teardown)' : 'a teardown concerns every function of the network (plan --release --function NAME plans one function\'s release)'}`, { exitCode: 2 });
     if (of) return onParsed({ command: 'plan-lifecycle', of, name: name ?? '', teardownIfUnused: options.teardownIfUnused === true, target: targetFlags(options), output: outputFlags(options) });
     return onParsed({
       command: 'plan',
@@ -269,11 +277,19 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
     .command('status')
     .description("an execution's steps, current state, and its result or error with the rollback report")
     .argument('<execution-arn>', 'the execution (as printed by provision)')
-    .option('--region <region>', 'AWS region (default: from the ARN)');
+    .option('--region <region>', 'AWS region (default: from the ARN)')
+    .option('--local', 'a run of the local emulator (`lambda-egress emulator start`), as printed by a --local command');
   addOutputOptions(status, false);
   status.action((executionArn: string, options: RawOptions) =>
-    onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options) })),
+    onParsed(defined({ command: 'status' as const, executionArn, region: options.region, output: outputFlags(options), local: options.local === true ? true : undefined })),
   );
+
+  const executions = program
+    .command('executions')
+    .description('the runs of the --local commands that the local emulator (`lambda-egress emulator start`) holds, newest first')
+    .requiredOption('--local', 'the local emulator\'s runs (on AWS: the Step Functions console, or aws stepfunctions list-executions)');
+  addOutputOptions(executions, false);
+  executions.action((options: RawOptions) => onParsed({ command: 'executions', output: outputFlags(options) }));
 
   const networks = program
     .command('networks')
@@ -333,7 +349,15 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   addOutputOptions(emulator, false);
   emulator.action((action: 'start' | 'stop' | 'status', options: RawOptions) => onParsed({ command: 'emulator', action, output: outputFlags(options) }));
 
+  const completion = program
+    .command('completion')
+    .description('print the shell completion script (bash or zsh): source <(lambda-egress completion bash)')
+    .addArgument(new Argument('<shell>', 'bash or zsh').choices(SHELLS));
+  addOutputOptions(completion, false);
+
   addProfileOption(program, io);
+  // After every command and option is registered: the script completes them all.
+  completion.action((shell: Shell, options: RawOptions) => onParsed({ command: 'completion', shell, spec: completionSpec(program), output: outputFlags(options) }));
   return program;
 }
 

@@ -4,6 +4,7 @@ import { executionHistory, HistoryReader, outcomeOfExecution, type RunOutcome } 
 import { DEFAULT_STACK_NAME, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import type { StepEvent } from './steps';
+import { UsageError } from './io';
 
 /** Overrides the stack lookup, like --state-machine-arn. */
 export const STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
@@ -45,9 +46,14 @@ export async function resolveStateMachineArn(
 }
 
 export async function startExecution(sfn: SFNClient, stateMachineArn: string, request: ProvisionRequestInput | object, name?: string): Promise<string> {
-  const started = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(request), ...(name ? { name } : {}) }),
-  );
+  const started = await sfn
+    .send(new StartExecutionCommand({ stateMachineArn, input: JSON.stringify(request), ...(name ? { name } : {}) }))
+    .catch((error: Error) => {
+      // A name runs once in 90 days: a closed execution's name answers ExecutionAlreadyExists whatever the input
+      // (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html).
+      if (error.name !== 'ExecutionAlreadyExists' || !name) throw error;
+      throw new UsageError(`--execution-name: the state machine already has an execution named "${name}" (Step Functions runs a name once in 90 days): choose another name, or leave --execution-name out; \`lambda-egress status\` of that execution shows it.`);
+    });
   if (!started.executionArn) throw new Error('StartExecution returned no executionArn');
   return started.executionArn;
 }

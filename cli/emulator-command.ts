@@ -53,7 +53,7 @@ async function stop(io: CliIo): Promise<EmulatorSession | undefined> {
 
 const exportLine = (session: EmulatorSession): string => `export AWS_ENDPOINT_URL=${session.endpoint} AWS_REGION=${session.region}`;
 
-/** `lambda-egress emulator start|stop|status`: the local session's emulator (README "Try it locally"). */
+/** `lambda-egress emulator start|stop|status`: the local session's emulator (README "A local session"). */
 export async function emulatorCommand(command: EmulatorCommand, io: CliIo): Promise<ExitCode> {
   const say = (line: string) => (command.output.json ? undefined : writeLine(io.stdout, line));
   if (command.action === 'start') {

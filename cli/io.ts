@@ -24,7 +24,7 @@ export interface CliIo {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }
 
-/** The exit codes of every subcommand (README "Exit codes"). */
+/** The exit codes of every subcommand (docs/usage.md "Exit codes"). */
 export const EXIT = {
   /** The workflow succeeded, the plan was made, the diagnosis passed. */
   ok: 0,

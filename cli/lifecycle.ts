@@ -15,6 +15,7 @@ import { formatReleaseSummary, formatTeardownSummary, summarizeLifecycle } from 
 import { causeMessage, exitCodeOf, type RunOutcome } from './output';
 import { createProgressRenderer, formatDuration, type ProgressRenderer } from './progress';
 import { stepEventOfLocal } from './steps';
+import { localExecutionRecorder } from './local-executions';
 import { withLocalEnvironment } from './target-environment';
 
 type LifecycleCommand = Extract<ParsedCommand, { command: 'release' | 'teardown' }>;
@@ -35,6 +36,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
   return withLocalEnvironment(command.target, io, { say: (line) => progress.note(line) }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
     const started = Date.now();
+    const recorder = localExecutionRecorder(io.env, environment.endpoint);
     const run = await runLocally(inputOf(command), {
       definitionPath: workflow.definitionPath,
       stateMachineName: workflow.stateMachineName,
@@ -45,10 +47,11 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       skipRetryIntervals: true,
       onEvent: (event) => {
         const step = stepEventOfLocal(event);
+        if (step) recorder?.onStep(step);
         if (step) progress.onEvent(step);
       },
     });
-    return {
+    const outcome = {
       mode: 'local',
       status: run.status,
       executionArn: run.executionArn,
@@ -58,6 +61,8 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       durationMs: Date.now() - started,
       stateTransitions: run.stateTransitions,
     } as RunOutcome;
+    recorder?.save(outcome);
+    return outcome;
   });
 }
 

@@ -42,7 +42,9 @@ function inventoryFor(region: string | undefined, tableName: string): Promise<In
 const money = (amount: number): string => `$${amount.toFixed(2)}`;
 
 export function formatNetwork(network: InventoryNetwork, colors: Palette): string[] {
-  const state = network.state === 'ready' ? colors.green(network.state) : network.state === 'failed' ? colors.red(network.state) : colors.yellow(network.state);
+  // The registry's word, not a check of the path: said as such (formatInventory's footnote says what was checked).
+  const recorded = network.state === 'unrecorded' ? network.state : `recorded ${network.state}`;
+  const state = network.state === 'ready' ? colors.green(recorded) : network.state === 'failed' ? colors.red(recorded) : colors.yellow(recorded);
   const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.azs.join(', ')})` : '(no VPC recorded yet)';
   const lines = [`${colors.bold(`Network "${network.name}"`)}  ${state}${network.drifted ? `  ${colors.red('DRIFTED')}` : ''}  ${where}`];
   lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
@@ -56,11 +58,16 @@ export function formatNetwork(network: InventoryNetwork, colors: Palette): strin
   return lines;
 }
 
+/** What `networks` does not check (functions/inventory/list-networks.ts checks VPCs, NAT gateways and members). */
+export const NOT_CHECKED =
+  'State is what the registry recorded; the VPC, NAT gateways and functions were checked against AWS (DRIFTED), the routes, security groups and network ACLs were not: `lambda-egress diagnose -f FUNCTION` checks a function\'s whole path.';
+
 export function formatInventory(inventory: Inventory, colors: Palette): string[] {
   if (inventory.networks.length === 0) return ['No networks in the registry yet: `lambda-egress provision` creates one.'];
   const lines = inventory.networks.flatMap((network) => [...formatNetwork(network, colors), '']);
   const drifted = inventory.networks.filter((network) => network.drifted).length;
   lines.push(`${inventory.networks.length} network${inventory.networks.length === 1 ? '' : 's'}, ${money(inventory.totalMonthlyUsd)} a month${drifted > 0 ? colors.red(`, ${drifted} drifted`) : ''}.`);
+  lines.push(colors.dim(NOT_CHECKED));
   return lines;
 }
 

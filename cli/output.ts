@@ -111,7 +111,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...egressIpLines(result, colors).map((line, index) => field(index === 0 ? 'egress IPs' : '', line)),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
-    field('VPC access policy', `${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`),
+    field('VPC access policy', vpcAccessPolicyLine(policy)),
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),
@@ -119,6 +119,14 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...(result.requestedBy ? [field('requested by', describeRequestedBy(result.requestedBy))] : []),
     field('execution', `${outcome.executionArn}${outcome.durationMs !== undefined ? `  (${formatDuration(outcome.durationMs)}${outcome.stateTransitions ? `, ${outcome.stateTransitions} state transitions` : ''})` : ''}`),
   ];
+}
+
+/** What the run did with AWSLambdaVPCAccessExecutionRole, and only what is true of the role (functions/function/detach-vpc-access-policy.ts). */
+function vpcAccessPolicyLine(policy: ProvisionResult['function']['vpcAccessPolicy']): string {
+  const why = policy.reason ? ` (${policy.reason})` : '';
+  if (policy.attachedByExecution) return `attached for the run; ${policy.detached ? 'detached at the end' : `kept${why}`}`;
+  if (policy.attachedBefore === false) return policy.detached ? `detached at the end${why}` : 'not on the role, and not needed: the function already had this VPC configuration';
+  return `already attached; ${policy.detached ? 'detached at the end' : `kept${why}`}`;
 }
 
 /** The public IPs the function leaves from (result.network.egress), one line per AZ; absent from results older than the field. */

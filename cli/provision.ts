@@ -13,6 +13,8 @@ import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
+import { localExecutionRecorder } from './local-executions';
+import { refuseReusedExecutionName } from './execution-name';
 import { realismOn } from './target-environment';
 import { writeJson } from './json-output';
 import { describeNetwork } from './network-description';
@@ -37,14 +39,24 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
   const say = (line: string) => progress.note(line);
   return withLocalEnvironment(command.target, io, { say, demoFunction: request.functionName }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
+    if (command.executionName) {
+      const executionArn = `arn:aws:states:${environment.region}:${setup.account}:execution:lambda-egress-provision:${command.executionName}`;
+      await refuseReusedExecutionName(createClients({ ec2: EC2Client }, { region: environment.region }).ec2, io.env, executionArn);
+    }
     // After the emulator's setup (roles, registry), so that only the workflow's calls meet AWS's behaviour.
     if (command.target.awsRealism !== undefined) await realismOn(environment.endpoint, io.env, command.target.awsRealism, say);
+    const recorder = localExecutionRecorder(io.env, environment.endpoint);
     const outcome = await provisionLocally(request, {
       resolveTask: setup.resolveTask,
       accountId: setup.account,
       ...(command.executionName ? { executionName: command.executionName } : {}),
-      onStep: (event) => progress.onEvent(event),
+      onStep: (event) => {
+        recorder?.onStep(event);
+        progress.onEvent(event);
+      },
     });
+    recorder?.save(outcome);
+    if (recorder && outcome.executionArn) say(`Kept with the local emulator: \`lambda-egress status --local ${outcome.executionArn}\` shows this run again.`);
     const details = await describeQuietly(environment.region, outcome);
     return { outcome, ...(details ? { details } : {}) };
   });

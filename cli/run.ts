@@ -6,7 +6,9 @@ import { missingSetup } from './check-values';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';
 import { writeJsonFailure } from './json-output';
 import { diagnoseCommand } from './diagnose';
+import { completionCommand } from './completion';
 import { egressIpsCommand } from './egress-ips';
+import { executionsCommand } from './executions';
 import { emulatorCommand } from './emulator-command';
 import { lifecycleCommand } from './lifecycle';
 import { lifecyclePlanCommand } from './lifecycle-plan';
@@ -25,7 +27,7 @@ function explain(error: Error, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /**
- * Runs a parsed command; every failure becomes a message on stderr and an exit code (README "Exit codes").
+ * Runs a parsed command; every failure becomes a message on stderr and an exit code (docs/usage.md "Exit codes").
  * The product's own JSON logs would tear up the CLI's output: silent unless POWERTOOLS_LOG_LEVEL asks.
  */
 export async function runCommand(command: ParsedCommand, io: CliIo): Promise<number> {
@@ -53,6 +55,10 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
         return await lifecycleCommand(command, io);
       case 'emulator':
         return await emulatorCommand(command, io);
+      case 'executions':
+        return executionsCommand(command, io);
+      case 'completion':
+        return completionCommand(command, io);
     }
   } catch (error) {
     const thrown = error instanceof Error ? error : new Error(String(error));

@@ -5,16 +5,29 @@ import type { ParsedCommand } from './args';
 import { regionOfArn } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';
-import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome } from './output';
+import type { StepEvent } from '../functions/api/step-events';
+import { readLocalExecution } from './local-executions';
+import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, type RunOutcome } from './output';
 import { stepLine } from './progress';
 import { StepTracker } from './steps';
 
 type StatusCommand = Extract<ParsedCommand, { command: 'status' }>;
 
+/** A run of the local session (cli/local-executions.ts), as Step Functions would describe it. */
+function readLocally(executionArn: string, env: NodeJS.ProcessEnv): { outcome: RunOutcome; steps: readonly StepEvent[] } {
+  const execution = readLocalExecution(env, executionArn);
+  if (!execution) throw new LocalExecutionNotFound(`${executionArn} is no run the local emulator holds: \`lambda-egress executions --local\` lists them.`);
+  return execution;
+}
+
+/** Not a run of the session's emulator (exit 1, as Step Functions' ExecutionDoesNotExist, and said as cli/run.ts says that). */
+export class LocalExecutionNotFound extends Error {
+  override readonly name = 'ExecutionDoesNotExist';
+}
+
 /** An execution as Step Functions has it: steps with times, the state it is in, and how it ended. */
 export async function statusCommand(command: StatusCommand, io: CliIo): Promise<ExitCode> {
-  const { sfn } = createClients({ sfn: SFNClient }, { region: command.region ?? regionOfArn(command.executionArn) });
-  const { outcome, steps } = await readExecution(sfn, command.executionArn);
+  const { outcome, steps } = command.local ? readLocally(command.executionArn, io.env) : await readExecution(createClients({ sfn: SFNClient }, { region: command.region ?? regionOfArn(command.executionArn) }).sfn, command.executionArn);
   const tracker = new StepTracker();
   steps.forEach((event) => tracker.apply(event));
   const current = tracker.running().map((step) => step.name);

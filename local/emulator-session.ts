@@ -36,11 +36,19 @@ export function runningSession(env: NodeJS.ProcessEnv): EmulatorSession | undefi
   return undefined;
 }
 
+/** A new emulator holds nothing yet: runs kept from an earlier one would describe resources it does not have. */
 export function recordSession(env: NodeJS.ProcessEnv, session: EmulatorSession): void {
+  rmSync(executionsDirectory(env), { recursive: true, force: true });
   mkdirSync(sessionDirectory(env), { recursive: true });
   writeFileSync(sessionFile(env), `${JSON.stringify(session, null, 2)}\n`);
 }
 
+/** Where the session keeps its local runs (cli/local-executions.ts): they describe what the emulator holds, and go with it. */
+export function executionsDirectory(env: NodeJS.ProcessEnv): string {
+  return join(sessionDirectory(env), 'executions');
+}
+
 export function forgetSession(env: NodeJS.ProcessEnv): void {
   rmSync(sessionFile(env), { force: true });
+  rmSync(executionsDirectory(env), { recursive: true, force: true });
 }

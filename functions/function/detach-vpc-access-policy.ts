@@ -15,7 +15,7 @@ import { narrowEniPolicyDocument, narrowEniPolicyName, putNarrowEniPolicy } from
  * attached is detached again. Rules, in order:
  * 1. only after the probe passed;
  * 2. `request.detachVpcAccessPolicy: false` keeps it (unless forced);
- * 3. only if this execution attached it (`function.vpcAccessPolicy.policyAttachedByExecution`), unless forced;
+ * 3. only if this execution attached it (a role that had no policy and needed none is said to be without it) (`function.vpcAccessPolicy.policyAttachedByExecution`), unless forced;
  * 4. not while another function using the same role sits in a VPC (it needs the policy whenever Lambda
  *    creates its network interfaces again), unless forced.
  * "Forced" is `request.forceDetachVpcAccessPolicy: true`. Already detached (NoSuchEntity) counts as detached.
@@ -43,6 +43,11 @@ async function decideAndDetach(clients: Pick<AwsClients, 'iam' | 'lambda'>, inpu
     return keep(`kept on ${roleName}: the request asked to keep it (detachVpcAccessPolicy: false)`);
   }
   const attachedByExecution = input.function?.vpcAccessPolicy?.policyAttachedByExecution === true;
+  // A repeat provision of a function already in place attaches nothing (AttachVpcAccessPolicy): the role may well
+  // be without the policy, and saying it "had" it would be false.
+  if (!attachedByExecution && !original.vpcAccessPolicyAttached && !force) {
+    return keep(`not on ${roleName}: the function already had this VPC configuration, so this execution needed the policy neither attached nor detached`);
+  }
   if (!attachedByExecution && !force) {
     return keep(`kept on ${roleName}: the role had the policy before this execution, so it is not lambda-egress's to remove`);
   }

@@ -5,12 +5,12 @@ import { InvalidRequest } from '../shared/errors';
 import type { NatGatewayMode } from '../shared/types';
 
 /**
- * The request schema (statemachine/request.schema.json) as ValidateRequest applies it: the first violation
- * becomes an InvalidRequest naming the field and saying what would be valid; defaults come from the schema's
+ * The request schema (statemachine/request.schema.json) as ValidateRequest applies it: every violation (one per
+ * field) becomes part of one InvalidRequest naming the fields and saying what would be valid; defaults come from the schema's
  * own `default` keywords, so the documentation and the behaviour cannot drift apart.
  */
 
-const ajv = new Ajv2020({ allErrors: false, strict: true, strictRequired: false });
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
 addFormats(ajv);
 const validateSchema = ajv.compile(schema);
 
@@ -76,7 +76,7 @@ interface RawRequest {
 }
 
 export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
-  if (!validateSchema(raw)) throw invalidRequestFrom(validateSchema.errors?.[0], raw);
+  if (!validateSchema(raw)) throw allViolations(validateSchema.errors ?? [], raw);
   const request = raw as unknown as RawRequest;
   const network = request.network ?? {};
   const probe = request.probe ?? {};
@@ -108,6 +108,26 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
     keepNarrowEniPolicy: request.keepNarrowEniPolicy ?? defaults.keepNarrowEniPolicy,
     moveFromVpc: request.moveFromVpc ?? defaults.moveFromVpc,
   };
+}
+
+/**
+ * Every violation at once, the first field's leading (details.field, as with one): a user fixes the request in
+ * one go, not one run per mistake. `if` restates its `then` branch's own errors, and a field's further errors
+ * (a pattern after an empty value) add nothing the first does not say.
+ */
+function allViolations(errors: readonly ErrorObject[], raw: unknown): InvalidRequest {
+  const byField = new Map<string, InvalidRequest>();
+  for (const error of errors) {
+    if (error.keyword === 'if') continue;
+    const violation = invalidRequestFrom(error, raw);
+    if (!byField.has(violation.field)) byField.set(violation.field, violation);
+  }
+  const [first, ...others] = [...byField.values()];
+  if (!first) return invalidRequestFrom(undefined, raw);
+  if (others.length === 0) return first;
+  const violations = [first, ...others].map((violation) => ({ field: violation.field, message: violation.summary }));
+  const own = first.summary.slice(first.field.length + 2);
+  return new InvalidRequest(first.field, `${own}; and ${others.length} more: ${others.map((violation) => violation.summary).join('; ')}`, { violations });
 }
 
 /** What a valid value of each field looks like: the second half of every error message. */

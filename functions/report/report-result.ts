@@ -54,6 +54,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
       appliedVpcConfig,
       vpcAccessPolicy: {
         attachedByExecution: policy.policyAttachedByExecution === true,
+        ...(typeof input.function?.original?.vpcAccessPolicyAttached === 'boolean' ? { attachedBefore: input.function.original.vpcAccessPolicyAttached } : {}),
         detached: input.detach?.detached === true,
         ...optional('reason', str(input.detach?.reason)),
       },

@@ -32,7 +32,8 @@ export interface ProvisionResult {
   readonly function: {
     readonly originalVpcConfig: unknown;
     readonly appliedVpcConfig: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean };
-    readonly vpcAccessPolicy: { attachedByExecution: boolean; detached: boolean; reason?: string };
+    /** attachedBefore: whether the role had the policy when the execution began (absent from older results). */
+    readonly vpcAccessPolicy: { attachedByExecution: boolean; attachedBefore?: boolean; detached: boolean; reason?: string };
     /** What the move did not reach: aliases on published versions, an owning CloudFormation stack (function-notices.ts). */
     readonly notices: FunctionNotice[];
     /** The VPC the function moved out of (request moveFromVpc): its subnets and groups, and the network it left. */

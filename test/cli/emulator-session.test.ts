@@ -30,6 +30,12 @@ describe('lambda-egress emulator start | status | stop (a local session)', () =>
       const diagnosis = await runCli(['diagnose', '--local', '--function', 'lambda-egress-demo'], env);
       expect(diagnosis.stderr).toContain(`using the local emulator at ${endpoint}`);
       expect([diagnosis.code, diagnosis.stdout]).toEqual([0, expect.stringContaining('✔ PASS')]);
+      // AND the demo's run is still there to look at, by the ARN it printed
+      const arn = /execution:\s+(arn:aws:states:\S+)/.exec(demo.stdout)?.[1];
+      expect(arn).toBeDefined();
+      const status = await runCli(['status', '--local', arn ?? ''], env);
+      expect([status.code, status.stdout]).toEqual([0, expect.stringContaining(`SUCCEEDED  ${arn}`)]);
+      expect((await runCli(['executions', '--local'], env)).stdout).toContain(arn);
       expect(isProcessAlive(motoPid)).toBe(true);
     } finally {
       // WHEN they stop it
@@ -40,5 +46,8 @@ describe('lambda-egress emulator start | status | stop (a local session)', () =>
     expect(motoPid !== undefined && isProcessAlive(motoPid)).toBe(false);
     const status = await runCli(['emulator', 'status'], env);
     expect([status.code, status.stdout]).toEqual([1, expect.stringContaining('No local emulator is running')]);
+    // AND the runs it held went with it: asked for them, the CLI says how to start an emulator (exit 2)
+    const runs = await runCli(['executions', '--local'], env);
+    expect([runs.code, runs.stderr]).toEqual([2, expect.stringContaining('lambda-egress emulator start')]);
   });
 });

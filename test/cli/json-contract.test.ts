@@ -49,6 +49,9 @@ const CASES: Record<string, { readonly ok?: readonly string[]; readonly failing:
   release: { ok: ['release', '--local', '-f', 'orders'], failing: ['release', '--local', '-f', 'nobody'] },
   teardown: { ok: ['teardown', '--local', '--network', 'shop'], failing: ['teardown', '--local'] },
   emulator: { ok: ['emulator', 'stop'], failing: ['emulator', 'restart'] },
+  // The test's home has no emulator started: nothing to list (test/cli/local-executions.test.ts lists runs).
+  executions: { failing: ['executions', '--local'] },
+  completion: { ok: ['completion', 'bash'], failing: ['completion', 'fish'] },
 };
 
 /** The subcommands `lambda-egress --help` lists (commander's "Commands:" section), help itself aside. */

@@ -61,7 +61,7 @@ describe('lambda-egress plan --release / --teardown --local', () => {
     expect(deletes.at(-1)).toBe(`vpc ${result.network.vpcId}`);
     const position = (kind: string) => deletes.findIndex((entry) => entry.startsWith(`${kind} `));
     expect([position('nat-gateway') < position('elastic-ip'), position('elastic-ip') < position('subnet'), position('security-group') < position('vpc')]).toEqual([true, true, true]);
-    // the saving of one NAT gateway and its address (README "What a teardown saves": USD 32.85 + 3.65)
+    // the saving of one NAT gateway and its address (docs/usage.md "What a teardown saves": USD 32.85 + 3.65)
     expect([plan.teardown!.monthlySaving.totalUsd, plan.monthlySavingUsd]).toEqual([36.50, 36.50]);
     // AND nothing changed
     expect(await everything('orders', 'orders-role', 'shop')).toEqual(before);

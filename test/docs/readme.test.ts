@@ -21,6 +21,14 @@ function shownCommands(): Array<{ readonly document: string; readonly words: str
   );
 }
 
+/**
+ * A command line that runs offline and changes nothing: help, the version, and a plan in the emulator (--demo
+ * creates its sample function there first). Every other line is checked for its flags only (it needs AWS, or
+ * a session's state, or changes something).
+ */
+const runsOffline = (words: readonly string[]): boolean =>
+  words.includes('--help') || words.includes('--version') || (words[0] === 'plan' && words.includes('--demo') && !words.includes('--release') && !words.includes('--teardown'));
+
 describe('the README and docs/', () => {
   it('link only to files that exist (relative links), and never to ../shared, which a clone does not have', () => {
     const broken: string[] = [];
@@ -55,5 +63,19 @@ describe('the README and docs/', () => {
       }
     }
     expect(unknown).toEqual([]);
+  });
+
+  it('run: the lines that are safe offline (--help, --version, plan --local --demo) each exit 0', async () => {
+    // GIVEN the README's and docs' command lines that need neither AWS nor a session
+    const safe = shownCommands().filter(({ words }) => runsOffline(words));
+    expect(safe.map(({ words }) => words.join(' '))).toEqual(expect.arrayContaining(['--help', expect.stringMatching(/^plan --local --demo/)]));
+    // WHEN each runs as a user would type it (against the test's emulator: AWS_ENDPOINT_URL)
+    const failed: string[] = [];
+    for (const { document, words } of safe) {
+      const run = await runCli(words);
+      if (run.code !== 0) failed.push(`${document}: lambda-egress ${words.join(' ')} -> exit ${run.code}: ${run.stderr.slice(0, 300)}`);
+    }
+    // THEN every one exits 0
+    expect(failed).toEqual([]);
   });
 });
