@@ -28,11 +28,13 @@ export interface NetworkLockSlice {
   readonly waitSeconds: number;
   /** When not acquired: the execution (ARN) holding the lock, and which lock. */
   readonly holder?: string;
-  readonly heldLock?: 'network' | 'function';
+  readonly heldLock?: 'network' | 'function' | 'join';
   /** When acquired: the lease's end, epoch seconds. */
   readonly leaseExpiresAt?: number;
   /** When acquired: true when this execution starts the network's (first or repeated) build. */
   readonly building?: boolean;
+  /** When acquired as a join of a ready network: a shared claim, not the exclusive lock (docs/joins.md). */
+  readonly shared?: true;
 }
 
 export interface AcquireNetworkLockInput extends LockTaskInput {
@@ -42,7 +44,7 @@ export interface AcquireNetworkLockInput extends LockTaskInput {
 
 /** `$.unlock` — ReleaseNetworkLock. */
 export interface NetworkUnlockSlice {
-  readonly released: Array<'network' | 'function'>;
+  readonly released: Array<'network' | 'function' | 'join'>;
   /** True when the network this execution was building is now marked `failed`. */
   readonly networkFailed: boolean;
 }
@@ -55,6 +57,8 @@ export interface ReleaseNetworkLockInput extends LockTaskInput {
 
 /** What RecordMembership reads of the state; each part is produced by the task named beside it. */
 export interface RecordMembershipInput extends TaskInput {
+  /** AcquireNetworkLock: a join's shared claim leaves the network record to the exclusive writers. */
+  readonly lock?: Pick<NetworkLockSlice, 'shared'>;
   readonly network?: {
     /** EnsureVpc. */
     readonly vpc?: { readonly vpcId?: string };

@@ -15,6 +15,11 @@ export interface MembershipWrite {
   readonly member: NewMembership;
   /** The execution ARN writing it. */
   readonly owner: string;
+  /**
+   * A join holding a shared claim (docs/joins.md): other joins write beside it, so the network record stays as
+   * it is (checked `ready`, not rewritten) unless this execution added to its ledger.
+   */
+  readonly sharedClaim?: boolean;
   readonly now?: Date;
 }
 
@@ -83,15 +88,27 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
   };
   const movedFrom = pointer && pointer.network !== write.network.name ? pointer.network : undefined;
 
+  const keepsRecord = write.sharedClaim === true && recorded?.state === 'ready' && network.ledger.length === recorded.ledger.length;
+  const networkWrite = keepsRecord
+    ? {
+        ConditionCheck: {
+          TableName: registry.tableName,
+          Key: toItem(networkRecordKey(network.name)),
+          ConditionExpression: '#state = :ready',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: toItem({ ':ready': 'ready' }),
+        },
+      }
+    : { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } };
   await registry.dynamodb.send(
     new TransactWriteItemsCommand({
       TransactItems: [
         { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
         { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: membership.execution }) } },
-        { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } },
+        networkWrite,
         ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
       ],
     }),
   );
-  return { network, membership, ...(movedFrom ? { movedFrom } : {}) };
+  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}) };
 }
