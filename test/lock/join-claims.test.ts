@@ -135,4 +135,21 @@ describe('joins of a ready network: shared claims beside the exclusive lock', ()
     await recordMembershipOfExecution(registry, { ...attached('billing', 'j'), lock: slice });
     expect(await readNetworkRecord(registry, 'shared')).toEqual(before);
   });
+
+  it('two joins that each repaired something (a ledger entry) record at once: the ledger keeps both, nothing is lost', async () => {
+    // GIVEN two joins in flight, each of which created a resource of the network (drift repaired under its claim)
+    const registry = await readyNetwork();
+    const withCreation = (functionName: string, run: string, id: string): RecordMembershipInput => ({
+      ...attached(functionName, run),
+      network: { ...attached(functionName, run).network, vpc: { vpcId: 'vpc-shared', ledger: [{ kind: 'nat-gateway', id, createdAt: new Date().toISOString() }] } as never },
+    });
+    const slices = await Promise.all([join(registry, 'billing', 'j1'), join(registry, 'search', 'j2')]);
+    // WHEN both record their membership at once
+    await Promise.all([
+      recordMembershipOfExecution(registry, { ...withCreation('billing', 'j1', 'nat-j1'), lock: slices[0] }),
+      recordMembershipOfExecution(registry, { ...withCreation('search', 'j2', 'nat-j2'), lock: slices[1] }),
+    ]);
+    // THEN the network's ledger holds both creations
+    expect((await readNetworkRecord(registry, 'shared'))?.ledger.map((entry) => entry.id).filter((id) => id.startsWith('nat-')).sort()).toEqual(['nat-j1', 'nat-j2']);
+  });
 });

@@ -1,4 +1,5 @@
 import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../errors';
 import type { LedgerEntry } from '../types';
 import { fromItem, toItem } from './attributes';
 import type { MembershipRecord, NetworkRecord } from './records';
@@ -50,6 +51,19 @@ function mergeLedgers(recorded: readonly LedgerEntry[], added: readonly LedgerEn
  * network or, when it moves, of another one) keeps its recorded original, so release can still restore it.
  */
 export async function recordMembership(registry: Registry, write: MembershipWrite): Promise<MembershipWritten> {
+  // A join that added to the ledger writes the record only if no other join did meanwhile; else it merges again.
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await writeMembership(registry, write);
+    } catch (error) {
+      if (!(write.sharedClaim && awsErrorName(error) === 'TransactionCanceledException' && tried < SHARED_WRITE_TRIES)) throw error;
+    }
+  }
+}
+
+const SHARED_WRITE_TRIES = 5;
+
+async function writeMembership(registry: Registry, write: MembershipWrite): Promise<MembershipWritten> {
   const now = (write.now ?? new Date()).toISOString();
   const pointer = await getItem<{ network: string }>(registry, membershipKey(write.member.functionArn));
   const previous = pointer ? await getItem<MembershipRecord>(registry, memberKey(pointer.network, write.member.functionArn)) : undefined;
@@ -99,7 +113,16 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
           ExpressionAttributeValues: toItem({ ':ready': 'ready' }),
         },
       }
-    : { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } };
+    : {
+        Put: {
+          TableName: registry.tableName,
+          Item: toItem({ ...networkRecordKey(network.name), ...network }),
+          // Beside other joins (a shared claim), the ledger merge holds only if the record is still the one read.
+          ...(write.sharedClaim && recorded
+            ? { ConditionExpression: '#updatedAt = :seen', ExpressionAttributeNames: { '#updatedAt': 'updatedAt' }, ExpressionAttributeValues: toItem({ ':seen': recorded.updatedAt }) }
+            : {}),
+        },
+      };
   await registry.dynamodb.send(
     new TransactWriteItemsCommand({
       TransactItems: [
