@@ -28,10 +28,11 @@ const DEFAULT_SETTINGS: LockSettings = { leaseSeconds: LOCK_LEASE_SECONDS, maxAt
 export async function acquireNetworkLock(registry: Registry, input: AcquireNetworkLockInput, settings: LockSettings = DEFAULT_SETTINGS): Promise<NetworkLockSlice> {
   const attempt = (input.lock?.attempt ?? 0) + 1;
   const { network, functionArn } = input.request;
-  const base = { attempt, maxAttempts: settings.maxAttempts, waitSeconds: settings.waitSeconds };
+  const exclusive = input.lock?.exclusive === true;
+  const base = { attempt, maxAttempts: settings.maxAttempts, waitSeconds: settings.waitSeconds, ...(exclusive ? { exclusive: true as const } : {}) };
   const purpose = input.purpose ?? 'provision';
   // A join of a ready network: its function's lock and a shared claim, side by side with other joins (docs/joins.md).
-  const join = purpose === 'provision' ? await attemptJoin(registry, input, settings.leaseSeconds) : { outcome: 'not-a-join' as const };
+  const join = purpose === 'provision' && !exclusive ? await attemptJoin(registry, input, settings.leaseSeconds) : { outcome: 'not-a-join' as const };
   if (join.outcome === 'claimed') return { ...base, acquired: true, leaseExpiresAt: join.leaseExpiresAt, building: false, shared: true };
   const result: LockAcquisition = join.outcome === 'held' ? { acquired: false, held: join.held } : await acquireExclusive(registry, input, settings.leaseSeconds);
   if (result.acquired) {

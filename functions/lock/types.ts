@@ -35,11 +35,13 @@ export interface NetworkLockSlice {
   readonly building?: boolean;
   /** When acquired as a join of a ready network: a shared claim, not the exclusive lock (docs/joins.md). */
   readonly shared?: true;
+  /** The exclusive lock only, never a join's claim: a join that found the network needing repair starts again so. */
+  readonly exclusive?: true;
 }
 
 export interface AcquireNetworkLockInput extends LockTaskInput {
   /** The previous attempt's slice; absent on the first attempt. */
-  readonly lock?: Pick<NetworkLockSlice, 'attempt'>;
+  readonly lock?: Pick<NetworkLockSlice, 'attempt' | 'exclusive'>;
 }
 
 /** `$.unlock` — ReleaseNetworkLock. */

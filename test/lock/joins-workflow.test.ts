@@ -1,4 +1,4 @@
-import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DeleteVpcEndpointsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { NetworkLockSlice } from '../../functions/lock/types';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { createSampleFunction } from '../../local/sample-function';
@@ -120,5 +120,33 @@ describe('joins of a ready network, through the real workflows', () => {
     expect((await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${TAG_NETWORK}`, Values: ['shared'] }] }))).Vpcs).toHaveLength(1);
     // AND the join succeeded
     expect([joined.status, joined.error, joined.cause?.slice(0, 300)]).toEqual(['SUCCEEDED', undefined, undefined]);
+  });
+
+  it('a join that finds part of the network missing creates nothing under its claim: it rolls back, starts again under the exclusive lock and repairs it', async () => {
+    // GIVEN network "shared" is ready, and its S3 gateway endpoint has since been deleted by hand (drift)
+    await freshAccountWithFunction('orders');
+    await queueProbeAnswers(...Array.from({ length: 6 }, () => passingProbe()));
+    const built = await provision({ functionName: 'orders', network: { name: 'shared' } });
+    expect(built.status).toBe('SUCCEEDED');
+    const vpcId = (await ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: `tag:${TAG_NETWORK}`, Values: ['shared'] }] }))).Vpcs?.[0]?.VpcId ?? '';
+    const liveEndpoints = async () =>
+      ((await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).VpcEndpoints ?? []).filter((endpoint) => !['deleted', 'deleting'].includes(String(endpoint.State).toLowerCase()));
+    await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: (await liveEndpoints()).map((endpoint) => endpoint.VpcEndpointId ?? '') }));
+    expect(await liveEndpoints()).toHaveLength(0);
+    await createSampleFunction('billing');
+
+    // WHEN billing joins "shared"
+    const lock = lockSlices();
+    const run = await provision({ functionName: 'billing', network: { name: 'shared' } }, { lockWaitMs: 50, resolveTask: lock.resolveTask });
+
+    // THEN it succeeds after one start again: first a shared claim, then the exclusive lock
+    expect([run.status, run.error, run.cause?.slice(0, 300)]).toEqual(['SUCCEEDED', undefined, undefined]);
+    expect(timesEntered(run, 'RepairUnderExclusiveLock')).toBe(1);
+    expect(lock.slices.map((slice) => [slice.acquired, slice.shared ?? false, slice.exclusive ?? false])).toEqual([
+      [true, true, false],
+      [true, false, true],
+    ]);
+    // AND the endpoint is back, once
+    expect(await liveEndpoints()).toHaveLength(1);
   });
 });
