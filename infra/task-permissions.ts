@@ -195,9 +195,11 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem'], context.registryTable),
   ],
   // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
-  AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],
+  // A join's claim checks the network's lock and record (ConditionCheckItem); an exclusive lock reads the claims
+  // (Query) and is given back (DeleteItem) while a join is in flight (docs/joins.md).
+  AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem', 'ConditionCheckItem', 'Query', 'DeleteItem'], context.registryTable)],
   ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
-  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
+  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'], context.registryTable)],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [

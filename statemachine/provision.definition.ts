@@ -91,6 +91,8 @@ export const provisionDefinition: MachineSource = {
                     'request.$': '$.request',
                     network: { 'vpc.$': '$.network.vpc', 'subnets.$': '$.network.subnets', 'internetGateway.$': '$.network.internetGateway' },
                     'placement.$': '$$.Map.Item.Value',
+                    // A join's shared claim: EnsureNatGateway refuses to create (NetworkNeedsRepair, docs/joins.md).
+                    'lock.$': '$.lock',
                   },
                   MaxConcurrency: 0,
                 },
@@ -195,6 +197,8 @@ export const provisionDefinition: MachineSource = {
           'execution.$': '$.execution',
           'request.$': '$.request',
           'requestedBy.$': '$.requestedBy',
+          // A join's shared claim: the tasks after this one create nothing of the network under it (docs/joins.md).
+          'lock.$': '$.lock',
           function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' },
           network: {
             'audit.$': '$.network.audit',
@@ -316,8 +320,25 @@ export const provisionDefinition: MachineSource = {
     }),
     'RollbackComplete?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' }],
+      Choices: [
+        { Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' },
+        { Variable: '$.error.Error', StringEquals: 'NetworkNeedsRepair', Next: 'RepairUnderExclusiveLock' },
+      ],
       Default: 'RolledBack',
+    },
+    RepairUnderExclusiveLock: {
+      Type: 'Pass',
+      Comment:
+        "A join (shared claim) found part of the network missing and was rolled back, its claim given back: the same request starts again from the lock, this time under the network's exclusive lock, which repairs (docs/joins.md).",
+      Parameters: {
+        'execution.$': '$.execution',
+        'request.$': '$.request',
+        'requestedBy.$': '$.requestedBy',
+        function: { 'original.$': '$.function.original' },
+        'timing.$': '$.timing',
+        lock: { attempt: 0, exclusive: true },
+      },
+      Next: 'AcquireNetworkLock',
     },
     RolledBack: {
       Type: 'Fail',

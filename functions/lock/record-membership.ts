@@ -28,6 +28,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
   const ledger = collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind));
   const written = await recordMembership(registry, {
     owner: execution.id,
+    ...(input.lock?.shared ? { sharedClaim: true } : {}),
     network: {
       name: request.network.name,
       mode: request.network.mode,

@@ -1,11 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { markNetworkFailed, releaseLocks } from '../shared/registry/lock-release';
-import { functionLockKey, networkLockKey, registryTableName, type Registry } from '../shared/registry/table';
+import { functionLockKey, joinClaimKey, networkLockKey, registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { NetworkUnlockSlice, ReleaseNetworkLockInput } from './types';
 
 /**
- * Gives back the network's and the function's lock, only where this execution still holds them. After a
+ * Gives back the network's and the function's lock (or a join's claim), only where this execution still holds them. After a
  * failure (Rollback ran) a network this execution was building is marked `failed`. Safe to run twice.
  */
 export async function releaseNetworkLock(registry: Registry, input: ReleaseNetworkLockInput): Promise<NetworkUnlockSlice> {
@@ -15,8 +15,10 @@ export async function releaseNetworkLock(registry: Registry, input: ReleaseNetwo
   // Marked before the lock goes, so no other execution sees the network unlocked and still `building`.
   const networkFailed = failed ? await markNetworkFailed(registry, network.name, owner) : false;
   const networkKey = networkLockKey(network.name);
-  const released = await releaseLocks(registry, owner, [networkKey, ...(functionArn ? [functionLockKey(functionArn)] : [])]);
-  return { released: released.map((key) => (key.pk === networkKey.pk ? 'network' : 'function')), networkFailed };
+  // A join's claim too: conditional on this owner like the locks, so one not taken is simply not there.
+  const functionKeys = functionArn ? [functionLockKey(functionArn), joinClaimKey(network.name, functionArn)] : [];
+  const released = await releaseLocks(registry, owner, [networkKey, ...functionKeys]);
+  return { released: released.map((key) => (key.sk === networkKey.sk && key.pk === networkKey.pk ? 'network' : key.pk === networkKey.pk ? 'join' : 'function')), networkFailed };
 }
 
 const dynamodb = new DynamoDBClient({});

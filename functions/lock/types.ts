@@ -28,21 +28,25 @@ export interface NetworkLockSlice {
   readonly waitSeconds: number;
   /** When not acquired: the execution (ARN) holding the lock, and which lock. */
   readonly holder?: string;
-  readonly heldLock?: 'network' | 'function';
+  readonly heldLock?: 'network' | 'function' | 'join';
   /** When acquired: the lease's end, epoch seconds. */
   readonly leaseExpiresAt?: number;
   /** When acquired: true when this execution starts the network's (first or repeated) build. */
   readonly building?: boolean;
+  /** When acquired as a join of a ready network: a shared claim, not the exclusive lock (docs/joins.md). */
+  readonly shared?: true;
+  /** The exclusive lock only, never a join's claim: a join that found the network needing repair starts again so. */
+  readonly exclusive?: true;
 }
 
 export interface AcquireNetworkLockInput extends LockTaskInput {
   /** The previous attempt's slice; absent on the first attempt. */
-  readonly lock?: Pick<NetworkLockSlice, 'attempt'>;
+  readonly lock?: Pick<NetworkLockSlice, 'attempt' | 'exclusive'>;
 }
 
 /** `$.unlock` — ReleaseNetworkLock. */
 export interface NetworkUnlockSlice {
-  readonly released: Array<'network' | 'function'>;
+  readonly released: Array<'network' | 'function' | 'join'>;
   /** True when the network this execution was building is now marked `failed`. */
   readonly networkFailed: boolean;
 }
@@ -55,6 +59,8 @@ export interface ReleaseNetworkLockInput extends LockTaskInput {
 
 /** What RecordMembership reads of the state; each part is produced by the task named beside it. */
 export interface RecordMembershipInput extends TaskInput {
+  /** AcquireNetworkLock: a join's shared claim leaves the network record to the exclusive writers. */
+  readonly lock?: Pick<NetworkLockSlice, 'shared'>;
   readonly network?: {
     /** EnsureVpc. */
     readonly vpc?: { readonly vpcId?: string };

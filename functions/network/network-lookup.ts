@@ -51,9 +51,11 @@ export function isOfNetwork(tags: readonly Tag[] | undefined, networkName: strin
 }
 
 /** The tags of a resource a network task creates (functions/shared/tags.ts adds the three managed keys). */
-export function tagsFor(input: TaskInput, role: string, suffix?: string): ManagedTagInput {
+export function tagsFor(input: TaskInput & { readonly lock?: { readonly shared?: boolean } }, role: string, suffix?: string): ManagedTagInput {
   const networkName = input.request.network.name;
-  return { networkName, executionId: input.execution.id, role, name: `lambda-egress-${networkName}${suffix ? `-${suffix}` : ''}` };
+  // A join holds a shared claim only: creating with these tags is refused (docs/joins.md, "repair").
+  const sharedClaim = input.lock?.shared === true ? { sharedClaim: true } : {};
+  return { networkName, executionId: input.execution.id, role, name: `lambda-egress-${networkName}${suffix ? `-${suffix}` : ''}`, ...sharedClaim };
 }
 
 /**

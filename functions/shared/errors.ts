@@ -62,6 +62,15 @@ export class FunctionNotAllowed extends LambdaEgressError {
   }
 }
 
+/**
+ * A join (a shared claim on a ready network, docs/joins.md) found part of the network missing: a join never
+ * creates network resources. The state machine rolls back what the join did and starts again under the
+ * network's exclusive lock, which repairs it.
+ */
+export class NetworkNeedsRepair extends LambdaEgressError {
+  override readonly name = 'NetworkNeedsRepair';
+}
+
 /** An existing VPC cannot be given egress without changing something lambda-egress did not create. */
 export class NetworkNotRepairable extends LambdaEgressError {
   override readonly name = 'NetworkNotRepairable';
@@ -189,7 +198,7 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
  * RequestRejected, whose Fail state raises them again by name (ErrorPath).
  */
-export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownBlocked, TeardownIncomplete, TeardownTimeout } as const;
+export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NetworkNeedsRepair, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownBlocked, TeardownIncomplete, TeardownTimeout } as const;
 
 /** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
 export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;

@@ -1,4 +1,5 @@
 import type { Tag, TagSpecification, ResourceType } from '@aws-sdk/client-ec2';
+import { NetworkNeedsRepair } from './errors';
 
 /** Tag keys every resource created by lambda-egress carries, so it can always be found again. */
 export const TAG_NETWORK = 'lambda-egress:network';
@@ -18,6 +19,8 @@ export interface ManagedTagInput {
   readonly executionId: string;
   readonly role: string;
   readonly name?: string;
+  /** Set for a join holding a shared claim (network-lookup.ts tagsFor): it must not create network resources. */
+  readonly sharedClaim?: boolean;
 }
 
 export function managedTags(input: ManagedTagInput): Tag[] {
@@ -31,7 +34,14 @@ export function managedTags(input: ManagedTagInput): Tag[] {
   return tags;
 }
 
+/** Called for every EC2 creation of a network task, so it is where a join (shared claim) is stopped from creating. */
 export function tagSpecifications(resourceType: ResourceType, input: ManagedTagInput): TagSpecification[] {
+  if (input.sharedClaim) {
+    throw new NetworkNeedsRepair(`network "${input.networkName}" lacks its ${input.role} (${resourceType}): a join never repairs a network, so it starts again under the network's exclusive lock`, {
+      network: input.networkName,
+      missing: input.role,
+    });
+  }
   return [{ ResourceType: resourceType, Tags: managedTags(input) }];
 }
 

@@ -190,9 +190,14 @@ describe('statemachine/provision.asl.json', () => {
     expect(top.ReleaseNetworkLockAfterRollback).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', ResultPath: '$.unlock', Next: 'RollbackComplete?' });
     expect(top['RollbackComplete?']).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' }],
+      Choices: [
+        { Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' },
+        { Variable: '$.error.Error', StringEquals: 'NetworkNeedsRepair', Next: 'RepairUnderExclusiveLock' },
+      ],
       Default: 'RolledBack',
     });
+    // AND a join rolled back for a repair (its claim given back above) asks again, for the exclusive lock only
+    expect(top.RepairUnderExclusiveLock).toMatchObject({ Type: 'Pass', Parameters: { lock: { attempt: 0, exclusive: true } }, Next: 'AcquireNetworkLock' });
   });
 
   it('waits for the network lock in a Wait state (no busy Lambda), bounded by AcquireNetworkLock counting its attempts', () => {

@@ -1,4 +1,5 @@
 import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { awsErrorName } from '../errors';
 import type { LedgerEntry } from '../types';
 import { fromItem, toItem } from './attributes';
 import type { MembershipRecord, NetworkRecord } from './records';
@@ -15,6 +16,11 @@ export interface MembershipWrite {
   readonly member: NewMembership;
   /** The execution ARN writing it. */
   readonly owner: string;
+  /**
+   * A join holding a shared claim (docs/joins.md): other joins write beside it, so the network record stays as
+   * it is (checked `ready`, not rewritten) unless this execution added to its ledger.
+   */
+  readonly sharedClaim?: boolean;
   readonly now?: Date;
 }
 
@@ -45,6 +51,19 @@ function mergeLedgers(recorded: readonly LedgerEntry[], added: readonly LedgerEn
  * network or, when it moves, of another one) keeps its recorded original, so release can still restore it.
  */
 export async function recordMembership(registry: Registry, write: MembershipWrite): Promise<MembershipWritten> {
+  // A join that added to the ledger writes the record only if no other join did meanwhile; else it merges again.
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await writeMembership(registry, write);
+    } catch (error) {
+      if (!(write.sharedClaim && awsErrorName(error) === 'TransactionCanceledException' && tried < SHARED_WRITE_TRIES)) throw error;
+    }
+  }
+}
+
+const SHARED_WRITE_TRIES = 5;
+
+async function writeMembership(registry: Registry, write: MembershipWrite): Promise<MembershipWritten> {
   const now = (write.now ?? new Date()).toISOString();
   const pointer = await getItem<{ network: string }>(registry, membershipKey(write.member.functionArn));
   const previous = pointer ? await getItem<MembershipRecord>(registry, memberKey(pointer.network, write.member.functionArn)) : undefined;
@@ -83,15 +102,36 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
   };
   const movedFrom = pointer && pointer.network !== write.network.name ? pointer.network : undefined;
 
+  const keepsRecord = write.sharedClaim === true && recorded?.state === 'ready' && network.ledger.length === recorded.ledger.length;
+  const networkWrite = keepsRecord
+    ? {
+        ConditionCheck: {
+          TableName: registry.tableName,
+          Key: toItem(networkRecordKey(network.name)),
+          ConditionExpression: '#state = :ready',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: toItem({ ':ready': 'ready' }),
+        },
+      }
+    : {
+        Put: {
+          TableName: registry.tableName,
+          Item: toItem({ ...networkRecordKey(network.name), ...network }),
+          // Beside other joins (a shared claim), the ledger merge holds only if the record is still the one read.
+          ...(write.sharedClaim && recorded
+            ? { ConditionExpression: '#updatedAt = :seen', ExpressionAttributeNames: { '#updatedAt': 'updatedAt' }, ExpressionAttributeValues: toItem({ ':seen': recorded.updatedAt }) }
+            : {}),
+        },
+      };
   await registry.dynamodb.send(
     new TransactWriteItemsCommand({
       TransactItems: [
         { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
         { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: membership.execution }) } },
-        { Put: { TableName: registry.tableName, Item: toItem({ ...networkRecordKey(network.name), ...network }) } },
+        networkWrite,
         ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
       ],
     }),
   );
-  return { network, membership, ...(movedFrom ? { movedFrom } : {}) };
+  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}) };
 }

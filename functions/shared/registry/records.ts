@@ -59,12 +59,13 @@ export interface MembershipRecord {
   readonly recordedAt: string;
 }
 
-export type LockKind = 'network' | 'function';
+/** `join`: a join's shared claim on a ready network (join-claims.ts); the others are exclusive. */
+export type LockKind = 'network' | 'function' | 'join';
 
-/** `network#<name>` or `function#<functionArn>` / `lock`. */
+/** `network#<name>` or `function#<functionArn>` / `lock`, and `network#<name>` / `join#<functionArn>`. */
 export interface LockRecord {
   readonly lock: LockKind;
-  /** The network name or the function ARN the lock is for. */
+  /** The network name or the function ARN the lock is for (a claim's: the joining function). */
   readonly subject: string;
   /** The execution (ARN) holding it. */
   readonly lockOwner: string;

@@ -1,7 +1,7 @@
 import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromItem, toItem } from './attributes';
 import { markNetworkFailed, releaseLocks } from './lock-release';
-import { isLock, LOCK_OWNER_ATTRIBUTE, LOCKS_BY_OWNER_INDEX, networkNameOf, type ItemKey, type Registry } from './table';
+import { isJoinClaim, isLock, LOCK_OWNER_ATTRIBUTE, LOCKS_BY_OWNER_INDEX, networkNameOf, type ItemKey, type Registry } from './table';
 
 export interface OwnerRelease {
   /** The locks released (their keys). */
@@ -10,7 +10,7 @@ export interface OwnerRelease {
   readonly networksFailed: string[];
 }
 
-/** The keys of every lock an execution holds: one Query of the sparse owner index (keys only). */
+/** The keys of every lock and join claim an execution holds: one Query of the sparse owner index (keys only). */
 export async function locksOwnedBy(registry: Registry, owner: string): Promise<ItemKey[]> {
   const keys: ItemKey[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -27,7 +27,7 @@ export async function locksOwnedBy(registry: Registry, owner: string): Promise<I
     );
     for (const item of page.Items ?? []) {
       const { pk, sk } = fromItem(item) as { pk: string; sk: string };
-      if (isLock({ pk, sk })) keys.push({ pk, sk });
+      if (isLock({ pk, sk }) || isJoinClaim({ pk, sk })) keys.push({ pk, sk });
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -42,7 +42,7 @@ export async function locksOwnedBy(registry: Registry, owner: string): Promise<I
 export async function releaseLocksOwnedBy(registry: Registry, owner: string): Promise<OwnerRelease> {
   const released = await releaseLocks(registry, owner, await locksOwnedBy(registry, owner));
   const networksFailed: string[] = [];
-  for (const key of released) {
+  for (const key of released.filter(isLock)) {
     const network = networkNameOf(key);
     if (network !== undefined && (await markNetworkFailed(registry, network, owner))) networksFailed.push(network);
   }

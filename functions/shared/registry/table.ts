@@ -9,10 +9,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * | `network#<name>`         | `network`            | the network record (state, VPC, NATs, ledger)   |
  * | `network#<name>`         | `member#<functionArn>` | a membership: the function's original config  |
  * | `network#<name>`         | `lock`               | the network's lock                              |
+ * | `network#<name>`         | `join#<functionArn>` | a join's shared claim (join-claims.ts)          |
  * | `function#<functionArn>` | `membership`         | which network the function is a member of       |
  * | `function#<functionArn>` | `lock`               | the function's lock                             |
  *
- * Lock items also carry `lockOwner`, the partition key of the sparse index LOCKS_BY_OWNER_INDEX, so the locks of
+ * Lock and claim items also carry `lockOwner`, the partition key of the sparse index LOCKS_BY_OWNER_INDEX, so the locks of
  * an execution are one Query; their `leaseExpiresAt` is the table's TTL attribute.
  */
 export const REGISTRY_TABLE_ENV = 'REGISTRY_TABLE_NAME';
@@ -34,6 +35,7 @@ const NETWORK_SORT = 'network';
 const LOCK_SORT = 'lock';
 const MEMBERSHIP_SORT = 'membership';
 export const MEMBER_SORT_PREFIX = 'member#';
+export const JOIN_SORT_PREFIX = 'join#';
 
 export interface ItemKey {
   readonly pk: string;
@@ -44,10 +46,12 @@ export const networkRecordKey = (network: string): ItemKey => ({ pk: `${NETWORK_
 export const networkLockKey = (network: string): ItemKey => ({ pk: `${NETWORK_PREFIX}${network}`, sk: LOCK_SORT });
 export const memberKey = (network: string, functionArn: string): ItemKey => ({ pk: `${NETWORK_PREFIX}${network}`, sk: `${MEMBER_SORT_PREFIX}${functionArn}` });
 export const membershipKey = (functionArn: string): ItemKey => ({ pk: `${FUNCTION_PREFIX}${functionArn}`, sk: MEMBERSHIP_SORT });
+export const joinClaimKey = (network: string, functionArn: string): ItemKey => ({ pk: `${NETWORK_PREFIX}${network}`, sk: `${JOIN_SORT_PREFIX}${functionArn}` });
 export const functionLockKey = (functionArn: string): ItemKey => ({ pk: `${FUNCTION_PREFIX}${functionArn}`, sk: LOCK_SORT });
 
 export const isNetworkRecord = (key: ItemKey): boolean => key.pk.startsWith(NETWORK_PREFIX) && key.sk === NETWORK_SORT;
 export const isLock = (key: ItemKey): boolean => key.sk === LOCK_SORT;
+export const isJoinClaim = (key: ItemKey): boolean => key.pk.startsWith(NETWORK_PREFIX) && key.sk.startsWith(JOIN_SORT_PREFIX);
 export const isMember = (key: ItemKey): boolean => key.pk.startsWith(NETWORK_PREFIX) && key.sk.startsWith(MEMBER_SORT_PREFIX);
 export const networkNameOf = (key: ItemKey): string | undefined => (key.pk.startsWith(NETWORK_PREFIX) ? key.pk.slice(NETWORK_PREFIX.length) : undefined);
 

@@ -1,0 +1,48 @@
+import type { HeldLock } from '../shared/registry/lock-acquire';
+import { readLock } from '../shared/registry/lock-acquire';
+import { claimJoin, readNetworkRecord } from '../shared/registry/join-claims';
+import type { NetworkRecord } from '../shared/registry/records';
+import { epochSeconds, functionLockKey, networkLockKey, type Registry } from '../shared/registry/table';
+import type { LockTaskInput } from './types';
+
+/** How often one attempt re-reads a record that changed under it (a repair finished) before it waits a round. */
+const CLAIM_TRIES = 3;
+
+export type JoinAttempt =
+  | { readonly outcome: 'claimed'; readonly leaseExpiresAt: number }
+  /** Another execution holds the network exclusively, or the function: wait, as for the exclusive lock. */
+  | { readonly outcome: 'held'; readonly held: HeldLock[] }
+  /** Not a join (no record, not ready, other settings): the exclusive lock decides. */
+  | { readonly outcome: 'not-a-join' };
+
+/**
+ * A join is a provision onto a `ready` network whose recorded settings are the ones requested: it changes the
+ * function, not the network, so it needs no exclusive lock (docs/joins.md). Anything else builds, repairs or
+ * changes the network and takes the exclusive lock.
+ */
+export function isJoinOf(record: NetworkRecord | undefined, network: LockTaskInput['request']['network']): record is NetworkRecord {
+  if (record?.state !== 'ready') return false;
+  const sameAzs = record.azs.length === network.azs.length && network.azs.every((az) => record.azs.includes(az));
+  return record.mode === network.mode && record.natGatewayMode === network.natGateways && sameAzs && (network.vpcId === undefined || network.vpcId === record.vpcId);
+}
+
+/** One attempt at a join's shared claim (join-claims.ts). */
+export async function attemptJoin(registry: Registry, input: LockTaskInput, leaseSeconds: number): Promise<JoinAttempt> {
+  const { network, functionArn } = input.request;
+  if (!functionArn) return { outcome: 'not-a-join' };
+  const owner = input.execution.id;
+  for (let tried = 0; tried < CLAIM_TRIES; tried += 1) {
+    const record = await readNetworkRecord(registry, network.name);
+    if (!isJoinOf(record, network)) return { outcome: 'not-a-join' };
+    const claim = await claimJoin(registry, { network: network.name, functionArn, owner, leaseSeconds, seenUpdatedAt: record.updatedAt });
+    if (claim.claimed) return { outcome: 'claimed', leaseExpiresAt: claim.leaseExpiresAt };
+    const now = epochSeconds();
+    const locks = await Promise.all([readLock(registry, functionLockKey(functionArn)), readLock(registry, networkLockKey(network.name))]);
+    const held = locks.flatMap((lock) =>
+      lock && lock.lockOwner !== owner && lock.leaseExpiresAt >= now ? [{ lock: lock.lock, subject: lock.subject, holder: lock.lockOwner, leaseExpiresAt: lock.leaseExpiresAt }] : [],
+    );
+    if (held.length > 0) return { outcome: 'held', held };
+    // Neither lock held: the record changed between the read and the claim; read it again.
+  }
+  return { outcome: 'held', held: [] };
+}
