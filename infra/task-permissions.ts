@@ -7,6 +7,7 @@ import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadin
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
+import { readVpcQuotas } from './service-quota-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
@@ -63,6 +64,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
+    // The VPC and NAT-gateways-per-AZ quotas (functions/network/preflight/vpc-quotas.ts).
+    readVpcQuotas(),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
     // The network's record: the allowedFunctions rule it was created with.

@@ -2,6 +2,7 @@ import { DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-e
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
+import { logger } from '../shared/logger';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
@@ -23,7 +24,7 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
-export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'servicequotas'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
   const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
   const checked = checkRequestSchema(raw);
   const natInstanceType = natInstanceTypeOf(checked);
@@ -42,7 +43,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   await checkNetworkMembers(clients, registry, network, functionArn);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
-  await preflight(clients.ec2, network, { region });
+  const preflightNotes = await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
+  for (const note of preflightNotes) logger.warn('preflight', { note });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
@@ -54,6 +56,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(checked.forceDetachVpcAccessPolicy ? { forceDetachVpcAccessPolicy: true } : {}),
     ...(checked.keepNarrowEniPolicy ? { keepNarrowEniPolicy: true } : {}),
     ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
+    ...(preflightNotes.length > 0 ? { preflightNotes } : {}),
   };
   return { execution: input.execution, request, requestedBy };
 }

@@ -67,6 +67,8 @@ export interface NormalizedRequest {
   readonly keepNarrowEniPolicy?: boolean;
   /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/network/preflight/function-groups.ts). */
   readonly keepSecurityGroupIds?: string[];
+  /** What the preflight found worth saying without refusing (a quota it had to assume, ...); present only when there is some. */
+  readonly preflightNotes?: string[];
 }
 
 export interface NormalizedNetwork {
