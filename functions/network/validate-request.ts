@@ -10,6 +10,7 @@ import { checkEgressIpAllocations } from './egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
+import { resolveChosenZones } from './preflight/chosen-zones';
 import { securityGroupsToKeep } from './preflight/function-groups';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
@@ -136,7 +137,12 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   if (shared && shared.CidrBlock !== cidr) {
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
-  const azs = await chooseAvailabilityZones(ec2, { azCount, ...(checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {}) }, region);
+  const natInstanceType = checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {};
+  const zones = checked.network.availabilityZones
+    ? await resolveChosenZones(ec2, { availabilityZones: checked.network.availabilityZones, azCount, azCountGiven: checked.network.azCountGiven, ...natInstanceType }, region)
+    : await chooseAvailabilityZones(ec2, { azCount, ...natInstanceType }, region);
+  const azs = zones.map((zone) => zone.name);
+  const azIds = zones.every((zone) => zone.id) ? { azIds: zones.map((zone) => zone.id ?? '') } : {};
   // A regional NAT gateway needs no public subnet to host it (Amazon VPC User Guide, "Regional NAT gateways for
   // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
   // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
@@ -148,6 +154,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     name,
     cidr,
     azs,
+    ...azIds,
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
@@ -224,11 +231,14 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
   }
   const subnets = await subnetsOf(ec2, vpcId);
   const azs = [...new Set(subnets.map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
+  const idOf = new Map(subnets.map((subnet) => [subnet.AvailabilityZone, subnet.AvailabilityZoneId]));
+  const azIds = azs.map((az) => idOf.get(az) ?? '');
   return {
     mode: 'existing',
     name: checked.network.name,
     vpcId,
     azs,
+    ...(azIds.every(Boolean) && azIds.length > 0 ? { azIds } : {}),
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,

@@ -19,6 +19,8 @@ export interface CreateNetworkInput {
   readonly name?: string;
   readonly cidr?: string;
   readonly azCount?: number;
+  /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/network/preflight/chosen-zones.ts). */
+  readonly availabilityZones?: string[];
   readonly natGateways?: NatGatewayMode;
   /** natGateways "instance" only: a Graviton (arm64) instance type; t4g.nano when left out. */
   readonly natInstanceType?: string;
@@ -80,6 +82,8 @@ export interface NormalizedNetwork {
   /** Set in create mode. */
   readonly cidr?: string;
   readonly azs: string[];
+  /** The AZ IDs of `azs`, in the same order (an AZ's name means a different physical AZ in each account, its ID does not). */
+  readonly azIds?: string[];
   readonly natGateways: NatGatewayMode;
   /** Set with natGateways "instance": the NAT instances' type (functions/network/nat-instance-launch.ts). */
   readonly natInstanceType?: string;
