@@ -43,7 +43,7 @@ const money = (amount: number): string => `$${amount.toFixed(2)}`;
 
 export function formatNetwork(network: InventoryNetwork, colors: Palette): string[] {
   const state = network.state === 'ready' ? colors.green(network.state) : network.state === 'failed' ? colors.red(network.state) : colors.yellow(network.state);
-  const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.azs.join(', ')})` : '(no VPC recorded yet)';
+  const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.availabilityZones.map((zone) => (zone.id ? `${zone.name} (${zone.id})` : zone.name)).join(', ')})` : '(no VPC recorded yet)';
   const lines = [`${colors.bold(`Network "${network.name}"`)}  ${state}${network.drifted ? `  ${colors.red('DRIFTED')}` : ''}  ${where}`];
   lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
   const egress = egressLines(network.egress, colors);
