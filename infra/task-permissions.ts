@@ -77,7 +77,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   RecordFunction: (context) => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags'], context.scope?.targetFunctions), listRolePolicies()],
   AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways', 'DescribeNetworkInterfaces')],
   EnsureVpc: () => [
-    ec2Describe('DescribeVpcs', 'DescribeSubnets'),
+    // The BPA reads: network.blockPublicAccessExclusion (ensure-bpa-exclusion.ts).
+    ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions'),
     // DescribeVpcAttribute authorizes on the VPC (Service Authorization Reference, Amazon EC2:
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html); EnsureVpc reads
     // the DNS attributes of the network's own VPC only.
@@ -85,7 +86,9 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Create('CreateVpc', 'vpc'),
     // DNS attributes and the IPv6 /56: only on the network's own VPC (existing VPCs are never changed).
     ec2OnManaged('ChangeManagedVpc', ['ModifyVpcAttribute', 'AssociateVpcCidrBlock'], ['vpc']),
-    ec2TagOnCreate(['CreateVpc']),
+    // network.blockPublicAccessExclusion: an allow-egress exclusion of the network's own VPC only (ensure-bpa-exclusion.ts).
+    ec2Create('CreateVpcBlockPublicAccessExclusion', 'vpc-block-public-access-exclusion', { inManaged: ['vpc'] }),
+    ec2TagOnCreate(['CreateVpc', 'CreateVpcBlockPublicAccessExclusion']),
   ],
   EnsureSubnets: () => [
     ec2Describe('DescribeSubnets', 'DescribeVpcs'),
@@ -184,7 +187,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions(), narrowEniPolicyOnRoles(['iam:PutRolePolicy'], context)],
   ReportResult: () => [],
   Rollback: (context) => [
-    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
+    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
@@ -258,8 +261,9 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
         'DeleteVpc',
         'DeleteLaunchTemplate',
         'DeleteNetworkInterface',
+        'DeleteVpcBlockPublicAccessExclusion',
       ],
-      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface'],
+      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface', 'vpc-block-public-access-exclusion'],
     ),
     deleteNatInstanceGroups(),
     // Both authorize against a second resource (Service Authorization Reference, Amazon EC2:

@@ -26,6 +26,8 @@ export interface SchemaCheckedRequest {
     readonly azCountGiven: boolean;
     /** As given: the AZs by name or ID (preflight/chosen-zones.ts resolves them). */
     readonly availabilityZones?: string[];
+    /** As given: create an allow-egress BPA exclusion for a new VPC (functions/network/ensure-bpa-exclusion.ts). */
+    readonly blockPublicAccessExclusion: boolean;
     readonly natGateways: NatGatewayMode;
     /** As given: ValidateRequest defaults it with natGateways "instance" and refuses it with the other modes. */
     readonly natInstanceType?: string;
@@ -67,7 +69,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[] };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; blockPublicAccessExclusion?: boolean; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[] };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -91,6 +93,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       azCount: network.azCount ?? network.availabilityZones?.length ?? defaults.network.azCount,
       azCountGiven: network.azCount !== undefined,
       ...(network.availabilityZones ? { availabilityZones: [...network.availabilityZones] } : {}),
+      blockPublicAccessExclusion: network.blockPublicAccessExclusion ?? false,
       natGateways: network.natGateways ?? defaults.network.natGateways,
       ...(network.natInstanceType !== undefined ? { natInstanceType: network.natInstanceType } : {}),
       ipv6: network.ipv6 ?? defaults.network.ipv6,
@@ -123,6 +126,7 @@ const VALID: Record<string, string> = {
   'network.natGateways': '"per-az" (one NAT gateway per AZ), "single" (one shared NAT gateway), "regional" (one regional NAT gateway across the AZs) or "instance" (one NAT instance per AZ, dev/test)',
   'network.natInstanceType': 'a Graviton (arm64) instance type such as t4g.nano, t4g.micro or c7gn.medium, with natGateways "instance"',
   'network.ipv6': 'true or false',
+  'network.blockPublicAccessExclusion': 'true or false',
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',
   'network.deleteWhenUnused': 'true or false',

@@ -11,6 +11,7 @@ import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
 import { resolveChosenZones } from './preflight/chosen-zones';
+import { refuseExclusionOfExistingVpc } from './preflight/block-public-access';
 import { securityGroupsToKeep } from './preflight/function-groups';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
@@ -160,6 +161,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
     deleteWhenUnused: checked.network.deleteWhenUnused,
+    ...(checked.network.blockPublicAccessExclusion ? { blockPublicAccessExclusion: true } : {}),
     subnetPlan,
   };
 }
@@ -229,6 +231,7 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
       `${vpcId} has no IPv6 CIDR block, and lambda-egress does not add one to a VPC it did not create: associate one yourself (aws ec2 associate-vpc-cidr-block --amazon-provided-ipv6-cidr-block --vpc-id ${vpcId}), or set network.ipv6 to false`,
     );
   }
+  if (checked.network.blockPublicAccessExclusion) refuseExclusionOfExistingVpc(vpcId, region);
   const subnets = await subnetsOf(ec2, vpcId);
   const azs = [...new Set(subnets.map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
   const idOf = new Map(subnets.map((subnet) => [subnet.AvailabilityZone, subnet.AvailabilityZoneId]));

@@ -21,6 +21,8 @@ export interface CreateNetworkInput {
   readonly azCount?: number;
   /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/network/preflight/chosen-zones.ts). */
   readonly availabilityZones?: string[];
+  /** Under VPC Block Public Access block-bidirectional: create an allow-egress exclusion for the new VPC (functions/network/ensure-bpa-exclusion.ts). */
+  readonly blockPublicAccessExclusion?: boolean;
   readonly natGateways?: NatGatewayMode;
   /** natGateways "instance" only: a Graviton (arm64) instance type; t4g.nano when left out. */
   readonly natInstanceType?: string;
@@ -95,6 +97,8 @@ export interface NormalizedNetwork {
   readonly alarms: boolean;
   /** Release of the last member continues into the teardown (RemoveMembership reads it from the network record). */
   readonly deleteWhenUnused: boolean;
+  /** Create mode, present (true) only when asked for: EnsureVpc excludes the new VPC from BPA block-bidirectional (allow-egress). */
+  readonly blockPublicAccessExclusion?: boolean;
   /** The user's own Elastic IPs for the NATs lambda-egress creates, in the order of `azs` (functions/network/egress-ip-preflight.ts). */
   readonly eipAllocationIds?: string[];
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
@@ -130,7 +134,9 @@ export type ResourceKind =
   // the fixed ENI has a kind of its own: Lambda's swept network interfaces are another matter
   | 'auto-scaling-group'
   | 'launch-template'
-  | 'nat-instance-eni';
+  | 'nat-instance-eni'
+  /** A VPC Block Public Access exclusion (allow-egress) of the network's VPC, network.blockPublicAccessExclusion. */
+  | 'bpa-exclusion';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

@@ -40,7 +40,7 @@ export async function preflight(ec2: EC2Client, network: NormalizedNetwork, cont
   if (bpa && bpa.mode !== 'off') {
     // Only when BPA blocks something: the VPC (existing, or the network's own on a join) and its subnets, whose exclusions count.
     const subnetIds = vpcId ? (await subnetsOf(ec2, vpcId)).flatMap((subnet) => (subnet.SubnetId ? [subnet.SubnetId] : [])) : [];
-    checkBlockPublicAccess(bpa, { natGateways: network.natGateways, region: context.region, subnetIds, ...(vpcId ? { vpcId } : {}) });
+    checkBlockPublicAccess(bpa, { natGateways: network.natGateways, region: context.region, subnetIds, exclusionRequested: network.mode === 'create' && network.blockPublicAccessExclusion === true, ...(vpcId ? { vpcId } : {}) });
   }
   if (elasticIpsWanted(network) === 0) return notes;
   const [room, reused] = await Promise.all([readElasticIpRoom(ec2), existing ? liveNatGateways(ec2, existing) : 0]);
