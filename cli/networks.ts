@@ -45,7 +45,7 @@ export function formatNetwork(network: InventoryNetwork, colors: Palette): strin
   // The registry's word, not a check of the path: said as such (formatInventory's footnote says what was checked).
   const recorded = network.state === 'unrecorded' ? network.state : `recorded ${network.state}`;
   const state = network.state === 'ready' ? colors.green(recorded) : network.state === 'failed' ? colors.red(recorded) : colors.yellow(recorded);
-  const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.azs.join(', ')})` : '(no VPC recorded yet)';
+  const where = network.vpcId ? `${network.vpcId} (${network.mode ?? '?'} mode, ${network.azs.length} AZ${network.azs.length === 1 ? '' : 's'}: ${network.availabilityZones.map((zone) => (zone.id ? `${zone.name} (${zone.id})` : zone.name)).join(', ')})` : '(no VPC recorded yet)';
   const lines = [`${colors.bold(`Network "${network.name}"`)}  ${state}${network.drifted ? `  ${colors.red('DRIFTED')}` : ''}  ${where}`];
   lines.push(`  NAT gateways: ${network.natGateways.live} live${network.natGateways.mode ? ` (${network.natGateways.mode})` : ''}${network.natGateways.ids.length > 0 ? `: ${network.natGateways.ids.join(', ')}` : ''}`);
   const egress = egressLines(network.egress, colors);

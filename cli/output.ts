@@ -107,6 +107,8 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
     field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),
     field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
+    // Absent from results older than the field.
+    ...((network.availabilityZones ?? []).length > 0 ? [field('AZs', network.availabilityZones.map((zone) => (zone.id ? `${zone.name} (${zone.id})` : zone.name)).join(', '))] : []),
     field('NAT gateways', nats),
     ...egressIpLines(result, colors).map((line, index) => field(index === 0 ? 'egress IPs' : '', line)),
     field('probe', probeVerdict(result, colors, outcome.mode)),

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client, type Vpc } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { readFunctionFacts } from '../functions/function/function-facts';
 import { functionNotices, type FunctionNotice, type TargetVpcConfig } from '../functions/function/function-notices';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
@@ -194,7 +195,7 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
 }
 
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
-export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, input: ProvisionRequestInput, gbPerMonth: number, registry?: Registry): Promise<ProvisionPlan> {
+export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda' | 'servicequotas'>, input: ProvisionRequestInput, gbPerMonth: number, registry?: Registry): Promise<ProvisionPlan> {
   // With the registry, as the workflow's own ValidateRequest: a join's inherited settings, the network a move leaves.
   const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION }, undefined, registry);
   const planned: { network: ProvisionPlan['network']; natsAdded: number; natsTotal: number; target?: TargetVpcConfig } =
@@ -228,6 +229,7 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
   lines.push(...plan.network.changes.map((line) => colors.green(`  + ${line}`)));
   lines.push(...plan.network.untouched.map((line) => colors.yellow(`  ! ${line}`)));
   if (plan.request.inheritedSettings) lines.push(`  = settings of network "${plan.network.name}" (recorded; not stated by this request): ${inheritedSettingsText(plan.request.inheritedSettings)}`);
+  lines.push(...(plan.request.preflightNotes ?? []).map((note) => colors.yellow(`  ! ${note}`)));
   lines.push('', colors.bold(`Function ${fn}:`), ...plan.function.changes.map((line) => colors.yellow(`  ~ ${line}`)));
   if (plan.request.leavesVpc) lines.push(...leftVpcLines(plan.request.leavesVpc).map((line) => colors.yellow(`  ! ${line}`)));
   for (const notice of plan.function.notices) {
@@ -266,7 +268,7 @@ export async function planCommand(command: PlanCommand, io: CliIo): Promise<Exit
   let plan: ProvisionPlan;
   try {
     plan = await withTargetEnvironment(command.target, io, { say, demoFunction: input.functionName }, async (region) => {
-      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient }, { region }), input, command.gbPerMonth, await planRegistry(command, io.env, region));
+      return planProvision(createClients({ ec2: EC2Client, lambda: LambdaClient, iam: IAMClient, servicequotas: ServiceQuotasClient }, { region }), input, command.gbPerMonth, await planRegistry(command, io.env, region));
     });
   } catch (error) {
     if (!(error instanceof InvalidRequest || error instanceof NetworkNotRepairable)) throw error;

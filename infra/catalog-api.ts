@@ -121,7 +121,7 @@ export class CatalogApi extends Construct {
       name: 'ApiListNetworks',
       entry: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
       timeoutSeconds: 29,
-      grants: [registryScan(props.registryTable), ec2Describe('DescribeVpcs', 'DescribeNatGateways', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DescribeAddresses'), onTargetFunctions('ReadMemberFunctions', ['lambda:GetFunctionConfiguration'])],
+      grants: [registryScan(props.registryTable), ec2Describe('DescribeVpcs', 'DescribeNatGateways', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DescribeAddresses', 'DescribeAvailabilityZones'), onTargetFunctions('ReadMemberFunctions', ['lambda:GetFunctionConfiguration'])],
       environment: registryEnvironment(props.registryTable),
       settings: props.settings,
     });

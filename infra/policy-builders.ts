@@ -34,7 +34,9 @@ export type Ec2ResourceType =
   | 'network-interface'
   | 'launch-template'
   | 'instance'
-  | 'volume';
+  | 'volume'
+  // network.blockPublicAccessExclusion (functions/network/ensure-bpa-exclusion.ts)
+  | 'vpc-block-public-access-exclusion';
 
 /** `arn:<partition>:ec2:<region>:<account>:<type>/*` — every resource of one type in this account and region. */
 export function ec2Arn(type: Ec2ResourceType): string {

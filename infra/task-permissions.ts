@@ -7,6 +7,7 @@ import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadin
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
+import { readVpcQuotas } from './service-quota-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
@@ -63,6 +64,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
+    // The VPC and NAT-gateways-per-AZ quotas (functions/network/preflight/vpc-quotas.ts).
+    readVpcQuotas(),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
     // The network's record: the allowedFunctions rule and the settings it was created with (a join inherits them).
@@ -76,7 +79,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   RecordFunction: (context) => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListAliases', 'lambda:ListTags'], context.scope?.targetFunctions), listRolePolicies()],
   AuditExistingVpc: () => [ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNatGateways', 'DescribeNetworkInterfaces')],
   EnsureVpc: () => [
-    ec2Describe('DescribeVpcs', 'DescribeSubnets'),
+    // The BPA reads: network.blockPublicAccessExclusion (ensure-bpa-exclusion.ts).
+    ec2Describe('DescribeVpcs', 'DescribeSubnets', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions'),
     // DescribeVpcAttribute authorizes on the VPC (Service Authorization Reference, Amazon EC2:
     // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html); EnsureVpc reads
     // the DNS attributes of the network's own VPC only.
@@ -84,7 +88,9 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Create('CreateVpc', 'vpc'),
     // DNS attributes and the IPv6 /56: only on the network's own VPC (existing VPCs are never changed).
     ec2OnManaged('ChangeManagedVpc', ['ModifyVpcAttribute', 'AssociateVpcCidrBlock'], ['vpc']),
-    ec2TagOnCreate(['CreateVpc']),
+    // network.blockPublicAccessExclusion: an allow-egress exclusion of the network's own VPC only (ensure-bpa-exclusion.ts).
+    ec2Create('CreateVpcBlockPublicAccessExclusion', 'vpc-block-public-access-exclusion', { inManaged: ['vpc'] }),
+    ec2TagOnCreate(['CreateVpc', 'CreateVpcBlockPublicAccessExclusion']),
   ],
   EnsureSubnets: () => [
     ec2Describe('DescribeSubnets', 'DescribeVpcs'),
@@ -183,7 +189,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions(), narrowEniPolicyOnRoles(['iam:PutRolePolicy'], context)],
   ReportResult: () => [],
   Rollback: (context) => [
-    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups']),
+    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
@@ -259,8 +265,9 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
         'DeleteVpc',
         'DeleteLaunchTemplate',
         'DeleteNetworkInterface',
+        'DeleteVpcBlockPublicAccessExclusion',
       ],
-      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface'],
+      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface', 'vpc-block-public-access-exclusion'],
     ),
     deleteNatInstanceGroups(),
     // Both authorize against a second resource (Service Authorization Reference, Amazon EC2:

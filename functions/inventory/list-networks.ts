@@ -1,4 +1,4 @@
-import { DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeAvailabilityZonesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, type FunctionConfiguration, type LambdaClient } from '@aws-sdk/client-lambda';
 import { functionStateWarning } from '../function/function-state-warning';
 import type { CostEstimate } from '../shared/cost';
@@ -33,6 +33,8 @@ export interface InventoryNetwork {
   readonly state: NetworkRecord['state'] | 'unrecorded';
   readonly vpcId?: string;
   readonly azs: string[];
+  /** The same AZs with their AZ IDs (the same physical AZ in every account); `id` absent when EC2 gives none. */
+  readonly availabilityZones: Array<{ readonly name: string; readonly id?: string }>;
   readonly natGateways: { readonly mode?: NetworkRecord['natGatewayMode']; readonly ids: string[]; readonly live: number };
   /** The public IPs its functions leave from, as AWS holds them now (egress-ips.ts); empty while its VPC is gone. */
   readonly egressIps: string[];
@@ -71,9 +73,11 @@ export async function listNetworks(clients: InventoryClients, options: { readonl
   const vpcIds = [...new Set(registered.flatMap((network) => (network.record?.vpcId ? [network.record.vpcId] : [])))];
   const liveVpcs = await existingVpcs(clients.ec2, vpcIds);
   const natStates = await natGatewayStates(clients.ec2, [...liveVpcs]);
+  const zoneIds = await azIdsByName(clients.ec2, registered.flatMap((network) => network.record?.azs ?? []));
   const networks: InventoryNetwork[] = [];
   for (const network of registered) {
-    networks.push(await inventoryOf(clients, network, liveVpcs, natStates, options.gbPerMonth ?? 0));
+    const inventory = await inventoryOf(clients, network, liveVpcs, natStates, options.gbPerMonth ?? 0);
+    networks.push({ ...inventory, availabilityZones: inventory.azs.map((name) => ({ name, ...(zoneIds.get(name) ? { id: zoneIds.get(name) } : {}) })) });
   }
   return { networks, totalMonthlyUsd: Math.round(networks.reduce((sum, network) => sum + network.monthlyCost.totalUsd, 0) * 100) / 100 };
 }
@@ -84,7 +88,7 @@ async function inventoryOf(
   liveVpcs: ReadonlySet<string>,
   natStates: ReadonlyMap<string, string>,
   gbPerMonth: number,
-): Promise<InventoryNetwork> {
+): Promise<Omit<InventoryNetwork, 'availabilityZones'>> {
   const record = network.record;
   const drift: Drift[] = [];
   const vpcGone = record?.vpcId !== undefined && !liveVpcs.has(record.vpcId);
@@ -181,4 +185,11 @@ async function natGatewayStates(ec2: EC2Client, vpcIds: readonly string[]): Prom
   const enis = await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'vpc-id', Values: [...vpcIds] }] }));
   for (const eni of enis.NetworkInterfaces ?? []) if (eni.NetworkInterfaceId) states.set(eni.NetworkInterfaceId, 'available');
   return states;
+}
+
+/** AZ name -> AZ ID, one read for the whole inventory (none when no network records an AZ). */
+async function azIdsByName(ec2: EC2Client, names: readonly string[]): Promise<Map<string, string>> {
+  if (names.length === 0) return new Map();
+  const zones = (await ec2.send(new DescribeAvailabilityZonesCommand({ AllAvailabilityZones: true }))).AvailabilityZones ?? [];
+  return new Map(zones.flatMap((zone) => (zone.ZoneName && zone.ZoneId ? [[zone.ZoneName, zone.ZoneId] as const] : [])));
 }

@@ -16,6 +16,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { findManagedVpc, ipv6BlockOf, required, ROLE, TAG_CREATED_AT, tagsFor } from './network-lookup';
 import type { NetworkTaskInput, VpcSlice } from './types';
+import { ensureBpaExclusion } from './ensure-bpa-exclusion';
 
 /** How long EnsureVpc waits for AWS to assign the Amazon IPv6 /56 (usually a few seconds). */
 const IPV6_WAIT = { attempts: 10, delayMs: 2000 };
@@ -60,6 +61,7 @@ export async function ensureVpc(clients: Pick<AwsClients, 'ec2'>, input: Network
     await ec2.send(new AssociateVpcCidrBlockCommand({ VpcId: vpcId, AmazonProvidedIpv6CidrBlock: true }));
   }
   if (network.ipv6) vpc = await waitForIpv6Block(ec2, vpcId, vpc, options.ipv6Wait);
+  ledger.push(...(await ensureBpaExclusion(ec2, input, vpcId)));
   return slice(vpc, ledger);
 }
 

@@ -23,6 +23,11 @@ export interface SchemaCheckedRequest {
     readonly cidr: string;
     readonly cidrGiven: boolean;
     readonly azCount: number;
+    readonly azCountGiven: boolean;
+    /** As given: the AZs by name or ID (preflight/chosen-zones.ts resolves them). */
+    readonly availabilityZones?: string[];
+    /** As given: create an allow-egress BPA exclusion for a new VPC (functions/network/ensure-bpa-exclusion.ts). */
+    readonly blockPublicAccessExclusion: boolean;
     readonly natGateways: NatGatewayMode;
     /** As given: ValidateRequest defaults it with natGateways "instance" and refuses it with the other modes. */
     readonly natInstanceType?: string;
@@ -67,7 +72,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[] };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; blockPublicAccessExclusion?: boolean; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[] };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -88,7 +93,11 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       ...(network.vpcId ? { vpcId: network.vpcId } : {}),
       cidr: network.cidr ?? defaults.network.cidr,
       cidrGiven: network.cidr !== undefined,
-      azCount: network.azCount ?? defaults.network.azCount,
+      // network.availabilityZones defines the count when azCount is left out (ValidateRequest checks they agree otherwise).
+      azCount: network.azCount ?? network.availabilityZones?.length ?? defaults.network.azCount,
+      azCountGiven: network.azCount !== undefined,
+      ...(network.availabilityZones ? { availabilityZones: [...network.availabilityZones] } : {}),
+      blockPublicAccessExclusion: network.blockPublicAccessExclusion ?? false,
       natGateways: network.natGateways ?? defaults.network.natGateways,
       ...(network.natInstanceType !== undefined ? { natInstanceType: network.natInstanceType } : {}),
       ipv6: network.ipv6 ?? defaults.network.ipv6,
@@ -133,14 +142,16 @@ function allViolations(errors: readonly ErrorObject[], raw: unknown): InvalidReq
 /** What a valid value of each field looks like: the second half of every error message. */
 const VALID: Record<string, string> = {
   functionName: 'a function name (letters, digits, - and _, up to 64) or its unqualified ARN, like arn:aws:lambda:us-east-1:123456789012:function:my-fn',
-  network: 'an object: {"name", "cidr", "azCount", "natGateways", "natInstanceType", "ipv6", "s3Endpoint", "alarms", "deleteWhenUnused"} for a new VPC, or {"vpcId", ...} for an existing one',
+  network: 'an object: {"name", "cidr", "azCount", "availabilityZones", "natGateways", "natInstanceType", "ipv6", "s3Endpoint", "alarms", "deleteWhenUnused"} for a new VPC, or {"vpcId", ...} for an existing one',
   'network.name': 'letters, digits, ".", "_" and "-", starting with a letter or digit, up to 64 characters, like "default"',
   'network.vpcId': 'a VPC id: vpc- followed by 8 or 17 hex digits, like vpc-0123456789abcdef0',
   'network.cidr': 'an RFC 1918 IPv4 block like 10.0.0.0/16',
   'network.azCount': 'a whole number of AZs from 1 to 6',
+  'network.availabilityZones': 'a list of 1 to 6 distinct AZ names or AZ IDs of the region, like ["us-east-1a", "us-east-1b"] or ["use1-az1", "use1-az2"]',
   'network.natGateways': '"per-az" (one NAT gateway per AZ), "single" (one shared NAT gateway), "regional" (one regional NAT gateway across the AZs) or "instance" (one NAT instance per AZ, dev/test)',
   'network.natInstanceType': 'a Graviton (arm64) instance type such as t4g.nano, t4g.micro or c7gn.medium, with natGateways "instance"',
   'network.ipv6': 'true or false',
+  'network.blockPublicAccessExclusion': 'true or false',
   'network.s3Endpoint': 'true or false',
   'network.alarms': 'true or false',
   'network.deleteWhenUnused': 'true or false',

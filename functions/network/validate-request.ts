@@ -2,6 +2,7 @@ import { DescribeVpcsCommand, type EC2Client, type Vpc } from '@aws-sdk/client-e
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
+import { logger } from '../shared/logger';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
@@ -9,6 +10,8 @@ import { checkEgressIpAllocations } from './egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
+import { resolveChosenZones } from './preflight/chosen-zones';
+import { refuseExclusionOfExistingVpc } from './preflight/block-public-access';
 import { securityGroupsToKeep } from './preflight/function-groups';
 import { checkFunctionMove } from './preflight/function-move';
 import { inheritNetworkSettings } from './network-settings';
@@ -25,7 +28,7 @@ import type { ValidatedState, ValidateRequestInput } from './types';
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,
  * CIDR plan), or InvalidRequest naming the field and what would be valid. Read-only: it never creates anything.
  */
-export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
+export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'servicequotas'>, input: ValidateRequestInput, scope: TargetScope = targetScopeFromEnvironment(), registry?: Registry): Promise<ValidatedState> {
   const { request: raw, requestedBy } = splitRequestedBy(input.input, input.execution.id);
   // A join takes the network's recorded settings the request leaves unset, and is refused stating others.
   const schemaChecked = checkRequestSchema(raw);
@@ -47,7 +50,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
-  await preflight(clients.ec2, network, { region });
+  const preflightNotes = await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
+  for (const note of preflightNotes) logger.warn('preflight', { note });
   const leavesVpc = await checkFunctionMove(clients.ec2, { functionArn, configuration, network, moveFromVpc: checked.moveFromVpc, ...(registry ? { registry } : {}) });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
@@ -62,6 +66,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(keepSecurityGroupIds ? { keepSecurityGroupIds } : {}),
     ...(leavesVpc ? { leavesVpc } : {}),
     ...(inherited ? { inheritedSettings: inherited } : {}),
+    ...(preflightNotes.length > 0 ? { preflightNotes } : {}),
   };
   return { execution: input.execution, request, requestedBy };
 }
@@ -141,7 +146,12 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   if (shared && shared.CidrBlock !== cidr) {
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
-  const azs = await chooseAvailabilityZones(ec2, { azCount, ...(checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {}) }, region);
+  const natInstanceType = checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {};
+  const zones = checked.network.availabilityZones
+    ? await resolveChosenZones(ec2, { availabilityZones: checked.network.availabilityZones, azCount, azCountGiven: checked.network.azCountGiven, ...natInstanceType }, region)
+    : await chooseAvailabilityZones(ec2, { azCount, ...natInstanceType }, region);
+  const azs = zones.map((zone) => zone.name);
+  const azIds = zones.every((zone) => zone.id) ? { azIds: zones.map((zone) => zone.id ?? '') } : {};
   // A regional NAT gateway needs no public subnet to host it (Amazon VPC User Guide, "Regional NAT gateways for
   // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
   // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
@@ -153,11 +163,13 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
     name,
     cidr,
     azs,
+    ...azIds,
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,
     alarms: checked.network.alarms,
     deleteWhenUnused: checked.network.deleteWhenUnused,
+    ...(checked.network.blockPublicAccessExclusion ? { blockPublicAccessExclusion: true } : {}),
     subnetPlan,
   };
 }
@@ -227,13 +239,17 @@ async function existingNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, re
       `${vpcId} has no IPv6 CIDR block, and lambda-egress does not add one to a VPC it did not create: associate one yourself (aws ec2 associate-vpc-cidr-block --amazon-provided-ipv6-cidr-block --vpc-id ${vpcId}), or set network.ipv6 to false`,
     );
   }
+  if (checked.network.blockPublicAccessExclusion) refuseExclusionOfExistingVpc(vpcId, region);
   const subnets = await subnetsOf(ec2, vpcId);
   const azs = [...new Set(subnets.map((subnet) => subnet.AvailabilityZone).filter((az): az is string => Boolean(az)))].sort();
+  const idOf = new Map(subnets.map((subnet) => [subnet.AvailabilityZone, subnet.AvailabilityZoneId]));
+  const azIds = azs.map((az) => idOf.get(az) ?? '');
   return {
     mode: 'existing',
     name: checked.network.name,
     vpcId,
     azs,
+    ...(azIds.every(Boolean) && azIds.length > 0 ? { azIds } : {}),
     natGateways: checked.network.natGateways,
     ipv6: checked.network.ipv6,
     s3Endpoint: checked.network.s3Endpoint,

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { createClients } from '../shared/clients';
 import { taskHandler } from '../shared/task-handler';
 import { registryTableName } from '../shared/registry/table';
@@ -8,7 +9,7 @@ import { targetScopeFromEnvironment } from '../shared/target-scope';
 import type { ValidateRequestInput } from './types';
 import { validateRequest } from './validate-request';
 
-const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, servicequotas: ServiceQuotasClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('ValidateRequest', (input: ValidateRequestInput) =>
   validateRequest(clients, input, targetScopeFromEnvironment(), { dynamodb, tableName: registryTableName() }),

@@ -45,6 +45,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
       ...optional('internetGatewayId', str(internetGateway.internetGatewayId)),
       ...optional('egressOnlyInternetGatewayId', str(internetGateway.egressOnlyInternetGatewayId)),
       natGateways,
+      availabilityZones: input.request.network.azs.map((name, index) => ({ name, ...(input.request.network.azIds?.[index] ? { id: input.request.network.azIds[index] } : {}) })),
       ...egressOfState(input),
       ...optional('s3EndpointId', str(slice('s3Endpoint').vpcEndpointId)),
       reported: Array.isArray(slice('routeTables').reported) ? (slice('routeTables').reported as unknown[]) : [],

@@ -21,6 +21,8 @@ export interface ProvisionResult {
     readonly internetGatewayId?: string;
     readonly egressOnlyInternetGatewayId?: string;
     readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    /** The network's AZs by name and AZ ID (the ID is the same physical AZ in every account; absent when EC2 gave none). */
+    readonly availabilityZones: Array<{ name: string; id?: string }>;
     /** The public IPv4 addresses the function's traffic leaves from, sorted, each once: what a partner allow-lists. */
     readonly egressIps: string[];
     /** The same per AZ and NAT (with allocation ids), and the private subnets' IPv6 prefixes (egress-only IGW: the function's own addresses). */

@@ -20,6 +20,10 @@ export interface CreateNetworkInput {
   readonly name?: string;
   readonly cidr?: string;
   readonly azCount?: number;
+  /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/network/preflight/chosen-zones.ts). */
+  readonly availabilityZones?: string[];
+  /** Under VPC Block Public Access block-bidirectional: create an allow-egress exclusion for the new VPC (functions/network/ensure-bpa-exclusion.ts). */
+  readonly blockPublicAccessExclusion?: boolean;
   readonly natGateways?: NatGatewayMode;
   /** natGateways "instance" only: a Graviton (arm64) instance type; t4g.nano when left out. */
   readonly natInstanceType?: string;
@@ -72,6 +76,8 @@ export interface NormalizedRequest {
   readonly leavesVpc?: LeftVpc;
   /** The settings this request left unset and took from the network's record (functions/network/network-settings.ts). */
   readonly inheritedSettings?: InheritedSettings;
+  /** What the preflight found worth saying without refusing (a quota it had to assume, ...); present only when there is some. */
+  readonly preflightNotes?: string[];
 }
 
 /** What a function moved out of another VPC leaves there; plan and the result say it. */
@@ -103,6 +109,8 @@ export interface NormalizedNetwork {
   /** Set in create mode. */
   readonly cidr?: string;
   readonly azs: string[];
+  /** The AZ IDs of `azs`, in the same order (an AZ's name means a different physical AZ in each account, its ID does not). */
+  readonly azIds?: string[];
   readonly natGateways: NatGatewayMode;
   /** Set with natGateways "instance": the NAT instances' type (functions/network/nat-instance-launch.ts). */
   readonly natInstanceType?: string;
@@ -114,6 +122,8 @@ export interface NormalizedNetwork {
   readonly alarms: boolean;
   /** Release of the last member continues into the teardown (RemoveMembership reads it from the network record). */
   readonly deleteWhenUnused: boolean;
+  /** Create mode, present (true) only when asked for: EnsureVpc excludes the new VPC from BPA block-bidirectional (allow-egress). */
+  readonly blockPublicAccessExclusion?: boolean;
   /** The user's own Elastic IPs for the NATs lambda-egress creates, in the order of `azs` (functions/network/egress-ip-preflight.ts). */
   readonly eipAllocationIds?: string[];
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
@@ -149,7 +159,9 @@ export type ResourceKind =
   // the fixed ENI has a kind of its own: Lambda's swept network interfaces are another matter
   | 'auto-scaling-group'
   | 'launch-template'
-  | 'nat-instance-eni';
+  | 'nat-instance-eni'
+  /** A VPC Block Public Access exclusion (allow-egress) of the network's VPC, network.blockPublicAccessExclusion. */
+  | 'bpa-exclusion';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

@@ -12,6 +12,7 @@ import {
   type Filter,
 } from '@aws-sdk/client-ec2';
 import { ListTagsCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
+import { readBlockPublicAccess } from '../network/preflight/block-public-access';
 import { routeDestination, routeTarget } from '../network/route-tables';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, PROBE_FUNCTION_PREFIX, TAG_EXECUTION } from '../shared/tags';
@@ -73,6 +74,12 @@ export async function discoverCreatedResources(ec2: EC2Client, lambda: LambdaCli
 
   const groups = await allPages(paginateDescribeSecurityGroups({ client: ec2 }, { Filters: byTag }), (page) => page.SecurityGroups);
   for (const group of groups) if (group.GroupId && ours(group.Tags)) found.push(ledgerEntry('security-group', group.GroupId));
+
+  // network.blockPublicAccessExclusion: read only when BPA is on (readBlockPublicAccess lists no exclusions otherwise).
+  const bpa = await readBlockPublicAccess(ec2);
+  for (const exclusion of bpa?.exclusions ?? []) {
+    if (exclusion.ExclusionId && ours(exclusion.Tags)) found.push(ledgerEntry('bpa-exclusion', exclusion.ExclusionId));
+  }
 
   found.push(...(await discoverProbeFunctions(lambda, executionId)));
   return found;

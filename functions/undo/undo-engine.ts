@@ -35,6 +35,8 @@ const UNDO_ORDER: readonly ResourceKind[] = [
   'network-interface',
   'security-group',
   'subnet',
+  // Before its VPC, whose deletion it does not block: an exclusion of a deleted VPC would be left behind.
+  'bpa-exclusion',
   'vpc',
   'iam-policy-attachment',
 ];

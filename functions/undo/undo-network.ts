@@ -8,6 +8,7 @@ import {
   DeleteSecurityGroupCommand,
   DeleteSubnetCommand,
   DeleteTagsCommand,
+  DeleteVpcBlockPublicAccessExclusionCommand,
   DeleteVpcCommand,
   DeleteVpcEndpointsCommand,
   DescribeInternetGatewaysCommand,
@@ -67,6 +68,9 @@ async function undoNetworkCalls(ec2: EC2Client, entry: LedgerEntry): Promise<Rol
       return (await undoCall(() => ec2.send(new DeleteSubnetCommand({ SubnetId: entry.id })))) ?? 'deleted';
     case 'vpc':
       return (await undoCall(() => ec2.send(new DeleteVpcCommand({ VpcId: entry.id })))) ?? 'deleted';
+    case 'bpa-exclusion':
+      // InvalidVpcBlockPublicAccessExclusionId.NotFound counts as gone (undoCall's NotFound).
+      return (await undoCall(() => ec2.send(new DeleteVpcBlockPublicAccessExclusionCommand({ ExclusionId: entry.id })))) ?? 'deleted';
     default:
       throw new Error(`undoNetworkEntry cannot undo ${entry.kind}`);
   }

@@ -137,7 +137,7 @@ export function openApiDocument(): Json {
                   value: {
                     networks: [
                       {
-                        name: 'shared', mode: 'create', state: 'ready', vpcId: 'vpc-0a1b2c3d4e5f67890', azs: ['us-east-1a', 'us-east-1b'],
+                        name: 'shared', mode: 'create', state: 'ready', vpcId: 'vpc-0a1b2c3d4e5f67890', azs: ['us-east-1a', 'us-east-1b'], availabilityZones: [{ name: 'us-east-1a', id: 'use1-az6' }, { name: 'us-east-1b', id: 'use1-az1' }],
                         natGateways: { mode: 'per-az', ids: ['nat-0a1b2c3d4e5f67890', 'nat-0f1e2d3c4b5a69788'], live: 2 },
                         functions: [{ functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:orders-api', functionName: 'orders-api', execution: ARN, recordedAt: '2026-12-01T09:32:00.000Z' }],
                         monthlyCost: { totalUsd: 73.0, lines: [], notes: ['data processing (USD 0.045/GB) comes on top'] }, drifted: false, drift: [],

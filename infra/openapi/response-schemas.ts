@@ -99,6 +99,7 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
             state: { type: 'string' },
             vpcId: { type: 'string' },
             azs: { type: 'array', items: { type: 'string' } },
+            availabilityZones: { type: 'array', description: 'The AZs with their AZ IDs', items: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, id: { type: 'string' } } } },
             natGateways: { type: 'object', required: ['ids', 'live'], properties: { mode: { type: 'string' }, ids: { type: 'array', items: { type: 'string' } }, live: { type: 'integer', minimum: 0 } } },
             functions: {
               type: 'array',

@@ -220,6 +220,16 @@ describe('IAM simulation of every call the workflow makes', () => {
     expect([...actionsOf(paths.get('create (regional NAT)')!)].filter((action) => action.endsWith(':AllocateAddress'))).toEqual([]);
   });
 
+  it('create path: the preflight reads the VPC and NAT-gateways-per-AZ quotas, each judged (and allowed) on its own quota ARN', async () => {
+    const judged = await judge(paths.get('create')!);
+    const quotaReads = judged.requests.filter(({ request }) => request.action === 'servicequotas:GetServiceQuota');
+    expect(quotaReads.map(({ task, request }) => `${task} ${request.resource}`).sort()).toEqual([
+      `ValidateRequest arn:aws:servicequotas:${REGION}:${ACCOUNT}:vpc/L-F678F1CE`,
+      `ValidateRequest arn:aws:servicequotas:${REGION}:${ACCOUNT}:vpc/L-FE5A380F`,
+    ]);
+    expect(judged.failures).toEqual([]);
+  });
+
   it('release + teardown path: the function goes back, its role as it was, the network and its ENI and alarms go, and AWS would allow every call', async () => {
     const path = paths.get('release + teardown')!;
     expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);

@@ -7,13 +7,13 @@ import { zoneLabel, zonesOffering } from './nat-instance-offerings';
  * natGateways "instance" skips an AZ without the NAT instance's type instead of failing there after the VPC,
  * subnets and gateways exist. Refused, naming the AZs and why, when too few can.
  */
-export async function chooseAvailabilityZones(ec2: EC2Client, request: { readonly azCount: number; readonly natInstanceType?: string }, region: string): Promise<string[]> {
+export async function chooseAvailabilityZones(ec2: EC2Client, request: { readonly azCount: number; readonly natInstanceType?: string }, region: string): Promise<Zone[]> {
   const zones = await availableZones(ec2);
   const names = zones.map((zone) => zone.ZoneName ?? '');
   if (request.azCount > zones.length) {
     throw new InvalidRequest('network.azCount', `${region} has ${zones.length} available AZ(s) (${names.join(', ')}): use an azCount from 1 to ${zones.length}`, { availabilityZones: names });
   }
-  if (!request.natInstanceType) return names.slice(0, request.azCount);
+  if (!request.natInstanceType) return zones.slice(0, request.azCount).map(zoneOf);
   const offered = await zonesOffering(ec2, request.natInstanceType);
   const hosting = zones.filter((zone) => offered.has(zone.ZoneName ?? ''));
   if (request.azCount > hosting.length) {
@@ -24,7 +24,17 @@ export async function chooseAvailabilityZones(ec2: EC2Client, request: { readonl
       { availabilityZones: hosting.map((zone) => zone.ZoneName), lacking },
     );
   }
-  return hosting.slice(0, request.azCount).map((zone) => zone.ZoneName ?? '');
+  return hosting.slice(0, request.azCount).map(zoneOf);
+}
+
+/** An AZ as the normalised request keeps it: its name, and its ID when EC2 gives one. */
+export interface Zone {
+  readonly name: string;
+  readonly id?: string;
+}
+
+export function zoneOf(zone: Pick<AvailabilityZone, 'ZoneName' | 'ZoneId'>): Zone {
+  return { name: zone.ZoneName ?? '', ...(zone.ZoneId ? { id: zone.ZoneId } : {}) };
 }
 
 /**

@@ -71,9 +71,14 @@ function exclusionOf(bpa: BlockPublicAccess, vpcId: string | undefined, subnetId
  * Refuses an egress path BPA blocks. `vpcId`: the existing VPC (undefined: a VPC not created yet, which no
  * exclusion can name); `subnetIds`: its subnets, whose exclusions count as well.
  */
-export function checkBlockPublicAccess(bpa: BlockPublicAccess | undefined, request: { readonly natGateways: NatGatewayMode; readonly vpcId?: string; readonly subnetIds?: readonly string[]; readonly region: string }): void {
+export function checkBlockPublicAccess(
+  bpa: BlockPublicAccess | undefined,
+  request: { readonly natGateways: NatGatewayMode; readonly vpcId?: string; readonly subnetIds?: readonly string[]; readonly region: string; readonly exclusionRequested?: boolean },
+): void {
   if (!bpa || bpa.mode === 'off') return;
   const exclusion = exclusionOf(bpa, request.vpcId, request.subnetIds ?? []);
+  // network.blockPublicAccessExclusion (a network's own VPC only): EnsureVpc creates the allow-egress exclusion.
+  if (bpa.mode === 'block-bidirectional' && !exclusion && bpa.exclusionsAllowed && request.exclusionRequested) return;
   const blocked =
     bpa.mode === 'block-bidirectional'
       ? !exclusion
@@ -88,7 +93,8 @@ export function checkBlockPublicAccess(bpa: BlockPublicAccess | undefined, reque
   if (request.vpcId && bpa.exclusionsAllowed) {
     fixes.push(`exclude the VPC (aws ec2 create-vpc-block-public-access-exclusion --vpc-id ${request.vpcId} --internet-gateway-exclusion-mode ${exclusionMode} --region ${request.region}), then run again`);
   } else if (bpa.exclusionsAllowed) {
-    fixes.push(`give an existing VPC excluded from BPA (aws ec2 create-vpc-block-public-access-exclusion --vpc-id <vpc> --internet-gateway-exclusion-mode ${exclusionMode}) as network.vpcId`);
+    if (bpa.mode === 'block-bidirectional') fixes.push('let lambda-egress create an allow-egress exclusion for the new VPC (network.blockPublicAccessExclusion true; tagged, and deleted by rollback and teardown)');
+    fixes.push(`${bpa.mode === 'block-bidirectional' ? 'or ' : ''}give an existing VPC excluded from BPA (aws ec2 create-vpc-block-public-access-exclusion --vpc-id <vpc> --internet-gateway-exclusion-mode ${exclusionMode}) as network.vpcId`);
   } else {
     fixes.push('exclusions are not allowed in this account (its organization manages BPA): ask its administrators');
   }
@@ -98,5 +104,13 @@ export function checkBlockPublicAccess(bpa: BlockPublicAccess | undefined, reque
     request.natGateways === 'instance' && bpa.mode === 'block-ingress' ? 'network.natGateways' : request.vpcId ? 'network.vpcId' : 'network',
     `AWS would block this network's internet egress: VPC Block Public Access is ${bpa.mode} in ${request.region}, which ${what}${exclusion ? ` (the exclusion ${exclusion.ExclusionId} is ${exclusion.InternetGatewayExclusionMode})` : ', and no exclusion covers ' + (request.vpcId ?? 'a VPC not created yet')}. ${fixes.join('; ')}`,
     { blockPublicAccess: bpa.mode, ...(exclusion?.ExclusionId ? { exclusionId: exclusion.ExclusionId } : {}) },
+  );
+}
+
+/** network.blockPublicAccessExclusion with an existing VPC: its BPA standing is the owner's to change, not lambda-egress's. */
+export function refuseExclusionOfExistingVpc(vpcId: string, region: string): never {
+  throw new InvalidRequest(
+    'network.blockPublicAccessExclusion',
+    `applies to a VPC lambda-egress creates, and ${vpcId} is an existing VPC, which lambda-egress does not change: exclude it yourself if you decide so (aws ec2 create-vpc-block-public-access-exclusion --vpc-id ${vpcId} --internet-gateway-exclusion-mode allow-egress --region ${region}), or remove network.blockPublicAccessExclusion`,
   );
 }

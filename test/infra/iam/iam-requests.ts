@@ -296,5 +296,13 @@ export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamReque
   // The only role the workflow assumes is the ENI cleanup role (moto's ARN is of its own account).
   if (call.service === 'sts' && call.action === 'AssumeRole') return [{ action: 'sts:AssumeRole', resourceType: 'role', resource: ENI_CLEANUP_ROLE_ARN, context: {}, why: 'the ENI cleanup role assumed' }];
   if (call.service === 'autoscaling') return autoScalingRequests(call, history);
+  if (call.service === 'servicequotas') return serviceQuotasRequests(call);
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
+}
+
+/** GetServiceQuota authorizes on the quota it names (Service Authorization Reference, Service Quotas: resource type `quota`). */
+function serviceQuotasRequests(call: RecordedCall): IamRequest[] {
+  if (call.action !== 'GetServiceQuota') throw new Error(`no IAM mapping for servicequotas:${call.action}`);
+  const body = JSON.parse(call.details.requestBody || '{}') as { ServiceCode?: string; QuotaCode?: string };
+  return [{ action: 'servicequotas:GetServiceQuota', resourceType: 'quota', resource: `arn:aws:servicequotas:${REGION}:${ACCOUNT}:${body.ServiceCode ?? ''}/${body.QuotaCode ?? ''}`, context: {}, why: 'the quota read' }];
 }
