@@ -38,6 +38,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       privateSubnetIds,
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+      ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
       ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
       ledger,
     },

@@ -6,6 +6,7 @@ import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
 import { checkEgressIpAllocations } from './egress-ip-preflight';
+import { keptEgressIpsFor } from './kept-egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
@@ -38,16 +39,18 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(natInstanceType ? { natInstanceType } : {}),
     ...(allowedFunctions ? { allowedFunctions } : {}),
     ...(eipAllocationIds ? { eipAllocationIds } : {}),
+    ...(checked.network.keepEgressIps ? { keepEgressIps: true } : {}),
   };
   await checkNetworkMembers(clients, registry, network, functionArn);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
+  const keptEgressIps = await keptEgressIpsFor(clients.ec2, network);
   await preflight(clients.ec2, network, { region });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
-    network,
+    network: keptEgressIps ? { ...network, keptEgressIps } : network,
     probe: checked.probe,
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.

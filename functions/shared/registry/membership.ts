@@ -75,6 +75,8 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
     ...(allowedFunctions ? { allowedFunctions } : {}),
     // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
     ...(recorded?.deleteWhenUnused !== undefined ? { deleteWhenUnused: recorded.deleteWhenUnused } : {}),
+    // Once asked for, kept: a later request that leaves keepEgressIps out does not let a partner's addresses go.
+    ...(recorded?.keepEgressIps || written.keepEgressIps ? { keepEgressIps: true } : {}),
     state: 'ready',
     execution: keepsBuilder ? recorded.execution : write.owner,
     ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),

@@ -22,6 +22,8 @@ export interface NetworkRecord {
   readonly deleteWhenUnused?: boolean;
   /** Request field network.allowedFunctions of the execution that created the network: who may join it. */
   readonly allowedFunctions?: TargetFunctions;
+  /** Request field network.keepEgressIps of any execution that built the network: its teardown keeps the Elastic IPs lambda-egress allocated. */
+  readonly keepEgressIps?: boolean;
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */
