@@ -127,11 +127,11 @@ describe('bring your own egress IPs (network.eipAllocationIds)', () => {
       const [mine] = await usersAddresses(1);
       await emulator.clearCalls();
 
-      // WHEN a 3-AZ per-az network, a regional one and a NAT instance one are asked for with it
+      // WHEN a 3-AZ per-az network, a regional one and a 2-AZ NAT instance one are asked for with it
       // THEN each is refused with the count or the mode named, and nothing was changed
       await expect(validate({ azCount: 3, eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('gives 1 Elastic IP, but natGateways "per-az" over 3 AZs (us-east-1a, us-east-1b, us-east-1c) needs 3') });
       await expect(validate({ natGateways: 'regional', eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('does not apply to natGateways "regional"') });
-      await expect(validate({ natGateways: 'instance', eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('not to NAT instances') });
+      await expect(validate({ natGateways: 'instance', azCount: 2, eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('gives 1 Elastic IP, but natGateways "instance" over 2 AZs (us-east-1a, us-east-1b) needs 2') });
       expect(mutatingCalls(await emulator.calls())).toEqual([]);
     });
   });
