@@ -1,5 +1,6 @@
 import { AllocateAddressCommand, AssociateAddressCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client, type Address } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { runInMemory } from '../cli/run-in-memory';
 import { validateRequest } from '../../functions/network/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
@@ -99,6 +100,17 @@ describe('keep egress IPs through a rebuild (network.keepEgressIps)', () => {
     expect(kept.map((address) => [tagValue(address.Tags, TAG_KEPT_FOR), tagValue(address.Tags, TAG_KEPT_AZ), address.AssociationId])).toEqual(kept.map((address) => ['partners', azOf.get(address.AllocationId), undefined]));
     expect(new Set(kept.map((address) => tagValue(address.Tags, TAG_KEPT_SET)))).toEqual(new Set([[...new Set(azOf.values())].sort().join(' ')]));
 
+    // AND `networks` lists them as kept and idle, with their cost and the command that releases them (text and --json)
+    const listed = await runInMemory({ command: 'networks', target: { local: true, demo: false }, output: { json: true, quiet: true } });
+    expect(listed.code).toBe(0);
+    const kept_ = (JSON.parse(listed.out) as { keptEgressIps: Array<{ network: string; publicIp: string; allocationId: string; monthlyUsd: number; releaseCommand: string }> }).keptEgressIps;
+    expect(kept_.map((address) => [address.network, address.allocationId, address.publicIp, address.monthlyUsd, address.releaseCommand]).sort()).toEqual(
+      kept.map((address) => ['partners', address.AllocationId, address.PublicIp, 3.65, `aws ec2 release-address --allocation-id ${address.AllocationId}`]).sort(),
+    );
+    const text = await runInMemory({ command: 'networks', target: { local: true, demo: false }, output: { json: false, quiet: true } });
+    expect(text.out).toContain('Kept egress IPs, idle (2, $7.30 a month)');
+    for (const address of kept) expect(text.out).toContain(`${address.PublicIp}  ${address.AllocationId}  network "partners"`);
+
     // WHEN a network of the same name is built again
     const rebuilt = await provisioned({ functionName, network: { name: 'partners', azCount: 2, keepEgressIps: true } });
 
@@ -109,13 +121,18 @@ describe('keep egress IPs through a rebuild (network.keepEgressIps)', () => {
     expect(nats.flatMap((nat) => (nat.NatGatewayAddresses ?? []).map((address) => address.AllocationId)).sort()).toEqual(allocationIds);
     expect((await addresses(allocationIds)).every((address) => Boolean(address.AssociationId))).toBe(true);
 
-    // WHEN it is released and torn down with --release-egress-ips
+    // AND `networks` lists no idle kept address: the rebuilt network's NATs use them
+    const inUse = await runInMemory({ command: 'networks', target: { local: true, demo: false }, output: { json: true, quiet: true } });
+    expect((JSON.parse(inUse.out) as { keptEgressIps: unknown[] }).keptEgressIps).toEqual([]);
+
+    // WHEN it is released and torn down with `lambda-egress teardown --release-egress-ips`
     expect((await release(functionName)).status).toBe('SUCCEEDED');
-    const released = await teardown('partners', true);
-    expect([released.status, released.error]).toEqual(['SUCCEEDED', undefined]);
+    const released = await runInMemory({ command: 'teardown', network: 'partners', releaseEgressIps: true, yes: true, target: { local: true, demo: false }, output: { json: true, quiet: true } });
 
     // THEN the addresses are released
-    expect(teardownSteps(released).map((step) => [step.id, step.outcome]).sort()).toEqual(allocationIds.map((id) => [id, 'deleted']));
+    expect(released.code).toBe(0);
+    const deleted = (JSON.parse(released.out) as { summary: { deleted: RollbackStep[] } }).summary.deleted.filter((step) => step.kind === 'elastic-ip');
+    expect(deleted.map((step) => [step.id, step.outcome]).sort()).toEqual(allocationIds.map((id) => [id, 'deleted']));
     expect(await addresses(allocationIds)).toEqual([]);
   });
 
