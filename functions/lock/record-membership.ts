@@ -39,6 +39,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
       ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
+      egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
       ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
       ledger,
     },
@@ -60,6 +61,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
     natGatewayIds,
     ledgerSize: written.network.ledger.length,
     ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
+    ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
   };
 }
 

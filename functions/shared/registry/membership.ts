@@ -23,6 +23,8 @@ export interface MembershipWritten {
   readonly membership: MembershipRecord;
   /** The network the function was a member of before, when it moved from another one. */
   readonly movedFrom?: string;
+  /** The egress IPs the record held before this write (its previous provision's). */
+  readonly egressIpsBefore?: string[];
 }
 
 async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | undefined> {
@@ -95,5 +97,5 @@ export async function recordMembership(registry: Registry, write: MembershipWrit
       ],
     }),
   );
-  return { network, membership, ...(movedFrom ? { movedFrom } : {}) };
+  return { network, membership, ...(movedFrom ? { movedFrom } : {}), ...(recorded?.egressIps ? { egressIpsBefore: recorded.egressIps } : {}) };
 }

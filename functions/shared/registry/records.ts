@@ -24,6 +24,8 @@ export interface NetworkRecord {
   readonly allowedFunctions?: TargetFunctions;
   /** Request field network.keepEgressIps of any execution that built the network: its teardown keeps the Elastic IPs lambda-egress allocated. */
   readonly keepEgressIps?: boolean;
+  /** The public IPv4 addresses the network left from at its last provision: the next one announces a change (functions/report/egress-change.ts). */
+  readonly egressIps?: string[];
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */
