@@ -52,7 +52,7 @@ export type ParsedCommand =
   /** `egress-ips --network NAME`: the public IPs a network leaves from (--plain: one a line). */
   | { readonly command: 'egress-ips'; readonly network: string; readonly plain: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly tableName?: string }
   | { readonly command: 'release'; readonly functionName: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
-  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean }
+  | { readonly command: 'teardown'; readonly network: string; readonly target: TargetFlags; readonly output: OutputFlags; readonly yes?: boolean; readonly releaseEgressIps?: boolean }
   /** `plan --release` / `plan --teardown`: what the lifecycle workflow would change, read-only. */
   | { readonly command: 'plan-lifecycle'; readonly of: 'release' | 'teardown'; readonly name: string; readonly teardownIfUnused: boolean; readonly target: TargetFlags; readonly output: OutputFlags }
   | { readonly command: 'emulator'; readonly action: 'start' | 'stop' | 'status'; readonly output: OutputFlags }
@@ -145,6 +145,7 @@ interface RawOptions {
   readonly teardown?: boolean;
   readonly plain?: boolean;
   readonly yes?: boolean;
+  readonly releaseEgressIps?: boolean;
 }
 
 const defined = <T extends object>(value: T): T =>
@@ -338,8 +339,9 @@ export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => vo
   // The demo function is nothing a teardown could use.
   hideOptions(teardown, ['--demo']);
   teardown.option('-y, --yes', 'do not ask for confirmation on a terminal');
+  teardown.option('--release-egress-ips', 'release the Elastic IPs of a network built with keepEgressIps instead of keeping them (docs/egress-ips.md)');
   teardown.action((options: RawOptions) =>
-    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true }),
+    onParsed({ command: 'teardown', network: options.network ?? '', target: targetFlags(options), output: outputFlags(options), yes: options.yes === true, ...(options.releaseEgressIps ? { releaseEgressIps: true } : {}) }),
   );
 
   const emulator = program

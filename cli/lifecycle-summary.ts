@@ -1,5 +1,6 @@
 import type { RollbackStep } from '../functions/undo/types';
 import { estimateMonthlyCost } from './cost';
+import { MONTHLY_USD_PER_ADDRESS } from './plan-egress';
 import type { Palette } from './io';
 
 /**
@@ -49,7 +50,8 @@ export function summarizeLifecycle(output: unknown): LifecycleSummary {
     tornDown: teardown.complete === true,
     ...(teardown.alreadyGone === true ? { alreadyGone: true } : {}),
     deleted: steps,
-    monthlySavingUsd: natGateways > 0 ? estimateMonthlyCost({ natGateways, gbPerMonth: 0 }).totalUsd : 0,
+    // A kept address (keepEgressIps) is still paid: its share of the NAT gateways' cost is not saved.
+    monthlySavingUsd: natGateways > 0 ? Math.max(0, Math.round((estimateMonthlyCost({ natGateways, gbPerMonth: 0 }).totalUsd - steps.filter((step) => step.outcome === 'kept').length * MONTHLY_USD_PER_ADDRESS) * 100) / 100) : 0,
   };
 }
 
@@ -62,9 +64,14 @@ function countsByKind(steps: readonly RollbackStep[]): string {
 export function formatTeardownSummary(network: string, summary: LifecycleSummary, colors: Palette): string[] {
   if (summary.alreadyGone) return [colors.green(`✔ Network "${network}" is already gone: nothing to delete.`)];
   const deleted = summary.deleted.filter((step) => step.outcome === 'deleted').length;
+  const kept = summary.deleted.filter((step) => step.outcome === 'kept').length;
   return [
     colors.green(`✔ Network "${network}" torn down: ${deleted} resource${deleted === 1 ? '' : 's'} deleted${deleted > 0 ? ` (${countsByKind(summary.deleted)})` : ''}.`),
     ...(summary.monthlySavingUsd > 0 ? [`Monthly saving: $${summary.monthlySavingUsd.toFixed(2)} (NAT gateway hours and their public IPv4 addresses; data processing is extra).`] : []),
+    // network.keepEgressIps: still paid while idle (docs/egress-ips.md).
+    ...(kept > 0
+      ? [`Kept ${kept} egress IP${kept === 1 ? '' : 's'} (keepEgressIps, $${(kept * MONTHLY_USD_PER_ADDRESS).toFixed(2)} a month while idle): a network of the same name leaves from them again; \`lambda-egress networks\` lists them, \`teardown --release-egress-ips\` would have released them.`]
+      : []),
   ];
 }
 

@@ -26,9 +26,10 @@ const WORKFLOWS = {
   teardown: { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', outputKey: TEARDOWN_STATE_MACHINE_OUTPUT },
 } as const;
 
-/** The execution input (WAVE2.md): release `{ functionName, teardownIfUnused? }`, teardown `{ network }`. */
+/** The execution input (WAVE2.md): release `{ functionName, teardownIfUnused? }`, teardown `{ network, releaseEgressIps? }`. */
 function inputOf(command: LifecycleCommand): object {
-  return command.command === 'release' ? { functionName: command.functionName, ...(command.teardownIfUnused ? { teardownIfUnused: true } : {}) } : { network: command.network };
+  if (command.command === 'release') return { functionName: command.functionName, ...(command.teardownIfUnused ? { teardownIfUnused: true } : {}) };
+  return { network: command.network, ...(command.releaseEgressIps ? { releaseEgressIps: true } : {}) };
 }
 
 async function runLocal(command: LifecycleCommand, io: CliIo, progress: ProgressRenderer): Promise<RunOutcome> {

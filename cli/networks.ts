@@ -63,12 +63,23 @@ export const NOT_CHECKED =
   'State is what the registry recorded; the VPC, NAT gateways and functions were checked against AWS (DRIFTED), the routes, security groups and network ACLs were not: `lambda-egress diagnose -f FUNCTION` checks a function\'s whole path.';
 
 export function formatInventory(inventory: Inventory, colors: Palette): string[] {
-  if (inventory.networks.length === 0) return ['No networks in the registry yet: `lambda-egress provision` creates one.'];
+  const kept = formatKeptEgressIps(inventory.keptEgressIps ?? [], colors);
+  if (inventory.networks.length === 0) return ['No networks in the registry yet: `lambda-egress provision` creates one.', ...(kept.length > 0 ? ['', ...kept] : [])];
   const lines = inventory.networks.flatMap((network) => [...formatNetwork(network, colors), '']);
   const drifted = inventory.networks.filter((network) => network.drifted).length;
   lines.push(`${inventory.networks.length} network${inventory.networks.length === 1 ? '' : 's'}, ${money(inventory.totalMonthlyUsd)} a month${drifted > 0 ? colors.red(`, ${drifted} drifted`) : ''}.`);
   lines.push(colors.dim(NOT_CHECKED));
-  return lines;
+  return [...lines, ...(kept.length > 0 ? ['', ...kept] : [])];
+}
+
+/** Kept addresses no NAT uses (network.keepEgressIps): what each costs idle, and how to let it go. */
+export function formatKeptEgressIps(kept: Inventory['keptEgressIps'], colors: Palette): string[] {
+  if (kept.length === 0) return [];
+  const total = kept.reduce((sum, address) => sum + address.monthlyUsd, 0);
+  return [
+    colors.yellow(`Kept egress IPs, idle (${kept.length}, ${money(total)} a month): a rebuild of the same network name leaves from them again`),
+    ...kept.map((address) => `  ${address.publicIp}  ${address.allocationId}  network "${address.network}"${address.az ? ` ${address.az}` : ''}  ${money(address.monthlyUsd)}/month  release: ${address.releaseCommand}`),
+  ];
 }
 
 /** `lambda-egress networks`: the inventory of the registry, on AWS or (--local) in the emulator. */

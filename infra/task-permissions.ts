@@ -9,6 +9,7 @@ import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
 import { readVpcQuotas } from './service-quota-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
+import { associateAddressWithManagedEni, tagKeptAddresses } from './egress-ip-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
@@ -61,6 +62,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
       'DescribeVpcBlockPublicAccessOptions',
       'DescribeVpcBlockPublicAccessExclusions',
       'DescribeSecurityGroups',
+      // network.keepEgressIps: a kept address in use by the network's own NAT instance (kept-egress-ip-preflight.ts).
+      'DescribeNetworkInterfaces',
     ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
@@ -124,7 +127,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ec2Create('CreateSecurityGroup', 'security-group', { in: ['vpc'] }),
     ec2OnManaged('ChangeNatInstanceGroup', ['AuthorizeSecurityGroupIngress'], ['security-group']),
     ec2Create('CreateNetworkInterface', 'network-interface', { in: ['subnet'], inManaged: ['security-group'] }),
-    ec2OnManaged('ChangeNatInstanceEni', ['ModifyNetworkInterfaceAttribute', 'AssociateAddress'], ['network-interface', 'elastic-ip']),
+    ec2OnManaged('ChangeNatInstanceEni', ['ModifyNetworkInterfaceAttribute'], ['network-interface']),
+    associateAddressWithManagedEni(),
     ec2Create('CreateLaunchTemplate', 'launch-template'),
     createNatInstanceGroups(),
     ec2TagOnCreate(['AllocateAddress', 'CreateNatGateway', 'CreateSecurityGroup', 'CreateNetworkInterface', 'CreateLaunchTemplate']),
@@ -210,7 +214,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [
     // A DependencyViolation during a pass is named (functions/undo/refuse-blockers.ts): the same reads as ValidateTeardown's.
-    ...undoEngineGrants(context, ['DescribeSecurityGroups']),
+    ...undoEngineGrants(context, ['DescribeSecurityGroups', 'DescribeAddresses']),
     registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable),
     listFunctions(),
     readFunctionAliases(),
@@ -279,6 +283,8 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
     onMarkedRouteTables('DeleteRoutesInMarkedTables', 'DeleteRoute', `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`),
     markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
     assumeEniCleanupRole(context.eniCleanupRoleArn),
+    // network.keepEgressIps: an address kept instead of released (Rollback: one a rebuild took again).
+    tagKeptAddresses(),
     deleteProbeFunctions(),
     findNatAlarms(),
     deleteNatAlarms(),

@@ -3,6 +3,7 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration, type Lambd
 import { functionStateWarning } from '../function/function-state-warning';
 import type { CostEstimate } from '../shared/cost';
 import { egressIpsOf, type EgressIdentity } from '../network/egress-ips';
+import { idleKeptAddresses, type IdleKeptAddress } from './kept-egress-ips';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
 import { isNotFound } from '../shared/errors';
 import type { LockRecord, MembershipRecord, NetworkRecord } from '../shared/registry/records';
@@ -53,6 +54,8 @@ export interface InventoryNetwork {
 export interface Inventory {
   readonly networks: InventoryNetwork[];
   readonly totalMonthlyUsd: number;
+  /** Elastic IPs kept by teardowns (network.keepEgressIps) that no NAT uses: each still paid (kept-egress-ips.ts). */
+  readonly keptEgressIps: IdleKeptAddress[];
 }
 
 export interface InventoryClients {
@@ -79,7 +82,7 @@ export async function listNetworks(clients: InventoryClients, options: { readonl
     const inventory = await inventoryOf(clients, network, liveVpcs, natStates, options.gbPerMonth ?? 0);
     networks.push({ ...inventory, availabilityZones: inventory.azs.map((name) => ({ name, ...(zoneIds.get(name) ? { id: zoneIds.get(name) } : {}) })) });
   }
-  return { networks, totalMonthlyUsd: Math.round(networks.reduce((sum, network) => sum + network.monthlyCost.totalUsd, 0) * 100) / 100 };
+  return { networks, totalMonthlyUsd: Math.round(networks.reduce((sum, network) => sum + network.monthlyCost.totalUsd, 0) * 100) / 100, keptEgressIps: await idleKeptAddresses(clients.ec2) };
 }
 
 async function inventoryOf(

@@ -39,6 +39,8 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
       privateSubnetIds,
       ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
       ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+      ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
+      egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
       ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
       // What a join inherits (functions/network/network-settings.ts); ValidateRequest refused any join stating others.
       ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
@@ -65,6 +67,7 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
     natGatewayIds,
     ledgerSize: written.network.ledger.length,
     ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
+    ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
   };
 }
 

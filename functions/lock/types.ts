@@ -73,6 +73,8 @@ export interface RecordMembershipInput extends TaskInput {
     /** EnsureRouteTables: the NAT each private table routes to (found NATs of an existing VPC included). */
     readonly routeTables?: { readonly privateRouteTables?: ReadonlyArray<{ readonly natGatewayId?: string }> };
   };
+  /** The NAT gateways' last check (CheckNatGateways): the addresses the network leaves from, recorded for the next provision. */
+  readonly natCheck?: { readonly gateways?: ReadonlyArray<{ readonly addresses?: ReadonlyArray<{ readonly publicIp: string }> }> };
   readonly function?: {
     /** RecordFunction: the configuration before this execution. */
     readonly original?: {
@@ -94,4 +96,6 @@ export interface MembershipSlice {
   /** What the network's ledger holds now (every execution's creations). */
   readonly ledgerSize: number;
   readonly movedFrom?: string;
+  /** The egress IPs the registry held for the network before this execution (absent for a new network): ReportResult announces a change. */
+  readonly egressIpsBefore?: string[];
 }

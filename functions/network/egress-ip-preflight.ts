@@ -1,18 +1,18 @@
-import { DescribeAddressesCommand, type Address, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, type Address, type EC2Client } from '@aws-sdk/client-ec2';
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork } from '../shared/types';
 import { natGatewaysOf } from './find-nat-gateway';
-import { findManagedVpc, isGone } from './network-lookup';
+import { findManagedVpc, isGone, isOfNetwork, networkTagFilters, ROLE } from './network-lookup';
 
 const FIELD = 'network.eipAllocationIds';
 
-/** How many addresses the mode's NAT gateways take: one per AZ (per-az) or one (single). */
+/** How many addresses the mode's NATs take: one per AZ (per-az, instance) or one (single). */
 export function addressesNeeded(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>): number {
   return network.natGateways === 'single' ? 1 : network.azs.length;
 }
 
 /**
- * The user's Elastic IP for the NAT of `az` (in the order of the network's AZs; natGateways "single": the first),
+ * The user's Elastic IP for the NAT (gateway or instance) of `az` (in the order of the network's AZs; natGateways "single": the first),
  * or undefined when the request brought none.
  */
 export function borrowedAllocationFor(network: Pick<NormalizedNetwork, 'natGateways' | 'azs' | 'eipAllocationIds'>, az: string): string | undefined {
@@ -29,15 +29,14 @@ export function borrowedAllocationFor(network: Pick<NormalizedNetwork, 'natGatew
  * https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html), there are enough of them, each
  * exists in this region (DescribeAddresses answers InvalidAllocationID.NotFound for one of another region or
  * none: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAddresses.html), and none is associated
- * with anything but a NAT gateway of this very network (a second provision finds its NATs with them). A public
- * NAT gateway needs an unassociated EIP (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html).
+ * with anything but a NAT of this very network (a second provision finds its NATs with them). A public NAT
+ * gateway needs an unassociated EIP (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html);
+ * a NAT instance's ENI gets one by AssociateAddress, which without AllowReassociation fails on an address in use
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
  */
 export async function checkEgressIpAllocations(ec2: EC2Client, network: NormalizedNetwork, region: string): Promise<void> {
   const ids = network.eipAllocationIds;
   if (!ids || ids.length === 0) return;
-  if (network.natGateways === 'instance') {
-    throw new InvalidRequest(FIELD, 'applies to NAT gateways (natGateways "per-az" or "single") in this version, not to NAT instances; remove network.eipAllocationIds, or use natGateways "per-az" or "single"');
-  }
   if (network.natGateways === 'regional') {
     throw new InvalidRequest(FIELD, 'does not apply to natGateways "regional": AWS allocates and manages a regional NAT gateway\'s addresses; remove network.eipAllocationIds, or use natGateways "per-az", "single" or "instance" to leave from your own addresses');
   }
@@ -50,10 +49,10 @@ export async function checkEgressIpAllocations(ec2: EC2Client, network: Normaliz
     );
   }
   const addresses = await describeAll(ec2, ids, region);
-  const ownNatAllocations = await allocationsOfNetworkNats(ec2, network);
+  const own = await ownNatAssociations(ec2, network);
   for (const address of addresses) {
     const associated = address.AssociationId || address.NetworkInterfaceId || address.InstanceId;
-    if (associated && !ownNatAllocations.has(address.AllocationId ?? '')) {
+    if (associated && !own.has(address.AllocationId ?? '') && !own.has(address.NetworkInterfaceId ?? '')) {
       const to = address.InstanceId || address.NetworkInterfaceId || address.AssociationId;
       throw new InvalidRequest(
         FIELD,
@@ -88,7 +87,19 @@ async function describeAll(ec2: EC2Client, ids: readonly string[], region: strin
   return (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [...ids] }))).Addresses ?? [];
 }
 
-/** The allocation ids the network's own live NAT gateways already use (a repeated provision of the same network). */
+/**
+ * What the network's own NATs hold (a repeated provision of the same network): the allocation ids of its live NAT
+ * gateways and the ids of its NAT instances' fixed ENIs.
+ */
+export async function ownNatAssociations(ec2: EC2Client, network: NormalizedNetwork): Promise<Set<string>> {
+  const own = await allocationsOfNetworkNats(ec2, network);
+  if (network.natGateways !== 'instance') return own;
+  const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: networkTagFilters(network.name) }))).NetworkInterfaces ?? [];
+  for (const eni of enis) if (eni.NetworkInterfaceId && isOfNetwork(eni.TagSet, network.name, ROLE.natInstanceEni)) own.add(eni.NetworkInterfaceId);
+  return own;
+}
+
+/** The allocation ids the network's own live NAT gateways already use. */
 async function allocationsOfNetworkNats(ec2: EC2Client, network: NormalizedNetwork): Promise<Set<string>> {
   const vpcId = network.vpcId ?? (await findManagedVpc(ec2, network.name))?.VpcId;
   if (!vpcId) return new Set();

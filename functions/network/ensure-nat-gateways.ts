@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { isNotFound } from '../shared/errors';
+import { KEPT_FOR } from '../shared/kept-egress-ips';
 import { BORROWED, ledgerEntry } from '../shared/ledger';
 import { keepingLedgerOnError } from '../shared/ledger-on-error';
 import { logger } from '../shared/logger';
@@ -18,6 +19,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { borrowedAllocationFor } from './egress-ip-preflight';
 import { ensureNatAlarms } from './ensure-nat-alarms';
+import { keptAllocationFor } from './kept-egress-ip-preflight';
 import { ensureNatInstance } from './ensure-nat-instance';
 import { ensureRegionalNatGateway } from './ensure-regional-nat-gateway';
 import { findNatGateway } from './find-nat-gateway';
@@ -57,6 +59,8 @@ async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
       // A retry of this execution: its EIP (if it still carries our tags) and NAT go to the ledger again.
       const address = allocationId ? await addressById(ec2, allocationId) : undefined;
       if (address?.AllocationId && createdBy(address.Tags, executionId)) ledger.push(ledgerEntry('elastic-ip', address.AllocationId, { az, detail: { subnetId } }));
+      // An address a teardown kept, taken again: ledgered as such, so the network's teardown knows it again.
+      else if (allocationId && allocationId === keptAllocationFor(input.request.network, az)) ledger.push(keptEntry(input, allocationId, az, subnetId));
       ledger.push(ledgerEntry('nat-gateway', found.NatGatewayId, { az, detail: { subnetId, vpcId, ...(allocationId ? { allocationId } : {}) } }));
     }
     logger.info('NAT gateway found', { natGatewayId: found.NatGatewayId, az, state: found.State });
@@ -75,8 +79,11 @@ async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
   const executionId = input.execution.id;
   // The user's own address when the request brought one (checked by ValidateRequest): recorded as borrowed, never released.
   const borrowed = borrowedAllocationFor(input.request.network, az);
-  const allocationId = borrowed ?? (await ensureElasticIp(ec2, input));
-  ledger.push(ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, ...(borrowed ? { [BORROWED]: 'true' } : {}) } }));
+  // An address an earlier teardown kept for this network's name (keepEgressIps): this execution did not
+  // allocate it, so its rollback keeps it (KEPT_FOR); the network's own teardown decides again.
+  const kept = borrowed ? undefined : keptAllocationFor(input.request.network, az);
+  const allocationId = borrowed ?? kept ?? (await ensureElasticIp(ec2, input));
+  ledger.push(kept ? keptEntry(input, kept, az, subnetId) : ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, ...(borrowed ? { [BORROWED]: 'true' } : {}) } }));
   const created = await ec2.send(
     new CreateNatGatewayCommand({
       SubnetId: subnetId,
@@ -96,6 +103,10 @@ async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
   logger.info('NAT gateway created', { natGatewayId, az });
   ledger.push(...(await alarmsIfRequested(clients, input, natGatewayId)));
   return { az, natGatewayId, allocationId, subnetId, ledger };
+}
+
+function keptEntry(input: EnsureNatGatewayInput, allocationId: string, az: string, subnetId: string): LedgerEntry {
+  return ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, [KEPT_FOR]: input.request.network.name } });
 }
 
 async function alarmsIfRequested(clients: Pick<AwsClients, 'cloudwatch'>, input: EnsureNatGatewayInput, natGatewayId: string): Promise<LedgerEntry[]> {

@@ -16,10 +16,13 @@ import {
   type Tag,
 } from '@aws-sdk/client-ec2';
 import type { AwsClients } from '../shared/clients';
-import { ledgerEntry } from '../shared/ledger';
+import { KEPT_FOR } from '../shared/kept-egress-ips';
+import { BORROWED, ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { createdBy, managedTags, tagSpecifications, type ManagedTagInput } from '../shared/tags';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
+import { borrowedAllocationFor } from './egress-ip-preflight';
+import { keptAllocationFor } from './kept-egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE, natInstanceLaunchData } from './nat-instance-launch';
 import { isOfNetwork, networkTagFilters, ROLE, tagsFor } from './network-lookup';
 import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from './types';
@@ -45,7 +48,7 @@ export async function ensureNatInstance(clients: Pick<AwsClients, 'ec2' | 'autos
   const securityGroupId = await ensureGroup(ec2, input, tags(ROLE.natInstanceSecurityGroup), run);
   const eni = await ensureEni(ec2, input, placement, securityGroupId, tags(ROLE.natInstanceEni), run);
   const networkInterfaceId = eni.NetworkInterfaceId ?? '';
-  const allocationId = await ensureAddress(ec2, eni, tags(ROLE.natInstanceEip), run);
+  const allocationId = await ensureAddress(ec2, eni, tags(ROLE.natInstanceEip), run, chosenAddress(input, az));
   const launchTemplateId = await ensureLaunchTemplate(ec2, instanceType, networkInterfaceId, tags(ROLE.natInstanceLaunchTemplate), run);
   const autoScalingGroupName = await ensureGroupOfOne(autoscaling, input, launchTemplateId, subnetId, tags(ROLE.natInstanceGroup), run);
   logger.info('NAT instance ensured', { az, networkInterfaceId, autoScalingGroupName, instanceType });
@@ -69,6 +72,11 @@ class Ledger {
   /** Ledgers a resource this execution created (now, or in an earlier try of this task). */
   add(kind: ResourceKind, id: string, tags: readonly Tag[] | undefined, detail: Record<string, string> = {}): void {
     if (createdBy(tags, this.executionId)) this.entries.push(ledgerEntry(kind, id, { az: this.az, detail }));
+  }
+
+  /** Ledgers what this execution uses but did not allocate (a borrowed or kept address): the detail says how to undo it. */
+  addUsed(kind: ResourceKind, id: string, detail: Record<string, string>): void {
+    this.entries.push(ledgerEntry(kind, id, { az: this.az, detail }));
   }
 }
 
@@ -128,9 +136,31 @@ async function ensureEni(ec2: EC2Client, input: EnsureNatGatewayInput, placement
   return eni;
 }
 
-/** The ENI's Elastic IP: the one associated with it, else one this network allocated for it, else a new one. */
-async function ensureAddress(ec2: EC2Client, eni: NetworkInterface, tags: ManagedTagInput, ledger: Ledger): Promise<string> {
+/**
+ * The address the request chose for the NAT of `az`: the user's own (network.eipAllocationIds, ledgered as
+ * borrowed: never released) or one an earlier teardown kept for the network (keepEgressIps: kept by a rollback).
+ */
+function chosenAddress(input: EnsureNatGatewayInput, az: string): { readonly allocationId: string; readonly detail: Record<string, string> } | undefined {
+  const borrowed = borrowedAllocationFor(input.request.network, az);
+  if (borrowed) return { allocationId: borrowed, detail: { [BORROWED]: 'true' } };
+  const kept = keptAllocationFor(input.request.network, az);
+  return kept ? { allocationId: kept, detail: { [KEPT_FOR]: input.request.network.name } } : undefined;
+}
+
+/**
+ * The ENI's Elastic IP: the chosen one (ValidateRequest checked it is free or already the ENI's), else the one
+ * associated with it, else one this network allocated for it, else a new one. AssociateAddress without
+ * AllowReassociation: an address in use elsewhere is refused, never taken
+ * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_AssociateAddress.html).
+ */
+async function ensureAddress(ec2: EC2Client, eni: NetworkInterface, tags: ManagedTagInput, ledger: Ledger, chosen?: { readonly allocationId: string; readonly detail: Record<string, string> }): Promise<string> {
   const eniId = eni.NetworkInterfaceId ?? '';
+  if (chosen) {
+    ledger.addUsed('elastic-ip', chosen.allocationId, { networkInterfaceId: eniId, ...chosen.detail });
+    const current = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [chosen.allocationId] }))).Addresses?.[0];
+    if (current?.NetworkInterfaceId !== eniId) await ec2.send(new AssociateAddressCommand({ AllocationId: chosen.allocationId, NetworkInterfaceId: eniId }));
+    return chosen.allocationId;
+  }
   const described = await ec2.send(new DescribeAddressesCommand({ Filters: networkTagFilters(tags.networkName) }));
   const ours = (described.Addresses ?? []).filter((address) => isOfNetwork(address.Tags, tags.networkName, ROLE.natInstanceEip));
   const address = ours.find((candidate) => candidate.NetworkInterfaceId === eniId) ?? ours.find((candidate) => !candidate.AssociationId && candidate.Tags?.some((tag) => tag.Key === 'Name' && tag.Value === tags.name));

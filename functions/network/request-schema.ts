@@ -39,6 +39,8 @@ export interface SchemaCheckedRequest {
     readonly allowedFunctions?: { readonly namePatterns?: string[]; readonly tag?: { readonly key: string; readonly value: string } };
     /** As given: the user's own Elastic IPs for the NATs (egress-ip-preflight.ts checks them). */
     readonly eipAllocationIds?: string[];
+    /** Keep the network's Elastic IPs through its teardown (functions/network/kept-egress-ips.ts); present (true) only when asked for. */
+    readonly keepEgressIps?: boolean;
   };
   readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
   readonly detachVpcAccessPolicy: boolean;
@@ -72,7 +74,7 @@ export const REQUEST_DEFAULTS = {
 
 interface RawRequest {
   functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; blockPublicAccessExclusion?: boolean; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[] };
+  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; blockPublicAccessExclusion?: boolean; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[]; keepEgressIps?: boolean };
   probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
   detachVpcAccessPolicy?: boolean;
   forceDetachVpcAccessPolicy?: boolean;
@@ -106,6 +108,7 @@ export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
       deleteWhenUnused: network.deleteWhenUnused ?? defaults.network.deleteWhenUnused,
       ...(network.allowedFunctions ? { allowedFunctions: network.allowedFunctions } : {}),
       ...(network.eipAllocationIds ? { eipAllocationIds: [...network.eipAllocationIds] } : {}),
+      ...(network.keepEgressIps ? { keepEgressIps: true } : {}),
     },
     probe: {
       url: probe.url ?? defaults.probe.url,
@@ -159,6 +162,7 @@ const VALID: Record<string, string> = {
   'network.allowedFunctions.namePatterns': 'a non-empty list of distinct function-name wildcards (letters, digits, - and _, with * or ?), like ["team-a-*"]',
   'network.allowedFunctions.tag': 'an object {"key", "value"}, like {"key": "team", "value": "a"}',
   'network.eipAllocationIds': 'a list of 1 to 6 distinct Elastic IP allocation ids of this account and region, like ["eipalloc-0123456789abcdef0"]',
+  'network.keepEgressIps': 'true or false',
   probe: 'an object: {"url", "timeoutSeconds", "expectedStatuses"}',
   'probe.url': 'an http:// or https:// URL, like https://aws.amazon.com/',
   'probe.timeoutSeconds': 'a number of seconds above 0 and at most 60, like 3',

@@ -7,6 +7,7 @@ import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
 import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
 import { checkEgressIpAllocations } from './egress-ip-preflight';
+import { keptEgressIpsFor } from './kept-egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
@@ -46,10 +47,12 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(natInstanceType ? { natInstanceType } : {}),
     ...(allowedFunctions ? { allowedFunctions } : {}),
     ...(eipAllocationIds ? { eipAllocationIds } : {}),
+    ...(checked.network.keepEgressIps ? { keepEgressIps: true } : {}),
   };
   await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
   // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
   await checkEgressIpAllocations(clients.ec2, network, region);
+  const keptEgressIps = await keptEgressIpsFor(clients.ec2, network);
   const preflightNotes = await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
   for (const note of preflightNotes) logger.warn('preflight', { note });
   const leavesVpc = await checkFunctionMove(clients.ec2, { functionArn, configuration, network, moveFromVpc: checked.moveFromVpc, ...(registry ? { registry } : {}) });
@@ -57,7 +60,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   const request: ValidatedState['request'] = {
     functionName: checked.functionName,
     functionArn,
-    network,
+    network: keptEgressIps ? { ...network, keptEgressIps } : network,
     probe: checked.probe,
     detachVpcAccessPolicy: checked.detachVpcAccessPolicy,
     // Read by DetachVpcAccessPolicy (functions/function); present only when asked for.

@@ -1,4 +1,5 @@
 import { egressIdentity, ipv6PrefixesOf, type EgressAddress } from '../network/egress-address';
+import { egressChangeOf } from './egress-change';
 import type { ProvisionResult, ReportInput } from './types';
 
 /**
@@ -6,7 +7,7 @@ import type { ProvisionResult, ReportInput } from './types';
  * DescribeNatGateways / DescribeNetworkInterfaces (check-nat-gateways.ts), and the IPv6 prefixes of the subnets
  * the function was attached to. Pure, like ReportResult.
  */
-export function egressOfState(input: ReportInput): Pick<ProvisionResult['network'], 'egressIps' | 'egress'> {
+export function egressOfState(input: ReportInput): Pick<ProvisionResult['network'], 'egressIps' | 'egress' | 'egressChange'> {
   // The user's own addresses (network.eipAllocationIds) are reported as such. Nothing else is marked here: which
   // execution allocated an address must not make a repeated, no-op provision answer differently.
   const borrowed = new Set(input.request.network.eipAllocationIds ?? []);
@@ -22,7 +23,8 @@ export function egressOfState(input: ReportInput): Pick<ProvisionResult['network
     return [{ subnetId, az: typeof az === 'string' ? az : '', ...(typeof ipv6Cidr === 'string' ? { ipv6Cidr } : {}) }];
   });
   const identity = egressIdentity(addresses, ipv6PrefixesOf(privateSubnets));
-  return { egressIps: identity.egressIps, egress: { addresses: identity.addresses, ipv6Prefixes: identity.ipv6Prefixes } };
+  const egressChange = egressChangeOf(input.membership?.egressIpsBefore, identity.egressIps);
+  return { egressIps: identity.egressIps, egress: { addresses: identity.addresses, ipv6Prefixes: identity.ipv6Prefixes }, ...(egressChange ? { egressChange } : {}) };
 }
 
 function stringsOf(value: unknown): string[] {

@@ -1,6 +1,7 @@
 import type { RequestedBy } from '../shared/requested-by';
 import type { FunctionNotice } from '../function/function-notices';
 import type { EgressAddress, Ipv6EgressPrefix } from '../network/egress-address';
+import type { EgressChange } from './egress-change';
 import type { TaskTiming } from '../shared/task-handler';
 import type { ExecutionContext, LedgerEntry, LeftVpc, NormalizedRequest } from '../shared/types';
 
@@ -27,6 +28,8 @@ export interface ProvisionResult {
     readonly egressIps: string[];
     /** The same per AZ and NAT (with allocation ids), and the private subnets' IPv6 prefixes (egress-only IGW: the function's own addresses). */
     readonly egress: { readonly addresses: EgressAddress[]; readonly ipv6Prefixes: Ipv6EgressPrefix[] };
+    /** Present when the network left from other IPv4 addresses before this provision: old -> new (egress-change.ts). */
+    readonly egressChange?: EgressChange;
     readonly s3EndpointId?: string;
     /** Subnets left alone because their default route goes somewhere lambda-egress did not create. */
     readonly reported: unknown[];
@@ -64,4 +67,6 @@ export interface ReportInput {
   readonly waits?: { natGatewayChecks?: number; functionUpdateChecks?: number };
   /** The NAT gateways' last check (CheckNatGateways): their addresses. */
   readonly natCheck?: { readonly gateways?: ReadonlyArray<{ readonly addresses?: EgressAddress[] }> };
+  /** RecordMembership: the egress IPs the registry held before (egress-change.ts). */
+  readonly membership?: { readonly egressIpsBefore?: string[] };
 }

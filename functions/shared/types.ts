@@ -126,8 +126,19 @@ export interface NormalizedNetwork {
   readonly blockPublicAccessExclusion?: boolean;
   /** The user's own Elastic IPs for the NATs lambda-egress creates, in the order of `azs` (functions/network/egress-ip-preflight.ts). */
   readonly eipAllocationIds?: string[];
+  /** Keep the Elastic IPs lambda-egress allocates for the network through its teardown (functions/shared/kept-egress-ips.ts); present (true) only when asked for. */
+  readonly keepEgressIps?: boolean;
+  /** The addresses a teardown kept for this network's name, taken again by its NATs, per AZ (functions/network/kept-egress-ip-preflight.ts). */
+  readonly keptEgressIps?: KeptEgressIp[];
   /** Create mode: the full plan. Existing mode: empty until AuditExistingVpc fills `$.network.audit`. */
   readonly subnetPlan: PlannedSubnet[];
+}
+
+/** An Elastic IP kept for the network by an earlier teardown, for the NAT of `az`. */
+export interface KeptEgressIp {
+  readonly az: string;
+  readonly allocationId: string;
+  readonly publicIp: string;
 }
 
 /** `$.execution` — set once from the context object, read by every task for tags and logs. */

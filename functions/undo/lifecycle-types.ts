@@ -8,7 +8,7 @@ export type LockedNetwork = LockTaskInput['request']['network'];
 
 /** ValidateTeardown's input: the execution input (`{ network }`, from release also `{ release }`). */
 export interface ValidateTeardownInput {
-  readonly input: { readonly network?: unknown; readonly release?: unknown };
+  readonly input: { readonly network?: unknown; readonly release?: unknown; readonly releaseEgressIps?: unknown };
   readonly execution: ExecutionContext;
 }
 
@@ -17,6 +17,8 @@ export interface TeardownState extends LockTaskInput {
   readonly purpose: 'teardown';
   /** What the release before it did, when a release continued into the teardown. */
   readonly release?: unknown;
+  /** `teardown --release-egress-ips`: release the network's Elastic IPs even when it was built with keepEgressIps. */
+  readonly releaseEgressIps?: boolean;
 }
 
 /** `$.teardown`: one pass of TeardownNetwork. */
@@ -37,6 +39,7 @@ export interface TeardownPass {
 
 export interface TeardownNetworkInput extends LockTaskInput {
   readonly teardown?: Pick<TeardownPass, 'attempt' | 'gone'>;
+  readonly releaseEgressIps?: boolean;
 }
 
 export type { FailedStep, PendingStep };

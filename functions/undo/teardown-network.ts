@@ -5,6 +5,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
 import { TeardownIncomplete, TeardownTimeout } from '../shared/errors';
+import { withEgressIpDecision } from '../shared/kept-egress-ips';
 import { logger } from '../shared/logger';
 import { deleteNetworkRecord, markNetworkDeleting } from '../shared/registry/network-teardown';
 import { readNetwork } from '../shared/registry/read-network';
@@ -17,8 +18,8 @@ import { refuseNamedDependencyViolations } from './refuse-blockers';
 import { refuseWhileInUse } from './teardown-plan';
 import { describeSteps, runUndoPlan } from './undo-engine';
 
-/** Outcomes after which the resource no longer exists (a NAT gateway counts only once it is `deleted`). */
-const GONE: ReadonlySet<RollbackOutcome> = new Set(['deleted', 'already-gone']);
+/** Outcomes after which a later pass has nothing left to do (a NAT gateway counts only once it is `deleted`; a kept address is tagged). */
+const GONE: ReadonlySet<RollbackOutcome> = new Set(['deleted', 'already-gone', 'kept']);
 
 /**
  * One pass of a network's teardown, under its lock: refuses while it has members, marks it `deleting`, runs the
@@ -37,7 +38,10 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   // While Lambda's ENIs linger (20-45 minutes) the loop comes back every 30 s: what earlier passes deleted is
   // not deleted again (each would be one more mutating call, answered NotFound).
   const goneBefore = new Set(input.teardown?.gone ?? []);
-  const pass = await runUndoPlan(clients, teardownLedger(network.record), { skip: goneBefore });
+  // network.keepEgressIps: the Elastic IPs lambda-egress allocated stay, tagged as kept, unless --release-egress-ips.
+  const keep = network.record.keepEgressIps === true && input.releaseEgressIps !== true;
+  const plan = withEgressIpDecision(teardownLedger(network.record), name, keep);
+  const pass = await runUndoPlan(clients, plan, { skip: goneBefore });
   const gone = [...goneBefore, ...pass.steps.filter((step) => GONE.has(step.outcome)).map((step) => `${step.kind}:${step.id}`)];
   if (pass.pending.length > 0) {
     await refuseNamedDependencyViolations(clients, name, network.record.ledger, pass.pending);

@@ -22,7 +22,8 @@ export interface RollbackInput {
   readonly [slice: string]: unknown;
 }
 
-export type RollbackOutcome = 'deleted' | 'restored' | 'detached' | 'already-gone' | 'unchanged';
+/** `kept`: an Elastic IP left allocated for its network (network.keepEgressIps, functions/undo/keep-address.ts). */
+export type RollbackOutcome = 'deleted' | 'restored' | 'detached' | 'already-gone' | 'unchanged' | 'kept';
 
 export interface RollbackStep {
   readonly kind: ResourceKind;

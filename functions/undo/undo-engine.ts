@@ -1,5 +1,6 @@
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName } from '../shared/errors';
+import { keptFor } from '../shared/kept-egress-ips';
 import { isBorrowed } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
@@ -7,6 +8,7 @@ import { eniCleanupFromEnvironment, type EniCleanupClient } from './eni-cleanup-
 import { sweepLambdaNetworkInterfaces } from './undo-enis';
 import { deleteNatAlarm } from './undo-alarm';
 import { deleteProbeFunction } from './undo-probe';
+import { keepAddress } from './keep-address';
 import { isNatInstanceKind, undoNatInstanceEntry } from './undo-nat-instance';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, PendingStep, RollbackOutcome, RollbackStep } from './types';
@@ -109,9 +111,12 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
     }
     // A user's own address (network.eipAllocationIds) is used, never released: it waits for nothing.
     if (hooks.skip?.has(`${entry.kind}:${entry.id}`) || (!isBorrowed(entry) && run.blocked(entry.kind, entry.id))) continue;
+    // An address kept for its network (network.keepEgressIps) stays allocated, tagged as kept: once its NAT is gone.
     const undo = isBorrowed(entry)
       ? () => Promise.resolve<RollbackOutcome>('unchanged')
-      : entry.kind === 'probe-function'
+      : keptFor(entry)
+        ? () => keepAddress(clients.ec2, entry)
+        : entry.kind === 'probe-function'
         ? () => deleteProbeFunction(clients.lambda, entry.id)
         : entry.kind === 'cloudwatch-alarm'
           ? () => deleteNatAlarm(clients.cloudwatch, entry.id)

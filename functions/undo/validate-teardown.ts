@@ -19,6 +19,9 @@ export async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidRequest('network', 'give the name of the network to tear down (a string; lambda-egress networks lists them)');
   }
+  if (input.input.releaseEgressIps !== undefined && typeof input.input.releaseEgressIps !== 'boolean') {
+    throw new InvalidRequest('releaseEgressIps', 'must be true or false: true releases the Elastic IPs of a network built with keepEgressIps instead of keeping them');
+  }
   const network = await networkToTearDown(registry, name);
   refuseWhileInUse(network);
   await refuseWhatNeverClears(clients, network.name, network.record.ledger);
@@ -27,6 +30,7 @@ export async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda
     purpose: 'teardown',
     request: { network: lockedNetwork(network) },
     ...(input.input.release !== undefined ? { release: input.input.release } : {}),
+    ...(input.input.releaseEgressIps === true ? { releaseEgressIps: true } : {}),
   };
 }
 

@@ -115,6 +115,15 @@ export const RESPONSE_SCHEMAS: Record<string, Schema> = {
         },
       },
       totalMonthlyUsd: { type: 'number', minimum: 0 },
+      keptEgressIps: {
+        type: 'array',
+        description: 'Elastic IPs kept by teardowns (network.keepEgressIps) that no NAT uses now: each still paid, with the command that releases it',
+        items: {
+          type: 'object',
+          required: ['network', 'publicIp', 'allocationId', 'az', 'monthlyUsd', 'releaseCommand'],
+          properties: { network: { type: 'string' }, publicIp: { type: 'string' }, allocationId: { type: 'string' }, az: { type: 'string' }, monthlyUsd: { type: 'number', minimum: 0 }, releaseCommand: { type: 'string' } },
+        },
+      },
     },
   },
 };

@@ -1,6 +1,6 @@
 """Imported by moto_server's Python at start-up, through the PYTHONPATH that local/moto-server.ts gives it.
 
-Two places where moto 5.2.1's EC2 is not AWS, and the NAT instance mode (natGateways "instance") depends on both:
+Places where moto 5.2.1's EC2 is not AWS. The NAT instance mode (natGateways "instance") depends on the first two:
 - an instance launched from a launch template (by Auto Scaling, or RunInstances without NetworkInterfaces) gets
   the template's NetworkInterfaces, as on AWS; moto ignored them and gave the instance a new "Primary network
   interface" instead, which outlived it (DeleteOnTermination false). An existing interface named by
@@ -10,6 +10,9 @@ Two places where moto 5.2.1's EC2 is not AWS, and the NAT instance mode (natGate
   attachment), as on AWS; moto left them attached to the terminated instance, so they could never be deleted
   (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/terminating-instances.html). The
   terminated instance keeps listing them, as moto already does with the interfaces it deletes.
+And one that network.keepEgressIps depends on: deleting a NAT gateway disassociates its Elastic IP, which stays
+allocated (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html, "Delete a NAT
+gateway"); moto left the address associated with the deleted gateway's interface.
 
 Five costs of moto's server that the tests pay thousands of times and that say nothing about AWS; what moto
 answers is unchanged:
@@ -116,11 +119,26 @@ def _instances_follow_launch_template_interfaces(module):
     instance_class.terminate = detaching_terminate
 
 
+def _deleted_nat_gateways_free_their_addresses(module):
+    backend_class = module.NatGatewayBackend
+    delete = backend_class.delete_nat_gateway
+
+    def disassociating_delete(self, nat_gateway_id):
+        nat_gw = delete(self, nat_gateway_id)
+        for eip in list(self.addresses):
+            if eip.eni is not None and eip.eni is getattr(nat_gw, "_eni", None) and eip.association_id:
+                self.disassociate_address(association_id=eip.association_id)
+        return nat_gw
+
+    backend_class.delete_nat_gateway = disassociating_delete
+
+
 _AFTER_IMPORT = {
     "moto.backends": _read_module_list_once,
     "moto.core.responses": _method_names_listed_once_per_class,
     "moto.core.serialize": _attribute_names_found_once,
     "moto.ec2.models.instances": _instances_follow_launch_template_interfaces,
+    "moto.ec2.models.nat_gateways": _deleted_nat_gateways_free_their_addresses,
 }
 if _KEEP:
     _AFTER_IMPORT["moto.iam.aws_managed_policies"] = _keep_named_managed_policies

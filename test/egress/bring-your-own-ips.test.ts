@@ -86,6 +86,39 @@ describe('bring your own egress IPs (network.eipAllocationIds)', () => {
     expect(await stillAllocated([mine!.allocationId])).toEqual([mine!.allocationId]);
   });
 
+  it('associates the user\'s Elastic IPs with the NAT instances, and keeps them allocated when the execution rolls back', async () => {
+    // GIVEN a function and two Elastic IPs of the user's
+    const { functionName } = await freshAccountWithFunction();
+    const mine = await usersAddresses(2);
+    await queueProbeAnswers(passingProbe());
+
+    // WHEN it is provisioned with natGateways "instance" over 2 AZs on those addresses
+    const run = await provision({ functionName, network: { name: 'byo-instance', natGateways: 'instance', azCount: 2, eipAllocationIds: mine.map((address) => address.allocationId) } });
+
+    // THEN each NAT instance's interface leaves from the user's address of its AZ, as DescribeAddresses holds it
+    expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
+    const result = run.output as ProvisionResult;
+    const byAz = [...result.network.egress.addresses].sort((a, b) => a.az.localeCompare(b.az));
+    expect(byAz.map((address) => [address.publicIp, address.allocationId, address.allocatedBy])).toEqual(mine.map((address) => [address.publicIp, address.allocationId, 'account']));
+    const described = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: mine.map((address) => address.allocationId) }))).Addresses ?? [];
+    expect(described.map((address) => [address.AllocationId, address.NetworkInterfaceId]).sort()).toEqual(byAz.map((address) => [address.allocationId, address.natId]).sort());
+    // AND the ledger records them as borrowed
+    expect(result.ledger.filter((entry) => entry.kind === 'elastic-ip').map((entry) => [entry.id, isBorrowed(entry)]).sort()).toEqual(mine.map((address) => [address.allocationId, true]).sort());
+
+    // WHEN, in a fresh account, a NAT-instance provision on an address of the user's fails its probe
+    const other = await freshAccountWithFunction('billing-api');
+    const [spare] = await usersAddresses(1);
+    await queueProbeAnswers(failingProbe, failingProbe, failingProbe);
+    const failed = await provision({ functionName: other.functionName, network: { name: 'byo-instance-2', natGateways: 'instance', azCount: 1, eipAllocationIds: [spare!.allocationId] } });
+
+    // THEN the rollback deleted the NAT instance's interface and left the address unchanged and allocated
+    expect(failed.status).toBe('FAILED');
+    const steps = rollbackReportOf(failed)?.steps ?? [];
+    expect(steps.filter((step) => step.kind === 'elastic-ip')).toEqual([{ kind: 'elastic-ip', id: spare!.allocationId, outcome: 'unchanged' }]);
+    expect(steps.some((step) => step.kind === 'nat-instance-eni' && step.outcome === 'deleted')).toBe(true);
+    expect(await stillAllocated([spare!.allocationId])).toEqual([spare!.allocationId]);
+  });
+
   describe('fails InvalidRequest on network.eipAllocationIds before anything is created', () => {
     const validate = (network: Record<string, unknown>) => validateRequest({ ec2, lambda }, { input: { functionName: 'orders-api', network: { name: 'byo-bad', ...network } }, execution });
 
@@ -127,11 +160,11 @@ describe('bring your own egress IPs (network.eipAllocationIds)', () => {
       const [mine] = await usersAddresses(1);
       await emulator.clearCalls();
 
-      // WHEN a 3-AZ per-az network, a regional one and a NAT instance one are asked for with it
+      // WHEN a 3-AZ per-az network, a regional one and a 2-AZ NAT instance one are asked for with it
       // THEN each is refused with the count or the mode named, and nothing was changed
       await expect(validate({ azCount: 3, eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('gives 1 Elastic IP, but natGateways "per-az" over 3 AZs (us-east-1a, us-east-1b, us-east-1c) needs 3') });
       await expect(validate({ natGateways: 'regional', eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('does not apply to natGateways "regional"') });
-      await expect(validate({ natGateways: 'instance', eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('not to NAT instances') });
+      await expect(validate({ natGateways: 'instance', azCount: 2, eipAllocationIds: [mine!.allocationId] })).rejects.toMatchObject({ field: 'network.eipAllocationIds', message: expect.stringContaining('gives 1 Elastic IP, but natGateways "instance" over 2 AZs (us-east-1a, us-east-1b) needs 2') });
       expect(mutatingCalls(await emulator.calls())).toEqual([]);
     });
   });

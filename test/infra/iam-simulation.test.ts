@@ -1,10 +1,11 @@
-import { AssociateRouteTableCommand, CreateNetworkInterfaceCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { AllocateAddressCommand, AssociateRouteTableCommand, CreateNetworkInterfaceCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { eniCleanupSessionPolicy } from '../../functions/undo/eni-cleanup-session';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
+import { TAG_KEPT_AZ, TAG_KEPT_FOR } from '../../functions/shared/kept-egress-ips';
 import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
@@ -47,6 +48,13 @@ async function userVpcWithoutGateway(): Promise<string> {
   await ec2.send(new AssociateRouteTableCommand({ RouteTableId: ownTable, SubnetId: isolated }));
   await ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.71.48.0/20', AvailabilityZone: 'us-east-1b' }));
   return vpcId;
+}
+
+/** Elastic IPs as a user allocates them (network.eipAllocationIds): no tag of lambda-egress's. */
+async function usersAddresses(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index++) ids.push((await ec2.send(new AllocateAddressCommand({ Domain: 'vpc' }))).AllocationId!);
+  return ids;
 }
 
 interface Judged {
@@ -156,6 +164,24 @@ beforeAll(async () => {
     if (blue.status !== 'SUCCEEDED') throw new Error(`the setup's provision of network blue ended ${blue.status}: ${blue.error ?? ''}`);
     return { functionName: FUNCTION_NAME, network: { name: 'green', azCount: 1, natGateways: 'single' }, moveFromVpc: true };
   });
+  // network.eipAllocationIds: CreateNatGateway and AssociateAddress name Elastic IPs lambda-egress did not create.
+  await record('create (own EIPs)', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-own', azCount: 2, eipAllocationIds: await usersAddresses(2) } };
+  });
+  await record('create (NAT instance, own EIP)', async () => {
+    await userFunction([passingProbe()]);
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-own-instance', natGateways: 'instance', azCount: 1, eipAllocationIds: await usersAddresses(1) } };
+  });
+  // network.keepEgressIps: the teardown tags the addresses it keeps instead of releasing them.
+  await record(
+    'release + teardown (keepEgressIps)',
+    async () => {
+      await userFunction([passingProbe()]);
+      return { functionName: FUNCTION_NAME, network: { name: 'egress-kept', azCount: 1, natGateways: 'single', keepEgressIps: true } };
+    },
+    (resolveTask) => runLocally({ functionName: FUNCTION_NAME, teardownIfUnused: true }, { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', resolveTask, skipWaits: true, skipRetryIntervals: true }),
+  );
   await record('rollback (existing)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -267,6 +293,36 @@ describe('IAM simulation of every call the workflow makes', () => {
     expect([...actionsOf(rollback)]).toEqual(expect.arrayContaining(['Rollback:DeleteAutoScalingGroup', 'Rollback:DeleteLaunchTemplate', 'Rollback:DeleteNetworkInterface', 'Rollback:ReleaseAddress']));
   });
 
+  it("create (own EIPs) and create (NAT instance, own EIP) paths: the user's own Elastic IPs are named by CreateNatGateway and AssociateAddress, never released nor tagged, and AWS would allow every call", async () => {
+    for (const name of ['create (own EIPs)', 'create (NAT instance, own EIP)']) {
+      // GIVEN the calls of a run with the user's own addresses
+      const path = paths.get(name)!;
+      expect([name, path.run.status, path.run.error]).toEqual([name, 'SUCCEEDED', undefined]);
+      const own = path.calls.filter((call) => call.task === 'setup' && call.action === 'AllocateAddress').map((call) => /<allocationId>([^<]+)</.exec(call.details.responseBody ?? '')?.[1] ?? '');
+      expect(own.every((id) => id.startsWith('eipalloc-'))).toBe(true);
+      // WHEN each is judged
+      const judged = await judge(path);
+      // THEN every authorization is allowed, among them the user's addresses in CreateNatGateway / AssociateAddress
+      expect(judged.failures).toEqual([]);
+      const action = name.includes('instance') ? 'ec2:AssociateAddress' : 'ec2:CreateNatGateway';
+      const named = judged.requests.filter(({ request }) => request.action === action && request.resourceType === 'elastic-ip').map(({ request }) => request.resource.split('/').pop());
+      expect(named.sort()).toEqual([...own].sort());
+      // AND lambda-egress allocated, released and tagged no address of its own
+      expect([...actionsOf(path)].filter((call) => /:(AllocateAddress|ReleaseAddress|CreateTags)$/.test(call) && !call.startsWith('setup:'))).toEqual([]);
+    }
+  });
+
+  it('release + teardown (keepEgressIps) path: the teardown tags the address it keeps instead of releasing it, and AWS would allow every call', async () => {
+    const path = paths.get('release + teardown (keepEgressIps)')!;
+    expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
+    const judged = await judge(path);
+    expect(judged.failures).toEqual([]);
+    expect(judged.requests.filter(({ task, request }) => task === 'TeardownNetwork' && request.action === 'ec2:CreateTags').map(({ request }) => request.context['aws:TagKeys'])).toEqual([
+      expect.arrayContaining([TAG_KEPT_FOR, TAG_KEPT_AZ]),
+    ]);
+    expect([...actionsOf(path)].filter((call) => call.endsWith(':ReleaseAddress'))).toEqual([]);
+  });
+
   it('create+IPv6+alarms and rollback (create) paths: create the NAT alarms and delete them, as calls the simulation judged', () => {
     expect([...actionsOf(paths.get('create+IPv6+alarms')!)]).toEqual(expect.arrayContaining(['EnsureNatGateway:DescribeAlarms', 'EnsureNatGateway:PutMetricAlarm']));
     expect([...actionsOf(paths.get('rollback (create)')!)]).toEqual(expect.arrayContaining(['EnsureNatGateway:PutMetricAlarm', 'Rollback:DescribeAlarms', 'Rollback:DeleteAlarms']));
@@ -331,6 +387,9 @@ describe("IAM simulation: negative controls on the user's resources", () => {
     user('ec2:CreateTags', ec2Arn('route-table', 'rtb-0user'), { [`aws:RequestTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0', 'aws:RequestTag/Name': 'x', 'aws:TagKeys': [TAG_ADDED_ROUTES, 'Name'] }),
     user('ec2:DeleteTags', ec2Arn('route-table', 'rtb-0user'), { [`aws:ResourceTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0' }),
     user('ec2:CreateTags', ec2Arn('vpc', 'vpc-0user'), { [`aws:RequestTag/${TAG_ADDED_ROUTES}`]: '0.0.0.0/0', 'aws:TagKeys': [TAG_ADDED_ROUTES] }),
+    // Elastic IPs: no kept tag on the user's own, no other tag on lambda-egress's
+    user('ec2:CreateTags', ec2Arn('elastic-ip', 'eipalloc-0user'), { [`aws:RequestTag/${TAG_KEPT_FOR}`]: 'egress', 'aws:TagKeys': [TAG_KEPT_FOR] }),
+    user('ec2:CreateTags', ec2Arn('elastic-ip', 'eipalloc-0ours'), { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true', [`aws:RequestTag/${TAG_KEPT_FOR}`]: 'egress', 'aws:RequestTag/Name': 'x', 'aws:TagKeys': [TAG_KEPT_FOR, 'Name'] }),
     user('ec2:CreateVpcEndpoint', ec2Arn('vpc-endpoint', '*'), { [`aws:RequestTag/${TAG_MANAGED}`]: 'true', 'aws:TagKeys': [TAG_MANAGED], 'ec2:VpceServiceName': `com.amazonaws.${REGION}.dynamodb` }),
     // another function: not changed beyond its VpcConfig, never deleted; the product's own never touched
     user('lambda:DeleteFunction', `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders-api`),

@@ -29,6 +29,8 @@ export interface MembershipWritten {
   readonly membership: MembershipRecord;
   /** The network the function was a member of before, when it moved from another one. */
   readonly movedFrom?: string;
+  /** The egress IPs the record held before this write (its previous provision's). */
+  readonly egressIpsBefore?: string[];
 }
 
 async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | undefined> {
@@ -94,6 +96,8 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
     ...(allowedFunctions ? { allowedFunctions } : {}),
     // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
     ...(recorded?.deleteWhenUnused !== undefined ? { deleteWhenUnused: recorded.deleteWhenUnused } : {}),
+    // Once asked for, kept: a later request that leaves keepEgressIps out does not let a partner's addresses go.
+    ...(recorded?.keepEgressIps || written.keepEgressIps ? { keepEgressIps: true } : {}),
     state: 'ready',
     execution: keepsBuilder ? recorded.execution : write.owner,
     ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),
@@ -133,5 +137,5 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
       ],
     }),
   );
-  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}) };
+  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}), ...(recorded?.egressIps ? { egressIpsBefore: recorded.egressIps } : {}) };
 }

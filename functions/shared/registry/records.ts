@@ -27,6 +27,10 @@ export interface NetworkRecord {
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;
   readonly alarms?: boolean;
+  /** Request field network.keepEgressIps of any execution that built the network: its teardown keeps the Elastic IPs lambda-egress allocated. */
+  readonly keepEgressIps?: boolean;
+  /** The public IPv4 addresses the network left from at its last provision: the next one announces a change (functions/report/egress-change.ts). */
+  readonly egressIps?: string[];
   /** The execution (ARN) that built the network, or is building it now. */
   readonly execution: string;
   /** Everything lambda-egress created in the network, over every execution that added to it. */
