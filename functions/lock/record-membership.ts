@@ -1,10 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { publishNetworkParameters } from '../network/network-parameters-publish';
+import { createClients, type AwsClients } from '../shared/clients';
 import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger } from '../shared/ledger';
+import { keepingLedgerOnError } from '../shared/ledger-on-error';
 import { recordMembership } from '../shared/registry/membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { ResourceKind } from '../shared/types';
+import type { LedgerEntry, ResourceKind } from '../shared/types';
 import type { MembershipSlice, RecordMembershipInput } from './types';
 
 /** Ledger kinds that belong to the function, not to the network: they stay with the execution (Rollback). */
@@ -13,10 +18,14 @@ const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config'
 const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
 
 /**
- * After AttachFunction succeeded: the function is a member of the network, the network is `ready`, and the
- * network's ledger gains what this execution created in it. Idempotent: a retry writes the same items.
+ * After AttachFunction succeeded: the network publishes its parameters for IaC (network-parameters-publish.ts),
+ * the function is a member of the network, the network is `ready`, and the network's ledger gains what this
+ * execution created in it (the parameters it created included, so teardown deletes them). A step of this task
+ * rather than a task of its own: the network is ready here, and its ledger is written here. Should the registry
+ * write fail, the parameters created travel in the error (keepingLedgerOnError) and Rollback deletes them.
+ * Idempotent: a retry writes the same parameters and items.
  */
-export async function recordMembershipOfExecution(registry: Registry, input: RecordMembershipInput): Promise<MembershipSlice> {
+export async function recordMembershipOfExecution(registry: Registry, clients: Pick<AwsClients, 'ssm' | 'ec2'>, input: RecordMembershipInput): Promise<MembershipSlice> {
   const { request, network, execution } = input;
   const original = input.function?.original;
   const vpcId = request.network.vpcId ?? network?.vpc?.vpcId;
@@ -25,31 +34,39 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
   if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
 
   const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
-  const ledger = collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind));
-  const written = await recordMembership(registry, {
-    owner: execution.id,
-    network: {
-      name: request.network.name,
-      mode: request.network.mode,
-      vpcId,
-      azs: request.network.azs,
-      natGatewayMode: request.network.natGateways,
-      natGatewayIds,
-      privateSubnetIds,
-      ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
-      ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
-      ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
-      ledger,
-    },
-    member: {
-      functionArn: original.functionArn,
-      functionName: original.functionName,
-      originalVpcConfig: original.vpcConfig,
-      vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
-      // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
-      ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
-      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-    },
+  const parameterLedger: LedgerEntry[] = [];
+  return keepingLedgerOnError(parameterLedger, async () => {
+    const parameters = await publishNetworkParameters(
+      clients,
+      { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: natGatewayIds },
+      execution.id,
+      parameterLedger,
+    );
+    const ledger = [...collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind)), ...parameterLedger];
+    const written = await recordMembership(registry, {
+      owner: execution.id,
+      network: {
+        name: request.network.name,
+        mode: request.network.mode,
+        vpcId,
+        azs: request.network.azs,
+        natGatewayMode: request.network.natGateways,
+        natGatewayIds,
+        privateSubnetIds,
+        ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
+        ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+        ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
+        ledger,
+      },
+      member: {
+        functionArn: original.functionArn,
+        functionName: original.functionName,
+        originalVpcConfig: original.vpcConfig,
+        vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+        // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
+        ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
+        ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+      },
   });
   return {
     network: written.network.name,
@@ -58,9 +75,11 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
     vpcId,
     natGatewayIds,
     ledgerSize: written.network.ledger.length,
+    parameters,
     ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
   };
+  });
 }
 
-const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, input));
+const { dynamodb, ...clients } = createClients({ dynamodb: DynamoDBClient, ssm: SSMClient, ec2: EC2Client });
+export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, clients, input));

@@ -3,6 +3,7 @@ import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /** The task clients by the names the cores take them under: a core asks for `Pick<AwsClients, 'ec2' | ...>`. */
 export interface AwsClients {
@@ -11,6 +12,8 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: AutoScalingClient;
+  /** The network's published parameters (functions/network/network-parameters-publish.ts). */
+  readonly ssm: SSMClient;
 }
 
 /** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */

@@ -124,7 +124,9 @@ export type ResourceKind =
   // the fixed ENI has a kind of its own: Lambda's swept network interfaces are another matter
   | 'auto-scaling-group'
   | 'launch-template'
-  | 'nat-instance-eni';
+  | 'nat-instance-eni'
+  /** A parameter the network publishes under /lambda-egress/networks/<name>/ (functions/shared/network-parameters.ts); its id is its name. */
+  | 'ssm-parameter';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {
