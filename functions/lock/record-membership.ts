@@ -18,6 +18,15 @@ const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config'
 const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
 
 /**
+ * Where the private subnets' traffic leaves: the NATs their route tables point at (after a mode change, not the
+ * NAT gateway the network used before), or, without route tables in the state, this execution's NATs.
+ */
+function egressNatIds(network: RecordMembershipInput['network']): string[] {
+  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId));
+  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natGatewayId));
+}
+
+/**
  * After AttachFunction succeeded: the network publishes its parameters for IaC (network-parameters-publish.ts),
  * the function is a member of the network, the network is `ready`, and the network's ledger gains what this
  * execution created in it (the parameters it created included, so teardown deletes them). A step of this task
@@ -38,7 +47,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
   return keepingLedgerOnError(parameterLedger, async () => {
     const parameters = await publishNetworkParameters(
       clients,
-      { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: natGatewayIds },
+      { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: egressNatIds(network) },
       execution.id,
       parameterLedger,
     );
