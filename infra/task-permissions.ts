@@ -8,6 +8,7 @@ import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
+import { deleteNetworkParameters, publishNetworkParameters } from './network-parameter-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
@@ -195,7 +196,12 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   // The registry's items, by their `network#` / `function#` partitions only (infra/registry-grants.ts).
   AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem'], context.registryTable)],
   ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
-  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable)],
+  RecordMembership: (context) => [
+    registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem'], context.registryTable),
+    // The network's parameters for IaC and the egress IPs they hold (functions/network/egress-ips.ts).
+    publishNetworkParameters(),
+    ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DescribeAddresses'),
+  ],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [
@@ -271,6 +277,7 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
     deleteProbeFunctions(),
     findNatAlarms(),
     deleteNatAlarms(),
+    deleteNetworkParameters(),
   ];
 }
 
