@@ -10,6 +10,7 @@ import { readFunctionAliases } from './teardown-grants';
 import { readVpcQuotas } from './service-quota-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
 import { associateAddressWithManagedEni, tagKeptAddresses } from './egress-ip-grants';
+import { deleteNetworkParameters, publishNetworkParameters } from './network-parameter-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import {
   alongsideManaged,
@@ -209,7 +210,12 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   // (Query) and is given back (DeleteItem) while a join is in flight (docs/joins.md).
   AcquireNetworkLock: (context) => [registryItems('RegistryTakeLocks', ['PutItem', 'GetItem', 'UpdateItem', 'ConditionCheckItem', 'Query', 'DeleteItem'], context.registryTable)],
   ReleaseNetworkLock: (context) => [registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], context.registryTable)],
-  RecordMembership: (context) => [registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'], context.registryTable)],
+  RecordMembership: (context) => [
+    registryItems('RegistryWriteMembership', ['GetItem', 'PutItem', 'DeleteItem', 'ConditionCheckItem'], context.registryTable),
+    // The network's parameters for IaC and the egress IPs they hold (functions/network/egress-ips.ts).
+    publishNetworkParameters(),
+    ec2Describe('DescribeNatGateways', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DescribeAddresses'),
+  ],
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [
@@ -288,6 +294,7 @@ function undoEngineGrants(context: PermissionContext, describes: readonly string
     deleteProbeFunctions(),
     findNatAlarms(),
     deleteNatAlarms(),
+    deleteNetworkParameters(),
   ];
 }
 

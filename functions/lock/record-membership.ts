@@ -1,10 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { publishNetworkParameters } from '../network/network-parameters-publish';
+import { createClients, type AwsClients } from '../shared/clients';
 import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger } from '../shared/ledger';
+import { keepingLedgerOnError } from '../shared/ledger-on-error';
 import { recordMembership } from '../shared/registry/membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { ResourceKind } from '../shared/types';
+import type { LedgerEntry, ResourceKind } from '../shared/types';
 import type { MembershipSlice, RecordMembershipInput } from './types';
 
 /** Ledger kinds that belong to the function, not to the network: they stay with the execution (Rollback). */
@@ -13,10 +18,23 @@ const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config'
 const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
 
 /**
- * After AttachFunction succeeded: the function is a member of the network, the network is `ready`, and the
- * network's ledger gains what this execution created in it. Idempotent: a retry writes the same items.
+ * Where the private subnets' traffic leaves: the NATs their route tables point at (after a mode change, not the
+ * NAT gateway the network used before), or, without route tables in the state, this execution's NATs.
  */
-export async function recordMembershipOfExecution(registry: Registry, input: RecordMembershipInput): Promise<MembershipSlice> {
+function egressNatIds(network: RecordMembershipInput['network']): string[] {
+  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId));
+  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natGatewayId));
+}
+
+/**
+ * After AttachFunction succeeded: the network publishes its parameters for IaC (network-parameters-publish.ts),
+ * the function is a member of the network, the network is `ready`, and the network's ledger gains what this
+ * execution created in it (the parameters it created included, so teardown deletes them). A step of this task
+ * rather than a task of its own: the network is ready here, and its ledger is written here. Should the registry
+ * write fail, the parameters created travel in the error (keepingLedgerOnError) and Rollback deletes them.
+ * Idempotent: a retry writes the same parameters and items.
+ */
+export async function recordMembershipOfExecution(registry: Registry, clients: Pick<AwsClients, 'ssm' | 'ec2'>, input: RecordMembershipInput): Promise<MembershipSlice> {
   const { request, network, execution } = input;
   const original = input.function?.original;
   const vpcId = request.network.vpcId ?? network?.vpc?.vpcId;
@@ -25,39 +43,46 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
   if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
 
   const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
-  const ledger = collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind));
-  const written = await recordMembership(registry, {
-    owner: execution.id,
-    ...(input.lock?.shared ? { sharedClaim: true } : {}),
-    network: {
-      name: request.network.name,
-      mode: request.network.mode,
-      vpcId,
-      azs: request.network.azs,
-      natGatewayMode: request.network.natGateways,
-      natGatewayIds,
-      privateSubnetIds,
-      ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
-      ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
-      ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
-      egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
-      ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
-      // What a join inherits (functions/network/network-settings.ts); ValidateRequest refused any join stating others.
-      ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
-      ipv6: request.network.ipv6,
-      s3Endpoint: request.network.s3Endpoint,
-      alarms: request.network.alarms,
-      ledger,
-    },
-    member: {
-      functionArn: original.functionArn,
-      functionName: original.functionName,
-      originalVpcConfig: original.vpcConfig,
-      vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
-      // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
-      ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
-      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-    },
+  const parameterLedger: LedgerEntry[] = [];
+  return keepingLedgerOnError(parameterLedger, async () => {
+    const parameters = await publishNetworkParameters(
+      clients,
+      { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: egressNatIds(network) },
+      execution.id,
+      parameterLedger,
+    );
+    const ledger = [...collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind)), ...parameterLedger];
+    const written = await recordMembership(registry, {
+      owner: execution.id,
+      network: {
+        name: request.network.name,
+        mode: request.network.mode,
+        vpcId,
+        azs: request.network.azs,
+        natGatewayMode: request.network.natGateways,
+        natGatewayIds,
+        privateSubnetIds,
+        ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
+        ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+        ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
+        egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
+        ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
+        // What a join inherits (functions/network/network-settings.ts); ValidateRequest refused any join stating others.
+        ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
+        ipv6: request.network.ipv6,
+        s3Endpoint: request.network.s3Endpoint,
+        alarms: request.network.alarms,
+        ledger,
+      },
+      member: {
+        functionArn: original.functionArn,
+        functionName: original.functionName,
+        originalVpcConfig: original.vpcConfig,
+        vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+        // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
+        ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
+        ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+      },
   });
   return {
     network: written.network.name,
@@ -66,10 +91,12 @@ export async function recordMembershipOfExecution(registry: Registry, input: Rec
     vpcId,
     natGatewayIds,
     ledgerSize: written.network.ledger.length,
+    parameters,
     ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
     ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
   };
+  });
 }
 
-const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, input));
+const { dynamodb, ...clients } = createClients({ dynamodb: DynamoDBClient, ssm: SSMClient, ec2: EC2Client });
+export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, clients, input));

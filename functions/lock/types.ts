@@ -1,3 +1,4 @@
+import type { PublishedParameter } from '../network/network-parameters-publish';
 import type { ExecutionContext, NormalizedNetwork, TaskInput } from '../shared/types';
 
 /**
@@ -95,6 +96,8 @@ export interface MembershipSlice {
   readonly natGatewayIds: string[];
   /** What the network's ledger holds now (every execution's creations). */
   readonly ledgerSize: number;
+  /** The network's SSM parameters for IaC, as this execution left them. */
+  readonly parameters: PublishedParameter[];
   readonly movedFrom?: string;
   /** The egress IPs the registry held for the network before this execution (absent for a new network): ReportResult announces a change. */
   readonly egressIpsBefore?: string[];

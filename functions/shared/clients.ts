@@ -4,6 +4,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 
 /** The task clients by the names the cores take them under: a core asks for `Pick<AwsClients, 'ec2' | ...>`. */
 export interface AwsClients {
@@ -14,6 +15,8 @@ export interface AwsClients {
   readonly autoscaling: AutoScalingClient;
   /** ValidateRequest's preflight reads the VPC quotas (functions/network/preflight/service-quota.ts); optional: without it their documented defaults are assumed, and said so. */
   readonly servicequotas?: ServiceQuotasClient;
+  /** The network's published parameters (functions/network/network-parameters-publish.ts). */
+  readonly ssm: SSMClient;
 }
 
 /** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */

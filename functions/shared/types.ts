@@ -172,7 +172,9 @@ export type ResourceKind =
   | 'launch-template'
   | 'nat-instance-eni'
   /** A VPC Block Public Access exclusion (allow-egress) of the network's VPC, network.blockPublicAccessExclusion. */
-  | 'bpa-exclusion';
+  | 'bpa-exclusion'
+  /** A parameter the network publishes under /lambda-egress/networks/<name>/ (functions/shared/network-parameters.ts); its id is its name. */
+  | 'ssm-parameter';
 
 /** One resource this execution created (or changed, for the function), in creation order. */
 export interface LedgerEntry {

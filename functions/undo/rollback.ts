@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
@@ -123,6 +124,6 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
   return recorded ? (JSON.parse(recorded) as OriginalFunctionRecord) : undefined;
 }
 
-const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });
+const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient, ssm: SSMClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, { dynamodb, tableName: registryTableName() }));

@@ -3,6 +3,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { createClients, type AwsClients } from '../shared/clients';
 import { TeardownIncomplete, TeardownTimeout } from '../shared/errors';
 import { withEgressIpDecision } from '../shared/kept-egress-ips';
@@ -27,7 +28,7 @@ const GONE: ReadonlySet<RollbackOutcome> = new Set(['deleted', 'already-gone', '
  * and, once nothing is left, deletes its record. While AWS makes it wait, it returns what it waits for and the
  * state machine comes back after a Wait; a step that failed for good ends it in TeardownIncomplete.
  */
-export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling'>, registry: Registry, input: TeardownNetworkInput, maxAttempts = TEARDOWN_MAX_ATTEMPTS): Promise<TeardownPass> {
+export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling' | 'ssm'>, registry: Registry, input: TeardownNetworkInput, maxAttempts = TEARDOWN_MAX_ATTEMPTS): Promise<TeardownPass> {
   const name = input.request.network.name;
   const attempt = (input.teardown?.attempt ?? 0) + 1;
   const network = await readNetwork(registry, name);
@@ -66,6 +67,6 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
   return { network: name, complete: true, attempt, maxAttempts, waitingFor: [], steps: pass.steps };
 }
 
-const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });
+const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient, ssm: SSMClient });
 const dynamodb = new DynamoDBClient({});
 export const handler = taskHandler('TeardownNetwork', (input: TeardownNetworkInput) => teardownNetwork(clients, { dynamodb, tableName: registryTableName() }, input));

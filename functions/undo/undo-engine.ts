@@ -9,6 +9,7 @@ import { sweepLambdaNetworkInterfaces } from './undo-enis';
 import { deleteNatAlarm } from './undo-alarm';
 import { deleteProbeFunction } from './undo-probe';
 import { keepAddress } from './keep-address';
+import { deleteNetworkParameter } from './undo-parameter';
 import { isNatInstanceKind, undoNatInstanceEntry } from './undo-nat-instance';
 import { isRetryLater, StillInUse, undoNetworkEntry } from './undo-network';
 import type { FailedStep, PendingStep, RollbackOutcome, RollbackStep } from './types';
@@ -21,6 +22,8 @@ import type { FailedStep, PendingStep, RollbackOutcome, RollbackStep } from './t
 /** The order AWS allows things to be taken apart in; within one kind, newest first. */
 const UNDO_ORDER: readonly ResourceKind[] = [
   'function-vpc-config',
+  // First of the network: IaC stops finding it before its parts go.
+  'ssm-parameter',
   'probe-function',
   'cloudwatch-alarm',
   'auto-scaling-group',
@@ -93,7 +96,7 @@ export interface UndoHooks {
 }
 
 /** The undo engine's clients; `eniCleanup` (default: the cleanup role of ENI_CLEANUP_ROLE_ARN) deletes Lambda ENIs. */
-export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling'> & { readonly eniCleanup?: EniCleanupClient };
+export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling' | 'ssm'> & { readonly eniCleanup?: EniCleanupClient };
 
 /**
  * One pass over a plan, in order. Just before the first security group or subnet, the Lambda ENIs left in
@@ -120,6 +123,8 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
         ? () => deleteProbeFunction(clients.lambda, entry.id)
         : entry.kind === 'cloudwatch-alarm'
           ? () => deleteNatAlarm(clients.cloudwatch, entry.id)
+          : entry.kind === 'ssm-parameter'
+            ? () => deleteNetworkParameter(clients.ssm, entry.id)
           : isNatInstanceKind(entry.kind)
             ? () => undoNatInstanceEntry(clients, entry)
             : () => undoNetworkEntry(clients.ec2, entry);

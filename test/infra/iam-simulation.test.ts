@@ -279,6 +279,9 @@ describe('IAM simulation of every call the workflow makes', () => {
         'TeardownNetwork:DeleteSubnet',
         'TeardownNetwork:DeleteVpc',
         'TeardownNetwork:DeleteItem',
+        // The network's parameters for IaC: published when it was ready, deleted with it.
+        'RecordMembership:PutParameter',
+        'TeardownNetwork:DeleteParameter',
       ]),
     );
   });

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** `@aws-sdk/client-<package>` -> the IAM service prefix its calls are authorized under. */
-const IAM_PREFIX: Record<string, string> = { ec2: 'ec2', iam: 'iam', lambda: 'lambda', sfn: 'states', cloudformation: 'cloudformation', dynamodb: 'dynamodb', cloudwatch: 'cloudwatch', 'auto-scaling': 'autoscaling', 'service-quotas': 'servicequotas' };
+const IAM_PREFIX: Record<string, string> = { ec2: 'ec2', iam: 'iam', lambda: 'lambda', sfn: 'states', cloudformation: 'cloudformation', dynamodb: 'dynamodb', cloudwatch: 'cloudwatch', 'auto-scaling': 'autoscaling', 'service-quotas': 'servicequotas', ssm: 'ssm' };
 /** Operations whose IAM action is not the operation's name. */
 const ACTION_OF_OPERATION: Record<string, string> = { 'lambda:Invoke': 'lambda:InvokeFunction' };
 

@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -13,7 +14,7 @@ import { recordCleanRun } from '../statemachine/fault-suite';
 import { rollbackUnderRealism } from '../statemachine/realism-suite';
 
 const ec2 = new EC2Client({});
-const clients = { ec2, lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}) };
+const clients = { ec2, lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}), ssm: new SSMClient({}) };
 
 /** A call the profile may answer with its one transient 5xx, or a NotFound of what was just created: asked again, as the workflow's retries would. */
 async function answered<T>(call: () => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   AllocateAddressCommand,
   CreateNatGatewayCommand,
@@ -27,7 +28,7 @@ import { buildTaggedNetwork, resourcesTaggedWith } from './tagged-network';
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
-const clients = { ec2, iam, lambda, cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}) };
+const clients = { ec2, iam, lambda, cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}), ssm: new SSMClient({}) };
 const execution = (name: string) => ({ id: `arn:aws:states:us-east-1:000000000000:execution:lambda-egress-provision:${name}`, name });
 
 async function attachedFunction(name: string, network: { privateSubnetId: string; securityGroupId: string }): Promise<OriginalFunctionRecord> {

@@ -1,4 +1,5 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { DeleteVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -12,7 +13,7 @@ describe('DeleteVpcEndpoints reports a refusal in Unsuccessful[] with a 200 answ
     const ec2 = new EC2Client({});
     const mocked = mockClient(ec2);
     mocked.on(DeleteVpcEndpointsCommand).resolves({ Unsuccessful: [{ ResourceId: 'vpce-0123456789abcdef0', Error: { Code: 'OperationNotPermitted', Message: 'refused' } }] });
-    const clients = { ec2, lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}) };
+    const clients = { ec2, lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}), ssm: new SSMClient({}) };
 
     // WHEN the undo engine deletes it
     const pass = await runUndoPlan(clients, [ledgerEntry('vpc-endpoint', 'vpce-0123456789abcdef0')]);

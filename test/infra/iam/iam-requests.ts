@@ -1,5 +1,6 @@
 import { autoScalingRequests, natInstanceEc2Requests } from './nat-instance-requests';
 import type { RecordedCall } from './recorded-calls';
+import { ssmRequests } from './ssm-requests';
 import { alarmArn, ec2Params, listParam, requestTags, tagSpecificationTags, type TagHistory, type Tags } from './tag-history';
 
 /** The account and region every simulated ARN is built in (the template's pseudo parameters resolve to these). */
@@ -297,6 +298,7 @@ export function iamRequestsOf(call: RecordedCall, history: TagHistory): IamReque
   if (call.service === 'sts' && call.action === 'AssumeRole') return [{ action: 'sts:AssumeRole', resourceType: 'role', resource: ENI_CLEANUP_ROLE_ARN, context: {}, why: 'the ENI cleanup role assumed' }];
   if (call.service === 'autoscaling') return autoScalingRequests(call, history);
   if (call.service === 'servicequotas') return serviceQuotasRequests(call);
+  if (call.service === 'ssm') return ssmRequests(call);
   throw new Error(`no IAM mapping for ${call.service}:${call.action}`);
 }
 
