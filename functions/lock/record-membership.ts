@@ -54,6 +54,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
     const ledger = [...collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind)), ...parameterLedger];
     const written = await recordMembership(registry, {
       owner: execution.id,
+      ...(input.lock?.shared ? { sharedClaim: true } : {}),
       network: {
         name: request.network.name,
         mode: request.network.mode,

@@ -1,3 +1,5 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
 import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
 import { releaseNetworkLock } from '../../functions/lock/release-network-lock';
@@ -8,6 +10,9 @@ import { readLock } from '../../functions/shared/registry/lock-acquire';
 import { releaseLocksOwnedBy } from '../../functions/shared/registry/stale-locks';
 import { epochSeconds, joinClaimKey, networkLockKey, type Registry } from '../../functions/shared/registry/table';
 import { execution, freshRegistry, functionArn, requestFor } from './registry-fixture';
+
+/** RecordMembership publishes the network's SSM parameters too. */
+const clients = { ssm: new SSMClient({}), ec2: new EC2Client({}) };
 
 /** Shared claims of joins against the exclusive lock, on moto's DynamoDB (docs/joins.md). */
 const SETTINGS = { leaseSeconds: 3600, maxAttempts: 3, waitSeconds: 15 };
@@ -25,7 +30,7 @@ function attached(functionName: string, run: string): RecordMembershipInput {
 async function readyNetwork(): Promise<Registry> {
   const registry = await freshRegistry();
   expect(await acquireNetworkLock(registry, { execution: execution('builder'), request: requestFor('orders') }, SETTINGS)).toMatchObject({ acquired: true, building: true });
-  await recordMembershipOfExecution(registry, attached('orders', 'builder'));
+  await recordMembershipOfExecution(registry, clients, attached('orders', 'builder'));
   await releaseNetworkLock(registry, { execution: execution('builder'), request: requestFor('orders'), outcome: 'succeeded' });
   return registry;
 }
@@ -54,7 +59,7 @@ describe('joins of a ready network: shared claims beside the exclusive lock', ()
     const waiting = await join(registry, 'billing', 'b');
     expect(waiting).toMatchObject({ acquired: false, holder: execution('a').id, heldLock: 'network' });
     // WHEN a has recorded the ready network and given its lock back
-    await recordMembershipOfExecution(registry, attached('orders', 'a'));
+    await recordMembershipOfExecution(registry, clients, attached('orders', 'a'));
     await releaseNetworkLock(registry, { execution: execution('a'), request: requestFor('orders'), outcome: 'succeeded' });
     // THEN b's next attempt takes a shared claim, and c joins beside it without waiting
     expect(await acquireNetworkLock(registry, { execution: execution('b'), request: requestFor('billing'), lock: waiting }, SETTINGS)).toMatchObject({ acquired: true, attempt: 2, shared: true });
@@ -132,7 +137,7 @@ describe('joins of a ready network: shared claims beside the exclusive lock', ()
     const registry = await readyNetwork();
     const before = await readNetworkRecord(registry, 'shared');
     const slice = await join(registry, 'billing', 'j');
-    await recordMembershipOfExecution(registry, { ...attached('billing', 'j'), lock: slice });
+    await recordMembershipOfExecution(registry, clients, { ...attached('billing', 'j'), lock: slice });
     expect(await readNetworkRecord(registry, 'shared')).toEqual(before);
   });
 
@@ -146,8 +151,8 @@ describe('joins of a ready network: shared claims beside the exclusive lock', ()
     const slices = await Promise.all([join(registry, 'billing', 'j1'), join(registry, 'search', 'j2')]);
     // WHEN both record their membership at once
     await Promise.all([
-      recordMembershipOfExecution(registry, { ...withCreation('billing', 'j1', 'nat-j1'), lock: slices[0] }),
-      recordMembershipOfExecution(registry, { ...withCreation('search', 'j2', 'nat-j2'), lock: slices[1] }),
+      recordMembershipOfExecution(registry, clients, { ...withCreation('billing', 'j1', 'nat-j1'), lock: slices[0] }),
+      recordMembershipOfExecution(registry, clients, { ...withCreation('search', 'j2', 'nat-j2'), lock: slices[1] }),
     ]);
     // THEN the network's ledger holds both creations
     expect((await readNetworkRecord(registry, 'shared'))?.ledger.map((entry) => entry.id).filter((id) => id.startsWith('nat-')).sort()).toEqual(['nat-j1', 'nat-j2']);
