@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import type { ParsedCommand } from './args';
 import { EXIT, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';
 
@@ -106,7 +105,12 @@ export function completionScript(spec: CompletionSpec, shell: Shell): string {
   return shell === 'bash' ? bash(spec) : zsh(spec);
 }
 
-type CompletionCommand = Extract<ParsedCommand, { command: 'completion' }>;
+/** The parsed `completion` command (cli/args.ts builds it; declared here so the two modules do not import each other). */
+export interface CompletionCommand {
+  readonly shell: Shell;
+  readonly spec: CompletionSpec;
+  readonly output: { readonly json: boolean };
+}
 
 /** `lambda-egress completion bash|zsh`: the script on stdout, for `source <(...)` or a completions directory. */
 export function completionCommand(command: CompletionCommand, io: CliIo): ExitCode {

@@ -1,5 +1,5 @@
 import type { RecordedCall } from './recorded-calls';
-import { ACCOUNT, REGION, type IamRequest } from './iam-requests';
+import { ACCOUNT, REGION, type IamRequest } from './simulated-account';
 
 /** A parameter's ARN: `parameter` followed by its name, whose leading slash is the ARN's. */
 export const parameterArn = (name: string): string => `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter${name.startsWith('/') ? '' : '/'}${name}`;
