@@ -1,7 +1,6 @@
-import { parseArguments, type RequestFlags } from '../../cli/args';
+import type { RequestFlags } from '../../cli/args';
 import { UsageError } from '../../cli/io';
 import { buildRequest } from '../../cli/request';
-import { memoryIo } from './memory-io';
 
 const flags = (extra: Partial<RequestFlags> = {}): RequestFlags => ({ singleNat: false, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false, ...extra });
 const noFile = (path: string): string => {
@@ -26,11 +25,9 @@ describe('the request built from flags', () => {
     });
   });
 
-  it('asks for the move out of another VPC with --move-from-vpc (request field moveFromVpc), and only then', async () => {
-    const parsed = await parseArguments(['plan', '-f', 'orders', '--network', 'shop', '--move-from-vpc'], memoryIo());
-    expect(parsed.command === 'plan' && buildRequest(parsed.request, noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' }, moveFromVpc: true });
-    const without = await parseArguments(['plan', '-f', 'orders', '--network', 'shop'], memoryIo());
-    expect(without.command === 'plan' && buildRequest(without.request, noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' } });
+  it('asks for the move out of another VPC with --move-from-vpc (request field moveFromVpc), and only then', () => {
+    expect(buildRequest(flags({ functionName: 'orders', network: 'shop', moveFromVpc: true }), noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' }, moveFromVpc: true });
+    expect(buildRequest(flags({ functionName: 'orders', network: 'shop' }), noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' } });
   });
 
   it('asks for an existing VPC with --vpc-id', () => {
