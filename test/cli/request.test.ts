@@ -25,6 +25,11 @@ describe('the request built from flags', () => {
     });
   });
 
+  it('asks for the move out of another VPC with --move-from-vpc (request field moveFromVpc), and only then', () => {
+    expect(buildRequest(flags({ functionName: 'orders', network: 'shop', moveFromVpc: true }), noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' }, moveFromVpc: true });
+    expect(buildRequest(flags({ functionName: 'orders', network: 'shop' }), noFile)).toEqual({ functionName: 'orders', network: { name: 'shop' } });
+  });
+
   it('asks for an existing VPC with --vpc-id', () => {
     expect(buildRequest(flags({ functionName: 'orders', vpcId: 'vpc-0abc', ipv6: true }), noFile)).toEqual({ functionName: 'orders', network: { vpcId: 'vpc-0abc', ipv6: true } });
   });

@@ -10,7 +10,7 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { natGatewaysMonthlyCost } from '../../functions/shared/network-cost';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { runInMemory } from '../cli/run-in-memory';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli';
 import { freshAccountWithFunction } from '../statemachine/harness';
 import { execution } from './workflow';
 
@@ -68,11 +68,11 @@ describe('moving a function out of another VPC (moveFromVpc, --move-from-vpc)', 
     // GIVEN a function in its own VPC with its own security group
     const { functionName } = await freshAccountWithFunction('orders-api');
     const own = await functionInOwnVpc(functionName);
-    // WHEN plan is asked with --move-from-vpc
-    const planned = await plan(flags({ network: 'shop', moveFromVpc: true }));
+    // WHEN plan is asked with --move-from-vpc (the command line, as a process)
+    const planned = await runCli(['plan', '--local', '-q', '-f', functionName, '--network', 'shop', '--azs', '1', '--single-nat', '--move-from-vpc']);
     // THEN it says what the function leaves
     expect(planned.code).toBe(0);
-    expect(planned.out).toContain(`! leaves ${own.vpcId}: subnets ${own.subnetId}; security groups ${own.groupId} (and what they reach)`);
+    expect(planned.stdout).toContain(`! leaves ${own.vpcId}: subnets ${own.subnetId}; security groups ${own.groupId} (and what they reach)`);
     // WHEN it is provisioned with --move-from-vpc
     const run = await provision(flags({ network: 'shop', moveFromVpc: true }), false);
     // THEN it moved, and the result names the VPC, subnets and groups it left (no lambda-egress network there)
