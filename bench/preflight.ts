@@ -1,5 +1,6 @@
 import { AllocateAddressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { preflight } from '../functions/network/preflight/preflight';
 import { validateRequest } from '../functions/network/validate-request';
 import { emulator } from '../local/emulator-control';
@@ -27,9 +28,10 @@ export async function measurePreflight(environment: IsolatedEmulator): Promise<P
   await createUserFunction('orders-api');
   // The preflight alone, on the request as ValidateRequest normalises it, before the network exists: its calls.
   const ec2 = new EC2Client({});
-  const { request } = await validateRequest({ ec2, lambda: new LambdaClient({}) }, { input: createModeRequest('orders-api'), execution: { id: 'bench-preflight', name: 'bench-preflight' } });
+  const serviceQuotas = new ServiceQuotasClient({});
+  const { request } = await validateRequest({ ec2, lambda: new LambdaClient({}), servicequotas: serviceQuotas }, { input: createModeRequest('orders-api'), execution: { id: 'bench-preflight', name: 'bench-preflight' } });
   await emulator.clearCalls();
-  await preflight(ec2, request.network, { region: environment.region });
+  await preflight(ec2, request.network, { region: environment.region, serviceQuotas });
   const preflightReads = (await emulator.calls()).length;
   const provisioned = expectStatus(await measureProvision(environment, createModeRequest('orders-api')), 'SUCCEEDED', 'provision');
   const provision = { preflightReads, total: provisioned.calls.length };

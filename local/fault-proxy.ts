@@ -152,9 +152,13 @@ export async function startFaultProxy(upstream: string, options: { readonly firs
     }
     const regional = call.service === 'ec2' && state ? regionalNats.answer(state.account, call.action, queryOf(req.url, body)) : undefined;
     // What moto does not serve at all, answered here in AWS's shape (local/block-public-access.ts).
-    const servedHere = call.service === 'ec2' && state ? (regional?.body ?? answerBlockPublicAccess(state.account, call.action)) : regional?.body;
-    const upstreamResponse =
-      servedHere !== undefined
+    const signedRegion = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(String(req.headers.authorization ?? ''))?.[1];
+    const bpa = call.service === 'ec2' && state && regional?.body === undefined ? answerBlockPublicAccess(state.account, call.action, queryOf(req.url, body), signedRegion) : undefined;
+    const bpaError = bpa && 'error' in bpa ? shapeError('ec2', bpa.error.code, bpa.error.status, bpa.error.message) : undefined;
+    const servedHere = regional?.body ?? (bpa && 'body' in bpa ? bpa.body : undefined);
+    const upstreamResponse = bpaError
+      ? { status: bpaError.status, headers: bpaError.headers, body: Buffer.from(bpaError.body, 'utf8') }
+      : servedHere !== undefined
         ? { status: 200, headers: { 'content-type': 'text/xml;charset=UTF-8' }, body: Buffer.from(servedHere, 'utf8') }
         : await forwardInTurn(call.service, upstream, req, body, state?.account);
     let responseBody = regional?.merge ? Buffer.from(regional.merge(upstreamResponse.body.toString('utf8')), 'utf8') : upstreamResponse.body;

@@ -6,6 +6,7 @@ import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { eniCleanupSessionPolicy } from '../../functions/undo/eni-cleanup-session';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR } from '../../functions/shared/kept-egress-ips';
+import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
@@ -126,6 +127,13 @@ beforeAll(async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'egress-instance', natGateways: 'instance' } };
   });
+  // network.blockPublicAccessExclusion under block-bidirectional (the fault proxy answers BPA, which moto lacks):
+  // EnsureVpc creates the exclusion, Rollback deletes it.
+  await record('rollback (BPA exclusion)', async () => {
+    await userFunction(Array.from({ length: 5 }, () => failingProbe));
+    await emulator.inject(blockPublicAccessRewrite({ mode: 'block-bidirectional' }));
+    return { functionName: FUNCTION_NAME, network: { name: 'egress-bpa', natGateways: 'single', blockPublicAccessExclusion: true } };
+  });
   await record('existing', async () => {
     await userFunction([passingProbe()]);
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -244,6 +252,21 @@ describe('IAM simulation of every call the workflow makes', () => {
     const natRequests = judged.requests.filter(({ request }) => request.action === 'ec2:CreateNatGateway').map(({ request }) => request.resourceType);
     expect(natRequests.sort()).toEqual(['natgateway', 'vpc']);
     expect([...actionsOf(paths.get('create (regional NAT)')!)].filter((action) => action.endsWith(':AllocateAddress'))).toEqual([]);
+  });
+
+  it('rollback (BPA exclusion) path: EnsureVpc creates the allow-egress exclusion and Rollback deletes it, as calls the simulation judged and allowed', async () => {
+    const path = paths.get('rollback (BPA exclusion)')!;
+    const judged = await judge(path);
+    expect(judged.failures).toEqual([]);
+    const judgedActions = judged.requests.map(({ task, request }) => `${task}:${request.action}:${request.resourceType ?? '*'}`);
+    expect(judgedActions).toEqual(
+      expect.arrayContaining([
+        'EnsureVpc:ec2:CreateVpcBlockPublicAccessExclusion:vpc-block-public-access-exclusion',
+        'EnsureVpc:ec2:CreateVpcBlockPublicAccessExclusion:vpc',
+        'EnsureVpc:ec2:CreateTags:vpc-block-public-access-exclusion',
+        'Rollback:ec2:DeleteVpcBlockPublicAccessExclusion:vpc-block-public-access-exclusion',
+      ]),
+    );
   });
 
   it('create path: the preflight reads the VPC and NAT-gateways-per-AZ quotas, each judged (and allowed) on its own quota ARN', async () => {

@@ -1,4 +1,4 @@
-import { DescribeSubnetsCommand, paginateDescribeNatGateways, paginateDescribeVpcs, type EC2Client, type NatGateway } from '@aws-sdk/client-ec2';
+import { paginateDescribeNatGateways, paginateDescribeSubnets, paginateDescribeVpcs, type EC2Client, type NatGateway } from '@aws-sdk/client-ec2';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { InvalidRequest } from '../../shared/errors';
 import { allPages } from '../../shared/paginate';
@@ -65,6 +65,7 @@ function refuseOrWarn(quota: QuotaValue, field: string, finding: string, details
 async function subnetAzs(ec2: EC2Client, nats: readonly NatGateway[]): Promise<Map<string, string>> {
   const ids = [...new Set(nats.flatMap((nat) => (nat.SubnetId ? [nat.SubnetId] : [])))];
   if (ids.length === 0) return new Map();
-  const subnets = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: ids }))).Subnets ?? [];
+  // A filter, not SubnetIds: a subnet gone meanwhile is left out instead of failing the whole read.
+  const subnets = await allPages(paginateDescribeSubnets({ client: ec2 }, { Filters: [{ Name: 'subnet-id', Values: ids }] }), (page) => page.Subnets);
   return new Map(subnets.flatMap((subnet) => (subnet.SubnetId && subnet.AvailabilityZone ? [[subnet.SubnetId, subnet.AvailabilityZone] as const] : [])));
 }

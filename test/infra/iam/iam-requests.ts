@@ -56,6 +56,10 @@ function ec2Requests(call: RecordedCall, history: TagHistory): IamRequest[] {
     case 'ModifyVpcAttribute':
     case 'AssociateVpcCidrBlock':
       return [on('vpc', p('VpcId'), 'the VPC changed')];
+    case 'CreateVpcBlockPublicAccessExclusion':
+      return [...newEc2(a, 'vpc-block-public-access-exclusion', params), on('vpc', p('VpcId'), 'the VPC excluded')];
+    case 'DeleteVpcBlockPublicAccessExclusion':
+      return [on('vpc-block-public-access-exclusion', p('ExclusionId'), 'the exclusion deleted')];
     case 'CreateSubnet':
       return [...newEc2(a, 'subnet', params), on('vpc', p('VpcId'), 'the VPC the subnet is created in')];
     case 'CreateInternetGateway':

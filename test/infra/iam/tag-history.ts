@@ -18,6 +18,7 @@ const CREATED_ID: Readonly<Record<string, string>> = {
   CreateVpcEndpoint: 'vpcEndpointId',
   CreateNetworkInterface: 'networkInterfaceId',
   CreateLaunchTemplate: 'launchTemplateId',
+  CreateVpcBlockPublicAccessExclusion: 'exclusionId',
 };
 
 export function ec2Params(call: RecordedCall): URLSearchParams {
