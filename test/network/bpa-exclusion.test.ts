@@ -1,3 +1,4 @@
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,7 +87,7 @@ describe('network.blockPublicAccessExclusion (fault proxy: moto lacks BPA, answe
 
   it('Rollback deletes it, found by its execution tag even with an empty ledger', async () => {
     const run = await runNetworkTasks(request, 'bpa-rollback');
-    const clients = { ec2, iam: new IAMClient({}), lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}) };
+    const clients = { ec2, iam: new IAMClient({}), lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}), ssm: new SSMClient({}) };
     const report = await rollback(clients, { execution: run.execution, request: run.request, error: { Error: 'ProbeFailed', Cause: '{}' } });
     expect(report.steps).toContainEqual(expect.objectContaining({ kind: 'bpa-exclusion', outcome: 'deleted' }));
     expect((await exclusions()).map((exclusion) => exclusion.State)).toEqual(['delete-complete']);
