@@ -3,10 +3,11 @@ import type { AslDefinition } from '../statemachine/definition';
 import type { LocalRunResult } from '../statemachine/local-runner';
 import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { modelOf, pollLoopsOf } from './critical-path';
-import { levelOf, type LatencyProfileFile } from './latency-profile';
+import { HYPERPLANE_ENIS, levelOf, type LatencyProfileFile } from './latency-profile';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';
 import { simulate } from './simulation';
+import { taskSerializer } from './traced-tasks';
 import { planOfRun } from './simulation-plan';
 
 /**
@@ -20,7 +21,7 @@ export interface JoinRound {
   readonly wallSeconds: number;
   readonly ratioToOne: number;
   readonly lockWaits: number;
-  /** The emulator's own wall time for the round (CPU-bound on the bench machine: not the AWS figure). */
+  /** The emulator's own wall time for the round, tasks run one at a time (tracing): not the AWS figure. */
   readonly localWallSeconds: number;
 }
 
@@ -54,9 +55,12 @@ export function joinLowerBound(profile: LatencyProfileFile): JoinsBench['lowerBo
   return { totalMs: terms.reduce((sum, term) => sum + term.ms, 0), terms };
 }
 
+/** The typical model, knowing that a ready network's Hyperplane ENIs exist (the probe and the members use them). */
+const joinModel = (definition: AslDefinition, profile: LatencyProfileFile) => ({ ...modelOf(definition, profile, 'typical'), existingEniGroups: [HYPERPLANE_ENIS] });
+
 function simulatedMs(definition: AslDefinition, profile: LatencyProfileFile, measured: MeasuredRun): number {
   const plan = planOfRun(definition, measured.run.events, measured.invocations, pollLoopsOf(definition));
-  return simulate(plan, modelOf(definition, profile, 'typical')).totalMs;
+  return simulate(plan, joinModel(definition, profile)).totalMs;
 }
 
 export async function measureJoins(environment: IsolatedEmulator, definition: AslDefinition, profile: LatencyProfileFile, counts: readonly number[], lockWaitMs: number): Promise<JoinsBench> {
@@ -68,7 +72,12 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
     const names = Array.from({ length: n }, (_, index) => `joins-${n}-${index + 1}`);
     for (const name of names) await createUserFunction(name);
     const started = performance.now();
-    const measured = await Promise.all(names.map(async (name) => expectStatus(await measureProvision(environment, createModeRequest(name), { lockWaitMs }), 'SUCCEEDED', `joins: ${name}`)));
+    // One task at a time over all N executions: the account's call log then tells each invocation's calls apart.
+    // The lock protocol still interleaves for real (claims are taken and held across the executions' steps).
+    const serializer = taskSerializer();
+    const measured = await Promise.all(
+      names.map(async (name) => expectStatus(await measureProvision(environment, createModeRequest(name), { lockWaitMs, serializer }), 'SUCCEEDED', `joins: ${name}`)),
+    );
     const localWallSeconds = (performance.now() - started) / 1000;
     const simulated = measured.map((run) => simulatedMs(definition, profile, run) + lockWaitsOf(run.run) * LOCK_WAIT_SECONDS * 1000);
     const wallSeconds = Math.max(...simulated) / 1000;
@@ -78,7 +87,7 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
   if (!one) throw new Error('joins: no round measured');
   const bound = joinLowerBound(profile);
   const plan = planOfRun(definition, one.first.run.events, one.first.invocations, pollLoopsOf(definition));
-  const spans = simulate(plan, modelOf(definition, profile, 'typical')).spans;
+  const spans = simulate(plan, joinModel(definition, profile)).spans;
   const slowestSteps = [...spans]
     .map((span) => ({ step: span.step, seconds: span.endMs / 1000 - span.startMs / 1000 }))
     .sort((a, b) => b.seconds - a.seconds)
