@@ -61,6 +61,8 @@ export async function measureProvision(
     readonly probe?: ProbeOutcome;
     readonly before?: TraceOptions['before'];
     readonly lockWaitMs?: number;
+    /** Shared by executions measured at once (bench/joins.ts): one task at a time across all of them. */
+    readonly serializer?: TraceOptions['serializer'];
     /** Another workflow of the product (release, teardown): its definition and state machine name. */
     readonly workflow?: { readonly definitionPath: string; readonly stateMachineName: string };
   } = {},
@@ -69,6 +71,7 @@ export async function measureProvision(
   const probe = options.probe ?? 'passes';
   const startIndex = (await emulator.calls()).length;
   const traced = tracedTasks({
+    ...(options.serializer ? { serializer: options.serializer } : {}),
     before: async (task, input, calls) => {
       if (task === 'RunProbe') await queueInvokeAnswers(environment.motoEndpoint, account, environment.region, [probeAnswer(probe, input)]);
       await options.before?.(task, input, calls);

@@ -16,6 +16,8 @@ import { readLatencyProfile, LATENCY_PROFILE_PATH } from './latency-profile';
 import { apiEconomyRows, concurrencyRows, costRows, criticalPathRows, footprintRows, lifecycleRows, RUN_TIME_TARGET_MS, scaleRows } from './report';
 import { measureScale } from './scale';
 import { measureConcurrency } from './concurrency';
+import { measureJoins } from './joins';
+import { joinsRows } from './joins-report';
 import { measureStepFunctionsCost } from './step-functions-cost';
 import { formatTable, seconds, type Row } from './table';
 
@@ -83,6 +85,21 @@ function mergeSection(prefix: string, figures: Record<string, unknown>, rows: Ro
   process.stdout.write(`Section ${prefix.trim()} written to bench/results.json.\n`);
 }
 
+/** Section 10: how many joins of one ready network start at once, round by round. */
+const JOIN_COUNTS = [1, 5, 50];
+
+/** `npm run bench -- --joins`: section 10 alone (bench/joins.ts), merged the same way. */
+async function joinsOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let joins;
+  try {
+    joins = await measureJoins(environment, JSON.parse(readDefinitionText()) as AslDefinition, readLatencyProfile(), JOIN_COUNTS, CONCURRENCY_LOCK_WAIT_MS);
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('10. ', { joins }, joinsRows(joins));
+}
+
 /** Seeds of section 9's provisions under the realism profile. */
 const REALISM_SEEDS = [7, 2026];
 
@@ -103,6 +120,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--realism')) return realismOnly();
   if (process.argv.includes('--lifecycle')) return lifecycleOnly();
   if (process.argv.includes('--preflight')) return preflightOnly();
+  if (process.argv.includes('--joins')) return joinsOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();
@@ -140,7 +158,9 @@ async function main(): Promise<void> {
     const preflight = await measurePreflight(environment);
     say('9. a provision as AWS behaves (realism profile) beside plain moto ...');
     const realism = await measureRealism(environment, REALISM_SEEDS);
-    measured = { economy, path, cost, scale, concurrency, lifecycle, preflight, realism };
+    say(`10. joins: ${JOIN_COUNTS.join(', ')} joins of one ready network at once ...`);
+    const joins = await measureJoins(environment, definition, profile, JOIN_COUNTS, CONCURRENCY_LOCK_WAIT_MS);
+    measured = { economy, path, cost, scale, concurrency, lifecycle, preflight, realism, joins };
   } finally {
     await environment?.stop();
     say(`moto pid ${environment?.motoPid ?? '-'} stopped`);
@@ -162,6 +182,7 @@ async function main(): Promise<void> {
     ...lifecycleRows(measured.lifecycle),
     ...preflightRows(measured.preflight),
     ...realismRows(measured.realism),
+    ...joinsRows(measured.joins),
     { section: 'Benchmark', figure: '`npm run bench` run time', value: seconds(runMs), target: `< ${seconds(RUN_TIME_TARGET_MS, 0)}`, met: runMs < RUN_TIME_TARGET_MS },
     {
       section: 'Benchmark',
@@ -190,6 +211,7 @@ async function main(): Promise<void> {
     lifecycle: measured.lifecycle,
     preflight: measured.preflight,
     realism: measured.realism,
+    joins: measured.joins,
     table: rows,
   };
   writeFileSync(RESULTS_PATH, `${JSON.stringify(results, (_key, value: unknown) => (typeof value === 'number' && !Number.isInteger(value) ? Number(value.toPrecision(6)) : value), 2)}\n`);

@@ -93,6 +93,8 @@ export interface SimModel {
   readonly coldStartMs: number;
   readonly gates: readonly GateRule[];
   readonly retryGates: readonly RetryGate[];
+  /** ENI groups (GateRule.sharesEnis) whose Hyperplane ENIs exist before the run: a join of a ready network. */
+  readonly existingEniGroups?: readonly string[];
 }
 
 export interface SimInvocation {
@@ -144,7 +146,7 @@ export function retryDelay(retrier: { intervalSeconds: number; backoffRate: numb
 
 export function simulate(nodes: readonly SimNode[], model: SimModel): SimResult {
   const gateOpensAt = new Map<string, number>();
-  const enisReadyAt = new Map<string, number>();
+  const enisReadyAt = new Map<string, number>((model.existingEniGroups ?? []).map((group) => [group, 0]));
   const lastCallEndMs: Record<string, number> = {};
   const warm = new Set<string>();
   const invocations: SimInvocation[] = [];

@@ -24,6 +24,20 @@ export interface TracedTasks {
 export interface TraceOptions {
   /** Runs before each invocation (outside its timing and its call window): queue a probe answer, add a fault rule. */
   readonly before?: (task: string, input: unknown, callsSoFar: readonly CallRecord[]) => Promise<void>;
+  /** One serializer for several executions at once (taskSerializer), so each invocation's calls are its own there too. */
+  readonly serializer?: TaskSerializer;
+}
+
+export type TaskSerializer = <T>(work: () => Promise<T>) => Promise<T>;
+
+/** Runs one piece of work at a time, in the order asked. */
+export function taskSerializer(): TaskSerializer {
+  let queue: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = queue.then(work, work);
+    queue = result.catch(() => undefined);
+    return result;
+  };
 }
 
 /**
@@ -33,12 +47,7 @@ export interface TraceOptions {
  */
 export function tracedTasks(options: TraceOptions = {}): TracedTasks {
   const invocations: TaskInvocation[] = [];
-  let queue: Promise<unknown> = Promise.resolve();
-  const exclusive = <T>(work: () => Promise<T>): Promise<T> => {
-    const result = queue.then(work, work);
-    queue = result.catch(() => undefined);
-    return result;
-  };
+  const exclusive = options.serializer ?? taskSerializer();
 
   const resolveTask = (task: string): LocalTask => {
     const handler = registryTask(task);

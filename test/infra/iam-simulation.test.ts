@@ -190,6 +190,21 @@ beforeAll(async () => {
     },
     (resolveTask) => runLocally({ functionName: FUNCTION_NAME, teardownIfUnused: true }, { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', resolveTask, skipWaits: true, skipRetryIntervals: true }),
   );
+  // A second function joins the ready network: its shared claim (ConditionCheck of the lock and the record) and a
+  // membership that leaves the network record alone (docs/joins.md).
+  await record(
+    'join of a ready network',
+    async () => {
+      await userFunction([passingProbe(), passingProbe()]);
+      return { functionName: FUNCTION_NAME, network: { name: 'egress' } };
+    },
+    async (resolveTask) => {
+      await emulator.label('setup');
+      await createSampleFunction('billing-api');
+      await emulator.label(undefined);
+      return provisionAsSetup({ functionName: 'billing-api', network: { name: 'egress' } }, { resolveTask });
+    },
+  );
   await record('rollback (existing)', async () => {
     await userFunction(Array.from({ length: 5 }, () => failingProbe));
     return { functionName: FUNCTION_NAME, network: { name: 'existing', vpcId: await userVpcWithoutGateway() } };
@@ -245,6 +260,17 @@ describe('IAM simulation of every call the workflow makes', () => {
     );
     // The failure came after RecordMembership: the network is the registry's now (teardown removes it), not Rollback's.
     expect([...actionsOf(path)].filter((action) => /^Rollback:Delete(NatGateway|Subnet|Vpc|Function)$/.test(action))).toEqual([]);
+  });
+
+  it('join of a ready network path: the join takes a shared claim and records its membership, and AWS would allow every call', async () => {
+    const path = paths.get('join of a ready network')!;
+    expect([path.run.status, path.run.error]).toEqual(['SUCCEEDED', undefined]);
+    const judged = await judge(path);
+    console.info(`IAM simulation, join path: ${judged.calls} calls, ${judged.simulated} authorizations simulated`);
+    expect(judged.failures).toEqual([]);
+    // The claim's and the membership's transactions were judged item by item, their ConditionChecks included.
+    const judgedActions = new Set(judged.requests.map(({ task, request }) => `${task}:${request.action}`));
+    expect([...judgedActions]).toEqual(expect.arrayContaining(['AcquireNetworkLock:dynamodb:ConditionCheckItem', 'RecordMembership:dynamodb:ConditionCheckItem']));
   });
 
   it('create (regional NAT) path: the regional CreateNatGateway names the VPC, no subnet and no Elastic IP, and is judged on that VPC', async () => {

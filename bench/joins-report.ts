@@ -1,0 +1,30 @@
+import type { JoinsBench } from './joins';
+import { seconds, type Row } from './table';
+
+/** Issue 26's goals: a join within 1.5x its lower bound, and N joins at once within 1.3x of one (typical). */
+const JOIN_RATIO_GOAL = 1.5;
+const CONCURRENT_RATIO_GOAL = 1.3;
+
+export function joinsRows(joins: JoinsBench): Row[] {
+  const section = '10. Joins of a ready network (docs/joins.md), simulated on the typical profile';
+  const met = joins.ratioToLowerBound <= JOIN_RATIO_GOAL;
+  const terms = joins.lowerBound.terms.map((term) => `${term.what} ${seconds(term.ms, 2)}`).join(' + ');
+  const slowest = joins.slowestSteps.map((step) => `${step.step} ${step.seconds.toFixed(1)} s`).join(', ');
+  return [
+    {
+      section,
+      figure: 'one join: ours / lower bound',
+      value: `${joins.oneJoinSeconds.toFixed(1)} s / ${seconds(joins.lowerBound.totalMs, 1)} = ${joins.ratioToLowerBound.toFixed(2)}${met ? '' : `; in the way: ${slowest}`}`,
+      target: `≤ ${JOIN_RATIO_GOAL}`,
+      met,
+    },
+    { section, figure: 'the lower bound, its terms', value: terms },
+    ...joins.concurrent.map((round) => ({
+      section,
+      figure: `${round.n} join${round.n === 1 ? '' : 's'} at once: wall (simulated), / wall(1), lock waits; the emulator's own wall`,
+      value: `${round.wallSeconds.toFixed(1)} s, ${round.ratioToOne.toFixed(2)}x, ${round.lockWaits}; ${round.localWallSeconds.toFixed(1)} s locally`,
+      target: `≤ ${CONCURRENT_RATIO_GOAL}x`,
+      met: round.ratioToOne <= CONCURRENT_RATIO_GOAL,
+    })),
+  ];
+}
