@@ -1,5 +1,6 @@
 import { functionNotices } from '../function/function-notices';
 import type { FunctionFacts } from '../function/function-facts';
+import type { FunctionVpcConfig } from '../function/types';
 import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
@@ -57,7 +58,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
         detached: input.detach?.detached === true,
         ...optional('reason', str(input.detach?.reason)),
       },
-      notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }),
+      notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }, { network: input.request.network.name, originalVpcConfig: input.function?.original?.vpcConfig as FunctionVpcConfig | undefined }),
     },
     probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },
     waits: { natGatewayChecks: input.waits?.natGatewayChecks ?? 0, functionUpdateChecks: input.waits?.functionUpdateChecks ?? 0 },
