@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 'use strict';
-// The lambda-egress command (package.json "bin"): runs cli/main.ts through tsx, on Node 22 or newer
-// (the version the local state machine interpreter and Lambda's nodejs22.x runtime need).
+// The lambda-egress command (package.json "bin"), on Node 22 or newer (the version the local state machine
+// interpreter and Lambda's nodejs22.x runtime need). In a checkout of the repository (it has tsconfig.json) it
+// runs cli/main.ts through tsx, so an edit shows at once; installed from the package it runs the JavaScript
+// `npm pack` compiled into dist/ (infra/package/build-package.ts): tsx is a devDependency, not installed there.
+const { existsSync } = require('node:fs');
+const { join } = require('node:path');
 const major = Number(process.versions.node.split('.')[0]);
 if (major < 22) {
   process.stderr.write(
@@ -10,8 +14,14 @@ if (major < 22) {
   );
   process.exit(1);
 }
-require('tsx/cjs');
-const { main } = require('./main.ts');
+const checkout = existsSync(join(__dirname, '..', 'tsconfig.json'));
+const compiled = join(__dirname, '..', 'dist', 'cli', 'main.js');
+if (!checkout && !existsSync(compiled)) {
+  process.stderr.write(`lambda-egress: ${compiled} is missing: the package was packed without its prepack build (npm pack runs it)\n`);
+  process.exit(1);
+}
+if (checkout) require('tsx/cjs');
+const { main } = require(checkout ? './main.ts' : compiled);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

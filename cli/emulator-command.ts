@@ -18,7 +18,10 @@ async function start(io: CliIo): Promise<{ session: EmulatorSession; started: bo
   if (running) return { session: running, started: false };
   const log = openSync(join(ensureDirectory(io.env), 'emulator.log'), 'a');
   // Detached, in a session of its own: it outlives this command and a Ctrl-C typed at this terminal later.
-  const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), join(__dirname, '..', 'local', 'emulator-daemon.ts')], {
+  // From the sources through tsx, or compiled (the installed package's dist/, where tsx is not installed).
+  const compiled = __filename.endsWith('.js');
+  const daemon = join(__dirname, '..', 'local', compiled ? 'emulator-daemon.js' : 'emulator-daemon.ts');
+  const child = spawn(process.execPath, compiled ? [daemon] : ['--require', require.resolve('tsx/cjs'), daemon], {
     detached: true,
     stdio: ['ignore', log, log],
     env: io.env,

@@ -144,7 +144,7 @@ export function noticeLines(notices: readonly FunctionNotice[], colors: Palette)
     ...(index === 0 ? [colors.yellow(notice.message)] : [`${' '.repeat(19)}${colors.yellow(notice.message)}`]),
     ...(notice.kind === 'published-versions' ? notice.commands.flatMap(indent) : []),
     ...(notice.kind === 'cloudformation-owned' && notice.snippets
-      ? [...indent('# CloudFormation (the function resource\'s Properties):'), ...indent(notice.snippets.cloudFormationYaml), ...indent('// CDK (props of the lambda.Function):'), ...indent(notice.snippets.cdk)]
+      ? [...indent('# CloudFormation:'), ...indent(notice.snippets.cloudFormationYaml), ...indent('// CDK:'), ...indent(notice.snippets.cdk), ...indent('# Terraform:'), ...indent(notice.snippets.terraform)]
       : []),
   ]);
 }

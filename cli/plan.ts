@@ -7,6 +7,7 @@ import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import { readFunctionFacts } from '../functions/function/function-facts';
 import { functionNotices, type FunctionNotice, type TargetVpcConfig } from '../functions/function/function-notices';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
+import { vpcConfigOf } from '../functions/function/vpc-config';
 import { auditExistingVpc } from '../functions/network/audit';
 import { findAttachedInternetGateway } from '../functions/network/find-internet-gateway';
 import { natGatewaysOf, pickNatGateway } from '../functions/network/find-nat-gateway';
@@ -175,7 +176,7 @@ async function planExistingMode(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambd
 /** What would change on the function and its role, and what the change would not reach (aliases, an owning stack). */
 async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, request: NormalizedRequest, target: TargetVpcConfig | undefined): Promise<ProvisionPlan['function']> {
   const configuration = await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: request.functionArn }));
-  const notices = functionNotices(request.functionName, await readFunctionFacts(clients.lambda, configuration), target);
+  const notices = functionNotices(request.functionName, await readFunctionFacts(clients.lambda, configuration), target, { network: request.network.name, originalVpcConfig: vpcConfigOf(configuration) });
   const current = configuration.VpcConfig?.SubnetIds ?? [];
   const changes = [
     current.length > 0
@@ -236,7 +237,7 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
     lines.push(colors.yellow(`  ! ${notice.message}`));
     if (notice.kind === 'published-versions') lines.push(...notice.commands.map((command) => `      ${command}`));
     if (notice.kind === 'cloudformation-owned' && notice.snippets) {
-      const snippets = ["# CloudFormation (the function resource's Properties):", notice.snippets.cloudFormationYaml, '// CDK (props of the lambda.Function):', notice.snippets.cdk];
+      const snippets = ['# CloudFormation:', notice.snippets.cloudFormationYaml, '// CDK:', notice.snippets.cdk, '# Terraform:', notice.snippets.terraform];
       lines.push(...snippets.flatMap((text) => text.split('\n').map((line) => `      ${line}`)));
     }
   }

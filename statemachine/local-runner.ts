@@ -54,11 +54,14 @@ export interface LocalRunResult {
 export const LOCAL_LOCK_WAIT_MS = 1000;
 const LOCK_WAIT_STATE = 'WaitForNetworkLock';
 
-/** Requires the handler file of a task from functions/ (TypeScript, via ts-jest or tsx). */
+/**
+ * Requires the handler file of a task from functions/: TypeScript via ts-jest or tsx, or the JavaScript the
+ * package's CLI is compiled to (dist/, tsconfig.cli.json), hence no extension.
+ */
 export function registryTask(taskName: string): LocalTask {
   if (!isTaskName(taskName)) throw new Error(`no task named ${taskName} in functions/shared/task-registry.ts`);
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const module = require(join(__dirname, '..', 'functions', TASKS[taskName])) as { handler?: LocalTask };
+  const module = require(join(__dirname, '..', 'functions', TASKS[taskName].replace(/\.ts$/, ''))) as { handler?: LocalTask };
   if (typeof module.handler !== 'function') throw new Error(`${TASKS[taskName]} exports no handler`);
   return module.handler;
 }

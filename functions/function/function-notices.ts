@@ -1,4 +1,5 @@
 import type { FunctionFacts, PinnedAlias } from './types';
+import { networkSnippets, type NetworkSnippets } from './network-parameter-snippets';
 import type { FunctionVpcConfig } from './types';
 
 /**
@@ -23,8 +24,11 @@ export interface CloudFormationNotice {
   readonly message: string;
   readonly stackName: string;
   readonly logicalId?: string;
-  /** The ids as the template's `VpcConfig` property (YAML) and as CDK code; absent while the ids are unknown (plan of a new network). */
-  readonly snippets?: { readonly cloudFormationYaml: string; readonly cdk: string };
+  /**
+   * How the template names the network instead of its ids, through the parameters the network publishes
+   * (network-parameter-snippets.ts): CloudFormation (YAML), CDK (useNetwork) and Terraform (aws_ssm_parameter).
+   */
+  readonly snippets?: NetworkSnippets;
 }
 
 /** The VpcConfig the function gets, with its VPC (the CDK snippet looks it up). */
@@ -32,16 +36,25 @@ export interface TargetVpcConfig extends FunctionVpcConfig {
   readonly vpcId: string;
 }
 
+/** What the notices need besides the function's facts: its network, and its VpcConfig before this execution. */
+export interface NoticeContext {
+  readonly network: string;
+  readonly originalVpcConfig?: FunctionVpcConfig | undefined;
+}
+
 /**
  * `target` is the VpcConfig applied (ReportResult) or planned (`plan`); undefined when it is not known yet
- * (a network still to be created), and then every pinned alias is reported.
+ * (a network still to be created), and then every pinned alias is reported. A function that had the network's
+ * VpcConfig already (its template names the network: useNetwork) joins with nothing to change, and its stack
+ * gets no notice.
  */
-export function functionNotices(functionName: string, facts: FunctionFacts | undefined, target: TargetVpcConfig | undefined): FunctionNotice[] {
+export function functionNotices(functionName: string, facts: FunctionFacts | undefined, target: TargetVpcConfig | undefined, context: NoticeContext): FunctionNotice[] {
   if (!facts) return [];
   const notices: FunctionNotice[] = [];
   const behind = facts.pinnedAliases.filter((alias) => alias.versions.some((version) => !target || !sameVpcConfig(facts.versionVpcConfigs[version], target)));
   if (behind.length > 0 || facts.snapStartOnPublishedVersions) notices.push(versionsNotice(functionName, behind, facts.snapStartOnPublishedVersions));
-  if (facts.cloudFormation) notices.push(cloudFormationNotice(facts.cloudFormation, target));
+  const alreadyThere = target !== undefined && sameVpcConfig(context.originalVpcConfig, target);
+  if (facts.cloudFormation && !alreadyThere) notices.push(cloudFormationNotice(facts.cloudFormation, context.network, target));
   return notices;
 }
 
@@ -65,40 +78,18 @@ function versionsNotice(functionName: string, aliases: PinnedAlias[], snapStart:
   return { kind: 'published-versions', message, aliases, commands };
 }
 
-function cloudFormationNotice(owner: NonNullable<FunctionFacts['cloudFormation']>, target: TargetVpcConfig | undefined): CloudFormationNotice {
+function cloudFormationNotice(owner: NonNullable<FunctionFacts['cloudFormation']>, network: string, target: TargetVpcConfig | undefined): CloudFormationNotice {
   const resource = owner.logicalId ? `resource ${owner.logicalId} of stack ${owner.stackName}` : `a resource of stack ${owner.stackName}`;
   const message =
     `the function is ${resource} (CloudFormation or CDK): the next stack update that touches it may put its old VpcConfig back and cut this egress. ` +
-    (target ? 'Put the new VpcConfig in the template:' : 'Put the new VpcConfig in the template once provision has created the network (the ids are in its result).');
+    `Name network ${network} in the template instead of its ids: it reads the parameters the network publishes under /lambda-egress/networks/${network}/ at each deploy, so it follows the network:`;
   return {
     kind: 'cloudformation-owned',
     message,
     stackName: owner.stackName,
     ...(owner.logicalId ? { logicalId: owner.logicalId } : {}),
-    ...(target ? { snippets: { cloudFormationYaml: cloudFormationYaml(target), cdk: cdkCode(target) } } : {}),
+    snippets: networkSnippets(network, target?.ipv6AllowedForDualStack === true),
   };
-}
-
-/** The `VpcConfig` property of AWS::Lambda::Function (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-properties-lambda-function-vpcconfig.html). */
-export function cloudFormationYaml(target: TargetVpcConfig): string {
-  return [
-    'VpcConfig:',
-    '  SubnetIds:',
-    ...target.subnetIds.map((id) => `    - ${id}`),
-    '  SecurityGroupIds:',
-    ...target.securityGroupIds.map((id) => `    - ${id}`),
-    ...(target.ipv6AllowedForDualStack ? ['  Ipv6AllowedForDualStack: true'] : []),
-  ].join('\n');
-}
-
-/** The same, as props of aws-cdk-lib's lambda.Function (`ec2` is aws-cdk-lib/aws-ec2; fromLookup needs a stack with an explicit env). */
-export function cdkCode(target: TargetVpcConfig): string {
-  return [
-    `vpc: ec2.Vpc.fromLookup(this, 'EgressVpc', { vpcId: '${target.vpcId}' }),`,
-    `vpcSubnets: { subnets: [${target.subnetIds.map((id) => `'${id}'`).join(', ')}].map((id, index) => ec2.Subnet.fromSubnetId(this, \`EgressSubnet\${index}\`, id)) },`,
-    `securityGroups: [${target.securityGroupIds.map((id, index) => `ec2.SecurityGroup.fromSecurityGroupId(this, 'EgressSecurityGroup${index}', '${id}')`).join(', ')}],`,
-    ...(target.ipv6AllowedForDualStack ? ['ipv6AllowedForDualStack: true,'] : []),
-  ].join('\n');
 }
 
 function sameVpcConfig(a: FunctionVpcConfig | undefined, b: FunctionVpcConfig): boolean {

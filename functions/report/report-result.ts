@@ -1,5 +1,5 @@
 import { functionNotices } from '../function/function-notices';
-import type { FunctionFacts } from '../function/types';
+import type { FunctionFacts, FunctionVpcConfig } from '../function/types';
 import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
@@ -59,7 +59,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
         detached: input.detach?.detached === true,
         ...optional('reason', str(input.detach?.reason)),
       },
-      notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }),
+      notices: functionNotices(input.request.functionName, facts, { ...appliedVpcConfig, vpcId: str(attach.vpcId) ?? vpcId }, { network: input.request.network.name, originalVpcConfig: input.function?.original?.vpcConfig as FunctionVpcConfig | undefined }),
       ...(input.request.leavesVpc ? { leftVpc: input.request.leavesVpc } : {}),
     },
     probe: { passed: input.probe?.passed === true, result: input.probe?.result, reachability: input.probe?.reachability },

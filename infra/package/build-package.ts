@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { buildSync } from 'esbuild';
 import { prebundledFolderOf } from '../function-code';
@@ -27,6 +27,10 @@ export function handlerEntries(dir = FUNCTIONS_DIR): string[] {
 function buildPackage(): void {
   rmSync(DIST, { recursive: true, force: true });
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+  // The CLI as JavaScript (cli/bin.cjs runs it when installed, where tsx, a devDependency, is not): its modules,
+  // every handler the local runner requires, and the moto start-up hook it points Python at.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.cli.json')], { cwd: ROOT, stdio: 'inherit' });
+  cpSync(join(ROOT, 'local', 'moto-python'), join(DIST, 'local', 'moto-python'), { recursive: true });
   for (const file of DATA_FILES) {
     mkdirSync(join(DIST, file, '..'), { recursive: true });
     copyFileSync(join(ROOT, file), join(DIST, file));

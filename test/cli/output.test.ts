@@ -91,12 +91,13 @@ describe('the outcome of a provision run', () => {
     const outcome: RunOutcome = { mode: 'aws', status: 'SUCCEEDED', executionArn: EXECUTION, result };
     // WHEN it is printed
     const text = formatSuccess(outcome, colors).join('\n');
-    // THEN the alias, the commands that move it, and the template's VpcConfig with the applied ids are there
+    // THEN the alias, the commands that move it, and how the stack's template names the network are there
     expect(text).toMatch(/attention:\s+alias live \(version 3\) still runs a published version without this egress/);
     expect(text).toContain('aws lambda update-alias --function-name orders --name live --function-version "$VERSION"');
     expect(text).toContain('resource OrdersFn of stack shop (CloudFormation or CDK)');
-    expect(text).toMatch(/VpcConfig:\n\s+SubnetIds:\n\s+- subnet-prv-a\n\s+- subnet-prv-b\n\s+SecurityGroupIds:\n\s+- sg-0d4/);
-    expect(text).toContain("ec2.SecurityGroup.fromSecurityGroupId(this, 'EgressSecurityGroup0', 'sg-0d4')");
+    expect(text).toMatch(/# CloudFormation:\n\s+Parameters:\n\s+EgressSubnetIds:\n\s+Type: AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>\n\s+Default: \/lambda-egress\/networks\/default\/private-subnet-ids/);
+    expect(text).toMatch(/\/\/ CDK:\n\s+import \{ useNetwork \} from 'lambda-egress';\n\s+useNetwork\(fn, 'default'\);/);
+    expect(text).toMatch(/# Terraform:\n\s+data "aws_ssm_parameter" "default_subnet_ids" \{/);
     // AND the JSON document carries them under the documented contract
     expect(contractErrors(jsonOutcome(outcome))).toEqual([]);
     expect(jsonOutcome(outcome).result?.function.notices.map((notice) => notice.kind)).toEqual(['published-versions', 'cloudformation-owned']);

@@ -127,11 +127,13 @@ describe('lambda-egress plan', () => {
     // WHEN it is planned onto a network that does not exist yet
     const io = memoryIo();
     expect(await runCommand({ ...plan('stocked'), output: { json: false, quiet: true } }, io)).toBe(0);
-    // THEN the plan names the alias with the commands, and the stack (its snippet waits for the network's ids)
+    // THEN the plan names the alias with the commands, and the stack with how its template names the network (by
+    // name, through the parameters the network will publish: no id needed, so it is there before the network is)
     expect(io.out()).toContain('! alias prod (version 1) still runs a published version without this egress');
     expect(io.out()).toContain('aws lambda update-alias --function-name stocked --name prod --function-version "$VERSION"');
     expect(io.out()).toContain('! the function is resource StockedFn of stack inventory (CloudFormation or CDK)');
-    expect(io.out()).toContain('once provision has created the network');
+    expect(io.out()).toContain("useNetwork(fn, 'default');");
+    expect(io.out()).toContain('name = "/lambda-egress/networks/default/private-subnet-ids"');
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand, TagResourceCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { attachFunction } from '../../functions/function/attach-function';
 import { functionNotices } from '../../functions/function/function-notices';
+import { networkSnippets } from '../../functions/function/network-parameter-snippets';
 import { recordFunction } from '../../functions/function/record-function';
 import { reportResult } from '../../functions/report/report-result';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
@@ -65,31 +66,32 @@ describe('what lambda-egress tells the user about the function it moved', () => 
     expect(after.function.notices).toEqual([]);
   });
 
-  it('warns that the owning CloudFormation stack may put the old VpcConfig back, with the VpcConfig for its template and for CDK', async () => {
+  it("warns that the owning CloudFormation stack may put the old VpcConfig back, and shows how its template names the network (its SSM parameters) in CloudFormation, CDK and Terraform", async () => {
     // GIVEN a function deployed by a stack (CloudFormation tags every resource it creates with these)
     const fn = await createSampleFunction('billing');
     await lambda.send(new TagResourceCommand({ Resource: fn.FunctionArn, Tags: { 'aws:cloudformation:stack-name': 'billing-prod', 'aws:cloudformation:logical-id': 'BillingFn' } }));
     // WHEN it is moved into the network
-    const { network, result } = await moveAndReport('billing', fn.FunctionArn!);
-    // THEN the result warns, naming the stack and resource, with the snippets holding the applied ids
-    const [a, b] = network.privateSubnetIds;
-    const sg = network.securityGroupId;
+    const { result } = await moveAndReport('billing', fn.FunctionArn!);
+    // THEN the result warns, naming the stack and resource, and points at the network's parameters rather than its ids
     expect(result.function.notices).toEqual([
       {
         kind: 'cloudformation-owned',
         message: expect.stringContaining('resource BillingFn of stack billing-prod (CloudFormation or CDK): the next stack update that touches it may put its old VpcConfig back'),
         stackName: 'billing-prod',
         logicalId: 'BillingFn',
-        snippets: {
-          cloudFormationYaml: ['VpcConfig:', '  SubnetIds:', `    - ${a}`, `    - ${b}`, '  SecurityGroupIds:', `    - ${sg}`].join('\n'),
-          cdk: [
-            `vpc: ec2.Vpc.fromLookup(this, 'EgressVpc', { vpcId: '${network.vpcId}' }),`,
-            `vpcSubnets: { subnets: ['${a}', '${b}'].map((id, index) => ec2.Subnet.fromSubnetId(this, \`EgressSubnet\${index}\`, id)) },`,
-            `securityGroups: [ec2.SecurityGroup.fromSecurityGroupId(this, 'EgressSecurityGroup0', '${sg}')],`,
-          ].join('\n'),
-        },
+        snippets: networkSnippets('test-net'),
       },
     ]);
+    const notice = result.function.notices[0]!;
+    expect(notice.message).toContain('Name network test-net in the template instead of its ids');
+    const snippets = notice.kind === 'cloudformation-owned' ? notice.snippets! : undefined;
+    expect(snippets?.cloudFormationYaml).toContain('Type: AWS::SSM::Parameter::Value<List<AWS::EC2::Subnet::Id>>\n    Default: /lambda-egress/networks/test-net/private-subnet-ids');
+    expect(snippets?.cloudFormationYaml).toContain('Default: /lambda-egress/networks/test-net/security-group-id');
+    expect(snippets?.cdk).toContain("useNetwork(fn, 'test-net');");
+    expect(snippets?.terraform).toContain('data "aws_ssm_parameter" "test_net_subnet_ids" {\n  name = "/lambda-egress/networks/test-net/private-subnet-ids"\n}');
+    expect(snippets?.terraform).toContain('subnet_ids         = split(",", data.aws_ssm_parameter.test_net_subnet_ids.value)');
+    // and no snippet pastes an id of the network
+    expect(JSON.stringify(snippets)).not.toMatch(/(subnet|sg|vpc)-[0-9a-f]{8,}/);
   });
 
   it('has nothing to say about a function without pinned aliases or an owning stack, and reads without changing anything', async () => {
@@ -109,14 +111,21 @@ describe('function notices from recorded facts (pure; moto models neither weight
   const none = { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false };
 
   it('moves a weighted alias whole when one of its versions lacks the new VpcConfig, and leaves an alias already there alone', () => {
-    const notices = functionNotices('pay', { pinnedAliases: [{ alias: 'canary', versions: ['2', '3'] }, { alias: 'done', versions: ['3'] }], versionVpcConfigs: { '2': none, '3': target }, snapStartOnPublishedVersions: false }, target);
+    const notices = functionNotices('pay', { pinnedAliases: [{ alias: 'canary', versions: ['2', '3'] }, { alias: 'done', versions: ['3'] }], versionVpcConfigs: { '2': none, '3': target }, snapStartOnPublishedVersions: false }, target, { network: 'egress' });
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatchObject({ kind: 'published-versions', aliases: [{ alias: 'canary', versions: ['2', '3'] }] });
     expect(notices[0]!.kind === 'published-versions' && notices[0]!.commands[1]).toBe(`aws lambda update-alias --function-name pay --name canary --function-version "$VERSION" --routing-config '{}'`);
   });
 
+  it("gives no stack notice to a function whose VpcConfig was the network's already (its template names the network): a join with nothing to change", () => {
+    const owned = { pinnedAliases: [], versionVpcConfigs: {}, snapStartOnPublishedVersions: false, cloudFormation: { stackName: 'shop', logicalId: 'OrdersFn' } };
+    expect(functionNotices('orders', owned, target, { network: 'egress', originalVpcConfig: { subnetIds: ['subnet-b', 'subnet-a'], securityGroupIds: ['sg-1'], ipv6AllowedForDualStack: false } })).toEqual([]);
+    // one that moved gets it
+    expect(functionNotices('orders', owned, target, { network: 'egress', originalVpcConfig: none }).map((notice) => notice.kind)).toEqual(['cloudformation-owned']);
+  });
+
   it('says that SnapStart serves published versions only, even without aliases', () => {
-    const [notice] = functionNotices('java-api', { pinnedAliases: [], versionVpcConfigs: {}, snapStartOnPublishedVersions: true }, target);
+    const [notice] = functionNotices('java-api', { pinnedAliases: [], versionVpcConfigs: {}, snapStartOnPublishedVersions: true }, target, { network: 'egress' });
     expect(notice?.message).toMatch(/^SnapStart runs published versions only/);
     expect(notice?.kind === 'published-versions' && notice.commands).toEqual(['VERSION=$(aws lambda publish-version --function-name java-api --query Version --output text)']);
   });

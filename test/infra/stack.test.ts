@@ -201,6 +201,7 @@ describe('least privilege per task', () => {
     'lambda:ListTags': 'GetFunction returns the Tags the code reads only to a caller allowed lambda:ListTags',
     'lambda:TagResource': 'CreateFunction with Tags is also authorized as lambda:TagResource',
     'cloudwatch:TagResource': 'PutMetricAlarm with Tags is also authorized as cloudwatch:TagResource',
+    'ssm:AddTagsToResource': 'PutParameter with Tags is also authorized as ssm:AddTagsToResource',
     'iam:PassRole': 'CreateFunction/UpdateFunctionConfiguration with a Role pass it',
     'ec2:DescribeVpcs': 'Lambda checks that a caller setting a VpcConfig may describe its VPC',
     'ec2:DescribeSubnets': 'Lambda checks that a caller setting a VpcConfig may describe its subnets',

@@ -1,4 +1,5 @@
 import { AllocateAddressCommand, CreateNatGatewayCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { GetFunctionConfigurationCommand, LambdaClient, TagResourceCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { GetParametersByPathCommand, ListTagsForResourceCommand, PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { publishNetworkParameters } from '../../functions/network/network-parameters-publish';
 import type { ProvisionResult } from '../../functions/report/types';
@@ -7,6 +8,7 @@ import { networkParameterName, networkParameterPath } from '../../functions/shar
 import { removeMembership } from '../../functions/shared/registry/remove-membership';
 import { TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
+import { createSampleFunction } from '../../local/sample-function';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
 import { registry, teardown } from './lifecycle-fixture';
@@ -18,6 +20,7 @@ import { registry, teardown } from './lifecycle-fixture';
  */
 const ssm = new SSMClient({});
 const ec2 = new EC2Client({});
+const lambda = new LambdaClient({});
 
 /** name -> value of every parameter under the network's path. */
 async function parametersOf(network: string): Promise<Record<string, string>> {
@@ -135,5 +138,28 @@ describe('the network parameters for IaC (SSM, /lambda-egress/networks/<name>/)'
     // THEN its parameters are gone with it
     expect([run.status, run.error, run.cause]).toEqual(['SUCCEEDED', undefined, undefined]);
     expect(await parametersOf('egress')).toEqual({});
+  });
+
+  it("a function its stack already placed on the network's parameters (useNetwork) joins with nothing to change: no update, nothing ledgered, no stack notice", async () => {
+    // GIVEN a network, and a CDK-owned function whose deploy put it on the subnets and security group the parameters name
+    await freshAccountWithFunction();
+    const network = await provisioned();
+    const published = await parametersOf('egress');
+    const billing = await createSampleFunction('billing-api');
+    await lambda.send(new TagResourceCommand({ Resource: billing.FunctionArn, Tags: { 'aws:cloudformation:stack-name': 'billing', 'aws:cloudformation:logical-id': 'BillingApi' } }));
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({
+        FunctionName: 'billing-api',
+        VpcConfig: { SubnetIds: published[networkParameterName('egress', 'privateSubnetIds')]!.split(','), SecurityGroupIds: [published[networkParameterName('egress', 'securityGroupId')]!] },
+      }),
+    );
+    const before = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'billing-api' }));
+    // WHEN it is provisioned into that network
+    const joined = await provisioned({ name: 'egress', azCount: 1, natGateways: 'single' }, 'billing-api');
+    // THEN the function was not updated, the execution ledgered no change of it, and its stack gets no notice
+    expect((await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'billing-api' }))).LastModified).toBe(before.LastModified);
+    expect(joined.ledger.filter((entry) => entry.kind === 'function-vpc-config')).toEqual([]);
+    expect(joined.function.notices).toEqual([]);
+    expect(joined.network.vpcId).toBe(network.network.vpcId);
   });
 });

@@ -62,6 +62,14 @@ describe('the npm package', () => {
     expect(packed.files.filter((file) => file.startsWith('test/') || file.startsWith('bench/'))).toEqual([]);
   });
 
+  it('runs its CLI compiled (dist/cli), without tsx: a devDependency, not installed with the package', async () => {
+    const installed = join(appDir, 'node_modules', 'lambda-egress');
+    expect(packed.files).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/local/emulator-daemon.js', 'dist/functions/network/validate.js', 'dist/local/moto-python/sitecustomize.py']));
+    expect(() => require.resolve('tsx/cjs', { paths: [installed] })).toThrow();
+    const help = await runNode([join(installed, 'cli', 'bin.cjs'), '--help'], appDir);
+    expect([help.code, help.output]).toEqual([0, expect.stringContaining('Usage: lambda-egress')]);
+  });
+
   it('ships every handler bundled, so a user app needs neither esbuild nor Docker', () => {
     const bundles = join(appDir, 'node_modules', 'lambda-egress', 'dist', 'lambda');
     const entries = readdirSync(bundles, { recursive: true }).map(String).filter((path) => path.endsWith('index.js'));

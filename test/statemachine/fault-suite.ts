@@ -62,6 +62,7 @@ const THROTTLING: Record<string, { code: string; status: number }> = {
   dynamodb: { code: 'ThrottlingException', status: 400 },
   monitoring: { code: 'Throttling', status: 400 },
   autoscaling: { code: 'Throttling', status: 400 },
+  ssm: { code: 'ThrottlingException', status: 400 },
 };
 const NON_RETRYABLE: Record<string, { code: string; status: number; name: string }> = {
   ec2: { code: 'UnauthorizedOperation', status: 403, name: 'UnauthorizedOperation' },
@@ -70,6 +71,7 @@ const NON_RETRYABLE: Record<string, { code: string; status: number; name: string
   dynamodb: { code: 'AccessDeniedException', status: 400, name: 'AccessDeniedException' },
   monitoring: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
   autoscaling: { code: 'AccessDenied', status: 403, name: 'AccessDenied' },
+  ssm: { code: 'AccessDeniedException', status: 400, name: 'AccessDeniedException' },
 };
 
 export function withOrdinals(calls: readonly CallRecord[]): Array<CallRecord & { nth: number }> {
