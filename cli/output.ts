@@ -108,7 +108,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
     field('NAT gateways', nats),
     ...egressIpLines(result, colors).map((line, index) => field(index === 0 ? 'egress IPs' : '', line)),
-    ...(network.egressChange ? [colors.yellow(field('egress IPs changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
+    ...(network.egressChange ? [colors.yellow(field('egress changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
     field('VPC access policy', `${policy.attachedByExecution ? 'attached for the run' : 'already attached'}; ${policy.detached ? 'detached at the end' : `kept${policy.reason ? ` (${policy.reason})` : ''}`}`),
