@@ -111,7 +111,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...((network.availabilityZones ?? []).length > 0 ? [field('AZs', network.availabilityZones.map((zone) => (zone.id ? `${zone.name} (${zone.id})` : zone.name)).join(', '))] : []),
     field('NAT gateways', nats),
     ...egressIpLines(result, colors).map((line, index) => field(index === 0 ? 'egress IPs' : '', line)),
-    ...(network.egressChange ? [colors.yellow(field('egress IPs changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
+    ...(network.egressChange ? [colors.yellow(field('egress changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
     field('VPC access policy', vpcAccessPolicyLine(policy)),

@@ -9,8 +9,8 @@ import type { Palette } from './io';
 
 /** One address a planned NAT would leave from, not known until provision runs (or the user's own). */
 export interface PlannedEgressAddress {
-  /** `new`: allocated at run time; `yours`: network.eipAllocationIds; `aws-managed`: a regional NAT gateway's, per AZ. */
-  readonly source: 'new' | 'yours' | 'aws-managed';
+  /** `new`: allocated at run time; `yours`: network.eipAllocationIds; `kept`: kept by the network's teardown (keepEgressIps); `aws-managed`: a regional NAT gateway's, per AZ. */
+  readonly source: 'new' | 'yours' | 'kept' | 'aws-managed';
   readonly publicIp?: string;
   readonly allocationId?: string;
 }
@@ -38,10 +38,14 @@ export async function planEgressIps(ec2: EC2Client, request: NormalizedRequest, 
   const count = regional ? (natsAdded > 0 ? request.network.azs.length : 0) : natsAdded;
   const own = (request.network.eipAllocationIds ?? []).filter((id) => !existing.some((address) => address.allocationId === id));
   const described = own.length > 0 ? ((await ec2.send(new DescribeAddressesCommand({ AllocationIds: own }))).Addresses ?? []) : [];
+  // Addresses an earlier teardown kept for this name (ValidateRequest found them): taken again, not allocated.
+  const kept = (request.network.keptEgressIps ?? []).filter((address) => !existing.some((used) => used.allocationId === address.allocationId));
   const added: PlannedEgressAddress[] = Array.from({ length: count }, (_, index): PlannedEgressAddress => {
     if (regional) return { source: 'aws-managed' };
     const mine = described.find((address) => address.AllocationId === own[index]);
-    return mine?.AllocationId ? { source: 'yours', allocationId: mine.AllocationId, ...(mine.PublicIp ? { publicIp: mine.PublicIp } : {}) } : { source: 'new' };
+    if (mine?.AllocationId) return { source: 'yours', allocationId: mine.AllocationId, ...(mine.PublicIp ? { publicIp: mine.PublicIp } : {}) };
+    const keptOne = kept[index];
+    return keptOne ? { source: 'kept', allocationId: keptOne.allocationId, publicIp: keptOne.publicIp } : { source: 'new' };
   });
   const total = existing.length + added.length;
   return { existing, added, monthlyUsdPerAddress: MONTHLY_USD_PER_ADDRESS, monthlyUsd: Math.round(total * MONTHLY_USD_PER_ADDRESS * 100) / 100 };
@@ -53,7 +57,7 @@ export function formatEgressPlan(plan: EgressPlan, colors: Palette): string[] {
   lines.push(
     ...plan.added.map((address) =>
       colors.green(
-        `  + ${address.source === 'yours' ? `${address.publicIp ?? '?'} (yours: ${address.allocationId ?? '?'})` : address.source === 'aws-managed' ? 'AWS-managed address of the regional NAT gateway, known at run time' : 'new Elastic IP, allocated at run time'}`,
+        `  + ${address.source === 'yours' ? `${address.publicIp ?? '?'} (yours: ${address.allocationId ?? '?'})` : address.source === 'kept' ? `${address.publicIp ?? '?'} (kept by the network's teardown: ${address.allocationId ?? '?'})` : address.source === 'aws-managed' ? 'AWS-managed address of the regional NAT gateway, known at run time' : 'new Elastic IP, allocated at run time'}`,
       ),
     ),
   );

@@ -6,6 +6,7 @@ import type { ParsedCommand } from '../../cli/args';
 import type { ProvisionPlan } from '../../cli/plan';
 import { MONTHLY_USD_PER_ADDRESS } from '../../cli/plan-egress';
 import { runCommand } from '../../cli/run';
+import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../cli/memory-io';
@@ -25,6 +26,35 @@ async function plan(request: Extract<ParsedCommand, { command: 'plan' }>['reques
 describe('plan: the egress IPs a network would leave from, and their cost', () => {
   beforeEach(async () => {
     await emulator.freshAccount();
+  });
+
+  it('a rebuild of a network whose teardown kept its addresses: each AZ takes its kept one again, none is new', async () => {
+    // GIVEN a function and two addresses a teardown of network "fresh" kept (us-east-1a and us-east-1b)
+    await createSampleFunction('orders');
+    const kept: Array<{ allocationId: string; publicIp: string }> = [];
+    for (const az of ['us-east-1a', 'us-east-1b']) {
+      const tags = [
+        { Key: 'lambda-egress:network', Value: 'fresh' },
+        { Key: 'lambda-egress:managed', Value: 'true' },
+        { Key: 'lambda-egress:role', Value: 'nat-eip' },
+        { Key: TAG_KEPT_FOR, Value: 'fresh' },
+        { Key: TAG_KEPT_AZ, Value: az },
+        { Key: TAG_KEPT_SET, Value: 'us-east-1a us-east-1b' },
+      ];
+      const allocated = await ec2.send(new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: [{ ResourceType: 'elastic-ip', Tags: tags }] }));
+      kept.push({ allocationId: allocated.AllocationId!, publicIp: allocated.PublicIp! });
+    }
+    await emulator.clearCalls();
+
+    // WHEN the 2-AZ network is planned again
+    const run = await plan({ functionName: 'orders', network: 'fresh', azs: 2, ...flags });
+    const text = await plan({ functionName: 'orders', network: 'fresh', azs: 2, ...flags }, false);
+
+    // THEN the kept addresses are the ones it would leave from, in the AZ order, and nothing was changed
+    const planned = JSON.parse(run.out) as ProvisionPlan;
+    expect(planned.egressIps.added).toEqual(kept.map((address) => ({ source: 'kept', ...address })));
+    for (const address of kept) expect(text.out).toContain(`+ ${address.publicIp} (kept by the network's teardown: ${address.allocationId})`);
+    expect(mutatingCalls(await emulator.calls())).toEqual([]);
   });
 
   it('a new network: one new Elastic IP per NAT gateway, allocated at run time, at $3.65 a month each', async () => {

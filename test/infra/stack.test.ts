@@ -14,6 +14,7 @@ import requestSchema from '../../statemachine/request.schema.json';
 import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';
+import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { createApp } from '../../infra/app';
 import { splitRequestedBy } from '../../functions/shared/requested-by';
 import { API_URL_OUTPUT, LambdaEgressStack as LambdaEgressStackClass, REGISTRY_TABLE_OUTPUT, RELEASE_STATE_MACHINE_OUTPUT, STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT, type LambdaEgressStack } from '../../infra/lambda-egress-stack';
@@ -268,7 +269,7 @@ describe('least privilege per task', () => {
     expect(destructiveWithoutManagedTag([untagged, otherTag, wildcard, tagged, marked, alongside, alongsideTooWide])).toEqual([untagged, otherTag, wildcard, alongsideTooWide]);
   });
 
-  it('lets EC2 creates make only resources tagged lambda-egress:managed=true, and tag nothing that exists', () => {
+  it("lets EC2 creates make only resources tagged lambda-egress:managed=true, and tag nothing that exists but a user's route table's mark and a kept Elastic IP of its own", () => {
     for (const task of TASK_NAMES) {
       const statements = roleStatements(task);
       const creates = statements.filter((statement) => statement.Sid?.endsWith('New'));
@@ -283,7 +284,17 @@ describe('least privilege per task', () => {
       for (const statement of allowing(statements, 'ec2:CreateTags').filter(isMark)) {
         expect([task, resourcesOf(statement).map(flat), statement.Condition?.Null?.['aws:TagKeys']]).toEqual([task, ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:route-table/*'], 'false']);
       }
-      for (const statement of allowing(statements, 'ec2:CreateTags').filter((candidate) => !isMark(candidate))) {
+      // network.keepEgressIps: the kept tags only, on Elastic IPs lambda-egress allocated (its managed tag), never a request without tag keys.
+      const isKept = (statement: Statement) => JSON.stringify(statement.Condition?.['ForAllValues:StringEquals']) === JSON.stringify({ 'aws:TagKeys': [TAG_KEPT_FOR, TAG_KEPT_AZ, TAG_KEPT_SET] });
+      for (const statement of allowing(statements, 'ec2:CreateTags').filter(isKept)) {
+        expect([task, resourcesOf(statement).map(flat), statement.Condition?.StringEquals, statement.Condition?.Null?.['aws:TagKeys']]).toEqual([
+          task,
+          ['arn:${AWS::Partition}:ec2:${AWS::Region}:${AWS::AccountId}:elastic-ip/*'],
+          { [`aws:ResourceTag/${TAG_MANAGED}`]: 'true' },
+          'false',
+        ]);
+      }
+      for (const statement of allowing(statements, 'ec2:CreateTags').filter((candidate) => !isMark(candidate) && !isKept(candidate))) {
         const condition = statement.Condition?.StringEquals ?? {};
         expect([task, condition[`aws:RequestTag/${TAG_MANAGED}`], Array.isArray(condition['ec2:CreateAction'])]).toEqual([task, 'true', true]);
         // Every CreateAction named is one the task calls.
