@@ -1,6 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 
 /**
  * Every value of the command line checked before anything runs: a flag given an empty value (a script's unset

@@ -8,7 +8,7 @@ import { createClients } from '../functions/shared/clients';
 import { isNotFound } from '../functions/shared/errors';
 import { egressIpsOf, type EgressIdentity } from '../functions/network/egress-ips';
 import { egressLines } from './egress-lines';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';
 import { withTargetEnvironment } from './target-environment';

@@ -5,7 +5,7 @@ import { egressIpsOf, type EgressIdentity } from '../functions/network/egress-ip
 import { readNetwork } from '../functions/shared/registry/read-network';
 import { registryTableName } from '../functions/shared/registry/table';
 import { ensureRegistryTable } from '../local/local-registry';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { egressLines, plainEgressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';

@@ -3,7 +3,7 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { forgetSession, runningSession, sessionDirectory, type EmulatorSession } from '../local/emulator-session';
 import { isProcessAlive } from '../local/moto-server';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { EXIT, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';
 

@@ -1,4 +1,4 @@
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';
 import { listLocalExecutions } from './local-executions';

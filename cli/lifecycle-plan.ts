@@ -7,7 +7,7 @@ import { InvalidRequest, NetworkInUse } from '../functions/shared/errors';
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import { planRelease, planTeardown, type ReleasePreview, type TeardownPreview } from '../functions/undo/release-plan';
 import { ensureRegistryTable } from '../local/local-registry';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { formatCostTable } from './cost';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
 import { deployedTableName } from './networks';

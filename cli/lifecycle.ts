@@ -5,7 +5,7 @@ import { RELEASE_STATE_MACHINE_OUTPUT, TEARDOWN_STATE_MACHINE_OUTPUT } from '../
 import { prepareLocalRun } from '../local/local-environment';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../statemachine/definition';
 import { runLocally } from '../statemachine/local-runner';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { parseErrorMessage } from '../functions/shared/errors';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';

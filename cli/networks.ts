@@ -4,7 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { listNetworks, type Inventory, type InventoryNetwork } from '../functions/inventory/list-networks';
 import { REGISTRY_TABLE_ENV, registryTableName } from '../functions/shared/registry/table';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { describeRequestedBy } from '../functions/shared/requested-by';
 import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
 import { StateMachineNotFound } from './aws-mode';

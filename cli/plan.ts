@@ -20,7 +20,7 @@ import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';

@@ -7,7 +7,7 @@ import { createClients } from '../functions/shared/clients';
 import { InvalidRequest } from '../functions/shared/errors';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { prepareLocalRun } from '../local/local-environment';
-import type { OutputFlags, ParsedCommand, TargetFlags } from './args';
+import type { OutputFlags, ParsedCommand, TargetFlags } from './parsed-command';
 import { followExecution, regionOfArn, resolveStateMachineArn, startExecution } from './aws-mode';
 import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { CreateNetworkInput, ExistingNetworkInput, ProvisionRequestInput } from '../functions/shared/types';
-import type { RequestFlags } from './args';
+import type { RequestFlags } from './parsed-command';
 import { UsageError } from './io';
 
 type Json = Record<string, unknown>;

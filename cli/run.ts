@@ -1,6 +1,6 @@
 import { silenceTaskLogs } from '../local/local-environment';
 import { MotoServerMissing } from '../local/moto-server';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { StateMachineNotFound } from './aws-mode';
 import { missingSetup } from './check-values';
 import { EXIT, UsageError, writeLine, type CliIo } from './io';

@@ -1,7 +1,7 @@
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { readExecution } from '../functions/api/execution-history';
 import { createClients } from '../functions/shared/clients';
-import type { ParsedCommand } from './args';
+import type { ParsedCommand } from './parsed-command';
 import { regionOfArn } from './aws-mode';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { writeJson } from './json-output';

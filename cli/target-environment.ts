@@ -5,7 +5,7 @@ import { runningSession } from '../local/emulator-session';
 import { openLocalEnvironment, type LocalEnvironment } from '../local/local-environment';
 import { switchRealismOn } from '../local/realism-switch';
 import { ensureDemoFunction } from '../local/sample-function';
-import type { TargetFlags } from './args';
+import type { TargetFlags } from './parsed-command';
 import type { CliIo } from './io';
 
 /**

@@ -1,4 +1,4 @@
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import { checkCommandValues } from '../../cli/check-values';
 import { emulator } from '../../local/emulator-control';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';

@@ -5,7 +5,7 @@ import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam'
 import { CreateStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { startExecution } from '../../cli/aws-mode';
 import { UsageError } from '../../cli/io';
-import type { ParsedCommand, RequestFlags } from '../../cli/args';
+import type { ParsedCommand, RequestFlags } from '../../cli/parsed-command';
 import { NOT_CHECKED } from '../../cli/networks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
 import { runCommand } from '../../cli/run';

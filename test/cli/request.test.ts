@@ -1,4 +1,4 @@
-import type { RequestFlags } from '../../cli/args';
+import type { RequestFlags } from '../../cli/parsed-command';
 import { UsageError } from '../../cli/io';
 import { buildRequest } from '../../cli/request';
 

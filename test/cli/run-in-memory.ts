@@ -1,4 +1,4 @@
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { memoryIo } from './memory-io';
 

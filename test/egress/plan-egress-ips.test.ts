@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AllocateAddressCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import type { ProvisionPlan } from '../../cli/plan';
 import { MONTHLY_USD_PER_ADDRESS } from '../../cli/plan-egress';
 import { runCommand } from '../../cli/run';

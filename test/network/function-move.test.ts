@@ -2,7 +2,7 @@ import { CreateSecurityGroupCommand, CreateSubnetCommand, CreateVpcCommand, EC2C
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
 import { handler as validateRequest } from '../../functions/network/validate';

@@ -1,5 +1,5 @@
 import { DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import { handler as validateRequest } from '../../functions/network/validate';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

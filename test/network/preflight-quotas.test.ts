@@ -1,5 +1,5 @@
 import { CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { handler as validateRequest } from '../../functions/network/validate';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

@@ -1,5 +1,5 @@
 import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
-import type { ParsedCommand } from '../../cli/args';
+import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { handler as validateRequest } from '../../functions/network/validate';
 import { blockPublicAccessRewrite } from '../../local/block-public-access';
