@@ -1,6 +1,6 @@
 import type { RollbackStep } from '../functions/undo/types';
 import { estimateMonthlyCost } from './cost';
-import { MONTHLY_USD_PER_ADDRESS } from './plan-egress';
+import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../functions/shared/cost';
 import type { Palette } from './io';
 
 /**
@@ -51,7 +51,7 @@ export function summarizeLifecycle(output: unknown): LifecycleSummary {
     ...(teardown.alreadyGone === true ? { alreadyGone: true } : {}),
     deleted: steps,
     // A kept address (keepEgressIps) is still paid: its share of the NAT gateways' cost is not saved.
-    monthlySavingUsd: natGateways > 0 ? Math.max(0, Math.round((estimateMonthlyCost({ natGateways, gbPerMonth: 0 }).totalUsd - steps.filter((step) => step.outcome === 'kept').length * MONTHLY_USD_PER_ADDRESS) * 100) / 100) : 0,
+    monthlySavingUsd: natGateways > 0 ? Math.max(0, Math.round((estimateMonthlyCost({ natGateways, gbPerMonth: 0 }).totalUsd - steps.filter((step) => step.outcome === 'kept').length * MONTHLY_USD_PER_PUBLIC_IPV4) * 100) / 100) : 0,
   };
 }
 
@@ -70,7 +70,7 @@ export function formatTeardownSummary(network: string, summary: LifecycleSummary
     ...(summary.monthlySavingUsd > 0 ? [`Monthly saving: $${summary.monthlySavingUsd.toFixed(2)} (NAT gateway hours and their public IPv4 addresses; data processing is extra).`] : []),
     // network.keepEgressIps: still paid while idle (docs/egress-ips.md).
     ...(kept > 0
-      ? [`Kept ${kept} egress IP${kept === 1 ? '' : 's'} (keepEgressIps, $${(kept * MONTHLY_USD_PER_ADDRESS).toFixed(2)} a month while idle): a network of the same name leaves from them again; \`lambda-egress networks\` lists them, \`teardown --release-egress-ips\` would have released them.`]
+      ? [`Kept ${kept} egress IP${kept === 1 ? '' : 's'} (keepEgressIps, $${(kept * MONTHLY_USD_PER_PUBLIC_IPV4).toFixed(2)} a month while idle): a network of the same name leaves from them again; \`lambda-egress networks\` lists them, \`teardown --release-egress-ips\` would have released them.`]
       : []),
   ];
 }

@@ -3,7 +3,7 @@ import type { EgressAddress } from '../functions/network/egress-address';
 import { egressIpsOf } from '../functions/network/egress-ips';
 import { natGatewaysOf } from '../functions/network/find-nat-gateway';
 import { isGone } from '../functions/network/network-lookup';
-import { HOURS_PER_MONTH, PRICES } from '../functions/shared/cost';
+import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../functions/shared/cost';
 import type { NormalizedRequest } from '../functions/shared/types';
 import type { Palette } from './io';
 
@@ -23,8 +23,6 @@ export interface EgressPlan {
   readonly monthlyUsdPerAddress: number;
   readonly monthlyUsd: number;
 }
-
-export const MONTHLY_USD_PER_ADDRESS = Math.round(PRICES.publicIpv4Hour * HOURS_PER_MONTH * 100) / 100;
 
 /**
  * The addresses provision would use: the live NATs' of the VPC (read as `egress-ips` reads them), and one per NAT
@@ -48,7 +46,7 @@ export async function planEgressIps(ec2: EC2Client, request: NormalizedRequest, 
     return keptOne ? { source: 'kept', allocationId: keptOne.allocationId, publicIp: keptOne.publicIp } : { source: 'new' };
   });
   const total = existing.length + added.length;
-  return { existing, added, monthlyUsdPerAddress: MONTHLY_USD_PER_ADDRESS, monthlyUsd: Math.round(total * MONTHLY_USD_PER_ADDRESS * 100) / 100 };
+  return { existing, added, monthlyUsdPerAddress: MONTHLY_USD_PER_PUBLIC_IPV4, monthlyUsd: Math.round(total * MONTHLY_USD_PER_PUBLIC_IPV4 * 100) / 100 };
 }
 
 export function formatEgressPlan(plan: EgressPlan, colors: Palette): string[] {

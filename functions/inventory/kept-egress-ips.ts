@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { keptAddressesOf } from '../network/kept-egress-ip-preflight';
-import { HOURS_PER_MONTH, PRICES } from '../shared/cost';
+import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../shared/cost';
 
 /** An Elastic IP a teardown kept for a network's name (network.keepEgressIps) that no NAT uses now: paid, idle. */
 export interface IdleKeptAddress {
@@ -13,8 +13,6 @@ export interface IdleKeptAddress {
   /** What lets it go, when nobody allow-lists it any more. */
   readonly releaseCommand: string;
 }
-
-export const MONTHLY_USD_PER_KEPT_ADDRESS = Math.round(PRICES.publicIpv4Hour * HOURS_PER_MONTH * 100) / 100;
 
 /**
  * The kept addresses no NAT uses (those a rebuilt network took again are its egress IPs), so none is forgotten:
@@ -29,7 +27,7 @@ export async function idleKeptAddresses(ec2: EC2Client): Promise<IdleKeptAddress
       publicIp: address.publicIp,
       allocationId: address.allocationId,
       az: address.az,
-      monthlyUsd: MONTHLY_USD_PER_KEPT_ADDRESS,
+      monthlyUsd: MONTHLY_USD_PER_PUBLIC_IPV4,
       releaseCommand: `aws ec2 release-address --allocation-id ${address.allocationId}`,
     }))
     .sort((a, b) => a.network.localeCompare(b.network) || a.az.localeCompare(b.az) || a.publicIp.localeCompare(b.publicIp));

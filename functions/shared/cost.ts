@@ -43,6 +43,9 @@ export const PRICES: PriceTable = {
 /** AWS prices a month as 730 hours. */
 export const HOURS_PER_MONTH = 730;
 
+/** One public IPv4 address a month (an Elastic IP, idle or not), at list price: 0.005 × 730 = USD 3.65. */
+export const MONTHLY_USD_PER_PUBLIC_IPV4 = Math.round(PRICES.publicIpv4Hour * HOURS_PER_MONTH * 100) / 100;
+
 export interface CostInput {
   /** NAT gateways the network has (or would get). Each comes with one Elastic IP. */
   readonly natGateways: number;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AllocateAddressCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import type { ProvisionPlan } from '../../cli/plan';
-import { MONTHLY_USD_PER_ADDRESS } from '../../cli/plan-egress';
+import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../../functions/shared/cost';
 import { runCommand } from '../../cli/run';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
@@ -68,7 +68,7 @@ describe('plan: the egress IPs a network would leave from, and their cost', () =
     // THEN two new addresses are announced with their monthly cost, and nothing was changed
     const planned = JSON.parse(run.out) as ProvisionPlan;
     expect(planned.egressIps).toEqual({ existing: [], added: [{ source: 'new' }, { source: 'new' }], monthlyUsdPerAddress: 3.65, monthlyUsd: 7.3 });
-    expect(MONTHLY_USD_PER_ADDRESS).toBe(3.65);
+    expect(MONTHLY_USD_PER_PUBLIC_IPV4).toBe(3.65);
     const text = await plan({ functionName: 'orders', network: 'fresh', azs: 2, ...flags }, false);
     expect(text.out).toContain('+ new Elastic IP, allocated at run time');
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
