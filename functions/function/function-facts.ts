@@ -7,8 +7,6 @@ import { vpcConfigOf } from './vpc-config';
 export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-name';
 export const CLOUDFORMATION_LOGICAL_ID_TAG = 'aws:cloudformation:logical-id';
 
-export type { FunctionFacts, PinnedAlias } from './types';
-
 const LATEST = '$LATEST';
 
 /**

@@ -90,15 +90,7 @@ export interface LeftVpc {
 }
 
 /** A network's recorded settings a join inherits (those the request did not state). */
-export interface InheritedSettings {
-  readonly natGateways?: NatGatewayMode;
-  readonly natInstanceType?: string;
-  readonly ipv6?: boolean;
-  readonly s3Endpoint?: boolean;
-  readonly alarms?: boolean;
-  readonly deleteWhenUnused?: boolean;
-  readonly azCount?: number;
-}
+export type InheritedSettings = Pick<CreateNetworkInput, 'natGateways' | 'natInstanceType' | 'ipv6' | 's3Endpoint' | 'alarms' | 'deleteWhenUnused' | 'azCount'>;
 
 export interface NormalizedNetwork {
   readonly mode: 'create' | 'existing';
