@@ -5,12 +5,14 @@
  *
  * Rule for a new test file: list it here when it passes with moto_server absent from PATH and
  * AWS_ENDPOINT_URL pointing at a closed port (the unit lane runs that way: test/emulator/unit-env.ts), in a few
- * seconds. test/architecture/test-lanes.test.ts fails on a listed file that is missing or imports the emulator.
+ * seconds. test/architecture/test-lanes.test.ts checks that every test file is in exactly one lane, and that a
+ * unit-lane file calling AWS fails.
  * test/package/embed-example.test.ts needs no emulator either but packs and compiles the package (about a
  * minute): it stays in the end-to-end lane.
  */
 const UNIT_TEST_FILES = [
   'test/architecture/import-graph.test.ts',
+  'test/architecture/test-lanes.test.ts',
   'test/bench/latency-profile.test.ts',
   'test/bench/lower-bound.test.ts',
   'test/bench/simulation.test.ts',
