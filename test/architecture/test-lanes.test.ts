@@ -4,7 +4,9 @@ import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ROOT } from './import-graph';
 
 // CommonJS modules shared with jest.config.js, which jest reads before any transform.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { UNIT_TEST_FILES } = require('../unit-lane') as { UNIT_TEST_FILES: string[] };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const jestConfig = require('../../jest.config') as { projects: Array<{ displayName: string; testMatch: string[]; testPathIgnorePatterns?: string[]; globalSetup?: string }> };
 
 function testFilesOnDisk(folder = join(ROOT, 'test')): string[] {
