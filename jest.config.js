@@ -36,6 +36,8 @@ module.exports = {
     },
   ],
   testSequencer: '<rootDir>/test/emulator/slow-files-first.js',
+  // jest 30 takes the test timeout from the top level, not from a project's settings.
+  testTimeout: shared.testTimeout,
   // Three workers on two cores: each worker's test waits on its own moto server (global-setup.ts) for much of
   // every call, and a third worker fills those waits (npm test here, back to back: 210 s with two, 196 s with three).
   maxWorkers: 3,
