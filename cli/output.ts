@@ -104,7 +104,13 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
   const networkOrigin = network.mode === 'existing' ? 'existing VPC repaired' : result.ledger.some((entry) => entry.kind === 'vpc') ? 'new network' : 'network reused';
   const field = (name: string, value: string) => `${(name ? `${name}:` : '').padEnd(19)}${value}`;
   return [
-    colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
+    colors.green(
+      colors.bold(
+        result.alreadyMember
+          ? `✔ ${fn} already has egress through network "${network.name}" (${network.vpcId}): nothing changed`
+          : `✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`,
+      ),
+    ),
     field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),
     field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
     // Absent from results older than the field.

@@ -1,3 +1,4 @@
+import type { AlreadyMember } from './already-member';
 import type { RequestedBy } from '../shared/requested-by';
 import type { EgressAddress } from './egress-address';
 import type { ExecutionContext, Ledgered, NormalizedRequest, PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
@@ -18,6 +19,8 @@ export interface ValidatedState {
   readonly request: NormalizedRequest;
   /** Who asked (functions/shared/requested-by.ts): `$.requestedBy`, which RecordMembership and ReportResult read. */
   readonly requestedBy?: RequestedBy;
+  /** A repeated request that changes nothing: the network as the registry holds it (already-member.ts). */
+  readonly alreadyMember?: AlreadyMember;
 }
 
 /** `$.network.vpc` — EnsureVpc. */

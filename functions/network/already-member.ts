@@ -1,0 +1,77 @@
+import { DescribeNatGatewaysCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
+import { vpcConfigOf } from '../function/vpc-config';
+import { isJoinOf } from '../lock/join-claim';
+import { readMembership } from '../shared/registry/read-membership';
+import type { NetworkRecord } from '../shared/registry/records';
+import type { Registry } from '../shared/registry/table';
+import { addressesOfNatGateway, type EgressAddress } from './egress-address';
+import { isNatInstanceTarget } from './types';
+import type { NormalizedNetwork } from '../shared/types';
+
+/**
+ * `$.alreadyMember`: what ReportResult needs to report the network from the registry's record, in the shapes of
+ * the slices a provision leaves in its state (network.vpc, network.subnets, function.attach, natCheck), so the
+ * state machine goes straight from ValidateRequest to ReportResult (docs/joins.md "A repeated request").
+ */
+export interface AlreadyMember {
+  readonly network: {
+    readonly vpc: { readonly vpcId: string };
+    readonly subnets: { readonly privateSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
+    readonly securityGroup: { readonly groupId: string };
+    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+  };
+  readonly function: {
+    readonly original: { readonly vpcConfig: unknown };
+    readonly attach: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean; readonly vpcId: string };
+  };
+  readonly natCheck: { readonly gateways: Array<{ natGatewayId: string; az: string; state: string; addresses: EgressAddress[] }> };
+}
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
+
+/**
+ * A repeated request (issue 26 point 2) is a no-op when all of this holds, read-only: the function is a member of
+ * the requested network (its registry pointer and member item), the network is `ready` with the requested
+ * settings (isJoinOf, after the join-settings inheritance), the function's VpcConfig is the network's (its
+ * recorded private subnets, and its security group among the function's), and every NAT gateway the record names
+ * is `available`. Anything else (other settings, a VpcConfig changed by hand, a NAT gateway gone or failed, a NAT
+ * instance, whose health needs more reads) is not a no-op: the provision runs its join, which repairs.
+ * NAT gateway states: https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html
+ */
+export async function alreadyMemberOf(
+  ec2: EC2Client,
+  registry: Registry | undefined,
+  input: { readonly functionArn: string; readonly configuration: FunctionConfiguration; readonly network: NormalizedNetwork; readonly record: NetworkRecord | undefined },
+): Promise<AlreadyMember | undefined> {
+  const { record, network } = input;
+  if (!registry || !isJoinOf(record, network)) return undefined;
+  const { securityGroupId, vpcId, privateSubnetIds, natGatewayIds } = record;
+  if (!securityGroupId || !vpcId || natGatewayIds.length === 0 || natGatewayIds.some(isNatInstanceTarget)) return undefined;
+  const current = vpcConfigOf(input.configuration);
+  if (input.configuration.VpcConfig?.VpcId !== vpcId || !sameSet(current.subnetIds, privateSubnetIds) || !current.securityGroupIds.includes(securityGroupId)) return undefined;
+  const membership = await readMembership(registry, input.functionArn);
+  if (membership?.network !== record.name) return undefined;
+  const described = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: natGatewayIds }] }));
+  const nats = described.NatGateways ?? [];
+  if (!natGatewayIds.every((id) => nats.some((nat) => nat.NatGatewayId === id && nat.State === 'available'))) return undefined;
+  const subnetIds = [...new Set([...privateSubnetIds, ...nats.flatMap((nat) => (nat.SubnetId ? [nat.SubnetId] : []))])];
+  const subnets = (await ec2.send(new DescribeSubnetsCommand({ SubnetIds: subnetIds }))).Subnets ?? [];
+  const azOf = (subnetId: string | undefined) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.AvailabilityZone ?? '';
+  const gateways = natGatewayIds.map((natGatewayId) => {
+    const nat = nats.find((found) => found.NatGatewayId === natGatewayId);
+    const az = azOf(nat?.SubnetId);
+    return { natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
+  });
+  const ipv6 = (subnetId: string) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlockState?.State === 'associated')?.Ipv6CidrBlock;
+  return {
+    network: {
+      vpc: { vpcId },
+      subnets: { privateSubnetIds, subnets: privateSubnetIds.map((subnetId) => ({ subnetId, az: azOf(subnetId), ...(ipv6(subnetId) ? { ipv6Cidr: ipv6(subnetId) } : {}) })) },
+      securityGroup: { groupId: securityGroupId },
+      natGateways: gateways.map(({ natGatewayId, az }) => ({ natGatewayId, az })),
+    },
+    function: { original: { vpcConfig: membership.originalVpcConfig }, attach: { ...current, vpcId } },
+    natCheck: { gateways },
+  };
+}
