@@ -49,7 +49,8 @@ export async function alreadyMemberOf(
   const { securityGroupId, vpcId, privateSubnetIds, natGatewayIds } = record;
   if (!securityGroupId || !vpcId || natGatewayIds.length === 0 || natGatewayIds.some(isNatInstanceTarget)) return undefined;
   const current = vpcConfigOf(input.configuration);
-  if (input.configuration.VpcConfig?.VpcId !== vpcId || !sameSet(current.subnetIds, privateSubnetIds) || !current.securityGroupIds.includes(securityGroupId)) return undefined;
+  // The subnets decide the VPC (a subnet is in one VPC); VpcConfig.VpcId is not compared (the emulator reports a placeholder).
+  if (!sameSet(current.subnetIds, privateSubnetIds) || !current.securityGroupIds.includes(securityGroupId)) return undefined;
   const membership = await readMembership(registry, input.functionArn);
   if (membership?.network !== record.name) return undefined;
   const described = await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: natGatewayIds }] }));
