@@ -5,28 +5,9 @@ import { isJoinOf } from '../lock/join-claim';
 import { readMembership } from '../shared/registry/read-membership';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
-import { addressesOfNatGateway, type EgressAddress } from './egress-address';
-import { isNatInstanceTarget } from './types';
+import { addressesOfNatGateway } from './egress-address';
+import { isNatInstanceTarget, type AlreadyMember } from './types';
 import type { NormalizedNetwork } from '../shared/types';
-
-/**
- * `$.alreadyMember`: what ReportResult needs to report the network from the registry's record, in the shapes of
- * the slices a provision leaves in its state (network.vpc, network.subnets, function.attach, natCheck), so the
- * state machine goes straight from ValidateRequest to ReportResult (docs/joins.md "A repeated request").
- */
-export interface AlreadyMember {
-  readonly network: {
-    readonly vpc: { readonly vpcId: string };
-    readonly subnets: { readonly privateSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
-    readonly securityGroup: { readonly groupId: string };
-    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
-  };
-  readonly function: {
-    readonly original: { readonly vpcConfig: unknown };
-    readonly attach: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean; readonly vpcId: string };
-  };
-  readonly natCheck: { readonly gateways: Array<{ natGatewayId: string; az: string; state: string; addresses: EgressAddress[] }> };
-}
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
 
