@@ -120,7 +120,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...(network.egressChange ? [colors.yellow(field('egress changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
-    field('VPC access policy', vpcAccessPolicyLine(policy)),
+    field('VPC access policy', result.alreadyMember ? 'not looked at: this run changed nothing' : vpcAccessPolicyLine(policy)),
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),

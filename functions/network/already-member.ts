@@ -42,14 +42,21 @@ export async function alreadyMemberOf(
   const azOf = (subnetId: string | undefined) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.AvailabilityZone ?? '';
   const gateways = natGatewayIds.map((natGatewayId) => {
     const nat = nats.find((found) => found.NatGatewayId === natGatewayId);
-    const az = azOf(nat?.SubnetId);
+    // A regional NAT gateway has no subnet: the ledger's entry names its placement ("regional").
+    const az = azOf(nat?.SubnetId) || (record.ledger.find((entry) => entry.id === natGatewayId)?.az ?? '');
     return { natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
   const ipv6 = (subnetId: string) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlockState?.State === 'associated')?.Ipv6CidrBlock;
+  // What the record's ledger holds of the rest (a network lambda-egress built; an existing VPC's own parts are not in it).
+  const ledgered = (kind: string) => record.ledger.filter((entry) => entry.kind === kind).map((entry) => entry.id);
+  const internetGatewayId = ledgered('internet-gateway')[0];
+  const vpcEndpointId = ledgered('vpc-endpoint')[0];
   return {
     network: {
       vpc: { vpcId },
-      subnets: { privateSubnetIds, subnets: privateSubnetIds.map((subnetId) => ({ subnetId, az: azOf(subnetId), ...(ipv6(subnetId) ? { ipv6Cidr: ipv6(subnetId) } : {}) })) },
+      ...(internetGatewayId ? { internetGateway: { internetGatewayId } } : {}),
+      ...(vpcEndpointId ? { s3Endpoint: { vpcEndpointId } } : {}),
+      subnets: { privateSubnetIds, publicSubnetIds: ledgered('subnet').filter((id) => !privateSubnetIds.includes(id)), subnets: privateSubnetIds.map((subnetId) => ({ subnetId, az: azOf(subnetId), ...(ipv6(subnetId) ? { ipv6Cidr: ipv6(subnetId) } : {}) })) },
       securityGroup: { groupId: securityGroupId },
       natGateways: gateways.map(({ natGatewayId, az }) => ({ natGatewayId, az })),
     },

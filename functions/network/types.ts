@@ -276,7 +276,9 @@ export interface CheckNatGatewaysInput extends TaskInput {
 export interface AlreadyMember {
   readonly network: {
     readonly vpc: { readonly vpcId: string };
-    readonly subnets: { readonly privateSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
+    readonly internetGateway?: { readonly internetGatewayId: string };
+    readonly s3Endpoint?: { readonly vpcEndpointId: string };
+    readonly subnets: { readonly privateSubnetIds: string[]; readonly publicSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
     readonly securityGroup: { readonly groupId: string };
     readonly natGateways: Array<{ az: string; natGatewayId: string }>;
   };
