@@ -42,8 +42,8 @@ export async function alreadyMemberOf(
   const azOf = (subnetId: string | undefined) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.AvailabilityZone ?? '';
   const gateways = natGatewayIds.map((natGatewayId) => {
     const nat = nats.find((found) => found.NatGatewayId === natGatewayId);
-    // A regional NAT gateway has no subnet: the ledger's entry names its placement ("regional").
-    const az = azOf(nat?.SubnetId) || (record.ledger.find((entry) => entry.id === natGatewayId)?.az ?? '');
+    // A regional NAT gateway spans the AZs: its placement is named "regional", as EnsureNatGateway names it.
+    const az = record.natGatewayMode === 'regional' ? 'regional' : azOf(nat?.SubnetId);
     return { natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
   const ipv6 = (subnetId: string) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlockState?.State === 'associated')?.Ipv6CidrBlock;
