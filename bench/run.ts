@@ -100,6 +100,18 @@ async function joinsOnly(): Promise<void> {
   mergeSection('10. ', { joins }, joinsRows(joins));
 }
 
+/** `npm run bench -- --api-economy`: section 1 alone (bench/api-economy.ts), merged the same way. */
+async function apiEconomyOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let economy;
+  try {
+    economy = (await measureApiEconomy(environment)).economy;
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('1. ', { apiEconomy: economy }, apiEconomyRows(economy));
+}
+
 /** Seeds of section 9's provisions under the realism profile. */
 const REALISM_SEEDS = [7, 2026];
 
@@ -121,6 +133,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--lifecycle')) return lifecycleOnly();
   if (process.argv.includes('--preflight')) return preflightOnly();
   if (process.argv.includes('--joins')) return joinsOnly();
+  if (process.argv.includes('--api-economy')) return apiEconomyOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();

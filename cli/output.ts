@@ -104,7 +104,13 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
   const networkOrigin = network.mode === 'existing' ? 'existing VPC repaired' : result.ledger.some((entry) => entry.kind === 'vpc') ? 'new network' : 'network reused';
   const field = (name: string, value: string) => `${(name ? `${name}:` : '').padEnd(19)}${value}`;
   return [
-    colors.green(colors.bold(`✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`)),
+    colors.green(
+      colors.bold(
+        result.alreadyMember
+          ? `✔ ${fn} already has egress through network "${network.name}" (${network.vpcId}): nothing changed`
+          : `✔ ${fn} has internet egress through network "${network.name}" (${network.vpcId})`,
+      ),
+    ),
     field('subnets', `private ${result.function.appliedVpcConfig.subnetIds.join(', ')}`),
     field('security group', result.function.appliedVpcConfig.securityGroupIds.join(', ')),
     // Absent from results older than the field.
@@ -114,7 +120,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
     ...(network.egressChange ? [colors.yellow(field('egress changed', `${network.egressChange.before.join(', ') || 'none'} -> ${network.egressChange.after.join(', ') || 'none'}: update the partners' allow-lists`))] : []),
     field('probe', probeVerdict(result, colors, outcome.mode)),
     ...reachabilityLines(result.probe.reachability, colors).map((line, index) => field(index === 0 ? 'reachability' : '', line)),
-    field('VPC access policy', vpcAccessPolicyLine(policy)),
+    field('VPC access policy', result.alreadyMember ? 'not looked at: this run changed nothing' : vpcAccessPolicyLine(policy)),
     field('created', `${created} resource${created === 1 ? '' : 's'} (${networkOrigin})`),
     ...(network.reported.length > 0 ? [colors.yellow(field('left alone', `${network.reported.length} subnet(s) whose default route lambda-egress did not create (see --json)`))] : []),
     ...noticeLines(result.function.notices ?? [], colors).map((line, index) => (index === 0 ? field('attention', line) : line)),

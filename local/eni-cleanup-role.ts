@@ -1,4 +1,4 @@
-import { CreateRoleCommand, GetRoleCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { isNotFound } from '../functions/shared/errors';
 
 /** The role Rollback and TeardownNetwork assume to delete Lambda ENIs; on AWS the stack creates it (infra/eni-cleanup-role.ts). */
@@ -29,13 +29,12 @@ export async function ensureEniCleanupRole(iam: IAMClient, account: string): Pro
         if (error instanceof Error && /^EntityAlreadyExists/.test(error.name)) return iam.send(new GetRoleCommand({ RoleName: ENI_CLEANUP_ROLE_NAME }));
         throw error;
       }));
-  await iam.send(
-    new PutRolePolicyCommand({
-      RoleName: ENI_CLEANUP_ROLE_NAME,
-      PolicyName: 'DeleteNetworkInterfaces',
-      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:DeleteNetworkInterface', Resource: `arn:aws:ec2:*:${account}:network-interface/*` }] }),
-    }),
-  );
+  const policyDocument = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'ec2:DeleteNetworkInterface', Resource: `arn:aws:ec2:*:${account}:network-interface/*` }] });
+  // Read first: a local run that changes nothing (a repeated request) makes no write (docs/joins.md).
+  const current = await iam.send(new GetRolePolicyCommand({ RoleName: ENI_CLEANUP_ROLE_NAME, PolicyName: 'DeleteNetworkInterfaces' })).catch(() => undefined);
+  if (!current?.PolicyDocument || JSON.stringify(JSON.parse(decodeURIComponent(current.PolicyDocument))) !== policyDocument) {
+    await iam.send(new PutRolePolicyCommand({ RoleName: ENI_CLEANUP_ROLE_NAME, PolicyName: 'DeleteNetworkInterfaces', PolicyDocument: policyDocument }));
+  }
   const arn = role.Role?.Arn;
   if (!arn) throw new Error(`IAM returned no ARN for role ${ENI_CLEANUP_ROLE_NAME}`);
   return arn;

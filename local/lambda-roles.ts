@@ -1,4 +1,4 @@
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
 import { isNotFound } from '../functions/shared/errors';
 
@@ -29,6 +29,10 @@ export async function ensureLambdaRole(iam: IAMClient, roleName: string, descrip
 /** A role for a Lambda function in a VPC: trust for Lambda plus AWSLambdaVPCAccessExecutionRole. */
 export async function ensureVpcLambdaRole(iam: IAMClient, roleName: string, description: string): Promise<string> {
   const arn = await ensureLambdaRole(iam, roleName, description);
-  await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+  // Read first: a local run that changes nothing (a repeated request) makes no write (docs/joins.md).
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName }));
+  if (!(attached.AttachedPolicies ?? []).some((policy) => policy.PolicyArn === VPC_ACCESS_POLICY_ARN)) {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: VPC_ACCESS_POLICY_ARN }));
+  }
   return arn;
 }

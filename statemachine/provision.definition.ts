@@ -23,7 +23,7 @@ export const provisionDefinition: MachineSource = {
           'input.$': '$',
           execution: { 'id.$': '$$.Execution.Id', 'name.$': '$$.Execution.Name', 'startTime.$': '$$.Execution.StartTime' },
         },
-        Next: 'RecordFunction',
+        Next: 'AlreadyMember?',
       }),
       RecordFunction: task('RecordFunction', {
         Comment: "Read-only: the function's original VpcConfig and policy attachment, the record rollback restores from.",
@@ -31,6 +31,27 @@ export const provisionDefinition: MachineSource = {
         Next: 'AcquireNetworkLock',
       }),
     }),
+    // A repeated request that would change nothing: no lock, no claim, no write (docs/joins.md "A repeated request").
+    'AlreadyMember?': {
+      Type: 'Choice',
+      Choices: [{ Variable: '$.alreadyMember', IsPresent: true, Next: 'ReportAlreadyMember' }],
+      Default: 'RecordFunction',
+    },
+    ReportAlreadyMember: {
+      Type: 'Pass',
+      Comment: "ValidateRequest found the function a member of the ready network it asks for, on the network's subnets and security group, its NAT gateways available: the result is the registry's record of it.",
+      Parameters: {
+        'execution.$': '$.execution',
+        'request.$': '$.request',
+        'requestedBy.$': '$.requestedBy',
+        'network.$': '$.alreadyMember.network',
+        'function.$': '$.alreadyMember.function',
+        'natCheck.$': '$.alreadyMember.natCheck',
+        alreadyMember: true,
+        'timing.$': '$.timing',
+      },
+      Next: 'ReportResult',
+    },
     // One execution at a time builds or repairs a network, and changes a function (registry locks, infra/README.md).
     AcquireNetworkLock: task('AcquireNetworkLock', {
       Comment:

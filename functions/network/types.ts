@@ -18,6 +18,8 @@ export interface ValidatedState {
   readonly request: NormalizedRequest;
   /** Who asked (functions/shared/requested-by.ts): `$.requestedBy`, which RecordMembership and ReportResult read. */
   readonly requestedBy?: RequestedBy;
+  /** A repeated request that changes nothing: the network as the registry holds it (already-member.ts). */
+  readonly alreadyMember?: AlreadyMember;
 }
 
 /** `$.network.vpc` — EnsureVpc. */
@@ -264,4 +266,25 @@ export interface EnsureNatGatewayInput extends TaskInput {
 
 export interface CheckNatGatewaysInput extends TaskInput {
   readonly natGateways: NatGatewaySlice[];
+}
+
+/**
+ * `$.alreadyMember`: what ReportResult needs to report the network from the registry's record, in the shapes of
+ * the slices a provision leaves in its state (network.vpc, network.subnets, function.attach, natCheck), so the
+ * state machine goes straight from ValidateRequest to ReportResult (docs/joins.md "A repeated request").
+ */
+export interface AlreadyMember {
+  readonly network: {
+    readonly vpc: { readonly vpcId: string };
+    readonly internetGateway?: { readonly internetGatewayId: string };
+    readonly s3Endpoint?: { readonly vpcEndpointId: string };
+    readonly subnets: { readonly privateSubnetIds: string[]; readonly publicSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
+    readonly securityGroup: { readonly groupId: string };
+    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+  };
+  readonly function: {
+    readonly original: { readonly vpcConfig: unknown };
+    readonly attach: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean; readonly vpcId: string };
+  };
+  readonly natCheck: { readonly gateways: Array<{ natGatewayId: string; az: string; state: string; addresses: EgressAddress[] }> };
 }

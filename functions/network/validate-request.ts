@@ -16,6 +16,7 @@ import { refuseExclusionOfExistingVpc } from './preflight/block-public-access';
 import { securityGroupsToKeep } from './preflight/function-groups';
 import { checkFunctionMove } from './preflight/function-move';
 import { inheritNetworkSettings } from './network-settings';
+import { alreadyMemberOf } from './already-member';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import { checkFunctionInScope } from './check-scope';
@@ -71,7 +72,9 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(inherited ? { inheritedSettings: inherited } : {}),
     ...(preflightNotes.length > 0 ? { preflightNotes } : {}),
   };
-  return { execution: input.execution, request, requestedBy };
+  // Read-only: a repeated request that would change nothing goes straight to ReportResult (already-member.ts).
+  const alreadyMember = await alreadyMemberOf(clients.ec2, registry, { functionArn, configuration, network, record });
+  return { execution: input.execution, request, requestedBy, ...(alreadyMember ? { alreadyMember } : {}) };
 }
 
 /**

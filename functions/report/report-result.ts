@@ -67,6 +67,7 @@ export function reportResult(input: ReportInput): ProvisionResult {
     ledger: collectLedger(input),
     timings: collectTimings(input),
     ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+    ...(input.alreadyMember === true ? { alreadyMember: true as const } : {}),
   };
 }
 

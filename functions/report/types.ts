@@ -50,6 +50,8 @@ export interface ProvisionResult {
   readonly ledger: LedgerEntry[];
   /** Each task run that produced a slice of the final state, in start order. */
   readonly timings: TaskTiming[];
+  /** A repeated request that changed nothing (functions/network/already-member.ts): no lock, no write; the network as the registry holds it. */
+  readonly alreadyMember?: true;
   /** Who asked (functions/shared/requested-by.ts). */
   readonly requestedBy?: RequestedBy;
 }
@@ -60,6 +62,8 @@ export interface ReportInput {
   readonly execution: ExecutionContext;
   readonly requestedBy?: RequestedBy;
   readonly request: NormalizedRequest;
+  /** ReportAlreadyMember: the provision was a no-op. */
+  readonly alreadyMember?: boolean;
   readonly network?: Record<string, Slice | Slice[]>;
   readonly function?: Record<string, Slice>;
   readonly probe?: Slice;
