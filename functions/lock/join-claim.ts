@@ -1,7 +1,7 @@
 import type { HeldLock } from '../shared/registry/lock-acquire';
 import { readLock } from '../shared/registry/lock-acquire';
 import { claimJoin, readNetworkRecord } from '../shared/registry/join-claims';
-import type { NetworkRecord } from '../shared/registry/records';
+import { isJoinOf } from '../shared/registry/join-rule';
 import { epochSeconds, functionLockKey, networkLockKey, type Registry } from '../shared/registry/table';
 import type { LockTaskInput } from './types';
 
@@ -14,17 +14,6 @@ export type JoinAttempt =
   | { readonly outcome: 'held'; readonly held: HeldLock[] }
   /** Not a join (no record, not ready, other settings): the exclusive lock decides. */
   | { readonly outcome: 'not-a-join' };
-
-/**
- * A join is a provision onto a `ready` network whose recorded settings are the ones requested: it changes the
- * function, not the network, so it needs no exclusive lock (docs/joins.md). Anything else builds, repairs or
- * changes the network and takes the exclusive lock.
- */
-export function isJoinOf(record: NetworkRecord | undefined, network: LockTaskInput['request']['network']): record is NetworkRecord {
-  if (record?.state !== 'ready') return false;
-  const sameAzs = record.azs.length === network.azs.length && network.azs.every((az) => record.azs.includes(az));
-  return record.mode === network.mode && record.natGatewayMode === network.natGateways && sameAzs && (network.vpcId === undefined || network.vpcId === record.vpcId);
-}
 
 /** One attempt at a join's shared claim (join-claims.ts). */
 export async function attemptJoin(registry: Registry, input: LockTaskInput, leaseSeconds: number): Promise<JoinAttempt> {

@@ -1,7 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeSubnetsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { vpcConfigOf } from '../function/vpc-config';
-import { isJoinOf } from '../lock/join-claim';
+import { isJoinOf } from '../shared/registry/join-rule';
 import { readMembership } from '../shared/registry/read-membership';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
