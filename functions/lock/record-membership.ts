@@ -84,18 +84,18 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
         ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
         ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
       },
-  });
-  return {
-    network: written.network.name,
-    functionArn: written.membership.functionArn,
-    networkState: 'ready',
-    vpcId,
-    natGatewayIds,
-    ledgerSize: written.network.ledger.length,
-    parameters,
-    ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
-    ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
-  };
+    });
+    return {
+      network: written.network.name,
+      functionArn: written.membership.functionArn,
+      networkState: 'ready',
+      vpcId,
+      natGatewayIds,
+      ledgerSize: written.network.ledger.length,
+      parameters,
+      ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
+      ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
+    };
   });
 }
 
