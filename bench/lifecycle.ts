@@ -1,6 +1,6 @@
 import { CreateNetworkInterfaceCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../functions/report/types';
-import { TEARDOWN_MAX_ATTEMPTS } from '../functions/undo/teardown-ledger';
+import { TEARDOWN_MAX_ATTEMPTS } from '../functions/teardown/teardown-ledger';
 import { emulator } from '../local/emulator-control';
 import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { allStates, readDefinitionText, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH, type AslDefinition } from '../statemachine/definition';

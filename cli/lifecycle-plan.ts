@@ -5,7 +5,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkInUse } from '../functions/shared/errors';
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
-import { planRelease, planTeardown, type ReleasePreview, type TeardownPreview } from '../functions/undo/release-plan';
+import { planRelease, planTeardown, type ReleasePreview, type TeardownPreview } from '../functions/release/release-plan';
 import { ensureRegistryTable } from '../local/local-registry';
 import type { ParsedCommand } from './parsed-command';
 import { formatCostTable } from './cost';

@@ -21,7 +21,7 @@ export interface StaleLockReleaseProps {
 /**
  * Frees the registry locks of an execution that ended ABORTED, TIMED_OUT or FAILED at once (lease expiry is
  * the slow backstop): an EventBridge rule on "Step Functions Execution Status Change" of the product's state
- * machines, targeting functions/lock/release-stale-locks.ts. Events the function cannot take (throttling,
+ * machines, targeting functions/membership/release-stale-locks.ts. Events the function cannot take (throttling,
  * errors after the retries) land in a dead-letter queue.
  */
 export class StaleLockRelease extends Construct {

@@ -219,7 +219,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   // Teardown: the same undo engine as Rollback over the network's ledger; no function of the user's is touched.
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [
-    // A DependencyViolation during a pass is named (functions/undo/refuse-blockers.ts): the same reads as ValidateTeardown's.
+    // A DependencyViolation during a pass is named (functions/teardown/refuse-blockers.ts): the same reads as ValidateTeardown's.
     ...undoEngineGrants(context, ['DescribeSecurityGroups', 'DescribeAddresses']),
     registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable),
     listFunctions(),

@@ -3,7 +3,7 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Grant } from './policy-builders';
 
 /**
- * ValidateTeardown names the published versions that hold the network (functions/undo/teardown-blockers.ts) with
+ * ValidateTeardown names the published versions that hold the network (functions/teardown/teardown-blockers.ts) with
  * their aliases: lambda:ListAliases authorizes on the function (Service Authorization Reference, AWS Lambda:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awslambda.html), and such a version
  * may belong to any function of the account. Read-only.

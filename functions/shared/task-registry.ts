@@ -4,14 +4,14 @@
  * the same files. Paths are relative to functions/ (the folder above this one).
  */
 export const TASKS = {
-  ValidateRequest: 'network/validate.ts',
+  ValidateRequest: 'network/validate-request.ts',
   RecordFunction: 'function/record-function.ts',
   AuditExistingVpc: 'network/audit-existing-vpc.ts',
   EnsureVpc: 'network/ensure-vpc.ts',
   EnsureSubnets: 'network/ensure-subnets.ts',
   EnsureInternetGateway: 'network/ensure-internet-gateway.ts',
   EnsureSecurityGroup: 'network/ensure-security-group.ts',
-  EnsureNatGateway: 'network/ensure-nat-gateways.ts',
+  EnsureNatGateway: 'network/ensure-nat-gateway.ts',
   CheckNatGateways: 'network/check-nat-gateways.ts',
   EnsureRouteTables: 'network/ensure-route-tables.ts',
   EnsureS3Endpoint: 'network/ensure-s3-endpoint.ts',
@@ -23,16 +23,16 @@ export const TASKS = {
   AttachVpcAccessPolicy: 'function/attach-vpc-access-policy.ts',
   DetachVpcAccessPolicy: 'function/detach-vpc-access-policy.ts',
   ReportResult: 'report/report-result.ts',
-  Rollback: 'undo/rollback.ts',
-  AcquireNetworkLock: 'lock/acquire-network-lock.ts',
-  ReleaseNetworkLock: 'lock/release-network-lock.ts',
-  RecordMembership: 'lock/record-membership.ts',
-  ValidateTeardown: 'undo/validate-teardown.ts',
-  TeardownNetwork: 'undo/teardown-network.ts',
-  ValidateRelease: 'undo/validate-release.ts',
-  RestoreFunction: 'undo/restore-function.ts',
-  RestoreRolePolicy: 'undo/restore-role-policy.ts',
-  RemoveMembership: 'lock/remove-membership.ts',
+  Rollback: 'rollback/rollback.ts',
+  AcquireNetworkLock: 'membership/acquire-network-lock.ts',
+  ReleaseNetworkLock: 'membership/release-network-lock.ts',
+  RecordMembership: 'membership/record-membership.ts',
+  ValidateTeardown: 'teardown/validate-teardown.ts',
+  TeardownNetwork: 'teardown/teardown-network.ts',
+  ValidateRelease: 'release/validate-release.ts',
+  RestoreFunction: 'release/restore-function.ts',
+  RestoreRolePolicy: 'release/restore-role-policy.ts',
+  RemoveMembership: 'release/remove-membership.ts',
 } as const;
 
 export type TaskName = keyof typeof TASKS;

@@ -3,7 +3,7 @@ import { CreateStateMachineCommand, DescribeExecutionCommand, ListExecutionsComm
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { handler as startHandler } from '../../functions/api/start-request';
 import { handler as getHandler } from '../../functions/api/get-request';
-import { handler as listNetworksHandler } from '../../functions/api/list-networks';
+import { handler as listNetworksHandler } from '../../functions/api/get-networks';
 import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { STATE_MACHINE_ENV } from '../../functions/api/requests';
 import { readMembership } from '../../functions/shared/registry/read-membership';

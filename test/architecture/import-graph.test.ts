@@ -29,7 +29,7 @@ describe('the import graph (CONTRIBUTING.md "Layout and imports")', () => {
       'functions/api/delete-network.ts',
       'functions/api/delete-request.ts',
       'functions/api/get-request.ts',
-      'functions/api/list-networks.ts',
+      'functions/api/get-networks.ts',
       'functions/api/start-request.ts',
     ]);
   });

@@ -5,7 +5,7 @@ import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam'
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
-import type { ReleasePreview } from '../../functions/undo/release-plan';
+import type { ReleasePreview } from '../../functions/release/release-plan';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { describeEverything, registry } from '../lifecycle/lifecycle-fixture';

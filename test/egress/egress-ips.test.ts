@@ -6,7 +6,7 @@ import type { Diagnosis } from '../../cli/diagnose';
 import type { EgressIpsDocument } from '../../cli/egress-ips';
 import { palette } from '../../cli/io';
 import { formatSuccess, type RunOutcome } from '../../cli/output';
-import { handler as listNetworksHandler } from '../../functions/api/list-networks';
+import { handler as listNetworksHandler } from '../../functions/api/get-networks';
 import type { Inventory } from '../../functions/inventory/list-networks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator } from '../../local/emulator-control';

@@ -1,6 +1,6 @@
 import { AllocateAddressCommand, CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DeleteVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { DeleteFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { handler as listNetworksHandler } from '../../functions/api/list-networks';
+import { handler as listNetworksHandler } from '../../functions/api/get-networks';
 import { listNetworks } from '../../functions/inventory/list-networks';
 import { estimateMonthlyCost } from '../../functions/shared/cost';
 import { recordMembership } from '../../functions/shared/registry/membership';

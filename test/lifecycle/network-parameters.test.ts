@@ -5,7 +5,7 @@ import { publishNetworkParameters } from '../../functions/network/network-parame
 import type { ProvisionResult } from '../../functions/report/types';
 import type { LedgerEntry } from '../../functions/shared/types';
 import { networkParameterName, networkParameterPath } from '../../functions/shared/network-parameters';
-import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

@@ -2,7 +2,7 @@ import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, Delet
 import { CreateAliasCommand, DeleteAliasCommand, DeleteFunctionCommand, PublishVersionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
-import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally } from '../../statemachine/local-runner';

@@ -2,7 +2,7 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from '@aws-sdk/cl
 import { DescribeInstancesCommand, DescribeLaunchTemplatesCommand, DescribeNatGatewaysCommand, DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
-import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import type { NatGatewayMode } from '../../functions/shared/types';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
 import { ec2, registry, taggedForNetwork, teardown } from './lifecycle-fixture';

@@ -1,7 +1,7 @@
 import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
-import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { emulator } from '../../local/emulator-control';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
 import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork, teardown } from './lifecycle-fixture';

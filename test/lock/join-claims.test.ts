@@ -1,9 +1,9 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
-import { releaseNetworkLock } from '../../functions/lock/release-network-lock';
-import type { LockTaskInput, RecordMembershipInput } from '../../functions/lock/types';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
+import { recordMembershipOfExecution } from '../../functions/membership/record-membership';
+import { releaseNetworkLock } from '../../functions/membership/release-network-lock';
+import type { LockTaskInput, RecordMembershipInput } from '../../functions/membership/types';
 import { LockTimeout, NetworkInUse } from '../../functions/shared/errors';
 import { claimJoin, liveJoins, readNetworkRecord } from '../../functions/shared/registry/join-claims';
 import { readLock } from '../../functions/shared/registry/lock-acquire';

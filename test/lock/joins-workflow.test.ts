@@ -1,5 +1,5 @@
 import { DeleteVpcEndpointsCommand, DescribeVpcEndpointsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { NetworkLockSlice } from '../../functions/lock/types';
+import type { NetworkLockSlice } from '../../functions/membership/types';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { createSampleFunction } from '../../local/sample-function';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';

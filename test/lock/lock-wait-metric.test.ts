@@ -1,4 +1,4 @@
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
 import { logger } from '../../functions/shared/logger';
 import { LOCK_WAITS_METRIC, METRIC_NAMESPACE } from '../../functions/shared/metrics';
 import { execution, freshRegistry, requestFor } from './registry-fixture';

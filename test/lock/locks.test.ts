@@ -1,5 +1,5 @@
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { releaseNetworkLock } from '../../functions/lock/release-network-lock';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
+import { releaseNetworkLock } from '../../functions/membership/release-network-lock';
 import { FunctionBusy, LockTimeout } from '../../functions/shared/errors';
 import { acquireLocks, readLock } from '../../functions/shared/registry/lock-acquire';
 import { releaseLocks } from '../../functions/shared/registry/lock-release';

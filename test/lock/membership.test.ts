@@ -1,7 +1,7 @@
-import { recordMembershipOfExecution } from '../../functions/lock/record-membership';
-import type { RecordMembershipInput } from '../../functions/lock/types';
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { removeMembership } from '../../functions/shared/registry/remove-membership';
+import { recordMembershipOfExecution } from '../../functions/membership/record-membership';
+import type { RecordMembershipInput } from '../../functions/membership/types';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
+import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { readRegistry } from '../../functions/shared/registry/read';
 import { EC2Client } from '@aws-sdk/client-ec2';

@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { releaseStaleLocks } from '../../functions/lock/release-stale-locks';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
+import { releaseStaleLocks } from '../../functions/membership/release-stale-locks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { acquireLocks, readLock } from '../../functions/shared/registry/lock-acquire';
 import { readNetwork } from '../../functions/shared/registry/read-network';

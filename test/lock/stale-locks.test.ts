@@ -1,6 +1,6 @@
 import statusChange from '../../events/sfn-execution-status-change.json';
-import { acquireNetworkLock } from '../../functions/lock/acquire-network-lock';
-import { releaseStaleLocks, type ExecutionStatusChangeEvent } from '../../functions/lock/release-stale-locks';
+import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
+import { releaseStaleLocks, type ExecutionStatusChangeEvent } from '../../functions/membership/release-stale-locks';
 import { readLock } from '../../functions/shared/registry/lock-acquire';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { functionLockKey, networkLockKey } from '../../functions/shared/registry/table';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
-import { handler as validateRequest } from '../../functions/network/validate';
+import { handler as validateRequest } from '../../functions/network/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';

@@ -8,9 +8,9 @@ import { CreateVpcCommand, DescribeVpcBlockPublicAccessExclusionsCommand, EC2Cli
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
-import { handler as validateRequest } from '../../functions/network/validate';
+import { handler as validateRequest } from '../../functions/network/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
-import { rollback } from '../../functions/undo/rollback';
+import { rollback } from '../../functions/rollback/rollback';
 import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

@@ -11,7 +11,7 @@ import {
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { handler as ensureInternetGateway } from '../../functions/network/ensure-internet-gateway';
-import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateways';
+import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateway';
 import { handler as ensureRouteTables } from '../../functions/network/ensure-route-tables';
 import { handler as ensureS3Endpoint } from '../../functions/network/ensure-s3-endpoint';
 import { handler as ensureSecurityGroup } from '../../functions/network/ensure-security-group';

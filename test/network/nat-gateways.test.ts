@@ -1,6 +1,6 @@
 import { DeleteNatGatewayCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { handler as checkNatGateways } from '../../functions/network/check-nat-gateways';
-import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateways';
+import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateway';
 import type { EnsureNatGatewayInput } from '../../functions/network/types';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

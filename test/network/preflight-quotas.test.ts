@@ -1,7 +1,7 @@
 import { CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
-import { handler as validateRequest } from '../../functions/network/validate';
+import { handler as validateRequest } from '../../functions/network/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../cli/memory-io';

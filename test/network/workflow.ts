@@ -1,7 +1,7 @@
 import { handler as auditExistingVpc } from '../../functions/network/audit-existing-vpc';
 import { handler as checkNatGateways } from '../../functions/network/check-nat-gateways';
 import { handler as ensureInternetGateway } from '../../functions/network/ensure-internet-gateway';
-import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateways';
+import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateway';
 import { handler as ensureRouteTables } from '../../functions/network/ensure-route-tables';
 import { handler as ensureS3Endpoint } from '../../functions/network/ensure-s3-endpoint';
 import { handler as ensureSecurityGroup } from '../../functions/network/ensure-security-group';
@@ -20,7 +20,7 @@ import type {
   SubnetsSlice,
   VpcSlice,
 } from '../../functions/network/types';
-import { handler as validateRequest } from '../../functions/network/validate';
+import { handler as validateRequest } from '../../functions/network/validate-request';
 import { collectLedger } from '../../functions/shared/ledger';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../../functions/shared/types';
 

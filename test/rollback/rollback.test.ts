@@ -16,7 +16,7 @@ import {
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { AttachRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { rollback } from '../../functions/undo/rollback';
+import { rollback } from '../../functions/rollback/rollback';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
 import type { OriginalFunctionRecord } from '../../functions/undo/types';
 import { ledgerEntry } from '../../functions/shared/ledger';

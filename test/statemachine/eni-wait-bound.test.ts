@@ -1,4 +1,4 @@
-import { TEARDOWN_MAX_ATTEMPTS } from '../../functions/undo/teardown-ledger';
+import { TEARDOWN_MAX_ATTEMPTS } from '../../functions/teardown/teardown-ledger';
 import { allStates, readDefinitionText, PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH, type AslDefinition, type AslState } from '../../statemachine/definition';
 
 /** Lambda's Hyperplane ENIs can take up to 45 minutes to go (Terraform's aws_lambda_function waits 45 min). */

@@ -12,12 +12,12 @@ import { deleteNetworkRecord, markNetworkDeleting } from '../shared/registry/net
 import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { TeardownNetworkInput, TeardownPass } from './lifecycle-types';
-import type { RollbackOutcome } from './types';
+import type { TeardownNetworkInput, TeardownPass } from './types';
+import type { RollbackOutcome } from '../undo/types';
 import { TEARDOWN_MAX_ATTEMPTS, teardownLedger } from './teardown-ledger';
 import { refuseNamedDependencyViolations } from './refuse-blockers';
 import { refuseWhileInUse } from './teardown-plan';
-import { describeSteps, runUndoPlan } from './undo-engine';
+import { describeSteps, runUndoPlan } from '../undo/undo-engine';
 
 /** Outcomes after which a later pass has nothing left to do (a NAT gateway counts only once it is `deleted`; a kept address is tagged). */
 const GONE: ReadonlySet<RollbackOutcome> = new Set(['deleted', 'already-gone', 'kept']);

@@ -1,6 +1,6 @@
 import type { NetworkRecord } from '../shared/registry/records';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
-import { undoPlan } from './undo-engine';
+import { undoPlan } from '../undo/undo-engine';
 
 /**
  * Passes of TeardownNetwork, 30 s apart (the ASL's Wait): 91 passes are 90 waits, at least 45 minutes before

@@ -10,8 +10,8 @@ import type { ResourceKind } from '../shared/types';
 import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../function/vpc-access-policy';
 import { memberToRelease } from './release-member';
-import { teardownLedger } from './teardown-ledger';
-import { networkToTearDown, refuseWhileInUse, releaseTearsDown } from './teardown-plan';
+import { teardownLedger } from '../teardown/teardown-ledger';
+import { networkToTearDown, refuseWhileInUse, releaseTearsDown } from '../teardown/teardown-plan';
 
 /** What a teardown of a network would delete, in order, and what that saves a month. Nothing is changed. */
 export interface TeardownPreview {

@@ -2,7 +2,7 @@ import type { AwsClients } from '../shared/clients';
 import { TeardownBlocked } from '../shared/errors';
 import type { LedgerEntry } from '../shared/types';
 import { teardownBlockers, type TeardownBlocker } from './teardown-blockers';
-import type { PendingStep } from './types';
+import type { PendingStep } from '../undo/types';
 
 /**
  * Refuses a teardown, before anything is deleted, while something will never let the network's subnets or

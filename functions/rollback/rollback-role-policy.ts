@@ -1,8 +1,8 @@
 import type { AwsClients } from '../shared/clients';
-import { lingeringFunctionEnis, type LeftVpcConfig } from './function-enis';
-import { StillInUse } from './still-in-use';
-import type { OriginalFunctionRecord, RollbackOutcome } from './types';
-import { detachPolicyIfAttachedByExecution } from './undo-function';
+import { lingeringFunctionEnis, type LeftVpcConfig } from '../undo/function-enis';
+import { StillInUse } from '../undo/still-in-use';
+import type { OriginalFunctionRecord, RollbackOutcome } from '../undo/types';
+import { detachPolicyIfAttachedByExecution } from '../undo/undo-function';
 import { deleteNarrowEniPolicy } from '../function/delete-narrow-eni-policy';
 
 /**

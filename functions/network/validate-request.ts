@@ -7,7 +7,7 @@ import { taskHandler } from '../shared/task-handler';
 import { registryTableName } from '../shared/registry/table';
 import { targetScopeFromEnvironment } from '../shared/target-scope';
 import type { ValidateRequestInput } from './types';
-import { validateRequest } from './validate-request';
+import { validateRequest } from './validation';
 
 const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, servicequotas: ServiceQuotasClient });
 const dynamodb = new DynamoDBClient({});

@@ -6,8 +6,8 @@ import { isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
 import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from '../function/vpc-access-policy';
-import type { ReleaseState, RestoreSlice, RolePolicySlice } from './lifecycle-types';
-import { lingeringFunctionEnis } from './function-enis';
+import type { ReleaseState, RestoreSlice, RolePolicySlice } from './types';
+import { lingeringFunctionEnis } from '../undo/function-enis';
 import { deleteNarrowEniPolicy } from '../function/delete-narrow-eni-policy';
 
 /** Passes 30 s apart: Lambda deletes a released function's ENIs within ~20 minutes (aws-support-tools PR #174). */

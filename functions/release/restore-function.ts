@@ -4,9 +4,9 @@ import { createClients, type AwsClients } from '../shared/clients';
 import { FunctionUpdateInProgress, isNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../function/vpc-access-policy';
-import type { ReleaseState, RestoreSlice } from './lifecycle-types';
-import { restoreFunctionVpcConfig } from './undo-function';
-import { StillInUse } from './still-in-use';
+import type { ReleaseState, RestoreSlice } from './types';
+import { restoreFunctionVpcConfig } from '../undo/undo-function';
+import { StillInUse } from '../undo/still-in-use';
 
 /**
  * Puts a member back as it was before lambda-egress first moved it: its recorded VpcConfig (no VPC, or the

@@ -10,18 +10,18 @@ import { collectLedger } from '../shared/ledger';
 import { createClients, type AwsClients } from '../shared/clients';
 import { ResourceStillInUse, RollbackIncomplete } from '../shared/errors';
 import { logger } from '../shared/logger';
-import { removeMembership } from '../shared/registry/remove-membership';
+import { removeMembership } from '../shared/registry/delete-membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
-import { discoverCreatedResources, discoverRoutesToCreatedGateways } from './discover';
-import { discoverCreatedAlarms } from './undo-alarm';
+import { discoverCreatedResources, discoverRoutesToCreatedGateways } from '../undo/discover';
+import { discoverCreatedAlarms } from '../undo/undo-alarm';
 import { detachPolicyOnceEnisGone } from './rollback-role-policy';
-import { restoreFunctionVpcConfig } from './undo-function';
-import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from './undo-engine';
-import { discoverNatInstanceParts } from './undo-nat-instance';
-import type { LeftVpcConfig } from './function-enis';
-import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from './types';
+import { restoreFunctionVpcConfig } from '../undo/undo-function';
+import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from '../undo/undo-engine';
+import { discoverNatInstanceParts } from '../undo/undo-nat-instance';
+import type { LeftVpcConfig } from '../undo/function-enis';
+import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from '../undo/types';
 
 /**
  * Compensation for a failed execution: removes exactly what it created (its ledger plus whatever carries

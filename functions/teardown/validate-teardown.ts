@@ -5,7 +5,7 @@ import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest } from '../shared/errors';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { TeardownState, ValidateTeardownInput } from './lifecycle-types';
+import type { TeardownState, ValidateTeardownInput } from './types';
 import { refuseWhatNeverClears } from './refuse-blockers';
 import { lockedNetwork, networkToTearDown, refuseWhileInUse } from './teardown-plan';
 

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { removeMembership } from '../shared/registry/remove-membership';
+import { removeMembership } from '../shared/registry/delete-membership';
 import { readNetwork } from '../shared/registry/read-network';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { MembershipRemovedSlice, ReleaseState } from '../undo/lifecycle-types';
-import { releaseTearsDown } from '../undo/teardown-plan';
+import type { MembershipRemovedSlice, ReleaseState } from './types';
+import { releaseTearsDown } from '../teardown/teardown-plan';
 
 /**
  * The released function is no longer a member (its member item and pointer go together). Says who is left,

@@ -4,9 +4,9 @@ import { createClients, type AwsClients } from '../shared/clients';
 import { InvalidRequest } from '../shared/errors';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { ReleaseState, ValidateReleaseInput } from './lifecycle-types';
+import type { ReleaseState, ValidateReleaseInput } from './types';
 import { memberToRelease } from './release-member';
-import { lockedNetwork } from './teardown-plan';
+import { lockedNetwork } from '../teardown/teardown-plan';
 
 /**
  * Read-only: the function must be a member of a lambda-egress network (the registry's membership), else

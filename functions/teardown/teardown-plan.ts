@@ -3,7 +3,7 @@ import { InvalidRequest, NetworkInUse } from '../shared/errors';
 import { readNetwork } from '../shared/registry/read-network';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
-import type { LockedNetwork } from './lifecycle-types';
+import type { LockedNetwork } from './types';
 
 /** The registered network a teardown would delete, else InvalidRequest naming it (nothing is deleted). */
 export async function networkToTearDown(registry: Registry, name: string): Promise<RegisteredNetwork & { readonly record: NetworkRecord }> {
