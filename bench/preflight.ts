@@ -1,8 +1,8 @@
 import { AllocateAddressCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
-import { preflight } from '../functions/network/preflight/preflight';
-import { validateRequest } from '../functions/network/validation';
+import { preflight } from '../functions/validate/preflight/preflight';
+import { validateRequest } from '../functions/validate/validation';
 import { emulator } from '../local/emulator-control';
 import type { IsolatedEmulator } from '../local/proxied-emulator';
 import { summarizeCalls, type CallSummary } from './call-log';

@@ -1,7 +1,7 @@
 import type { InheritedSettings, LeftVpc } from '../functions/shared/types';
 
 /**
- * What a function moved out of another VPC leaves there (request.leavesVpc, functions/network/preflight/function-move.ts),
+ * What a function moved out of another VPC leaves there (request.leavesVpc, functions/validate/preflight/function-move.ts),
  * as plan and the provision result say it: the VPC, its subnets and groups, and the lambda-egress network left
  * without members, with what it still costs and the command that tears it down.
  */

@@ -5,7 +5,7 @@ import type { CompletionSpec, Shell } from './completion';
  * subcommand's module, so those modules depend on this file and not on commander.
  */
 
-/** The flags that shape the request (statemachine/request.schema.json), as typed on the command line. */
+/** The flags that shape the request (functions/shared/request.schema.json), as typed on the command line. */
 export interface RequestFlags {
   readonly functionName?: string;
   readonly requestFile?: string;

@@ -14,7 +14,7 @@ import { natGatewaysOf, pickNatGateway } from '../functions/network/find-nat-gat
 import { findS3Endpoint, s3ServiceName } from '../functions/network/find-s3-endpoint';
 import { findNetworkSecurityGroup } from '../functions/network/find-security-group';
 import { findManagedVpc, findPlannedSubnet, subnetsOf } from '../functions/network/network-lookup';
-import { validateRequest } from '../functions/network/validation';
+import { validateRequest } from '../functions/validate/validation';
 import { probeFunctionName } from '../functions/probe/probe-naming';
 import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';

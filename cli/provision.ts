@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import { checkRequestSchema } from '../functions/network/request-schema';
+import { checkRequestSchema } from '../functions/validate/request-schema';
 import { createClients } from '../functions/shared/clients';
 import { InvalidRequest } from '../functions/shared/errors';
 import type { ProvisionRequestInput } from '../functions/shared/types';

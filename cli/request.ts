@@ -25,7 +25,7 @@ function readRequestFile(path: string, readFile: (path: string) => string): Json
 }
 
 /**
- * The StartExecution input the flags describe (statemachine/request.schema.json): only what was asked for,
+ * The StartExecution input the flags describe (functions/shared/request.schema.json): only what was asked for,
  * so the workflow's ValidateRequest fills the defaults on AWS and locally alike. Flag combinations that cannot
  * make sense fail here with a UsageError; the values themselves are ValidateRequest's to judge.
  */

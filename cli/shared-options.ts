@@ -25,7 +25,7 @@ export const nonNegativeNumber = (value: string): number => {
 export function addRequestOptions(command: Command): Command {
   return command
     .option('-f, --function <name>', 'the Lambda function (name or ARN) to give internet egress')
-    .option('--request <file>', 'read the request from a JSON file (statemachine/request.schema.json); flags override its fields')
+    .option('--request <file>', 'read the request from a JSON file (functions/shared/request.schema.json); flags override its fields')
     .option('--network <name>', 'name of the egress network to create or reuse (tag lambda-egress:network); with --vpc-id, the name of that VPC\'s network')
     .addOption(new Option('--vpc-id <id>', 'audit and repair this existing VPC instead of creating one').conflicts('cidr'))
     .option('--cidr <cidr>', 'IPv4 CIDR of a new VPC (default 10.0.0.0/16)')

@@ -59,7 +59,7 @@ export interface CatalogApiProps {
 
 /**
  * The HTTP API a self-service catalog calls, signed with SigV4 (IAM authorization):
- * - `POST /requests` with the request as the body (validated against statemachine/request.schema.json) and an
+ * - `POST /requests` with the request as the body (validated against functions/shared/request.schema.json) and an
  *   `Idempotency-Key` header that becomes the execution name;
  * - `GET /requests/{id}`: status, current step, result or error, and the rollback report;
  * - `GET /networks`: the inventory (functions/inventory/list-networks.ts);
@@ -161,13 +161,13 @@ export class CatalogApi extends Construct {
     // message quotes values, hence the escaping).
     this.api.addGatewayResponse('InvalidBody', {
       type: ResponseType.BAD_REQUEST_BODY,
-      templates: { 'application/json': '{"message":"the body does not match statemachine/request.schema.json: $util.escapeJavaScript($context.error.validationErrorString)"}' },
+      templates: { 'application/json': '{"message":"the body does not match functions/shared/request.schema.json: $util.escapeJavaScript($context.error.validationErrorString)"}' },
     });
 
     const model = new Model(this, 'RequestModel', {
       restApi: this.api,
       contentType: 'application/json',
-      description: 'statemachine/request.schema.json as JSON Schema draft-04',
+      description: 'functions/shared/request.schema.json as JSON Schema draft-04',
       schema: requestModelSchema() as JsonSchema,
     });
     const validateBody = new RequestValidator(this, 'BodyValidator', { restApi: this.api, validateRequestBody: true, validateRequestParameters: true });

@@ -74,7 +74,7 @@ export function toDraft04(schema: Schema, path = '#'): Record<string, unknown> {
 
 function unsupported(at: string, what: string): Error {
   return new Error(
-    `statemachine/request.schema.json uses ${what} at ${at}, which has no draft-04 equivalent here: API Gateway models are draft-04; teach infra/request-model.ts to convert it`,
+    `functions/shared/request.schema.json uses ${what} at ${at}, which has no draft-04 equivalent here: API Gateway models are draft-04; teach infra/request-model.ts to convert it`,
   );
 }
 

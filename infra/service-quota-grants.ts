@@ -1,10 +1,10 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { NAT_GATEWAYS_PER_AZ, VPCS_PER_REGION } from '../functions/network/preflight/service-quota';
+import { NAT_GATEWAYS_PER_AZ, VPCS_PER_REGION } from '../functions/validate/preflight/service-quota';
 import type { Grant } from './policy-builders';
 
 /**
- * ValidateRequest's preflight reads two quotas (functions/network/preflight/vpc-quotas.ts). GetServiceQuota
+ * ValidateRequest's preflight reads two quotas (functions/validate/preflight/vpc-quotas.ts). GetServiceQuota
  * authorizes on the `quota` resource type, arn:<partition>:servicequotas:<region>:<account>:<service>/<quota>
  * (Service Authorization Reference, Service Quotas:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_servicequotas.html): exactly those two.

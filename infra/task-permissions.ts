@@ -68,13 +68,13 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     ),
     // DescribeVpcAttribute authorizes on the VPC: the existing VPC's DNS attribute, on a VPC lambda-egress did not create.
     ec2ReadAny('ReadExistingVpcDns', ['DescribeVpcAttribute'], ['vpc']),
-    // The VPC and NAT-gateways-per-AZ quotas (functions/network/preflight/vpc-quotas.ts).
+    // The VPC and NAT-gateways-per-AZ quotas (functions/validate/preflight/vpc-quotas.ts).
     readVpcQuotas(),
     // Account-wide and read-only: ValidateRequest must see a function outside the scope to refuse it by name.
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration', 'lambda:ListTags']),
     // The network's record: the allowedFunctions rule and the settings it was created with (a join inherits them).
     registryItems('RegistryReadNetwork', ['Query'], context.registryTable, [NETWORK_PREFIX]),
-    // A move out of another network (functions/network/preflight/function-move.ts): the function's membership pointer and item.
+    // A move out of another network (functions/validate/preflight/function-move.ts): the function's membership pointer and item.
     registryItems('RegistryReadMembership', ['GetItem'], context.registryTable),
   ],
   // ListAliases and ListTags authorize on the function (Service Authorization Reference, AWS Lambda:

@@ -4,7 +4,7 @@ import { ParameterValueType, StringListParameter, StringParameter } from 'aws-cd
 import { networkParameterName } from '../functions/shared/network-parameters';
 import { acknowledge } from './nag';
 
-/** The request schema's pattern of a network name (statemachine/request.schema.json, network.name). */
+/** The request schema's pattern of a network name (functions/shared/request.schema.json, network.name). */
 const NETWORK_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,63}$/;
 
 /**

@@ -1,6 +1,6 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
 import { catchAllTo, failingTo, pollLoop, settledMap, settledParallel, task, type MachineSource } from './asl-builder';
-import requestSchema from './request.schema.json';
+import requestSchema from '../functions/shared/request.schema.json';
 import { RETRY } from './retry-policies';
 
 /**

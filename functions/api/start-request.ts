@@ -10,7 +10,7 @@ import { startCheckedRequest } from './start-checked';
 
 const { sfn, iam } = createClients({ sfn: SFNClient, iam: IAMClient });
 
-/** POST /requests (body validated by API Gateway against statemachine/request.schema.json). */
+/** POST /requests (body validated by API Gateway against functions/shared/request.schema.json). */
 export const handler = (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> =>
   answer('POST /requests', () => {
     const requestedBy = requestedByOf(event);

@@ -13,7 +13,7 @@ export async function startRequest(sfn: SFNClient, stateMachineArn: string, requ
   try {
     parsed = JSON.parse(request.body ?? '');
   } catch {
-    return { statusCode: 400, body: { message: 'the body must be a JSON request (statemachine/request.schema.json)' } };
+    return { statusCode: 400, body: { message: 'the body must be a JSON request (functions/shared/request.schema.json)' } };
   }
   // One spelling of the request, so a retry that re-serialises the same JSON is the same input; who asked
   // (start-checked.ts) beside it.

@@ -1,6 +1,6 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
-import schema from '../../statemachine/request.schema.json';
+import schema from '../shared/request.schema.json';
 import { fromItem, toItem } from '../shared/registry/attributes';
 import type { NetworkRecord } from '../shared/registry/records';
 import { networkRecordKey, type Registry } from '../shared/registry/table';

@@ -68,7 +68,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
         ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
         egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
         ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
-        // What a join inherits (functions/network/network-settings.ts); ValidateRequest refused any join stating others.
+        // What a join inherits (functions/validate/network-settings.ts); ValidateRequest refused any join stating others.
         ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
         ipv6: request.network.ipv6,
         s3Endpoint: request.network.s3Endpoint,

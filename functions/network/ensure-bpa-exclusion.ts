@@ -4,7 +4,7 @@ import { logger } from '../shared/logger';
 import { createdBy, tagSpecifications } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 import { tagsFor } from './network-lookup';
-import { readBlockPublicAccess } from './preflight/block-public-access';
+import { readBlockPublicAccess } from './block-public-access';
 import type { NetworkTaskInput } from './types';
 
 /** The tag role of the exclusion (lambda-egress:role). */

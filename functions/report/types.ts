@@ -50,7 +50,7 @@ export interface ProvisionResult {
   readonly ledger: LedgerEntry[];
   /** Each task run that produced a slice of the final state, in start order. */
   readonly timings: TaskTiming[];
-  /** A repeated request that changed nothing (functions/network/already-member.ts): no lock, no write; the network as the registry holds it. */
+  /** A repeated request that changed nothing (functions/validate/already-member.ts): no lock, no write; the network as the registry holds it. */
   readonly alreadyMember?: true;
   /** Who asked (functions/shared/requested-by.ts). */
   readonly requestedBy?: RequestedBy;

@@ -13,7 +13,7 @@ export interface AwsClients {
   readonly lambda: LambdaClient;
   readonly cloudwatch: CloudWatchClient;
   readonly autoscaling: AutoScalingClient;
-  /** ValidateRequest's preflight reads the VPC quotas (functions/network/preflight/service-quota.ts); optional: without it their documented defaults are assumed, and said so. */
+  /** ValidateRequest's preflight reads the VPC quotas (functions/validate/preflight/service-quota.ts); optional: without it their documented defaults are assumed, and said so. */
   readonly servicequotas?: ServiceQuotasClient;
   /** The network's published parameters (functions/network/network-parameters-publish.ts). */
   readonly ssm: SSMClient;

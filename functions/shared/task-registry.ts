@@ -4,7 +4,7 @@
  * the same files. Paths are relative to functions/ (the folder above this one).
  */
 export const TASKS = {
-  ValidateRequest: 'network/validate-request.ts',
+  ValidateRequest: 'validate/validate-request.ts',
   RecordFunction: 'function/record-function.ts',
   AuditExistingVpc: 'network/audit-existing-vpc.ts',
   EnsureVpc: 'network/ensure-vpc.ts',

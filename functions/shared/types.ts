@@ -5,7 +5,7 @@ import type { RequestedBy } from './requested-by';
  * places every slice at the ResultPath named beside it; tasks return only their own slice.
  */
 
-/** The request as a user sends it (StartExecution input, API body, CLI flags); statemachine/request.schema.json. */
+/** The request as a user sends it (StartExecution input, API body, CLI flags); functions/shared/request.schema.json. */
 export interface ProvisionRequestInput {
   readonly functionName: string;
   readonly network?: CreateNetworkInput | ExistingNetworkInput;
@@ -20,7 +20,7 @@ export interface CreateNetworkInput {
   readonly name?: string;
   readonly cidr?: string;
   readonly azCount?: number;
-  /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/network/preflight/chosen-zones.ts). */
+  /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/validate/preflight/chosen-zones.ts). */
   readonly availabilityZones?: string[];
   /** Under VPC Block Public Access block-bidirectional: create an allow-egress exclusion for the new VPC (functions/network/ensure-bpa-exclusion.ts). */
   readonly blockPublicAccessExclusion?: boolean;
@@ -70,11 +70,11 @@ export interface NormalizedRequest {
   readonly forceDetachVpcAccessPolicy?: boolean;
   /** Leave the narrow inline ENI policy on the role when the managed one is detached (functions/function/narrow-eni-policy.ts); present (true) only when asked for. */
   readonly keepNarrowEniPolicy?: boolean;
-  /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/network/preflight/function-groups.ts). */
+  /** Existing-VPC mode, a function already in that VPC: its own security groups, kept beside the egress group (functions/validate/preflight/function-groups.ts). */
   readonly keepSecurityGroupIds?: string[];
-  /** The VPC the function is in now and leaves (request.moveFromVpc; functions/network/preflight/function-move.ts). */
+  /** The VPC the function is in now and leaves (request.moveFromVpc; functions/validate/preflight/function-move.ts). */
   readonly leavesVpc?: LeftVpc;
-  /** The settings this request left unset and took from the network's record (functions/network/network-settings.ts). */
+  /** The settings this request left unset and took from the network's record (functions/validate/network-settings.ts). */
   readonly inheritedSettings?: InheritedSettings;
   /** What the preflight found worth saying without refusing (a quota it had to assume, ...); present only when there is some. */
   readonly preflightNotes?: string[];

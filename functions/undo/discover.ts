@@ -12,7 +12,7 @@ import {
   type Filter,
 } from '@aws-sdk/client-ec2';
 import { ListTagsCommand, paginateListFunctions, type LambdaClient } from '@aws-sdk/client-lambda';
-import { readBlockPublicAccess } from '../network/preflight/block-public-access';
+import { readBlockPublicAccess } from '../network/block-public-access';
 import { routeDestination, routeTarget } from '../network/route-tables';
 import { ledgerEntry } from '../shared/ledger';
 import { createdBy, PROBE_FUNCTION_PREFIX, TAG_EXECUTION } from '../shared/tags';

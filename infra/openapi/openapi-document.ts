@@ -6,7 +6,7 @@ import { RESPONSE_SCHEMAS } from './response-schemas';
 
 /**
  * The catalog API (infra/catalog-api.ts) as an OpenAPI 3.1 document, docs/openapi.json: the request body is
- * statemachine/request.schema.json itself (OpenAPI 3.1's schema dialect is JSON Schema 2020-12, the schema's own),
+ * functions/shared/request.schema.json itself (OpenAPI 3.1's schema dialect is JSON Schema 2020-12, the schema's own),
  * the answers are infra/openapi/response-schemas.ts. `npm run build:openapi` writes it; a test fails when the file
  * is not what this generates, when a route of the synthesized template is missing here, or one here is not deployed.
  */
@@ -86,7 +86,7 @@ export function openApiDocument(): Json {
           responses: {
             '202': { description: 'Started (and the same key and body again while it runs)', ...json('RequestAccepted', { started: { summary: 'A new request', value: { requestId: 'order-1001', ...execution } } }) },
             '200': { description: 'The same key and body again after that execution ended: how it ended', ...json('RequestAccepted', { repeated: { summary: 'A retried POST', value: { requestId: 'order-1001', ...execution, status: 'SUCCEEDED' } } }) },
-            '400': error('The body does not match the request schema, is not JSON, or the Idempotency-Key is missing or malformed', 'the body does not match statemachine/request.schema.json: [object has missing required properties (["functionName"])]'),
+            '400': error('The body does not match the request schema, is not JSON, or the Idempotency-Key is missing or malformed', 'the body does not match functions/shared/request.schema.json: [object has missing required properties (["functionName"])]'),
             '409': error('The Idempotency-Key was used for another request', 'the Idempotency-Key order-1001 was used for a different request; choose a new key'),
             ...COMMON_ERRORS,
           },

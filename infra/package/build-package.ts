@@ -13,7 +13,7 @@ import { FUNCTIONS_DIR } from '../functions-dir';
  */
 const ROOT = join(__dirname, '..', '..');
 const DIST = join(ROOT, 'dist');
-const DATA_FILES = ['statemachine/provision.asl.json', 'statemachine/release.asl.json', 'statemachine/teardown.asl.json', 'statemachine/request.schema.json'];
+const DATA_FILES = ['statemachine/provision.asl.json', 'statemachine/release.asl.json', 'statemachine/teardown.asl.json', 'functions/shared/request.schema.json'];
 
 /** Every handler module below functions/: a file that exports `handler`. */
 export function handlerEntries(dir = FUNCTIONS_DIR): string[] {

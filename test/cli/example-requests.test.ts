@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import requestSchema from '../../statemachine/request.schema.json';
+import requestSchema from '../../functions/shared/request.schema.json';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';

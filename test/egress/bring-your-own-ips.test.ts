@@ -1,5 +1,5 @@
 import { AllocateAddressCommand, AssociateAddressCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DescribeAddressesCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { validateRequest } from '../../functions/network/validation';
+import { validateRequest } from '../../functions/validate/validation';
 import type { ProvisionResult } from '../../functions/report/types';
 import { isBorrowed } from '../../functions/shared/ledger';
 import { LambdaClient } from '@aws-sdk/client-lambda';

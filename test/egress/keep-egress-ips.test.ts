@@ -1,7 +1,7 @@
 import { AllocateAddressCommand, AssociateAddressCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client, type Address } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { runInMemory } from '../cli/run-in-memory';
-import { validateRequest } from '../../functions/network/validation';
+import { validateRequest } from '../../functions/validate/validation';
 import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { tagValue } from '../../functions/shared/tags';

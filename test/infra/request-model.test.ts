@@ -1,11 +1,11 @@
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import schema from '../../statemachine/request.schema.json';
+import schema from '../../functions/shared/request.schema.json';
 import { DRAFT_04, requestModelSchema, toDraft04 } from '../../infra/request-model';
 
 /**
- * API Gateway validates POST /requests with a draft-04 model converted from statemachine/request.schema.json.
+ * API Gateway validates POST /requests with a draft-04 model converted from functions/shared/request.schema.json.
  * Here the converted model must accept and reject exactly what the schema does (validated by a draft-04
  * validator against the 2020-12 original), so the API never lets through a request ValidateRequest refuses
  * for its shape, nor refuses one it accepts.

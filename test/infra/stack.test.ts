@@ -10,7 +10,7 @@ import addFormats from 'ajv-formats';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import tagChangeEvent from '../../events/tag-change-on-function.json';
 import statusChangeEvent from '../../events/sfn-execution-status-change.json';
-import requestSchema from '../../statemachine/request.schema.json';
+import requestSchema from '../../functions/shared/request.schema.json';
 import { TASKS, type TaskName } from '../../functions/shared/task-registry';
 import { FUNCTION_PREFIX, NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
 import { PROBE_FUNCTION_PREFIX, TAG_ADDED_ROUTES, TAG_MANAGED } from '../../functions/shared/tags';

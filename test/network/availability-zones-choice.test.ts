@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
@@ -11,7 +11,7 @@ import { runInMemory } from '../cli/run-in-memory';
 import { execution, runNetworkTasks } from './workflow';
 
 /**
- * network.availabilityZones (functions/network/preflight/chosen-zones.ts): AZs by name or AZ ID, checked against
+ * network.availabilityZones (functions/validate/preflight/chosen-zones.ts): AZs by name or AZ ID, checked against
  * DescribeAvailabilityZones before anything is created. moto's us-east-1: a (use1-az6), b (use1-az1), c (use1-az2),
  * d (use1-az4), e (use1-az3, no Graviton types), f (use1-az5), all available; the states and zone types it never
  * answers are put in its answer by the fault proxy.

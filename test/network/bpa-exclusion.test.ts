@@ -8,7 +8,7 @@ import { CreateVpcCommand, DescribeVpcBlockPublicAccessExclusionsCommand, EC2Cli
 import { IAMClient } from '@aws-sdk/client-iam';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
 import { rollback } from '../../functions/rollback/rollback';
 import { blockPublicAccessRewrite } from '../../local/block-public-access';

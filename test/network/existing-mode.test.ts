@@ -15,7 +15,7 @@ import {
   type RouteTable,
 } from '@aws-sdk/client-ec2';
 import { auditExistingVpc } from '../../functions/network/audit';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { TAG_EXECUTION, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
 import { natGatewaysMonthlyCost } from '../../functions/shared/network-cost';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

@@ -11,7 +11,7 @@ import { handler as ensureInternetGateway } from '../../functions/network/ensure
 import { handler as ensureS3Endpoint } from '../../functions/network/ensure-s3-endpoint';
 import { handler as ensureSecurityGroup } from '../../functions/network/ensure-security-group';
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

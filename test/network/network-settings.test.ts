@@ -1,6 +1,6 @@
 import { DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/parsed-command';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

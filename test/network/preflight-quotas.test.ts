@@ -1,14 +1,14 @@
 import { CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../cli/memory-io';
 import { execution } from './workflow';
 
 /**
- * The VPC quotas of the preflight (functions/network/preflight/vpc-quotas.ts): moto enforces neither, but answers
+ * The VPC quotas of the preflight (functions/validate/preflight/vpc-quotas.ts): moto enforces neither, but answers
  * GetServiceQuota with AWS's defaults (5 VPCs per Region, 5 NAT gateways per AZ) and counts VPCs and NAT gateways.
  */
 const ec2 = new EC2Client({});

@@ -1,7 +1,7 @@
 import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client, ModifyVpcAttributeCommand } from '@aws-sdk/client-ec2';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';

@@ -1,11 +1,11 @@
 import { CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { IAMClient } from '@aws-sdk/client-iam';
-import schema from '../../statemachine/request.schema.json';
+import schema from '../../functions/shared/request.schema.json';
 import { sampleFunctionZip } from '../../local/sample-function';
-import { REQUEST_DEFAULTS } from '../../functions/network/request-schema';
-import { handler as validateRequest } from '../../functions/network/validate-request';
-import { validateRequest as validateCore } from '../../functions/network/validation';
+import { REQUEST_DEFAULTS } from '../../functions/validate/request-schema';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
+import { validateRequest as validateCore } from '../../functions/validate/validation';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { execution, runNetworkTasks } from './workflow';

@@ -20,7 +20,7 @@ import type {
   SubnetsSlice,
   VpcSlice,
 } from '../../functions/network/types';
-import { handler as validateRequest } from '../../functions/network/validate-request';
+import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { collectLedger } from '../../functions/shared/ledger';
 import type { ExecutionContext, LedgerEntry, NormalizedRequest } from '../../functions/shared/types';
 

@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
-import { validateRequest } from '../../functions/network/validation';
+import { validateRequest } from '../../functions/validate/validation';
 import { FunctionNotAllowed } from '../../functions/shared/errors';
 import type { TargetScope } from '../../functions/shared/target-scope';
 import { emulator, mutatingCalls } from '../../local/emulator-control';

@@ -9,7 +9,7 @@ import { GENERATED_DEFINITIONS } from '../../statemachine/build-definition';
 import { allStates, placeholdersOf, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition } from '../../statemachine/definition';
 import { STANDARD_RETRY } from '../../statemachine/retry-policies';
 import { LOCK_WAIT_SECONDS } from '../../functions/shared/registry/lock-policy';
-import requestSchema from '../../statemachine/request.schema.json';
+import requestSchema from '../../functions/shared/request.schema.json';
 
 const ASL_VALIDATOR = require.resolve('asl-validator/dist/bin/asl-validator.js');
 const validate = (path: string) => spawnSync(process.execPath, [ASL_VALIDATOR, '--json-path', path], { encoding: 'utf8' });

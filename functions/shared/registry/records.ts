@@ -22,7 +22,7 @@ export interface NetworkRecord {
   readonly deleteWhenUnused?: boolean;
   /** Request field network.allowedFunctions of the execution that created the network: who may join it. */
   readonly allowedFunctions?: TargetFunctions;
-  /** The network's settings as its creating request gave them; a join inherits them (functions/network/network-settings.ts). Absent in records older than issue 23. */
+  /** The network's settings as its creating request gave them; a join inherits them (functions/validate/network-settings.ts). Absent in records older than issue 23. */
   readonly natInstanceType?: string;
   readonly ipv6?: boolean;
   readonly s3Endpoint?: boolean;

@@ -1,7 +1,7 @@
 import { paginateDescribeSecurityGroups, type EC2Client } from '@aws-sdk/client-ec2';
 import { InvalidRequest } from '../../shared/errors';
 import { allPages } from '../../shared/paginate';
-import { findManagedVpc, isOfNetwork, networkTagFilters, ROLE } from '../network-lookup';
+import { findManagedVpc, isOfNetwork, networkTagFilters, ROLE } from '../../network/network-lookup';
 
 /**
  * A network's name is its identity: it is bound to one VPC, the one lambda-egress created under that name

@@ -4,27 +4,27 @@ import type { AwsClients } from '../shared/clients';
 import { awsErrorName, InvalidRequest, isNotFound } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { NormalizedNetwork, PlannedSubnet } from '../shared/types';
-import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from './cidr';
-import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from './cidr-plan';
-import { checkEgressIpAllocations } from './egress-ip-preflight';
-import { keptEgressIpsFor } from './kept-egress-ip-preflight';
-import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
-import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from './network-lookup';
+import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from '../network/cidr';
+import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from '../network/cidr-plan';
+import { checkEgressIpAllocations } from '../network/egress-ip-preflight';
+import { keptEgressIpsFor } from '../network/kept-egress-ip-preflight';
+import { DEFAULT_NAT_INSTANCE_TYPE } from '../network/nat-instance-launch';
+import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from '../network/network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
 import { resolveChosenZones } from './preflight/chosen-zones';
-import { refuseExclusionOfExistingVpc } from './preflight/block-public-access';
+import { refuseExclusionOfExistingVpc } from '../network/block-public-access';
 import { securityGroupsToKeep } from './preflight/function-groups';
 import { checkFunctionMove } from './preflight/function-move';
 import { inheritNetworkSettings } from './network-settings';
 import { alreadyMemberOf } from './already-member';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
-import { checkFunctionInScope } from './check-scope';
-import { allowedFunctionsOf, checkNetworkMembers, recordedNetwork } from './check-network-members';
+import { checkFunctionInScope } from '../network/check-scope';
+import { allowedFunctionsOf, checkNetworkMembers, recordedNetwork } from '../network/check-network-members';
 import type { Registry } from '../shared/registry/table';
 import { splitRequestedBy } from '../shared/requested-by';
 import { targetScopeFromEnvironment, type TargetScope } from '../shared/target-scope';
-import type { ValidatedState, ValidateRequestInput } from './types';
+import type { ValidatedState, ValidateRequestInput } from '../network/types';
 
 /**
  * ValidateRequest: the request as the user sent it -> the normalised request (defaults, function ARN, AZs,

@@ -6,7 +6,7 @@ import { createClients } from '../shared/clients';
 import { taskHandler } from '../shared/task-handler';
 import { registryTableName } from '../shared/registry/table';
 import { targetScopeFromEnvironment } from '../shared/target-scope';
-import type { ValidateRequestInput } from './types';
+import type { ValidateRequestInput } from '../network/types';
 import { validateRequest } from './validation';
 
 const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, servicequotas: ServiceQuotasClient });

@@ -1,10 +1,10 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
 import type { NormalizedNetwork } from '../../shared/types';
-import { natGatewaysOf } from '../find-nat-gateway';
-import { findManagedVpc, isGone, subnetsOf } from '../network-lookup';
+import { natGatewaysOf } from '../../network/find-nat-gateway';
+import { findManagedVpc, isGone, subnetsOf } from '../../network/network-lookup';
 import { checkZonesOfferNatInstance } from './availability-zones';
-import { checkBlockPublicAccess, readBlockPublicAccess } from './block-public-access';
+import { checkBlockPublicAccess, readBlockPublicAccess } from '../../network/block-public-access';
 import { checkElasticIpRoom, readElasticIpRoom } from './elastic-ips';
 import { elasticIpsToAllocate, elasticIpsWanted } from './elastic-ips-needed';
 import { checkNameBinding } from './network-binding';

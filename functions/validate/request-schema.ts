@@ -1,11 +1,11 @@
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import schema from '../../statemachine/request.schema.json';
+import schema from '../shared/request.schema.json';
 import { InvalidRequest } from '../shared/errors';
 import type { NatGatewayMode } from '../shared/types';
 
 /**
- * The request schema (statemachine/request.schema.json) as ValidateRequest applies it: every violation (one per
+ * The request schema (functions/shared/request.schema.json) as ValidateRequest applies it: every violation (one per
  * field) becomes part of one InvalidRequest naming the fields and saying what would be valid; defaults come from the schema's
  * own `default` keywords, so the documentation and the behaviour cannot drift apart.
  */
@@ -46,7 +46,7 @@ export interface SchemaCheckedRequest {
   readonly detachVpcAccessPolicy: boolean;
   readonly forceDetachVpcAccessPolicy: boolean;
   readonly keepNarrowEniPolicy: boolean;
-  /** Moving a function out of another VPC is asked for explicitly (functions/network/preflight/function-move.ts). */
+  /** Moving a function out of another VPC is asked for explicitly (functions/validate/preflight/function-move.ts). */
   readonly moveFromVpc: boolean;
 }
 
@@ -204,7 +204,7 @@ function describe(value: unknown): string {
 }
 
 function invalidRequestFrom(error: ErrorObject | undefined, raw: unknown): InvalidRequest {
-  if (!error) return new InvalidRequest('request', 'does not match statemachine/request.schema.json');
+  if (!error) return new InvalidRequest('request', 'does not match functions/shared/request.schema.json');
   const field = fieldOf(error.instancePath);
   const got = describe(valueAt(raw, error.instancePath));
   // The valid-value hint of a list item is its list's.
@@ -218,7 +218,7 @@ function invalidRequestFrom(error: ErrorObject | undefined, raw: unknown): Inval
     case 'required': {
       const missing = String((error.params as { missingProperty: string }).missingProperty);
       const name = field ? `${field}.${missing}` : missing;
-      return new InvalidRequest(name, `is required: ${VALID[name] ?? 'see statemachine/request.schema.json'}`);
+      return new InvalidRequest(name, `is required: ${VALID[name] ?? 'see functions/shared/request.schema.json'}`);
     }
     case 'false schema':
       return new InvalidRequest(field, 'does not apply to an existing VPC (network.vpcId), which keeps its own CIDR and AZs: remove it, or remove network.vpcId to create a new VPC');

@@ -7,7 +7,7 @@ import { readNetwork } from '../../shared/registry/read-network';
 import type { Registry } from '../../shared/registry/table';
 import { TAG_NETWORK } from '../../shared/tags';
 import type { LeftVpc, NormalizedNetwork } from '../../shared/types';
-import { findManagedVpc } from '../network-lookup';
+import { findManagedVpc } from '../../network/network-lookup';
 
 export interface FunctionMove {
   readonly functionArn: string;

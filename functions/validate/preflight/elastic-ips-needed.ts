@@ -1,6 +1,6 @@
 import type { Address } from '@aws-sdk/client-ec2';
 import type { NormalizedNetwork } from '../../shared/types';
-import { isOfNetwork, ROLE } from '../network-lookup';
+import { isOfNetwork, ROLE } from '../../network/network-lookup';
 
 /**
  * The Elastic IPs a network of this request holds when provision is done, one per NAT it runs: per AZ with

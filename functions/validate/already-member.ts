@@ -5,8 +5,8 @@ import { isJoinOf } from '../shared/registry/join-rule';
 import { readMembership } from '../shared/registry/read-membership';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
-import { addressesOfNatGateway } from './egress-address';
-import { isNatInstanceTarget, type AlreadyMember } from './types';
+import { addressesOfNatGateway } from '../network/egress-address';
+import { isNatInstanceTarget, type AlreadyMember } from '../network/types';
 import type { NormalizedNetwork } from '../shared/types';
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));

@@ -4,9 +4,9 @@ import {
   type EC2Client,
   type VpcBlockPublicAccessExclusion,
 } from '@aws-sdk/client-ec2';
-import { InvalidRequest } from '../../shared/errors';
-import { logger } from '../../shared/logger';
-import type { NatGatewayMode } from '../../shared/types';
+import { InvalidRequest } from '../shared/errors';
+import { logger } from '../shared/logger';
+import type { NatGatewayMode } from '../shared/types';
 
 /**
  * VPC Block Public Access (Amazon VPC User Guide, "Block public access to VPCs and subnets":
