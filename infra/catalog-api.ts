@@ -119,7 +119,7 @@ export class CatalogApi extends Construct {
 
     this.networksFunction = new ProductFunction(this, 'Networks', {
       name: 'ApiListNetworks',
-      entry: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
+      entry: join(FUNCTIONS_DIR, 'api', 'get-networks.ts'),
       timeoutSeconds: 29,
       grants: [registryScan(props.registryTable), ec2Describe('DescribeVpcs', 'DescribeNatGateways', 'DescribeNetworkInterfaces', 'DescribeSubnets', 'DescribeAddresses', 'DescribeAvailabilityZones'), onTargetFunctions('ReadMemberFunctions', ['lambda:GetFunctionConfiguration'])],
       environment: registryEnvironment(props.registryTable),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The request JSON Schema (draft 2020-12) that ValidateRequest, the CLI and the API all use. */
-export const REQUEST_SCHEMA_PATH = join(__dirname, '..', 'statemachine', 'request.schema.json');
+export const REQUEST_SCHEMA_PATH = join(__dirname, '..', 'functions', 'shared', 'request.schema.json');
 export const DRAFT_04 = 'http://json-schema.org/draft-04/schema#';
 
 type Schema = boolean | { [keyword: string]: unknown };

@@ -34,7 +34,7 @@ export class StaleLockRelease extends Construct {
     if (props.stateMachines.length === 0) throw new Error('StaleLockRelease needs at least one state machine whose executions take locks');
     this.function = new ProductFunction(this, 'Handler', {
       name: 'ReleaseStaleLocks',
-      entry: join(FUNCTIONS_DIR, 'lock', 'release-stale-locks.ts'),
+      entry: join(FUNCTIONS_DIR, 'membership', 'release-stale-locks.ts'),
       timeoutSeconds: 30,
       grants: [registryLocksByOwner(props.table), registryItems('RegistryReleaseLocks', ['DeleteItem', 'UpdateItem'], props.table)],
       environment: registryEnvironment(props.table),

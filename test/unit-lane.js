@@ -12,6 +12,7 @@
  */
 const UNIT_TEST_FILES = [
   'test/architecture/import-graph.test.ts',
+  'test/architecture/task-files.test.ts',
   'test/architecture/test-lanes.test.ts',
   'test/bench/latency-profile.test.ts',
   'test/bench/lower-bound.test.ts',

@@ -10,7 +10,7 @@ import { toItem } from '../../functions/shared/registry/attributes';
 import type { NetworkRecord } from '../../functions/shared/registry/records';
 import { networkRecordKey, REGISTRY_TABLE_ENV, type Registry } from '../../functions/shared/registry/table';
 import { emulator } from '../../local/emulator-control';
-import { freshRegistry } from '../lock/registry-fixture';
+import { freshRegistry } from '../support/registry-fixture';
 
 /**
  * DELETE /requests/{id} and DELETE /networks/{name} against moto's Step Functions and DynamoDB. moto records

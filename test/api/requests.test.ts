@@ -14,7 +14,7 @@ import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { startRequest } from '../../functions/api/start';
 import { currentStepOf, requestStatus } from '../../functions/api/status';
 import { emulator } from '../../local/emulator-control';
-import { failedProvisionHistory } from '../cli/sfn-history';
+import { failedProvisionHistory } from '../support/sfn-history';
 import { apiEvent } from './api-event';
 
 /**

@@ -12,8 +12,8 @@ import { emulator } from '../../local/emulator-control';
 import { formatSuccess } from '../../cli/output';
 import { palette } from '../../cli/io';
 import type { ProvisionResult } from '../../functions/report/types';
-import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 import { apiEvent, type ApiCaller } from './api-event';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);

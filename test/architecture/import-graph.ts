@@ -159,3 +159,44 @@ export function folderEdges(edges: readonly ImportEdge[]): Array<{ from: string;
   }
   return folders;
 }
+
+/**
+ * The areas of functions/ by level: an area imports only areas of a lower level (and shared). The levels follow
+ * the workflows: building blocks (function, network) under what the provision composes from them, the undo engine
+ * under rollback and teardown, release on top of teardown (it may continue into one), the catalog API above all.
+ */
+export const FUNCTION_AREA_LEVEL: Readonly<Record<string, number>> = {
+  shared: 0,
+  function: 1,
+  network: 1,
+  probe: 2,
+  report: 2,
+  validate: 2,
+  inventory: 2,
+  membership: 2,
+  undo: 2,
+  rollback: 3,
+  teardown: 3,
+  release: 4,
+  api: 5,
+};
+
+/** `functions/<area>/...` -> area, or undefined outside functions/. */
+export function functionAreaOf(path: string): string | undefined {
+  return path.startsWith('functions/') ? path.split('/')[1] : undefined;
+}
+
+/** Imports between function areas that do not point to a lower level, and files in an area the table does not know. */
+export function areaViolations(edges: readonly ImportEdge[]): Array<ImportEdge & { readonly reason: string }> {
+  const found: Array<ImportEdge & { readonly reason: string }> = [];
+  for (const edge of edges) {
+    const from = functionAreaOf(edge.from);
+    const to = functionAreaOf(edge.to);
+    if (from === undefined || to === undefined || from === to) continue;
+    const fromLevel = FUNCTION_AREA_LEVEL[from];
+    const toLevel = FUNCTION_AREA_LEVEL[to];
+    if (fromLevel === undefined || toLevel === undefined) found.push({ ...edge, reason: 'area not in FUNCTION_AREA_LEVEL' });
+    else if (toLevel >= fromLevel) found.push({ ...edge, reason: `${from} (level ${fromLevel}) imports ${to} (level ${toLevel})` });
+  }
+  return found;
+}

@@ -7,9 +7,9 @@ import { exitCodeOf } from '../../cli/output';
 import { runCommand } from '../../cli/run';
 import type { StepEvent } from '../../cli/steps';
 import { emulator } from '../../local/emulator-control';
-import { memoryIo } from './memory-io';
-import { sampleResult } from './sample-result';
-import { failedProvisionHistory } from './sfn-history';
+import { memoryIo } from '../support/memory-io';
+import { sampleResult } from '../support/sample-result';
+import { failedProvisionHistory } from '../support/sfn-history';
 
 const STATE_MACHINE = 'arn:aws:states:us-east-1:123456789012:stateMachine:lambda-egress-provision';
 

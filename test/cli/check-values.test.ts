@@ -1,7 +1,7 @@
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { checkCommandValues } from '../../cli/check-values';
 import { emulator } from '../../local/emulator-control';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -1,4 +1,4 @@
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { BIN, PROCESS_TEST_TIMEOUT_MS, type CliRun } from './run-cli';
+import { BIN, PROCESS_TEST_TIMEOUT_MS, type CliRun } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

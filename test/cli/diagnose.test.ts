@@ -3,9 +3,9 @@ import { LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/clien
 import { runCommand } from '../../cli/run';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildEgressNetwork, type EgressNetwork } from '../probe/egress-network';
-import { memoryIo } from './memory-io';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { buildEgressNetwork, type EgressNetwork } from '../support/egress-network';
+import { memoryIo } from '../support/memory-io';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -1,5 +1,5 @@
 import { label, nodeId, renderTopology } from '../../cli/diagram';
-import { sampleDetails, sampleResult } from './sample-result';
+import { sampleDetails, sampleResult } from '../support/sample-result';
 
 /** The Mermaid subset renderTopology writes: each line is a header, a node, a subgraph start or end, or an edge. */
 const NODE = /^\s+[a-z]+_[A-Za-z0-9_]+(\(\[|\[\[|\[\(|\{\{|\[|\(\()"[^"]*"(\]\)|\]\]|\)\]|\}\}|\]|\)\))$/;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { isProcessAlive } from '../../local/moto-server';
-import { BIN, PROCESS_TEST_TIMEOUT_MS } from './run-cli';
+import { BIN, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

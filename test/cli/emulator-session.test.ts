@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isProcessAlive } from '../../local/moto-server';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS * 2);
 

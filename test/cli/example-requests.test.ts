@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import requestSchema from '../../functions/shared/request.schema.json';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 /**
  * examples/requests/*.json are the requests the README shows (its "The request" block, the start-execution and

@@ -10,8 +10,8 @@ import { NOT_CHECKED } from '../../cli/networks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
-import { runInMemory } from './run-in-memory';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
+import { runInMemory } from '../support/run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BIN, PROCESS_TEST_TIMEOUT_MS } from './run-cli';
+import { BIN, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

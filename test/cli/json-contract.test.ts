@@ -7,7 +7,7 @@ import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -8,9 +8,9 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { natAlarmNetworkPrefix } from '../../functions/shared/nat-alarms';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { describeEverything, lambdaEni, networkInterfaceIds, taggedForNetwork } from '../lifecycle/lifecycle-fixture';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
-import { runInMemory } from './run-in-memory';
+import { describeEverything, lambdaEni, networkInterfaceIds, taggedForNetwork } from '../support/lifecycle-fixture';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
+import { runInMemory } from '../support/run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -8,9 +8,9 @@ import { readNetwork } from '../../functions/shared/registry/read-network';
 import type { ReleasePreview } from '../../functions/release/release-plan';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { describeEverything, registry } from '../lifecycle/lifecycle-fixture';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
-import { runInMemory } from './run-in-memory';
+import { describeEverything, registry } from '../support/lifecycle-fixture';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
+import { runInMemory } from '../support/run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -10,7 +10,7 @@ import { runCommand } from '../../cli/run';
 import { forgetSession, recordSession } from '../../local/emulator-session';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from './memory-io';
+import { memoryIo } from '../support/memory-io';
 
 jest.setTimeout(120_000);
 

@@ -2,7 +2,7 @@ import { renderTopology } from '../../cli/diagram';
 import { palette } from '../../cli/io';
 import { causeMessage, exitCodeOf, formatFailure, formatSuccess, jsonOutcome, type RunOutcome } from '../../cli/output';
 import { contractErrors } from './output-contract';
-import { sampleResult } from './sample-result';
+import { sampleResult } from '../support/sample-result';
 
 const colors = palette(false);
 const EXECUTION = 'arn:aws:states:us-east-1:123456789012:execution:lambda-egress-provision:demo';

@@ -4,9 +4,9 @@ import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildEgressNetwork } from '../probe/egress-network';
-import { memoryIo } from './memory-io';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { buildEgressNetwork } from '../support/egress-network';
+import { memoryIo } from '../support/memory-io';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 import { EGRESS_MODES, estimateModeCost } from '../../functions/shared/mode-cost';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);

@@ -9,9 +9,9 @@ import { runCommand } from '../../cli/run';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from './memory-io';
+import { memoryIo } from '../support/memory-io';
 import { contractErrors } from './output-contract';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from './run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

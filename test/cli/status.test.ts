@@ -1,9 +1,9 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { statusCommand } from '../../cli/status';
-import { memoryIo } from './memory-io';
-import { sampleResult } from './sample-result';
-import { failedProvisionHistory } from './sfn-history';
+import { memoryIo } from '../support/memory-io';
+import { sampleResult } from '../support/sample-result';
+import { failedProvisionHistory } from '../support/sfn-history';
 
 const EXECUTION = 'arn:aws:states:eu-west-1:123456789012:execution:lambda-egress-provision:run-7';
 const output = { json: false, quiet: false };

@@ -7,8 +7,8 @@ import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import type { RollbackReport } from '../../functions/undo/types';
-import { teardown } from '../lifecycle/lifecycle-fixture';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { teardown } from '../support/lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 /**
  * network.eipAllocationIds: the user's own Elastic IPs. Used for the NAT gateways, recorded as borrowed, never

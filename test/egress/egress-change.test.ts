@@ -5,7 +5,7 @@ import { egressChangeOf } from '../../functions/report/egress-change';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 /**
  * A change of a network's egress IPs is announced: the provision result says old -> new (result.network.egressChange,

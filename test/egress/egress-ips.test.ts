@@ -11,9 +11,9 @@ import type { Inventory } from '../../functions/inventory/list-networks';
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { runInMemory } from '../cli/run-in-memory';
+import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { runInMemory } from '../support/run-in-memory';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -1,8 +1,8 @@
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { EgressIpsDocument } from '../../cli/egress-ips';
 import type { ProvisionResult } from '../../functions/report/types';
-import { runInMemory } from '../cli/run-in-memory';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { runInMemory } from '../support/run-in-memory';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 /**
  * IPv6 egress: through the egress-only internet gateway a function leaves from its own address, so what a

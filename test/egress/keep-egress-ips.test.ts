@@ -1,6 +1,6 @@
 import { AllocateAddressCommand, AssociateAddressCommand, CreateNetworkInterfaceCommand, CreateSubnetCommand, CreateVpcCommand, DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client, type Address } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { runInMemory } from '../cli/run-in-memory';
+import { runInMemory } from '../support/run-in-memory';
 import { validateRequest } from '../../functions/validate/validation';
 import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
@@ -9,7 +9,7 @@ import type { RollbackReport, RollbackStep } from '../../functions/undo/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 /**
  * network.keepEgressIps: a teardown leaves the Elastic IPs lambda-egress allocated for the network allocated,

@@ -9,8 +9,8 @@ import { runCommand } from '../../cli/run';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from '../cli/memory-io';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
+import { memoryIo } from '../support/memory-io';
+import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -3,12 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { executionArnOf } from '../../functions/api/requests';
 import { requestStatus } from '../../functions/api/status';
 import type { ProvisionResult } from '../../functions/report/types';
-import { sampleResult } from '../cli/sample-result';
+import { sampleResult } from '../support/sample-result';
 
 /**
  * GET /requests/{id} answers a succeeded request with the state machine's output, ReportResult's contract. moto
  * records executions but runs no definition, so the execution is mocked; its output is what the real
- * ReportResult builds (test/cli/sample-result.ts).
+ * ReportResult builds (test/support/sample-result.ts).
  */
 describe('GET /requests/{id} of a succeeded request (mocked: Step Functions execution)', () => {
   let mocked: ReturnType<typeof mockClient>;

@@ -27,7 +27,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   }
   const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
   process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
-  // What test files of this run share (e.g. a scenario's clean run, recorded once: test/statemachine/fault-suite.ts).
+  // What test files of this run share (e.g. a scenario's clean run, recorded once: test/support/fault-suite.ts).
   process.env.LAMBDA_EGRESS_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.

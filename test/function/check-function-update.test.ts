@@ -2,7 +2,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { checkFunctionUpdate } from '../../functions/function/check-function-update';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { executionNamed, normalizedRequest } from '../probe/egress-network';
+import { executionNamed, normalizedRequest } from '../support/egress-network';
 
 const lambda = new LambdaClient({});
 

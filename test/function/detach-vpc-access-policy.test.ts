@@ -9,7 +9,7 @@ import type { DetachVpcAccessPolicyInput } from '../../functions/function/types'
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../probe/egress-network';
+import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../support/egress-network';
 
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});

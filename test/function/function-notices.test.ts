@@ -8,8 +8,8 @@ import { recordFunction } from '../../functions/function/record-function';
 import { reportResult } from '../../functions/report/report-result';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest } from '../probe/egress-network';
-import { freshAccountWithFunction, provision } from '../statemachine/harness';
+import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest } from '../support/egress-network';
+import { freshAccountWithFunction, provision } from '../support/harness';
 
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});

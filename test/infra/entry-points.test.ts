@@ -13,7 +13,7 @@ import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATTERN } from '../../infra/tag-trigge
 import { acknowledge } from '../../infra/nag';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
 import { sdkActionsOf } from './sdk-calls';
-import { actionsOf, allowing, flat, renderInputTemplate, resourcesOf, statementsOfFunction, type Statement } from './template-queries';
+import { actionsOf, allowing, flat, renderInputTemplate, resourcesOf, statementsOfFunction, type Statement } from '../support/template-queries';
 
 /**
  * The lifecycle's non-CLI entry points as constructs: the catalog API's DELETE routes and the tag removal

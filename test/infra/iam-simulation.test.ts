@@ -11,7 +11,7 @@ import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally } from '../../statemachine/local-runner';
 import { createSampleFunction } from '../../local/sample-function';
-import { ensureEniCleanupRole, ensureProbeRole, passingProbe, provision as provisionAsSetup, queueProbeAnswers } from '../statemachine/harness';
+import { ensureEniCleanupRole, ensureProbeRole, passingProbe, provision as provisionAsSetup, queueProbeAnswers } from '../support/harness';
 import { ACCOUNT, iamRequestsOf, REGION, type IamRequest } from './iam/iam-requests';
 import { recordPath, type RecordedPath } from './iam/recorded-calls';
 import { describeFailure, evaluate } from './iam/simulate';

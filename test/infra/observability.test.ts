@@ -10,7 +10,7 @@ import { LOCK_WAITS_METRIC, METRIC_NAMESPACE, ROLLBACK_INCOMPLETE_METRIC } from 
 import { createApp } from '../../infra/app';
 import type { LambdaEgressStack, LambdaEgressStackProps } from '../../infra/lambda-egress-stack';
 import { NAT_GATEWAY_METRICS } from '../../infra/operations-dashboard';
-import { flat, functionLogicalId } from './template-queries';
+import { flat, functionLogicalId } from '../support/template-queries';
 
 /**
  * The stack's alarms and dashboard. Synthesized without bundling the functions (context

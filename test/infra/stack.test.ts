@@ -38,7 +38,7 @@ import {
   statementsOfFunction,
   statementsOfRole,
   type Statement,
-} from './template-queries';
+} from '../support/template-queries';
 
 /**
  * The stack as `npx cdk synth` builds it, synthesized once with cdk-nag's AwsSolutions pack as a gate:
@@ -51,12 +51,12 @@ const TASK_NAMES = Object.keys(TASKS) as TaskName[];
 const API_FUNCTIONS = {
   ApiStartRequest: join(FUNCTIONS_DIR, 'api', 'start-request.ts'),
   ApiGetRequest: join(FUNCTIONS_DIR, 'api', 'get-request.ts'),
-  ApiListNetworks: join(FUNCTIONS_DIR, 'api', 'list-networks.ts'),
+  ApiListNetworks: join(FUNCTIONS_DIR, 'api', 'get-networks.ts'),
   ApiReleaseRequest: join(FUNCTIONS_DIR, 'api', 'delete-request.ts'),
   ApiTeardownNetwork: join(FUNCTIONS_DIR, 'api', 'delete-network.ts'),
 };
 /** Functions that EventBridge rules target. */
-const EVENT_FUNCTIONS = { ReleaseStaleLocks: join(FUNCTIONS_DIR, 'lock', 'release-stale-locks.ts') };
+const EVENT_FUNCTIONS = { ReleaseStaleLocks: join(FUNCTIONS_DIR, 'membership', 'release-stale-locks.ts') };
 const OTHER_FUNCTIONS = { ...API_FUNCTIONS, ...EVENT_FUNCTIONS };
 
 let outdir: string;

@@ -6,9 +6,9 @@ import { estimateMonthlyCost } from '../../functions/shared/cost';
 import { recordMembership } from '../../functions/shared/registry/membership';
 import { REGISTRY_TABLE_ENV, type Registry } from '../../functions/shared/registry/table';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 import { emulator } from '../../local/emulator-control';
-import { execution, freshRegistry } from '../lock/registry-fixture';
+import { execution, freshRegistry } from '../support/registry-fixture';
 
 /**
  * The inventory against moto: the registry read back and checked against EC2 and Lambda. Network "shared" has

@@ -20,8 +20,8 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { ec2, lambda, registry, taggedForNetwork } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { ec2, lambda, registry, taggedForNetwork } from '../support/lifecycle-fixture';
 
 let runs = 0;
 function run(definitionPath: string, input: unknown): Promise<LocalRunResult> {

@@ -2,8 +2,8 @@ import { CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { probeFunctionName } from '../../functions/probe/probe-naming';
 import type { ProvisionResult } from '../../functions/report/types';
-import { completeVpc } from '../network/existing-vpcs';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { completeVpc } from '../support/existing-vpcs';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});

@@ -5,8 +5,8 @@ import { readMembership } from '../../functions/shared/registry/read-membership'
 import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, timesEntered, queueProbeAnswers } from '../statemachine/harness';
-import { lambda, registry } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, timesEntered, queueProbeAnswers } from '../support/harness';
+import { lambda, registry } from '../support/lifecycle-fixture';
 
 const iam = new IAMClient({});
 const VPC_ACCESS = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';

@@ -10,8 +10,8 @@ import { TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { registry, teardown } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { registry, teardown } from '../support/lifecycle-fixture';
 
 /**
  * The SSM parameters a network publishes for IaC (useNetwork, Terraform's aws_ssm_parameter), on moto through the

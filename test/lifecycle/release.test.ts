@@ -7,8 +7,8 @@ import { readNetwork } from '../../functions/shared/registry/read-network';
 import { emulator } from '../../local/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { describeEverything, ec2, lambda, lambdaEni, networkInterfaceIds, registry, taggedForNetwork } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { describeEverything, ec2, lambda, lambdaEni, networkInterfaceIds, registry, taggedForNetwork } from '../support/lifecycle-fixture';
 
 const iam = new IAMClient({});
 const VPC_ACCESS = 'arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole';

@@ -6,8 +6,8 @@ import { removeMembership } from '../../functions/shared/registry/delete-members
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { describeEverything, ec2, lambda, registry, taggedForNetwork, teardown } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { describeEverything, ec2, lambda, registry, taggedForNetwork, teardown } from '../support/lifecycle-fixture';
 
 /**
  * A network nobody is a member of, but which the function's published version 1 (alias `live`) still uses, and

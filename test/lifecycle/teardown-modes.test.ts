@@ -4,8 +4,8 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import type { NatGatewayMode } from '../../functions/shared/types';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { ec2, registry, taggedForNetwork, teardown } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { ec2, registry, taggedForNetwork, teardown } from '../support/lifecycle-fixture';
 
 const autoscaling = new AutoScalingClient({});
 

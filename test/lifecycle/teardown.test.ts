@@ -3,8 +3,8 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { emulator } from '../../local/emulator-control';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork, teardown } from './lifecycle-fixture';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork, teardown } from '../support/lifecycle-fixture';
 
 /** A provisioned network `egress` with orders-api as its member, recorded in the registry. */
 async function provisioned(): Promise<{ result: ProvisionResult; functionName: string }> {

@@ -3,7 +3,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 // Three CLI processes, each loading tsx and the SDK, then waiting for each other's lock: give them room.
 jest.setTimeout(2 * PROCESS_TEST_TIMEOUT_MS);

@@ -9,7 +9,7 @@ import { claimJoin, liveJoins, readNetworkRecord } from '../../functions/shared/
 import { readLock } from '../../functions/shared/registry/lock-acquire';
 import { releaseLocksOwnedBy } from '../../functions/shared/registry/stale-locks';
 import { epochSeconds, joinClaimKey, networkLockKey, type Registry } from '../../functions/shared/registry/table';
-import { execution, freshRegistry, functionArn, requestFor } from './registry-fixture';
+import { execution, freshRegistry, functionArn, requestFor } from '../support/registry-fixture';
 
 /** RecordMembership publishes the network's SSM parameters too. */
 const clients = { ssm: new SSMClient({}), ec2: new EC2Client({}) };

@@ -4,7 +4,7 @@ import { TAG_NETWORK } from '../../functions/shared/tags';
 import { createSampleFunction } from '../../local/sample-function';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally, type LocalRunOptions } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 
 /**
  * Joins of a ready network through the real provision, release and teardown state machines (their ASL files,

@@ -1,7 +1,7 @@
 import { acquireNetworkLock } from '../../functions/membership/acquire-network-lock';
 import { logger } from '../../functions/shared/logger';
 import { LOCK_WAITS_METRIC, METRIC_NAMESPACE } from '../../functions/shared/metrics';
-import { execution, freshRegistry, requestFor } from './registry-fixture';
+import { execution, freshRegistry, requestFor } from '../support/registry-fixture';
 
 /**
  * CloudWatch's extraction of embedded metrics from a function's log cannot run here: the test observes the log

@@ -5,7 +5,7 @@ import { acquireLocks, readLock } from '../../functions/shared/registry/lock-acq
 import { releaseLocks } from '../../functions/shared/registry/lock-release';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { epochSeconds, functionLockKey, networkLockKey } from '../../functions/shared/registry/table';
-import { execution, freshRegistry, functionArn, requestFor } from './registry-fixture';
+import { execution, freshRegistry, functionArn, requestFor } from '../support/registry-fixture';
 
 /** The network and function locks on moto's DynamoDB: conditional transactions, leases, owners. */
 const SETTINGS = { leaseSeconds: 3600, maxAttempts: 3, waitSeconds: 15 };

@@ -6,7 +6,7 @@ import { readNetwork } from '../../functions/shared/registry/read-network';
 import { readRegistry } from '../../functions/shared/registry/read';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { execution, freshRegistry, requestFor } from './registry-fixture';
+import { execution, freshRegistry, requestFor } from '../support/registry-fixture';
 
 /** RecordMembership on moto's DynamoDB: the member, the function's pointer and the network record go together. */
 const ORIGINAL = { subnetIds: ['subnet-old'], securityGroupIds: ['sg-old'], ipv6AllowedForDualStack: true };

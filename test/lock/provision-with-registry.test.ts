@@ -11,9 +11,9 @@ import { TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { execution, requestFor } from './registry-fixture';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { execution, requestFor } from '../support/registry-fixture';
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});

@@ -1,8 +1,8 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { createSampleFunction } from '../../local/sample-function';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { behavioursMet, realismAround } from '../statemachine/realism-suite';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { behavioursMet, realismAround } from '../support/realism-suite';
 
 const ec2 = new EC2Client({});
 

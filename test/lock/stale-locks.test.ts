@@ -4,7 +4,7 @@ import { releaseStaleLocks, type ExecutionStatusChangeEvent } from '../../functi
 import { readLock } from '../../functions/shared/registry/lock-acquire';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { functionLockKey, networkLockKey } from '../../functions/shared/registry/table';
-import { freshRegistry, requestFor } from './registry-fixture';
+import { freshRegistry, requestFor } from '../support/registry-fixture';
 
 /** The status-change rule's handler on moto's DynamoDB, fed the sample event of events/. */
 const event = statusChange as unknown as ExecutionStatusChangeEvent;

@@ -6,9 +6,9 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { runInMemory } from '../cli/run-in-memory';
-import { execution, runNetworkTasks } from './workflow';
+import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { runInMemory } from '../support/run-in-memory';
+import { execution, runNetworkTasks } from '../support/workflow';
 
 /**
  * network.availabilityZones (functions/validate/preflight/chosen-zones.ts): AZs by name or AZ ID, checked against

@@ -14,9 +14,9 @@ import { rollback } from '../../functions/rollback/rollback';
 import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { runInMemory } from '../cli/run-in-memory';
-import { execution, runNetworkTasks } from './workflow';
+import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { runInMemory } from '../support/run-in-memory';
+import { execution, runNetworkTasks } from '../support/workflow';
 
 /**
  * network.blockPublicAccessExclusion (functions/network/ensure-bpa-exclusion.ts). moto serves no VPC Block Public

@@ -21,7 +21,7 @@ import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, tagValue } from '../../functio
 import type { LedgerEntry } from '../../functions/shared/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { idsOf, runNetworkTasks, type NetworkRun } from './workflow';
+import { idsOf, runNetworkTasks, type NetworkRun } from '../support/workflow';
 
 const ec2 = new EC2Client({});
 

@@ -19,8 +19,8 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import { TAG_EXECUTION, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { AZS, completeVpc, createSubnet, publicOnlyVpc, routeTableJson, transitGatewayVpc } from './existing-vpcs';
-import { execution, idsOf, runNetworkTasks } from './workflow';
+import { AZS, completeVpc, createSubnet, publicOnlyVpc, routeTableJson, transitGatewayVpc } from '../support/existing-vpcs';
+import { execution, idsOf, runNetworkTasks } from '../support/workflow';
 
 const ec2 = new EC2Client({});
 const clients = { ec2, iam: undefined as never, lambda: undefined as never };

@@ -9,10 +9,10 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import type { ProvisionResult } from '../../functions/report/types';
 import { natGatewaysMonthlyCost } from '../../functions/shared/network-cost';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
-import { runInMemory } from '../cli/run-in-memory';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../cli/run-cli';
-import { freshAccountWithFunction } from '../statemachine/harness';
-import { execution } from './workflow';
+import { runInMemory } from '../support/run-in-memory';
+import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
+import { freshAccountWithFunction } from '../support/harness';
+import { execution } from '../support/workflow';
 
 /**
  * Moving a function out of another VPC (its own, or another lambda-egress network's) takes it away from that

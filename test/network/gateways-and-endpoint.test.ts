@@ -15,8 +15,8 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { publicOnlyVpc } from './existing-vpcs';
-import { execution, runNetworkTasks } from './workflow';
+import { publicOnlyVpc } from '../support/existing-vpcs';
+import { execution, runNetworkTasks } from '../support/workflow';
 
 const ec2 = new EC2Client({});
 

@@ -5,7 +5,7 @@ import type { EnsureNatGatewayInput } from '../../functions/network/types';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { execution, runNetworkTasks, type NetworkRun } from './workflow';
+import { execution, runNetworkTasks, type NetworkRun } from '../support/workflow';
 
 const ec2 = new EC2Client({});
 

@@ -4,10 +4,10 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import type { ProvisionResult } from '../../functions/report/types';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { runInMemory } from '../cli/run-in-memory';
-import { PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { freshAccountWithFunction } from '../statemachine/harness';
-import { execution } from './workflow';
+import { runInMemory } from '../support/run-in-memory';
+import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { freshAccountWithFunction } from '../support/harness';
+import { execution } from '../support/workflow';
 
 /**
  * A network's settings are part of its identity: a join that leaves them unset gets the network's recorded

@@ -4,8 +4,8 @@ import { runCommand } from '../../cli/run';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from '../cli/memory-io';
-import { execution } from './workflow';
+import { memoryIo } from '../support/memory-io';
+import { execution } from '../support/workflow';
 
 /**
  * The VPC quotas of the preflight (functions/validate/preflight/vpc-quotas.ts): moto enforces neither, but answers

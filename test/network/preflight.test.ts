@@ -5,9 +5,9 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import { blockPublicAccessRewrite } from '../../local/block-public-access';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { memoryIo } from '../cli/memory-io';
-import { completeVpc } from './existing-vpcs';
-import { execution, runNetworkTasks } from './workflow';
+import { memoryIo } from '../support/memory-io';
+import { completeVpc } from '../support/existing-vpcs';
+import { execution, runNetworkTasks } from '../support/workflow';
 
 /**
  * The preflight refuses what AWS or the account's settings would refuse part-way through provision, before

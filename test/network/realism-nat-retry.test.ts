@@ -1,8 +1,8 @@
 import { emulator } from '../../local/emulator-control';
-import { managedInventory, recordCleanRun } from '../statemachine/fault-suite';
-import { passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
-import { behavioursMet } from '../statemachine/realism-suite';
-import { SCENARIOS } from '../statemachine/scenarios';
+import { managedInventory, recordCleanRun } from '../support/fault-suite';
+import { passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { behavioursMet } from '../support/realism-suite';
+import { SCENARIOS } from '../support/scenarios';
 
 describe('a retried EnsureNatGateway whose NAT gateway was created but is not listed yet (realism profile)', () => {
   it('gets the same NAT gateway back through its client token and EIP: no second NAT, no second EIP (fault proxy: PutMetricAlarm throttled once after the create)', async () => {

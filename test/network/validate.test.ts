@@ -8,7 +8,7 @@ import { handler as validateRequest } from '../../functions/validate/validate-re
 import { validateRequest as validateCore } from '../../functions/validate/validation';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { execution, runNetworkTasks } from './workflow';
+import { execution, runNetworkTasks } from '../support/workflow';
 
 const ec2 = new EC2Client({});
 const validate = (input: unknown, name = 'validate') => validateRequest({ input, execution: execution(name) });

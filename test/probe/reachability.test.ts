@@ -25,7 +25,7 @@ import { analyzeReachability, probePort } from '../../functions/probe/reachabili
 import { deniedPorts } from '../../functions/probe/traffic-rules';
 import type { ReachabilityInput } from '../../functions/probe/types';
 import { emulator } from '../../local/emulator-control';
-import { buildEgressNetwork, type EgressNetwork } from './egress-network';
+import { buildEgressNetwork, type EgressNetwork } from '../support/egress-network';
 
 const ec2 = new EC2Client({});
 

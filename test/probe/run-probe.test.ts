@@ -22,7 +22,7 @@ import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/
 import { zipSingleFile } from '../../functions/shared/zip';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from './egress-network';
+import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../support/egress-network';
 
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});

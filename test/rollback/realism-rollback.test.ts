@@ -9,9 +9,9 @@ import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
 import { runUndoPlan, undoPlan, type UndoPass } from '../../functions/undo/undo-engine';
 import { emulator } from '../../local/emulator-control';
-import { SCENARIOS } from '../statemachine/scenarios';
-import { recordCleanRun } from '../statemachine/fault-suite';
-import { rollbackUnderRealism } from '../statemachine/realism-suite';
+import { SCENARIOS } from '../support/scenarios';
+import { recordCleanRun } from '../support/fault-suite';
+import { rollbackUnderRealism } from '../support/realism-suite';
 
 const ec2 = new EC2Client({});
 const clients = { ec2, lambda: new LambdaClient({}), cloudwatch: new CloudWatchClient({}), autoscaling: new AutoScalingClient({}), ssm: new SSMClient({}) };

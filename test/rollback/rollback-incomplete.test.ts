@@ -2,8 +2,8 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
-import { freshAccountWithFunction, functionSnapshot, provision, queueProbeAnswers } from '../statemachine/harness';
-import { liveResources, resourcesTaggedWith } from './tagged-network';
+import { freshAccountWithFunction, functionSnapshot, provision, queueProbeAnswers } from '../support/harness';
+import { liveResources, resourcesTaggedWith } from '../support/tagged-network';
 
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});

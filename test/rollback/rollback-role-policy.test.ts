@@ -4,9 +4,9 @@ import { emulator } from '../../local/emulator-control';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { vpcAccessPolicyArn } from '../../functions/function/vpc-access-policy';
 import type { RollbackInput } from '../../functions/undo/types';
-import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../statemachine/harness';
-import { lambdaEni, networkInterfaceIds } from '../lifecycle/lifecycle-fixture';
-import { resourcesTaggedWith } from './tagged-network';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { lambdaEni, networkInterfaceIds } from '../support/lifecycle-fixture';
+import { resourcesTaggedWith } from '../support/tagged-network';
 
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});

@@ -23,7 +23,7 @@ import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
 import { emulator } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { buildTaggedNetwork, resourcesTaggedWith } from './tagged-network';
+import { buildTaggedNetwork, resourcesTaggedWith } from '../support/tagged-network';
 
 const ec2 = new EC2Client({});
 const iam = new IAMClient({});

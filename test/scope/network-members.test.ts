@@ -3,8 +3,8 @@ import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../cli/run-cli';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../statemachine/harness';
+import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

@@ -5,7 +5,7 @@ import { FunctionNotAllowed } from '../../functions/shared/errors';
 import type { TargetScope } from '../../functions/shared/target-scope';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { execution } from '../network/workflow';
+import { execution } from '../support/workflow';
 
 /** ValidateRequest against the stack's scope, on the emulator: inside goes on, outside is FunctionNotAllowed naming the rule. */
 const clients = { ec2: new EC2Client({}), lambda: new LambdaClient({}) };

@@ -6,8 +6,8 @@ import { emulator } from '../../local/emulator-control';
 import type { CallRecord } from '../../local/fault-rules';
 import type { LocalRunResult } from '../../statemachine/local-runner';
 import { egressGapViolations, switchOrder, type SwitchFacts } from './call-order';
-import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
-import { publicOnlyVpc } from './scenarios';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from '../support/harness';
+import { publicOnlyVpc } from '../support/scenarios';
 import { describeTopology } from './topology';
 
 const lambda = new LambdaClient({});

@@ -1,4 +1,4 @@
-import { describeFaultSuite } from './fault-suite';
+import { describeFaultSuite } from '../support/fault-suite';
 
 // natGateways "instance" (NAT instances on moto): its new mutating calls — the NAT instance's security group and
 // its inbound rule, the fixed ENI, its source/destination check, its Elastic IP and association, the launch

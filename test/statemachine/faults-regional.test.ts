@@ -1,4 +1,4 @@
-import { describeFaultSuite } from './fault-suite';
+import { describeFaultSuite } from '../support/fault-suite';
 
 // natGateways "regional" (regional NAT gateway answered by the fault proxy): its new mutating call, the regional
 // CreateNatGateway, throttled once and failed for good; the routes to it and the rest are the create-mode suite's.

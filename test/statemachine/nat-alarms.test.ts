@@ -4,10 +4,10 @@ import type { ProvisionResult } from '../../functions/report/report-result';
 import { NAT_ALARM_PREFIX } from '../../functions/shared/nat-alarms';
 import { allPages } from '../../functions/shared/paginate';
 import { emulator } from '../../local/emulator-control';
-import { completeVpc } from '../network/existing-vpcs';
-import { runNetworkTasks } from '../network/workflow';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from './harness';
+import { completeVpc } from '../support/existing-vpcs';
+import { runNetworkTasks } from '../support/workflow';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 
 const cloudwatch = new CloudWatchClient({});
 const ec2 = new EC2Client({});

@@ -3,8 +3,8 @@ import { DescribeInstanceStatusCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Fault } from '../../local/fault-rules';
 import { emulator } from '../../local/emulator-control';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 
 const ec2 = new EC2Client({});
 const autoscaling = new AutoScalingClient({});

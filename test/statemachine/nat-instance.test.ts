@@ -29,8 +29,8 @@ import { estimateModeCost } from '../../functions/shared/mode-cost';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { TAG_EXECUTION, TAG_MANAGED } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 import { describeTopology } from './topology';
 
 /**

@@ -1,10 +1,10 @@
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { emulator } from '../../local/emulator-control';
 import { registryTask, type LocalRunOptions, type LocalTask } from '../../statemachine/local-runner';
-import { freshAccountWithFunction, functionSnapshot, provision, timesEntered } from './harness';
-import { publicOnlyVpc } from './scenarios';
+import { freshAccountWithFunction, functionSnapshot, provision, timesEntered } from '../support/harness';
+import { publicOnlyVpc } from '../support/scenarios';
 import { SEEDS } from './realism-cases';
-import { behavioursMet, realismAround } from './realism-suite';
+import { behavioursMet, realismAround } from '../support/realism-suite';
 
 const ec2 = new EC2Client({});
 const TAG_DESCRIBES = ['DescribeNatGateways', 'DescribeAddresses'] as const;

@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { emulator } from '../../local/emulator-control';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, functionSnapshot, invocationsOf, provision, timesEntered } from './harness';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, functionSnapshot, invocationsOf, provision, timesEntered } from '../support/harness';
 
 const ec2 = new EC2Client({});
 /** Long enough that, unsettled, Rollback is over before the delayed call reaches moto. */

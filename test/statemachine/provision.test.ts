@@ -3,9 +3,9 @@ import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } f
 import type { ProvisionResult } from '../../functions/report/report-result';
 import { registryTask, type LocalRunResult } from '../../statemachine/local-runner';
 import { emulator } from '../../local/emulator-control';
-import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { publicOnlyVpc } from './scenarios';
+import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { publicOnlyVpc } from '../support/scenarios';
 import { describeTopology } from './topology';
 
 const lambda = new LambdaClient({});

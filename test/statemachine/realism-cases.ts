@@ -1,5 +1,5 @@
-import { SCENARIOS, type ScenarioName } from './scenarios';
-import { underRealism } from './realism-suite';
+import { SCENARIOS, type ScenarioName } from '../support/scenarios';
+import { underRealism } from '../support/realism-suite';
 
 /** Seeds each scenario runs under: two, so the windows and the transient errors fall on different calls. */
 export const SEEDS = [7, 2026] as const;

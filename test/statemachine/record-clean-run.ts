@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { startFaultProxy } from '../../local/fault-proxy';
-import { SCENARIOS, type ScenarioName } from './scenarios';
+import { SCENARIOS, type ScenarioName } from '../support/scenarios';
 
 /**
  * `tsx record-clean-run.ts <scenario> <output.json>`: the scenario's clean run, recorded for fault-suite.ts
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     process.env.AWS_ENDPOINT_URL = proxy.endpoint;
     // Loaded only now: their SDK clients must see this proxy.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { cleanRun } = require('./fault-suite') as typeof import('./fault-suite');
+    const { cleanRun } = require('../support/fault-suite') as typeof import('../support/fault-suite');
     writeFileSync(output, JSON.stringify(await cleanRun(SCENARIOS[name as ScenarioName])));
   } finally {
     await proxy.close();

@@ -14,8 +14,8 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import type { ProvisionResult } from '../../functions/report/report-result';
 import { TAG_EXECUTION, TAG_MANAGED } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
-import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from './harness';
+import { resourcesTaggedWith } from '../support/tagged-network';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 import { describeTopology } from './topology';
 
 /**

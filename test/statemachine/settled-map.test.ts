@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { NatGatewayFailed } from '../../functions/shared/errors';
 import { failingTo, renderDefinition, settledMap, task } from '../../statemachine/asl-builder';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { timesEntered } from './harness';
+import { timesEntered } from '../support/harness';
 
 /** A machine around one settledMap whose Choice checks only the first item by index, so a second item overflows it. */
 function machinePath(): string {

@@ -2,7 +2,7 @@ import { registryTask, type LocalRunOptions, type LocalRunResult } from '../../.
 import { emulator } from '../../../local/emulator-control';
 import { ensureRegistryTable } from '../../../local/local-registry';
 import type { CallRecord } from '../../../local/fault-rules';
-import { provision } from '../../statemachine/harness';
+import { provision } from '../../support/harness';
 
 /** One AWS call as the proxy recorded it, with what was sent and answered, and who made it. */
 export interface RecordedCall extends CallRecord {

@@ -1,5 +1,5 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { actionsOf, matchesAction } from '../template-queries';
+import { actionsOf, matchesAction } from '../../support/template-queries';
 import { ACCOUNT, type IamRequest } from './iam-requests';
 import type { TaskRole } from './task-roles';
 

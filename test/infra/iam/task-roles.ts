@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
 import { LambdaEgressStack, type LambdaEgressStackProps } from '../../../infra/lambda-egress-stack';
-import { statementsOfFunction, type Statement } from '../template-queries';
+import { statementsOfFunction, type Statement } from '../../support/template-queries';
 import { ACCOUNT, ENI_CLEANUP_ROLE_ARN, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
 
 const PREFIX = 'LambdaEgress';

@@ -1,7 +1,7 @@
 import { AssociateRouteTableCommand, AttachInternetGatewayCommand, CreateInternetGatewayCommand, CreateRouteCommand, CreateRouteTableCommand, CreateSubnetCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Scenario } from './scenario';
 import { freshAccountWithFunction } from './harness';
-import { releaseAndTeardown } from '../lifecycle/release-teardown-scenario';
+import { releaseAndTeardown } from './release-teardown-scenario';
 
 const ec2 = new EC2Client({});
 

@@ -6,7 +6,7 @@ import type { Registry } from '../../functions/shared/registry/table';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { liveResources } from '../rollback/tagged-network';
+import { liveResources } from './tagged-network';
 
 export const ec2 = new EC2Client({});
 

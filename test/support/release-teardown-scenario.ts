@@ -3,9 +3,9 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
-import { liveResources } from '../rollback/tagged-network';
-import type { Scenario } from '../statemachine/scenario';
-import { freshAccountWithFunction } from '../statemachine/harness';
+import { liveResources } from './tagged-network';
+import type { Scenario } from './scenario';
+import { freshAccountWithFunction } from './harness';
 import { ec2, lambdaEni, taggedForNetwork } from './lifecycle-fixture';
 
 /**

@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { emulator } from '../../local/emulator-control';
 import type { LocalRunResult } from '../../statemachine/local-runner';
-import { resourcesTaggedWith } from '../rollback/tagged-network';
+import { resourcesTaggedWith } from './tagged-network';
 import { failedFor, managedInventory, provisionedFor, recordCleanRun, type AroundRun, type MutatingCall } from './fault-suite';
 import { passingProbe, provision, queueProbeAnswers } from './harness';
 import { SCENARIOS, type ScenarioName } from './scenarios';

@@ -13,7 +13,7 @@ import { registryTableName } from '../../functions/shared/registry/table';
 import { createdBy, isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
 import type { CallRecord } from '../../local/fault-rules';
 import { emulator, mutatingCalls } from '../../local/emulator-control';
-import { liveResources, resourcesTaggedWith } from '../rollback/tagged-network';
+import { liveResources, resourcesTaggedWith } from './tagged-network';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 import type { AfterProvision, Scenario } from './scenario';
 import { SCENARIOS, type ScenarioName } from './scenarios';
