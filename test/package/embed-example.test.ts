@@ -64,7 +64,7 @@ describe('the npm package', () => {
 
   it('runs its CLI compiled (dist/cli), without tsx: a devDependency, not installed with the package', async () => {
     const installed = join(appDir, 'node_modules', 'lambda-egress');
-    expect(packed.files).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/local/emulator-daemon.js', 'dist/functions/network/validate.js', 'dist/local/moto-python/sitecustomize.py']));
+    expect(packed.files).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/local/emulator-daemon.js', 'dist/functions/validate/validate-request.js', 'dist/local/moto-python/sitecustomize.py']));
     expect(() => require.resolve('tsx/cjs', { paths: [installed] })).toThrow();
     const help = await runNode([join(installed, 'cli', 'bin.cjs'), '--help'], appDir);
     expect([help.code, help.output]).toEqual([0, expect.stringContaining('Usage: lambda-egress')]);
