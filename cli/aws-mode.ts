@@ -7,7 +7,7 @@ import type { StepEvent } from './steps';
 import { UsageError } from './io';
 
 /** Overrides the stack lookup, like --state-machine-arn. */
-export const STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
+export const CLI_STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
 
 /** The deployed state machine cannot be found: says where the CLI looked and how to point it elsewhere. */
 export class StateMachineNotFound extends Error {
@@ -26,7 +26,7 @@ export async function resolveStateMachineArn(
 ): Promise<string> {
   const outputKey = options.outputKey ?? STATE_MACHINE_OUTPUT;
   // The environment variable names the provisioning state machine only.
-  const explicit = options.stateMachineArn ?? (outputKey === STATE_MACHINE_OUTPUT ? env[STATE_MACHINE_ENV] : undefined);
+  const explicit = options.stateMachineArn ?? (outputKey === STATE_MACHINE_OUTPUT ? env[CLI_STATE_MACHINE_ENV] : undefined);
   if (explicit) return explicit;
   const stackName = options.stackName ?? DEFAULT_STACK_NAME;
   let stacks;

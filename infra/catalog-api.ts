@@ -18,7 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { IDEMPOTENCY_HEADER, RELEASE_STATE_MACHINE_ENV, STATE_MACHINE_ENV, TEARDOWN_STATE_MACHINE_ENV } from '../functions/api/requests';
+import { IDEMPOTENCY_HEADER, RELEASE_STATE_MACHINE_ENV, PROVISION_STATE_MACHINE_ENV, TEARDOWN_STATE_MACHINE_ENV } from '../functions/api/requests';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
 import { acknowledge } from './nag';
 import { ec2Describe, onTargetFunctions, simulateCallerPolicies, type Grant } from './policy-builders';
@@ -85,7 +85,7 @@ export class CatalogApi extends Construct {
     for (const [name, value] of Object.entries({ throttlingRateLimit: rate, throttlingBurstLimit: burst, startRateLimit: startRate, startBurstLimit: startBurst })) {
       if (!(value > 0)) throw new Error(`CatalogApi ${name} must be a positive number, got ${value}`);
     }
-    const environment = { [STATE_MACHINE_ENV]: props.stateMachine.stateMachineArn };
+    const environment = { [PROVISION_STATE_MACHINE_ENV]: props.stateMachine.stateMachineArn };
 
     this.startFunction = new ProductFunction(this, 'Start', {
       name: 'ApiStartRequest',

@@ -10,7 +10,7 @@ import { CatalogApi } from './catalog-api';
 import { Observability } from './observability';
 import { ProbeRole } from './probe-role';
 import type { ProductFunctionSettings } from './product-function';
-import { ProvisionStateMachine } from './provision-state-machine';
+import { WorkflowStateMachine } from './workflow-state-machine';
 import { RegistryTable } from './registry-table';
 import { StaleLockRelease } from './stale-lock-release';
 import { TagTrigger } from './tag-trigger';
@@ -89,11 +89,11 @@ export class LambdaEgress extends Construct {
   readonly registry: RegistryTable;
   readonly staleLocks: StaleLockRelease;
   readonly taskFunctions: TaskFunctions;
-  readonly provision: ProvisionStateMachine;
+  readonly provision: WorkflowStateMachine;
   /** The release of one function (statemachine/release.asl.json). */
-  readonly release: ProvisionStateMachine;
+  readonly release: WorkflowStateMachine;
   /** The teardown of an unused network (statemachine/teardown.asl.json). */
-  readonly teardown: ProvisionStateMachine;
+  readonly teardown: WorkflowStateMachine;
   readonly api: CatalogApi;
   readonly tagTrigger?: TagTrigger;
   readonly observability: Observability;
@@ -127,9 +127,9 @@ export class LambdaEgress extends Construct {
       ...(props.tracing !== undefined ? { tracing: props.tracing } : {}),
       ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
     };
-    this.provision = new ProvisionStateMachine(this, 'Provision', workflowSettings);
-    this.release = new ProvisionStateMachine(this, 'Release', { ...workflowSettings, definitionPath: RELEASE_DEFINITION_PATH });
-    this.teardown = new ProvisionStateMachine(this, 'Teardown', { ...workflowSettings, definitionPath: TEARDOWN_DEFINITION_PATH });
+    this.provision = new WorkflowStateMachine(this, 'Provision', workflowSettings);
+    this.release = new WorkflowStateMachine(this, 'Release', { ...workflowSettings, definitionPath: RELEASE_DEFINITION_PATH });
+    this.teardown = new WorkflowStateMachine(this, 'Teardown', { ...workflowSettings, definitionPath: TEARDOWN_DEFINITION_PATH });
     this.staleLocks = new StaleLockRelease(this, 'StaleLocks', { stateMachines: [this.provision.stateMachine, this.release.stateMachine, this.teardown.stateMachine], table: registryTable, settings });
     if (props.tagTrigger ?? true) this.tagTrigger = new TagTrigger(this, 'TagTrigger', { stateMachine: this.provision.stateMachine, releaseStateMachine: this.release.stateMachine });
     this.api = new CatalogApi(this, 'Catalog', {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { logger } from '../shared/logger';
-import { STATE_MACHINE_ENV, type ApiAnswer } from './requests';
+import { PROVISION_STATE_MACHINE_ENV, type ApiAnswer } from './requests';
 
 /** A header of a proxy event, whatever case the client sent it in. */
 export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
@@ -10,7 +10,7 @@ export function headerOf(event: Pick<APIGatewayProxyEvent, 'headers'>, name: str
 }
 
 export function stateMachineArnFromEnv(): string {
-  return arnFromEnv(STATE_MACHINE_ENV);
+  return arnFromEnv(PROVISION_STATE_MACHINE_ENV);
 }
 
 /** A state machine ARN the stack passes an API function in its environment. */

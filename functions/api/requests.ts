@@ -6,7 +6,7 @@
  */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 /** The environment variables naming the state machines the API functions start or read. */
-export const STATE_MACHINE_ENV = 'STATE_MACHINE_ARN';
+export const PROVISION_STATE_MACHINE_ENV = 'STATE_MACHINE_ARN';
 export const RELEASE_STATE_MACHINE_ENV = 'RELEASE_STATE_MACHINE_ARN';
 export const TEARDOWN_STATE_MACHINE_ENV = 'TEARDOWN_STATE_MACHINE_ARN';
 /** What Step Functions accepts as an execution name, minus the characters that need URL escaping. */

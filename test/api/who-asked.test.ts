@@ -5,7 +5,7 @@ import { handler as startHandler } from '../../functions/api/start-request';
 import { handler as getHandler } from '../../functions/api/get-request';
 import { handler as listNetworksHandler } from '../../functions/api/get-networks';
 import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
-import { STATE_MACHINE_ENV } from '../../functions/api/requests';
+import { PROVISION_STATE_MACHINE_ENV } from '../../functions/api/requests';
 import { readMembership } from '../../functions/shared/registry/read-membership';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { emulator } from '../../local/emulator-control';
@@ -41,7 +41,7 @@ describe('POST /requests: the caller, not the body, says who asked', () => {
     stateMachineArn =
       (await sfn.send(new CreateStateMachineCommand({ name: 'lambda-egress-provision', roleArn: `arn:aws:iam::${await emulator.account()}:role/states`, definition: JSON.stringify({ StartAt: 'Done', States: { Done: { Type: 'Succeed' } } }) })))
         .stateMachineArn ?? '';
-    process.env[STATE_MACHINE_ENV] = stateMachineArn;
+    process.env[PROVISION_STATE_MACHINE_ENV] = stateMachineArn;
     process.env[CALLER_CHECK_ENV] = 'off';
   });
   afterAll(() => {

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { PROVISION_DEFINITION_PATH, placeholdersOf, readDefinitionText, taskOfPlaceholder } from '../statemachine/definition';
 import { acknowledge } from './nag';
 
-export interface ProvisionStateMachineProps {
+export interface WorkflowStateMachineProps {
   /** The function of every task the definition names, by task name. */
   readonly functions: Readonly<Record<string, IFunction>>;
   /** ASL file. @default statemachine/provision.asl.json */
@@ -22,14 +22,14 @@ export interface ProvisionStateMachineProps {
 }
 
 /**
- * The Standard workflow from the one ASL file that also runs locally: every `${<Name>FunctionArn}` is
+ * One Standard workflow (provision, release or teardown) from the ASL file that also runs locally: every `${<Name>FunctionArn}` is
  * substituted with that task's function, and the role may invoke exactly those functions.
  */
-export class ProvisionStateMachine extends Construct {
+export class WorkflowStateMachine extends Construct {
   readonly stateMachine: StateMachine;
   readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: ProvisionStateMachineProps) {
+  constructor(scope: Construct, id: string, props: WorkflowStateMachineProps) {
     super(scope, id);
     const definitionPath = props.definitionPath ?? PROVISION_DEFINITION_PATH;
     const substitutions = definitionSubstitutions(readDefinitionText(definitionPath), props.functions);
