@@ -7,12 +7,12 @@ import { ensureDemoFunction } from '../local/sample-function';
 import type { ProbeResult } from '../functions/probe/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type LocalRunResult } from '../statemachine/local-runner';
-import { emulator } from '../local/emulator-control';
+import { emulator } from '../local/test-support/emulator-control';
 import { ensureEniCleanupRole } from '../local/eni-cleanup-role';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
 import { REGISTRY_TABLE_ENV } from '../functions/shared/registry/table';
-import type { CallRecord } from '../local/fault-rules';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import type { CallRecord } from '../local/test-support/fault-rules';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { tracedTasks, type TaskInvocation, type TraceOptions } from './traced-tasks';
 
 /** What the probe function answers in the emulator (it cannot reach the internet): success, or a time-out. */

@@ -17,7 +17,7 @@ import { applyTargetScope } from './target-scope-config';
 import { ensureVpcLambdaRole } from './lambda-roles';
 import { ensureRegistryTable } from './local-registry';
 import { localRegistryTableName } from './local-registry-name';
-import { startFaultProxy } from './fault-proxy';
+import { startLocalProxy } from './proxy/local-proxy';
 import { startMotoServer, type MotoServer } from './moto-server';
 
 /**
@@ -71,7 +71,7 @@ export async function openLocalEnvironment(
     return { endpoint: external, region, embedded: false, close: async () => undefined };
   }
   const moto = await (options.start ?? startMotoServer)();
-  const proxy = await startFaultProxy(moto.endpoint, { firstAccount: MOTO_DEFAULT_ACCOUNT }).catch(async (error: unknown) => {
+  const proxy = await startLocalProxy(moto.endpoint, { firstAccount: MOTO_DEFAULT_ACCOUNT }).catch(async (error: unknown) => {
     await moto.stop();
     throw error;
   });

@@ -5,7 +5,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ENI_CLEANUP_POLICY_NAME } from '../../functions/undo/eni-cleanup-role-policy';
 import { EniCleanupRole } from '../../infra/eni-cleanup-role';
 import { ENI_CLEANUP_ROLE_NAME, ensureEniCleanupRole } from '../../local/eni-cleanup-role';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { flat } from '../support/template-queries';
 
 const iam = new IAMClient({});
