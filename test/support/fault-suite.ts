@@ -205,7 +205,8 @@ export interface CleanRun {
 }
 
 const TSX_CLI = require.resolve('tsx/cli');
-const RECORDER = join(__dirname, 'record-clean-run.ts');
+// Run as a child process (its own emulator proxy): test/statemachine/record-clean-run.ts, not a module of test/support.
+const RECORDER = join(__dirname, '..', 'statemachine', 'record-clean-run.ts');
 const WAIT_FOR_SIBLING_MS = 10 * 60_000;
 
 /**
