@@ -1,5 +1,5 @@
 import { actionKey, kindOf, summarizeCalls, type CallSummary } from './call-log';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';
 import type { TaskInvocation } from './traced-tasks';

@@ -1,5 +1,5 @@
-import { mutatingCalls } from '../local/emulator-control';
-import type { CallRecord } from '../local/fault-rules';
+import { mutatingCalls } from '../local/test-support/emulator-control';
+import type { CallRecord } from '../local/test-support/fault-rules';
 
 /** How a call counts: it changes something, it only reads, or it runs a function (the probe's Invoke). */
 export type CallKind = 'mutating' | 'read' | 'invoke';

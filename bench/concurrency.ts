@@ -1,7 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TAG_NETWORK } from '../functions/shared/tags';
-import { emulator } from '../local/emulator-control';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import { emulator } from '../local/test-support/emulator-control';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import type { LocalRunResult } from '../statemachine/local-runner';
 import { countAction } from './call-log';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';

@@ -1,7 +1,7 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
 import type { AslDefinition } from '../statemachine/definition';
 import type { LocalRunResult } from '../statemachine/local-runner';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { modelOf, pollLoopsOf } from './critical-path';
 import { HYPERPLANE_ENIS, levelOf, type LatencyProfileFile } from './latency-profile';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';

@@ -1,8 +1,8 @@
 import { CreateNetworkInterfaceCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../functions/report/types';
 import { TEARDOWN_MAX_ATTEMPTS } from '../functions/teardown/teardown-ledger';
-import { emulator } from '../local/emulator-control';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import { emulator } from '../local/test-support/emulator-control';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { allStates, readDefinitionText, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH, type AslDefinition } from '../statemachine/definition';
 import { mutatingByTask } from './api-economy';
 import { summarizeCalls, type CallSummary } from './call-log';

@@ -7,11 +7,12 @@ import { ensureDemoFunction } from '../local/sample-function';
 import type { ProbeResult } from '../functions/probe/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type LocalRunResult } from '../statemachine/local-runner';
-import { emulator } from '../local/emulator-control';
+import { emulator } from '../local/test-support/emulator-control';
 import { ensureEniCleanupRole } from '../local/eni-cleanup-role';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
-import type { CallRecord } from '../local/fault-rules';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import { REGISTRY_TABLE_ENV } from '../functions/shared/registry/table';
+import type { CallRecord } from '../local/test-support/fault-rules';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { tracedTasks, type TaskInvocation, type TraceOptions } from './traced-tasks';
 
 /** What the probe function answers in the emulator (it cannot reach the internet): success, or a time-out. */
@@ -38,7 +39,7 @@ export async function freshAccount(): Promise<string> {
   const iam = new IAMClient({});
   process.env.PROBE_ROLE_ARN = await ensureVpcLambdaRole(iam, PROBE_ROLE_NAME, 'lambda-egress probe (benchmark)');
   process.env[ENI_CLEANUP_ROLE_ENV] = await ensureEniCleanupRole(iam, account);
-  await ensureRegistryTable();
+  process.env[REGISTRY_TABLE_ENV] = await ensureRegistryTable();
   await emulator.clearCalls();
   return account;
 }

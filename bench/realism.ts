@@ -1,5 +1,5 @@
-import { emulator } from '../local/emulator-control';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import { emulator } from '../local/test-support/emulator-control';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
 import type { Row } from './table';
 

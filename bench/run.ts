@@ -7,7 +7,7 @@ import { cpuSeconds } from './cpu-time';
 import { criticalPath } from './critical-path';
 import { measureDemo } from './demo-wall-time';
 import { deployedTaskConfig } from './deployed-config';
-import { startIsolatedEmulator, type IsolatedEmulator } from '../local/proxied-emulator';
+import { startIsolatedEmulator, type IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { measureFootprint } from './footprint';
 import { measureLifecycle } from './lifecycle';
 import { measurePreflight, preflightRows } from './preflight';

@@ -1,10 +1,10 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { TAG_NETWORK } from '../functions/shared/tags';
-import { emulator } from '../local/emulator-control';
-import type { CallRecord } from '../local/fault-rules';
+import { emulator } from '../local/test-support/emulator-control';
+import type { CallRecord } from '../local/test-support/fault-rules';
 import { mutatingByTask } from './api-economy';
 import { countAction, kindOf } from './call-log';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { createUserFunction, expectStatus, freshAccount, measureProvision } from './provision-run';
 import { BENCH_AZ_COUNT, BENCH_NETWORK, createModeRequest } from './requests';
 

@@ -1,9 +1,9 @@
 import type { LocalRunResult } from '../statemachine/local-runner';
-import { emulator } from '../local/emulator-control';
-import type { FaultRule } from '../local/fault-rules';
+import { emulator } from '../local/test-support/emulator-control';
+import type { FaultRule } from '../local/test-support/fault-rules';
 import type { SimResult } from './simulation';
 import type { DeployedTaskConfig } from './deployed-config';
-import type { IsolatedEmulator } from '../local/proxied-emulator';
+import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { gbSeconds, lambdaCost, PRICING } from './pricing';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';

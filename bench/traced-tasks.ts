@@ -1,6 +1,6 @@
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
-import { emulator } from '../local/emulator-control';
-import type { CallRecord } from '../local/fault-rules';
+import { emulator } from '../local/test-support/emulator-control';
+import type { CallRecord } from '../local/test-support/fault-rules';
 import { actionKey } from './call-log';
 
 /** One call of a task handler during a local run, with the AWS calls it made. */

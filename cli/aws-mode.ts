@@ -1,6 +1,7 @@
 import { DescribeStacksCommand, type CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { executionHistory, HistoryReader, outcomeOfExecution, type RunOutcome } from '../functions/api/execution-history';
+import { executionHistory, HistoryReader, outcomeOfExecution } from '../functions/api/execution-history';
+import { onAws, type RunOutcome } from './run-outcome';
 import { DEFAULT_STACK_NAME, STATE_MACHINE_OUTPUT } from '../functions/shared/stack-names';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import type { StepEvent } from './steps';
@@ -72,7 +73,7 @@ export async function followExecution(sfn: SFNClient, executionArn: string, opti
   for (;;) {
     const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
     reader.read(await executionHistory(sfn, executionArn)).forEach(options.onStep);
-    if (execution.status !== 'RUNNING') return outcomeOfExecution(execution, reader);
+    if (execution.status !== 'RUNNING') return onAws(outcomeOfExecution(execution, reader));
     await sleep(options.pollMs ?? 2_000);
   }
 }

@@ -3,8 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { egressIpsOf, type EgressIdentity } from '../functions/network/egress-ips';
 import { readNetwork } from '../functions/shared/registry/read-network';
-import { registryTableName } from '../functions/shared/registry/table';
 import { ensureRegistryTable } from '../local/local-registry';
+import { localRegistryTableName } from '../local/local-registry-name';
 import type { ParsedCommand } from './parsed-command';
 import { egressLines, plainEgressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, UsageError, writeLine, type CliIo, type ExitCode } from './io';
@@ -29,7 +29,7 @@ export async function egressIpsCommand(command: EgressIpsCommand, io: CliIo): Pr
   const say = (line: string) => (command.output.quiet || command.plain ? undefined : writeLine(io.stderr, line));
   const document = command.target.local
     ? await withLocalEnvironment(command.target, io, { say }, async (environment) => {
-        const tableName = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), command.tableName ?? registryTableName(io.env));
+        const tableName = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), command.tableName ?? localRegistryTableName(io.env));
         return egressDocument(environment.region, tableName, command.network);
       })
     : await egressDocument(command.target.region, await deployedTableName(command, io.env, new CloudFormationClient(command.target.region ? { region: command.target.region } : {})), command.network);

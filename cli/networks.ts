@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { listNetworks, type Inventory, type InventoryNetwork } from '../functions/inventory/list-networks';
-import { REGISTRY_TABLE_ENV, registryTableName } from '../functions/shared/registry/table';
+import { REGISTRY_TABLE_ENV } from '../functions/shared/registry/table';
 import type { ParsedCommand } from './parsed-command';
 import { describeRequestedBy } from '../functions/shared/requested-by';
 import { DEFAULT_STACK_NAME, REGISTRY_TABLE_OUTPUT } from '../functions/shared/stack-names';
@@ -11,6 +11,7 @@ import { StateMachineNotFound } from './aws-mode';
 import { egressLines } from './egress-lines';
 import { colorEnabled, EXIT, palette, writeLine, type CliIo, type ExitCode, type Palette } from './io';
 import { ensureRegistryTable } from '../local/local-registry';
+import { localRegistryTableName } from '../local/local-registry-name';
 import { writeJson } from './json-output';
 import { withLocalEnvironment } from './target-environment';
 
@@ -88,7 +89,7 @@ export async function networksCommand(command: NetworksCommand, io: CliIo): Prom
   const inventory = command.target.local
     ? await withLocalEnvironment(command.target, io, { say }, async (environment) => {
         // Local mode creates the registry in the emulator, as the stack does on AWS.
-        const tableName = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), command.tableName ?? registryTableName(io.env));
+        const tableName = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), command.tableName ?? localRegistryTableName(io.env));
         return inventoryFor(environment.region, tableName);
       })
     : await inventoryFor(command.target.region, await deployedTableName(command, io.env, new CloudFormationClient(command.target.region ? { region: command.target.region } : {})));

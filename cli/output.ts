@@ -2,7 +2,7 @@ import type { FunctionNotice } from '../functions/function/function-notices';
 import type { ProvisionResult } from '../functions/report/types';
 import type { ProbeResult, ReachabilityVerdict } from '../functions/probe/types';
 import type { RollbackReport } from '../functions/undo/types';
-import type { RunOutcome } from '../functions/api/execution-history';
+import type { RunOutcome } from './run-outcome';
 import { egressLines } from './egress-lines';
 import { EXIT, type ExitCode, type Palette } from './io';
 import { describeRequestedBy } from '../functions/shared/requested-by';

@@ -8,6 +8,7 @@ import { writeJson } from './json-output';
 import type { StepEvent } from '../functions/api/step-events';
 import { readLocalExecution } from './local-executions';
 import { exitCodeOf, formatFailure, formatSuccess, jsonOutcome, type RunOutcome } from './output';
+import { onAws } from './run-outcome';
 import { stepLine } from './progress';
 import { StepTracker } from './steps';
 
@@ -25,9 +26,14 @@ export class LocalExecutionNotFound extends Error {
   override readonly name = 'ExecutionDoesNotExist';
 }
 
+async function readOnAws(executionArn: string, region: string | undefined): Promise<{ outcome: RunOutcome; steps: readonly StepEvent[] }> {
+  const { outcome, steps } = await readExecution(createClients({ sfn: SFNClient }, { region: region ?? regionOfArn(executionArn) }).sfn, executionArn);
+  return { outcome: onAws(outcome), steps };
+}
+
 /** An execution as Step Functions has it: steps with times, the state it is in, and how it ended. */
 export async function statusCommand(command: StatusCommand, io: CliIo): Promise<ExitCode> {
-  const { outcome, steps } = command.local ? readLocally(command.executionArn, io.env) : await readExecution(createClients({ sfn: SFNClient }, { region: command.region ?? regionOfArn(command.executionArn) }).sfn, command.executionArn);
+  const { outcome, steps } = command.local ? readLocally(command.executionArn, io.env) : await readOnAws(command.executionArn, command.region);
   const tracker = new StepTracker();
   steps.forEach((event) => tracker.apply(event));
   const current = tracker.running().map((step) => step.name);

@@ -1,6 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { ArnPrincipal, CompositePrincipal, PolicyDocument, Role, type IRole } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ENI_CLEANUP_POLICY_NAME } from '../functions/undo/eni-cleanup-role-policy';
 import { acknowledgeWildcards } from './nag';
 import { deleteLambdaNetworkInterfaces } from './policy-builders';
 
@@ -36,7 +37,7 @@ export class EniCleanupRole extends Construct {
       roleName: eniCleanupRoleName(props.functionNamePrefix),
       assumedBy: new CompositePrincipal(...props.trustedRoles.map((role) => new ArnPrincipal(role.roleArn))),
       description: "lambda-egress ENI cleanup: deletes detached Lambda ENIs, narrowed per session to one network's subnets",
-      inlinePolicies: { DeleteNetworkInterfaces: new PolicyDocument({ statements: grant.statements }) },
+      inlinePolicies: { [ENI_CLEANUP_POLICY_NAME]: new PolicyDocument({ statements: grant.statements }) },
     });
     acknowledgeWildcards(this.role, [grant]);
   }

@@ -2,6 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { TAG_ADDED_ROUTES, TAG_MANAGED } from '../functions/shared/tags';
 import type { TargetFunctions, TargetRoles } from '../functions/shared/target-scope';
+import { eniCleanupRoleStatements } from '../functions/undo/eni-cleanup-role-policy';
 
 /**
  * The building blocks of the task roles. Each returns statements plus the reason any wildcard in them is
@@ -275,7 +276,8 @@ export function alongsideManaged(sid: string, action: string, types: Ec2Resource
  */
 export function deleteLambdaNetworkInterfaces(): Grant {
   return {
-    statements: [new PolicyStatement({ sid: 'DeleteDetachedLambdaEnis', actions: ['ec2:DeleteNetworkInterface'], resources: [ec2Arn('network-interface')] })],
+    // The same statements local mode gives its role (functions/undo/eni-cleanup-role-policy.ts).
+    statements: eniCleanupRoleStatements({ partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID }).map((statement) => PolicyStatement.fromJson(statement)),
     why: "Lambda's ENIs carry no tags and their subnets exist only at run time: each session of this role is narrowed by a session policy to the network's own subnets (ec2:Subnet)",
   };
 }

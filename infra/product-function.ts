@@ -42,6 +42,14 @@ export interface ProductFunctionProps {
   readonly grants: readonly Grant[];
   /** Extra environment variables; the shared ones (Powertools, AWS_MAX_ATTEMPTS) cannot be overridden. */
   readonly environment?: Record<string, string>;
+  /**
+   * A state machine's Task runs it and retries its failures (statemachine/retry-policies.ts): the SDK then makes one
+   * attempt per call (AWS_MAX_ATTEMPTS=1). Left false, the SDK's own retries apply (standard mode, 3 attempts:
+   * https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html), as nothing else retries an API
+   * answer or an EventBridge target's call.
+   * @default false
+   */
+  readonly retriedByStateMachine?: boolean;
   readonly settings: ProductFunctionSettings;
 }
 
@@ -105,9 +113,9 @@ export class ProductFunction extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
-        // One attempt per SDK call: retries with back-off live in the state machine's Retry blocks, where they
-        // are visible in the execution history and bounded by the Task's time-out.
-        AWS_MAX_ATTEMPTS: '1',
+        // One attempt per SDK call where a state machine retries: its Retry blocks back off visibly in the
+        // execution history, bounded by the Task's time-out.
+        ...(props.retriedByStateMachine ? { AWS_MAX_ATTEMPTS: '1' } : {}),
         NODE_OPTIONS: '--enable-source-maps',
       },
     } satisfies Omit<FunctionProps, 'code' | 'handler'>;

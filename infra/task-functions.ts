@@ -52,6 +52,7 @@ export class TaskFunctions extends Construct {
           ...(ENI_CLEANUP_TASKS.includes(task) ? { [ENI_CLEANUP_ROLE_ENV]: props.eniCleanupRoleArn } : {}),
         },
         settings: props,
+        retriedByStateMachine: true,
       });
     }
     this.byTask = byTask;

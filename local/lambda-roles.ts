@@ -1,6 +1,6 @@
-import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
+import { AttachRolePolicyCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
-import { isNotFound } from '../functions/shared/errors';
+import { ensureRole } from './iam-role';
 
 const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -8,22 +8,8 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
 });
 
 /** A role Lambda may assume, found again by name on a second run, or when another process just created it. */
-export async function ensureLambdaRole(iam: IAMClient, roleName: string, description?: string): Promise<string> {
-  const getRole = () =>
-    iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: unknown) => {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    });
-  const create = () =>
-    iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })).catch(async (error: unknown) => {
-      // Local mode started in several processes at once: the role of the one that won is as good.
-      if (error instanceof Error && /^EntityAlreadyExists/.test(error.name)) return getRole();
-      throw error;
-    });
-  const role = (await getRole()) ?? (await create());
-  const arn = role?.Role?.Arn;
-  if (!arn) throw new Error(`IAM returned no ARN for role ${roleName}`);
-  return arn;
+export function ensureLambdaRole(iam: IAMClient, roleName: string, description?: string): Promise<string> {
+  return ensureRole(iam, { name: roleName, trustPolicy: LAMBDA_TRUST_POLICY, ...(description ? { description } : {}) });
 }
 
 /** A role for a Lambda function in a VPC: trust for Lambda plus AWSLambdaVPCAccessExecutionRole. */

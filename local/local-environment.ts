@@ -10,13 +10,14 @@ import { logger } from '../functions/shared/logger';
 import type { NormalizedRequest } from '../functions/shared/types';
 import { registryTask, type LocalTask } from '../statemachine/local-runner';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { registryTableName } from '../functions/shared/registry/table';
+import { REGISTRY_TABLE_ENV } from '../functions/shared/registry/table';
 import { ENI_CLEANUP_ROLE_ENV } from '../functions/undo/eni-cleanup-session';
 import { ensureEniCleanupRole } from './eni-cleanup-role';
 import { applyTargetScope } from './target-scope-config';
 import { ensureVpcLambdaRole } from './lambda-roles';
 import { ensureRegistryTable } from './local-registry';
-import { startFaultProxy } from './fault-proxy';
+import { localRegistryTableName } from './local-registry-name';
+import { startLocalProxy } from './proxy/local-proxy';
 import { startMotoServer, type MotoServer } from './moto-server';
 
 /**
@@ -70,7 +71,7 @@ export async function openLocalEnvironment(
     return { endpoint: external, region, embedded: false, close: async () => undefined };
   }
   const moto = await (options.start ?? startMotoServer)();
-  const proxy = await startFaultProxy(moto.endpoint, { firstAccount: MOTO_DEFAULT_ACCOUNT }).catch(async (error: unknown) => {
+  const proxy = await startLocalProxy(moto.endpoint, { firstAccount: MOTO_DEFAULT_ACCOUNT }).catch(async (error: unknown) => {
     await moto.stop();
     throw error;
   });
@@ -140,7 +141,8 @@ export async function prepareLocalRun(
   env.PROBE_ROLE_ARN = probeRoleArn;
   env[ENI_CLEANUP_ROLE_ENV] = await ensureEniCleanupRole(clients.iam, accountOfArn(probeRoleArn));
   applyTargetScope(env);
-  await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), registryTableName(env));
+  // The tasks read it at cold start and know no default (functions/shared/environment.ts): set before any loads.
+  env[REGISTRY_TABLE_ENV] = await ensureRegistryTable(new DynamoDBClient({ region: environment.region }), localRegistryTableName(env));
   const setup = { account: accountOfArn(probeRoleArn), region: environment.region };
   return {
     ...setup,

@@ -1,5 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { LEASE_ATTRIBUTE, LOCAL_REGISTRY_TABLE_NAME, LOCK_OWNER_ATTRIBUTE, LOCKS_BY_OWNER_INDEX, PARTITION_KEY, SORT_KEY } from '../functions/shared/registry/table';
+import { LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, LOCKS_BY_OWNER_INDEX, PARTITION_KEY, SORT_KEY } from '../functions/shared/registry/table';
+import { LOCAL_REGISTRY_TABLE_NAME } from './local-registry-name';
 
 /**
  * Local mode's registry: the table the stack deploys (infra/registry-table.ts), created in the emulator with

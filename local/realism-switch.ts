@@ -1,4 +1,4 @@
-import { CONTROL_PREFIX } from './fault-rules';
+import { CONTROL_PREFIX } from './proxy/pipeline';
 
 /**
  * Turns the realism profile (realism-profile.ts) on for the account of `accessKeyId` in the fault proxy at

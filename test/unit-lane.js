@@ -27,6 +27,7 @@ const UNIT_TEST_FILES = [
   'test/cli/request.test.ts',
   'test/cli/status.test.ts',
   'test/egress/request-status-egress.test.ts',
+  'test/foundation/environment.test.ts',
   'test/foundation/errors.test.ts',
   'test/foundation/local-runner.test.ts',
   'test/foundation/partition.test.ts',

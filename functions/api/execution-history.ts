@@ -10,9 +10,8 @@ import { allPages } from '../shared/paginate';
 import type { RollbackReport } from '../undo/types';
 import { STEP_STATE_TYPES, type StepEvent } from './step-events';
 
-/** How a provision run ended, whether it ran in-process or on Step Functions. */
-export interface RunOutcome {
-  readonly mode: 'local' | 'aws';
+/** How an execution ended (or where it is), as Step Functions describes it; where it ran is the CLI's concern (cli/run-outcome.ts). */
+export interface ExecutionOutcome {
   readonly status: 'SUCCEEDED' | 'FAILED' | 'RUNNING' | 'TIMED_OUT' | 'ABORTED';
   /** Empty when no execution was started (the request was rejected before). */
   readonly executionArn: string;
@@ -122,13 +121,12 @@ export async function executionHistory(sfn: SFNClient, executionArn: string): Pr
   return allPages(paginateGetExecutionHistory({ client: sfn, pageSize: 1000 }, { executionArn }), (page) => page.events);
 }
 
-export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, reader: HistoryReader): RunOutcome {
+export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, reader: HistoryReader): ExecutionOutcome {
   const status = execution.status === 'PENDING_REDRIVE' ? 'FAILED' : (execution.status ?? 'RUNNING');
   const started = execution.startDate?.getTime();
   const stopped = execution.stopDate?.getTime();
   const rollback = reader.rollback();
   return {
-    mode: 'aws',
     status,
     executionArn: execution.executionArn ?? '',
     ...(status === 'SUCCEEDED' && execution.output ? { result: JSON.parse(execution.output) as ProvisionResult } : {}),
@@ -140,7 +138,7 @@ export function outcomeOfExecution(execution: DescribeExecutionCommandOutput, re
 }
 
 /** One look at an execution: its outcome so far and every step event of its history (the API's GET, the CLI's `status`). */
-export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: RunOutcome; steps: StepEvent[]; input?: string }> {
+export async function readExecution(sfn: SFNClient, executionArn: string): Promise<{ outcome: ExecutionOutcome; steps: StepEvent[]; input?: string }> {
   const reader = new HistoryReader();
   const execution = await sfn.send(new DescribeExecutionCommand({ executionArn }));
   const steps = reader.read(await executionHistory(sfn, executionArn));

@@ -3,10 +3,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { listNetworks } from '../inventory/list-networks';
-import { registryTableName } from '../shared/registry/table';
+import { registryTableName, type Registry } from '../shared/registry/table';
 import { answer } from './http';
 
 const dynamodb = new DynamoDBClient({});
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
 const ec2 = new EC2Client({});
 const lambda = new LambdaClient({});
 
@@ -14,5 +16,5 @@ const lambda = new LambdaClient({});
 export const handler = (): Promise<APIGatewayProxyResult> =>
   answer('GET /networks', async () => ({
     statusCode: 200,
-    body: { ...(await listNetworks({ registry: { dynamodb, tableName: registryTableName() }, ec2, lambda })) },
+    body: { ...(await listNetworks({ registry, ec2, lambda })) },
   }));

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { requiredEnvironment } from '../shared/environment';
 import { logger } from '../shared/logger';
 import { PROVISION_STATE_MACHINE_ENV, type ApiAnswer } from './requests';
 
@@ -15,9 +16,7 @@ export function stateMachineArnFromEnv(): string {
 
 /** A state machine ARN the stack passes an API function in its environment. */
 export function arnFromEnv(variable: string): string {
-  const arn = process.env[variable];
-  if (!arn) throw new Error(`${variable} is not set: the stack passes the API functions the ARN of each state machine they start`);
-  return arn;
+  return requiredEnvironment(variable, 'the stack passes the API functions the ARN of each state machine they start');
 }
 
 /** Runs an operation as an API Gateway proxy answer: JSON body, and a logged 500 (no details) for anything unexpected. */

@@ -95,6 +95,8 @@ const joinsNamed = (held: readonly HeldLock[]): string =>
   held.filter((lock) => lock.lock === 'join').map((join) => `${join.subject} by execution ${join.holder}`).join(', ');
 
 const dynamodb = new DynamoDBClient({});
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
 export const handler = taskHandler('AcquireNetworkLock', (input: AcquireNetworkLockInput) =>
-  acquireNetworkLock({ dynamodb, tableName: registryTableName() }, input),
+  acquireNetworkLock(registry, input),
 );

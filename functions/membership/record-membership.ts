@@ -100,4 +100,6 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
 }
 
 const { dynamodb, ...clients } = createClients({ dynamodb: DynamoDBClient, ssm: SSMClient, ec2: EC2Client });
-export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution({ dynamodb, tableName: registryTableName() }, clients, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('RecordMembership', (input: RecordMembershipInput) => recordMembershipOfExecution(registry, clients, input));

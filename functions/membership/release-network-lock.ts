@@ -22,4 +22,6 @@ export async function releaseNetworkLock(registry: Registry, input: ReleaseNetwo
 }
 
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('ReleaseNetworkLock', (input: ReleaseNetworkLockInput) => releaseNetworkLock({ dynamodb, tableName: registryTableName() }, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('ReleaseNetworkLock', (input: ReleaseNetworkLockInput) => releaseNetworkLock(registry, input));

@@ -37,10 +37,12 @@ export async function releaseStaleLocks(registry: Registry, event: Pick<Executio
 }
 
 const dynamodb = new DynamoDBClient({});
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
 export async function handler(event: ExecutionStatusChangeEvent, context?: Context): Promise<StaleLockRelease> {
   if (context) logger.addContext(context);
   keyLogsByExecution(event.detail?.executionArn, 'ReleaseStaleLocks');
-  const result = await releaseStaleLocks({ dynamodb, tableName: registryTableName() }, event);
+  const result = await releaseStaleLocks(registry, event);
   logger.info('stale locks released', { status: result.status, released: result.released, networksFailed: result.networksFailed });
   return result;
 }

@@ -19,4 +19,6 @@ export async function removeMembershipOfRelease(registry: Registry, input: Relea
 }
 
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('RemoveMembership', (input: ReleaseState) => removeMembershipOfRelease({ dynamodb, tableName: registryTableName() }, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('RemoveMembership', (input: ReleaseState) => removeMembershipOfRelease(registry, input));

@@ -36,4 +36,6 @@ export async function validateRelease(clients: Pick<AwsClients, 'lambda'>, regis
 
 const clients = createClients({ lambda: LambdaClient });
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('ValidateRelease', (input: ValidateReleaseInput) => validateRelease(clients, { dynamodb, tableName: registryTableName() }, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('ValidateRelease', (input: ValidateReleaseInput) => validateRelease(clients, registry, input));

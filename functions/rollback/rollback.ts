@@ -126,4 +126,6 @@ function originalRecord(input: RollbackInput): OriginalFunctionRecord | undefine
 
 const clients = createClients({ ec2: EC2Client, iam: IAMClient, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient, ssm: SSMClient });
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, { dynamodb, tableName: registryTableName() }));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('Rollback', (input: RollbackInput) => rollback(clients, input, registry));

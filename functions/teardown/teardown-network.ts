@@ -69,4 +69,6 @@ export async function teardownNetwork(clients: Pick<AwsClients, 'ec2' | 'lambda'
 
 const clients = createClients({ ec2: EC2Client, lambda: LambdaClient, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient, ssm: SSMClient });
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('TeardownNetwork', (input: TeardownNetworkInput) => teardownNetwork(clients, { dynamodb, tableName: registryTableName() }, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('TeardownNetwork', (input: TeardownNetworkInput) => teardownNetwork(clients, registry, input));

@@ -36,4 +36,6 @@ export async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda
 
 const clients = createClients({ ec2: EC2Client, lambda: LambdaClient });
 const dynamodb = new DynamoDBClient({});
-export const handler = taskHandler('ValidateTeardown', (input: ValidateTeardownInput) => validateTeardown(clients, { dynamodb, tableName: registryTableName() }, input));
+// Read at cold start: a function deployed without its table fails to load (functions/shared/environment.ts).
+const registry: Registry = { dynamodb, tableName: registryTableName() };
+export const handler = taskHandler('ValidateTeardown', (input: ValidateTeardownInput) => validateTeardown(clients, registry, input));

@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { requiredEnvironment } from '../shared/environment';
 
 /** The environment variable the stack sets on Rollback and TeardownNetwork: the ENI cleanup role's ARN. */
 export const ENI_CLEANUP_ROLE_ENV = 'ENI_CLEANUP_ROLE_ARN';
@@ -37,10 +38,8 @@ export function subnetArnsOf(roleArn: string, region: string, subnetIds: readonl
  */
 export function eniCleanupFromEnvironment(env: NodeJS.ProcessEnv = process.env): EniCleanupClient {
   return async (subnetIds) => {
-    const roleArn = env[ENI_CLEANUP_ROLE_ENV];
-    if (!roleArn) {
-      throw new Error(`${ENI_CLEANUP_ROLE_ENV} is not set: the stack passes Rollback and TeardownNetwork the role that may delete the network's detached Lambda ENIs`);
-    }
+    // Read when a sweep needs it, not at cold start: local runs and tests create the role per account after loading the task.
+    const roleArn = requiredEnvironment(ENI_CLEANUP_ROLE_ENV, "the stack passes Rollback and TeardownNetwork the role that may delete the network's detached Lambda ENIs", env);
     const region = await new EC2Client({}).config.region();
     const credentials = fromTemporaryCredentials({
       params: { RoleArn: roleArn, RoleSessionName: 'lambda-egress-eni-cleanup', DurationSeconds: 900, Policy: eniCleanupSessionPolicy(subnetArnsOf(roleArn, region, subnetIds)) },

@@ -3,7 +3,7 @@ import { CreateStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aw
 import { mockClient } from 'aws-sdk-client-mock';
 import { CHECKED_ACTION } from '../../functions/api/caller-check';
 import { startCheckedRequest } from '../../functions/api/start-checked';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 /**
  * The caller check before StartExecution: IAM's answer to SimulatePrincipalPolicy is mocked (moto evaluates no

@@ -9,7 +9,7 @@ import { teardownNetwork } from '../../functions/api/teardown';
 import { toItem } from '../../functions/shared/registry/attributes';
 import type { NetworkRecord } from '../../functions/shared/registry/records';
 import { networkRecordKey, REGISTRY_TABLE_ENV, type Registry } from '../../functions/shared/registry/table';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { freshRegistry } from '../support/registry-fixture';
 
 /**

@@ -6,7 +6,7 @@ import { executionArnOf } from '../../functions/api/requests';
 import { releaseRequest } from '../../functions/api/release';
 import { startRequest } from '../../functions/api/start';
 import { requestStatus } from '../../functions/api/status';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { openApiDocument } from '../../infra/openapi/openapi-document';
 
 /**

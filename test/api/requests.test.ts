@@ -13,7 +13,7 @@ import { executionArnOf } from '../../functions/api/requests';
 import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { startRequest } from '../../functions/api/start';
 import { currentStepOf, requestStatus } from '../../functions/api/status';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { failedProvisionHistory } from '../support/sfn-history';
 import { apiEvent } from './api-event';
 

@@ -8,7 +8,7 @@ import { CALLER_CHECK_ENV } from '../../functions/api/caller-check';
 import { PROVISION_STATE_MACHINE_ENV } from '../../functions/api/requests';
 import { readMembership } from '../../functions/shared/registry/read-membership';
 import { registryTableName } from '../../functions/shared/registry/table';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { formatSuccess } from '../../cli/output';
 import { palette } from '../../cli/io';
 import type { ProvisionResult } from '../../functions/report/types';

@@ -60,6 +60,23 @@ describe('the import graph (CONTRIBUTING.md "Layout and imports")', () => {
     expect(handlerImports(plantedEdges, handlerFiles)).toEqual([{ from: 'cli/planted.ts', to: 'functions/network/ensure-vpc.ts' }]);
   });
 
+  it('keeps test support (faults, call log) out of local mode: neither the CLI nor local/ outside it may import local/test-support', () => {
+    // GIVEN the CLI and local mode importing the fault proxy, and a test and the bench doing so
+    const planted = new Map([
+      ['cli/planted.ts', "import { emulator } from '../local/test-support/emulator-control';"],
+      ['local/planted.ts', "import { startFaultProxy } from './test-support/fault-proxy';"],
+      ['test/planted.ts', "import { emulator } from '../local/test-support/emulator-control';"],
+      ['bench/planted.ts', "import { startFaultProxy } from '../local/test-support/fault-proxy';"],
+    ]);
+    // WHEN the graph is read
+    const plantedEdges = importGraph(planted, exists);
+    // THEN exactly the CLI's and local mode's imports are reported
+    expect(upwardImports(plantedEdges)).toEqual([
+      { from: 'cli/planted.ts', to: 'local/test-support/emulator-control.ts' },
+      { from: 'local/planted.ts', to: 'local/test-support/fault-proxy.ts' },
+    ]);
+  });
+
   it('has no import cycle between files, type-only imports included (a cycle is a module split in the wrong place)', () => {
     expect(cyclesOf(edges)).toEqual([]);
   });

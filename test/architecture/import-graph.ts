@@ -6,7 +6,7 @@ export const ROOT = resolve(__dirname, '..', '..');
 const SOURCE_FOLDERS = ['functions', 'statemachine', 'infra', 'local', 'cli', 'test', 'bench'];
 
 /** The layers CONTRIBUTING.md "Layout and imports" states, bottom first. */
-export type Layer = 'functions/shared' | 'functions' | 'statemachine' | 'infra' | 'local' | 'cli' | 'test' | 'bench';
+export type Layer = 'functions/shared' | 'functions' | 'statemachine' | 'infra' | 'local' | 'local/test-support' | 'cli' | 'test' | 'bench';
 
 /**
  * What each layer may import besides itself: `functions/shared` <- `functions/*` <- `statemachine` <- `infra`,
@@ -18,9 +18,11 @@ export const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   statemachine: ['functions', 'functions/shared'],
   infra: ['statemachine', 'functions', 'functions/shared'],
   local: ['statemachine', 'functions', 'functions/shared'],
+  // Fault injection and the call log: the tests' and the benchmark's, never local mode's (the CLI cannot reach them).
+  'local/test-support': ['local', 'statemachine', 'functions', 'functions/shared'],
   cli: ['local', 'statemachine', 'functions', 'functions/shared'],
-  test: ['bench', 'cli', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
-  bench: ['cli', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
+  test: ['bench', 'cli', 'local/test-support', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
+  bench: ['cli', 'local/test-support', 'local', 'infra', 'statemachine', 'functions', 'functions/shared'],
 };
 
 /** One import of one repository file by another, by repository-relative paths (`/` separated). */
@@ -31,6 +33,7 @@ export interface ImportEdge {
 
 export function layerOf(path: string): Layer | undefined {
   if (path.startsWith('functions/shared/')) return 'functions/shared';
+  if (path.startsWith('local/test-support/')) return 'local/test-support';
   const top = path.split('/')[0] as Layer;
   return top in MAY_IMPORT ? top : undefined;
 }

@@ -1,7 +1,7 @@
 import { measureLifecycle } from '../../bench/lifecycle';
 import { readLatencyProfile } from '../../bench/latency-profile';
-import { emulator } from '../../local/emulator-control';
-import type { IsolatedEmulator } from '../../local/proxied-emulator';
+import { emulator } from '../../local/test-support/emulator-control';
+import type { IsolatedEmulator } from '../../local/test-support/proxied-emulator';
 
 /** This file's emulator as the bench's own (bench/run.ts starts one with startIsolatedEmulator). */
 function thisFilesEmulator(): IsolatedEmulator {

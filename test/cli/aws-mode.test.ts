@@ -6,7 +6,7 @@ import { followExecution, resolveStateMachineArn, startExecution, StateMachineNo
 import { exitCodeOf } from '../../cli/output';
 import { runCommand } from '../../cli/run';
 import type { StepEvent } from '../../cli/steps';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { memoryIo } from '../support/memory-io';
 import { sampleResult } from '../support/sample-result';
 import { failedProvisionHistory } from '../support/sfn-history';

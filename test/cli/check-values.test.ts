@@ -1,6 +1,6 @@
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { checkCommandValues } from '../../cli/check-values';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);

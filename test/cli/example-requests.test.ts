@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import requestSchema from '../../functions/shared/request.schema.json';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 

@@ -8,7 +8,7 @@ import { UsageError } from '../../cli/io';
 import type { ParsedCommand, RequestFlags } from '../../cli/parsed-command';
 import { NOT_CHECKED } from '../../cli/networks';
 import type { ProvisionResult } from '../../functions/report/types';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 import { runInMemory } from '../support/run-in-memory';

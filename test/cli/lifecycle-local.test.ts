@@ -6,7 +6,7 @@ import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam'
 import { GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/types';
 import { natAlarmNetworkPrefix } from '../../functions/shared/nat-alarms';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { describeEverything, lambdaEni, networkInterfaceIds, taggedForNetwork } from '../support/lifecycle-fixture';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';

@@ -6,7 +6,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import type { ReleasePreview } from '../../functions/release/release-plan';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { describeEverything, registry } from '../support/lifecycle-fixture';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';

@@ -8,7 +8,7 @@ import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
 import { runCommand } from '../../cli/run';
 import { forgetSession, recordSession } from '../../local/emulator-session';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
 

@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { CreateAliasCommand, LambdaClient, PublishVersionCommand, TagResourceCommand } from '@aws-sdk/client-lambda';
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork } from '../support/egress-network';
 import { memoryIo } from '../support/memory-io';

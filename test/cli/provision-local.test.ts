@@ -7,7 +7,7 @@ import type { ParsedCommand } from '../../cli/parsed-command';
 import { LOCAL_MODE_NOTE } from '../../cli/output';
 import { runCommand } from '../../cli/run';
 import { TAG_NETWORK } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
 import { contractErrors } from './output-contract';

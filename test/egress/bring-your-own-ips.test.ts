@@ -3,7 +3,7 @@ import { validateRequest } from '../../functions/validate/validation';
 import type { ProvisionResult } from '../../functions/report/types';
 import { isBorrowed } from '../../functions/shared/ledger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import type { RollbackReport } from '../../functions/undo/types';

@@ -3,7 +3,7 @@ import { palette } from '../../cli/io';
 import { formatSuccess, type RunOutcome } from '../../cli/output';
 import { egressChangeOf } from '../../functions/report/egress-change';
 import type { ProvisionResult } from '../../functions/report/types';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 

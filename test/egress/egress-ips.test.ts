@@ -9,7 +9,7 @@ import { formatSuccess, type RunOutcome } from '../../cli/output';
 import { handler as listNetworksHandler } from '../../functions/api/get-networks';
 import type { Inventory } from '../../functions/inventory/list-networks';
 import type { ProvisionResult } from '../../functions/report/types';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';

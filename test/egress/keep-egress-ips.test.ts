@@ -6,7 +6,7 @@ import type { ProvisionResult } from '../../functions/report/types';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
 import { tagValue } from '../../functions/shared/tags';
 import type { RollbackReport, RollbackStep } from '../../functions/undo/types';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';

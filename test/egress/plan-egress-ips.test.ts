@@ -7,7 +7,7 @@ import type { ProvisionPlan } from '../../cli/plan';
 import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../../functions/shared/cost';
 import { runCommand } from '../../cli/run';
 import { TAG_KEPT_AZ, TAG_KEPT_FOR, TAG_KEPT_SET } from '../../functions/shared/kept-egress-ips';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
 import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '@jest/types';
-import { startProxiedEmulator, type ProxiedEmulator } from '../../local/proxied-emulator';
+import { startProxiedEmulator, type ProxiedEmulator } from '../../local/test-support/proxied-emulator';
 import { EMULATORS_ENV, type WorkerEmulator } from './worker-emulator';
 
 /**

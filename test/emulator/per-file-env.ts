@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { workerEmulator } from './worker-emulator';
+import { REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
+import { LOCAL_REGISTRY_TABLE_NAME } from '../../local/local-registry-name';
 
 /**
  * Runs before each test file: the file talks to its jest worker's emulator (global-setup.ts), and a unique
@@ -17,6 +19,8 @@ process.env.AWS_REGION = 'us-east-1';
 process.env.AWS_DEFAULT_REGION = 'us-east-1';
 // Retries belong to the state machine; a broken call must fail fast (EMULATOR.md).
 process.env.AWS_MAX_ATTEMPTS = '1';
+// Handlers read their table at cold start and know no default (functions/shared/environment.ts): local mode's.
+process.env[REGISTRY_TABLE_ENV] = LOCAL_REGISTRY_TABLE_NAME;
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 process.env.POWERTOOLS_DEV ??= 'false';
 // CDK's built-in template validation (a WASM engine: about 6 s of CPU at each file's first synthesis) repeats

@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { DetachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureEniCleanupRole } from '../../local/eni-cleanup-role';
 import { eniCleanupFromEnvironment } from '../../functions/undo/eni-cleanup-session';

@@ -1,6 +1,6 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { checkFunctionUpdate } from '../../functions/function/check-function-update';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { executionNamed, normalizedRequest } from '../support/egress-network';
 

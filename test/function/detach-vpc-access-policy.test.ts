@@ -7,7 +7,7 @@ import { detachVpcAccessPolicy } from '../../functions/function/detach-vpc-acces
 import { recordFunction } from '../../functions/function/record-function';
 import type { DetachVpcAccessPolicyInput } from '../../functions/function/types';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../support/egress-network';
 

@@ -6,7 +6,7 @@ import { functionNotices } from '../../functions/function/function-notices';
 import { networkSnippets } from '../../functions/function/network-parameter-snippets';
 import { recordFunction } from '../../functions/function/record-function';
 import { reportResult } from '../../functions/report/report-result';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest } from '../support/egress-network';
 import { freshAccountWithFunction, provision } from '../support/harness';

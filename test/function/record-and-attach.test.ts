@@ -7,7 +7,7 @@ import { handler as recordFunctionHandler, recordFunction } from '../../function
 import type { AttachFunctionInput } from '../../functions/function/types';
 import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-policy';
 import { analyzeReachability } from '../../functions/probe/reachability';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../support/egress-network';
 

@@ -4,7 +4,7 @@ import tagChangeEvent from '../../events/tag-change-on-function.json';
 import tagRemovedEvent from '../../events/tag-removed-from-function.json';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 /**
  * The tag trigger's pattern, proved on moto's EventBridge (its TestEventPattern is a stub): the stack's own

@@ -7,7 +7,7 @@ import { recordMembership } from '../../functions/shared/registry/membership';
 import { REGISTRY_TABLE_ENV, type Registry } from '../../functions/shared/registry/table';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { execution, freshRegistry } from '../support/registry-fixture';
 
 /**

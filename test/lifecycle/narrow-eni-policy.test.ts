@@ -2,7 +2,7 @@ import { GetRolePolicyCommand, IAMClient, ListAttachedRolePoliciesCommand, ListR
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/types';
 import { readMembership } from '../../functions/shared/registry/read-membership';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, timesEntered, queueProbeAnswers } from '../support/harness';

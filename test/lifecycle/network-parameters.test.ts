@@ -7,7 +7,7 @@ import type { LedgerEntry } from '../../functions/shared/types';
 import { networkParameterName, networkParameterPath } from '../../functions/shared/network-parameters';
 import { removeMembership } from '../../functions/shared/registry/delete-membership';
 import { TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';

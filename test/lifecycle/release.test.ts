@@ -4,7 +4,7 @@ import { DeleteFunctionCommand, GetFunctionConfigurationCommand, UpdateFunctionC
 import type { ProvisionResult } from '../../functions/report/types';
 import { readMembership } from '../../functions/shared/registry/read-membership';
 import { readNetwork } from '../../functions/shared/registry/read-network';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { RELEASE_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';

@@ -3,7 +3,7 @@ import { CreateAliasCommand, DeleteAliasCommand, DeleteFunctionCommand, PublishV
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/delete-membership';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { registryTask, runLocally } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';

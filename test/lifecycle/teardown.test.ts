@@ -2,7 +2,7 @@ import { DeleteNetworkInterfaceCommand, DescribeNetworkInterfacesCommand } from 
 import type { ProvisionResult } from '../../functions/report/types';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { removeMembership } from '../../functions/shared/registry/delete-membership';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 import { describeEverything, ec2, lambdaEni, networkInterfaceIds, registry, taggedForNetwork, teardown } from '../support/lifecycle-fixture';
 

@@ -4,7 +4,7 @@ import { isProcessAlive } from '../../local/moto-server';
 import { applySdkEnvironment, openLocalEnvironment, probeAnswerFor, queueInvokeAnswers } from '../../local/local-environment';
 import { ensureDemoFunction } from '../../local/sample-function';
 import type { ReachabilityVerdict } from '../../functions/probe/types';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 const PROBE = { url: 'https://aws.amazon.com/', timeoutSeconds: 3, expectedStatuses: [200] };
 

@@ -1,7 +1,7 @@
 import { DescribeNatGatewaysCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { TAG_NETWORK } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
 

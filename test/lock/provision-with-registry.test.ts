@@ -8,7 +8,7 @@ import { acquireLocks, readLock } from '../../functions/shared/registry/lock-acq
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { functionLockKey, networkLockKey, registryTableName, type Registry } from '../../functions/shared/registry/table';
 import { TAG_NETWORK } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { resourcesTaggedWith } from '../support/tagged-network';

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, PutRuleCommand, PutTargetsCommand 
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import statusChange from '../../events/sfn-execution-status-change.json';
 import { staleLockPattern } from '../../infra/stale-lock-pattern';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 /**
  * The stale-lock rule's pattern, proved on moto's EventBridge (its TestEventPattern is a stub): the stack's own

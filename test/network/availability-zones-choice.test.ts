@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/types';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 import { runInMemory } from '../support/run-in-memory';

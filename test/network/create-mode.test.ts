@@ -19,7 +19,7 @@ import { handler as ensureSubnets } from '../../functions/network/ensure-subnets
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
 import type { LedgerEntry } from '../../functions/shared/types';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { idsOf, runNetworkTasks, type NetworkRun } from '../support/workflow';
 

@@ -17,7 +17,7 @@ import {
 import { auditExistingVpc } from '../../functions/network/audit';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { TAG_EXECUTION, TAG_NETWORK, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { AZS, completeVpc, createSubnet, publicOnlyVpc, routeTableJson, transitGatewayVpc } from '../support/existing-vpcs';
 import { execution, idsOf, runNetworkTasks } from '../support/workflow';

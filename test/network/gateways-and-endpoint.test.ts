@@ -13,7 +13,7 @@ import { handler as ensureSecurityGroup } from '../../functions/network/ensure-s
 import { handler as ensureVpc } from '../../functions/network/ensure-vpc';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { publicOnlyVpc } from '../support/existing-vpcs';
 import { execution, runNetworkTasks } from '../support/workflow';

@@ -3,7 +3,7 @@ import { handler as checkNatGateways } from '../../functions/network/check-nat-g
 import { handler as ensureNatGateway } from '../../functions/network/ensure-nat-gateway';
 import type { EnsureNatGatewayInput } from '../../functions/network/types';
 import { TAG_EXECUTION, tagValue } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { execution, runNetworkTasks, type NetworkRun } from '../support/workflow';
 

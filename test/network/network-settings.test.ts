@@ -2,7 +2,7 @@ import { DescribeNatGatewaysCommand, DescribeVpcEndpointsCommand, EC2Client } fr
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { runInMemory } from '../support/run-in-memory';
 import { PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';

@@ -1,7 +1,7 @@
 import { CreateTagsCommand, CreateVpcCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { findManagedVpc, TAG_CREATED_AT } from '../../functions/network/network-lookup';
 import { managedTags } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 const ec2 = new EC2Client({});
 

@@ -2,7 +2,7 @@ import { CreateNatGatewayCommand, CreateSubnetCommand, CreateVpcCommand, Describ
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
 import { execution } from '../support/workflow';

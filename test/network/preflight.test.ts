@@ -2,8 +2,8 @@ import { AllocateAddressCommand, CreateSubnetCommand, CreateVpcCommand, EC2Clien
 import type { ParsedCommand } from '../../cli/parsed-command';
 import { runCommand } from '../../cli/run';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
-import { blockPublicAccessRewrite } from '../../local/block-public-access';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { blockPublicAccessRewrite } from '../../local/proxy/block-public-access';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
 import { completeVpc } from '../support/existing-vpcs';

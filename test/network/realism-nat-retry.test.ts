@@ -1,4 +1,4 @@
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { managedInventory, recordCleanRun } from '../support/fault-suite';
 import { passingProbe, provision, queueProbeAnswers } from '../support/harness';
 import { behavioursMet } from '../support/realism-suite';

@@ -6,7 +6,7 @@ import { sampleFunctionZip } from '../../local/sample-function';
 import { REQUEST_DEFAULTS } from '../../functions/validate/request-schema';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import { validateRequest as validateCore } from '../../functions/validate/validation';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { execution, runNetworkTasks } from '../support/workflow';
 

@@ -24,7 +24,7 @@ import { cidrCovers } from '../../functions/network/cidr';
 import { analyzeReachability, probePort } from '../../functions/probe/reachability';
 import { deniedPorts } from '../../functions/probe/traffic-rules';
 import type { ReachabilityInput } from '../../functions/probe/types';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { buildEgressNetwork, type EgressNetwork } from '../support/egress-network';
 
 const ec2 = new EC2Client({});

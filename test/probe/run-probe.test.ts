@@ -20,7 +20,7 @@ import type { ProbeResult, RunProbeInput } from '../../functions/probe/types';
 import { ProbeFailed } from '../../functions/shared/errors';
 import { TAG_EXECUTION, TAG_MANAGED, TAG_NETWORK } from '../../functions/shared/tags';
 import { zipSingleFile } from '../../functions/shared/zip';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest, type EgressNetwork } from '../support/egress-network';
 

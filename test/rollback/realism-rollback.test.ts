@@ -8,7 +8,7 @@ import { NOT_FOUND_AFTER_CREATE } from '../../functions/shared/eventual-consiste
 import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
 import { runUndoPlan, undoPlan, type UndoPass } from '../../functions/undo/undo-engine';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { SCENARIOS } from '../support/scenarios';
 import { recordCleanRun } from '../support/fault-suite';
 import { rollbackUnderRealism } from '../support/realism-suite';

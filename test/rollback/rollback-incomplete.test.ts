@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { freshAccountWithFunction, functionSnapshot, provision, queueProbeAnswers } from '../support/harness';
 import { liveResources, resourcesTaggedWith } from '../support/tagged-network';
 

@@ -1,6 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, ListAttachedRolePoliciesCommand } from '@aws-sdk/client-iam';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { vpcAccessPolicyArn } from '../../functions/function/vpc-access-policy';
 import type { RollbackInput } from '../../functions/undo/types';

@@ -21,7 +21,7 @@ import { VPC_ACCESS_POLICY_ARN } from '../../functions/function/vpc-access-polic
 import type { OriginalFunctionRecord } from '../../functions/undo/types';
 import { ledgerEntry } from '../../functions/shared/ledger';
 import { tagSpecifications } from '../../functions/shared/tags';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildTaggedNetwork, resourcesTaggedWith } from '../support/tagged-network';
 

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { runCli, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers } from '../support/harness';

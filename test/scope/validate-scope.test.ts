@@ -3,7 +3,7 @@ import { LambdaClient, TagResourceCommand } from '@aws-sdk/client-lambda';
 import { validateRequest } from '../../functions/validate/validation';
 import { FunctionNotAllowed } from '../../functions/shared/errors';
 import type { TargetScope } from '../../functions/shared/target-scope';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { execution } from '../support/workflow';
 

@@ -1,6 +1,6 @@
 import { normalizeProbeAnswer } from '../../functions/probe/probe-invoke';
 import type { ProbeEvent } from '../../functions/probe/types';
-import type { CallRecord } from '../../local/fault-rules';
+import type { CallRecord } from '../../local/test-support/fault-rules';
 
 /** What "the target's path is ready" means for one run: its function, its subnets' route tables, its NATs, its probe. */
 export interface SwitchFacts {

@@ -2,8 +2,8 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { probeFunctionName } from '../../functions/probe/probe-naming';
 import type { ProvisionResult } from '../../functions/report/report-result';
 import type { RollbackReport } from '../../functions/undo/types';
-import { emulator } from '../../local/emulator-control';
-import type { CallRecord } from '../../local/fault-rules';
+import { emulator } from '../../local/test-support/emulator-control';
+import type { CallRecord } from '../../local/test-support/fault-rules';
 import type { LocalRunResult } from '../../statemachine/local-runner';
 import { egressGapViolations, switchOrder, type SwitchFacts } from './call-order';
 import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from '../support/harness';

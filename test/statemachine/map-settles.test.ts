@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { resourcesTaggedWith } from '../support/tagged-network';
 import { freshAccountWithFunction, functionSnapshot, invocationsOf, provision, timesEntered } from '../support/harness';
 

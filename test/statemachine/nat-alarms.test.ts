@@ -3,7 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import type { ProvisionResult } from '../../functions/report/report-result';
 import { NAT_ALARM_PREFIX } from '../../functions/shared/nat-alarms';
 import { allPages } from '../../functions/shared/paginate';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { completeVpc } from '../support/existing-vpcs';
 import { runNetworkTasks } from '../support/workflow';
 import { resourcesTaggedWith } from '../support/tagged-network';

@@ -1,7 +1,7 @@
 import { DescribeAutoScalingGroupsCommand, AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstanceStatusCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Fault } from '../../local/fault-rules';
-import { emulator } from '../../local/emulator-control';
+import type { Fault } from '../../local/test-support/fault-rules';
+import { emulator } from '../../local/test-support/emulator-control';
 import { registryTask, type LocalRunOptions } from '../../statemachine/local-runner';
 import { resourcesTaggedWith } from '../support/tagged-network';
 import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';

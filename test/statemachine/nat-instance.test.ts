@@ -28,7 +28,7 @@ import type { ProvisionResult } from '../../functions/report/report-result';
 import { estimateModeCost } from '../../functions/shared/mode-cost';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { TAG_EXECUTION, TAG_MANAGED } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { resourcesTaggedWith } from '../support/tagged-network';
 import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers } from '../support/harness';
 import { describeTopology } from './topology';

@@ -1,5 +1,5 @@
 import { DescribeAddressesCommand, DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { registryTask, type LocalRunOptions, type LocalTask } from '../../statemachine/local-runner';
 import { freshAccountWithFunction, functionSnapshot, provision, timesEntered } from '../support/harness';
 import { publicOnlyVpc } from '../support/scenarios';

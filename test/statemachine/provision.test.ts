@@ -2,7 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { GetFunctionConfigurationCommand, LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/report-result';
 import { registryTask, type LocalRunResult } from '../../statemachine/local-runner';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { callsBeforeFirst, freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 import { resourcesTaggedWith } from '../support/tagged-network';
 import { publicOnlyVpc } from '../support/scenarios';

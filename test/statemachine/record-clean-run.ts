@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { startFaultProxy } from '../../local/fault-proxy';
+import { startFaultProxy } from '../../local/test-support/fault-proxy';
 import { SCENARIOS, type ScenarioName } from '../support/scenarios';
 
 /**

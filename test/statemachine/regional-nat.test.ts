@@ -13,7 +13,7 @@ import {
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { ProvisionResult } from '../../functions/report/report-result';
 import { TAG_EXECUTION, TAG_MANAGED } from '../../functions/shared/tags';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { resourcesTaggedWith } from '../support/tagged-network';
 import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 import { describeTopology } from './topology';

@@ -11,8 +11,8 @@ import { allPages } from '../../functions/shared/paginate';
 import { readNetwork } from '../../functions/shared/registry/read-network';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { createdBy, isManaged, PROBE_FUNCTION_PREFIX } from '../../functions/shared/tags';
-import type { CallRecord } from '../../local/fault-rules';
-import { emulator, mutatingCalls } from '../../local/emulator-control';
+import type { CallRecord } from '../../local/test-support/fault-rules';
+import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { liveResources, resourcesTaggedWith } from './tagged-network';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 import type { AfterProvision, Scenario } from './scenario';
@@ -205,7 +205,8 @@ export interface CleanRun {
 }
 
 const TSX_CLI = require.resolve('tsx/cli');
-const RECORDER = join(__dirname, 'record-clean-run.ts');
+// Run as a child process (its own emulator proxy): test/statemachine/record-clean-run.ts, not a module of test/support.
+const RECORDER = join(__dirname, '..', 'statemachine', 'record-clean-run.ts');
 const WAIT_FOR_SIBLING_MS = 10 * 60_000;
 
 /**

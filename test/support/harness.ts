@@ -3,7 +3,7 @@ import { ensureVpcLambdaRole } from '../../local/lambda-roles';
 import { PROBE_ROLE_NAME, queueInvokeAnswers } from '../../local/local-environment';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { registryTask, runLocally, type LocalRunOptions, type LocalRunResult } from '../../statemachine/local-runner';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { ensureRegistryTable } from '../../local/local-registry';
 import { ensureEniCleanupRole as ensureLocalEniCleanupRole } from '../../local/eni-cleanup-role';

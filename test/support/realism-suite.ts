@@ -1,5 +1,5 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import type { LocalRunResult } from '../../statemachine/local-runner';
 import { resourcesTaggedWith } from './tagged-network';
 import { failedFor, managedInventory, provisionedFor, recordCleanRun, type AroundRun, type MutatingCall } from './fault-suite';

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ensureRegistryTable } from '../../local/local-registry';
 import type { Registry } from '../../functions/shared/registry/table';
 import type { ExecutionContext, NormalizedRequest } from '../../functions/shared/types';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 
 export const dynamodb = new DynamoDBClient({});
 

@@ -1,4 +1,5 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { requiredEnvironment } from '../environment';
 
 /**
  * The registry: one DynamoDB table (single-table design, infra/README.md "Registry") holding networks, their
@@ -17,8 +18,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
  * an execution are one Query; their `leaseExpiresAt` is the table's TTL attribute.
  */
 export const REGISTRY_TABLE_ENV = 'REGISTRY_TABLE_NAME';
-/** The table name local mode creates in the emulator (and the default when REGISTRY_TABLE_NAME is unset). */
-export const LOCAL_REGISTRY_TABLE_NAME = 'lambda-egress-registry';
 
 export const PARTITION_KEY = 'pk';
 export const SORT_KEY = 'sk';
@@ -61,9 +60,12 @@ export interface Registry {
   readonly tableName: string;
 }
 
-/** The table the stack passes in REGISTRY_TABLE_NAME; local mode's table when unset. */
+/**
+ * The table the stack passes in REGISTRY_TABLE_NAME (local mode: the one it creates in the emulator). Handlers
+ * read it once at cold start; unset, they fail to load rather than use some other table.
+ */
 export function registryTableName(env: NodeJS.ProcessEnv = process.env): string {
-  return env[REGISTRY_TABLE_ENV] || LOCAL_REGISTRY_TABLE_NAME;
+  return requiredEnvironment(REGISTRY_TABLE_ENV, 'the stack passes every function that uses the registry its DynamoDB table (infra/registry-grants.ts); local mode passes the table it creates in the emulator', env);
 }
 
 export const epochSeconds = (date = new Date()): number => Math.floor(date.getTime() / 1000);

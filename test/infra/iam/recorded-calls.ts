@@ -1,7 +1,7 @@
 import { registryTask, type LocalRunOptions, type LocalRunResult } from '../../../statemachine/local-runner';
-import { emulator } from '../../../local/emulator-control';
+import { emulator } from '../../../local/test-support/emulator-control';
 import { ensureRegistryTable } from '../../../local/local-registry';
-import type { CallRecord } from '../../../local/fault-rules';
+import type { CallRecord } from '../../../local/test-support/fault-rules';
 import { provision } from '../../support/harness';
 
 /** One AWS call as the proxy recorded it, with what was sent and answered, and who made it. */

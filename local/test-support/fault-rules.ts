@@ -38,4 +38,3 @@ export interface CallDetails {
   readonly responseBody: string;
 }
 
-export const CONTROL_PREFIX = '/__lambda-egress-faults';

@@ -1,4 +1,5 @@
-import { CONTROL_PREFIX, type CallRecord, type FaultRule } from './fault-rules';
+import { CONTROL_PREFIX } from '../proxy/pipeline';
+import type { CallRecord, FaultRule } from './fault-rules';
 
 /**
  * The control side of the proxied emulator (proxied-emulator.ts): the current account, fault rules and call

@@ -1,6 +1,6 @@
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
-import { applySdkEnvironment, silenceTaskLogs } from './local-environment';
-import { startMotoServer, type MotoServer } from './moto-server';
+import { applySdkEnvironment, silenceTaskLogs } from '../local-environment';
+import { startMotoServer, type MotoServer } from '../moto-server';
 
 /**
  * One moto server this process starts, behind the fault proxy (which logs every call per access key, i.e. per
