@@ -43,6 +43,7 @@ const UNIT_TEST_FILES = [
   'test/rollback/vpc-endpoint-unsuccessful.test.ts',
   'test/statemachine/definition.test.ts',
   'test/statemachine/eni-wait-bound.test.ts',
+  'test/statemachine/provision-state.test.ts',
   'test/statemachine/settled-map.test.ts',
 ];
 
