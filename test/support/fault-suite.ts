@@ -205,7 +205,7 @@ export interface CleanRun {
 }
 
 const TSX_CLI = require.resolve('tsx/cli');
-const RECORDER = join(__dirname, 'record-clean-run.ts');
+const RECORDER = join(__dirname, '..', 'statemachine', 'record-clean-run.ts');
 const WAIT_FOR_SIBLING_MS = 10 * 60_000;
 
 /**
