@@ -1,5 +1,6 @@
 import type { LockTaskInput } from '../membership/types';
 import type { MembershipRecord } from '../shared/registry/records';
+import type { FunctionVpcConfig } from '../shared/state/function-config';
 import type { ExecutionContext } from '../shared/types';
 
 /** ValidateRelease's input: the execution input. */
@@ -14,7 +15,7 @@ export interface ReleaseState extends LockTaskInput {
   readonly request: LockTaskInput['request'] & { readonly functionArn: string; readonly functionName: string; readonly teardownIfUnused: boolean };
   readonly membership: MembershipRecord;
   /** The VpcConfig the network gave its members: whose Lambda ENIs the release waits for before detaching the policy. */
-  readonly networkVpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly networkVpcConfig: Pick<FunctionVpcConfig, 'subnetIds' | 'securityGroupIds'>;
 }
 
 /** `$.restore`: RestoreFunction. */
