@@ -45,6 +45,7 @@ const UNIT_TEST_FILES = [
   'test/statemachine/eni-wait-bound.test.ts',
   'test/statemachine/provision-state.test.ts',
   'test/statemachine/settled-map.test.ts',
+  'test/validate/request-types.test.ts',
 ];
 
 module.exports = { UNIT_TEST_FILES };
