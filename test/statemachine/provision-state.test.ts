@@ -1,8 +1,10 @@
 import type { NatPlacement, NetworkState } from '../../functions/network/types';
+import { RELEASE_STATE_KEYS, type ReleaseWorkflowState } from '../../functions/release/types';
+import { TEARDOWN_STATE_KEYS, type TeardownWorkflowState } from '../../functions/teardown/types';
 import { DETAILS_PREFIX } from '../../functions/shared/errors';
 import { collectLedger, ledgerEntry } from '../../functions/shared/ledger';
 import { PROVISION_LEDGER_PATHS, type DeclaredLedgerPath } from '../../functions/shared/state/ledger-paths';
-import { allStates, readDefinitionText, PROVISION_DEFINITION_PATH, type AslDefinition, type AslState } from '../../statemachine/definition';
+import { allStates, readDefinitionText, PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH, type AslDefinition, type AslState } from '../../statemachine/definition';
 import {
   PROVISION_STATE_KEYS,
   type AlreadyMemberState,
@@ -19,11 +21,13 @@ type Accepts<Task extends keyof ProvisionTaskReads, Module extends { handler: (i
   ProvisionTaskInput<Task> extends Parameters<Module['handler']>[0] ? true : false;
 
 const definition = JSON.parse(readDefinitionText(PROVISION_DEFINITION_PATH)) as AslDefinition;
+const releaseDefinition = JSON.parse(readDefinitionText(RELEASE_DEFINITION_PATH)) as AslDefinition;
+const teardownDefinition = JSON.parse(readDefinitionText(TEARDOWN_DEFINITION_PATH)) as AslDefinition;
 const topKey = (path: string) => /^\$\.([A-Za-z]+)/.exec(path)?.[1];
 
 /** Every top-level key the ASL writes: ResultPaths (of states and of their Catches), and the keys of the Pass states that rebuild the whole state. */
-function keysTheAslWrites(): Array<{ state: string; key: string }> {
-  return allStates(definition).flatMap(([state, body]) => [...ownKeysWritten(state, body), ...(body.Catch ?? []).flatMap((caught) => ownKeysWritten(state, caught as unknown as AslState))]);
+function keysTheAslWrites(asl: AslDefinition = definition): Array<{ state: string; key: string }> {
+  return allStates(asl).flatMap(([state, body]) => [...ownKeysWritten(state, body), ...(body.Catch ?? []).flatMap((caught) => ownKeysWritten(state, caught as unknown as AslState))]);
 }
 
 function ownKeysWritten(state: string, body: AslState): Array<{ state: string; key: string }> {
@@ -51,7 +55,7 @@ describe('the provision state (statemachine/provision-state.ts)', () => {
     expect(PROVISION_STATE_KEYS.filter((key) => !writtenKeys.has(key))).toEqual([]);
   });
 
-  it("gives every task that reads the state a Pick of it its handler accepts (a compile error fails this file)", () => {
+  it("gives every task that reads the state a Pick of it its handler accepts (npx tsc --noEmit fails on a mismatch: ts-jest only transpiles)", () => {
     const accepted: Record<keyof ProvisionTaskReads, true> = {
       RecordFunction: true satisfies Accepts<'RecordFunction', typeof import('../../functions/function/record-function')>,
       AcquireNetworkLock: true satisfies Accepts<'AcquireNetworkLock', typeof import('../../functions/membership/acquire-network-lock')>,
@@ -91,11 +95,46 @@ describe('the provision state (statemachine/provision-state.ts)', () => {
   });
 
   it('declares exactly the paths of its slices that carry a ledger (functions/shared/state/ledger-paths.ts)', () => {
-    // A ledgered slice added to the state type without its path, or a path naming no ledgered slice, fails to compile here.
+    // A ledgered slice added to the state type without its path, or a path naming no ledgered slice, fails npx tsc --noEmit here.
     const pathsMatch: Equal<LedgerPathsOf<ProvisionState>, DeclaredLedgerPath> = true;
     expect(pathsMatch).toBe(true);
     expect(new Set(PROVISION_LEDGER_PATHS).size).toBe(PROVISION_LEDGER_PATHS.length);
     expect(PROVISION_LEDGER_PATHS).toEqual(expect.arrayContaining(['$.network.vpc', '$.network.natGateways[*]', '$.parallel[*].network.natGateways[*]', '$.proof[*].s3Endpoint']));
+  });
+});
+
+describe('the release and teardown states (functions/release/types.ts, functions/teardown/types.ts)', () => {
+  it('have a key for every top-level key release.asl.json and teardown.asl.json write', () => {
+    // GIVEN both states' keys; a release that continues into a teardown starts the teardown's state anew
+    const keysMatch: [Equal<(typeof RELEASE_STATE_KEYS)[number], keyof ReleaseWorkflowState>, Equal<(typeof TEARDOWN_STATE_KEYS)[number], keyof TeardownWorkflowState>] = [true, true];
+    const teardownKeys = new Set<string>(TEARDOWN_STATE_KEYS);
+    const releaseOrTeardown = new Set<string>([...RELEASE_STATE_KEYS, ...TEARDOWN_STATE_KEYS]);
+
+    // WHEN the keys each ASL writes are read (StartTeardown builds the teardown's execution input: network, release)
+    const teardownWrites = keysTheAslWrites(teardownDefinition);
+    const releaseWrites = keysTheAslWrites(releaseDefinition).filter(({ state }) => state !== 'StartTeardown');
+
+    // THEN each is a key of its state
+    expect(keysMatch).toEqual([true, true]);
+    expect(teardownWrites.filter(({ key }) => !teardownKeys.has(key))).toEqual([]);
+    expect(releaseWrites.filter(({ key }) => !releaseOrTeardown.has(key))).toEqual([]);
+    expect(keysTheAslWrites(releaseDefinition).filter(({ state }) => state === 'StartTeardown').map(({ key }) => key)).toEqual(['network', 'release']);
+  });
+
+  it('give each release and teardown task a Pick of its state its handler accepts (npx tsc --noEmit fails on a mismatch: ts-jest only transpiles)', () => {
+    type Release<Keys extends keyof ReleaseWorkflowState> = Pick<ReleaseWorkflowState, Keys>;
+    type Teardown<Keys extends keyof TeardownWorkflowState> = Pick<TeardownWorkflowState, Keys>;
+    type InputOf<Module extends { handler: (input: never) => unknown }> = Parameters<Module['handler']>[0];
+    const accepted = [
+      true satisfies (Release<'execution' | 'request' | 'purpose' | 'membership' | 'networkVpcConfig'> extends InputOf<typeof import('../../functions/release/restore-function')> ? true : false),
+      // RestoreRolePolicy runs only after RestoreFunction: `restore` is there.
+      true satisfies (Release<'execution' | 'request' | 'purpose' | 'membership' | 'networkVpcConfig' | 'rolePolicy'> & Required<Release<'restore'>> extends InputOf<typeof import('../../functions/release/restore-role-policy')> ? true : false),
+      true satisfies (Release<'execution' | 'request' | 'purpose' | 'membership' | 'networkVpcConfig'> extends InputOf<typeof import('../../functions/release/remove-membership')> ? true : false),
+      true satisfies (Release<'execution' | 'request' | 'purpose' | 'lock'> extends InputOf<typeof import('../../functions/membership/acquire-network-lock')> ? true : false),
+      true satisfies (Teardown<'execution' | 'request' | 'purpose' | 'lock'> extends InputOf<typeof import('../../functions/membership/acquire-network-lock')> ? true : false),
+      true satisfies (Teardown<'execution' | 'request' | 'purpose' | 'teardown' | 'releaseEgressIps'> extends InputOf<typeof import('../../functions/teardown/teardown-network')> ? true : false),
+    ];
+    expect(accepted.every(Boolean)).toBe(true);
   });
 });
 
