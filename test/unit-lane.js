@@ -44,7 +44,9 @@ const UNIT_TEST_FILES = [
   'test/rollback/vpc-endpoint-unsuccessful.test.ts',
   'test/statemachine/definition.test.ts',
   'test/statemachine/eni-wait-bound.test.ts',
+  'test/statemachine/provision-state.test.ts',
   'test/statemachine/settled-map.test.ts',
+  'test/validate/request-types.test.ts',
 ];
 
 module.exports = { UNIT_TEST_FILES };

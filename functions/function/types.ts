@@ -1,11 +1,7 @@
+import type { FunctionVpcConfig, OriginalFunctionRecord } from '../shared/state/function-config';
 import type { Ledgered, SubnetTier, TaskInput } from '../shared/types';
 
-/** A function's VpcConfig as lambda-egress records and applies it (no VpcId: derived from the subnets). */
-export interface FunctionVpcConfig {
-  readonly subnetIds: string[];
-  readonly securityGroupIds: string[];
-  readonly ipv6AllowedForDualStack: boolean;
-}
+export type { FunctionVpcConfig };
 
 /** An alias that routes to published versions, not to $LATEST: what it keeps running after $LATEST moves. */
 export interface PinnedAlias {
@@ -38,14 +34,7 @@ export interface FunctionFacts {
  * `$.function.original` — RecordFunction, read-only, before anything changes. The durable record that makes
  * AttachFunction retry-safe (who attached the policy is decided from it) and that Rollback restores from.
  */
-export interface OriginalFunction extends Ledgered {
-  readonly functionArn: string;
-  readonly functionName: string;
-  readonly roleArn: string;
-  readonly roleName: string;
-  readonly vpcConfig: FunctionVpcConfig;
-  /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before this execution. */
-  readonly vpcAccessPolicyAttached: boolean;
+export interface OriginalFunction extends OriginalFunctionRecord, Ledgered {
   /** What the move will not reach (aliases on published versions, an owning stack): ReportResult tells the user. Always set by RecordFunction; absent from the copy Rollback keeps in the ledger. */
   readonly facts?: FunctionFacts;
 }

@@ -1,4 +1,5 @@
 import type { PublishedParameter } from '../network/network-parameters-publish';
+import type { OriginalFunctionRecord } from '../shared/state/function-config';
 import type { ExecutionContext, NormalizedNetwork, TaskInput } from '../shared/types';
 
 /**
@@ -78,12 +79,7 @@ export interface RecordMembershipInput extends TaskInput {
   readonly natCheck?: { readonly gateways?: ReadonlyArray<{ readonly addresses?: ReadonlyArray<{ readonly publicIp: string }> }> };
   readonly function?: {
     /** RecordFunction: the configuration before this execution. */
-    readonly original?: {
-      readonly functionArn: string;
-      readonly functionName: string;
-      readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean };
-      readonly vpcAccessPolicyAttached: boolean;
-    };
+    readonly original?: Pick<OriginalFunctionRecord, 'functionArn' | 'functionName' | 'vpcConfig' | 'vpcAccessPolicyAttached'>;
   };
 }
 

@@ -1,4 +1,5 @@
 import type { RequestedBy } from '../shared/requested-by';
+import type { FunctionVpcConfig, OriginalFunctionRecord } from '../shared/state/function-config';
 import type { EgressAddress } from './egress-address';
 import type { ExecutionContext, Ledgered, NormalizedRequest, PlannedSubnet, SubnetTier, TaskInput } from '../shared/types';
 
@@ -283,8 +284,8 @@ export interface AlreadyMember {
     readonly natGateways: Array<{ az: string; natGatewayId: string }>;
   };
   readonly function: {
-    readonly original: { readonly vpcConfig: unknown };
-    readonly attach: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack: boolean; readonly vpcId: string };
+    readonly original: Pick<OriginalFunctionRecord, 'vpcConfig'>;
+    readonly attach: FunctionVpcConfig & { readonly vpcId: string };
   };
   readonly natCheck: { readonly gateways: Array<{ natGatewayId: string; az: string; state: string; addresses: EgressAddress[] }> };
 }

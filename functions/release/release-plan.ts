@@ -4,7 +4,8 @@ import type { CostEstimate } from '../shared/cost';
 import { isNotFound } from '../shared/errors';
 import { natGatewaysMonthlyCost } from '../shared/network-cost';
 import type { RegisteredNetwork } from '../shared/registry/network-items';
-import type { NetworkRecord, RecordedVpcConfig } from '../shared/registry/records';
+import type { NetworkRecord } from '../shared/registry/records';
+import type { FunctionVpcConfig } from '../shared/state/function-config';
 import type { Registry } from '../shared/registry/table';
 import type { ResourceKind } from '../shared/types';
 import { otherVpcFunctionsUsingRole } from '../function/role-sharing';
@@ -39,7 +40,7 @@ export interface ReleasePreview {
   readonly monthlySavingUsd: number;
 }
 
-const describeVpcConfig = (config: Pick<RecordedVpcConfig, 'subnetIds' | 'securityGroupIds'> & { readonly ipv6AllowedForDualStack?: boolean }): string =>
+const describeVpcConfig = (config: FunctionVpcConfig): string =>
   config.subnetIds.length === 0
     ? 'no VPC'
     : `subnets ${config.subnetIds.join(', ')}, security groups ${config.securityGroupIds.join(', ')}, IPv6 for dual-stack ${config.ipv6AllowedForDualStack === true ? 'on' : 'off'}`;

@@ -1,5 +1,7 @@
-import type { LockTaskInput } from '../membership/types';
+import type { FunctionUpdateCheck } from '../function/types';
+import type { LockTaskInput, NetworkLockSlice, NetworkUnlockSlice } from '../membership/types';
 import type { MembershipRecord } from '../shared/registry/records';
+import type { FunctionVpcConfig } from '../shared/state/function-config';
 import type { ExecutionContext } from '../shared/types';
 
 /** ValidateRelease's input: the execution input. */
@@ -14,7 +16,7 @@ export interface ReleaseState extends LockTaskInput {
   readonly request: LockTaskInput['request'] & { readonly functionArn: string; readonly functionName: string; readonly teardownIfUnused: boolean };
   readonly membership: MembershipRecord;
   /** The VpcConfig the network gave its members: whose Lambda ENIs the release waits for before detaching the policy. */
-  readonly networkVpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[] };
+  readonly networkVpcConfig: Pick<FunctionVpcConfig, 'subnetIds' | 'securityGroupIds'>;
 }
 
 /** `$.restore`: RestoreFunction. */
@@ -46,3 +48,38 @@ export interface MembershipRemovedSlice {
   /** Continue into the teardown: teardownIfUnused was asked and nobody is left. */
   readonly teardown: boolean;
 }
+
+/**
+ * The release workflow's state (statemachine/release.definition.ts), declared once: ValidateRelease's result,
+ * then each slice at its ResultPath. A release that continues into a teardown starts TeardownWorkflowState anew
+ * (StartTeardown). test/statemachine/provision-state.test.ts ties the keys to release.asl.json.
+ */
+export interface ReleaseWorkflowState extends ReleaseState {
+  /** AcquireNetworkLock. */
+  readonly lock?: NetworkLockSlice;
+  readonly restore?: RestoreSlice;
+  /** StartFunctionWait/CountFunctionWait, and CheckFunctionUpdate at `.check`. */
+  readonly functionWait?: { readonly attempt: number; readonly maxAttempts: number; readonly check?: FunctionUpdateCheck };
+  readonly rolePolicy?: RolePolicySlice;
+  readonly membershipRemoved?: MembershipRemovedSlice;
+  /** ReleaseNetworkLock, ReleaseNetworkLockAfterFailure. */
+  readonly unlock?: NetworkUnlockSlice;
+  /** Where a Catch puts the error. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** The top-level keys of ReleaseWorkflowState, at run time. */
+export const RELEASE_STATE_KEYS = [
+  'execution',
+  'request',
+  'purpose',
+  'membership',
+  'networkVpcConfig',
+  'lock',
+  'restore',
+  'functionWait',
+  'rolePolicy',
+  'membershipRemoved',
+  'unlock',
+  'error',
+] as const satisfies ReadonlyArray<keyof ReleaseWorkflowState>;

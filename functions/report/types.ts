@@ -3,6 +3,7 @@ import type { FunctionNotice } from '../function/function-notices';
 import type { EgressAddress, Ipv6EgressPrefix } from '../network/egress-address';
 import type { EgressChange } from './egress-change';
 import type { TaskTiming } from '../shared/task-handler';
+import type { FunctionVpcConfig } from '../shared/state/function-config';
 import type { ExecutionContext, LedgerEntry, LeftVpc, NormalizedRequest } from '../shared/types';
 
 /**
@@ -36,7 +37,7 @@ export interface ProvisionResult {
   };
   readonly function: {
     readonly originalVpcConfig: unknown;
-    readonly appliedVpcConfig: { subnetIds: string[]; securityGroupIds: string[]; ipv6AllowedForDualStack: boolean };
+    readonly appliedVpcConfig: FunctionVpcConfig;
     /** attachedBefore: whether the role had the policy when the execution began (absent from older results). */
     readonly vpcAccessPolicy: { attachedByExecution: boolean; attachedBefore?: boolean; detached: boolean; reason?: string };
     /** What the move did not reach: aliases on published versions, an owning CloudFormation stack (function-notices.ts). */

@@ -1,4 +1,5 @@
 import { ledgerOfCause } from './ledger-on-error';
+import { PROVISION_LEDGER_PATHS } from './state/ledger-paths';
 import type { LedgerEntry, ResourceKind } from './types';
 
 export function ledgerEntry(
@@ -20,27 +21,30 @@ export function isBorrowed(entry: Pick<LedgerEntry, 'detail'>): boolean {
 }
 
 /**
- * Every ledger entry anywhere in a state, in creation order, each id once. Slices live at different
- * ResultPaths (and inside Map/Parallel results), so rollback walks the whole state rather than one list; a
- * caught error's `Cause` holds the entries of a task that failed after creating something (ledger-on-error.ts).
+ * Every ledger entry of a provision state, in creation order, each id once: the `ledger` of each slice at a
+ * declared path (state/ledger-paths.ts; a `ledger` anywhere else is not read), and the entries a caught error's
+ * `Cause` holds, wherever the state keeps one: a task that failed after creating something (ledger-on-error.ts).
+ * The state is walked in its own order, so entries created in the same millisecond keep the order they had.
  */
-export function collectLedger(state: unknown): LedgerEntry[] {
-  const found: LedgerEntry[] = [];
-  const visit = (value: unknown): void => {
+export function collectLedger(state: unknown, paths: readonly string[] = PROVISION_LEDGER_PATHS): LedgerEntry[] {
+  const declared = new Set(paths);
+  const found: unknown[] = [];
+  const visit = (value: unknown, path: string): void => {
     if (Array.isArray(value)) {
-      value.forEach(visit);
+      value.forEach((item) => visit(item, `${path}[*]`));
       return;
     }
     if (value === null || typeof value !== 'object') return;
+    const slice = declared.has(path);
     for (const [key, child] of Object.entries(value)) {
-      if (key === 'ledger' && Array.isArray(child)) found.push(...child.filter(isLedgerEntry));
-      else if (key === 'Cause' && typeof child === 'string') found.push(...ledgerOfCause(child).filter(isLedgerEntry));
-      else visit(child);
+      if (slice && key === 'ledger' && Array.isArray(child)) found.push(...child);
+      else if (key === 'Cause' && typeof child === 'string') found.push(...ledgerOfCause(child));
+      else visit(child, `${path}.${key}`);
     }
   };
-  visit(state);
+  visit(state, '$');
   const unique = new Map<string, LedgerEntry>();
-  for (const entry of found) unique.set(`${entry.kind}:${entry.id}`, unique.get(`${entry.kind}:${entry.id}`) ?? entry);
+  for (const entry of found.filter(isLedgerEntry)) unique.set(`${entry.kind}:${entry.id}`, unique.get(`${entry.kind}:${entry.id}`) ?? entry);
   return [...unique.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

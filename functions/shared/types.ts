@@ -1,3 +1,4 @@
+import type { ProvisionRequest } from './request.generated';
 import type { TargetFunctions } from './target-scope';
 import type { RequestedBy } from './requested-by';
 /**
@@ -5,46 +6,23 @@ import type { RequestedBy } from './requested-by';
  * places every slice at the ResultPath named beside it; tasks return only their own slice.
  */
 
-/** The request as a user sends it (StartExecution input, API body, CLI flags); functions/shared/request.schema.json. */
-export interface ProvisionRequestInput {
-  readonly functionName: string;
-  readonly network?: CreateNetworkInput | ExistingNetworkInput;
-  readonly probe?: { readonly url?: string; readonly timeoutSeconds?: number; readonly expectedStatuses?: number[] };
-  readonly detachVpcAccessPolicy?: boolean;
-  readonly forceDetachVpcAccessPolicy?: boolean;
-  readonly keepNarrowEniPolicy?: boolean;
-  readonly moveFromVpc?: boolean;
-}
+/**
+ * The request as a user sends it (StartExecution input, API body, CLI flags): generated from
+ * functions/shared/request.schema.json (request.generated.ts, `npm run build:request-types`); a new request field
+ * goes into the schema, and these follow.
+ */
+export type ProvisionRequestInput = ProvisionRequest;
 
-export interface CreateNetworkInput {
-  readonly name?: string;
-  readonly cidr?: string;
-  readonly azCount?: number;
-  /** AZ names (us-east-1a) or AZ IDs (use1-az1); defines azCount when it is left out (functions/validate/preflight/chosen-zones.ts). */
-  readonly availabilityZones?: string[];
-  /** Under VPC Block Public Access block-bidirectional: create an allow-egress exclusion for the new VPC (functions/network/ensure-bpa-exclusion.ts). */
-  readonly blockPublicAccessExclusion?: boolean;
-  readonly natGateways?: NatGatewayMode;
-  /** natGateways "instance" only: a Graviton (arm64) instance type; t4g.nano when left out. */
-  readonly natInstanceType?: string;
-  readonly ipv6?: boolean;
-  readonly s3Endpoint?: boolean;
-  readonly alarms?: boolean;
-  readonly deleteWhenUnused?: boolean;
-}
+/** `network` of the request, as the schema types it. */
+export type RequestNetwork = NonNullable<ProvisionRequest['network']>;
 
-export interface ExistingNetworkInput {
-  readonly vpcId: string;
-  readonly name?: string;
-  readonly natGateways?: NatGatewayMode;
-  readonly natInstanceType?: string;
-  readonly ipv6?: boolean;
-  readonly s3Endpoint?: boolean;
-  readonly alarms?: boolean;
-  readonly deleteWhenUnused?: boolean;
-}
+/** A new VPC: every network field but vpcId. */
+export type CreateNetworkInput = Omit<RequestNetwork, 'vpcId'>;
 
-export type NatGatewayMode = 'per-az' | 'single' | 'regional' | 'instance';
+/** An existing VPC (vpcId): the schema's `if`/`then` forbids the fields that size a new VPC. */
+export type ExistingNetworkInput = Omit<RequestNetwork, 'vpcId' | 'cidr' | 'azCount' | 'availabilityZones' | 'blockPublicAccessExclusion'> & { readonly vpcId: string };
+
+export type NatGatewayMode = NonNullable<RequestNetwork['natGateways']>;
 export type SubnetTier = 'public' | 'private';
 
 /** One subnet of the plan ValidateRequest computes (create mode) or the audit completes (existing mode). */

@@ -1,4 +1,4 @@
-import type { LockTaskInput } from '../membership/types';
+import type { LockTaskInput, NetworkLockSlice, NetworkUnlockSlice } from '../membership/types';
 import type { ExecutionContext } from '../shared/types';
 import type { FailedStep, PendingStep, RollbackStep } from '../undo/types';
 
@@ -40,5 +40,26 @@ export interface TeardownNetworkInput extends LockTaskInput {
   readonly teardown?: Pick<TeardownPass, 'attempt' | 'gone'>;
   readonly releaseEgressIps?: boolean;
 }
+
+/**
+ * The teardown workflow's state (statemachine/teardown.definition.ts and the teardown states of
+ * release.definition.ts), declared once: ValidateTeardown's result, then each slice at its ResultPath.
+ * test/statemachine/provision-state.test.ts ties the keys to both ASL files.
+ */
+export interface TeardownWorkflowState extends TeardownState {
+  /** AcquireNetworkLock. */
+  readonly lock?: NetworkLockSlice;
+  /** TeardownNetwork: its last pass (the ASL passes it back in for the next). */
+  readonly teardown?: TeardownPass;
+  /** ReleaseNetworkLock, ReleaseNetworkLockAfterFailure. */
+  readonly unlock?: NetworkUnlockSlice;
+  /** Where a Catch puts the error. */
+  readonly error?: { readonly Error?: string; readonly Cause?: string };
+}
+
+/** The top-level keys of TeardownWorkflowState, at run time. */
+export const TEARDOWN_STATE_KEYS = ['execution', 'request', 'purpose', 'release', 'releaseEgressIps', 'lock', 'teardown', 'unlock', 'error'] as const satisfies ReadonlyArray<
+  keyof TeardownWorkflowState
+>;
 
 export type { FailedStep, PendingStep };

@@ -1,19 +1,14 @@
+import type { FunctionVpcConfig, OriginalFunctionRecord as RecordedFunction } from '../shared/state/function-config';
 import type { ExecutionContext, ResourceKind } from '../shared/types';
 
-/** What rollback needs of the record RecordFunction made before anything changed. */
-export interface OriginalFunctionRecord {
-  readonly functionArn: string;
-  readonly functionName: string;
-  readonly roleName: string;
-  readonly vpcConfig: { readonly subnetIds: string[]; readonly securityGroupIds: string[]; readonly ipv6AllowedForDualStack?: boolean };
-  readonly vpcAccessPolicyAttached: boolean;
-}
+/** What rollback and the release's restore need of the record RecordFunction made before anything changed. */
+export type OriginalFunctionRecord = Pick<RecordedFunction, 'functionArn' | 'functionName' | 'roleName' | 'vpcConfig' | 'vpcAccessPolicyAttached'>;
 
 /** Rollback's input: whatever state the failing execution had, plus the caught error. */
 export interface RollbackInput {
   readonly execution: ExecutionContext;
   /** `attach`: AttachFunction's slice, present once the function was moved onto the network (its ENIs follow). */
-  readonly function?: { readonly original?: OriginalFunctionRecord; readonly attach?: { readonly subnetIds: string[]; readonly securityGroupIds: string[] } };
+  readonly function?: { readonly original?: OriginalFunctionRecord; readonly attach?: Pick<FunctionVpcConfig, 'subnetIds' | 'securityGroupIds'> };
   /** The normalised request: Rollback looks for NAT alarms this execution created only when it asked for them, and for the narrow ENI policy. */
   readonly request?: { readonly network?: { readonly name: string; readonly alarms?: boolean; readonly natGateways?: string }; readonly keepNarrowEniPolicy?: boolean };
   readonly error?: { readonly Error?: string; readonly Cause?: string };

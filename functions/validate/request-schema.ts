@@ -2,7 +2,8 @@ import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import schema from '../shared/request.schema.json';
 import { InvalidRequest } from '../shared/errors';
-import type { NatGatewayMode } from '../shared/types';
+import type { ProvisionRequest } from '../shared/request.generated';
+import type { NatGatewayMode, RequestNetwork } from '../shared/types';
 
 /**
  * The request schema (functions/shared/request.schema.json) as ValidateRequest applies it: every violation (one per
@@ -14,41 +15,19 @@ const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }
 addFormats(ajv);
 const validateSchema = ajv.compile(schema);
 
-/** The request after the schema check, defaults filled. `cidrGiven`/`azCountGiven` say what the user chose. */
-export interface SchemaCheckedRequest {
-  readonly functionName: string;
-  readonly network: {
-    readonly name: string;
-    readonly vpcId?: string;
-    readonly cidr: string;
-    readonly cidrGiven: boolean;
-    readonly azCount: number;
-    readonly azCountGiven: boolean;
-    /** As given: the AZs by name or ID (preflight/chosen-zones.ts resolves them). */
-    readonly availabilityZones?: string[];
-    /** As given: create an allow-egress BPA exclusion for a new VPC (functions/network/ensure-bpa-exclusion.ts). */
-    readonly blockPublicAccessExclusion: boolean;
-    readonly natGateways: NatGatewayMode;
-    /** As given: ValidateRequest defaults it with natGateways "instance" and refuses it with the other modes. */
-    readonly natInstanceType?: string;
-    readonly ipv6: boolean;
-    readonly s3Endpoint: boolean;
-    readonly alarms: boolean;
-    readonly deleteWhenUnused: boolean;
-    /** As given: who may join the network later (docs/who-may-ask.md). */
-    readonly allowedFunctions?: { readonly namePatterns?: string[]; readonly tag?: { readonly key: string; readonly value: string } };
-    /** As given: the user's own Elastic IPs for the NATs (egress-ip-preflight.ts checks them). */
-    readonly eipAllocationIds?: string[];
-    /** Keep the network's Elastic IPs through its teardown (functions/network/kept-egress-ips.ts); present (true) only when asked for. */
-    readonly keepEgressIps?: boolean;
-  };
-  readonly probe: { readonly url: string; readonly timeoutSeconds: number; readonly expectedStatuses: number[] };
-  readonly detachVpcAccessPolicy: boolean;
-  readonly forceDetachVpcAccessPolicy: boolean;
-  readonly keepNarrowEniPolicy: boolean;
-  /** Moving a function out of another VPC is asked for explicitly (functions/validate/preflight/function-move.ts). */
-  readonly moveFromVpc: boolean;
+/**
+ * The request after the schema check, defaults filled: the schema's type (request.generated.ts) with the fields
+ * that get a default made required. The others stay as given (natInstanceType: ValidateRequest defaults it with
+ * natGateways "instance" and refuses it with the other modes; keepEgressIps: present, true, only when asked for).
+ * `cidrGiven`/`azCountGiven` say what the user chose.
+ */
+export interface SchemaCheckedRequest extends Required<Omit<ProvisionRequest, 'network' | 'probe'>> {
+  readonly network: Required<Omit<RequestNetwork, OptionalNetworkField>> &
+    Pick<RequestNetwork, OptionalNetworkField> & { readonly cidrGiven: boolean; readonly azCountGiven: boolean };
+  readonly probe: Required<NonNullable<ProvisionRequest['probe']>>;
 }
+
+type OptionalNetworkField = 'vpcId' | 'availabilityZones' | 'natInstanceType' | 'allowedFunctions' | 'eipAllocationIds' | 'keepEgressIps';
 
 const networkDefaults = schema.properties.network.properties;
 const probeDefaults = schema.properties.probe.properties;
@@ -72,19 +51,9 @@ export const REQUEST_DEFAULTS = {
   moveFromVpc: schema.properties.moveFromVpc.default,
 } as const;
 
-interface RawRequest {
-  functionName: string;
-  network?: { name?: string; vpcId?: string; cidr?: string; azCount?: number; availabilityZones?: string[]; blockPublicAccessExclusion?: boolean; natGateways?: NatGatewayMode; natInstanceType?: string; ipv6?: boolean; s3Endpoint?: boolean; alarms?: boolean; deleteWhenUnused?: boolean; allowedFunctions?: SchemaCheckedRequest['network']['allowedFunctions']; eipAllocationIds?: string[]; keepEgressIps?: boolean };
-  probe?: { url?: string; timeoutSeconds?: number; expectedStatuses?: number[] };
-  detachVpcAccessPolicy?: boolean;
-  forceDetachVpcAccessPolicy?: boolean;
-  keepNarrowEniPolicy?: boolean;
-  moveFromVpc?: boolean;
-}
-
 export function checkRequestSchema(raw: unknown): SchemaCheckedRequest {
   if (!validateSchema(raw)) throw allViolations(validateSchema.errors ?? [], raw);
-  const request = raw as unknown as RawRequest;
+  const request = raw as unknown as ProvisionRequest;
   const network = request.network ?? {};
   const probe = request.probe ?? {};
   const defaults = REQUEST_DEFAULTS;

@@ -62,7 +62,7 @@ describe('what lambda-egress tells the user about the function it moved', () => 
     const again = await recordFunction(clients, { execution: executionNamed('exec-again'), request: normalizedRequest({ functionName: 'orders-api', functionArn: fn.FunctionArn! }) });
     // THEN live's new version has the network's VpcConfig, and the report has nothing more to say
     expect(again.facts?.versionVpcConfigs[published.Version!]).toEqual({ subnetIds: network.privateSubnetIds, securityGroupIds: [network.securityGroupId], ipv6AllowedForDualStack: false });
-    const after = reportResult({ execution: executionNamed('exec-again'), request: normalizedRequest({ functionName: 'orders-api', functionArn: fn.FunctionArn! }), network: networkSlices(network), function: { original: { ...again }, attach: result.function.appliedVpcConfig } });
+    const after = reportResult({ execution: executionNamed('exec-again'), request: normalizedRequest({ functionName: 'orders-api', functionArn: fn.FunctionArn! }), network: networkSlices(network), function: { original: { ...again }, attach: { ...result.function.appliedVpcConfig } } });
     expect(after.function.notices).toEqual([]);
   });
 

@@ -38,7 +38,7 @@ async function attachedFunction(name: string, network: { privateSubnetId: string
     functionArn: fn.FunctionArn!,
     functionName: name,
     roleName,
-    vpcConfig: { subnetIds: [], securityGroupIds: [] },
+    vpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false },
     vpcAccessPolicyAttached: false,
   };
   // what AttachFunction does

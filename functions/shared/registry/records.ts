@@ -1,5 +1,6 @@
 import type { TargetFunctions } from '../target-scope';
 import type { RequestedBy } from '../requested-by';
+import type { FunctionVpcConfig } from '../state/function-config';
 import type { LedgerEntry, NatGatewayMode } from '../types';
 
 /** What a network is doing: built now, usable, left broken by a failed build, or being torn down. */
@@ -39,19 +40,13 @@ export interface NetworkRecord {
   readonly updatedAt: string;
 }
 
-/** A function's VpcConfig as it was before lambda-egress first moved it. */
-export interface RecordedVpcConfig {
-  readonly subnetIds: string[];
-  readonly securityGroupIds: string[];
-  readonly ipv6AllowedForDualStack: boolean;
-}
-
 /** `network#<name>` / `member#<functionArn>`: what release needs to put the function back as it was. */
 export interface MembershipRecord {
   readonly network: string;
   readonly functionArn: string;
   readonly functionName: string;
-  readonly originalVpcConfig: RecordedVpcConfig;
+  /** The function's VpcConfig as it was before lambda-egress first moved it. */
+  readonly originalVpcConfig: FunctionVpcConfig;
   /** Whether AWSLambdaVPCAccessExecutionRole was attached to the role before lambda-egress touched it. */
   readonly vpcAccessPolicyAttachedBefore: boolean;
   /** The inline policy lambda-egress puts on the role (request.keepNarrowEniPolicy): release deletes it, and only it. */
