@@ -48,7 +48,7 @@ export const proveAndAttachStates: Record<string, StateSource> = {
   AttachFunction: task('AttachFunction', {
     Comment: 'Only now, onto a path already proven (no egress gap): the Hyperplane ENIs of this subnet + security group combination exist.',
     ResultPath: '$.function.attach',
-    retry: [RETRY.functionBusy],
+    retry: [RETRY.functionUpdateInProgress, RETRY.rolePropagation],
     Next: 'StartFunctionWait',
   }),
   ...pollLoop({
@@ -63,9 +63,13 @@ export const proveAndAttachStates: Record<string, StateSource> = {
     },
     done: { when: { Variable: '$.functionWait.check.status', StringEquals: 'Successful' }, next: 'FunctionReady' },
     timeout: 'FunctionUpdateTimeout',
-    // Onto Hyperplane ENIs that exist (the probe's), the update takes seconds (bench/latency-profile.json).
+    // Onto Hyperplane ENIs that exist (the probe's, or a ready network's), the update takes seconds, 2 at the least
+    // (bench/latency-profile.json), and Lambda reports it as LastUpdateStatus InProgress -> Successful
+    // (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html). So a first wait of 2 s, then a look every
+    // second, the AWS SDK's own FunctionUpdatedV2 waiter's delay (@aws-sdk/client-lambda waitUntilFunctionUpdatedV2:
+    // minDelay 1 s): the function is seen updated within a second, where 3 s steps overshot by 1-2 s on every join.
     firstWaitSeconds: 2,
-    waitSeconds: 3,
+    waitSeconds: 1,
     // The AWS SDK's FunctionUpdated waiter's budget (60 x 5 s).
     budgetSeconds: 300,
     waitComment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
@@ -74,7 +78,7 @@ export const proveAndAttachStates: Record<string, StateSource> = {
     Type: 'Pass',
     Comment:
       'Outside a Parallel a Fail state would end the execution without rollback: the error is recorded where a Catch puts it, and Rollback raises it by name (RolledBack).',
-    Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 5 minutes (a first wait of 2 s, then checks 3 s apart)." },
+    Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 5 minutes (a first wait of 2 s, then checks 1 s apart)." },
     ResultPath: '$.error',
     Next: 'Rollback',
   },

@@ -80,15 +80,21 @@ export const provisionDefinition: MachineSource = {
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],
         Default: 'NoAudit',
       },
-      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'EnsureVpc' },
+      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'AttachVpcAccessPolicy' },
       AuditExistingVpc: task('AuditExistingVpc', {
         Comment: "Read-only: classifies the existing VPC's subnets and plans only what is missing.",
         ResultPath: '$.network.audit',
-        Next: 'EnsureVpc',
+        Next: 'AttachVpcAccessPolicy',
       }),
     }),
     // From the first creation on: a failure first undoes what this execution created.
     ...failingTo('Rollback', {
+      AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
+        Comment:
+          "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone. First, so that IAM propagates while every network task runs (a join's finds take seconds, IAM typically ~10 s): AttachFunction retries Lambda's one documented answer until then.",
+        ResultPath: '$.function.vpcAccessPolicy',
+        Next: 'EnsureVpc',
+      }),
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
       EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'PrepareInParallel' }),

@@ -4,13 +4,14 @@ import { ledgerEntry } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import { taskHandler } from '../shared/task-handler';
 import { sameVpcConfig, targetPlacement } from './placement';
-import type { AttachVpcAccessPolicyInput, VpcAccessPolicyAttachment } from './types';
+import type { AttachVpcAccessPolicyInput, FunctionVpcConfig, VpcAccessPolicyAttachment } from './types';
 import { hasVpcAccessPolicy, vpcAccessPolicyArn } from './vpc-access-policy';
 
 /**
  * Attaches AWSLambdaVPCAccessExecutionRole to the target's role when RecordFunction found it without the
- * policy and the function is going to move. Runs early, beside the NAT wait, so IAM's propagation delay
- * overlaps it: Lambda checks that the execution role may manage network interfaces when AttachFunction sends
+ * policy and the function is going to move. Runs first after the lock, before the network's tasks, so IAM's
+ * propagation overlaps all of them (on a join of a ready network they take seconds, so it used to be the join's
+ * longest wait): Lambda checks that the execution role may manage network interfaces when AttachFunction sends
  * the VpcConfig, even onto a subnet + group combination whose Hyperplane ENIs exist already. Ownership comes
  * from the record, never from the role's current state, so a retry (or Rollback) detaches only what this
  * execution attached.
@@ -20,7 +21,7 @@ export async function attachVpcAccessPolicy(clients: Pick<AwsClients, 'iam'>, in
   if (!original) throw new Error('function.original is missing: RecordFunction must run before AttachVpcAccessPolicy');
   const policyArn = vpcAccessPolicyArn(original.roleArn);
   // Needed only while Lambda sets up a new VpcConfig: a function already in place (a repeated provision) is left as it is.
-  const functionMoves = !sameVpcConfig(original.vpcConfig, targetPlacement(input));
+  const functionMoves = mayMove(input, original.vpcConfig);
   const policyAttachedByExecution = functionMoves && !original.vpcAccessPolicyAttached;
   if (!policyAttachedByExecution) return { policyAttachedByExecution, roleName: original.roleName, policyArn, ledger: [] };
 
@@ -35,6 +36,19 @@ export async function attachVpcAccessPolicy(clients: Pick<AwsClients, 'iam'>, in
     policyArn,
     ledger: [ledgerEntry('iam-policy-attachment', policyArn, { detail: { roleName: original.roleName } })],
   };
+}
+
+/**
+ * Whether the function may move. Before the network's tasks ran (the state has no subnets or security group
+ * yet), a function outside any VPC moves for certain, and one already in a VPC is taken to move: it is not a
+ * member with these settings (ValidateRequest's no-op check sends those straight to the result), so the provision
+ * is there to change its placement. A policy attached for a function that then turns out to be in place is
+ * detached again by DetachVpcAccessPolicy (this execution attached it) or by Rollback.
+ */
+function mayMove(input: AttachVpcAccessPolicyInput, current: FunctionVpcConfig): boolean {
+  if (current.subnetIds.length === 0) return true;
+  if (!input.network?.subnets || !input.network.securityGroup?.groupId) return true;
+  return !sameVpcConfig(current, targetPlacement(input));
 }
 
 const clients = createClients({ iam: IAMClient });

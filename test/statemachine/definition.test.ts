@@ -88,6 +88,7 @@ describe('statemachine/provision.asl.json', () => {
   it('sends every failure after the first creation to Rollback, and failures before it straight to a Fail', () => {
     const top = definition.States;
     const creating = [
+      'AttachVpcAccessPolicy',
       'EnsureVpc',
       'EnsureSubnets',
       'EnsureInternetGateway',
@@ -138,6 +139,31 @@ describe('statemachine/provision.asl.json', () => {
       expect(top[name]?.Catch?.at(-1)?.Next).toBe('RequestRejected');
     }
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it("attaches the VPC access policy first after the lock, so that IAM's propagation overlaps the network's tasks, and AttachFunction waits out the rest in short retries of Lambda's one answer", () => {
+    const top = definition.States;
+    // GIVEN both ways from the lock to the first creation (a new VPC, an existing one audited)
+    expect([top.NoAudit?.Next, top.AuditExistingVpc?.Next]).toEqual(['AttachVpcAccessPolicy', 'AttachVpcAccessPolicy']);
+    // THEN the policy goes on before EnsureVpc, at the state's top level (not inside a Parallel branch any more)
+    expect(top.AttachVpcAccessPolicy).toMatchObject({ Type: 'Task', ResultPath: '$.function.vpcAccessPolicy', Next: 'EnsureVpc' });
+    const inBranches = (top.PrepareInParallel?.Branches ?? []).flatMap((branch) => Object.keys(branch.States));
+    expect(inBranches).not.toContain('AttachVpcAccessPolicy');
+    expect(top.MergeParallelResults?.Parameters).toMatchObject({ function: { 'vpcAccessPolicy.$': '$.function.vpcAccessPolicy' } });
+    // AND AttachFunction retries RolePropagationDelay starting at 1 s (not the 5 s steps of an update in progress), for about 2.5 minutes at most
+    const retry = top.AttachFunction?.Retry?.find((block) => block.ErrorEquals.includes('RolePropagationDelay')) as
+      | { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds: number }
+      | undefined;
+    expect(retry).toMatchObject({ ErrorEquals: ['RolePropagationDelay'], IntervalSeconds: 1 });
+    const longest = Array.from({ length: retry!.MaxAttempts }, (_, attempt) => Math.min(retry!.IntervalSeconds * retry!.BackoffRate ** attempt, retry!.MaxDelaySeconds)).reduce((a, b) => a + b, 0);
+    expect(longest).toBeGreaterThan(120);
+    expect(longest).toBeLessThan(240);
+  });
+
+  it('looks at the function update every second after a first wait of 2 s (the FunctionUpdatedV2 waiter\'s delay), within the FunctionUpdated waiter\'s 5 minutes', () => {
+    const top = definition.States;
+    expect([top.FirstWaitForFunctionUpdate?.Seconds, top.WaitForFunctionUpdate?.Seconds]).toEqual([2, 1]);
+    expect(top.StartFunctionWait?.Result).toEqual({ attempt: 0, maxAttempts: 299 });
   });
 
   it('settles every item of EnsureNatGateways before the NAT branch fails, then raises the first item error by its own name', () => {
