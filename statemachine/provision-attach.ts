@@ -82,5 +82,5 @@ export const proveAndAttachStates: Record<string, StateSource> = {
     ResultPath: '$.error',
     Next: 'Rollback',
   },
-  FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'RecordMembership' },
+  FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'RecordAndDetach' },
 };

@@ -11,7 +11,7 @@ export const prepareInParallelStates: Record<string, StateSource> = {
   ...settledParallel({
     name: 'PrepareInParallel',
     Comment:
-      "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target). Each branch settles (a failure is caught in it), so Rollback starts only once neither branch still runs a task that creates something. The price: the branch that did not fail runs to its end first (its wait loop, bounded like any, typically the 1-3 minutes of the NAT gateways' pending state) before Rollback; a branch whose own task failed skips its wait loop.",
+      "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target) and, unless a join attached it first, the VPC access policy on the target's role (IAM propagation). Each branch settles (a failure is caught in it), so Rollback starts only once neither branch still runs a task that creates something. The price: the branch that did not fail runs to its end first (its wait loop, bounded like any, typically the 1-3 minutes of the NAT gateways' pending state) before Rollback; a branch whose own task failed skips its wait loop.",
     branches: [
       {
         StartAt: 'EnsureNatGateways',
@@ -85,6 +85,17 @@ export const prepareInParallelStates: Record<string, StateSource> = {
             Comment: "Creates or updates the probe function on the target's future subnets + security group; does not wait for it.",
             ResultPath: '$.probeFunction',
             retry: [RETRY.probeNotReady],
+            Next: 'VpcAccessPolicyAttached?',
+          }),
+          // A join attached it before the network's tasks (AttachVpcAccessPolicyFirst); a build attaches it here.
+          'VpcAccessPolicyAttached?': {
+            Type: 'Choice',
+            Choices: [{ Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' }],
+            Default: 'AttachVpcAccessPolicy',
+          },
+          AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
+            Comment: "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone.",
+            ResultPath: '$.function.vpcAccessPolicy',
             Next: 'StartProbeWait',
           }),
           ...pollLoop({
@@ -111,6 +122,7 @@ export const prepareInParallelStates: Record<string, StateSource> = {
               'securityGroup.$': '$.network.securityGroup',
               'probeFunction.$': '$.probeFunction',
               'probeWait.$': '$.probeWait',
+              'vpcAccessPolicy.$': '$.function.vpcAccessPolicy',
             },
             End: true,
           },
@@ -131,7 +143,7 @@ export const prepareInParallelStates: Record<string, StateSource> = {
       'requestedBy.$': '$.requestedBy',
       // A join's shared claim: the tasks after this one create nothing of the network under it (docs/joins.md).
       'lock.$': '$.lock',
-      function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.function.vpcAccessPolicy' },
+      function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' },
       network: {
         'audit.$': '$.network.audit',
         'vpc.$': '$.network.vpc',

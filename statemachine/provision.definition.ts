@@ -2,6 +2,7 @@ import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
 import { catchAllTo, failingTo, task, type MachineSource } from './asl-builder';
 import { proveAndAttachStates } from './provision-attach';
 import { prepareInParallelStates } from './provision-prepare';
+import { recordAndDetachStates } from './provision-record';
 import { rollbackStates } from './provision-rollback';
 
 /**
@@ -80,18 +81,26 @@ export const provisionDefinition: MachineSource = {
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],
         Default: 'NoAudit',
       },
-      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'AttachVpcAccessPolicy' },
+      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'JoinAttachesPolicyFirst?' },
       AuditExistingVpc: task('AuditExistingVpc', {
         Comment: "Read-only: classifies the existing VPC's subnets and plans only what is missing.",
         ResultPath: '$.network.audit',
-        Next: 'AttachVpcAccessPolicy',
+        Next: 'JoinAttachesPolicyFirst?',
       }),
     }),
     // From the first creation on: a failure first undoes what this execution created.
     ...failingTo('Rollback', {
-      AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
+      // A join's network tasks only find what exists (seconds), so IAM's propagation of a policy attached beside the
+      // probe (PrepareInParallel) would be the join's longest wait: a join attaches it before them. A build keeps it
+      // in the Parallel, behind the NAT gateways' minutes, where it costs nothing.
+      'JoinAttachesPolicyFirst?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.lock.shared', IsPresent: true, Next: 'AttachVpcAccessPolicyFirst' }],
+        Default: 'EnsureVpc',
+      },
+      AttachVpcAccessPolicyFirst: task('AttachVpcAccessPolicy', {
         Comment:
-          "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone. First, so that IAM propagates while every network task runs (a join's finds take seconds, IAM typically ~10 s): AttachFunction retries Lambda's one documented answer until then.",
+          "A join (shared claim): AWSLambdaVPCAccessExecutionRole goes on the target's role before the network's tasks, so that IAM propagates (typically ~10 s) while they run; AttachFunction retries Lambda's one documented answer for the rest. Ledgered, so only this execution's attachment is undone; PrepareInParallel then skips its own.",
         ResultPath: '$.function.vpcAccessPolicy',
         Next: 'EnsureVpc',
       }),
@@ -101,13 +110,7 @@ export const provisionDefinition: MachineSource = {
       ...prepareInParallelStates,
       EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
       ...proveAndAttachStates,
-      RecordMembership: task('RecordMembership', {
-        Comment: "The function is a member of the network (with its original VpcConfig), the network is ready and holds this execution's ledger.",
-        ResultPath: '$.membership',
-        Next: 'ReleaseNetworkLock',
-      }),
-      ReleaseNetworkLock: task('ReleaseNetworkLock', { ResultPath: '$.unlock', Next: 'DetachVpcAccessPolicy' }),
-      DetachVpcAccessPolicy: task('DetachVpcAccessPolicy', { ResultPath: '$.detach', Next: 'ReportResult' }),
+      ...recordAndDetachStates,
       ReportResult: task('ReportResult', {
         Comment: 'Builds the success output contract (network ids, function config, probe, ledger, timings).',
         Next: 'Provisioned',
