@@ -87,10 +87,14 @@ export const prepareInParallelStates: Record<string, StateSource> = {
             retry: [RETRY.probeNotReady],
             Next: 'VpcAccessPolicyAttached?',
           }),
-          // A join attached it before the network's tasks (AttachVpcAccessPolicyFirst); a build attaches it here.
+          // A join decided it before the network's tasks (AttachVpcAccessPolicyFirst), unless the function was in a VPC
+          // already (deferred: whether it moves needs this placement); a build decides here.
           'VpcAccessPolicyAttached?': {
             Type: 'Choice',
-            Choices: [{ Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' }],
+            Choices: [
+              { Variable: '$.function.vpcAccessPolicy.deferred', IsPresent: true, Next: 'AttachVpcAccessPolicy' },
+              { Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' },
+            ],
             Default: 'AttachVpcAccessPolicy',
           },
           AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {

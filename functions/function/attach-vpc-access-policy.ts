@@ -21,8 +21,9 @@ export async function attachVpcAccessPolicy(clients: Pick<AwsClients, 'iam'>, in
   if (!original) throw new Error('function.original is missing: RecordFunction must run before AttachVpcAccessPolicy');
   const policyArn = vpcAccessPolicyArn(original.roleArn);
   // Needed only while Lambda sets up a new VpcConfig: a function already in place (a repeated provision) is left as it is.
-  const functionMoves = mayMove(input, original.vpcConfig);
-  const policyAttachedByExecution = functionMoves && !original.vpcAccessPolicyAttached;
+  const moves = functionMoves(input, original.vpcConfig);
+  if (moves === 'not yet known') return { policyAttachedByExecution: false, roleName: original.roleName, policyArn, ledger: [], deferred: true };
+  const policyAttachedByExecution = moves && !original.vpcAccessPolicyAttached;
   if (!policyAttachedByExecution) return { policyAttachedByExecution, roleName: original.roleName, policyArn, ledger: [] };
 
   // A retry finds its own earlier attachment: no second call, same ownership, same ledger entry.
@@ -39,15 +40,13 @@ export async function attachVpcAccessPolicy(clients: Pick<AwsClients, 'iam'>, in
 }
 
 /**
- * Whether the function may move. Before the network's tasks ran (the state has no subnets or security group
- * yet), a function outside any VPC moves for certain, and one already in a VPC is taken to move: it is not a
- * member with these settings (ValidateRequest's no-op check sends those straight to the result), so the provision
- * is there to change its placement. A policy attached for a function that then turns out to be in place is
- * detached again by DetachVpcAccessPolicy (this execution attached it) or by Rollback.
+ * Whether the function moves. Before the network's tasks ran (a join attaches first: the state has no subnets or
+ * security group yet), a function outside any VPC moves for certain; for one already in a VPC it is not yet known
+ * (a repeated request may find it in place), and the decision waits for the Parallel's AttachVpcAccessPolicy.
  */
-function mayMove(input: AttachVpcAccessPolicyInput, current: FunctionVpcConfig): boolean {
+function functionMoves(input: AttachVpcAccessPolicyInput, current: FunctionVpcConfig): boolean | 'not yet known' {
   if (current.subnetIds.length === 0) return true;
-  if (!input.network?.subnets || !input.network.securityGroup?.groupId) return true;
+  if (!input.network?.subnets || !input.network.securityGroup?.groupId) return 'not yet known';
   return !sameVpcConfig(current, targetPlacement(input));
 }
 

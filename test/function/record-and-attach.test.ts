@@ -363,7 +363,7 @@ describe('AttachVpcAccessPolicy', () => {
     expect(await policiesOf('repeat-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
   });
 
-  it('attaches it for a function already in a VPC when the network is not known yet (it is taken to move; DetachVpcAccessPolicy or Rollback takes it off again)', async () => {
+  it('defers the decision for a function already in a VPC when the network is not known yet (a repeated request may find it in place): nothing attached, and the Parallel decides', async () => {
     // GIVEN a function on the network's subnets whose role is again without the policy
     const first = await prepare('in-vpc-policy-fn');
     await attachVpcAccessPolicy(clients, first.state);
@@ -373,9 +373,13 @@ describe('AttachVpcAccessPolicy', () => {
     const execution = executionNamed('exec-in-vpc-policy-2');
     const original = await recordFunction(clients, { execution, request: first.request });
     const second = await attachVpcAccessPolicy(clients, { execution, request: first.request, function: { original } });
-    // THEN it attaches, as this execution's own (so it is this execution's to detach)
-    expect(second).toMatchObject({ policyAttachedByExecution: true, ledger: [expect.objectContaining({ kind: 'iam-policy-attachment' })] });
-    expect(await policiesOf('in-vpc-policy-fn-role')).toContain(VPC_ACCESS_POLICY_ARN);
+    // THEN it attaches nothing and says it has not decided
+    expect(second).toEqual({ policyAttachedByExecution: false, roleName: 'in-vpc-policy-fn-role', policyArn: VPC_ACCESS_POLICY_ARN, ledger: [], deferred: true });
+    expect(await policiesOf('in-vpc-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+    // AND with the network's slices (the Parallel's run) it finds the function in place: still nothing to attach
+    const decided = await attachVpcAccessPolicy(clients, { ...first.state, execution, function: { original } });
+    expect(decided).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
+    expect(decided.deferred).toBeUndefined();
   });
 
   it('fails clearly when RecordFunction has not run', async () => {

@@ -162,7 +162,10 @@ describe('statemachine/provision.asl.json', () => {
     const probeBranch = top.PrepareInParallel?.Branches?.[1]?.States ?? {};
     expect(probeBranch.EnsureProbeFunction?.Next).toBe('VpcAccessPolicyAttached?');
     expect(probeBranch['VpcAccessPolicyAttached?']).toMatchObject({
-      Choices: [{ Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' }],
+      Choices: [
+        { Variable: '$.function.vpcAccessPolicy.deferred', IsPresent: true, Next: 'AttachVpcAccessPolicy' },
+        { Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' },
+      ],
       Default: 'AttachVpcAccessPolicy',
     });
     expect(probeBranch.AttachVpcAccessPolicy).toMatchObject({ ResultPath: '$.function.vpcAccessPolicy', Next: 'StartProbeWait' });
