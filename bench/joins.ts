@@ -3,6 +3,7 @@ import type { AslDefinition } from '../statemachine/definition';
 import type { LocalRunResult } from '../statemachine/local-runner';
 import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { modelOf, pollLoopsOf } from './critical-path';
+import { joinTerms, roleWithPolicyMs, type JoinTerm } from './joins-terms';
 import { HYPERPLANE_ENIS, levelOf, type LatencyProfileFile } from './latency-profile';
 import { createUserFunction, expectStatus, freshAccount, measureProvision, type MeasuredRun } from './provision-run';
 import { createModeRequest } from './requests';
@@ -32,6 +33,12 @@ export interface JoinsBench {
   readonly lowerBound: { readonly totalMs: number; readonly terms: ReadonlyArray<{ readonly what: string; readonly ms: number }> };
   /** Where one simulated join spends its time: its slowest top-level steps, seconds. */
   readonly slowestSteps: ReadonlyArray<{ readonly step: string; readonly seconds: number }>;
+  /** What stands between it and its lower bound, peeled term by term (bench/joins-terms.ts), largest first. */
+  readonly inTheWay: readonly JoinTerm[];
+  /** The simulated join once every term is peeled off: the bound's own terms and the waits' overshoot. */
+  readonly leftSeconds: number;
+  /** The same join for a function whose role already has the VPC access policy (bench/joins-terms.ts). */
+  readonly roleWithPolicy: { readonly seconds: number; readonly ratioToLowerBound: number };
   readonly concurrent: JoinRound[];
 }
 
@@ -88,6 +95,8 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
   const bound = joinLowerBound(profile);
   const plan = planOfRun(definition, one.first.run.events, one.first.invocations, pollLoopsOf(definition));
   const spans = simulate(plan, joinModel(definition, profile)).spans;
+  const { terms: inTheWay, leftSeconds } = joinTerms(plan, joinModel(definition, profile));
+  const withPolicyMs = roleWithPolicyMs(plan, joinModel(definition, profile));
   const slowestSteps = [...spans]
     .map((span) => ({ step: span.step, seconds: span.endMs / 1000 - span.startMs / 1000 }))
     .sort((a, b) => b.seconds - a.seconds)
@@ -97,6 +106,9 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
     oneJoinSeconds: one.wallSeconds,
     lowerBound: bound,
     slowestSteps,
+    inTheWay,
+    leftSeconds,
+    roleWithPolicy: { seconds: withPolicyMs / 1000, ratioToLowerBound: withPolicyMs / bound.totalMs },
     concurrent: rounds.map(({ simulated: _simulated, first: _first, ...round }) => ({ ...round, ratioToOne: round.wallSeconds / one.wallSeconds })),
   };
 }

@@ -112,6 +112,22 @@ async function apiEconomyOnly(): Promise<void> {
   mergeSection('1. ', { apiEconomy: economy }, apiEconomyRows(economy));
 }
 
+/**
+ * `npm run bench -- --critical-path`: section 3 alone (the traced fresh provision of section 1, simulated), merged
+ * the same way: after a change to the provision's definition, its figures without the whole bench.
+ */
+async function criticalPathOnly(): Promise<void> {
+  const environment = await startIsolatedEmulator();
+  let path;
+  try {
+    const { freshIpv4Run } = await measureApiEconomy(environment);
+    path = criticalPath(JSON.parse(readDefinitionText()) as AslDefinition, freshIpv4Run.run.events, freshIpv4Run.invocations, readLatencyProfile());
+  } finally {
+    await environment.stop();
+  }
+  mergeSection('3. ', { criticalPath: path.levels }, criticalPathRows(path));
+}
+
 /** Seeds of section 9's provisions under the realism profile. */
 const REALISM_SEEDS = [7, 2026];
 
@@ -134,6 +150,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--preflight')) return preflightOnly();
   if (process.argv.includes('--joins')) return joinsOnly();
   if (process.argv.includes('--api-economy')) return apiEconomyOnly();
+  if (process.argv.includes('--critical-path')) return criticalPathOnly();
   const originalEnv = { ...process.env };
   const started = performance.now();
   const loadAtStart = loadavg();

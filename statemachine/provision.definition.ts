@@ -1,7 +1,9 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
-import { catchAllTo, failingTo, pollLoop, settledMap, settledParallel, task, type MachineSource } from './asl-builder';
-import requestSchema from '../functions/shared/request.schema.json';
-import { RETRY } from './retry-policies';
+import { catchAllTo, failingTo, task, type MachineSource } from './asl-builder';
+import { proveAndAttachStates } from './provision-attach';
+import { prepareInParallelStates } from './provision-prepare';
+import { recordAndDetachStates } from './provision-record';
+import { rollbackStates } from './provision-rollback';
 
 /**
  * The source of statemachine/provision.asl.json: `npm run build:asl` writes that file from this one, and a
@@ -79,306 +81,42 @@ export const provisionDefinition: MachineSource = {
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],
         Default: 'NoAudit',
       },
-      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'EnsureVpc' },
+      NoAudit: { Type: 'Pass', Result: { mode: 'create' }, ResultPath: '$.network.audit', Next: 'JoinAttachesPolicyFirst?' },
       AuditExistingVpc: task('AuditExistingVpc', {
         Comment: "Read-only: classifies the existing VPC's subnets and plans only what is missing.",
         ResultPath: '$.network.audit',
-        Next: 'EnsureVpc',
+        Next: 'JoinAttachesPolicyFirst?',
       }),
     }),
     // From the first creation on: a failure first undoes what this execution created.
     ...failingTo('Rollback', {
+      // A join's network tasks only find what exists (seconds), so IAM's propagation of a policy attached beside the
+      // probe (PrepareInParallel) would be the join's longest wait: a join attaches it before them. A build keeps it
+      // in the Parallel, behind the NAT gateways' minutes, where it costs nothing.
+      'JoinAttachesPolicyFirst?': {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.lock.shared', IsPresent: true, Next: 'AttachVpcAccessPolicyFirst' }],
+        Default: 'EnsureVpc',
+      },
+      AttachVpcAccessPolicyFirst: task('AttachVpcAccessPolicy', {
+        Comment:
+          "A join (shared claim): AWSLambdaVPCAccessExecutionRole goes on the target's role before the network's tasks, so that IAM propagates (typically ~10 s) while they run; AttachFunction retries Lambda's one documented answer for the rest. Ledgered, so only this execution's attachment is undone; PrepareInParallel then skips its own.",
+        ResultPath: '$.function.vpcAccessPolicy',
+        Next: 'EnsureVpc',
+      }),
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
       EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'PrepareInParallel' }),
-      ...settledParallel({
-        name: 'PrepareInParallel',
-        Comment:
-          "Everything slow overlaps, and nothing touches the target function yet: NAT gateways becoming available (they need only the subnets and the attached internet gateway, so they start first); the security group, then the probe function on the target's future subnets + security group (Lambda creates the Hyperplane ENIs of that combination now, and reuses them for the target) and the VPC access policy on the target's role (IAM propagation). Each branch settles (a failure is caught in it), so Rollback starts only once neither branch still runs a task that creates something. The price: the branch that did not fail runs to its end first (its wait loop, bounded like any, typically the 1-3 minutes of the NAT gateways' pending state) before Rollback; a branch whose own task failed skips its wait loop.",
-        branches: [
-          {
-            StartAt: 'EnsureNatGateways',
-            settle: 'NatGatewaysNotReady',
-            raise: 'NatGatewayBranchFailed',
-            States: {
-              ...settledMap({
-                name: 'EnsureNatGateways',
-                Comment:
-                  "One EIP + NAT gateway per placement (per AZ, or one for natGateways=single), in parallel. Each item settles (its failure is caught in it), so the branch fails only once no item's EnsureNatGateway still creates something.",
-                map: {
-                  ItemsPath: '$.network.subnets.natPlacements',
-                  ItemSelector: {
-                    'execution.$': '$.execution',
-                    'request.$': '$.request',
-                    network: { 'vpc.$': '$.network.vpc', 'subnets.$': '$.network.subnets', 'internetGateway.$': '$.network.internetGateway' },
-                    'placement.$': '$$.Map.Item.Value',
-                    // A join's shared claim: EnsureNatGateway refuses to create (NetworkNeedsRepair, docs/joins.md).
-                    'lock.$': '$.lock',
-                  },
-                  MaxConcurrency: 0,
-                },
-                processor: { StartAt: 'EnsureNatGateway', settle: 'NatGatewayNotCreated', States: { EnsureNatGateway: task('EnsureNatGateway', { End: true }) } },
-                ResultPath: '$.network.natGateways',
-                check: 'NatGatewaysCreated?',
-                // A create request spans at most this many AZs; an existing VPC in more is checked by the raising Map.
-                checkedByChoice: requestSchema.properties.network.properties.azCount.maximum,
-                raise: 'RaiseFirstNatGatewayError',
-                raiseStates: { choice: 'NatGatewayFailed?', fail: 'NatGatewayFailed', succeed: 'NatGatewayCreated' },
-                Next: 'StartNatWait',
-              }),
-              ...pollLoop({
-                counter: 'natWait',
-                states: {
-                  start: 'StartNatWait',
-                  check: 'CheckNatGateways',
-                  choice: 'NatGatewaysAvailable?',
-                  firstWait: 'FirstWaitForNatGateways',
-                  wait: 'WaitForNatGateways',
-                  count: 'CountNatWait',
-                },
-                checkParameters: { 'natGateways.$': '$.network.natGateways' },
-                done: { when: { Variable: '$.natWait.check.allAvailable', BooleanEquals: true }, next: 'NatGatewaysReady' },
-                timeout: 'NatGatewayTimeout',
-                // AWS keeps a new NAT gateway pending 1-3 minutes (bench/latency-profile.json): no check before the
-                // earliest it is seen available, then short polls, so the path is proven seconds after it is.
-                firstWaitSeconds: 60,
-                waitSeconds: 3,
-                // The AWS SDK's NatGatewayAvailable waiter's budget (40 x 15 s).
-                budgetSeconds: 600,
-                waitComment: 'AWS keeps a new NAT gateway pending for 1-3 minutes.',
-              }),
-              NatGatewayTimeout: {
-                Type: 'Pass',
-                Comment: 'Recorded where a Catch puts an error: the branch settles with it, and Rollback raises it by name (RolledBack).',
-                Result: { Error: 'NatGatewayTimeout', Cause: 'The NAT gateways were still pending after 10 minutes (a first wait of 60 s, then checks 3 s apart).' },
-                ResultPath: '$.error',
-                Next: 'NatGatewaysNotReady',
-              },
-              NatGatewaysReady: { Type: 'Pass', Parameters: { 'natGateways.$': '$.network.natGateways', 'natWait.$': '$.natWait' }, End: true },
-            },
-          },
-          {
-            StartAt: 'EnsureSecurityGroup',
-            settle: 'ProbeFunctionNotReady',
-            raise: 'ProbeFunctionBranchFailed',
-            States: {
-              // Off the critical path: nothing the NAT gateways need, and both tasks after it do (the target's placement).
-              EnsureSecurityGroup: task('EnsureSecurityGroup', { ResultPath: '$.network.securityGroup', Next: 'EnsureProbeFunction' }),
-              EnsureProbeFunction: task('EnsureProbeFunction', {
-                Comment: "Creates or updates the probe function on the target's future subnets + security group; does not wait for it.",
-                ResultPath: '$.probeFunction',
-                retry: [RETRY.probeNotReady],
-                Next: 'AttachVpcAccessPolicy',
-              }),
-              AttachVpcAccessPolicy: task('AttachVpcAccessPolicy', {
-                Comment: "Attaches AWSLambdaVPCAccessExecutionRole to the target's role if it lacks it and the function moves; ledgered, so only this execution's attachment is undone.",
-                ResultPath: '$.function.vpcAccessPolicy',
-                Next: 'StartProbeWait',
-              }),
-              ...pollLoop({
-                counter: 'probeWait',
-                states: { start: 'StartProbeWait', check: 'CheckProbeFunction', choice: 'ProbeFunctionActive?', wait: 'WaitForProbeFunction', count: 'CountProbeWait' },
-                done: { when: { Variable: '$.probeWait.check.status', StringEquals: 'Ready' }, next: 'ProbeFunctionReady' },
-                timeout: 'ProbeFunctionTimeout',
-                // No long first wait: onto Hyperplane ENIs that exist (a second function on the network) the probe is
-                // Active in seconds, and then this loop is the critical path.
-                waitSeconds: 5,
-                budgetSeconds: 600,
-                waitComment: 'A function on a new subnet + security group combination stays Pending while Lambda creates its Hyperplane ENIs.',
-              }),
-              ProbeFunctionTimeout: {
-                Type: 'Pass',
-                Comment: 'Recorded where a Catch puts an error: the branch settles with it, and Rollback raises it by name (RolledBack).',
-                Result: { Error: 'ProbeFunctionTimeout', Cause: 'The probe function was still Pending (or updating) after 10 minutes (checks 5 s apart).' },
-                ResultPath: '$.error',
-                Next: 'ProbeFunctionNotReady',
-              },
-              ProbeFunctionReady: {
-                Type: 'Pass',
-                Parameters: {
-                  'securityGroup.$': '$.network.securityGroup',
-                  'probeFunction.$': '$.probeFunction',
-                  'probeWait.$': '$.probeWait',
-                  'vpcAccessPolicy.$': '$.function.vpcAccessPolicy',
-                },
-                End: true,
-              },
-            },
-          },
-        ],
-        ResultPath: '$.parallel',
-        choice: 'PreparedInParallel?',
-        choiceComment: "A failed branch rolls back with its error (the NAT gateways' first, when both failed).",
-        failTo: 'Rollback',
-        Next: 'MergeParallelResults',
-      }),
-      MergeParallelResults: {
-        Type: 'Pass',
-        Parameters: {
-          'execution.$': '$.execution',
-          'request.$': '$.request',
-          'requestedBy.$': '$.requestedBy',
-          // A join's shared claim: the tasks after this one create nothing of the network under it (docs/joins.md).
-          'lock.$': '$.lock',
-          function: { 'original.$': '$.function.original', 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' },
-          network: {
-            'audit.$': '$.network.audit',
-            'vpc.$': '$.network.vpc',
-            'subnets.$': '$.network.subnets',
-            'internetGateway.$': '$.network.internetGateway',
-            'securityGroup.$': '$.parallel[1].securityGroup',
-            'natGateways.$': '$.parallel[0].natGateways',
-          },
-          'probeFunction.$': '$.parallel[1].probeFunction',
-          // The NAT gateways' last check holds their public IPs: ReportResult names them without a call of its own.
-          'natCheck.$': '$.parallel[0].natWait.check',
-          waits: { 'natGatewayChecks.$': '$.parallel[0].natWait.attempt', 'probeFunctionChecks.$': '$.parallel[1].probeWait.attempt' },
-          'timing.$': '$.timing',
-        },
-        Next: 'EnsureRouteTables',
-      },
+      ...prepareInParallelStates,
       EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
-      ...settledParallel({
-        name: 'ProveAndAddS3Endpoint',
-        Comment:
-          "The probe and the S3 gateway endpoint at once: the endpoint needs the private route tables (its routes go into them: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html), not the probe's answer; the function moves only after both, onto its final routing. Each branch settles (a failure is caught in it), so Rollback starts only once neither task is still creating something.",
-        branches: [
-          {
-            StartAt: 'RunProbe',
-            settle: 'ProbeNotProved',
-            raise: 'ProbeBranchFailed',
-            States: {
-              RunProbe: task('RunProbe', {
-                Comment:
-                  'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
-                ResultPath: '$.probe',
-                TimeoutSeconds: 120,
-                retry: [RETRY.probeNotReady],
-                Next: 'ProbeProved',
-              }),
-              ProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
-            },
-          },
-          {
-            StartAt: 'EnsureS3Endpoint',
-            settle: 'S3EndpointNotAdded',
-            raise: 'S3EndpointBranchFailed',
-            States: {
-              EnsureS3Endpoint: task('EnsureS3Endpoint', { ResultPath: '$.network.s3Endpoint', Next: 'S3EndpointAdded' }),
-              S3EndpointAdded: { Type: 'Pass', Parameters: { 's3Endpoint.$': '$.network.s3Endpoint' }, End: true },
-            },
-          },
-        ],
-        ResultPath: '$.proof',
-        choice: 'ProvedWithS3Endpoint?',
-        choiceComment: "A failed branch rolls back with its error (the probe's first, when both failed).",
-        failTo: 'Rollback',
-        Next: 'KeepProbeResult',
-      }),
-      KeepProbeResult: { Type: 'Pass', InputPath: '$.proof[0].probe', ResultPath: '$.probe', Next: 'KeepS3Endpoint' },
-      KeepS3Endpoint: { Type: 'Pass', InputPath: '$.proof[1].s3Endpoint', ResultPath: '$.network.s3Endpoint', Next: 'AttachFunction' },
-      AttachFunction: task('AttachFunction', {
-        Comment: 'Only now, onto a path already proven (no egress gap): the Hyperplane ENIs of this subnet + security group combination exist.',
-        ResultPath: '$.function.attach',
-        retry: [RETRY.functionBusy],
-        Next: 'StartFunctionWait',
-      }),
-      ...pollLoop({
-        counter: 'functionWait',
-        states: {
-          start: 'StartFunctionWait',
-          check: 'CheckFunctionUpdate',
-          choice: 'FunctionUpdated?',
-          firstWait: 'FirstWaitForFunctionUpdate',
-          wait: 'WaitForFunctionUpdate',
-          count: 'CountFunctionWait',
-        },
-        done: { when: { Variable: '$.functionWait.check.status', StringEquals: 'Successful' }, next: 'FunctionReady' },
-        timeout: 'FunctionUpdateTimeout',
-        // Onto Hyperplane ENIs that exist (the probe's), the update takes seconds (bench/latency-profile.json).
-        firstWaitSeconds: 2,
-        waitSeconds: 3,
-        // The AWS SDK's FunctionUpdated waiter's budget (60 x 5 s).
-        budgetSeconds: 300,
-        waitComment: 'A VPC configuration update keeps the function InProgress for seconds to minutes (less onto existing Hyperplane ENIs).',
-      }),
-      FunctionUpdateTimeout: {
-        Type: 'Pass',
-        Comment:
-          'Outside a Parallel a Fail state would end the execution without rollback: the error is recorded where a Catch puts it, and Rollback raises it by name (RolledBack).',
-        Result: { Error: 'FunctionUpdateTimeout', Cause: "The function's VPC configuration update was still in progress after 5 minutes (a first wait of 2 s, then checks 3 s apart)." },
-        ResultPath: '$.error',
-        Next: 'Rollback',
-      },
-      FunctionReady: { Type: 'Pass', InputPath: '$.functionWait.attempt', ResultPath: '$.waits.functionUpdateChecks', Next: 'RecordMembership' },
-      RecordMembership: task('RecordMembership', {
-        Comment: "The function is a member of the network (with its original VpcConfig), the network is ready and holds this execution's ledger.",
-        ResultPath: '$.membership',
-        Next: 'ReleaseNetworkLock',
-      }),
-      ReleaseNetworkLock: task('ReleaseNetworkLock', { ResultPath: '$.unlock', Next: 'DetachVpcAccessPolicy' }),
-      DetachVpcAccessPolicy: task('DetachVpcAccessPolicy', { ResultPath: '$.detach', Next: 'ReportResult' }),
+      ...proveAndAttachStates,
+      ...recordAndDetachStates,
       ReportResult: task('ReportResult', {
         Comment: 'Builds the success output contract (network ids, function config, probe, ledger, timings).',
         Next: 'Provisioned',
       }),
     }),
     Provisioned: { Type: 'Succeed' },
-    Rollback: task('Rollback', {
-      Comment:
-        'Compensation: removes exactly what this execution created, in reverse order; re-entrant, so ResourceStillInUse (NAT deleting, Lambda ENIs) is retried.',
-      ResultPath: '$.rollback',
-      TimeoutSeconds: 300,
-      retry: [RETRY.resourceStillInUse],
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'ReleaseNetworkLockAfterRollback' }],
-      Next: 'ReleaseNetworkLockAfterRollback',
-    }),
-    ReleaseNetworkLockAfterRollback: task('ReleaseNetworkLock', {
-      Comment: "Gives the locks back after Rollback ($.error: a network this execution was building is marked failed). Should it fail, the stale-lock rule frees them when the execution ends.",
-      ResultPath: '$.unlock',
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.unlockError', Next: 'RollbackComplete?' }],
-      Next: 'RollbackComplete?',
-    }),
-    'RollbackComplete?': {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.rollbackError', IsPresent: true, Next: 'RollbackIncomplete' },
-        { Variable: '$.error.Error', StringEquals: 'NetworkNeedsRepair', Next: 'RepairUnderExclusiveLock' },
-      ],
-      Default: 'RolledBack',
-    },
-    RepairUnderExclusiveLock: {
-      Type: 'Pass',
-      Comment:
-        "A join (shared claim) found part of the network missing and was rolled back, its claim given back: the same request starts again from the lock, this time under the network's exclusive lock, which repairs (docs/joins.md).",
-      Parameters: {
-        'execution.$': '$.execution',
-        'request.$': '$.request',
-        'requestedBy.$': '$.requestedBy',
-        function: { 'original.$': '$.function.original' },
-        'timing.$': '$.timing',
-        lock: { attempt: 0, exclusive: true },
-      },
-      Next: 'AcquireNetworkLock',
-    },
-    RolledBack: {
-      Type: 'Fail',
-      Comment: "The original error, after a complete rollback (its report is in the Rollback task's output).",
-      ErrorPath: '$.error.Error',
-      CausePath: '$.error.Cause',
-    },
-    RollbackIncomplete: {
-      Type: 'Fail',
-      Comment: 'Rollback gave up: its Cause lists what is left and why, for a person to finish.',
-      Error: 'RollbackIncomplete',
-      CausePath: '$.rollbackError.Cause',
-    },
-    UnlockAndFail: task('ReleaseNetworkLock', {
-      Comment: 'Nothing was created: gives the locks back ($.error: a network this execution had marked building is marked failed).',
-      ResultPath: '$.unlock',
-      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.unlockError', Next: 'RequestRejected' }],
-      Next: 'RequestRejected',
-    }),
-    RequestRejected: { Type: 'Fail', Comment: 'Nothing was created.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
+    ...rollbackStates,
   },
 };

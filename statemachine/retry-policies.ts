@@ -37,13 +37,41 @@ export const RETRY = {
     MaxDelaySeconds: 20,
     JitterStrategy: 'FULL',
   },
-  /** Lambda is still applying an earlier update, or the role's new policy has not propagated yet. */
+  /** Lambda is still applying an earlier update, or the role's new policy has not propagated yet (release). */
   functionBusy: {
     ErrorEquals: ['FunctionUpdateInProgress', 'RolePropagationDelay'],
     IntervalSeconds: 5,
     BackoffRate: 1.5,
     MaxAttempts: 8,
     MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  /** Lambda is still applying an earlier update (the provision's AttachFunction: IAM's delay is rolePropagation's). */
+  functionUpdateInProgress: {
+    ErrorEquals: ['FunctionUpdateInProgress'],
+    IntervalSeconds: 5,
+    BackoffRate: 1.5,
+    MaxAttempts: 8,
+    MaxDelaySeconds: 30,
+    JitterStrategy: 'FULL',
+  },
+  /**
+   * The role's new VPC access policy has not reached Lambda yet: IAM changes are eventually consistent and take
+   * time to be visible to other services
+   * (https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency),
+   * and until then UpdateFunctionConfiguration answers InvalidParameterValueException "The provided execution role
+   * does not have permissions to call CreateNetworkInterface on EC2" (attach-function.ts names it). Retrying that
+   * one answer instead of sleeping a fixed time: AttachVpcAccessPolicy runs first after the lock, so the
+   * propagation mostly overlaps the network's tasks, and the few seconds left are waited for in short steps
+   * (1, 1.5, 2.25 ... up to 15 s; halved on average by the jitter, which also keeps many joins' retries apart):
+   * the function moves within about a second of IAM letting it. At most 16 retries, about 2.5 minutes.
+   */
+  rolePropagation: {
+    ErrorEquals: ['RolePropagationDelay'],
+    IntervalSeconds: 1,
+    BackoffRate: 1.5,
+    MaxAttempts: 16,
+    MaxDelaySeconds: 15,
     JitterStrategy: 'FULL',
   },
   /** The probe function is still Pending (its Hyperplane ENIs are being created). */

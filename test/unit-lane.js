@@ -15,6 +15,7 @@ const UNIT_TEST_FILES = [
   'test/architecture/task-files.test.ts',
   'test/architecture/test-lanes.test.ts',
   'test/bench/latency-profile.test.ts',
+  'test/bench/joins-terms.test.ts',
   'test/bench/lower-bound.test.ts',
   'test/bench/simulation.test.ts',
   'test/cli/cli-process.test.ts',

@@ -51,6 +51,11 @@ export interface VpcAccessPolicyAttachment extends Ledgered {
   readonly policyAttachedByExecution: boolean;
   readonly roleName: string;
   readonly policyArn: string;
+  /**
+   * Undecided, nothing attached: run before the network's tasks (a join) for a function already in a VPC, whether
+   * it moves is known only once the network's subnets and security group are (the Parallel's AttachVpcAccessPolicy).
+   */
+  readonly deferred?: true;
 }
 
 /** `$.functionWait.check` — CheckFunctionUpdate. */

@@ -306,6 +306,19 @@ describe('AttachVpcAccessPolicy', () => {
     expect(attached.ledger).toEqual([expect.objectContaining({ kind: 'iam-policy-attachment', id: VPC_ACCESS_POLICY_ARN, detail: { roleName: 'no-policy-fn-role' } })]);
   });
 
+  it('attaches it before the network exists (the ASL runs it first after the lock): a function outside any VPC moves wherever the network puts it', async () => {
+    // GIVEN the state the ASL hands it now: the request and the original record, no network slices yet
+    const { state } = await prepare('early-policy-fn');
+    const { network: _network, ...beforeTheNetwork } = state;
+    await emulator.clearCalls();
+    // WHEN it runs
+    const attached = await attachVpcAccessPolicy(clients, beforeTheNetwork as AttachFunctionInput);
+    // THEN the policy is on the role, ours, ledgered: IAM propagates while the network's tasks run
+    expect(attached).toMatchObject({ policyAttachedByExecution: true, ledger: [expect.objectContaining({ kind: 'iam-policy-attachment', id: VPC_ACCESS_POLICY_ARN })] });
+    expect(mutatingCalls(await emulator.calls())).toEqual(['AttachRolePolicy']);
+    expect(await policiesOf('early-policy-fn-role')).toContain(VPC_ACCESS_POLICY_ARN);
+  });
+
   it('leaves a policy the role already had alone: no AttachRolePolicy call, not ledgered, not ours', async () => {
     const fn = await createSampleFunction('has-policy-fn');
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'has-policy-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
@@ -348,6 +361,25 @@ describe('AttachVpcAccessPolicy', () => {
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     expect(second).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
     expect(await policiesOf('repeat-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+  });
+
+  it('defers the decision for a function already in a VPC when the network is not known yet (a repeated request may find it in place): nothing attached, and the Parallel decides', async () => {
+    // GIVEN a function on the network's subnets whose role is again without the policy
+    const first = await prepare('in-vpc-policy-fn');
+    await attachVpcAccessPolicy(clients, first.state);
+    await attachFunction(clients, first.state);
+    await iam.send(new DetachRolePolicyCommand({ RoleName: 'in-vpc-policy-fn-role', PolicyArn: VPC_ACCESS_POLICY_ARN }));
+    // WHEN a second execution runs it before the network's tasks (no slices in its state)
+    const execution = executionNamed('exec-in-vpc-policy-2');
+    const original = await recordFunction(clients, { execution, request: first.request });
+    const second = await attachVpcAccessPolicy(clients, { execution, request: first.request, function: { original } });
+    // THEN it attaches nothing and says it has not decided
+    expect(second).toEqual({ policyAttachedByExecution: false, roleName: 'in-vpc-policy-fn-role', policyArn: VPC_ACCESS_POLICY_ARN, ledger: [], deferred: true });
+    expect(await policiesOf('in-vpc-policy-fn-role')).not.toContain(VPC_ACCESS_POLICY_ARN);
+    // AND with the network's slices (the Parallel's run) it finds the function in place: still nothing to attach
+    const decided = await attachVpcAccessPolicy(clients, { ...first.state, execution, function: { original } });
+    expect(decided).toMatchObject({ policyAttachedByExecution: false, ledger: [] });
+    expect(decided.deferred).toBeUndefined();
   });
 
   it('fails clearly when RecordFunction has not run', async () => {

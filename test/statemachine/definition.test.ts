@@ -88,6 +88,7 @@ describe('statemachine/provision.asl.json', () => {
   it('sends every failure after the first creation to Rollback, and failures before it straight to a Fail', () => {
     const top = definition.States;
     const creating = [
+      'AttachVpcAccessPolicyFirst',
       'EnsureVpc',
       'EnsureSubnets',
       'EnsureInternetGateway',
@@ -96,7 +97,7 @@ describe('statemachine/provision.asl.json', () => {
       'ProveAndAddS3Endpoint',
       'AttachFunction',
       'CheckFunctionUpdate',
-      'DetachVpcAccessPolicy',
+      'RecordAndDetach',
       'ReportResult',
     ];
     for (const name of creating) {
@@ -111,6 +112,7 @@ describe('statemachine/provision.asl.json', () => {
     const settled = {
       PrepareInParallel: { choice: 'PreparedInParallel?', at: '$.parallel', raise: ['NatGatewayBranchFailed', 'ProbeFunctionBranchFailed'] },
       ProveAndAddS3Endpoint: { choice: 'ProvedWithS3Endpoint?', at: '$.proof', raise: ['ProbeBranchFailed', 'S3EndpointBranchFailed'] },
+      RecordAndDetach: { choice: 'RecordedAndDetached?', at: '$.closing', raise: ['RecordBranchFailed', 'DetachBranchFailed'] },
     };
     expect((top.PrepareInParallel?.Branches ?? []).map((branch) => branch.StartAt)).toEqual(['EnsureNatGateways', 'EnsureSecurityGroup']);
     expect((top.ProveAndAddS3Endpoint?.Branches ?? []).map((branch) => branch.StartAt)).toEqual(['RunProbe', 'EnsureS3Endpoint']);
@@ -129,15 +131,60 @@ describe('statemachine/provision.asl.json', () => {
       }
       // AND the Choice after it sends the first failed branch's error, by its name, to Rollback
       expect(top[choice]?.Choices).toEqual(raise.map((next, index) => ({ Variable: `${at}[${index}].error`, IsPresent: true, Next: next })));
-      raise.forEach((name, index) => expect([name, top[name]]).toEqual([name, { Type: 'Pass', InputPath: `${at}[${index}].error`, ResultPath: '$.error', Next: 'Rollback' }]));
+      // (the closing Parallel's raise goes through the Choice that hands Rollback the membership written before the failure)
+      const failTo = parallel === 'RecordAndDetach' ? 'MembershipRecordedBeforeFailure?' : 'Rollback';
+      raise.forEach((name, index) => expect([name, top[name]]).toEqual([name, { Type: 'Pass', InputPath: `${at}[${index}].error`, ResultPath: '$.error', Next: failTo }]));
     }
-    for (const name of ['RecordMembership', 'ReleaseNetworkLock']) {
-      expect([name, top[name]?.Catch?.at(-1)]).toEqual([name, { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'Rollback' }]);
-    }
+    expect((top.RecordAndDetach?.Branches ?? []).map((branch) => branch.StartAt)).toEqual(['RecordMembership', 'DetachVpcAccessPolicy']);
+    expect(top['MembershipRecordedBeforeFailure?']).toMatchObject({
+      Choices: [{ Variable: '$.closing[0].membership', IsPresent: true, Next: 'KeepMembershipForRollback' }],
+      Default: 'Rollback',
+    });
+    expect(top.KeepMembershipForRollback).toEqual({ Type: 'Pass', InputPath: '$.closing[0].membership', ResultPath: '$.membership', Next: 'Rollback' });
     for (const name of ['ValidateRequest', 'RecordFunction']) {
       expect(top[name]?.Catch?.at(-1)?.Next).toBe('RequestRejected');
     }
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it("a join attaches the VPC access policy first after the lock, so that IAM's propagation overlaps the network's finds; a build keeps it beside the NAT wait; AttachFunction waits out the rest in short retries of Lambda's one answer", () => {
+    const top = definition.States;
+    // GIVEN both ways from the lock to the first creation (a new VPC, an existing one audited)
+    expect([top.NoAudit?.Next, top.AuditExistingVpc?.Next]).toEqual(['JoinAttachesPolicyFirst?', 'JoinAttachesPolicyFirst?']);
+    // THEN a join (shared claim) attaches the policy before EnsureVpc, anything else goes straight to EnsureVpc
+    expect(top['JoinAttachesPolicyFirst?']).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.lock.shared', IsPresent: true, Next: 'AttachVpcAccessPolicyFirst' }],
+      Default: 'EnsureVpc',
+    });
+    expect(top.AttachVpcAccessPolicyFirst).toMatchObject({ Type: 'Task', Resource: '${AttachVpcAccessPolicyFunctionArn}', ResultPath: '$.function.vpcAccessPolicy', Next: 'EnsureVpc' });
+    // AND in the Parallel the probe branch attaches it only when no one did before it, and hands on either
+    const probeBranch = top.PrepareInParallel?.Branches?.[1]?.States ?? {};
+    expect(probeBranch.EnsureProbeFunction?.Next).toBe('VpcAccessPolicyAttached?');
+    expect(probeBranch['VpcAccessPolicyAttached?']).toMatchObject({
+      Choices: [
+        { Variable: '$.function.vpcAccessPolicy.deferred', IsPresent: true, Next: 'AttachVpcAccessPolicy' },
+        { Variable: '$.function.vpcAccessPolicy', IsPresent: true, Next: 'StartProbeWait' },
+      ],
+      Default: 'AttachVpcAccessPolicy',
+    });
+    expect(probeBranch.AttachVpcAccessPolicy).toMatchObject({ ResultPath: '$.function.vpcAccessPolicy', Next: 'StartProbeWait' });
+    expect(probeBranch.ProbeFunctionReady?.Parameters).toMatchObject({ 'vpcAccessPolicy.$': '$.function.vpcAccessPolicy' });
+    expect(top.MergeParallelResults?.Parameters).toMatchObject({ function: { 'vpcAccessPolicy.$': '$.parallel[1].vpcAccessPolicy' } });
+    // AND AttachFunction retries RolePropagationDelay starting at 1 s (not the 5 s steps of an update in progress), for about 2.5 minutes at most
+    const retry = top.AttachFunction?.Retry?.find((block) => block.ErrorEquals.includes('RolePropagationDelay')) as
+      | { ErrorEquals: string[]; IntervalSeconds: number; BackoffRate: number; MaxAttempts: number; MaxDelaySeconds: number }
+      | undefined;
+    expect(retry).toMatchObject({ ErrorEquals: ['RolePropagationDelay'], IntervalSeconds: 1 });
+    const longest = Array.from({ length: retry!.MaxAttempts }, (_, attempt) => Math.min(retry!.IntervalSeconds * retry!.BackoffRate ** attempt, retry!.MaxDelaySeconds)).reduce((a, b) => a + b, 0);
+    expect(longest).toBeGreaterThan(120);
+    expect(longest).toBeLessThan(240);
+  });
+
+  it('looks at the function update every second after a first wait of 2 s (the FunctionUpdatedV2 waiter\'s delay), within the FunctionUpdated waiter\'s 5 minutes', () => {
+    const top = definition.States;
+    expect([top.FirstWaitForFunctionUpdate?.Seconds, top.WaitForFunctionUpdate?.Seconds]).toEqual([2, 1]);
+    expect(top.StartFunctionWait?.Result).toEqual({ attempt: 0, maxAttempts: 299 });
   });
 
   it('settles every item of EnsureNatGateways before the NAT branch fails, then raises the first item error by its own name', () => {
@@ -182,8 +229,16 @@ describe('statemachine/provision.asl.json', () => {
     expect(top.LockNotAcquired).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
     expect(top.AuditExistingVpc?.Catch?.at(-1)?.Next).toBe('UnlockAndFail');
     expect(top.UnlockAndFail).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', Next: 'RequestRejected' });
-    // AND the success path records the membership and unlocks right before DetachVpcAccessPolicy
-    expect([top.RecordMembership?.Next, top.ReleaseNetworkLock?.Next]).toEqual(['ReleaseNetworkLock', 'DetachVpcAccessPolicy']);
+    // AND the success path records the membership and unlocks, beside DetachVpcAccessPolicy (RecordAndDetach)
+    const [record, detach] = top.RecordAndDetach?.Branches ?? [];
+    expect([record?.States.RecordMembership?.Next, record?.States.ReleaseNetworkLock?.Next]).toEqual(['ReleaseNetworkLock', 'MembershipRecorded']);
+    expect(detach?.StartAt).toBe('DetachVpcAccessPolicy');
+    expect([top.KeepMembership?.InputPath, top.KeepUnlock?.InputPath, top.KeepDetach?.InputPath, top.KeepDetach?.Next]).toEqual([
+      '$.closing[0].membership',
+      '$.closing[0].unlock',
+      '$.closing[1].detach',
+      'ReportResult',
+    ]);
     // AND Rollback, complete or not, unlocks before its Fail state
     expect(top.Rollback?.Next).toBe('ReleaseNetworkLockAfterRollback');
     expect(top.Rollback?.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.rollbackError', Next: 'ReleaseNetworkLockAfterRollback' }]);

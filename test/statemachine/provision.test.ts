@@ -134,7 +134,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
   });
 
   it('fails FunctionUpdateTimeout when the function update stays InProgress, and still rolls everything back (the loop is outside any Parallel)', async () => {
-    // GIVEN a function whose update reads InProgress for all 102 checks (attempts 0..101), and Successful after:
+    // GIVEN a function whose update reads InProgress for all 300 checks (attempts 0..299), and Successful after:
     // the rule is set when CheckFunctionUpdate first starts, from that moment's count of the account's reads
     const { functionName, roleName } = await freshAccountWithFunction();
     const before = await functionSnapshot(functionName, roleName);
@@ -151,7 +151,7 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
             service: 'lambda',
             action: 'GetFunctionConfiguration',
             nth: reads + 1,
-            times: 102,
+            times: 300,
             fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
           });
         }
@@ -161,10 +161,10 @@ describe('provision.asl.json end to end (local runner + real handlers + moto)', 
 
     const run = await provision({ functionName }, { resolveTask });
 
-    // THEN it failed by name after 2 s + 100 x 3 s of waits (the FunctionUpdated waiter's 5 minutes), through
+    // THEN it failed by name after 2 s + 298 x 1 s of waits (the FunctionUpdated waiter's 5 minutes), through
     // Rollback, which put the function and its role back
     expect([run.status, run.error]).toEqual(['FAILED', 'FunctionUpdateTimeout']);
-    expect([timesEntered(run, 'FirstWaitForFunctionUpdate'), timesEntered(run, 'WaitForFunctionUpdate')]).toEqual([1, 100]);
+    expect([timesEntered(run, 'FirstWaitForFunctionUpdate'), timesEntered(run, 'WaitForFunctionUpdate')]).toEqual([1, 298]);
     expect(timesEntered(run, 'Rollback')).toBe(1);
     expect(await resourcesTaggedWith(ec2, run.executionArn)).toEqual([]);
     expect(await functionSnapshot(functionName, roleName)).toEqual(before);
