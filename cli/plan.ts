@@ -21,7 +21,7 @@ import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './parsed-command';
-import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
+import { compareModes, estimateModeCost, type ModeComparison } from '../functions/network/nat-modes/mode-cost';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';
 import { formatModeComparison } from './mode-table';

@@ -1,6 +1,6 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { AL2023_ARM64_PARAMETER } from '../functions/network/nat-instance-launch';
+import { AL2023_ARM64_PARAMETER } from '../functions/network/nat-modes/nat-instance-launch';
 import { TAG_MANAGED } from '../functions/shared/tags';
 import { ec2Arn, MANAGED_REQUEST_CONDITION, MANAGED_RESOURCE_CONDITION, type Grant } from './policy-builders';
 

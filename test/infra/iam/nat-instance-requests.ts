@@ -1,4 +1,4 @@
-import { AL2023_ARM64_PARAMETER } from '../../../functions/network/nat-instance-launch';
+import { AL2023_ARM64_PARAMETER } from '../../../functions/network/nat-modes/nat-instance-launch';
 import type { RecordedCall } from './recorded-calls';
 import { ec2Params, requestTags, type TagHistory, type Tags } from './tag-history';
 
