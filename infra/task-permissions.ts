@@ -123,7 +123,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     // be a new NAT gateway's address. Using one changes nothing of it; only ReleaseAddress would, and that stays
     // limited to managed ones.
     ec2Create('CreateNatGateway', 'natgateway', { in: ['subnet', 'vpc', 'elastic-ip'] }),
-    // natGateways "instance" (functions/network/ensure-nat-instance.ts; Service Authorization Reference, Amazon EC2):
+    // natGateways "instance" (functions/network/nat-modes/ensure-nat-instance.ts; Service Authorization Reference, Amazon EC2):
     // CreateNetworkInterface on the ENI, subnet and group; AssociateAddress on the EIP and ENI.
     ec2Create('CreateSecurityGroup', 'security-group', { in: ['vpc'] }),
     ec2OnManaged('ChangeNatInstanceGroup', ['AuthorizeSecurityGroupIngress'], ['security-group']),
