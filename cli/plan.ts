@@ -21,8 +21,8 @@ import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './parsed-command';
-import { compareModes, type ModeComparison } from '../functions/network/nat-modes/mode-cost';
-import { natModeOf } from '../functions/network/nat-modes/registry';
+import { compareModes, type ModeComparison } from '../functions/network/mode-cost';
+import { natModeOf } from '../functions/network/nat-modes';
 import { isRegionalPlacement } from '../functions/network/types';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';

@@ -4,7 +4,7 @@ import { TAG_MANAGED } from '../functions/shared/tags';
 import { ec2AddTo, ec2Arn, MANAGED_RESOURCE_CONDITION, type Grant } from './policy-builders';
 
 /**
- * A NAT instance's address (functions/network/nat-modes/ensure-nat-instance.ts): AssociateAddress authorizes on the Elastic
+ * A NAT instance's address (functions/network/ensure-nat-instance.ts): AssociateAddress authorizes on the Elastic
  * IP and on the network interface (Service Authorization Reference, Amazon EC2:
  * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html). The address may be the
  * user's own (network.eipAllocationIds), which lambda-egress never tags; the interface must be lambda-egress's.

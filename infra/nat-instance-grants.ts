@@ -1,11 +1,11 @@
 import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { AL2023_ARM64_PARAMETER } from '../functions/network/nat-modes/nat-instance-launch';
+import { AL2023_ARM64_PARAMETER } from '../functions/network/nat-instance-launch';
 import { TAG_MANAGED } from '../functions/shared/tags';
 import { ec2Arn, MANAGED_REQUEST_CONDITION, MANAGED_RESOURCE_CONDITION, type Grant } from './policy-builders';
 
 /**
- * natGateways "instance" (functions/network/nat-modes/ensure-nat-instance.ts, functions/undo/undo-nat-instance.ts): what
+ * natGateways "instance" (functions/network/ensure-nat-instance.ts, functions/undo/undo-nat-instance.ts): what
  * EnsureNatGateway and Rollback need beyond EC2's network calls, each as narrow as AWS allows.
  */
 
@@ -70,7 +70,7 @@ export function deleteNatInstanceGroups(): Grant {
 
 /**
  * CheckNatGateways: a NAT instance is ready once its Auto Scaling group has it InService and it passes EC2's
- * status checks (functions/network/nat-modes/nat-instance-readiness.ts). Both Describes support no resource-level
+ * status checks (functions/network/nat-instance-readiness.ts). Both Describes support no resource-level
  * permissions (Service Authorization Reference: autoscaling:DescribeAutoScalingGroups, ec2:DescribeInstanceStatus).
  */
 export function readNatInstanceReadiness(): Grant {

@@ -4,7 +4,7 @@ import { formatIpv4Block, ipv4Block, ipv6SubnetIndex, type Ipv4Block } from './c
 import { EXISTING_VPC_SUBNET_PREFIXES, findFreeBlock } from './cidr-plan';
 import { hasOnlyLocalRoutes } from './route-tables';
 import type { AuditedNatGateway, AuditedSubnet, AzRepair, NatPlan } from './types';
-import { natModeOf } from './nat-modes/registry';
+import { natModeOf } from './nat-modes';
 
 /**
  * The repair plan of an existing VPC, from its classified subnets and NAT gateways (pure, no AWS). Per AZ, the

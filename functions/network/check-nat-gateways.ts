@@ -2,14 +2,14 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
 import { taskHandler } from '../shared/task-handler';
-import type { NatTargetKind } from './nat-modes/nat-mode';
-import { NAT_READINESS } from './nat-modes/readiness';
-import { NAT_TARGETS, natTargetOf } from './nat-modes/targets';
+import type { NatTargetKind } from './nat-mode';
+import { NAT_READINESS } from './nat-readiness';
+import { NAT_TARGETS, natTargetOf } from './nat-targets';
 import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
 
 /**
  * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT is available, each kind of
- * NAT (gateway, instance) checked as its kind is (nat-modes/readiness.ts). A NAT that is broken or gone fails
+ * NAT (gateway, instance) checked as its kind is (nat-readiness.ts). A NAT that is broken or gone fails
  * the execution with NatGatewayFailed, saying why.
  */
 export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {

@@ -14,7 +14,7 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { isOfNetwork, required, ROLE, subnetsOf, tagsFor } from './network-lookup';
 import { associationOf, effectiveRouteTable, explicitRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTablesOf, routeTarget, routeTo } from './route-tables';
-import { NAT_TARGETS, natTargetOf } from './nat-modes/targets';
+import { NAT_TARGETS, natTargetOf } from './nat-targets';
 import { type NatGatewaySlice, type NetworkSubnet, type NetworkTaskInput, type PrivateRouteTable, type ReportedSubnet, type RouteTablesSlice } from './types';
 
 /**
@@ -117,7 +117,7 @@ class RouteTableRun {
         if (isMain || !routing) table = await this.ownTable(ROLE.privateRouteTable(subnet.az), `private-${subnet.az}`, subnet.az);
         else this.ledgerTableIfOurs(routing, subnet.az);
         // A NAT instance is routed to by its fixed ENI, which outlives any instance (ensure-nat-instance.ts).
-        // What the route names is the NAT's kind's: NatGatewayId, or a NAT instance's NetworkInterfaceId (nat-modes/targets.ts).
+        // What the route names is the NAT's kind's: NatGatewayId, or a NAT instance's NetworkInterfaceId (nat-targets.ts).
         const target = (natTargetOf(natTargetId) ?? NAT_TARGETS['nat-gateway']).route(natTargetId);
         await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natTargetId, target, subnet);
       }

@@ -6,8 +6,8 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
 import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
-import { natModeOf } from './nat-modes/registry';
-import { isNatInstanceTarget } from './nat-modes/targets';
+import { natModeOf } from './nat-modes';
+import { isNatInstanceTarget } from './nat-targets';
 import { REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
 
 /**

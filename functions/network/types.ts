@@ -90,7 +90,7 @@ export interface NatGatewaySlice extends Ledgered {
   readonly az: string;
   /**
    * What the private routes target (the NAT target id): the NAT gateway, or a NAT instance's fixed ENI; the
-   * field keeps its name for the state's JSON shape. Read its kind with nat-modes/targets.ts' `natTargetOf`.
+   * field keeps its name for the state's JSON shape. Read its kind with nat-targets.ts' `natTargetOf`.
    */
   readonly natGatewayId: string;
   /** The EIP's allocation id (unset for a found NAT whose address AWS does not report, and for a regional one). */
@@ -132,7 +132,7 @@ export interface PrivateRouteTable {
   readonly az: string;
   readonly routeTableId: string;
   readonly subnetIds: string[];
-  /** The NAT target the table's 0.0.0.0/0 goes to: a NAT gateway, or a NAT instance's ENI (nat-modes/targets.ts). */
+  /** The NAT target the table's 0.0.0.0/0 goes to: a NAT gateway, or a NAT instance's ENI (nat-targets.ts). */
   readonly natGatewayId: string;
 }
 

@@ -21,7 +21,7 @@ import { restoreFunctionVpcConfig } from '../undo/undo-function';
 import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from '../undo/undo-engine';
 import type { LeftVpcConfig } from '../undo/function-enis';
 import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from '../undo/types';
-import { lostPartsOf } from '../network/nat-modes/lost-parts';
+import { lostPartsOf } from '../network/nat-lost-parts';
 
 /**
  * Compensation for a failed execution: removes exactly what it created (its ledger plus whatever carries

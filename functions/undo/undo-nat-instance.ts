@@ -12,7 +12,7 @@ import { StillInUse } from './still-in-use';
 import { undoCall, type UndoErrorMeaning } from './undo-call';
 
 /**
- * Undo of a NAT instance (natGateways "instance", functions/network/nat-modes/ensure-nat-instance.ts), in the order AWS
+ * Undo of a NAT instance (natGateways "instance", functions/network/ensure-nat-instance.ts), in the order AWS
  * allows: the Auto Scaling group first (force-deleted with its instance; waited for until it is gone, since the
  * instance holds the ENI until it is terminated), then its launch template, then the fixed ENI (deleting it
  * frees its Elastic IP, released as an `elastic-ip` entry after it), the security group with the others.

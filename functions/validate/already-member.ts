@@ -6,7 +6,7 @@ import { readMembership } from '../shared/registry/read-membership';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
 import { addressesOfNatGateway } from '../network/egress-address';
-import { isNatInstanceTarget } from '../network/nat-modes/targets';
+import { isNatInstanceTarget } from '../network/nat-targets';
 import type { AlreadyMember } from '../network/types';
 import type { NormalizedNetwork } from '../shared/types';
 

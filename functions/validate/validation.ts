@@ -8,8 +8,8 @@ import { formatIpv4Block, ipv4Block, isRfc1918, parseIpv4Cidr, networkOf } from 
 import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC_PREFIX, planSubnets } from '../network/cidr-plan';
 import { checkEgressIpAllocations } from '../network/egress-ip-preflight';
 import { keptEgressIpsFor } from '../network/kept-egress-ip-preflight';
-import { DEFAULT_NAT_INSTANCE_TYPE } from '../network/nat-modes/nat-instance-launch';
-import { natModeOf } from '../network/nat-modes/registry';
+import { DEFAULT_NAT_INSTANCE_TYPE } from '../network/nat-instance-launch';
+import { natModeOf } from '../network/nat-modes';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from '../network/network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
 import { resolveChosenZones } from './preflight/chosen-zones';

@@ -1,10 +1,10 @@
 import schema from '../../functions/shared/request.schema.json';
-import type { NatMode } from '../../functions/network/nat-modes/nat-mode';
-import { NAT_ENSURERS } from '../../functions/network/nat-modes/ensurers';
-import { NAT_LOST_PARTS } from '../../functions/network/nat-modes/lost-parts';
-import { NAT_READINESS } from '../../functions/network/nat-modes/readiness';
-import { NAT_MODES, natModeOf } from '../../functions/network/nat-modes/registry';
-import { NAT_TARGETS, natTargetOf } from '../../functions/network/nat-modes/targets';
+import type { NatMode } from '../../functions/network/nat-mode';
+import { NAT_ENSURERS } from '../../functions/network/nat-ensurers';
+import { NAT_LOST_PARTS } from '../../functions/network/nat-lost-parts';
+import { NAT_READINESS } from '../../functions/network/nat-readiness';
+import { NAT_MODES, natModeOf } from '../../functions/network/nat-modes';
+import { NAT_TARGETS, natTargetOf } from '../../functions/network/nat-targets';
 import { isRegionalPlacement } from '../../functions/network/types';
 
 /**
@@ -36,12 +36,12 @@ function missingParts(modes: readonly string[], registries: { readonly modes: Re
   const missing: string[] = [];
   for (const name of modes) {
     const mode = registries.modes[name] as Record<string, unknown> | undefined;
-    if (!mode) missing.push(`${name}: no module in registry.ts`);
+    if (!mode) missing.push(`${name}: no module in nat-modes.ts`);
     for (const [part, kind] of Object.entries(PARTS)) if (mode && typeof mode[part] !== kind) missing.push(`${name}: part ${part} is not a ${kind}`);
     if (mode && mode.name !== name) missing.push(`${name}: its module calls itself ${String(mode.name)}`);
     if (mode && !Object.hasOwn(NAT_TARGETS, String(mode.target))) missing.push(`${name}: target ${String(mode.target)} is no NAT target`);
-    if (typeof registries.ensurers[name] !== 'function') missing.push(`${name}: no ensurer in ensurers.ts`);
-    if (typeof registries.lostParts[name] !== 'function') missing.push(`${name}: no lost-parts discovery in lost-parts.ts`);
+    if (typeof registries.ensurers[name] !== 'function') missing.push(`${name}: no ensurer in nat-ensurers.ts`);
+    if (typeof registries.lostParts[name] !== 'function') missing.push(`${name}: no lost-parts discovery in nat-lost-parts.ts`);
   }
   for (const registry of Object.values(registries)) for (const name of Object.keys(registry)) if (!modes.includes(name)) missing.push(`${name}: registered but not in the schema's natGateways enum`);
   return missing;
@@ -69,7 +69,7 @@ describe('NAT modes: one module per natGateways value (functions/network/nat-mod
     // WHEN checked THEN each gap is named
     expect(missingParts([...SCHEMA_MODES, 'gateway-pool'], planted)).toEqual([
       'gateway-pool: part routeTo is not a string',
-      'gateway-pool: no ensurer in ensurers.ts',
+      'gateway-pool: no ensurer in nat-ensurers.ts',
       'stray: registered but not in the schema\'s natGateways enum',
     ]);
   });

@@ -1,7 +1,7 @@
 import type { Address } from '@aws-sdk/client-ec2';
 import type { NormalizedNetwork } from '../../shared/types';
 import { isOfNetwork, ROLE } from '../../network/network-lookup';
-import { natModeOf } from '../../network/nat-modes/registry';
+import { natModeOf } from '../../network/nat-modes';
 
 /**
  * The Elastic IPs a network of this request holds when provision is done, one per NAT it runs: per AZ with

@@ -10,7 +10,7 @@ import { elasticIpsToAllocate, elasticIpsWanted } from './elastic-ips-needed';
 import { checkNameBinding } from './network-binding';
 import { checkExistingVpcDns } from './vpc-dns';
 import { checkNatGatewaysPerAz, checkVpcQuota } from './vpc-quotas';
-import { natModeOf } from '../../network/nat-modes/registry';
+import { natModeOf } from '../../network/nat-modes';
 
 export interface PreflightContext {
   readonly region: string;

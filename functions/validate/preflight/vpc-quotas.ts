@@ -4,7 +4,7 @@ import { InvalidRequest } from '../../shared/errors';
 import { allPages } from '../../shared/paginate';
 import type { NormalizedNetwork } from '../../shared/types';
 import { NAT_GATEWAYS_PER_AZ, readQuota, VPCS_PER_REGION, type QuotaDefinition, type QuotaValue } from './service-quota';
-import { natModeOf } from '../../network/nat-modes/registry';
+import { natModeOf } from '../../network/nat-modes';
 
 /**
  * The quotas of Amazon VPC a provision can run into after it has created things: a new VPC beyond "VPCs per

@@ -1,9 +1,9 @@
-import { AL2023_ARM64_PARAMETER } from '../../../functions/network/nat-modes/nat-instance-launch';
+import { AL2023_ARM64_PARAMETER } from '../../../functions/network/nat-instance-launch';
 import type { RecordedCall } from './recorded-calls';
 import { ec2Params, requestTags, type TagHistory, type Tags } from './tag-history';
 
 /**
- * The authorizations of natGateways "instance" (functions/network/nat-modes/ensure-nat-instance.ts and
+ * The authorizations of natGateways "instance" (functions/network/ensure-nat-instance.ts and
  * functions/undo/undo-nat-instance.ts): the EC2 calls of the ENI and launch template (Service Authorization
  * Reference, Amazon EC2), and the Auto Scaling calls, with what CreateAutoScalingGroup is also authorized as
  * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-api-permissions.html): ec2:RunInstances

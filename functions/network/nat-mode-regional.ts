@@ -1,7 +1,7 @@
-import { PRICES } from '../../shared/cost';
-import { REGIONAL_NAT_PLACEMENT } from '../types';
+import { PRICES } from '../shared/cost';
+import { REGIONAL_NAT_PLACEMENT } from './types';
 import type { NatMode } from './nat-mode';
-import { estimateOf, natGatewayLines, zonalGatewaysCost } from './cost-lines';
+import { estimateOf, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
 
 /**
  * natGateways "regional": one regional NAT gateway of the VPC, no public subnet, AWS-managed addresses in each

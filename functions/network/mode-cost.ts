@@ -1,14 +1,14 @@
-import { PRICES, type CostEstimate, type PriceTable } from '../../shared/cost';
-import type { NatGatewayMode } from '../../shared/types';
+import { PRICES, type CostEstimate, type PriceTable } from '../shared/cost';
+import type { NatGatewayMode } from '../shared/types';
 import type { ModeFacts } from './nat-mode';
-import { estimateOf } from './cost-lines';
-import { NAT_MODES } from './registry';
+import { estimateOf } from './nat-cost-lines';
+import { NAT_MODES } from './nat-modes';
 
 /**
  * What each way of giving private subnets egress costs a month for the same network (its AZs, its traffic), with
  * what it buys: `plan` prints them side by side, `networks` prices a network's own mode, and the README's table
  * of modes is generated from here (test/cli/mode-cost.test.ts keeps it in step). Each mode prices itself
- * (`costLines` of per-az.ts, single.ts, regional.ts, instance.ts):
+ * (`costLines` of nat-mode-per-az.ts, nat-mode-single.ts, nat-mode-regional.ts, nat-mode-instance.ts):
  *   - per-az: a zonal NAT gateway and its Elastic IP in each AZ.
  *   - single: one zonal NAT gateway; the other AZs' traffic crosses AZs (billed both ways).
  *   - regional: one regional NAT gateway, billed like a zonal one for each AZ it is active in, with one

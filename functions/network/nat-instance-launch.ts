@@ -1,5 +1,5 @@
 import type { RequestLaunchTemplateData } from '@aws-sdk/client-ec2';
-import { managedTags, type ManagedTagInput } from '../../shared/tags';
+import { managedTags, type ManagedTagInput } from '../shared/tags';
 
 /**
  * What a NAT instance of natGateways "instance" runs: its launch template's data. Pure, so the tests and

@@ -1,6 +1,6 @@
-import type { AwsClients } from '../../shared/clients';
-import type { NatGatewayMode } from '../../shared/types';
-import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from '../types';
+import type { AwsClients } from '../shared/clients';
+import type { NatGatewayMode } from '../shared/types';
+import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from './types';
 import { ensureNatInstance } from './ensure-nat-instance';
 import { ensureZonalNatGateway } from './ensure-zonal-nat-gateway';
 

@@ -15,17 +15,17 @@ import {
   type NetworkInterface,
   type Tag,
 } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../shared/clients';
-import { KEPT_FOR } from '../../shared/kept-egress-ips';
-import { BORROWED, ledgerEntry } from '../../shared/ledger';
-import { logger } from '../../shared/logger';
-import { createdBy, managedTags, tagSpecifications, type ManagedTagInput } from '../../shared/tags';
-import type { LedgerEntry, ResourceKind } from '../../shared/types';
-import { borrowedAllocationFor } from '../egress-ip-preflight';
-import { keptAllocationFor } from '../kept-egress-ip-preflight';
+import type { AwsClients } from '../shared/clients';
+import { KEPT_FOR } from '../shared/kept-egress-ips';
+import { BORROWED, ledgerEntry } from '../shared/ledger';
+import { logger } from '../shared/logger';
+import { createdBy, managedTags, tagSpecifications, type ManagedTagInput } from '../shared/tags';
+import type { LedgerEntry, ResourceKind } from '../shared/types';
+import { borrowedAllocationFor } from './egress-ip-preflight';
+import { keptAllocationFor } from './kept-egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE, natInstanceLaunchData } from './nat-instance-launch';
-import { isOfNetwork, networkTagFilters, ROLE, tagsFor } from '../network-lookup';
-import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from '../types';
+import { isOfNetwork, networkTagFilters, ROLE, tagsFor } from './network-lookup';
+import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from './types';
 
 /**
  * EnsureNatGateway for natGateways "instance": the NAT instance of one AZ, the fck-nat HA pattern. In the AZ's

@@ -1,14 +1,14 @@
-import type { NatGatewayMode } from '../../shared/types';
+import type { NatGatewayMode } from '../shared/types';
 import type { NatMode } from './nat-mode';
-import { instance } from './instance';
-import { perAz } from './per-az';
-import { regional } from './regional';
-import { single } from './single';
+import { instance } from './nat-mode-instance';
+import { perAz } from './nat-mode-per-az';
+import { regional } from './nat-mode-regional';
+import { single } from './nat-mode-single';
 
 /**
  * The NAT modes, one line each, keyed by the request schema's `natGateways` value (in the order `plan` and the
- * README list them). The parts that call AWS are registered per task in ensurers.ts, readiness.ts and
- * lost-parts.ts; test/network/nat-modes.test.ts checks every enum value has all of them.
+ * README list them). The parts that call AWS are registered per task in nat-ensurers.ts, nat-readiness.ts and
+ * nat-lost-parts.ts; test/network/nat-modes.test.ts checks every enum value has all of them.
  */
 export const NAT_MODES: Readonly<Record<NatGatewayMode, NatMode>> = {
   'per-az': perAz,

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { CreateNatGatewayCommand } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../shared/clients';
-import { ledgerEntry } from '../../shared/ledger';
-import { logger } from '../../shared/logger';
-import { createdBy, tagSpecifications } from '../../shared/tags';
-import type { LedgerEntry } from '../../shared/types';
-import { natGatewaysOf, pickRegionalNatGateway } from '../find-nat-gateway';
-import { isOfNetwork, ROLE, tagsFor } from '../network-lookup';
-import { REGIONAL, type EnsureNatGatewayInput, type NatGatewaySlice } from '../types';
+import type { AwsClients } from '../shared/clients';
+import { ledgerEntry } from '../shared/ledger';
+import { logger } from '../shared/logger';
+import { createdBy, tagSpecifications } from '../shared/tags';
+import type { LedgerEntry } from '../shared/types';
+import { natGatewaysOf, pickRegionalNatGateway } from './find-nat-gateway';
+import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
+import { REGIONAL, type EnsureNatGatewayInput, type NatGatewaySlice } from './types';
 
 /**
  * EnsureNatGateway for natGateways "regional": one regional NAT gateway for the whole VPC. Found among the VPC's

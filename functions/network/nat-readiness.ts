@@ -1,5 +1,5 @@
-import type { AwsClients } from '../../shared/clients';
-import type { NatGatewaysCheck, NatGatewaySlice } from '../types';
+import type { AwsClients } from '../shared/clients';
+import type { NatGatewaysCheck, NatGatewaySlice } from './types';
 import type { NatTargetKind } from './nat-mode';
 import { natGatewayStates } from './nat-gateway-readiness';
 import { natInstanceStates } from './nat-instance-readiness';

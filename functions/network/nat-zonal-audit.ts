@@ -1,4 +1,4 @@
-import type { NatPlan } from '../types';
+import type { NatPlan } from './types';
 import type { AuditNatContext } from './nat-mode';
 
 /** A NAT of its own for every AZ that needs one (per-az, instance): found or new in its public subnet, else another AZ's. */

@@ -1,9 +1,9 @@
 import { paginateDescribeAutoScalingGroups, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeLaunchTemplatesCommand, paginateDescribeNetworkInterfaces, type EC2Client } from '@aws-sdk/client-ec2';
-import { ledgerEntry } from '../../shared/ledger';
-import { allPages } from '../../shared/paginate';
-import { createdBy, TAG_EXECUTION } from '../../shared/tags';
-import type { LedgerEntry } from '../../shared/types';
+import { ledgerEntry } from '../shared/ledger';
+import { allPages } from '../shared/paginate';
+import { createdBy, TAG_EXECUTION } from '../shared/tags';
+import type { LedgerEntry } from '../shared/types';
 
 /** What an execution created for NAT instances before its task failed (no ledger entry reached the state). */
 export async function discoverNatInstanceParts(clients: { readonly ec2: EC2Client; readonly autoscaling: AutoScalingClient }, executionId: string): Promise<LedgerEntry[]> {

@@ -1,6 +1,6 @@
 import type { NatMode } from './nat-mode';
-import { natGatewayLines, zonalGatewaysCost } from './cost-lines';
-import { natInEveryAz } from './zonal-audit';
+import { natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
+import { natInEveryAz } from './nat-zonal-audit';
 
 /** natGateways "per-az": a zonal NAT gateway with an Elastic IP in the public subnet of each AZ (ensure-zonal-nat-gateway.ts). */
 export const perAz: NatMode = {

@@ -1,8 +1,8 @@
 import { DescribeNatGatewaysCommand } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../shared/clients';
-import { NatGatewayFailed } from '../../shared/errors';
-import { addressesOfNatGateway } from '../egress-address';
-import type { NatGatewaysCheck, NatGatewaySlice } from '../types';
+import type { AwsClients } from '../shared/clients';
+import { NatGatewayFailed } from '../shared/errors';
+import { addressesOfNatGateway } from './egress-address';
+import type { NatGatewaysCheck, NatGatewaySlice } from './types';
 
 type Gateway = NatGatewaysCheck['gateways'][number];
 

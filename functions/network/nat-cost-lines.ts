@@ -1,4 +1,4 @@
-import { estimateMonthlyCost, HOURS_PER_MONTH, PRICES, type CostEstimate, type CostLine, type PriceTable } from '../../shared/cost';
+import { estimateMonthlyCost, HOURS_PER_MONTH, PRICES, type CostEstimate, type CostLine, type PriceTable } from '../shared/cost';
 
 /** The pieces the modes price themselves with (mode-cost.ts says what is priced and from which pages). */
 export const cents = (amount: number): number => Math.round(amount * 100) / 100;

@@ -1,9 +1,9 @@
 import { DescribeAutoScalingGroupsCommand, type AutoScalingGroup } from '@aws-sdk/client-auto-scaling';
 import { DescribeInstanceStatusCommand, DescribeNetworkInterfacesCommand, type InstanceStatus } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../shared/clients';
-import { NatGatewayFailed } from '../../shared/errors';
-import { addressesOfNatInstance } from '../egress-address';
-import type { NatGatewaysCheck, NatGatewaySlice } from '../types';
+import type { AwsClients } from '../shared/clients';
+import { NatGatewayFailed } from '../shared/errors';
+import { addressesOfNatInstance } from './egress-address';
+import type { NatGatewaysCheck, NatGatewaySlice } from './types';
 
 type Gateway = NatGatewaysCheck['gateways'][number];
 

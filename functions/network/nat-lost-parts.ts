@@ -1,5 +1,5 @@
-import type { AwsClients } from '../../shared/clients';
-import type { LedgerEntry, NatGatewayMode } from '../../shared/types';
+import type { AwsClients } from '../shared/clients';
+import type { LedgerEntry, NatGatewayMode } from '../shared/types';
 import { discoverNatInstanceParts } from './nat-instance-lost-parts';
 
 export type DiscoverLostParts = (clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, executionId: string) => Promise<LedgerEntry[]>;

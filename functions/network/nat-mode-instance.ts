@@ -1,13 +1,13 @@
-import { PRICES } from '../../shared/cost';
+import { PRICES } from '../shared/cost';
 import type { NatMode } from './nat-mode';
-import { estimateOf, natInstanceLines } from './cost-lines';
+import { estimateOf, natInstanceLines } from './nat-cost-lines';
 import { DEFAULT_NAT_INSTANCE_TYPE } from './nat-instance-launch';
-import { natInEveryAz } from './zonal-audit';
+import { natInEveryAz } from './nat-zonal-audit';
 
 /**
  * natGateways "instance": a NAT instance per AZ, an Auto Scaling group of one behind a fixed network interface
  * with an Elastic IP (ensure-nat-instance.ts); routes target that interface, readiness is the instance's
- * (nat-instance-readiness.ts), Rollback finds what a failed launch left by its tags (lost-parts.ts).
+ * (nat-instance-readiness.ts), Rollback finds what a failed launch left by its tags (nat-lost-parts.ts).
  */
 export const instance: NatMode = {
   name: 'instance',

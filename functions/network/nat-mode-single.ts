@@ -1,6 +1,6 @@
-import type { NatPlan } from '../types';
+import type { NatPlan } from './types';
 import type { AuditNatContext, NatMode } from './nat-mode';
-import { cents, natGatewayLines, zonalGatewaysCost } from './cost-lines';
+import { cents, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
 
 /** natGateways "single": one zonal NAT gateway with an Elastic IP, in the first AZ's public subnet, shared by every AZ. */
 export const single: NatMode = {

@@ -1,22 +1,22 @@
-import type { CostEstimate, CostLine, PriceTable } from '../../shared/cost';
-import type { NatGatewayMode } from '../../shared/types';
-import type { AuditedNatGateway, NatPlacement, NatPlan, ZonalNatPlacement } from '../types';
+import type { CostEstimate, CostLine, PriceTable } from '../shared/cost';
+import type { NatGatewayMode } from '../shared/types';
+import type { AuditedNatGateway, NatPlacement, NatPlan, ZonalNatPlacement } from './types';
 
 /**
  * One way of giving private subnets egress (the request's `natGateways`), in the spirit of aws-cdk's
  * `NatProvider`: everything the workflows need to know about a mode, in one module per mode
- * (per-az.ts, single.ts, regional.ts, instance.ts), registered in registry.ts.
+ * (nat-mode-per-az.ts, nat-mode-single.ts, nat-mode-regional.ts, nat-mode-instance.ts), registered in nat-modes.ts.
  *
  * This is the pure half: no AWS SDK command is imported here or by a mode module, so any task may read it
  * without its role being widened (test/infra/stack.test.ts derives each role's actions from what its code
- * imports). The halves that call AWS are registered per task, beside it in this folder: ensurers.ts
- * (EnsureNatGateway: create or find), readiness.ts (CheckNatGateways, per NAT target), lost-parts.ts
+ * imports). The halves that call AWS are registered per task, beside it (functions/network/nat-*.ts): nat-ensurers.ts
+ * (EnsureNatGateway: create or find), nat-readiness.ts (CheckNatGateways, per NAT target), nat-lost-parts.ts
  * (Rollback: what a failed task created without ledgering it).
  */
 export interface NatMode {
   /** The request schema's `natGateways` value. */
   readonly name: NatGatewayMode;
-  /** What a private route of a NAT this mode creates targets (targets.ts). */
+  /** What a private route of a NAT this mode creates targets (nat-targets.ts). */
   readonly target: NatTargetKind;
   /** The noun the CLI prints for one of its NATs. */
   readonly noun: 'NAT gateway' | 'NAT instance';

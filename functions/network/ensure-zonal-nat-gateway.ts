@@ -1,19 +1,19 @@
 import { createHash } from 'node:crypto';
 import { AllocateAddressCommand, CreateNatGatewayCommand, DescribeAddressesCommand, type Address, type EC2Client } from '@aws-sdk/client-ec2';
-import type { AwsClients } from '../../shared/clients';
-import { isNotFound } from '../../shared/errors';
-import { KEPT_FOR } from '../../shared/kept-egress-ips';
-import { BORROWED, ledgerEntry } from '../../shared/ledger';
-import { keepingLedgerOnError } from '../../shared/ledger-on-error';
-import { logger } from '../../shared/logger';
-import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../../shared/tags';
-import type { LedgerEntry } from '../../shared/types';
-import { borrowedAllocationFor } from '../egress-ip-preflight';
-import { keptAllocationFor } from '../kept-egress-ip-preflight';
-import { findNatGateway } from '../find-nat-gateway';
-import { isOfNetwork, ROLE, tagsFor } from '../network-lookup';
-import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from '../types';
-import { alarmsIfRequested } from './alarms-if-requested';
+import type { AwsClients } from '../shared/clients';
+import { isNotFound } from '../shared/errors';
+import { KEPT_FOR } from '../shared/kept-egress-ips';
+import { BORROWED, ledgerEntry } from '../shared/ledger';
+import { keepingLedgerOnError } from '../shared/ledger-on-error';
+import { logger } from '../shared/logger';
+import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
+import type { LedgerEntry } from '../shared/types';
+import { borrowedAllocationFor } from './egress-ip-preflight';
+import { keptAllocationFor } from './kept-egress-ip-preflight';
+import { findNatGateway } from './find-nat-gateway';
+import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
+import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from './types';
+import { alarmsIfRequested } from './nat-alarms-if-requested';
 
 /**
  * EnsureNatGateway for natGateways "per-az" and "single" (and an existing VPC's zonal NAT gateway the audit

@@ -1,6 +1,6 @@
-import { estimateMonthlyCost, type CostEstimate } from '../../shared/cost';
-import type { NatGatewayMode } from '../../shared/types';
-import { natModeOf } from './registry';
+import { estimateMonthlyCost, type CostEstimate } from '../shared/cost';
+import type { NatGatewayMode } from '../shared/types';
+import { natModeOf } from './nat-modes';
 
 /**
  * What a network's NATs cost a month (their hours, public IPv4 addresses and, when given, the data they

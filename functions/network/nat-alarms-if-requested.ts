@@ -1,7 +1,7 @@
-import type { AwsClients } from '../../shared/clients';
-import type { LedgerEntry } from '../../shared/types';
-import { ensureNatAlarms } from '../ensure-nat-alarms';
-import type { EnsureNatGatewayInput } from '../types';
+import type { AwsClients } from '../shared/clients';
+import type { LedgerEntry } from '../shared/types';
+import { ensureNatAlarms } from './ensure-nat-alarms';
+import type { EnsureNatGatewayInput } from './types';
 
 /** network.alarms: the two CloudWatch alarms of a NAT gateway of this network's (ensure-nat-alarms.ts); none asked, none made. */
 export async function alarmsIfRequested(clients: Pick<AwsClients, 'cloudwatch'>, input: EnsureNatGatewayInput, natGatewayId: string): Promise<LedgerEntry[]> {
