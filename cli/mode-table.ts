@@ -1,4 +1,4 @@
-import type { ModeComparison } from '../functions/shared/mode-cost';
+import type { ModeComparison } from '../functions/network/mode-cost';
 
 /** The modes side by side as a Markdown-style table: `plan` prints it, the README holds one (cost at 0/100/1000 GB). */
 export function formatModeComparison(modes: readonly ModeComparison[]): string[] {

@@ -21,7 +21,9 @@ import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
 import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shared/types';
 import type { ParsedCommand } from './parsed-command';
-import { compareModes, estimateModeCost, type ModeComparison } from '../functions/shared/mode-cost';
+import { compareModes, type ModeComparison } from '../functions/network/mode-cost';
+import { natModeOf } from '../functions/network/nat-modes';
+import { isRegionalPlacement } from '../functions/network/types';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';
 import { formatModeComparison } from './mode-table';
@@ -64,18 +66,18 @@ const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan
 
 /** The NATs a network of this request has when provision is done: one per AZ (per-az, instance), or one (single, regional). */
 function natCount(request: NormalizedRequest): number {
-  return request.network.natGateways === 'per-az' || request.network.natGateways === 'instance' ? request.network.azs.length : 1;
+  return natModeOf(request.network.natGateways).natCount(request.network.azs.length);
 }
 
 /** What `count` NATs of the request's mode cost a month: NAT gateways, or NAT instances (no per-GB charge). */
 function natCost(request: NormalizedRequest, count: number, gbPerMonth: number): CostEstimate {
-  if (request.network.natGateways === 'instance' && count > 0) return estimateModeCost('instance', { azCount: count, gbPerMonth });
-  return estimateMonthlyCost({ natGateways: count, gbPerMonth: count > 0 ? gbPerMonth : 0 });
+  return count > 0 ? natModeOf(request.network.natGateways).plannedCost(count, gbPerMonth) : estimateMonthlyCost({ natGateways: 0, gbPerMonth: 0 });
 }
 
 /** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
 async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; target?: TargetVpcConfig }> {
   const network = request.network;
+  const mode = natModeOf(network.natGateways);
   const wanted = natCount(request);
   const vpc: Vpc | undefined = await findManagedVpc(ec2, network.name);
   if (!vpc?.VpcId) {
@@ -91,14 +93,8 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
           ...subnets,
           'internet gateway, attached to the VPC',
           ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
-          network.natGateways === 'regional'
-            ? `1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ`
-            : network.natGateways === 'instance'
-            ? `${wanted} NAT instances (${network.natInstanceType ?? 't4g.nano'}, Amazon Linux 2023), one in the public subnet of each AZ (${network.azs.join(', ')}): each an Auto Scaling group of one behind a fixed network interface with an Elastic IP`
-            : network.natGateways === 'single'
-            ? `1 NAT gateway with an Elastic IP, in the public subnet of ${network.azs[0]}, shared by every AZ`
-            : `${wanted} NAT gateways, each with an Elastic IP, one in the public subnet of each AZ (${network.azs.join(', ')})`,
-          `route tables: ${network.natGateways === 'regional' ? '' : 'public (0.0.0.0/0 -> internet gateway), '}one private per AZ (0.0.0.0/0 -> ${network.natGateways === 'per-az' ? 'the NAT gateway of the same AZ' : network.natGateways === 'instance' ? "the NAT instance's network interface in the same AZ" : 'the NAT gateway'})`,
+          mode.describeCreate(network),
+          `route tables: ${mode.needsPublicSubnets ? 'public (0.0.0.0/0 -> internet gateway), ' : ''}one private per AZ (0.0.0.0/0 -> ${mode.routeTo})`,
           ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
           'security group for the function: all outbound, no inbound',
           `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
@@ -129,8 +125,10 @@ async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promi
   }
   if (igw?.InternetGatewayId) present.push(`internet gateway ${igw.InternetGatewayId}`);
   else changes.push('internet gateway, attached to the VPC');
-  // EnsureSubnets places the NAT gateways: in each public subnet, or only the first with natGateways "single".
-  const placements = network.natGateways === 'single' ? publicSubnets.slice(0, 1) : publicSubnets;
+  // EnsureSubnets places the NATs as the mode does (one per public subnet, or the first only); a regional NAT
+  // gateway has no subnet and is not listed here.
+  const modePlacements = natModeOf(network.natGateways).placements(publicSubnets.map(({ az, subnetId }) => ({ az, subnetId: subnetId ?? '' })));
+  const placements = modePlacements.flatMap((placement) => (isRegionalPlacement(placement) ? [] : [{ az: placement.az, subnetId: placement.subnetId || undefined }]));
   let natsAdded = 0;
   for (const placement of placements) {
     const nat = placement.subnetId ? pickNatGateway(nats, { subnetId: placement.subnetId, network, executionId: PLAN_EXECUTION.id }) : undefined;
@@ -241,7 +239,7 @@ export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palett
       lines.push(...snippets.flatMap((text) => text.split('\n').map((line) => `      ${line}`)));
     }
   }
-  const nats = plan.request.network.natGateways === 'instance' ? 'NAT instance' : 'NAT gateway';
+  const nats = natModeOf(plan.request.network.natGateways).noun;
   lines.push('', colors.bold(`Monthly cost of the network's ${plan.natGateways.total} ${nats}${plan.natGateways.total === 1 ? '' : 's'} (${plan.natGateways.added} added by this request):`));
   lines.push(...formatCostTable(plan.cost.total));
   if (plan.natGateways.added !== plan.natGateways.total) lines.push(`  Added by this request: $${plan.cost.added.totalUsd.toFixed(2)} a month.`);

@@ -194,7 +194,8 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   DetachVpcAccessPolicy: (context) => [vpcAccessPolicyOnRoles(['iam:DetachRolePolicy'], context.scope?.targetRoles), listFunctions(), narrowEniPolicyOnRoles(['iam:PutRolePolicy'], context)],
   ReportResult: () => [],
   Rollback: (context) => [
-    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions']),
+    // DescribeLaunchTemplates: the NAT instance parts a failed EnsureNatGateway left unledgered (nat-instance-lost-parts.ts).
+    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions', 'DescribeLaunchTemplates']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
@@ -257,7 +258,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
 function undoEngineGrants(context: PermissionContext, describes: readonly string[]): Grant[] {
   return [
     // The engine's own reads; Rollback adds those of its discovery of what a failed task left untracked.
-    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', 'DescribeLaunchTemplates', ...describes),
+    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', ...describes),
     ec2OnManaged(
       'UndoManagedNetwork',
       [

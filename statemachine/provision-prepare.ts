@@ -1,4 +1,4 @@
-import requestSchema from './request.schema.json';
+import requestSchema from '../functions/shared/request.schema.json';
 import { pollLoop, settledMap, settledParallel, task, type StateSource } from './asl-builder';
 import { RETRY } from './retry-policies';
 

@@ -4,7 +4,7 @@ import { functionStateWarning } from '../function/function-state-warning';
 import type { CostEstimate } from '../shared/cost';
 import { egressIpsOf, type EgressIdentity } from '../network/egress-ips';
 import { idleKeptAddresses, type IdleKeptAddress } from './kept-egress-ips';
-import { natGatewaysMonthlyCost } from '../shared/network-cost';
+import { natGatewaysMonthlyCost } from '../network/network-cost';
 import { isNotFound } from '../shared/errors';
 import type { LockRecord, MembershipRecord, NetworkRecord } from '../shared/registry/records';
 import { readRegistry, type RegisteredNetwork } from '../shared/registry/read';

@@ -4,6 +4,7 @@ import { formatIpv4Block, ipv4Block, ipv6SubnetIndex, type Ipv4Block } from './c
 import { EXISTING_VPC_SUBNET_PREFIXES, findFreeBlock } from './cidr-plan';
 import { hasOnlyLocalRoutes } from './route-tables';
 import type { AuditedNatGateway, AuditedSubnet, AzRepair, NatPlan } from './types';
+import { natModeOf } from './nat-modes';
 
 /**
  * The repair plan of an existing VPC, from its classified subnets and NAT gateways (pure, no AWS). Per AZ, the
@@ -112,22 +113,11 @@ function planNats(vpc: ClassifiedVpc, network: Network, repairs: readonly Planne
     if (publicSubnet) return { placement: 'new', subnetId: publicSubnet.subnetId };
     return take(az, 'public') ? { placement: 'new' } : undefined;
   };
+  // A usable regional NAT gateway of the VPC serves every AZ, whatever the mode; otherwise the mode places them.
   const regional = natGateways.find((nat) => nat.usable && nat.availabilityMode === 'regional');
-  if (regional || network.natGateways === 'regional') {
-    for (const repair of needsNat) natPlans.set(repair.az, regional ? existingNat(regional) : { placement: 'regional' });
-  } else if (network.natGateways === 'single') {
-    const shared = natGateways.find((nat) => nat.usable && [...natPlans.values()].some((known) => known.placement === 'existing' && known.natGatewayId === nat.natGatewayId)) ?? natGateways.find((nat) => nat.usable);
-    let host: { az: string; nat: NatPlan } | undefined = shared ? { az: shared.az, nat: existingNat(shared) } : undefined;
-    for (const repair of needsNat) {
-      if (!host) {
-        const nat = newNatIn(repair.az);
-        if (nat) host = { az: repair.az, nat };
-      }
-      natPlans.set(repair.az, host && (host.az === repair.az || host.nat.placement === 'existing') ? host.nat : { placement: 'other-az' });
-    }
-  } else {
-    for (const repair of needsNat) natPlans.set(repair.az, newNatIn(repair.az) ?? { placement: 'other-az' });
-  }
+  const azs = needsNat.map((repair) => repair.az);
+  const placed = regional ? azs.map((az) => [az, existingNat(regional)] as const) : natModeOf(network.natGateways).auditNats(azs, { natGateways, known: new Map(natPlans), newNatIn, existingNat });
+  for (const [az, plan] of placed) natPlans.set(az, plan);
   return natPlans;
 }
 

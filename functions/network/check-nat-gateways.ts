@@ -1,53 +1,27 @@
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
-import { DescribeNatGatewaysCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { createClients, type AwsClients } from '../shared/clients';
-import { NatGatewayFailed } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
-import { addressesOfNatGateway } from './egress-address';
-import { natInstanceStates } from './nat-instance-readiness';
-import { isNatInstanceTarget, type CheckNatGatewaysInput, type NatGatewaysCheck } from './types';
+import type { NatTargetKind } from './nat-mode';
+import { NAT_READINESS } from './nat-readiness';
+import { NAT_TARGETS, natTargetOf } from './nat-targets';
+import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
 
 /**
- * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT gateway is available. A NAT
- * that AWS reports `failed` (or `deleting`/`deleted`) fails the execution with NatGatewayFailed carrying AWS's
- * FailureCode and FailureMessage, so the person reading it knows why (e.g. Gateway.NotAttached).
+ * CheckNatGateways, one round of the NAT wait loop: `allAvailable` once every NAT is available, each kind of
+ * NAT (gateway, instance) checked as its kind is (nat-readiness.ts). A NAT that is broken or gone fails
+ * the execution with NatGatewayFailed, saying why.
  */
 export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
   const all = input.natGateways ?? [];
-  const instances = await natInstanceStates(clients, all.filter((nat) => isNatInstanceTarget(nat.natGatewayId)));
-  const instancesReady = instances.every((instance) => instance.state === 'available');
-  const expected = all.filter((nat) => !isNatInstanceTarget(nat.natGatewayId));
-  if (expected.length === 0) return { allAvailable: instancesReady, gateways: instances };
-  const ids = [...new Set(expected.map((nat) => nat.natGatewayId))];
-  // The filter form: NatGatewayIds would fail the whole call with NatGatewayNotFound if one were gone.
-  const described = await clients.ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'nat-gateway-id', Values: ids }] }));
-  const byId = new Map((described.NatGateways ?? []).map((nat) => [nat.NatGatewayId, nat]));
-  const gateways = ids.map((natGatewayId) => {
-    const az = expected.find((nat) => nat.natGatewayId === natGatewayId)?.az ?? '';
-    const nat = byId.get(natGatewayId);
-    return { natGatewayId, az, state: nat?.State ?? 'missing', failureCode: nat?.FailureCode, failureMessage: nat?.FailureMessage, addresses: nat ? addressesOfNatGateway(nat, az) : [] };
-  });
-  // Not listed is not gone: a NAT gateway created a moment ago can be missing from a filtered Describe
-  // (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), so it counts as pending and the
-  // wait loop's bound (NatGatewayTimeout) ends a wait for one that never shows; `deleting`/`deleted` is AWS's word.
-  const broken = gateways.find((gateway) => ['failed', 'deleting', 'deleted'].includes(gateway.state));
-  if (broken) {
-    const because =
-      broken.state === 'failed'
-        ? `failed: ${broken.failureCode ?? 'no failure code'}: ${broken.failureMessage ?? 'AWS gave no failure message'}`
-        : `is ${broken.state}: it was deleted while the workflow waited for it`;
-    throw new NatGatewayFailed(`NAT gateway ${broken.natGatewayId} in ${broken.az} ${because}`, {
-      natGatewayId: broken.natGatewayId,
-      az: broken.az,
-      state: broken.state,
-      ...(broken.failureCode ? { failureCode: broken.failureCode } : {}),
-      ...(broken.failureMessage ? { failureMessage: broken.failureMessage } : {}),
-    });
+  // What is not a NAT instance's interface is read as a NAT gateway: AWS then says what it is.
+  const kindOf = (id: string): NatTargetKind => natTargetOf(id)?.kind ?? 'nat-gateway';
+  const states = new Map<NatTargetKind, NatGatewaysCheck['gateways']>();
+  for (const [kind, readiness] of Object.entries(NAT_READINESS) as Array<[NatTargetKind, (typeof NAT_READINESS)[NatTargetKind]]>) {
+    states.set(kind, await readiness(clients, all.filter((nat) => kindOf(nat.natGatewayId) === kind)));
   }
-  return {
-    allAvailable: instancesReady && gateways.every((gateway) => gateway.state === 'available'),
-    gateways: [...gateways.map(({ natGatewayId, az, state, addresses }) => ({ natGatewayId, az, state, addresses })), ...instances],
-  };
+  const gateways = (Object.keys(NAT_TARGETS) as NatTargetKind[]).flatMap((kind) => states.get(kind) ?? []);
+  return { allAvailable: gateways.every((gateway) => gateway.state === 'available'), gateways };
 }
 
 const clients = createClients({ ec2: EC2Client, autoscaling: AutoScalingClient });

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-ec2';
 import { isManaged } from '../shared/tags';
 import { addressesOfNatGateway, addressesOfNatInstance, egressIdentity, ipv6PrefixesOf, type EgressIdentity } from './egress-address';
-import { isNatInstanceTarget } from './types';
+import { isNatInstanceTarget } from './nat-targets';
 
 export type { EgressAddress, EgressIdentity, Ipv6EgressPrefix } from './egress-address';
 

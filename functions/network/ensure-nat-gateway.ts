@@ -1,153 +1,24 @@
-import { createHash } from 'node:crypto';
 import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import {
-  AllocateAddressCommand,
-  CreateNatGatewayCommand,
-  DescribeAddressesCommand,
-  type Address,
-  EC2Client,
-} from '@aws-sdk/client-ec2';
-import { createClients, type AwsClients } from '../shared/clients';
-import { isNotFound } from '../shared/errors';
-import { KEPT_FOR } from '../shared/kept-egress-ips';
-import { BORROWED, ledgerEntry } from '../shared/ledger';
-import { keepingLedgerOnError } from '../shared/ledger-on-error';
-import { logger } from '../shared/logger';
-import { createdBy, TAG_EXECUTION, tagSpecifications, tagValue, TAG_ROLE } from '../shared/tags';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { createClients } from '../shared/clients';
 import { taskHandler } from '../shared/task-handler';
-import type { LedgerEntry } from '../shared/types';
-import { borrowedAllocationFor } from './egress-ip-preflight';
-import { ensureNatAlarms } from './ensure-nat-alarms';
-import { keptAllocationFor } from './kept-egress-ip-preflight';
-import { ensureNatInstance } from './ensure-nat-instance';
+import { alarmsIfRequested } from './nat-alarms-if-requested';
 import { ensureRegionalNatGateway } from './ensure-regional-nat-gateway';
-import { findNatGateway } from './find-nat-gateway';
-import { isOfNetwork, ROLE, tagsFor } from './network-lookup';
-import { isRegionalPlacement, type EnsureNatGatewayInput, type NatGatewaySlice, type ZonalNatPlacement } from './types';
+import { NAT_ENSURERS, type NatEnsureClients } from './nat-ensurers';
+import { isRegionalPlacement, type EnsureNatGatewayInput, type NatGatewaySlice } from './types';
 
 /**
- * EnsureNatGateway (one Map iteration per placement): a NAT gateway in the placement's public subnet. An
- * existing one that is not deleted or failed is reused — any in existing mode, only this network's in create
- * mode; otherwise an Elastic IP is allocated and a public NAT gateway created, both tagged and ledgered.
- * With `network.alarms`, a NAT gateway of lambda-egress's (this network's, created by any execution) gets its
- * two CloudWatch alarms (ensure-nat-alarms.ts); a VPC's own NAT gateway gets none: it is the owner's to watch.
- * AddressLimitExceeded and every other AWS error are thrown unchanged: the state machine decides.
- * The regional placement (natGateways "regional") goes to ensure-regional-nat-gateway.ts, natGateways "instance"
- * to ensure-nat-instance.ts.
+ * EnsureNatGateway (one Map iteration per placement): the NAT of one placement, found or created by the
+ * request's NAT mode (nat-ensurers.ts). The regional placement is the regional NAT gateway's
+ * (ensure-regional-nat-gateway.ts); an existing VPC's own NAT instance the audit found usable is used
+ * as it is, whatever the mode.
  */
-export async function ensureNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch' | 'autoscaling'>, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
-  if (isRegionalPlacement(input.placement)) return ensureRegionalNatGateway(clients, input, (natGatewayId) => alarmsIfRequested(clients, input, natGatewayId));
-  // natGateways "instance" (ensure-nat-instance.ts); an existing VPC's own NAT instance is used as the audit found it.
-  const { natInstanceEniId, az, subnetId } = input.placement;
-  if (natInstanceEniId) return { az, natGatewayId: natInstanceEniId, subnetId, ledger: [] };
-  if (input.request.network.natGateways === 'instance') return ensureNatInstance(clients, input, input.placement);
-  return ensureZonalNatGateway(clients, input, input.placement);
-}
-
-async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput, placement: ZonalNatPlacement): Promise<NatGatewaySlice> {
-  const { ec2 } = clients;
-  const { az, subnetId } = placement;
-  const vpcId = input.network.vpc.vpcId;
-  const executionId = input.execution.id;
-  const ledger: LedgerEntry[] = [];
-
-  const found = await findNatGateway(ec2, vpcId, { subnetId, network: input.request.network, executionId });
-  if (found?.NatGatewayId) {
-    const allocationId = found.NatGatewayAddresses?.find((address) => address.AllocationId)?.AllocationId;
-    if (createdBy(found.Tags, executionId)) {
-      // A retry of this execution: its EIP (if it still carries our tags) and NAT go to the ledger again.
-      const address = allocationId ? await addressById(ec2, allocationId) : undefined;
-      if (address?.AllocationId && createdBy(address.Tags, executionId)) ledger.push(ledgerEntry('elastic-ip', address.AllocationId, { az, detail: { subnetId } }));
-      // An address a teardown kept, taken again: ledgered as such, so the network's teardown knows it again.
-      else if (allocationId && allocationId === keptAllocationFor(input.request.network, az)) ledger.push(keptEntry(input, allocationId, az, subnetId));
-      ledger.push(ledgerEntry('nat-gateway', found.NatGatewayId, { az, detail: { subnetId, vpcId, ...(allocationId ? { allocationId } : {}) } }));
-    }
-    logger.info('NAT gateway found', { natGatewayId: found.NatGatewayId, az, state: found.State });
-    if (isOfNetwork(found.Tags, input.request.network.name)) ledger.push(...(await alarmsIfRequested(clients, input, found.NatGatewayId)));
-    return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
-  }
-
-  // The EIP is billed from here on: should the NAT's creation fail, its entry goes with the error to Rollback.
-  return keepingLedgerOnError(ledger, () => createZonalNatGateway(clients, input, placement, ledger));
-}
-
-async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwatch'>, input: EnsureNatGatewayInput, placement: ZonalNatPlacement, ledger: LedgerEntry[]): Promise<NatGatewaySlice> {
-  const { ec2 } = clients;
-  const { az, subnetId } = placement;
-  const vpcId = input.network.vpc.vpcId;
-  const executionId = input.execution.id;
-  // The user's own address when the request brought one (checked by ValidateRequest): recorded as borrowed, never released.
-  const borrowed = borrowedAllocationFor(input.request.network, az);
-  // An address an earlier teardown kept for this network's name (keepEgressIps): this execution did not
-  // allocate it, so its rollback keeps it (KEPT_FOR); the network's own teardown decides again.
-  const kept = borrowed ? undefined : keptAllocationFor(input.request.network, az);
-  const allocationId = borrowed ?? kept ?? (await ensureElasticIp(ec2, input));
-  ledger.push(kept ? keptEntry(input, kept, az, subnetId) : ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, ...(borrowed ? { [BORROWED]: 'true' } : {}) } }));
-  const created = await ec2.send(
-    new CreateNatGatewayCommand({
-      SubnetId: subnetId,
-      AllocationId: allocationId,
-      ConnectivityType: 'public',
-      // A retry whose first CreateNatGateway succeeded but whose NAT the filtered find above missed (eventual
-      // consistency) sends the same token with the same EIP: AWS answers with the first NAT, never a second
-      // (https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html). The EIP is part of the
-      // token, so a token is never reused with another EIP (IdempotentParameterMismatch).
-      ClientToken: clientToken(executionId, subnetId, allocationId),
-      TagSpecifications: tagSpecifications('natgateway', tagsFor(input, ROLE.natGateway, `nat-${az}`)),
-    }),
-  );
-  const natGatewayId = created.NatGateway?.NatGatewayId;
-  if (!natGatewayId) throw new Error(`CreateNatGateway in ${subnetId} returned no NatGatewayId`);
-  ledger.push(ledgerEntry('nat-gateway', natGatewayId, { az, detail: { subnetId, vpcId, allocationId } }));
-  logger.info('NAT gateway created', { natGatewayId, az });
-  ledger.push(...(await alarmsIfRequested(clients, input, natGatewayId)));
-  return { az, natGatewayId, allocationId, subnetId, ledger };
-}
-
-function keptEntry(input: EnsureNatGatewayInput, allocationId: string, az: string, subnetId: string): LedgerEntry {
-  return ledgerEntry('elastic-ip', allocationId, { az, detail: { subnetId, [KEPT_FOR]: input.request.network.name } });
-}
-
-async function alarmsIfRequested(clients: Pick<AwsClients, 'cloudwatch'>, input: EnsureNatGatewayInput, natGatewayId: string): Promise<LedgerEntry[]> {
-  if (!input.request.network.alarms) return [];
-  return ensureNatAlarms(clients.cloudwatch, { networkName: input.request.network.name, executionId: input.execution.id, natGatewayId, az: input.placement.az });
-}
-
-/**
- * The EIP for a new NAT: the one this execution allocated for this placement before (a retry after
- * AllocateAddress succeeded), or a new one. Taken even when already associated: then the first CreateNatGateway
- * succeeded and its NAT was not listed yet, and the same EIP with the same client token gets that NAT back.
- */
-async function ensureElasticIp(ec2: EC2Client, input: EnsureNatGatewayInput): Promise<string> {
-  const described = await ec2.send(new DescribeAddressesCommand({ Filters: [{ Name: `tag:${TAG_EXECUTION}`, Values: [input.execution.id] }] }));
-  const spare = (described.Addresses ?? []).find(
-    (address) =>
-      createdBy(address.Tags, input.execution.id) &&
-      tagValue(address.Tags, TAG_ROLE) === ROLE.natEip &&
-      tagValue(address.Tags, 'Name') === tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`).name,
-  );
-  if (spare?.AllocationId) return spare.AllocationId;
-  const allocated = await ec2.send(
-    new AllocateAddressCommand({ Domain: 'vpc', TagSpecifications: tagSpecifications('elastic-ip', tagsFor(input, ROLE.natEip, `nat-eip-${input.placement.az}`)) }),
-  );
-  if (!allocated.AllocationId) throw new Error('AllocateAddress returned no AllocationId');
-  return allocated.AllocationId;
-}
-
-async function addressById(ec2: EC2Client, allocationId: string): Promise<Address | undefined> {
-  try {
-    const described = await ec2.send(new DescribeAddressesCommand({ AllocationIds: [allocationId] }));
-    return described.Addresses?.[0];
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-/** Stable per execution and subnet, at most 64 ASCII characters as AWS requires. */
-function clientToken(executionId: string, subnetId: string, allocationId: string): string {
-  return createHash('sha256').update(`${executionId}|${subnetId}|${allocationId}`).digest('hex').slice(0, 64);
+export async function ensureNatGateway(clients: NatEnsureClients, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
+  const { placement } = input;
+  if (isRegionalPlacement(placement)) return ensureRegionalNatGateway(clients, input, (natGatewayId) => alarmsIfRequested(clients, input, natGatewayId));
+  if (placement.natInstanceEniId) return { az: placement.az, natGatewayId: placement.natInstanceEniId, subnetId: placement.subnetId, ledger: [] };
+  return NAT_ENSURERS[input.request.network.natGateways](clients, input, placement);
 }
 
 const clients = createClients({ ec2: EC2Client, cloudwatch: CloudWatchClient, autoscaling: AutoScalingClient });

@@ -14,7 +14,8 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
 import { isOfNetwork, required, ROLE, subnetsOf, tagsFor } from './network-lookup';
 import { associationOf, effectiveRouteTable, explicitRouteTable, IPV4_DEFAULT, IPV6_DEFAULT, routeTablesOf, routeTarget, routeTo } from './route-tables';
-import { isNatInstanceTarget, type NatGatewaySlice, type NetworkSubnet, type NetworkTaskInput, type PrivateRouteTable, type ReportedSubnet, type RouteTablesSlice } from './types';
+import { NAT_TARGETS, natTargetOf } from './nat-targets';
+import { type NatGatewaySlice, type NetworkSubnet, type NetworkTaskInput, type PrivateRouteTable, type ReportedSubnet, type RouteTablesSlice } from './types';
 
 /**
  * EnsureRouteTables, once the NAT gateways exist:
@@ -99,25 +100,26 @@ class RouteTableRun {
       const { table: routing, isMain } = effectiveRouteTable(this.tables, subnet.subnetId);
       const existing = routeTo(routing, IPV4_DEFAULT);
       let table = routing;
-      let natGatewayId: string;
+      let natTargetId: string;
       if (existing && routing) {
         const target = routeTarget(existing);
-        const natInstance = isNatInstanceTarget(target) && natGateways.some((nat) => nat.natGatewayId === target);
-        if ((!target.startsWith('nat-') && !natInstance) || existing.State === 'blackhole') {
+        const kept = natTargetOf(target)?.keepsRoute(target, natGateways.map((nat) => nat.natGatewayId)) ?? false;
+        if (!kept || existing.State === 'blackhole') {
           this.report(subnet, routing, `its default route goes to ${target}${existing.State === 'blackhole' ? ' (blackhole)' : ''}, which lambda-egress did not put there: ${routing.RouteTableId} is left as it is`);
           continue;
         }
-        natGatewayId = target;
+        natTargetId = target;
         this.ledgerTableIfOurs(routing, subnet.az);
         this.ledgerRouteIfOurs(routing, IPV4_DEFAULT, target, subnet);
       } else {
-        natGatewayId = natFor(natGateways, subnet.az).natGatewayId;
+        natTargetId = natFor(natGateways, subnet.az).natGatewayId;
         // The main table is never changed: the subnet gets a lambda-egress table of its AZ instead.
         if (isMain || !routing) table = await this.ownTable(ROLE.privateRouteTable(subnet.az), `private-${subnet.az}`, subnet.az);
         else this.ledgerTableIfOurs(routing, subnet.az);
         // A NAT instance is routed to by its fixed ENI, which outlives any instance (ensure-nat-instance.ts).
-        const target = isNatInstanceTarget(natGatewayId) ? { NetworkInterfaceId: natGatewayId } : { NatGatewayId: natGatewayId };
-        await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natGatewayId, target, subnet);
+        // What the route names is the NAT's kind's: NatGatewayId, or a NAT instance's NetworkInterfaceId (nat-targets.ts).
+        const target = (natTargetOf(natTargetId) ?? NAT_TARGETS['nat-gateway']).route(natTargetId);
+        await this.ensureRoute(required(table, `route table of ${subnet.subnetId}`, 'AWS'), IPV4_DEFAULT, natTargetId, target, subnet);
       }
       const final = required(table, `route table of ${subnet.subnetId}`, 'AWS');
       const finalIsMain = final.Associations?.some((association) => association.Main) ?? false;
@@ -127,7 +129,7 @@ class RouteTableRun {
       }
       // Associations are only ever made with lambda-egress's own tables (never with the main table).
       if (this.isOwnTable(final)) await this.ensureAssociation(final, subnet);
-      this.recordPrivate(subnet, final.RouteTableId ?? '', natGatewayId);
+      this.recordPrivate(subnet, final.RouteTableId ?? '', natTargetId);
     }
   }
 
@@ -238,10 +240,10 @@ class RouteTableRun {
     this.addLedger(ledgerEntry('route-table-association', associationId, { az: subnet.az, detail: { routeTableId, subnetId: subnet.subnetId } }));
   }
 
-  private recordPrivate(subnet: NetworkSubnet, routeTableId: string, natGatewayId: string): void {
+  private recordPrivate(subnet: NetworkSubnet, routeTableId: string, natTargetId: string): void {
     const known = this.privateTables.find((table) => table.routeTableId === routeTableId && table.az === subnet.az);
     if (known) known.subnetIds.push(subnet.subnetId);
-    else this.privateTables.push({ az: subnet.az, routeTableId, subnetIds: [subnet.subnetId], natGatewayId });
+    else this.privateTables.push({ az: subnet.az, routeTableId, subnetIds: [subnet.subnetId], natGatewayId: natTargetId });
   }
 
   private report(subnet: NetworkSubnet, table: RouteTable, reason: string): void {

@@ -6,7 +6,9 @@ import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry, PlannedSubnet, TaskInput } from '../shared/types';
 import { ipv6Subnet64 } from './cidr';
 import { findPlannedSubnet, required, subnetRole, subnetsOf, tagsFor, toNetworkSubnet } from './network-lookup';
-import { isNatInstanceTarget, REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
+import { natModeOf } from './nat-modes';
+import { isNatInstanceTarget } from './nat-targets';
+import { REGIONAL_NAT_PLACEMENT, type AuditSlice, type NatPlacement, type NetworkSubnet, type NetworkTaskInput, type SubnetsSlice, type VpcSlice } from './types';
 
 /**
  * EnsureSubnets. Create mode: the plan of ValidateRequest, one public and one private subnet per AZ, each
@@ -29,14 +31,9 @@ export async function ensureSubnets(clients: Pick<AwsClients, 'ec2'>, input: Net
     subnets,
     publicSubnetIds: publicSubnets.map((subnet) => subnet.subnetId),
     privateSubnetIds: subnets.filter((subnet) => subnet.tier === 'private').map((subnet) => subnet.subnetId),
-    natPlacements: natPlacementsOf(input.request.network.natGateways, placements),
+    natPlacements: natModeOf(input.request.network.natGateways).placements(placements),
     ledger,
   };
-}
-
-function natPlacementsOf(mode: NetworkTaskInput['request']['network']['natGateways'], publicPlacements: NatPlacement[]): NatPlacement[] {
-  if (mode === 'regional') return [REGIONAL_NAT_PLACEMENT];
-  return mode === 'single' ? publicPlacements.slice(0, 1) : publicPlacements;
 }
 
 /** Finds each planned subnet by its tags and AZ, or creates it; in plan order. */

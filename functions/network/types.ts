@@ -89,6 +89,10 @@ export interface SecurityGroupSlice extends Ledgered {
 export interface NatGatewaySlice extends Ledgered {
   /** The AZ of a zonal NAT gateway; `regional` for a regional one. */
   readonly az: string;
+  /**
+   * What the private routes target (the NAT target id): the NAT gateway, or a NAT instance's fixed ENI; the
+   * field keeps its name for the state's JSON shape. Read its kind with nat-targets.ts' `natTargetOf`.
+   */
   readonly natGatewayId: string;
   /** The EIP's allocation id (unset for a found NAT whose address AWS does not report, and for a regional one). */
   readonly allocationId?: string;
@@ -107,11 +111,6 @@ export interface NatInstanceParts {
   readonly launchTemplateId: string;
   readonly securityGroupId: string;
   readonly instanceType: string;
-}
-
-/** A NAT instance's fixed ENI is what routes target: `eni-` ids stand for NAT instances where NAT ids are expected. */
-export function isNatInstanceTarget(id: string | undefined): boolean {
-  return Boolean(id?.startsWith('eni-'));
 }
 
 /** `$.natWait.check` — CheckNatGateways. */
@@ -134,7 +133,7 @@ export interface PrivateRouteTable {
   readonly az: string;
   readonly routeTableId: string;
   readonly subnetIds: string[];
-  /** The NAT gateway the table's 0.0.0.0/0 goes to. */
+  /** The NAT target the table's 0.0.0.0/0 goes to: a NAT gateway, or a NAT instance's ENI (nat-targets.ts). */
   readonly natGatewayId: string;
 }
 

@@ -2,7 +2,7 @@ import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aw
 import type { AwsClients } from '../shared/clients';
 import type { CostEstimate } from '../shared/cost';
 import { isNotFound } from '../shared/errors';
-import { natGatewaysMonthlyCost } from '../shared/network-cost';
+import { natGatewaysMonthlyCost } from '../network/network-cost';
 import type { RegisteredNetwork } from '../shared/registry/network-items';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { FunctionVpcConfig } from '../shared/state/function-config';

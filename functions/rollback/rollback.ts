@@ -19,9 +19,9 @@ import { discoverCreatedAlarms } from '../undo/undo-alarm';
 import { detachPolicyOnceEnisGone } from './rollback-role-policy';
 import { restoreFunctionVpcConfig } from '../undo/undo-function';
 import { describeSteps, runUndoPlan, undoPlan, type UndoPass } from '../undo/undo-engine';
-import { discoverNatInstanceParts } from '../undo/undo-nat-instance';
 import type { LeftVpcConfig } from '../undo/function-enis';
 import type { OriginalFunctionRecord, RollbackInput, RollbackReport } from '../undo/types';
+import { lostPartsOf } from '../network/nat-lost-parts';
 
 /**
  * Compensation for a failed execution: removes exactly what it created (its ledger plus whatever carries
@@ -68,7 +68,8 @@ async function networkUndoPlan(clients: AwsClients, input: RollbackInput): Promi
   // A NAT alarm whose ledger entry was lost with its failed task is found by its name prefix and execution tag.
   const network = input.request?.network;
   const alarms = network?.alarms ? await discoverCreatedAlarms(clients.cloudwatch, network.name, input.execution.id) : [];
-  const natInstances = network?.natGateways === 'instance' ? await discoverNatInstanceParts(clients, input.execution.id) : [];
+  // What the mode's own failed task may have left unledgered (a NAT instance's group, template and ENI).
+  const natInstances = await lostPartsOf(network?.natGateways)(clients, input.execution.id);
   const known = [...collectLedger(input), ...discovered, ...alarms, ...natInstances];
   const createdTables = new Set(known.filter((entry) => entry.kind === 'route-table').map((entry) => entry.id));
   const createdGateways = new Set(

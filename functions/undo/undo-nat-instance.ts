@@ -1,16 +1,11 @@
-import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, paginateDescribeAutoScalingGroups, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
+import { DeleteAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand, type AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import {
   DeleteLaunchTemplateCommand,
   DeleteNetworkInterfaceCommand,
-  DescribeLaunchTemplatesCommand,
   DescribeNetworkInterfacesCommand,
-  paginateDescribeNetworkInterfaces,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
 import { isNotFound } from '../shared/errors';
-import { ledgerEntry } from '../shared/ledger';
-import { allPages } from '../shared/paginate';
-import { createdBy, TAG_EXECUTION } from '../shared/tags';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import type { RollbackOutcome } from './types';
 import { StillInUse } from './still-in-use';
@@ -83,17 +78,4 @@ async function deleteEni(ec2: EC2Client, networkInterfaceId: string): Promise<Ro
   }
   if (attachment?.InstanceId && attachment.Status !== 'detached') throw new StillInUse(`network interface ${networkInterfaceId} is still attached to ${attachment.InstanceId}`);
   return (await undoCall(() => ec2.send(new DeleteNetworkInterfaceCommand({ NetworkInterfaceId: networkInterfaceId })), NAT_INSTANCE_UNDO_ERRORS)) ?? 'deleted';
-}
-
-/** What an execution created for NAT instances before its task failed (no ledger entry reached the state). */
-export async function discoverNatInstanceParts(clients: { readonly ec2: EC2Client; readonly autoscaling: AutoScalingClient }, executionId: string): Promise<LedgerEntry[]> {
-  const byTag = [{ Name: `tag:${TAG_EXECUTION}`, Values: [executionId] }];
-  const found: LedgerEntry[] = [];
-  const groups = await allPages(paginateDescribeAutoScalingGroups({ client: clients.autoscaling }, {}), (page) => page.AutoScalingGroups);
-  for (const group of groups) if (group.AutoScalingGroupName && createdBy(group.Tags, executionId)) found.push(ledgerEntry('auto-scaling-group', group.AutoScalingGroupName));
-  const templates = (await clients.ec2.send(new DescribeLaunchTemplatesCommand({ Filters: byTag }))).LaunchTemplates ?? [];
-  for (const template of templates) if (template.LaunchTemplateId && createdBy(template.Tags, executionId)) found.push(ledgerEntry('launch-template', template.LaunchTemplateId));
-  const enis = await allPages(paginateDescribeNetworkInterfaces({ client: clients.ec2 }, { Filters: byTag }), (page) => page.NetworkInterfaces);
-  for (const eni of enis) if (eni.NetworkInterfaceId && createdBy(eni.TagSet, executionId)) found.push(ledgerEntry('nat-instance-eni', eni.NetworkInterfaceId));
-  return found;
 }

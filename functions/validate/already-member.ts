@@ -6,7 +6,8 @@ import { readMembership } from '../shared/registry/read-membership';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
 import { addressesOfNatGateway } from '../network/egress-address';
-import { isNatInstanceTarget, type AlreadyMember } from '../network/types';
+import { isNatInstanceTarget } from '../network/nat-targets';
+import type { AlreadyMember } from '../network/types';
 import type { NormalizedNetwork } from '../shared/types';
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));

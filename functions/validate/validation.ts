@@ -9,6 +9,7 @@ import { longestVpcPrefix, MAX_VPC_PREFIX_LENGTH, MIN_PRIVATE_PREFIX, MIN_PUBLIC
 import { checkEgressIpAllocations } from '../network/egress-ip-preflight';
 import { keptEgressIpsFor } from '../network/kept-egress-ip-preflight';
 import { DEFAULT_NAT_INSTANCE_TYPE } from '../network/nat-instance-launch';
+import { natModeOf } from '../network/nat-modes';
 import { findManagedVpc, ipv6BlockOf, managedSubnetTier, subnetsOf } from '../network/network-lookup';
 import { chooseAvailabilityZones } from './preflight/availability-zones';
 import { resolveChosenZones } from './preflight/chosen-zones';
@@ -83,7 +84,7 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
  */
 function natInstanceTypeOf(checked: SchemaCheckedRequest): string | undefined {
   const given = checked.network.natInstanceType;
-  if (checked.network.natGateways === 'instance') return given ?? DEFAULT_NAT_INSTANCE_TYPE;
+  if (natModeOf(checked.network.natGateways).launchesInstances) return given ?? DEFAULT_NAT_INSTANCE_TYPE;
   if (given !== undefined) {
     throw new InvalidRequest('network.natInstanceType', `applies only to natGateways "instance" (NAT instances), and natGateways is "${checked.network.natGateways}": remove network.natInstanceType, or set network.natGateways to "instance"`);
   }
@@ -152,7 +153,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   if (shared && shared.CidrBlock !== cidr) {
     throw new InvalidRequest('network.cidr', `network "${name}" already exists (${shared.VpcId}, ${shared.CidrBlock}); a request for it must use the same cidr: leave network.cidr out or set it to ${shared.CidrBlock}, or choose another network.name`);
   }
-  const natInstanceType = checked.network.natGateways === 'instance' ? { natInstanceType: natInstanceTypeOf(checked) } : {};
+  const natInstanceType = natModeOf(checked.network.natGateways).launchesInstances ? { natInstanceType: natInstanceTypeOf(checked) } : {};
   const zones = checked.network.availabilityZones
     ? await resolveChosenZones(ec2, { availabilityZones: checked.network.availabilityZones, azCount, azCountGiven: checked.network.azCountGiven, ...natInstanceType }, region)
     : await chooseAvailabilityZones(ec2, { azCount, ...natInstanceType }, region);
@@ -162,7 +163,7 @@ async function newNetwork(ec2: EC2Client, checked: SchemaCheckedRequest, region:
   // automatic multi-AZ expansion": https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html):
   // only the private subnets are created; the layout keeps their CIDRs where the other modes put them.
   const planned = planSubnets(vpcBlock, azs, checked.network.ipv6);
-  const subnetPlan = checked.network.natGateways === 'regional' ? planned.filter((subnet) => subnet.tier === 'private') : planned;
+  const subnetPlan = natModeOf(checked.network.natGateways).needsPublicSubnets ? planned : planned.filter((subnet) => subnet.tier === 'private');
   if (shared) await checkSharedNetworkMatches(ec2, shared, checked, subnetPlan);
   return {
     mode: 'create',

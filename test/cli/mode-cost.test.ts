@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HOURS_PER_MONTH, PRICES } from '../../functions/shared/cost';
-import { compareModes, EGRESS_MODES, estimateModeCost } from '../../functions/shared/mode-cost';
+import { compareModes, EGRESS_MODES, estimateModeCost } from '../../functions/network/mode-cost';
 import { readmeModeTable } from '../../cli/mode-table';
 
 const README = join(__dirname, '..', '..', 'README.md');

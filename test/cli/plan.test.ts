@@ -7,7 +7,7 @@ import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork } from '../support/egress-network';
 import { memoryIo } from '../support/memory-io';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
-import { EGRESS_MODES, estimateModeCost } from '../../functions/shared/mode-cost';
+import { EGRESS_MODES, estimateModeCost } from '../../functions/network/mode-cost';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 

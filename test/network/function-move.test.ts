@@ -7,7 +7,7 @@ import envelope from '../../cli/json-output.schema.json';
 import provisionSchema from '../../cli/output.schema.json';
 import { handler as validateRequest } from '../../functions/validate/validate-request';
 import type { ProvisionResult } from '../../functions/report/types';
-import { natGatewaysMonthlyCost } from '../../functions/shared/network-cost';
+import { natGatewaysMonthlyCost } from '../../functions/network/network-cost';
 import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { runInMemory } from '../support/run-in-memory';
 import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';

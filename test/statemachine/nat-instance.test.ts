@@ -25,7 +25,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { listNetworks } from '../../functions/inventory/list-networks';
 import { AL2023_ARM64_PARAMETER, NAT_INSTANCE_USER_DATA } from '../../functions/network/nat-instance-launch';
 import type { ProvisionResult } from '../../functions/report/report-result';
-import { estimateModeCost } from '../../functions/shared/mode-cost';
+import { estimateModeCost } from '../../functions/network/mode-cost';
 import { registryTableName } from '../../functions/shared/registry/table';
 import { TAG_EXECUTION, TAG_MANAGED } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';

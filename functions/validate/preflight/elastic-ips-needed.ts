@@ -1,6 +1,7 @@
 import type { Address } from '@aws-sdk/client-ec2';
 import type { NormalizedNetwork } from '../../shared/types';
 import { isOfNetwork, ROLE } from '../../network/network-lookup';
+import { natModeOf } from '../../network/nat-modes';
 
 /**
  * The Elastic IPs a network of this request holds when provision is done, one per NAT it runs: per AZ with
@@ -8,8 +9,7 @@ import { isOfNetwork, ROLE } from '../../network/network-lookup';
  * gateway's addresses; lambda-egress allocates none).
  */
 export function elasticIpsWanted(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>): number {
-  if (network.natGateways === 'regional') return 0;
-  return network.natGateways === 'single' ? 1 : network.azs.length;
+  return natModeOf(network.natGateways).elasticIps(network.azs.length);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { awsErrorName, InvalidRequest, isNotFound } from '../../shared/errors';
-import { natGatewaysMonthlyCost } from '../../shared/network-cost';
+import { natGatewaysMonthlyCost } from '../../network/network-cost';
 import { readMembership } from '../../shared/registry/read-membership';
 import { readNetwork } from '../../shared/registry/read-network';
 import type { Registry } from '../../shared/registry/table';

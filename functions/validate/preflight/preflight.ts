@@ -10,6 +10,7 @@ import { elasticIpsToAllocate, elasticIpsWanted } from './elastic-ips-needed';
 import { checkNameBinding } from './network-binding';
 import { checkExistingVpcDns } from './vpc-dns';
 import { checkNatGatewaysPerAz, checkVpcQuota } from './vpc-quotas';
+import { natModeOf } from '../../network/nat-modes';
 
 export interface PreflightContext {
   readonly region: string;
@@ -45,7 +46,7 @@ export async function preflight(ec2: EC2Client, network: NormalizedNetwork, cont
   if (elasticIpsWanted(network) === 0) return notes;
   const [room, reused] = await Promise.all([readElasticIpRoom(ec2), existing ? liveNatGateways(ec2, existing) : 0]);
   const needed = elasticIpsToAllocate(network, room.addresses, reused);
-  const why = network.natGateways === 'instance' ? `one per NAT instance, ${network.azs.length} AZ(s)` : network.natGateways === 'single' ? 'one NAT gateway' : `one per NAT gateway, ${network.azs.length} AZ(s)`;
+  const why = natModeOf(network.natGateways).elasticIpsWhy(network.azs.length);
   checkElasticIpRoom(room, needed, { region: context.region, why });
   return notes;
 }

@@ -4,6 +4,7 @@ import { InvalidRequest } from '../../shared/errors';
 import { allPages } from '../../shared/paginate';
 import type { NormalizedNetwork } from '../../shared/types';
 import { NAT_GATEWAYS_PER_AZ, readQuota, VPCS_PER_REGION, type QuotaDefinition, type QuotaValue } from './service-quota';
+import { natModeOf } from '../../network/nat-modes';
 
 /**
  * The quotas of Amazon VPC a provision can run into after it has created things: a new VPC beyond "VPCs per
@@ -34,13 +35,13 @@ export async function checkVpcQuota(ec2: EC2Client, serviceQuotas: ServiceQuotas
  * gateways provision uses instead of creating one in that AZ.
  */
 export async function checkNatGatewaysPerAz(ec2: EC2Client, serviceQuotas: ServiceQuotasClient | undefined, network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>, context: { readonly region: string; readonly vpcId?: string }): Promise<string[]> {
-  const wantedAzs = network.natGateways === 'per-az' ? network.azs : network.natGateways === 'single' ? network.azs.slice(0, 1) : [];
-  if (wantedAzs.length === 0) return [];
+  const mode = natModeOf(network.natGateways);
+  if (mode.natGatewaysToCreate(network.azs, { any: false, inAz: () => false }).length === 0) return [];
   const counted = (await allPages(paginateDescribeNatGateways({ client: ec2 }, {}), (page) => page.NatGateways)).filter((nat) => COUNTED_NAT_STATES.has(nat.State ?? '') && nat.SubnetId);
   const azOf = await subnetAzs(ec2, counted);
   const inAz = (az: string, nats: readonly NatGateway[]) => nats.filter((nat) => azOf.get(nat.SubnetId ?? '') === az);
   const reused = counted.filter((nat) => context.vpcId !== undefined && nat.VpcId === context.vpcId && nat.State !== 'deleting' && (nat.ConnectivityType ?? 'public') === 'public');
-  const toCreate = network.natGateways === 'single' && reused.length > 0 ? [] : wantedAzs.filter((az) => inAz(az, reused).length === 0);
+  const toCreate = mode.natGatewaysToCreate(network.azs, { any: reused.length > 0, inAz: (az) => inAz(az, reused).length > 0 });
   if (toCreate.length === 0) return [];
   const quota = await readQuota(serviceQuotas, NAT_GATEWAYS_PER_AZ);
   const full = toCreate.map((az) => ({ az, inUse: inAz(az, counted).length })).filter(({ inUse }) => inUse + 1 > quota.value);

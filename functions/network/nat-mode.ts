@@ -1,0 +1,86 @@
+import type { CostEstimate, CostLine, PriceTable } from '../shared/cost';
+import type { NatGatewayMode } from '../shared/types';
+import type { AuditedNatGateway, NatPlacement, NatPlan, ZonalNatPlacement } from './types';
+
+/**
+ * One way of giving private subnets egress (the request's `natGateways`), in the spirit of aws-cdk's
+ * `NatProvider`: everything the workflows need to know about a mode, in one module per mode
+ * (nat-mode-per-az.ts, nat-mode-single.ts, nat-mode-regional.ts, nat-mode-instance.ts), registered in nat-modes.ts.
+ *
+ * This is the pure half: no AWS SDK command is imported here or by a mode module, so any task may read it
+ * without its role being widened (test/infra/stack.test.ts derives each role's actions from what its code
+ * imports). The halves that call AWS are registered per task, beside it (functions/network/nat-*.ts): nat-ensurers.ts
+ * (EnsureNatGateway: create or find), nat-readiness.ts (CheckNatGateways, per NAT target), nat-lost-parts.ts
+ * (Rollback: what a failed task created without ledgering it).
+ */
+export interface NatMode {
+  /** The request schema's `natGateways` value. */
+  readonly name: NatGatewayMode;
+  /** What a private route of a NAT this mode creates targets (nat-targets.ts). */
+  readonly target: NatTargetKind;
+  /** The noun the CLI prints for one of its NATs. */
+  readonly noun: 'NAT gateway' | 'NAT instance';
+
+  /** What it creates: the NATs EnsureNatGateway's Map creates, from one public subnet per AZ (create mode). */
+  placements(publicPlacements: readonly ZonalNatPlacement[]): NatPlacement[];
+  /** Whether ValidateRequest plans public subnets (a regional NAT gateway needs none). */
+  readonly needsPublicSubnets: boolean;
+  /** The NATs a network of `azCount` AZs runs when provision is done. */
+  natCount(azCount: number): number;
+
+  /** Preflight: the Elastic IPs it holds (one per NAT that needs one). */
+  elasticIps(azCount: number): number;
+  /** Preflight: why that many, in the refusal's words. */
+  elasticIpsWhy(azCount: number): string;
+  /**
+   * Preflight: the AZs (of the request, in order) where it would create a zonal NAT gateway, for the
+   * NAT-gateways-per-AZ quota, given the live NAT gateways of the network's VPC it would use instead.
+   */
+  natGatewaysToCreate(azs: readonly string[], reused: ReusedNatGateways): string[];
+  /** Preflight: it launches NAT instances, so every AZ must offer the instance type. */
+  readonly launchesInstances: boolean;
+
+  /** Audit of an existing VPC: the NAT each AZ that needs one gets (no usable regional NAT gateway exists). */
+  auditNats(needsNat: readonly string[], vpc: AuditNatContext): Array<readonly [string, NatPlan]>;
+  /** Plan of a new VPC: what it creates, in one line (cli/plan.ts). */
+  describeCreate(network: { readonly azs: readonly string[]; readonly natInstanceType?: string }): string;
+  /** Plan: where a private route table's 0.0.0.0/0 goes. */
+  readonly routeTo: string;
+
+  /** Price: the mode's monthly cost lines for a network of `azs` AZs and this traffic (mode-cost.ts). */
+  costLines(input: { readonly azs: number; readonly gbPerMonth: number }, prices: PriceTable): CostLine[];
+  /** Price: what `count` live NATs of this mode cost a month (networks, release plan, function move). */
+  runningCost(input: { readonly count: number; readonly azCount: number; readonly gbPerMonth: number }, prices?: PriceTable): CostEstimate;
+  /** Price: what `count` NATs cost in `plan`'s "Monthly cost of the network's NATs". */
+  plannedCost(count: number, gbPerMonth: number): CostEstimate;
+  /** Price: what it buys (plan's side-by-side table, the README's table of modes). */
+  readonly facts: ModeFacts;
+}
+
+/** What a route to a NAT names: a NAT gateway (NatGatewayId) or a NAT instance's fixed network interface. */
+export type NatTargetKind = 'nat-gateway' | 'nat-instance';
+
+export interface ModeFacts {
+  /** What an AZ failure does to egress. */
+  readonly resilience: string;
+  /** Throughput the mode can carry (AWS's published figures). */
+  readonly bandwidth: string;
+  /** When to choose it. */
+  readonly choose: string;
+}
+
+/** The live public NAT gateways of the network's VPC (existing mode, or a join), which provision uses. */
+export interface ReusedNatGateways {
+  readonly any: boolean;
+  inAz(az: string): boolean;
+}
+
+/** What the audit knows when a mode places the NATs of an existing VPC's AZs. */
+export interface AuditNatContext {
+  readonly natGateways: readonly AuditedNatGateway[];
+  /** The NATs the AZs already routed to a usable NAT use. */
+  readonly known: ReadonlyMap<string, NatPlan>;
+  /** A NAT in `az`: a usable one there, or a new one in a public subnet of it (found or planned); none when no public subnet fits. */
+  newNatIn(az: string): NatPlan | undefined;
+  existingNat(nat: AuditedNatGateway): NatPlan;
+}
