@@ -37,6 +37,7 @@ const UNIT_TEST_FILES = [
   'test/infra/iam-scope.test.ts',
   'test/infra/openapi.test.ts',
   'test/infra/request-model.test.ts',
+  'test/infra/sdk-calls.test.ts',
   'test/infra/use-network.test.ts',
   'test/network/cidr-plan.test.ts',
   'test/probe/probe.test.ts',
