@@ -1,5 +1,5 @@
 import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { isNotFound } from '../functions/shared/errors';
+import { undefinedWhenNotFound } from '../functions/shared/errors';
 
 /** The role Rollback and TeardownNetwork assume to delete Lambda ENIs; on AWS the stack creates it (infra/eni-cleanup-role.ts). */
 export const ENI_CLEANUP_ROLE_NAME = 'lambda-egress-eni-cleanup';
@@ -10,10 +10,7 @@ export const ENI_CLEANUP_ROLE_NAME = 'lambda-egress-eni-cleanup';
  * Trusted by the account (moto evaluates no IAM; on AWS only the two task roles are trusted).
  */
 export async function ensureEniCleanupRole(iam: IAMClient, account: string): Promise<string> {
-  const existing = await iam.send(new GetRoleCommand({ RoleName: ENI_CLEANUP_ROLE_NAME })).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
+  const existing = await undefinedWhenNotFound(iam.send(new GetRoleCommand({ RoleName: ENI_CLEANUP_ROLE_NAME })));
   const role =
     existing ??
     (await iam

@@ -1,6 +1,6 @@
 import { AttachRolePolicyCommand, CreateRoleCommand, GetRoleCommand, ListAttachedRolePoliciesCommand, type IAMClient } from '@aws-sdk/client-iam';
 import { VPC_ACCESS_POLICY_ARN } from '../functions/function/vpc-access-policy';
-import { isNotFound } from '../functions/shared/errors';
+import { undefinedWhenNotFound } from '../functions/shared/errors';
 
 const LAMBDA_TRUST_POLICY = JSON.stringify({
   Version: '2012-10-17',
@@ -10,10 +10,7 @@ const LAMBDA_TRUST_POLICY = JSON.stringify({
 /** A role Lambda may assume, found again by name on a second run, or when another process just created it. */
 export async function ensureLambdaRole(iam: IAMClient, roleName: string, description?: string): Promise<string> {
   const getRole = () =>
-    iam.send(new GetRoleCommand({ RoleName: roleName })).catch((error: unknown) => {
-      if (isNotFound(error)) return undefined;
-      throw error;
-    });
+    undefinedWhenNotFound(iam.send(new GetRoleCommand({ RoleName: roleName })));
   const create = () =>
     iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: LAMBDA_TRUST_POLICY, ...(description ? { Description: description } : {}) })).catch(async (error: unknown) => {
       // Local mode started in several processes at once: the role of the one that won is as good.

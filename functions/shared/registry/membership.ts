@@ -1,6 +1,6 @@
 import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
-import type { LedgerEntry } from '../types';
+import { inCreationOrder } from '../ledger';
 import { toItem } from './attributes';
 import { getItem } from './item-access';
 import type { MembershipRecord, NetworkRecord } from './records';
@@ -35,12 +35,6 @@ export interface MembershipWritten {
 }
 
 
-/** Every entry of both ledgers, each resource once, in creation order. */
-function mergeLedgers(recorded: readonly LedgerEntry[], added: readonly LedgerEntry[]): LedgerEntry[] {
-  const byId = new Map<string, LedgerEntry>();
-  for (const entry of [...recorded, ...added]) byId.set(`${entry.kind}:${entry.id}`, byId.get(`${entry.kind}:${entry.id}`) ?? entry);
-  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
 
 /**
  * Records that a function uses a network, and the network as `ready`: the member item, the function's pointer
@@ -97,7 +91,7 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
     ...(recorded?.keepEgressIps || written.keepEgressIps ? { keepEgressIps: true } : {}),
     state: 'ready',
     execution: keepsBuilder ? recorded.execution : write.owner,
-    ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),
+    ledger: inCreationOrder([...(recorded?.ledger ?? []), ...write.network.ledger]),
     createdAt: recorded?.createdAt ?? now,
     updatedAt: recorded?.state === 'ready' && sameExecution ? recorded.updatedAt : now,
   };
