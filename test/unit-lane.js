@@ -11,6 +11,7 @@
  * minute): it stays in the end-to-end lane.
  */
 const UNIT_TEST_FILES = [
+  'test/architecture/code-size.test.ts',
   'test/architecture/import-graph.test.ts',
   'test/architecture/task-files.test.ts',
   'test/architecture/test-lanes.test.ts',
