@@ -14,6 +14,13 @@ const ec2 = new EC2Client({});
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
 
+/** moto applies an update at once: the proxy makes UpdateFunctionConfiguration's answer say it is still being applied. */
+const UPDATE_STILL_APPLYING = {
+  service: 'lambda',
+  action: 'UpdateFunctionConfiguration',
+  fault: { type: 'rewrite' as const, replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
+};
+
 /** A function lambda-egress attached to a network, and the release state of its membership (originally no VPC). */
 async function attachedMember(functionName: string): Promise<ReleaseState> {
   const network = await buildEgressNetwork(ec2);
@@ -60,11 +67,7 @@ describe('RestoreFunction', () => {
   it('reports restored and waits when Lambda took the update and is still applying it (fault proxy: UpdateFunctionConfiguration answers LastUpdateStatus InProgress)', async () => {
     const state = await attachedMember('applying-fn');
     await emulator.clearFaults(); // restarts the per-action call counters: the rule hits the next call
-    await emulator.inject({
-      service: 'lambda',
-      action: 'UpdateFunctionConfiguration',
-      fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
-    });
+    await emulator.inject(UPDATE_STILL_APPLYING);
     expect(await restoreFunction({ lambda, iam }, state)).toMatchObject({ outcome: 'restored', waitForUpdate: true });
   });
 
@@ -72,11 +75,7 @@ describe('RestoreFunction', () => {
     const state = await attachedMember('rollback-applying-fn');
     const original = { functionArn: state.membership.functionArn, functionName: 'rollback-applying-fn', roleName: 'rollback-applying-fn-role', vpcConfig: { subnetIds: [], securityGroupIds: [] }, vpcAccessPolicyAttached: false };
     await emulator.clearFaults();
-    await emulator.inject({
-      service: 'lambda',
-      action: 'UpdateFunctionConfiguration',
-      fault: { type: 'rewrite', replacements: [{ pattern: '"LastUpdateStatus": ?"Successful"', replacement: '"LastUpdateStatus": "InProgress"' }] },
-    });
+    await emulator.inject(UPDATE_STILL_APPLYING);
     await expect(restoreFunctionVpcConfig(lambda, original)).rejects.toMatchObject({ name: 'StillInUse', message: 'the function is applying its original VPC configuration' });
     // Once applied, the next pass finds the original in place.
     expect(await restoreFunctionVpcConfig(lambda, original)).toBe('unchanged');
