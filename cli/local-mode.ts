@@ -1,4 +1,5 @@
 import type { ProvisionResult } from '../functions/report/types';
+import { rollbackReportOf } from '../functions/rollback/rollback-report';
 import type { RollbackReport } from '../functions/undo/types';
 import type { ProvisionRequestInput } from '../functions/shared/types';
 import { runLocally, type EventLog, type LocalTask } from '../statemachine/local-runner';
@@ -17,10 +18,8 @@ export interface LocalProvisionOptions {
 /** The Rollback task's report: `$.rollback` of the state it exited with. */
 export function rollbackOfLocal(events: readonly EventLog[]): RollbackReport | undefined {
   for (const event of events) {
-    if (event.type === 'StateExited' && event.state.name === 'Rollback') {
-      const output = event.state.output as { rollback?: RollbackReport } | undefined;
-      if (output?.rollback) return output.rollback;
-    }
+    const report = event.type === 'StateExited' && event.state.name === 'Rollback' ? rollbackReportOf(event.state.output) : undefined;
+    if (report) return report;
   }
   return undefined;
 }

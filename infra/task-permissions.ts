@@ -2,18 +2,18 @@ import { Aws } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { TaskName } from '../functions/shared/task-registry';
 import { TAG_ADDED_ROUTES } from '../functions/shared/tags';
-import { changeProbeFunctions, createNatAlarms, createProbeFunctions, deleteNatAlarms, deleteProbeFunctions, findNatAlarms, readProbeFunctions } from './managed-resource-grants';
-import { createNatInstanceGroups, deleteNatInstanceGroups, readNatInstanceReadiness } from './nat-instance-grants';
+import { changeProbeFunctions, createNatAlarms, createProbeFunctions, findNatAlarms, readProbeFunctions } from './managed-resource-grants';
+import { createNatInstanceGroups, readNatInstanceReadiness } from './nat-instance-grants';
 import type { TargetScope } from '../functions/shared/target-scope';
 import { registryItems } from './registry-grants';
 import { readFunctionAliases } from './teardown-grants';
 import { readVpcQuotas } from './service-quota-grants';
 import { narrowEniPolicyOnRoles } from './narrow-eni-policy-grants';
-import { associateAddressWithManagedEni, tagKeptAddresses } from './egress-ip-grants';
-import { deleteNetworkParameters, publishNetworkParameters } from './network-parameter-grants';
+import { associateAddressWithManagedEni } from './egress-ip-grants';
+import { publishNetworkParameters } from './network-parameter-grants';
 import { NETWORK_PREFIX } from '../functions/shared/registry/table';
+import { undoEngineGrants } from './undo-engine-grants';
 import {
-  alongsideManaged,
   changeTargetFunctionVpcConfig,
   denyProductFunctions,
   ec2AddTo,
@@ -195,7 +195,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ReportResult: () => [],
   Rollback: (context) => [
     // DescribeLaunchTemplates: the NAT instance parts a failed EnsureNatGateway left unledgered (nat-instance-lost-parts.ts).
-    ...undoEngineGrants(context, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions', 'DescribeLaunchTemplates']),
+    ...undoEngineGrants(context.eniCleanupRoleArn, ['DescribeVpcs', 'DescribeSubnets', 'DescribeEgressOnlyInternetGateways', 'DescribeAddresses', 'DescribeVpcEndpoints', 'DescribeSecurityGroups', 'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions', 'DescribeLaunchTemplates']),
     // Restoring the original VpcConfig (the undo engine's Describe calls also satisfy Lambda's VpcConfig check).
     onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions),
     changeTargetFunctionVpcConfig('RestoreTargetFunctionVpcConfig', context.scope?.targetFunctions),
@@ -221,7 +221,7 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   ValidateTeardown: (context) => [registryItems('RegistryReadNetwork', ['Query'], context.registryTable), ec2Describe('DescribeSecurityGroups'), listFunctions(), readFunctionAliases()],
   TeardownNetwork: (context) => [
     // A DependencyViolation during a pass is named (functions/teardown/refuse-blockers.ts): the same reads as ValidateTeardown's.
-    ...undoEngineGrants(context, ['DescribeSecurityGroups', 'DescribeAddresses']),
+    ...undoEngineGrants(context.eniCleanupRoleArn, ['DescribeSecurityGroups', 'DescribeAddresses']),
     registryItems('RegistryTearDownNetwork', ['Query', 'UpdateItem', 'DeleteItem'], context.registryTable),
     listFunctions(),
     readFunctionAliases(),
@@ -249,56 +249,6 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   RemoveMembership: (context) => [registryItems('RegistryRemoveMembership', ['GetItem', 'DeleteItem', 'Query'], context.registryTable)],
 };
 
-/**
- * The undo engine's grants (functions/undo/undo-engine.ts), one definition for Rollback and TeardownNetwork:
- * deletes only what carries the managed tag, a route only in a table that carries lambda-egress's mark, NAT
- * alarms and probe functions tagged as lambda-egress's; detached Lambda ENIs only through the ENI cleanup role,
- * assumed with a session policy naming the network's subnets (assumeEniCleanupRole).
- */
-function undoEngineGrants(context: PermissionContext, describes: readonly string[]): Grant[] {
-  return [
-    // The engine's own reads; Rollback adds those of its discovery of what a failed task left untracked.
-    ec2Describe('DescribeNatGateways', 'DescribeRouteTables', 'DescribeInternetGateways', 'DescribeNetworkInterfaces', ...describes),
-    ec2OnManaged(
-      'UndoManagedNetwork',
-      [
-        'DeleteVpcEndpoints',
-        'DeleteRoute',
-        'DisassociateRouteTable',
-        'DeleteRouteTable',
-        'DeleteNatGateway',
-        'ReleaseAddress',
-        'DetachInternetGateway',
-        'DeleteInternetGateway',
-        'DeleteEgressOnlyInternetGateway',
-        'DeleteSecurityGroup',
-        'DeleteSubnet',
-        'DeleteVpc',
-        'DeleteLaunchTemplate',
-        'DeleteNetworkInterface',
-        'DeleteVpcBlockPublicAccessExclusion',
-      ],
-      ['vpc-endpoint', 'route-table', 'natgateway', 'elastic-ip', 'internet-gateway', 'egress-only-internet-gateway', 'security-group', 'subnet', 'vpc', 'launch-template', 'network-interface', 'vpc-block-public-access-exclusion'],
-    ),
-    deleteNatInstanceGroups(),
-    // Both authorize against a second resource (Service Authorization Reference, Amazon EC2:
-    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html):
-    // DetachInternetGateway the VPC, DisassociateRouteTable the subnet; in existing-VPC mode those are the user's.
-    alongsideManaged('DetachManagedGatewayFromVpc', 'DetachInternetGateway', ['vpc']),
-    alongsideManaged('DisassociateManagedTableFromSubnet', 'DisassociateRouteTable', ['subnet']),
-    // A route lambda-egress added to a user's table: only where the table carries its mark, which then goes.
-    onMarkedRouteTables('DeleteRoutesInMarkedTables', 'DeleteRoute', `ec2:DeleteRoute authorizes on the route table only; a user's table qualifies only while it carries ${TAG_ADDED_ROUTES}, set when lambda-egress added a route there`),
-    markUserRouteTables('UnmarkUserRouteTables', ['ec2:CreateTags', 'ec2:DeleteTags'], true),
-    assumeEniCleanupRole(context.eniCleanupRoleArn),
-    // network.keepEgressIps: an address kept instead of released (Rollback: one a rebuild took again).
-    tagKeptAddresses(),
-    deleteProbeFunctions(),
-    findNatAlarms(),
-    deleteNatAlarms(),
-    deleteNetworkParameters(),
-  ];
-}
-
 /** Every grant of a task, with the Deny on the product's own functions. */
 export function taskGrants(task: TaskName, context: PermissionContext & { readonly productFunctionsArn: string }): Grant[] {
   const grants = [...TASK_PERMISSIONS[task](context), denyProductFunctions(context.productFunctionsArn)];
@@ -306,17 +256,6 @@ export function taskGrants(task: TaskName, context: PermissionContext & { readon
   const duplicate = sids.find((sid, index) => sid !== undefined && sids.indexOf(sid) !== index);
   if (duplicate) throw new Error(`TASK_PERMISSIONS.${task}: two statements share the Sid ${duplicate}; give each grant its own`);
   return grants;
-}
-
-/**
- * The undo engine holds no ec2:DeleteNetworkInterface itself: it assumes the ENI cleanup role with a session
- * policy allowing it only where `ec2:Subnet` is one of the network's subnets (functions/undo/eni-cleanup-session.ts).
- */
-function assumeEniCleanupRole(eniCleanupRoleArn: string): Grant {
-  return {
-    statements: [new PolicyStatement({ sid: 'AssumeEniCleanupRole', actions: ['sts:AssumeRole'], resources: [eniCleanupRoleArn] })],
-    why: 'no wildcard',
-  };
 }
 
 function passProbeRole(probeRoleArn: string): Grant {

@@ -1,7 +1,7 @@
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, GetFunctionConfigurationCommand, LambdaClient, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { createClients } from '../functions/shared/clients';
-import { isNotFound } from '../functions/shared/errors';
+import { undefinedWhenNotFound } from '../functions/shared/errors';
 import { zipSingleFile } from '../functions/shared/zip';
 import { ensureLambdaRole } from './lambda-roles';
 
@@ -64,10 +64,7 @@ export async function createSampleFunction(name: string, roleName = `${name}-rol
  * nodejs22.x function with its own role. Found again by name on a second run.
  */
 export async function ensureDemoFunction(iam: IAMClient, lambda: LambdaClient, functionName: string): Promise<FunctionConfiguration> {
-  const existing = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })).catch((error: unknown) => {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  });
+  const existing = await undefinedWhenNotFound(lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName })));
   if (existing) return existing;
   return createFromSample({ iam, lambda }, functionName, {
     roleName: `${functionName}-role`,

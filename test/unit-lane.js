@@ -11,6 +11,7 @@
  * minute): it stays in the end-to-end lane.
  */
 const UNIT_TEST_FILES = [
+  'test/architecture/code-size.test.ts',
   'test/architecture/import-graph.test.ts',
   'test/architecture/task-files.test.ts',
   'test/architecture/test-lanes.test.ts',
@@ -39,6 +40,7 @@ const UNIT_TEST_FILES = [
   'test/infra/iam-scope.test.ts',
   'test/infra/openapi.test.ts',
   'test/infra/request-model.test.ts',
+  'test/infra/sdk-calls.test.ts',
   'test/infra/use-network.test.ts',
   'test/network/cidr-plan.test.ts',
   'test/network/nat-modes.test.ts',

@@ -6,6 +6,7 @@ import {
   type SFNClient,
 } from '@aws-sdk/client-sfn';
 import type { ProvisionResult } from '../report/types';
+import { rollbackReportOf } from '../rollback/rollback-report';
 import { allPages } from '../shared/paginate';
 import type { RollbackReport } from '../undo/types';
 import { STEP_STATE_TYPES, type StepEvent } from './step-events';
@@ -75,7 +76,7 @@ export class HistoryReader {
     if (stateEvent) {
       const details = stateEvent[2] === 'Entered' ? event.stateEnteredEventDetails : event.stateExitedEventDetails;
       const step = details?.name ?? '';
-      if (step === 'Rollback' && stateEvent[2] === 'Exited') this.rollbackReport = rollbackOf(event.stateExitedEventDetails?.output);
+      if (step === 'Rollback' && stateEvent[2] === 'Exited') this.rollbackReport = rollbackReportOf(event.stateExitedEventDetails?.output);
       if (!STEP_STATE_TYPES.has(stateEvent[1] ?? '')) return [];
       return [{ kind: stateEvent[2] === 'Entered' ? 'entered' : 'exited', step, at }];
     }
@@ -102,16 +103,6 @@ export class HistoryReader {
       if (current.type?.endsWith('StateEntered')) return current.stateEnteredEventDetails?.name;
       current = this.byId.get(current.previousEventId ?? -1);
     }
-    return undefined;
-  }
-}
-
-export function rollbackOf(stateOutput: string | undefined): RollbackReport | undefined {
-  if (!stateOutput) return undefined;
-  try {
-    const state = JSON.parse(stateOutput) as { rollback?: RollbackReport };
-    return state.rollback;
-  } catch {
     return undefined;
   }
 }

@@ -1,5 +1,5 @@
 import { DescribeExecutionCommand, StartExecutionCommand, type DescribeExecutionCommandOutput, type SFNClient } from '@aws-sdk/client-sfn';
-import { awsErrorName } from '../shared/errors';
+import { awsErrorName, undefinedWhenNotFound } from '../shared/errors';
 import { consoleHost } from '../shared/partition-names';
 import { executionArnOf, type ApiAnswer } from './requests';
 
@@ -28,12 +28,7 @@ export async function startNamedExecution(sfn: SFNClient, stateMachineArn: strin
 
 /** The execution of that name, or undefined when there is none. */
 export async function describeNamedExecution(sfn: SFNClient, stateMachineArn: string, name: string): Promise<DescribeExecutionCommandOutput | undefined> {
-  try {
-    return await sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) }));
-  } catch (error) {
-    if (awsErrorName(error) === 'ExecutionDoesNotExist') return undefined;
-    throw error;
-  }
+  return undefinedWhenNotFound(sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(stateMachineArn, name) })), (error) => awsErrorName(error) === 'ExecutionDoesNotExist');
 }
 
 /** Step Functions at its limits: the caller retries the same DELETE later. */

@@ -1,8 +1,8 @@
-import { DescribeExecutionCommand, StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
+import type { SFNClient } from '@aws-sdk/client-sfn';
 import { awsErrorName } from '../shared/errors';
 import { REQUESTED_BY_KEY, type RequestedBy } from '../shared/requested-by';
-import { sameJson } from './named-execution';
-import { executionArnOf, IDEMPOTENCY_HEADER, invalidRequestId, type ApiAnswer } from './requests';
+import { startNamedExecution, type NamedExecution } from './named-execution';
+import { IDEMPOTENCY_HEADER, invalidRequestId, type ApiAnswer } from './requests';
 
 /** POST /requests: starts the workflow under the idempotency key, or answers with the execution it already started. */
 export async function startRequest(sfn: SFNClient, stateMachineArn: string, request: { idempotencyKey?: string; body?: string | null; requestedBy?: RequestedBy }): Promise<ApiAnswer> {
@@ -18,27 +18,25 @@ export async function startRequest(sfn: SFNClient, stateMachineArn: string, requ
   // One spelling of the request, so a retry that re-serialises the same JSON is the same input; who asked
   // (start-checked.ts) beside it.
   const input = JSON.stringify(request.requestedBy ? { ...(parsed as object), [REQUESTED_BY_KEY]: request.requestedBy } : parsed);
+  let named: NamedExecution;
   try {
-    const started = await sfn.send(new StartExecutionCommand({ stateMachineArn, name, input }));
-    return { statusCode: 202, body: { requestId: name, executionArn: started.executionArn, startDate: started.startDate?.toISOString(), status: 'RUNNING' } };
+    named = await startNamedExecution(sfn, stateMachineArn, name, input);
   } catch (error) {
     const code = awsErrorName(error);
-    if (code === 'ExecutionAlreadyExists') return existingExecution(sfn, executionArnOf(stateMachineArn, name), name, input);
     if (code === 'ExecutionLimitExceeded' || code === 'ThrottlingException') {
       return { statusCode: 429, body: { message: `Step Functions is at its limit (${code}); retry later with the same ${IDEMPOTENCY_HEADER}` } };
     }
     throw error;
   }
-}
-
-/** The execution already carrying this name: the same request (a retry) gets it back, another request a 409. */
-async function existingExecution(sfn: SFNClient, executionArn: string, name: string, input: string): Promise<ApiAnswer> {
-  const existing = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-  if (!sameJson(existing.input, input)) {
-    return {
-      statusCode: 409,
-      body: { message: `${IDEMPOTENCY_HEADER} ${name} was already used for a different request; send a new key for a new request`, executionArn },
-    };
+  switch (named.kind) {
+    case 'started':
+      return { statusCode: 202, body: { requestId: name, executionArn: named.executionArn, startDate: named.startDate?.toISOString(), status: 'RUNNING' } };
+    case 'existing':
+      return { statusCode: 200, body: { requestId: name, executionArn: named.execution.executionArn, startDate: named.execution.startDate?.toISOString(), status: named.execution.status } };
+    case 'taken':
+      return {
+        statusCode: 409,
+        body: { message: `${IDEMPOTENCY_HEADER} ${name} was already used for a different request; send a new key for a new request`, executionArn: named.executionArn },
+      };
   }
-  return { statusCode: 200, body: { requestId: name, executionArn, startDate: existing.startDate?.toISOString(), status: existing.status } };
 }

@@ -1,9 +1,7 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DescribeExecutionCommandOutput, SFNClient } from '@aws-sdk/client-sfn';
 import schema from '../shared/request.schema.json';
-import { fromItem, toItem } from '../shared/registry/attributes';
-import type { NetworkRecord } from '../shared/registry/records';
-import { networkRecordKey, type Registry } from '../shared/registry/table';
+import { readNetworkRecord } from '../shared/registry/item-access';
+import type { Registry } from '../shared/registry/table';
 import { describeNamedExecution, executionFields, sameJson, startNamedExecution, throttled } from './named-execution';
 import type { ApiAnswer } from './requests';
 
@@ -27,7 +25,7 @@ export async function teardownNetwork(clients: { sfn: SFNClient; registry: Regis
     };
   }
   const input = JSON.stringify({ network });
-  const record = await networkRecordOf(clients.registry, network);
+  const record = await readNetworkRecord(clients.registry, network);
   const { latest, free } = await teardownAttempts(clients.sfn, teardownStateMachineArn, network, input);
 
   if (latest?.status === 'RUNNING') return answerWith(202, network, latest);
@@ -74,11 +72,6 @@ async function teardownAttempts(sfn: SFNClient, stateMachineArn: string, network
     if (sameJson(execution.input, input)) latest = execution;
   }
   return latest ? { latest } : {};
-}
-
-async function networkRecordOf(registry: Registry, network: string): Promise<NetworkRecord | undefined> {
-  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(networkRecordKey(network)), ConsistentRead: true }));
-  return found.Item ? (fromItem(found.Item) as unknown as NetworkRecord) : undefined;
 }
 
 function fieldsOf(execution: DescribeExecutionCommandOutput) {

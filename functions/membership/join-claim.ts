@@ -1,6 +1,7 @@
 import type { HeldLock } from '../shared/registry/lock-acquire';
 import { readLock } from '../shared/registry/lock-acquire';
-import { claimJoin, readNetworkRecord } from '../shared/registry/join-claims';
+import { claimJoin } from '../shared/registry/join-claims';
+import { readNetworkRecord } from '../shared/registry/item-access';
 import { isJoinOf } from '../shared/registry/join-rule';
 import { epochSeconds, functionLockKey, networkLockKey, type Registry } from '../shared/registry/table';
 import type { LockTaskInput } from './types';

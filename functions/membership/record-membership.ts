@@ -4,16 +4,13 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { publishNetworkParameters } from '../network/network-parameters-publish';
 import { createClients, type AwsClients } from '../shared/clients';
 import { narrowEniPolicyName } from '../shared/eni-policy-name';
-import { collectLedger } from '../shared/ledger';
+import { collectLedger, networkEntries } from '../shared/ledger';
 import { keepingLedgerOnError } from '../shared/ledger-on-error';
 import { recordMembership } from '../shared/registry/membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
-import type { LedgerEntry, ResourceKind } from '../shared/types';
+import type { LedgerEntry } from '../shared/types';
 import type { MembershipSlice, RecordMembershipInput } from './types';
-
-/** Ledger kinds that belong to the function, not to the network: they stay with the execution (Rollback). */
-const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
 
 const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set(ids.filter((id): id is string => typeof id === 'string' && id.length > 0))];
 
@@ -51,7 +48,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
       execution.id,
       parameterLedger,
     );
-    const ledger = [...collectLedger(input).filter((entry) => !FUNCTION_KINDS.has(entry.kind)), ...parameterLedger];
+    const ledger = [...networkEntries(collectLedger(input)), ...parameterLedger];
     const written = await recordMembership(registry, {
       owner: execution.id,
       ...(input.lock?.shared ? { sharedClaim: true } : {}),

@@ -1,5 +1,5 @@
 import type { AwsClients } from '../shared/clients';
-import { InvalidRequest, isNotFound } from '../shared/errors';
+import { InvalidRequest, undefinedWhenNotFound } from '../shared/errors';
 import { readNetwork } from '../shared/registry/read-network';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
@@ -42,10 +42,5 @@ export async function checkNetworkMembers(
 
 /** The network's record; none without a registry table (an emulator account the registry was never created in). */
 export async function recordedNetwork(registry: Registry, name: string) {
-  try {
-    return (await readNetwork(registry, name)).record;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return (await undefinedWhenNotFound(readNetwork(registry, name)))?.record;
 }

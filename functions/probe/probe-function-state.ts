@@ -1,17 +1,12 @@
 import { GetFunctionCommand, type FunctionConfiguration, type GetFunctionCommandOutput, type LambdaClient } from '@aws-sdk/client-lambda';
-import { isNotFound } from '../shared/errors';
+import { undefinedWhenNotFound } from '../shared/errors';
 
 /**
  * Reading the probe function (read-only: CheckProbeFunction and RunProbe may not change it). GetFunction
  * returns the Tags the ownership check reads, to a caller allowed lambda:ListTags.
  */
 export async function getProbeFunction(lambda: LambdaClient, functionName: string): Promise<GetFunctionCommandOutput | undefined> {
-  try {
-    return await lambda.send(new GetFunctionCommand({ FunctionName: functionName }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return undefinedWhenNotFound(lambda.send(new GetFunctionCommand({ FunctionName: functionName })));
 }
 
 export type ProbeReadiness =

@@ -1,7 +1,7 @@
 import { GetFunctionConfigurationCommand, type FunctionConfiguration } from '@aws-sdk/client-lambda';
 import type { AwsClients } from '../shared/clients';
 import type { CostEstimate } from '../shared/cost';
-import { isNotFound } from '../shared/errors';
+import { undefinedWhenNotFound } from '../shared/errors';
 import { natGatewaysMonthlyCost } from '../network/network-cost';
 import type { RegisteredNetwork } from '../shared/registry/network-items';
 import type { NetworkRecord } from '../shared/registry/records';
@@ -91,12 +91,7 @@ export async function planRelease(clients: Pick<AwsClients, 'lambda' | 'iam'>, r
 }
 
 async function currentConfiguration(clients: Pick<AwsClients, 'lambda'>, functionArn: string): Promise<FunctionConfiguration | undefined> {
-  try {
-    return await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }));
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  return undefinedWhenNotFound(clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn })));
 }
 
 /** RestoreFunction's and RestoreRolePolicy's decisions about AWSLambdaVPCAccessExecutionRole, read-only. */

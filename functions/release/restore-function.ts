@@ -1,12 +1,11 @@
 import { AttachRolePolicyCommand, IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { createClients, type AwsClients } from '../shared/clients';
-import { FunctionUpdateInProgress, isNotFound } from '../shared/errors';
+import { FunctionUpdateInProgress, undefinedWhenNotFound } from '../shared/errors';
 import { taskHandler } from '../shared/task-handler';
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../function/vpc-access-policy';
 import type { ReleaseState, RestoreSlice } from './types';
-import { restoreFunctionVpcConfig } from '../undo/undo-function';
-import { StillInUse } from '../undo/still-in-use';
+import { applyOriginalVpcConfig } from '../undo/apply-original-vpc-config';
 
 /**
  * Puts a member back as it was before lambda-egress first moved it: its recorded VpcConfig (no VPC, or the
@@ -21,14 +20,9 @@ import { StillInUse } from '../undo/still-in-use';
  */
 export async function restoreFunction(clients: Pick<AwsClients, 'lambda' | 'iam'>, input: ReleaseState): Promise<RestoreSlice> {
   const { functionArn } = input.request;
-  let role: string | undefined;
-  try {
-    role = (await clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn }))).Role;
-  } catch (error) {
-    if (isNotFound(error)) return { outcome: 'already-gone', waitForUpdate: false, policyAttachedForRelease: false };
-    throw error;
-  }
-  const roleName = role ? roleNameFromArn(role) : undefined;
+  const configuration = await undefinedWhenNotFound(clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionArn })));
+  if (!configuration) return { outcome: 'already-gone', waitForUpdate: false, policyAttachedForRelease: false };
+  const roleName = configuration.Role ? roleNameFromArn(configuration.Role) : undefined;
   let policyAttachedForRelease = false;
   if (roleName) {
     const policyArn = vpcAccessPolicyArn(functionArn);
@@ -38,20 +32,24 @@ export async function restoreFunction(clients: Pick<AwsClients, 'lambda' | 'iam'
     }
   }
   const original = input.membership.originalVpcConfig;
-  try {
-    const outcome = await restoreFunctionVpcConfig(clients.lambda, {
-      functionArn,
-      functionName: input.membership.functionName,
-      roleName: roleName ?? '',
-      vpcConfig: { subnetIds: original.subnetIds, securityGroupIds: original.securityGroupIds, ipv6AllowedForDualStack: original.ipv6AllowedForDualStack },
-      vpcAccessPolicyAttached: input.membership.vpcAccessPolicyAttachedBefore,
-    });
-    return { outcome: outcome === 'already-gone' ? 'already-gone' : outcome === 'unchanged' ? 'unchanged' : 'restored', waitForUpdate: outcome === 'restored', ...(roleName ? { roleName } : {}), policyAttachedForRelease };
-  } catch (error) {
-    if (!(error instanceof StillInUse)) throw error;
-    // Sent and being applied: the CheckFunctionUpdate loop waits. Not sent (an earlier update runs): retried.
-    if (error.message.includes('applying its original')) return { outcome: 'restored', waitForUpdate: true, ...(roleName ? { roleName } : {}), policyAttachedForRelease };
-    throw new FunctionUpdateInProgress(`${functionArn} has an update in progress; its original VpcConfig is applied once it ends`, { functionArn });
+  const restore = await applyOriginalVpcConfig(clients.lambda, {
+    functionArn,
+    functionName: input.membership.functionName,
+    roleName: roleName ?? '',
+    vpcConfig: { subnetIds: original.subnetIds, securityGroupIds: original.securityGroupIds, ipv6AllowedForDualStack: original.ipv6AllowedForDualStack },
+    vpcAccessPolicyAttached: input.membership.vpcAccessPolicyAttachedBefore,
+  });
+  const role = { ...(roleName ? { roleName } : {}), policyAttachedForRelease };
+  switch (restore.kind) {
+    // Not sent (an earlier update runs): the ASL retries the task.
+    case 'busy':
+      throw new FunctionUpdateInProgress(`${functionArn} has an update in progress; its original VpcConfig is applied once it ends`, { functionArn });
+    // Sent: the CheckFunctionUpdate loop waits until Lambda has applied it.
+    case 'applying':
+    case 'restored':
+      return { outcome: 'restored', waitForUpdate: true, ...role };
+    default:
+      return { outcome: restore.kind, waitForUpdate: false, ...role };
   }
 }
 

@@ -259,3 +259,23 @@ export function isNotFound(error: unknown): boolean {
   const name = awsErrorName(error) ?? '';
   return /NotFound|NoSuchEntity|ResourceNotFoundException/.test(name);
 }
+
+const RETRIED_AWS_ERRORS: ReadonlySet<string> = new Set([...AWS_THROTTLING_ERRORS, ...AWS_TRANSIENT_ERRORS]);
+
+/** Whether an SDK error is one the ASL retries as throttling or transient (the lists above): "try again later". */
+export function isTransientAwsError(error: unknown): boolean {
+  return RETRIED_AWS_ERRORS.has(awsErrorName(error) ?? '');
+}
+
+/**
+ * A read whose "not found" means "there is none": the answer, or undefined when the error is a not-found
+ * (isNotFound unless told otherwise); any other error is thrown unchanged.
+ */
+export async function undefinedWhenNotFound<T>(read: Promise<T>, notFound: (error: unknown) => boolean = isNotFound): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (notFound(error)) return undefined;
+    throw error;
+  }
+}

@@ -43,9 +43,27 @@ export function collectLedger(state: unknown, paths: readonly string[] = PROVISI
     }
   };
   visit(state, '$');
+  return inCreationOrder(found.filter(isLedgerEntry));
+}
+
+/** Each resource once (`kind:id`; the first entry of it wins), in the order given. */
+export function eachResourceOnce(entries: readonly LedgerEntry[]): LedgerEntry[] {
   const unique = new Map<string, LedgerEntry>();
-  for (const entry of found.filter(isLedgerEntry)) unique.set(`${entry.kind}:${entry.id}`, unique.get(`${entry.kind}:${entry.id}`) ?? entry);
-  return [...unique.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  for (const entry of entries) if (!unique.has(`${entry.kind}:${entry.id}`)) unique.set(`${entry.kind}:${entry.id}`, entry);
+  return [...unique.values()];
+}
+
+/** Each resource once, oldest first: how a state's and a network's ledgers are kept. */
+export function inCreationOrder(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  return eachResourceOnce(entries).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+/** Kinds that belong to the function, not to the network: release and Rollback undo them, the network's ledger never holds them. */
+export const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
+
+/** The entries of a ledger that belong to the network (FUNCTION_KINDS left out). */
+export function networkEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  return entries.filter((entry) => !FUNCTION_KINDS.has(entry.kind));
 }
 
 function isLedgerEntry(value: unknown): value is LedgerEntry {

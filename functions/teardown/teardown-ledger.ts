@@ -1,5 +1,6 @@
 import type { NetworkRecord } from '../shared/registry/records';
-import type { LedgerEntry, ResourceKind } from '../shared/types';
+import { networkEntries } from '../shared/ledger';
+import type { LedgerEntry } from '../shared/types';
 import { undoPlan } from '../undo/undo-engine';
 
 /**
@@ -10,10 +11,7 @@ import { undoPlan } from '../undo/undo-engine';
  */
 export const TEARDOWN_MAX_ATTEMPTS = 91;
 
-/** Kinds that belong to a function, not to the network: release restores those, teardown never touches them. */
-const FUNCTION_KINDS: ReadonlySet<ResourceKind> = new Set(['function-vpc-config', 'iam-policy-attachment']);
-
 /** What a teardown deletes, in the order it deletes it: the network's ledger (every execution's), undone in reverse. */
 export function teardownLedger(record: NetworkRecord): LedgerEntry[] {
-  return undoPlan(record.ledger.filter((entry) => !FUNCTION_KINDS.has(entry.kind)));
+  return undoPlan(networkEntries(record.ledger));
 }

@@ -1,6 +1,5 @@
 import { awsErrorName, isNotFound } from '../shared/errors';
 import { StillInUse } from './still-in-use';
-import type { RollbackOutcome } from './types';
 
 /** What a service's errors mean to an undo call, beyond "not found" (the resource is already gone: done). */
 export interface UndoErrorMeaning {
@@ -15,15 +14,23 @@ export const EC2_UNDO_ERRORS: UndoErrorMeaning = {
   inUse: new Set(['DependencyViolation', 'InvalidNetworkInterface.InUse', 'InvalidIPAddress.InUse', 'IncorrectState', 'InvalidState', 'ResourceInUse']),
 };
 
-/** Runs one AWS call of an undo step: undefined when it ran, 'already-gone' when there was nothing left to undo; "in use" throws StillInUse. */
-export async function undoCall(call: () => Promise<unknown>, meaning: UndoErrorMeaning = EC2_UNDO_ERRORS): Promise<RollbackOutcome | undefined> {
+/** One AWS call of an undo step: sent (with AWS's answer, which a describe needs), or nothing was left to undo. */
+export type UndoAttempt<T> = { readonly kind: 'sent'; readonly answer: T } | { readonly kind: 'already-gone' };
+
+/** Runs one AWS call of an undo step; "in use" throws StillInUse, anything else unknown is thrown unchanged. */
+export async function attemptUndo<T>(call: () => Promise<T>, meaning: UndoErrorMeaning = EC2_UNDO_ERRORS): Promise<UndoAttempt<T>> {
   try {
-    await call();
-    return undefined;
+    return { kind: 'sent', answer: await call() };
   } catch (error) {
-    if (isNotFound(error) || meaning.alsoGone(error)) return 'already-gone';
+    if (isNotFound(error) || meaning.alsoGone(error)) return { kind: 'already-gone' };
     const name = awsErrorName(error) ?? '';
     if (meaning.inUse.has(name)) throw new StillInUse(`${name}: ${(error as Error).message}`);
     throw error;
   }
+}
+
+/** A delete of an undo step: 'deleted' when AWS took the call, 'already-gone' when there was nothing left. */
+export async function undoCall(call: () => Promise<unknown>, meaning: UndoErrorMeaning = EC2_UNDO_ERRORS): Promise<'deleted' | 'already-gone'> {
+  const attempt = await attemptUndo(call, meaning);
+  return attempt.kind === 'sent' ? 'deleted' : 'already-gone';
 }

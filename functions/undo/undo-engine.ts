@@ -1,7 +1,7 @@
 import type { AwsClients } from '../shared/clients';
 import { awsErrorName } from '../shared/errors';
 import { keptFor } from '../shared/kept-egress-ips';
-import { isBorrowed } from '../shared/ledger';
+import { eachResourceOnce, FUNCTION_KINDS, isBorrowed } from '../shared/ledger';
 import { logger } from '../shared/logger';
 import type { LedgerEntry, ResourceKind } from '../shared/types';
 import { eniCleanupFromEnvironment, type EniCleanupClient } from './eni-cleanup-session';
@@ -75,9 +75,7 @@ const NEEDS_GONE_FIRST: Partial<Record<ResourceKind, readonly ResourceKind[]>> =
 };
 
 export function undoPlan(entries: readonly LedgerEntry[]): LedgerEntry[] {
-  const unique = new Map<string, LedgerEntry>();
-  for (const entry of entries) if (!unique.has(`${entry.kind}:${entry.id}`)) unique.set(`${entry.kind}:${entry.id}`, entry);
-  return [...unique.values()].sort((a, b) => UNDO_ORDER.indexOf(a.kind) - UNDO_ORDER.indexOf(b.kind) || b.createdAt.localeCompare(a.createdAt));
+  return eachResourceOnce(entries).sort((a, b) => UNDO_ORDER.indexOf(a.kind) - UNDO_ORDER.indexOf(b.kind) || b.createdAt.localeCompare(a.createdAt));
 }
 
 /** What one pass of the engine did, what AWS still makes it wait for, and what it could not undo. */
@@ -107,7 +105,8 @@ export async function runUndoPlan(clients: UndoClients, plan: readonly LedgerEnt
   if (hooks.first) await run.attempt(hooks.first.kind, hooks.first.id, hooks.first.undo);
   let swept = false;
   for (const entry of plan) {
-    if (entry.kind === 'function-vpc-config' || entry.kind === 'iam-policy-attachment' || entry.kind === 'network-interface') continue;
+    // The function's entries are the hooks' work; Lambda's ENIs are swept, not deleted one by one.
+    if (FUNCTION_KINDS.has(entry.kind) || entry.kind === 'network-interface') continue;
     if (!swept && (entry.kind === 'security-group' || entry.kind === 'subnet' || entry.kind === 'vpc')) {
       swept = true;
       await sweep(clients, plan, run);

@@ -1,5 +1,5 @@
 import { DeleteNetworkInterfaceCommand, DescribeNatGatewaysCommand, paginateDescribeNetworkInterfaces, type EC2Client, type NetworkInterface } from '@aws-sdk/client-ec2';
-import { awsErrorName, isNotFound } from '../shared/errors';
+import { awsErrorName, isNotFound, undefinedWhenNotFound } from '../shared/errors';
 import { allPages } from '../shared/paginate';
 import type { EniCleanupClient } from './eni-cleanup-session';
 import { LAMBDA_ENI_DESCRIPTION_PREFIX } from './lambda-eni';
@@ -54,13 +54,8 @@ export async function sweepLambdaNetworkInterfaces(
 
 async function natGatewayInterfaces(ec2: EC2Client, natGatewayIds: readonly string[]): Promise<string[]> {
   if (natGatewayIds.length === 0) return [];
-  try {
-    const described = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [...natGatewayIds] }));
-    return (described.NatGateways ?? []).flatMap((nat) => (nat.NatGatewayAddresses ?? []).map((address) => address.NetworkInterfaceId ?? '')).filter(Boolean);
-  } catch (error) {
-    if (isNotFound(error)) return [];
-    throw error;
-  }
+  const described = await undefinedWhenNotFound(ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [...natGatewayIds] })));
+  return (described?.NatGateways ?? []).flatMap((nat) => (nat.NatGatewayAddresses ?? []).map((address) => address.NetworkInterfaceId ?? '')).filter(Boolean);
 }
 
 async function undoNetworkInterface(deleter: () => Promise<EC2Client>, eni: NetworkInterface, ourSubnets: ReadonlySet<string>): Promise<RollbackOutcome> {

@@ -19,22 +19,19 @@ import {
   ReleaseAddressCommand,
   type EC2Client,
 } from '@aws-sdk/client-ec2';
-import { AWS_THROTTLING_ERRORS, AWS_TRANSIENT_ERRORS, awsErrorName, isNotFound } from '../shared/errors';
+import { isTransientAwsError, undefinedWhenNotFound } from '../shared/errors';
 import { addedRoutes, isManaged, markValue, TAG_ADDED_ROUTES } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
 import { withConfirmedNotFound } from './confirm-gone';
-import { EC2_UNDO_ERRORS, undoCall, type UndoErrorMeaning } from './undo-call';
+import { attemptUndo, EC2_UNDO_ERRORS, undoCall, type UndoErrorMeaning } from './undo-call';
 
 export { StillInUse };
 
-/** Throttling and transient service errors (the ASL's lists, defined once): the step is tried again later, like a resource still in use. */
-const TRANSIENT_ERRORS = new Set<string>([...AWS_THROTTLING_ERRORS, ...AWS_TRANSIENT_ERRORS]);
-
-/** Whether an error thrown by an undo step means "come back later" rather than "this step cannot be done". */
+/** Whether an error thrown by an undo step means "come back later" (in use, throttled, transient) rather than "this step cannot be done". */
 export function isRetryLater(error: unknown): boolean {
-  return error instanceof StillInUse || TRANSIENT_ERRORS.has(awsErrorName(error) ?? '');
+  return error instanceof StillInUse || isTransientAwsError(error);
 }
 
 /** A NotFound is believed only when confirmed (confirm-gone.ts): right after a create it means "not yet visible". */
@@ -53,24 +50,24 @@ async function undoNetworkCalls(ec2: EC2Client, entry: LedgerEntry): Promise<Rol
       return deleteRoute(ec2, routeTableId, destination);
     }
     case 'route-table-association':
-      return (await undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: entry.id })));
     case 'route-table':
       return deleteRouteTable(ec2, entry.id);
     case 'elastic-ip':
-      return (await undoCall(() => ec2.send(new ReleaseAddressCommand({ AllocationId: entry.id })), RELEASE_ADDRESS_ERRORS)) ?? 'deleted';
+      return undoCall(() => ec2.send(new ReleaseAddressCommand({ AllocationId: entry.id })), RELEASE_ADDRESS_ERRORS);
     case 'internet-gateway':
       return deleteInternetGateway(ec2, entry.id);
     case 'egress-only-internet-gateway':
-      return (await undoCall(() => ec2.send(new DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DeleteEgressOnlyInternetGatewayCommand({ EgressOnlyInternetGatewayId: entry.id })));
     case 'security-group':
-      return (await undoCall(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DeleteSecurityGroupCommand({ GroupId: entry.id })));
     case 'subnet':
-      return (await undoCall(() => ec2.send(new DeleteSubnetCommand({ SubnetId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DeleteSubnetCommand({ SubnetId: entry.id })));
     case 'vpc':
-      return (await undoCall(() => ec2.send(new DeleteVpcCommand({ VpcId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DeleteVpcCommand({ VpcId: entry.id })));
     case 'bpa-exclusion':
       // InvalidVpcBlockPublicAccessExclusionId.NotFound counts as gone (undoCall's NotFound).
-      return (await undoCall(() => ec2.send(new DeleteVpcBlockPublicAccessExclusionCommand({ ExclusionId: entry.id })))) ?? 'deleted';
+      return undoCall(() => ec2.send(new DeleteVpcBlockPublicAccessExclusionCommand({ ExclusionId: entry.id })));
     default:
       throw new Error(`undoNetworkEntry cannot undo ${entry.kind}`);
   }
@@ -81,18 +78,13 @@ async function undoNetworkCalls(ec2: EC2Client, entry: LedgerEntry): Promise<Rol
  * lets the Rollback role delete routes by; once the last route it lists is gone, the mark goes too.
  */
 async function deleteRoute(ec2: EC2Client, routeTableId: string, destination: string): Promise<RollbackOutcome> {
-  let tags;
-  try {
-    tags = (await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }))).RouteTables?.[0]?.Tags;
-  } catch (error) {
-    if (isNotFound(error)) return 'already-gone';
-    throw error;
-  }
+  const described = await attemptUndo(() => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] })));
+  if (described.kind === 'already-gone') return 'already-gone';
+  const tags = described.answer.RouteTables?.[0]?.Tags;
   const ipv6 = destination.includes(':');
-  const outcome =
-    (await undoCall(() =>
-      ec2.send(new DeleteRouteCommand({ RouteTableId: routeTableId, ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }) })),
-    )) ?? 'deleted';
+  const outcome = await undoCall(() =>
+    ec2.send(new DeleteRouteCommand({ RouteTableId: routeTableId, ...(ipv6 ? { DestinationIpv6CidrBlock: destination } : { DestinationCidrBlock: destination }) })),
+  );
   const marked = addedRoutes(tags);
   if (!isManaged(tags) && marked.includes(destination)) {
     const rest = markValue(marked, { remove: destination });
@@ -106,15 +98,14 @@ async function deleteRoute(ec2: EC2Client, routeTableId: string, destination: st
 }
 
 async function deleteRouteTable(ec2: EC2Client, routeTableId: string): Promise<RollbackOutcome> {
-  const described = await undoCall(() => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] })));
-  if (described) return described;
-  const tables = await ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] }));
-  for (const association of tables.RouteTables?.[0]?.Associations ?? []) {
+  const described = await attemptUndo(() => ec2.send(new DescribeRouteTablesCommand({ RouteTableIds: [routeTableId] })));
+  if (described.kind === 'already-gone') return 'already-gone';
+  for (const association of described.answer.RouteTables?.[0]?.Associations ?? []) {
     if (association.Main || !association.RouteTableAssociationId) continue;
     const associationId = association.RouteTableAssociationId;
     await undoCall(() => ec2.send(new DisassociateRouteTableCommand({ AssociationId: associationId })));
   }
-  return (await undoCall(() => ec2.send(new DeleteRouteTableCommand({ RouteTableId: routeTableId })))) ?? 'deleted';
+  return undoCall(() => ec2.send(new DeleteRouteTableCommand({ RouteTableId: routeTableId })));
 }
 
 /** AWS keeps a NAT `deleting` for about a minute; its EIP can be released only once it is `deleted`. */
@@ -130,28 +121,17 @@ async function deleteNatGateway(ec2: EC2Client, natGatewayId: string): Promise<R
 }
 
 async function natState(ec2: EC2Client, natGatewayId: string): Promise<string | undefined> {
-  try {
-    const described = await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natGatewayId] }));
-    return described.NatGateways?.[0]?.State;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
+  const described = await undefinedWhenNotFound(ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [natGatewayId] })));
+  return described?.NatGateways?.[0]?.State;
 }
 
 async function deleteInternetGateway(ec2: EC2Client, internetGatewayId: string): Promise<RollbackOutcome> {
-  let attachments: Array<{ VpcId?: string }>;
-  try {
-    const described = await ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [internetGatewayId] }));
-    attachments = described.InternetGateways?.[0]?.Attachments ?? [];
-  } catch (error) {
-    if (isNotFound(error)) return 'already-gone';
-    throw error;
-  }
-  for (const { VpcId } of attachments) {
+  const described = await attemptUndo(() => ec2.send(new DescribeInternetGatewaysCommand({ InternetGatewayIds: [internetGatewayId] })));
+  if (described.kind === 'already-gone') return 'already-gone';
+  for (const { VpcId } of described.answer.InternetGateways?.[0]?.Attachments ?? []) {
     if (VpcId) await undoCall(() => ec2.send(new DetachInternetGatewayCommand({ InternetGatewayId: internetGatewayId, VpcId })));
   }
-  return (await undoCall(() => ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: internetGatewayId })))) ?? 'deleted';
+  return undoCall(() => ec2.send(new DeleteInternetGatewayCommand({ InternetGatewayId: internetGatewayId })));
 }
 
 /**
@@ -170,7 +150,7 @@ async function deleteVpcEndpoint(ec2: EC2Client, endpointId: string): Promise<Ro
   try {
     unsuccessful = (await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [endpointId] }))).Unsuccessful ?? [];
   } catch (error) {
-    return (await undoCall(() => Promise.reject(error))) ?? 'deleted';
+    return undoCall(() => Promise.reject(error));
   }
   const refusal = unsuccessful.find((item) => item.ResourceId === endpointId) ?? unsuccessful[0];
   if (!refusal) return 'deleted';
@@ -178,5 +158,5 @@ async function deleteVpcEndpoint(ec2: EC2Client, endpointId: string): Promise<Ro
   if (/NotFound/.test(code)) return 'already-gone';
   const error = new Error(`DeleteVpcEndpoints left ${endpointId} (Unsuccessful): ${refusal.Error?.Message ?? 'no message'}`);
   error.name = code;
-  return (await undoCall(() => Promise.reject(error))) ?? 'deleted';
+  return undoCall(() => Promise.reject(error));
 }

@@ -8,5 +8,5 @@ import { undoCall } from './undo-call';
  * that is gone. ParameterNotFound: already gone.
  */
 export async function deleteNetworkParameter(ssm: SSMClient, name: string): Promise<RollbackOutcome> {
-  return (await undoCall(() => ssm.send(new DeleteParameterCommand({ Name: name })))) ?? 'deleted';
+  return undoCall(() => ssm.send(new DeleteParameterCommand({ Name: name })));
 }

@@ -223,7 +223,6 @@ describe('least privilege per task', () => {
   /** Imported by a module the handler imports, but never sent by that handler. */
   const IMPORTED_NOT_SENT: Partial<Record<string, Record<string, string>>> = {
     DetachVpcAccessPolicy: { 'iam:ListAttachedRolePolicies': 'vpc-access-policy.ts also holds hasVpcAccessPolicy, which this task does not call' },
-    RestoreFunction: { 'iam:DetachRolePolicy': "undo-function.ts also holds Rollback's detachPolicyIfAttachedByExecution, which this task does not call" },
   };
   /** Sent with the ENI cleanup role's session (functions/undo/eni-cleanup-session.ts), never with the task's own role. */
   // Lambda's ENIs are deleted as the ENI cleanup role; the task role itself deletes only the NAT instance's

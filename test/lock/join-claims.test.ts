@@ -5,7 +5,8 @@ import { recordMembershipOfExecution } from '../../functions/membership/record-m
 import { releaseNetworkLock } from '../../functions/membership/release-network-lock';
 import type { LockTaskInput, RecordMembershipInput } from '../../functions/membership/types';
 import { LockTimeout, NetworkInUse } from '../../functions/shared/errors';
-import { claimJoin, liveJoins, readNetworkRecord } from '../../functions/shared/registry/join-claims';
+import { claimJoin, liveJoins } from '../../functions/shared/registry/join-claims';
+import { readNetworkRecord } from '../../functions/shared/registry/item-access';
 import { readLock } from '../../functions/shared/registry/lock-acquire';
 import { releaseLocksOwnedBy } from '../../functions/shared/registry/stale-locks';
 import { epochSeconds, joinClaimKey, networkLockKey, type Registry } from '../../functions/shared/registry/table';

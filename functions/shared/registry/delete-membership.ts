@@ -1,13 +1,9 @@
-import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
-import { fromItem, toItem } from './attributes';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { toItem } from './attributes';
+import { getItem } from './item-access';
 import type { MembershipRecord } from './records';
-import { memberKey, membershipKey, type ItemKey, type Registry } from './table';
+import { memberKey, membershipKey, type Registry } from './table';
 
-/** Apart from membership.ts, so a caller that only removes (Rollback, release) is granted only deletes. */
-async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | undefined> {
-  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(key), ConsistentRead: true }));
-  return found.Item ? (fromItem(found.Item) as unknown as T) : undefined;
-}
 
 /**
  * Forgets a function's membership (release, or Rollback of the execution that wrote it): the member item and

@@ -1,7 +1,7 @@
-import { GetItemCommand, QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
 import { fromItem, toItem } from './attributes';
-import type { LockRecord, NetworkRecord } from './records';
+import type { LockRecord } from './records';
 import { epochSeconds, functionLockKey, joinClaimKey, JOIN_SORT_PREFIX, LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, networkLockKey, networkRecordKey, type Registry } from './table';
 
 /**
@@ -89,10 +89,4 @@ export async function liveJoins(registry: Registry, network: string, except: str
     .map((item) => fromItem(item) as unknown as LockRecord)
     .filter((claim) => claim.lockOwner !== except && claim.leaseExpiresAt >= now)
     .sort((a, b) => a.subject.localeCompare(b.subject));
-}
-
-/** The network record as a join decides on it (strongly consistent), or undefined when there is none. */
-export async function readNetworkRecord(registry: Registry, network: string): Promise<NetworkRecord | undefined> {
-  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(networkRecordKey(network)), ConsistentRead: true }));
-  return found.Item ? (fromItem(found.Item) as unknown as NetworkRecord) : undefined;
 }

@@ -1,7 +1,7 @@
-import { GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
-import { fromItem, toItem } from './attributes';
-import { writtenIfConditionHolds } from './conditional-write';
+import { toItem } from './attributes';
+import { getItem, updateIfConditionHolds } from './item-access';
 import type { LockKind, LockRecord, NetworkRecord } from './records';
 import { epochSeconds, functionLockKey, LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, networkLockKey, networkRecordKey, type ItemKey, type Registry } from './table';
 
@@ -77,8 +77,7 @@ export async function acquireLocks(registry: Registry, request: LockRequest): Pr
 }
 
 export async function readLock(registry: Registry, key: ItemKey): Promise<LockRecord | undefined> {
-  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(key), ConsistentRead: true }));
-  return found.Item ? (fromItem(found.Item) as unknown as LockRecord) : undefined;
+  return getItem<LockRecord>(registry, key);
 }
 
 /** What a network is meant to be, as the request says: written when its first build starts. */
@@ -126,16 +125,9 @@ export async function markNetworkBuilding(registry: Registry, network: PlannedNe
     values[':vpcId'] = network.vpcId;
   }
   const names = ['name', 'mode', 'azs', 'natGatewayMode', 'state', 'execution', 'updatedAt', 'createdAt', 'ledger', 'natGatewayIds', 'privateSubnetIds', ...(network.vpcId ? ['vpcId'] : [])];
-  return writtenIfConditionHolds(() =>
-    registry.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: registry.tableName,
-        Key: toItem(networkRecordKey(network.name)),
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_not_exists(#state) OR #state IN (:building, :failed)',
-        ExpressionAttributeNames: Object.fromEntries(names.map((name) => [`#${name}`, name])),
-        ExpressionAttributeValues: toItem(values),
-      }),
-    ),
-  );
+  return updateIfConditionHolds(registry, networkRecordKey(network.name), `SET ${sets.join(', ')}`, {
+    condition: 'attribute_not_exists(#state) OR #state IN (:building, :failed)',
+    names: Object.fromEntries(names.map((name) => [`#${name}`, name])),
+    values,
+  });
 }

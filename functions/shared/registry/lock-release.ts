@@ -1,6 +1,4 @@
-import { DeleteItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { toItem } from './attributes';
-import { writtenIfConditionHolds } from './conditional-write';
+import { deleteIfConditionHolds, updateIfConditionHolds } from './item-access';
 import { LOCK_OWNER_ATTRIBUTE, networkRecordKey, type ItemKey, type Registry } from './table';
 
 /**
@@ -11,17 +9,7 @@ import { LOCK_OWNER_ATTRIBUTE, networkRecordKey, type ItemKey, type Registry } f
 export async function releaseLocks(registry: Registry, owner: string, keys: readonly ItemKey[]): Promise<ItemKey[]> {
   const released: ItemKey[] = [];
   for (const key of keys) {
-    const deleted = await writtenIfConditionHolds(() =>
-      registry.dynamodb.send(
-        new DeleteItemCommand({
-          TableName: registry.tableName,
-          Key: toItem(key),
-          ConditionExpression: '#owner = :owner',
-          ExpressionAttributeNames: { '#owner': LOCK_OWNER_ATTRIBUTE },
-          ExpressionAttributeValues: toItem({ ':owner': owner }),
-        }),
-      ),
-    );
+    const deleted = await deleteIfConditionHolds(registry, key, { condition: '#owner = :owner', names: { '#owner': LOCK_OWNER_ATTRIBUTE }, values: { ':owner': owner } });
     if (deleted) released.push(key);
   }
   return released;
@@ -32,16 +20,9 @@ export async function releaseLocks(registry: Registry, owner: string, keys: read
  * so the inventory shows it and the next execution builds it again. Any other state is left as it is.
  */
 export async function markNetworkFailed(registry: Registry, network: string, owner: string, now = new Date()): Promise<boolean> {
-  return writtenIfConditionHolds(() =>
-    registry.dynamodb.send(
-      new UpdateItemCommand({
-        TableName: registry.tableName,
-        Key: toItem(networkRecordKey(network)),
-        UpdateExpression: 'SET #state = :failed, #updatedAt = :now',
-        ConditionExpression: '#state = :building AND #execution = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#execution': 'execution', '#updatedAt': 'updatedAt' },
-        ExpressionAttributeValues: toItem({ ':failed': 'failed', ':building': 'building', ':owner': owner, ':now': now.toISOString() }),
-      }),
-    ),
-  );
+  return updateIfConditionHolds(registry, networkRecordKey(network), 'SET #state = :failed, #updatedAt = :now', {
+    condition: '#state = :building AND #execution = :owner',
+    names: { '#state': 'state', '#execution': 'execution', '#updatedAt': 'updatedAt' },
+    values: { ':failed': 'failed', ':building': 'building', ':owner': owner, ':now': now.toISOString() },
+  });
 }

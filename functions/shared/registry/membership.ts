@@ -1,9 +1,10 @@
-import { GetItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
-import type { LedgerEntry } from '../types';
-import { fromItem, toItem } from './attributes';
+import { inCreationOrder } from '../ledger';
+import { toItem } from './attributes';
+import { getItem } from './item-access';
 import type { MembershipRecord, NetworkRecord } from './records';
-import { memberKey, membershipKey, networkRecordKey, type ItemKey, type Registry } from './table';
+import { memberKey, membershipKey, networkRecordKey, type Registry } from './table';
 
 /** The network as the workflow leaves it ready: everything of NetworkRecord that the execution knows. */
 export type ReadyNetwork = Omit<NetworkRecord, 'state' | 'createdAt' | 'updatedAt' | 'execution'>;
@@ -33,17 +34,7 @@ export interface MembershipWritten {
   readonly egressIpsBefore?: string[];
 }
 
-async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | undefined> {
-  const found = await registry.dynamodb.send(new GetItemCommand({ TableName: registry.tableName, Key: toItem(key), ConsistentRead: true }));
-  return found.Item ? (fromItem(found.Item) as unknown as T) : undefined;
-}
 
-/** Every entry of both ledgers, each resource once, in creation order. */
-function mergeLedgers(recorded: readonly LedgerEntry[], added: readonly LedgerEntry[]): LedgerEntry[] {
-  const byId = new Map<string, LedgerEntry>();
-  for (const entry of [...recorded, ...added]) byId.set(`${entry.kind}:${entry.id}`, byId.get(`${entry.kind}:${entry.id}`) ?? entry);
-  return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-}
 
 /**
  * Records that a function uses a network, and the network as `ready`: the member item, the function's pointer
@@ -100,7 +91,7 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
     ...(recorded?.keepEgressIps || written.keepEgressIps ? { keepEgressIps: true } : {}),
     state: 'ready',
     execution: keepsBuilder ? recorded.execution : write.owner,
-    ledger: mergeLedgers(recorded?.ledger ?? [], write.network.ledger),
+    ledger: inCreationOrder([...(recorded?.ledger ?? []), ...write.network.ledger]),
     createdAt: recorded?.createdAt ?? now,
     updatedAt: recorded?.state === 'ready' && sameExecution ? recorded.updatedAt : now,
   };

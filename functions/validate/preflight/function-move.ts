@@ -1,6 +1,6 @@
 import { DescribeSubnetsCommand, DescribeVpcsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
-import { awsErrorName, InvalidRequest, isNotFound } from '../../shared/errors';
+import { awsErrorName, InvalidRequest, undefinedWhenNotFound } from '../../shared/errors';
 import { natGatewaysMonthlyCost } from '../../network/network-cost';
 import { readMembership } from '../../shared/registry/read-membership';
 import { readNetwork } from '../../shared/registry/read-network';
@@ -62,12 +62,12 @@ async function vpcOfSubnets(ec2: EC2Client, subnetIds: string[]): Promise<string
  * this function; none left, it still costs its NATs until `teardown`.
  */
 async function networkLeft(ec2: EC2Client, move: FunctionMove, vpcId: string): Promise<LeftVpc['network']> {
-  const membership = move.registry ? await orNothing(readMembership(move.registry, move.functionArn)) : undefined;
-  const registered = membership && move.registry ? await orNothing(readNetwork(move.registry, membership.network)) : undefined;
+  const membership = move.registry ? await undefinedWhenNotFound(readMembership(move.registry, move.functionArn)) : undefined;
+  const registered = membership && move.registry ? await undefinedWhenNotFound(readNetwork(move.registry, membership.network)) : undefined;
   const name = registered?.record?.vpcId === vpcId ? registered.name : await networkTagOf(ec2, vpcId);
   if (!name || name === move.network.name) return undefined;
   if (!move.registry) return { name };
-  const network = registered?.name === name ? registered : await orNothing(readNetwork(move.registry, name));
+  const network = registered?.name === name ? registered : await undefinedWhenNotFound(readNetwork(move.registry, name));
   const membersLeft = (network?.members ?? []).filter((member) => member.functionArn !== move.functionArn).length;
   const record = network?.record;
   if (membersLeft > 0 || !record) return { name, membersLeft };
@@ -78,14 +78,4 @@ async function networkLeft(ec2: EC2Client, move: FunctionMove, vpcId: string): P
 async function networkTagOf(ec2: EC2Client, vpcId: string): Promise<string | undefined> {
   const vpc = (await ec2.send(new DescribeVpcsCommand({ VpcIds: [vpcId] }))).Vpcs?.[0];
   return vpc?.Tags?.find((tag) => tag.Key === TAG_NETWORK)?.Value;
-}
-
-/** A registry without its table (an emulator account it was never created in) knows nothing. */
-async function orNothing<T>(read: Promise<T>): Promise<T | undefined> {
-  try {
-    return await read;
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }
