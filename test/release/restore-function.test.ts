@@ -6,7 +6,7 @@ import { recordFunction } from '../../functions/function/record-function';
 import { restoreFunction } from '../../functions/release/restore-function';
 import type { ReleaseState } from '../../functions/release/types';
 import { restoreFunctionVpcConfig } from '../../functions/undo/undo-function';
-import { emulator } from '../../local/emulator-control';
+import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { buildEgressNetwork, executionNamed, networkSlices, normalizedRequest } from '../support/egress-network';
 
@@ -73,7 +73,7 @@ describe('RestoreFunction', () => {
 
   it("makes Rollback wait (StillInUse) while Lambda applies the original VpcConfig (fault proxy: UpdateFunctionConfiguration answers LastUpdateStatus InProgress)", async () => {
     const state = await attachedMember('rollback-applying-fn');
-    const original = { functionArn: state.membership.functionArn, functionName: 'rollback-applying-fn', roleName: 'rollback-applying-fn-role', vpcConfig: { subnetIds: [], securityGroupIds: [] }, vpcAccessPolicyAttached: false };
+    const original = { functionArn: state.membership.functionArn, functionName: 'rollback-applying-fn', roleName: 'rollback-applying-fn-role', vpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false }, vpcAccessPolicyAttached: false };
     await emulator.clearFaults();
     await emulator.inject(UPDATE_STILL_APPLYING);
     await expect(restoreFunctionVpcConfig(lambda, original)).rejects.toMatchObject({ name: 'StillInUse', message: 'the function is applying its original VPC configuration' });
