@@ -5,7 +5,7 @@ const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': '<rootDir>/test/emulator/esbuild-transform.js' },
   testTimeout: 60000,
 };
 const unitPaths = UNIT_TEST_FILES.map((file) => `<rootDir>/${file}`);

@@ -55,7 +55,7 @@ export const LOCAL_LOCK_WAIT_MS = 1000;
 const LOCK_WAIT_STATE = 'WaitForNetworkLock';
 
 /**
- * Requires the handler file of a task from functions/: TypeScript via ts-jest or tsx, or the JavaScript the
+ * Requires the handler file of a task from functions/: TypeScript via jest's transform (test/emulator/esbuild-transform.js) or tsx, or the JavaScript the
  * package's CLI is compiled to (dist/, tsconfig.cli.json), hence no extension.
  */
 export function registryTask(taskName: string): LocalTask {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { BIN, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
@@ -6,17 +6,23 @@ jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 /**
  * The pids of the moto servers `pid` started. Only moto: tsx's esbuild service is a child too, and it starts
- * before the CLI has installed its signal handlers.
+ * before the CLI has installed its signal handlers. Read from /proc (the kernel's list of the process's children,
+ * then each child's command line), not by running `ps`: this is asked every 20 ms, and a `ps` per call scanned
+ * every process of the machine and blocked this worker's event loop while the CLI under test waited for a core.
  */
 function motoChildrenOf(pid: number): number[] {
+  return readProc(`/proc/${pid}/task/${pid}/children`)
+    .split(' ')
+    .map((child) => Number.parseInt(child, 10))
+    .filter((child) => child > 0 && readProc(`/proc/${child}/cmdline`).includes('moto_server'));
+}
+
+/** A /proc file's text, or '' when the process has gone meanwhile. */
+function readProc(path: string): string {
   try {
-    return execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' })
-      .split('\n')
-      .filter((line) => line.includes('moto_server'))
-      .map((line) => Number.parseInt(line.trim(), 10))
-      .filter((child) => child > 0);
+    return readFileSync(path, 'utf8');
   } catch {
-    return []; // ps exits 1 when there are none
+    return '';
   }
 }
 
