@@ -55,7 +55,7 @@ export const rollbackStates: Record<string, StateSource> = {
     Error: 'RollbackIncomplete',
     CausePath: '$.rollbackError.Cause',
   },
-  UnlockAndFail: task('ReleaseNetworkLock', {
+  ReleaseNetworkLockAndFail: task('ReleaseNetworkLock', {
     Comment: 'Nothing was created: gives the locks back ($.error: a network this execution had marked building is marked failed).',
     ResultPath: '$.unlock',
     Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.unlockError', Next: 'RequestRejected' }],

@@ -42,9 +42,11 @@ export interface ProvisionState extends Omit<ValidatedState, 'alreadyMember'> {
   readonly proof?: readonly [SettledBranch<{ readonly probe: ProbeSlice }>, SettledBranch<{ readonly s3Endpoint: S3EndpointSlice }>];
   /** RunProbe, kept by KeepProbeResult. */
   readonly probe?: ProbeSlice;
-  /** RecordMembership. */
+  /** RecordAndDetach: one settled result per branch (RecordMembership then ReleaseNetworkLock; DetachVpcAccessPolicy). */
+  readonly closing?: readonly [SettledBranch<{ readonly membership: MembershipSlice; readonly unlock: NetworkUnlockSlice }>, SettledBranch<{ readonly detach: DetachResult }>];
+  /** RecordMembership, kept by KeepMembership (or KeepMembershipForRollback when the other branch failed). */
   readonly membership?: MembershipSlice;
-  /** ReleaseNetworkLock, ReleaseNetworkLockAfterRollback, UnlockAndFail. */
+  /** ReleaseNetworkLock, ReleaseNetworkLockAfterRollback, ReleaseNetworkLockAndFail. */
   readonly unlock?: NetworkUnlockSlice;
   /** DetachVpcAccessPolicy. */
   readonly detach?: DetachResult;
@@ -84,7 +86,7 @@ export interface PollCounter<Check> {
 }
 
 /** The state before PrepareInParallel: what each of its branches starts from (and a failed one ends with). */
-type BranchState = Omit<ProvisionState, 'parallel' | 'proof'>;
+type BranchState = Omit<ProvisionState, 'parallel' | 'proof' | 'closing'>;
 
 /** A settled branch (asl-builder.ts settledParallel): its last Pass state's result, or its whole state and the error. */
 export type SettledBranch<Result> = Result | (BranchState & { readonly error: CaughtError });
@@ -122,6 +124,7 @@ export const PROVISION_STATE_KEYS = [
   'waits',
   'proof',
   'probe',
+  'closing',
   'membership',
   'unlock',
   'detach',
@@ -159,7 +162,7 @@ export interface ProvisionTaskReads {
 }
 
 /** The top-level keys under which a ledger may be (PROVISION_LEDGER_PATHS): Rollback reads them all. */
-type LedgerCarrier = 'network' | 'function' | 'probeFunction' | 'probe' | 'parallel' | 'proof';
+type LedgerCarrier = 'network' | 'function' | 'probeFunction' | 'probe' | 'parallel' | 'proof' | 'closing';
 
 export type ProvisionTaskInput<Task extends keyof ProvisionTaskReads> = Pick<ProvisionState, ProvisionTaskReads[Task]>;
 

@@ -59,7 +59,7 @@ export const provisionDefinition: MachineSource = {
       Comment:
         "One conditional write for the network's lock and the function's: acquired, or not yet (the slice names the holder). Its last attempt fails LockTimeout or FunctionBusy, naming the holder.",
       ResultPath: '$.lock',
-      Catch: [{ ErrorEquals: ['LockTimeout', 'FunctionBusy'], ResultPath: '$.error', Next: 'LockNotAcquired' }, catchAllTo('UnlockAndFail')],
+      Catch: [{ ErrorEquals: ['LockTimeout', 'FunctionBusy'], ResultPath: '$.error', Next: 'LockNotAcquired' }, catchAllTo('ReleaseNetworkLockAndFail')],
       Next: 'NetworkLockAcquired?',
     }),
     'NetworkLockAcquired?': {
@@ -75,7 +75,7 @@ export const provisionDefinition: MachineSource = {
     },
     LockNotAcquired: { Type: 'Fail', Comment: 'Nothing was created: the lock stayed held by the execution the Cause names.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
     // Holding the lock, before the first creation: a failure gives the lock back and is reported as it is.
-    ...failingTo('UnlockAndFail', {
+    ...failingTo('ReleaseNetworkLockAndFail', {
       'NetworkMode?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],

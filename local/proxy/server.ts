@@ -69,22 +69,7 @@ export async function startEmulatorProxy(upstream: string, options: EmulatorProx
       }
     });
   });
-  // Clients (the SDK, fetch) keep connections alive; Node's 5 s default would close idle sockets under them
-  // just as they are reused ("other side closed"), and tests run with AWS_MAX_ATTEMPTS=1.
-  server.keepAliveTimeout = 120_000;
-  server.headersTimeout = 121_000;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('fault proxy did not get a port');
-  return {
-    endpoint: `http://127.0.0.1:${address.port}`,
-    // Kept-alive and in-flight connections would hold close() open for up to keepAliveTimeout (a Ctrl-C hung).
-    close: () =>
-      new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return listenOnLoopback(server);
 }
 
 function send(res: ServerResponse, answer: ProxyAnswer): void {
@@ -101,4 +86,24 @@ function reply(res: ServerResponse, status: number, payload: unknown): void {
   const text = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** Listens on a free loopback port; `close` also ends kept-alive connections. */
+async function listenOnLoopback(server: Server): Promise<EmulatorProxy> {
+  // Clients (the SDK, fetch) keep connections alive; Node's 5 s default would close idle sockets under them
+  // just as they are reused ("other side closed"), and tests run with AWS_MAX_ATTEMPTS=1.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 121_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address !== 'object') throw new Error('fault proxy did not get a port');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    // Kept-alive and in-flight connections would hold close() open for up to keepAliveTimeout (a Ctrl-C hung).
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

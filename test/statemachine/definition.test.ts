@@ -224,11 +224,11 @@ describe('statemachine/provision.asl.json', () => {
     // THEN not getting it ends with nothing to give back; anything else after it gives it back first
     expect(top.AcquireNetworkLock?.Catch).toEqual([
       { ErrorEquals: ['LockTimeout', 'FunctionBusy'], ResultPath: '$.error', Next: 'LockNotAcquired' },
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'UnlockAndFail' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'ReleaseNetworkLockAndFail' },
     ]);
     expect(top.LockNotAcquired).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error' });
-    expect(top.AuditExistingVpc?.Catch?.at(-1)?.Next).toBe('UnlockAndFail');
-    expect(top.UnlockAndFail).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', Next: 'RequestRejected' });
+    expect(top.AuditExistingVpc?.Catch?.at(-1)?.Next).toBe('ReleaseNetworkLockAndFail');
+    expect(top.ReleaseNetworkLockAndFail).toMatchObject({ Resource: '${ReleaseNetworkLockFunctionArn}', Next: 'RequestRejected' });
     // AND the success path records the membership and unlocks, beside DetachVpcAccessPolicy (RecordAndDetach)
     const [record, detach] = top.RecordAndDetach?.Branches ?? [];
     expect([record?.States.RecordMembership?.Next, record?.States.ReleaseNetworkLock?.Next]).toEqual(['ReleaseNetworkLock', 'MembershipRecorded']);

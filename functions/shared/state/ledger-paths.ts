@@ -6,7 +6,7 @@
  *
  * `[*]` is every item of an array. A settled Parallel (statemachine/asl-builder.ts settledParallel) leaves per
  * branch either its last Pass state's result or, when the branch failed, its whole state: the slice paths again
- * under `$.parallel[*]` and `$.proof[*]`.
+ * under `$.parallel[*]`, `$.proof[*]` and `$.closing[*]`.
  */
 const SLICE_PATHS = [
   '$.function.original',
@@ -23,10 +23,12 @@ const SLICE_PATHS = [
   '$.probe',
 ] as const;
 
-/** The ledgered slices of each settled Parallel's branch results (NatGatewaysReady, ProbeFunctionReady; ProbeProved, S3EndpointAdded). */
+/** The ledgered slices of each settled Parallel's branch results (NatGatewaysReady, ProbeFunctionReady; ProbeProved, S3EndpointAdded; none of RecordAndDetach's). */
 const SETTLED_BRANCH_RESULTS = {
   '$.parallel[*]': ['natGateways[*]', 'securityGroup', 'probeFunction', 'vpcAccessPolicy'],
   '$.proof[*]': ['probe', 's3Endpoint'],
+  // RecordAndDetach's results carry no ledger; a failed branch's whole state does (the same entries as the top level's).
+  '$.closing[*]': [],
 } as const;
 
 type Settled = keyof typeof SETTLED_BRANCH_RESULTS;
