@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import { TASKS, type TaskName } from '../../functions/shared/task-registry';
+import { allStates, DEPLOYED_DEFINITION_PATHS, readDefinitionText, taskOfResource, type AslDefinition } from '../../statemachine/definition';
 
 /** `EnsureNatGateway` -> `ensure-nat-gateway`: the file name a task's handler has (docs/architecture.md). */
 function kebabOf(taskName: string): string {
@@ -25,31 +25,13 @@ describe('task files are named after their task (docs/architecture.md "The areas
 describe('Task states are named after their task', () => {
   it('names every Task state of the three workflows after the task it invokes (the task name, with a prefix or suffix where one task runs in several states)', () => {
     const misnamed: string[] = [];
-    for (const workflow of ['provision', 'release', 'teardown']) {
-      const definition = JSON.parse(readFileSync(join(__dirname, '..', '..', 'statemachine', `${workflow}.asl.json`), 'utf8')) as AslMachine;
-      for (const [name, state] of taskStatesOf(definition)) {
-        const task = /\$\{(\w+)FunctionArn\}/.exec(JSON.stringify(state))?.[1];
-        if (task && !name.includes(task)) misnamed.push(`${workflow}: ${name} invokes ${task}`);
+    for (const path of DEPLOYED_DEFINITION_PATHS) {
+      const definition = JSON.parse(readDefinitionText(path)) as AslDefinition;
+      for (const [name, state] of allStates(definition)) {
+        const task = state.Type === 'Task' ? taskOfResource(state.Resource ?? '') : undefined;
+        if (task && !name.includes(task)) misnamed.push(`${basename(path)}: ${name} invokes ${task}`);
       }
     }
     expect(misnamed).toEqual([]);
   });
 });
-
-interface AslMachine {
-  readonly States: Record<string, AslState>;
-}
-interface AslState {
-  readonly Type: string;
-  readonly Branches?: AslMachine[];
-  readonly ItemProcessor?: AslMachine;
-  readonly Iterator?: AslMachine;
-}
-
-function taskStatesOf(machine: AslMachine): Array<[string, AslState]> {
-  return Object.entries(machine.States).flatMap(([name, state]): Array<[string, AslState]> => [
-    ...(state.Type === 'Task' ? [[name, state] as [string, AslState]] : []),
-    ...(state.Branches ?? []).flatMap(taskStatesOf),
-    ...[state.ItemProcessor, state.Iterator].filter((inner): inner is AslMachine => inner !== undefined).flatMap(taskStatesOf),
-  ]);
-}
