@@ -12,6 +12,7 @@
  */
 const UNIT_TEST_FILES = [
   'test/architecture/code-size.test.ts',
+  'test/architecture/dead-exports.test.ts',
   'test/architecture/import-graph.test.ts',
   'test/architecture/task-files.test.ts',
   'test/architecture/test-lanes.test.ts',

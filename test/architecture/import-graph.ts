@@ -62,10 +62,13 @@ export function importsOf(path: string, text: string, exists: (path: string) => 
   return importedFiles
     .map((file) => file.fileName)
     .filter((specifier) => specifier.startsWith('.'))
-    .map((specifier) => {
-      const base = join(dirname(path), specifier).split(sep).join('/');
-      return [base, `${base}.ts`, `${base}/index.ts`].find((candidate) => exists(candidate) && !candidate.endsWith('/')) ?? `${base}.ts`;
-    });
+    .map((specifier) => resolveImport(path, specifier, exists));
+}
+
+/** The repository file a relative specifier of `from` names, as Node and TypeScript resolve it. */
+export function resolveImport(from: string, specifier: string, exists: (path: string) => boolean): string {
+  const base = join(dirname(from), specifier).split(sep).join('/');
+  return [base, `${base}.ts`, `${base}/index.ts`].find((candidate) => exists(candidate) && !candidate.endsWith('/')) ?? `${base}.ts`;
 }
 
 export function importGraph(sources: ReadonlyMap<string, string>, exists: (path: string) => boolean): ImportEdge[] {
