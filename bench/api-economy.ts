@@ -15,7 +15,7 @@ export interface ApiEconomy {
 }
 
 /** The runs section 1 measures; the fresh IPv4 one is also the trace of sections 2 and 3. */
-export interface ApiEconomyRuns {
+interface ApiEconomyRuns {
   readonly economy: ApiEconomy;
   readonly freshIpv4Run: MeasuredRun;
 }

@@ -2,7 +2,7 @@ import { mutatingCalls } from '../local/test-support/emulator-control';
 import type { CallRecord } from '../local/test-support/fault-rules';
 
 /** How a call counts: it changes something, it only reads, or it runs a function (the probe's Invoke). */
-export type CallKind = 'mutating' | 'read' | 'invoke';
+type CallKind = 'mutating' | 'read' | 'invoke';
 
 export function kindOf(action: string): CallKind {
   if (action === 'Invoke') return 'invoke';

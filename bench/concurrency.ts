@@ -11,7 +11,7 @@ import { BENCH_AZ_COUNT, BENCH_NETWORK, createModeRequest } from './requests';
 const LOCK_WAIT_ROUND = ['WaitForNetworkLock', 'AcquireNetworkLock', 'NetworkLockAcquired?'];
 
 /** N provisions of different functions started at once onto one new network, in a fresh account. */
-export interface ConcurrentRound {
+interface ConcurrentRound {
   readonly provisions: number;
   readonly vpcsCreated: number;
   readonly natGatewaysCreated: number;

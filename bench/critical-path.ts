@@ -7,7 +7,7 @@ import { planOfRun, type PollLoop } from './simulation-plan';
 import type { TaskInvocation } from './traced-tasks';
 
 /** What the definition does while AWS keeps something pending: its Wait loops, and the Task retries. */
-export const POLL_LOOPS: readonly PollLoop[] = [
+const POLL_LOOPS: readonly PollLoop[] = [
   { waitState: 'WaitForNatGateways', firstWaitState: 'FirstWaitForNatGateways', gate: 'nat-gateway-available' },
   // The probe function is created inside the Parallel (on the target's subnets and group) and polled until Active.
   { waitState: 'WaitForProbeFunction', gate: 'probe-function-active' },
@@ -65,7 +65,7 @@ export interface CriticalPathLevel {
   readonly guidePhases: { readonly network: number; readonly function: number; readonly test: number };
 }
 
-export interface SimSummary {
+interface SimSummary {
   readonly natWaitLoops: number;
   readonly probeWaitLoops: number;
   readonly functionWaitLoops: number;

@@ -7,10 +7,10 @@ import type { DeployedTaskConfig } from './deployed-config';
 import { median } from './stats';
 
 /** Inside the repository (git-ignored), so that a bundle with external modules still resolves them. */
-export const BUNDLE_DIR = join(__dirname, 'out', 'bundles');
+const BUNDLE_DIR = join(__dirname, 'out', 'bundles');
 const FUNCTIONS_DIR = join(__dirname, '..', 'functions');
 
-export interface TaskFootprint {
+interface TaskFootprint {
   readonly task: TaskName;
   readonly bundleBytes: number;
   readonly sourceMapBytes: number;
@@ -31,7 +31,7 @@ export interface TaskFootprint {
 }
 
 /** A bare import of a set of SDK clients: `export * from` each, bundled as the tasks are. */
-export interface ClientsBaseline {
+interface ClientsBaseline {
   readonly sdkClients: string[];
   readonly importMs: number;
   readonly importRunsMs: number[];

@@ -17,7 +17,7 @@ import { planOfRun } from './simulation-plan';
  * of WaitForNetworkLock costs the deployed Wait (LOCK_WAIT_SECONDS). Simulated wall(N) = the slowest join,
  * its lock waits included: joins start together and share nothing else.
  */
-export interface JoinRound {
+interface JoinRound {
   readonly n: number;
   readonly wallSeconds: number;
   readonly ratioToOne: number;
@@ -49,7 +49,7 @@ const lockWaitsOf = (run: LocalRunResult): number => run.events.filter((event) =
  * invocation through the network, the target's UpdateFunctionConfiguration and its update onto the Hyperplane
  * ENIs that exist. No registry work, no state transitions, no cold starts.
  */
-export function joinLowerBound(profile: LatencyProfileFile): JoinsBench['lowerBound'] {
+function joinLowerBound(profile: LatencyProfileFile): JoinsBench['lowerBound'] {
   const latency = levelOf(profile, 'typical');
   const update = latency.gates.find((gate) => gate.gate === 'function-vpc-update');
   if (!update?.sharesEnis) throw new Error('the latency profile does not say how long an update onto existing Hyperplane ENIs takes (function-vpc-update sharesEnis)');

@@ -13,7 +13,7 @@ import { simulate, type SimNode, type SimPoll, type SimTask } from './simulation
 import { planOfRun, pollShape } from './simulation-plan';
 
 /** The gate of bench/latency-profile.json: Lambda releases the Hyperplane ENIs after the last function left. */
-export const ENI_RELEASE_GATE = 'lambda-eni-release';
+const ENI_RELEASE_GATE = 'lambda-eni-release';
 const TEARDOWN_CHECK = 'TeardownNetwork';
 const TEARDOWN_WAIT = 'WaitForTeardown';
 
@@ -76,7 +76,7 @@ export async function measureLifecycle(environment: IsolatedEmulator, profile: L
  * starts), the definition's Wait, then a poll of TeardownNetwork whose check is the traced last pass, until
  * the ENIs are released, bounded as TeardownNetwork bounds it (TEARDOWN_MAX_ATTEMPTS passes in all).
  */
-export function teardownPlan(definition: AslDefinition, run: MeasuredRun, openedBy: string): SimNode[] {
+function teardownPlan(definition: AslDefinition, run: MeasuredRun, openedBy: string): SimNode[] {
   const nodes = planOfRun(definition, run.run.events, run.invocations, []);
   const passes = nodes.flatMap((node, index) => (node.kind === 'task' && node.task === TEARDOWN_CHECK ? [index] : []));
   if (passes.length < 2) throw new Error(`the traced teardown made ${passes.length} pass(es); the simulation needs one that waited`);

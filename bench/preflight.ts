@@ -11,7 +11,7 @@ import { createModeRequest } from './requests';
 import type { Row } from './table';
 
 /** Section 8: what the preflight costs a provision, and what it saves a request AWS would refuse. */
-export interface PreflightBench {
+interface PreflightBench {
   /** A provision that succeeds (create mode, 2 AZs, per-AZ NAT): the preflight's reads, and the whole run's calls. */
   readonly provision: { readonly preflightReads: number; readonly total: number };
   /** The same request with 4 of the 5 Elastic IPs in use, refused by the preflight. */

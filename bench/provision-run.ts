@@ -16,7 +16,7 @@ import type { IsolatedEmulator } from '../local/test-support/proxied-emulator';
 import { tracedTasks, type TaskInvocation, type TraceOptions } from './traced-tasks';
 
 /** What the probe function answers in the emulator (it cannot reach the internet): success, or a time-out. */
-export type ProbeOutcome = 'passes' | 'times-out';
+type ProbeOutcome = 'passes' | 'times-out';
 
 /** One local execution, measured. */
 export interface MeasuredRun {

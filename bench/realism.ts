@@ -4,7 +4,7 @@ import { createUserFunction, expectStatus, freshAccount, measureProvision } from
 import type { Row } from './table';
 
 /** One provision's cost in calls and state transitions, on plain moto or under the realism profile with a seed. */
-export interface RealismFigures {
+interface RealismFigures {
   readonly seed: number | 'plain';
   readonly calls: number;
   readonly mutatingCalls: number;

@@ -11,10 +11,10 @@ import type { StepFunctionsCost } from './step-functions-cost';
 import { kib, seconds, usd, type Row } from './table';
 
 /** Issue 13's goals, typical profile: ours / guide's order, ours / lower bound. */
-export const RATIO_TARGET = 0.55;
-export const LOWER_BOUND_RATIO_TARGET = 1.1;
+const RATIO_TARGET = 0.55;
+const LOWER_BOUND_RATIO_TARGET = 1.1;
 /** Issue 13: a task's import (cold start) over a bare import of the SDK clients it uses. */
-export const IMPORT_RATIO_TARGET = 1.3;
+const IMPORT_RATIO_TARGET = 1.3;
 export const RUN_TIME_TARGET_MS = 5 * 60 * 1000;
 
 const calls = (summary: CallSummary): string => `${summary.mutating} mutating + ${summary.read} read + ${summary.invoke} invoke = ${summary.total}`;

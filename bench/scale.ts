@@ -9,7 +9,7 @@ import { createUserFunction, expectStatus, freshAccount, measureProvision } from
 import { BENCH_AZ_COUNT, BENCH_NETWORK, createModeRequest } from './requests';
 
 /** Totals after the first `functions` provisions onto the shared network. */
-export interface ScaleCheckpoint {
+interface ScaleCheckpoint {
   readonly functions: number;
   readonly vpcsCreated: number;
   readonly natGatewaysCreated: number;

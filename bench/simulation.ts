@@ -19,24 +19,24 @@ export interface SimTask {
 }
 
 /** A Pass, Choice, Succeed or Fail state: one state transition. */
-export interface SimState {
+interface SimState {
   readonly kind: 'state';
   readonly name: string;
 }
 
-export interface SimWait {
+interface SimWait {
   readonly kind: 'wait';
   readonly name: string;
   readonly seconds: number;
 }
 
-export interface SimParallel {
+interface SimParallel {
   readonly kind: 'parallel';
   readonly name: string;
   readonly branches: readonly SimNode[][];
 }
 
-export interface SimMap {
+interface SimMap {
   readonly kind: 'map';
   readonly name: string;
   readonly iterations: readonly SimNode[][];
@@ -97,7 +97,7 @@ export interface SimModel {
   readonly existingEniGroups?: readonly string[];
 }
 
-export interface SimInvocation {
+interface SimInvocation {
   readonly task: string;
   readonly startMs: number;
   readonly durationMs: number;
@@ -125,7 +125,7 @@ export interface SimResult {
   readonly lastCallEndMs: Record<string, number>;
 }
 
-export interface SimSpan {
+interface SimSpan {
   readonly step: string;
   /** The task of a Task step or a poll loop. */
   readonly task?: string;

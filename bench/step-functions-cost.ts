@@ -9,7 +9,7 @@ import { createUserFunction, expectStatus, freshAccount, measureProvision, type 
 import { createModeRequest } from './requests';
 
 /** A wait loop measured by making AWS report "not ready" k times in a row (fault proxy rewrite rule). */
-export interface LoopCost {
+interface LoopCost {
   readonly waitState: string;
   readonly polls: number;
   readonly loopsEntered: number;

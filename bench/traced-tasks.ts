@@ -16,7 +16,7 @@ export interface TaskInvocation {
   readonly error?: string;
 }
 
-export interface TracedTasks {
+interface TracedTasks {
   readonly resolveTask: (taskName: string) => LocalTask;
   readonly invocations: TaskInvocation[];
 }
@@ -28,7 +28,7 @@ export interface TraceOptions {
   readonly serializer?: TaskSerializer;
 }
 
-export type TaskSerializer = <T>(work: () => Promise<T>) => Promise<T>;
+type TaskSerializer = <T>(work: () => Promise<T>) => Promise<T>;
 
 /** Runs one piece of work at a time, in the order asked. */
 export function taskSerializer(): TaskSerializer {
