@@ -5,9 +5,9 @@ import type { ParsedCommand } from './parsed-command';
 import { addOutputOptions, defined, DEMO_FUNCTION_NAME, addProfileOption, addRequestOptions, addTargetOptions, hideOptions, nonNegativeNumber, outputFlags, positiveInteger, requestFlags, targetFlags, type RawOptions } from './shared-options';
 import { commandNameOf, wantsJson, writeJsonFailure } from './json-output';
 
-export const DEFAULT_GB_PER_MONTH = 100;
+const DEFAULT_GB_PER_MONTH = 100;
 
-export function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => void): Command {
+function buildProgram(io: CliIo, onParsed: (command: ParsedCommand) => void): Command {
   const program = new Command('lambda-egress')
     .description('Give an AWS Lambda function working internet egress from a VPC: build or repair the network, attach, prove, roll back on failure.')
     .version('0.1.0')

@@ -8,7 +8,7 @@ import type { StepEvent } from './steps';
 import { UsageError } from './io';
 
 /** Overrides the stack lookup, like --state-machine-arn. */
-export const CLI_STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
+const CLI_STATE_MACHINE_ENV = 'LAMBDA_EGRESS_STATE_MACHINE_ARN';
 
 /** The deployed state machine cannot be found: says where the CLI looked and how to point it elsewhere. */
 export class StateMachineNotFound extends Error {
@@ -59,7 +59,7 @@ export async function startExecution(sfn: SFNClient, stateMachineArn: string, re
   return started.executionArn;
 }
 
-export interface FollowOptions {
+interface FollowOptions {
   readonly onStep: (event: StepEvent) => void;
   /** Between polls of the history. Default 2 s (GetExecutionHistory allows bursts of 250 and 5 a second). */
   readonly pollMs?: number;

@@ -101,12 +101,12 @@ function zsh(spec: CompletionSpec): string {
   ].join('\n');
 }
 
-export function completionScript(spec: CompletionSpec, shell: Shell): string {
+function completionScript(spec: CompletionSpec, shell: Shell): string {
   return shell === 'bash' ? bash(spec) : zsh(spec);
 }
 
 /** The parsed `completion` command (cli/args.ts builds it; declared here so the two modules do not import each other). */
-export interface CompletionCommand {
+interface CompletionCommand {
   readonly shell: Shell;
   readonly spec: CompletionSpec;
   readonly output: { readonly json: boolean };

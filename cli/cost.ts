@@ -1,7 +1,7 @@
 import type { CostEstimate } from '../functions/shared/cost';
 
 /** The price table lives with the functions (the inventory prices networks too); the CLI formats it. */
-export { estimateMonthlyCost, HOURS_PER_MONTH, PRICES, type CostEstimate, type CostInput, type CostLine, type PriceTable } from '../functions/shared/cost';
+export { estimateMonthlyCost, HOURS_PER_MONTH, PRICES, type CostEstimate } from '../functions/shared/cost';
 
 export function formatCostTable(estimate: CostEstimate): string[] {
   const itemWidth = Math.max(...estimate.lines.map((line) => line.item.length), 'Total'.length);

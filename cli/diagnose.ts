@@ -29,12 +29,12 @@ export interface Diagnosis {
 }
 
 /** 0 when the path passes (or leads somewhere the analysis cannot follow); 1 when a hop is broken. */
-export function exitCodeOfDiagnosis(diagnosis: Diagnosis): ExitCode {
+function exitCodeOfDiagnosis(diagnosis: Diagnosis): ExitCode {
   return diagnosis.verdict?.verdict === 'FAIL' ? EXIT.failed : EXIT.ok;
 }
 
 /** The static reachability analysis (functions/probe/reachability.ts) of a function's current VpcConfig. */
-export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2Client }, functionName: string, port: number): Promise<Diagnosis> {
+async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2Client }, functionName: string, port: number): Promise<Diagnosis> {
   let analysed: FunctionReachability;
   try {
     analysed = await analyzeFunctionReachability(clients, functionName, { port });
@@ -52,7 +52,7 @@ export async function diagnoseFunction(clients: { lambda: LambdaClient; ec2: EC2
   return { ...base, verdict, egressIps, egress: { addresses, ipv6Prefixes }, ...(stateWarning ? { stateWarning } : {}) };
 }
 
-export function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
+function formatDiagnosis(diagnosis: Diagnosis, colors: ReturnType<typeof palette>): string[] {
   const verdict = diagnosis.verdict;
   if (!verdict) {
     return [

@@ -5,9 +5,9 @@
  * 130/143 as a shell would report the signal. A second signal exits at once. Whatever a cleanup did not stop,
  * the process's 'exit' hooks end (local/moto-server.ts kills its moto server by pid).
  */
-export const CLEANUP_DEADLINE_MS = 3_000;
+const CLEANUP_DEADLINE_MS = 3_000;
 
-export interface InterruptHandling {
+interface InterruptHandling {
   /** Registers a cleanup for the next signal; returns its removal. */
   onInterrupt(cleanup: () => Promise<void>): () => void;
 }

@@ -26,7 +26,7 @@ async function registryOf(command: LifecyclePlanCommand, env: NodeJS.ProcessEnv,
   return { dynamodb, tableName };
 }
 
-export function formatTeardownPreview(preview: TeardownPreview, colors: Palette): string[] {
+function formatTeardownPreview(preview: TeardownPreview, colors: Palette): string[] {
   const where = preview.vpcId ? ` (${preview.mode} mode, ${preview.vpcId})` : '';
   return [
     colors.bold(`Teardown of network "${preview.network}"${where} would delete, in this order:`),
@@ -38,7 +38,7 @@ export function formatTeardownPreview(preview: TeardownPreview, colors: Palette)
   ];
 }
 
-export function formatReleasePreview(preview: ReleasePreview, colors: Palette): string[] {
+function formatReleasePreview(preview: ReleasePreview, colors: Palette): string[] {
   return [
     colors.bold(`Plan: release of ${preview.functionName} from network "${preview.network}" (nothing has been changed)`),
     '',

@@ -7,7 +7,7 @@ import type { Palette } from './io';
  * What a release or teardown did, read from the workflow's final state: the user's facts (what was restored,
  * detached, deleted, and what that saves) instead of the state itself (registry items, locks, timings).
  */
-export interface LifecycleSummary {
+interface LifecycleSummary {
   readonly functionArn?: string;
   readonly network?: string;
   /** release: what RestoreFunction did to the function's VpcConfig. */

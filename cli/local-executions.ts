@@ -11,7 +11,7 @@ import type { RunOutcome } from './output';
  * `executions --local` answer after the command that ran them has ended. An embedded emulator (no session)
  * is gone with its command: nothing is kept for it.
  */
-export interface LocalExecution {
+interface LocalExecution {
   readonly executionArn: string;
   /** The state machine's name: lambda-egress-provision, -release, -teardown. */
   readonly stateMachine: string;
@@ -25,7 +25,7 @@ export interface LocalExecution {
 const fileOf = (env: NodeJS.ProcessEnv, executionArn: string): string => join(executionsDirectory(env), `${encodeURIComponent(executionArn)}.json`);
 
 /** Keeps the step events of a run, then its outcome; `undefined` when the run's emulator is not the session's. */
-export interface LocalExecutionRecorder {
+interface LocalExecutionRecorder {
   readonly onStep: (event: StepEvent) => void;
   save(outcome: RunOutcome): void;
 }
@@ -51,7 +51,7 @@ export function localExecutionRecorder(env: NodeJS.ProcessEnv, endpoint: string)
 }
 
 /** The running session, or a UsageError (exit 2) that says how to start one. */
-export function requireSession(env: NodeJS.ProcessEnv): EmulatorSession {
+function requireSession(env: NodeJS.ProcessEnv): EmulatorSession {
   const session = runningSession(env);
   if (session) return session;
   throw new UsageError(

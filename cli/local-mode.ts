@@ -6,7 +6,7 @@ import { runLocally, type EventLog, type LocalTask } from '../statemachine/local
 import type { RunOutcome } from './output';
 import { stepEventOfLocal, type StepEvent } from './steps';
 
-export interface LocalProvisionOptions {
+interface LocalProvisionOptions {
   readonly executionName?: string;
   /** The emulator's account, for the execution ARN. Default: the local runner's. */
   readonly accountId?: string;
@@ -16,7 +16,7 @@ export interface LocalProvisionOptions {
 }
 
 /** The Rollback task's report: `$.rollback` of the state it exited with. */
-export function rollbackOfLocal(events: readonly EventLog[]): RollbackReport | undefined {
+function rollbackOfLocal(events: readonly EventLog[]): RollbackReport | undefined {
   for (const event of events) {
     const report = event.type === 'StateExited' && event.state.name === 'Rollback' ? rollbackReportOf(event.state.output) : undefined;
     if (report) return report;

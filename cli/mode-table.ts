@@ -6,7 +6,7 @@ export function formatModeComparison(modes: readonly ModeComparison[]): string[]
   return markdownTable(['mode', 'a month', 'resilience', 'bandwidth'], rows);
 }
 
-export function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
+function markdownTable(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string[] {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
   const line = (cells: readonly string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
   return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...rows.map(line)];

@@ -42,7 +42,7 @@ function inventoryFor(region: string | undefined, tableName: string): Promise<In
 
 const money = (amount: number): string => `$${amount.toFixed(2)}`;
 
-export function formatNetwork(network: InventoryNetwork, colors: Palette): string[] {
+function formatNetwork(network: InventoryNetwork, colors: Palette): string[] {
   // The registry's word, not a check of the path: said as such (formatInventory's footnote says what was checked).
   const recorded = network.state === 'unrecorded' ? network.state : `recorded ${network.state}`;
   const state = network.state === 'ready' ? colors.green(recorded) : network.state === 'failed' ? colors.red(recorded) : colors.yellow(recorded);
@@ -63,7 +63,7 @@ export function formatNetwork(network: InventoryNetwork, colors: Palette): strin
 export const NOT_CHECKED =
   'State is what the registry recorded; the VPC, NAT gateways and functions were checked against AWS (DRIFTED), the routes, security groups and network ACLs were not: `lambda-egress diagnose -f FUNCTION` checks a function\'s whole path.';
 
-export function formatInventory(inventory: Inventory, colors: Palette): string[] {
+function formatInventory(inventory: Inventory, colors: Palette): string[] {
   const kept = formatKeptEgressIps(inventory.keptEgressIps ?? [], colors);
   if (inventory.networks.length === 0) return ['No networks in the registry yet: `lambda-egress provision` creates one.', ...(kept.length > 0 ? ['', ...kept] : [])];
   const lines = inventory.networks.flatMap((network) => [...formatNetwork(network, colors), '']);
@@ -74,7 +74,7 @@ export function formatInventory(inventory: Inventory, colors: Palette): string[]
 }
 
 /** Kept addresses no NAT uses (network.keepEgressIps): what each costs idle, and how to let it go. */
-export function formatKeptEgressIps(kept: Inventory['keptEgressIps'], colors: Palette): string[] {
+function formatKeptEgressIps(kept: Inventory['keptEgressIps'], colors: Palette): string[] {
   if (kept.length === 0) return [];
   const total = kept.reduce((sum, address) => sum + address.monthlyUsd, 0);
   return [

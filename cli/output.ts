@@ -41,7 +41,7 @@ export function causeMessage(cause: string | undefined): string {
 }
 
 /** The one JSON document `--json` prints (README "Output"): `result` is the ProvisionResult contract. */
-export interface JsonOutcome {
+interface JsonOutcome {
   readonly status: RunOutcome['status'];
   readonly mode: RunOutcome['mode'];
   readonly executionArn?: string;
@@ -68,7 +68,7 @@ export function jsonOutcome(outcome: RunOutcome, diagram?: string): JsonOutcome 
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {});
 
 /** The probe's own answer (functions/probe/probe.ts ProbeResult): status and time, or its error. */
-export function probeVerdict(result: ProvisionResult, colors: Palette, mode: RunOutcome['mode'] = 'aws'): string {
+function probeVerdict(result: ProvisionResult, colors: Palette, mode: RunOutcome['mode'] = 'aws'): string {
   const probe = record(result.probe.result) as Partial<ProbeResult>;
   const verdict = result.probe.passed ? colors.green('PASS') : colors.red('FAIL');
   const facts = [
@@ -82,7 +82,7 @@ export function probeVerdict(result: ProvisionResult, colors: Palette, mode: Run
 }
 
 /** The static reachability verdict (functions/probe/reachability.ts): PASS, or the broken hop and its fix. */
-export function reachabilityLines(reachability: unknown, colors: Palette): string[] {
+function reachabilityLines(reachability: unknown, colors: Palette): string[] {
   const verdict = record(reachability) as Partial<ReachabilityVerdict> & { explanation?: string; fix?: string; subnetId?: string; hop?: string };
   if (!verdict.verdict) return [];
   const subnets = verdict.paths?.length ?? 0;
@@ -144,7 +144,7 @@ function egressIpLines(result: ProvisionResult, colors: Palette): string[] {
 }
 
 /** The function notices (functions/function/function-notices.ts): the message, then its commands or snippets, indented. */
-export function noticeLines(notices: readonly FunctionNotice[], colors: Palette): string[] {
+function noticeLines(notices: readonly FunctionNotice[], colors: Palette): string[] {
   const indent = (text: string) => text.split('\n').map((line) => `${' '.repeat(21)}${line}`);
   return notices.flatMap((notice, index) => [
     ...(index === 0 ? [colors.yellow(notice.message)] : [`${' '.repeat(19)}${colors.yellow(notice.message)}`]),
@@ -155,7 +155,7 @@ export function noticeLines(notices: readonly FunctionNotice[], colors: Palette)
   ]);
 }
 
-export function formatRollback(report: RollbackReport | undefined, colors: Palette): string[] {
+function formatRollback(report: RollbackReport | undefined, colors: Palette): string[] {
   if (!report) return [];
   if (report.steps.length === 0) return ['rolled back: nothing had been created'];
   return [

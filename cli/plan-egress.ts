@@ -8,7 +8,7 @@ import type { NormalizedRequest } from '../functions/shared/types';
 import type { Palette } from './io';
 
 /** One address a planned NAT would leave from, not known until provision runs (or the user's own). */
-export interface PlannedEgressAddress {
+interface PlannedEgressAddress {
   /** `new`: allocated at run time; `yours`: network.eipAllocationIds; `kept`: kept by the network's teardown (keepEgressIps); `aws-managed`: a regional NAT gateway's, per AZ. */
   readonly source: 'new' | 'yours' | 'kept' | 'aws-managed';
   readonly publicIp?: string;

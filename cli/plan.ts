@@ -194,7 +194,7 @@ async function planFunction(clients: { lambda: LambdaClient; iam: IAMClient }, r
 }
 
 /** Runs ValidateRequest's core and the read-only look-ups: what provision would do, and what it would cost a month. */
-export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda' | 'servicequotas'>, input: ProvisionRequestInput, gbPerMonth: number, registry?: Registry): Promise<ProvisionPlan> {
+async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda' | 'servicequotas'>, input: ProvisionRequestInput, gbPerMonth: number, registry?: Registry): Promise<ProvisionPlan> {
   // With the registry, as the workflow's own ValidateRequest: a join's inherited settings, the network a move leaves.
   const { request } = await validateRequest(clients, { input, execution: PLAN_EXECUTION }, undefined, registry);
   const planned: { network: ProvisionPlan['network']; natsAdded: number; natsTotal: number; target?: TargetVpcConfig } =
@@ -214,7 +214,7 @@ export async function planProvision(clients: Pick<AwsClients, 'ec2' | 'iam' | 'l
   };
 }
 
-export function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palette>): string[] {
+function formatPlan(plan: ProvisionPlan, colors: ReturnType<typeof palette>): string[] {
   const fn = plan.request.functionName;
   const lines = [colors.bold(`Plan: internet egress for ${fn} through network "${plan.network.name}" (nothing has been changed)`), ''];
   const heading =

@@ -10,7 +10,7 @@ export interface ProgressRenderer {
   finish(): void;
 }
 
-export interface ProgressOptions {
+interface ProgressOptions {
   readonly stream: OutputStream;
   readonly env: NodeJS.ProcessEnv;
   readonly quiet: boolean;

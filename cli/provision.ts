@@ -82,7 +82,7 @@ async function runOnAws(request: ProvisionRequestInput, command: ProvisionComman
 }
 
 /** Prints the outcome (text or JSON), writes the diagram file, and gives the exit code. */
-export function reportOutcome(outcome: RunOutcome, details: NetworkDetails | undefined, output: OutputFlags, io: CliIo): ExitCode {
+function reportOutcome(outcome: RunOutcome, details: NetworkDetails | undefined, output: OutputFlags, io: CliIo): ExitCode {
   const diagram = outcome.result ? renderTopology(outcome.result, details) : undefined;
   if (output.diagram && diagram) writeFileSync(output.diagram, diagram);
   if (output.json) {

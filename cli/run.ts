@@ -72,7 +72,7 @@ export async function runCommand(command: ParsedCommand, io: CliIo): Promise<num
 }
 
 /** The subcommand as the user typed it (`plan --release` is `plan`). */
-export function cliCommandName(command: Exclude<ParsedCommand, { command: 'exit' }>): string {
+function cliCommandName(command: Exclude<ParsedCommand, { command: 'exit' }>): string {
   return command.command === 'plan-lifecycle' ? 'plan' : command.command;
 }
 

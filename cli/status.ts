@@ -22,7 +22,7 @@ function readLocally(executionArn: string, env: NodeJS.ProcessEnv): { outcome: R
 }
 
 /** Not a run of the session's emulator (exit 1, as Step Functions' ExecutionDoesNotExist, and said as cli/run.ts says that). */
-export class LocalExecutionNotFound extends Error {
+class LocalExecutionNotFound extends Error {
   override readonly name = 'ExecutionDoesNotExist';
 }
 

@@ -1,9 +1,9 @@
 import { STEP_STATE_TYPES, type StepEvent } from '../functions/api/step-events';
 import type { EventLog } from '../statemachine/local-runner';
 
-export { STEP_STATE_TYPES, type StepEvent };
+export type { StepEvent };
 
-export type StepStatus = 'running' | 'done' | 'failed';
+type StepStatus = 'running' | 'done' | 'failed';
 
 /** What the progress display shows for one step. */
 export interface StepView {
