@@ -28,7 +28,7 @@ import { registryEnvironment, registryItems, registryScan, type RegistryTableRef
 import { requestModelSchema } from './request-model';
 import { FUNCTIONS_DIR } from './task-functions';
 
-export interface CatalogApiProps {
+interface CatalogApiProps {
   readonly stateMachine: StateMachine;
   /** The release workflow: `DELETE /requests/{id}` starts it (absent: no such route). */
   readonly releaseStateMachine?: IStateMachine;

@@ -6,7 +6,7 @@ import { acknowledgeWildcards } from './nag';
 import { deleteLambdaNetworkInterfaces } from './policy-builders';
 
 /** `<prefix>-EniCleanup`: named, so the task roles' policies can name it before it exists (no dependency cycle). */
-export function eniCleanupRoleName(functionNamePrefix: string): string {
+function eniCleanupRoleName(functionNamePrefix: string): string {
   return `${functionNamePrefix}-EniCleanup`;
 }
 
@@ -14,7 +14,7 @@ export function eniCleanupRoleArn(functionNamePrefix: string): string {
   return `arn:${Aws.PARTITION}:iam::${Aws.ACCOUNT_ID}:role/${eniCleanupRoleName(functionNamePrefix)}`;
 }
 
-export interface EniCleanupRoleProps {
+interface EniCleanupRoleProps {
   readonly functionNamePrefix: string;
   /** The roles allowed to assume it: Rollback's and TeardownNetwork's. */
   readonly trustedRoles: readonly IRole[];

@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
  * package was built and tested with. Run from the sources (.ts: the tests, `npx cdk deploy` in this repository),
  * NodejsFunction bundles as before.
  */
-export const PREBUNDLED_DIR = join(__dirname, '..', 'lambda');
+const PREBUNDLED_DIR = join(__dirname, '..', 'lambda');
 
 /** The folder of a handler's bundle inside PREBUNDLED_DIR: its path below functions/, without the extension. */
 export function prebundledFolderOf(functionsDir: string, entry: string): string {

@@ -8,7 +8,7 @@ import type { Grant } from './policy-builders';
  * `arn:<partition>:ssm:<region>:<account>:parameter` followed by its name, whose leading slash is the ARN's
  * (https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html).
  */
-export const NETWORK_PARAMETERS_ARN = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${NETWORK_PARAMETERS_ROOT}/*`;
+const NETWORK_PARAMETERS_ARN = `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${NETWORK_PARAMETERS_ROOT}/*`;
 
 /**
  * RecordMembership publishes them (functions/network/network-parameters-publish.ts): reads what is there and its

@@ -13,7 +13,7 @@ import type { RoutedErrorName } from '../functions/shared/errors';
 import { OperationsDashboard } from './operations-dashboard';
 
 /** A state machine of the stack, with the log group it writes its execution events to. */
-export interface ObservedWorkflow {
+interface ObservedWorkflow {
   /** Short name used in alarm names and dashboard titles, e.g. `Provision`. Letters and digits. */
   readonly name: string;
   readonly stateMachine: IStateMachine;
@@ -21,7 +21,7 @@ export interface ObservedWorkflow {
   readonly logGroup: ILogGroup;
 }
 
-export interface ObservabilityProps {
+interface ObservabilityProps {
   /** Every state machine of the stack: synthesis fails when one is missing. */
   readonly workflows: readonly ObservedWorkflow[];
   /** The undo engine's function: its runs are the dashboard's rollbacks. */
@@ -35,10 +35,10 @@ export interface ObservabilityProps {
 }
 
 /** The error a workflow ends with when its rollback gave up (functions/shared/errors.ts). */
-export const ROLLBACK_INCOMPLETE_ERROR: RoutedErrorName = 'RollbackIncomplete';
+const ROLLBACK_INCOMPLETE_ERROR: RoutedErrorName = 'RollbackIncomplete';
 
 /** How long each alarm looks back. */
-export const ALARM_PERIOD = Duration.minutes(5);
+const ALARM_PERIOD = Duration.minutes(5);
 
 /**
  * The alarms a platform team needs, each with a runbook entry in README.md ("Observe"), and the operations

@@ -16,7 +16,7 @@ import { LOCK_WAITS_METRIC, METRIC_NAMESPACE } from '../functions/shared/metrics
 /** The NAT gateway metrics the dashboard shows for every NAT gateway of the account and region. */
 export const NAT_GATEWAY_METRICS = ['ErrorPortAllocation', 'PacketsDropCount', 'BytesOutToDestination'] as const;
 
-export interface OperationsDashboardProps {
+interface OperationsDashboardProps {
   readonly workflows: ReadonlyArray<{ readonly name: string; readonly stateMachine: IStateMachine }>;
   readonly rollbackFunction: IFunction;
   readonly rollbackIncomplete: Metric;

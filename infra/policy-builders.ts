@@ -20,7 +20,7 @@ export const MANAGED_RESOURCE_CONDITION = { StringEquals: { [`aws:ResourceTag/${
 export const MANAGED_REQUEST_CONDITION = { StringEquals: { [`aws:RequestTag/${TAG_MANAGED}`]: 'true' } } as const;
 
 /** EC2 resource types as they appear in ARNs (`arn:aws:ec2:<region>:<account>:<type>/<id>`). */
-export type Ec2ResourceType =
+type Ec2ResourceType =
   | 'vpc'
   | 'subnet'
   | 'internet-gateway'
@@ -53,7 +53,7 @@ export function iamRoleArn(namePattern: string): string {
 }
 
 /** The AWS managed policy AttachFunction attaches and DetachVpcAccessPolicy/Rollback detach, in this partition. */
-export const VPC_ACCESS_POLICY_ARN = `arn:${Aws.PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`;
+const VPC_ACCESS_POLICY_ARN = `arn:${Aws.PARTITION}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`;
 
 const ec2 = (action: string): string => `ec2:${action}`;
 

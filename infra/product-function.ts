@@ -32,7 +32,7 @@ export interface ProductFunctionSettings {
   readonly bundleAwsSdk?: boolean;
 }
 
-export interface ProductFunctionProps {
+interface ProductFunctionProps {
   /** `<Name>` of the function name and of the construct ids. */
   readonly name: string;
   /** Absolute path of the handler's TypeScript file (exports `handler`). */
@@ -54,8 +54,8 @@ export interface ProductFunctionProps {
 }
 
 /** Node 22 is what the handlers are type-checked (@types/node 22) and tested on, and what the probe runs. */
-export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
-export const POWERTOOLS_SERVICE_NAME = 'lambda-egress';
+const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+const POWERTOOLS_SERVICE_NAME = 'lambda-egress';
 
 /**
  * A handler of functions/ as a Lambda function with its own role (only its grants plus its log group) and

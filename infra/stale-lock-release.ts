@@ -11,7 +11,7 @@ import { registryEnvironment, registryItems, registryLocksByOwner, type Registry
 import { staleLockPattern } from './stale-lock-pattern';
 import { FUNCTIONS_DIR } from './task-functions';
 
-export interface StaleLockReleaseProps {
+interface StaleLockReleaseProps {
   /** The state machines whose executions take registry locks. */
   readonly stateMachines: readonly IStateMachine[];
   readonly table: RegistryTableRef;

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from './nag';
 import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATHS, TAG_TRIGGER_PATTERN } from './tag-trigger-pattern';
 
-export interface TagTriggerProps {
+interface TagTriggerProps {
   readonly stateMachine: IStateMachine;
   /** The release workflow: removing the tag starts it for the function (absent: removing the tag does nothing). */
   readonly releaseStateMachine?: IStateMachine;

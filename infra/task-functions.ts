@@ -13,7 +13,7 @@ import { functionTimeoutSeconds, taskTimeoutsOf } from './task-timeouts';
 
 export { FUNCTIONS_DIR };
 
-export interface TaskFunctionsProps extends ProductFunctionSettings {
+interface TaskFunctionsProps extends ProductFunctionSettings {
   /** ARN of the role probe functions run as: passed to EnsureProbeFunction (PROBE_ROLE_ARN) and the only role it may pass. */
   readonly probeRoleArn: string;
   /** The registry table: its name goes to the tasks that use it (REGISTRY_TABLE_NAME), its ARN into their grants. */
@@ -61,6 +61,6 @@ export class TaskFunctions extends Construct {
 }
 
 /** ARN pattern of every function the product deploys (`<prefix>-*`). */
-export function productFunctionsArnOf(functionNamePrefix: string): string {
+function productFunctionsArnOf(functionNamePrefix: string): string {
   return lambdaFunctionArn(`${functionNamePrefix}-*`);
 }

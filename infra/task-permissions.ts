@@ -32,7 +32,7 @@ import {
 } from './policy-builders';
 
 /** What the permission table needs from the stack: ARNs known only once the stack exists. */
-export interface PermissionContext {
+interface PermissionContext {
   /** The role every probe function runs as (EnsureProbeFunction passes it to lambda:CreateFunction). */
   readonly probeRoleArn: string;
   /** The registry table (infra/registry-table.ts): the only table the lock and membership tasks touch. */

@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import { PROVISION_DEFINITION_PATH, placeholdersOf, readDefinitionText, taskOfPlaceholder } from '../statemachine/definition';
 import { acknowledge } from './nag';
 
-export interface WorkflowStateMachineProps {
+interface WorkflowStateMachineProps {
   /** The function of every task the definition names, by task name. */
   readonly functions: Readonly<Record<string, IFunction>>;
   /** ASL file. @default statemachine/provision.asl.json */
@@ -79,7 +79,7 @@ export class WorkflowStateMachine extends Construct {
  * `<Name>FunctionArn` for every `${...}` of the definition, each from the function of task `<Name>`. Fails
  * at synthesis, naming the placeholder, when the definition names something no function stands for.
  */
-export function definitionSubstitutions(
+function definitionSubstitutions(
   definitionText: string,
   functions: Readonly<Record<string, IFunction>>,
 ): { values: Record<string, string>; tasks: string[] } {

@@ -3,7 +3,7 @@
  * that the other lacks: the contract test holds docs/openapi.json to the template both ways.
  */
 type Resource = { Type: string; Properties?: Record<string, unknown> };
-export interface RouteDifference {
+interface RouteDifference {
   /** Deployed, and the document does not describe it. */
   readonly undocumented: string[];
   /** Documented, and the template deploys no such route. */

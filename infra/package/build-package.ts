@@ -16,7 +16,7 @@ const DIST = join(ROOT, 'dist');
 const DATA_FILES = ['statemachine/provision.asl.json', 'statemachine/release.asl.json', 'statemachine/teardown.asl.json', 'functions/shared/request.schema.json'];
 
 /** Every handler module below functions/: a file that exports `handler`. */
-export function handlerEntries(dir = FUNCTIONS_DIR): string[] {
+function handlerEntries(dir = FUNCTIONS_DIR): string[] {
   return readdirSync(dir).flatMap((name) => {
     const full = join(dir, name);
     if (statSync(full).isDirectory()) return handlerEntries(full);
