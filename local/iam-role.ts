@@ -2,7 +2,7 @@ import { CreateRoleCommand, GetRoleCommand, GetRolePolicyCommand, PutRolePolicyC
 import { isNotFound } from '../functions/shared/errors';
 
 /** A role of local mode as its creator describes it: name, who may assume it (a policy document), what it is for. */
-export interface LocalRole {
+interface LocalRole {
   readonly name: string;
   readonly trustPolicy: string;
   readonly description?: string;

@@ -35,7 +35,7 @@ export interface LocalEnvironment {
   close(): Promise<void>;
 }
 
-export const DEFAULT_LOCAL_REGION = 'us-east-1';
+const DEFAULT_LOCAL_REGION = 'us-east-1';
 
 /**
  * Points the SDK's standard environment at the emulator: endpoint, region, credentials (dummy ones unless
@@ -93,7 +93,7 @@ export async function openLocalEnvironment(
 const MOTO_DEFAULT_ACCOUNT = 123456789012;
 
 /** The account id in an ARN (`arn:aws:iam::123456789012:role/x` -> `123456789012`). */
-export function accountOfArn(arn: string): string {
+function accountOfArn(arn: string): string {
   return arn.split(':')[4] ?? '';
 }
 
@@ -121,7 +121,7 @@ export function silenceTaskLogs(env: NodeJS.ProcessEnv): void {
 export const PROBE_ROLE_NAME = 'lambda-egress-probe';
 
 /** What a local run needs beyond the emulator: the account it runs in, and its task handlers. */
-export interface LocalRunSetup {
+interface LocalRunSetup {
   readonly account: string;
   readonly region: string;
   /** The real handler of every task; RunProbe's is preceded by queueing the probe's answer (see probeAnswerFor). */
@@ -158,7 +158,7 @@ export async function prepareLocalRun(
 }
 
 /** Says that no request left the emulator, wherever the answer is shown. */
-export const LOCAL_PROBE_MESSAGE = 'local mode: no request was sent (the emulator has no internet)';
+const LOCAL_PROBE_MESSAGE = 'local mode: no request was sent (the emulator has no internet)';
 
 /**
  * The probe's answer in local mode, where no request can leave the emulator: what the function would see on

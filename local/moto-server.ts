@@ -10,7 +10,7 @@ export interface MotoServer {
   stop(): Promise<void>;
 }
 
-export const MOTO_INSTALL_HINT = 'moto_server not found on PATH: install it with pip install "moto[server]==5.2.1"';
+const MOTO_INSTALL_HINT = 'moto_server not found on PATH: install it with pip install "moto[server]==5.2.1"';
 
 export class MotoServerMissing extends Error {
   override readonly name = 'MotoServerMissing';
@@ -19,7 +19,7 @@ export class MotoServerMissing extends Error {
   }
 }
 
-export async function freeLoopbackPort(): Promise<number> {
+async function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -36,7 +36,7 @@ export async function freeLoopbackPort(): Promise<number> {
  * use, and the tests name. moto would otherwise parse and copy all of about 1,400 into each new account
  * (local/moto-python/sitecustomize.py trims them; a name moto does not know stops the server at start-up).
  */
-export const MANAGED_POLICIES_KEPT = ['AWSLambdaVPCAccessExecutionRole', 'AWSLambdaBasicExecutionRole', 'AdministratorAccess'] as const;
+const MANAGED_POLICIES_KEPT = ['AWSLambdaVPCAccessExecutionRole', 'AWSLambdaBasicExecutionRole', 'AdministratorAccess'] as const;
 
 /**
  * What moto spends most of its single-threaded CPU on when tests open a fresh account per test: its default

@@ -6,7 +6,7 @@ import { zipSingleFile } from '../functions/shared/zip';
 import { ensureLambdaRole } from './lambda-roles';
 
 /** The AWS guide's own egress test function (Node.js, fetch): what the demo and the tests deploy as "the user's function". */
-export const SAMPLE_FUNCTION_SOURCE = `const url = "https://aws.amazon.com/";
+const SAMPLE_FUNCTION_SOURCE = `const url = "https://aws.amazon.com/";
 export const handler = async () => {
   try {
     const res = await fetch(url);

@@ -10,7 +10,7 @@ const PACKAGE_CDK_JSON = join(__dirname, '..', 'cdk.json');
  * The stack's scope as `npx cdk deploy` reads it (the cdk.json context `lambda-egress:scope`, infra/app.ts), so
  * that local mode refuses what the deployed stack would. No file or no key: the account-wide default.
  */
-export function targetScopeOfCdkJson(path: string): TargetScope {
+function targetScopeOfCdkJson(path: string): TargetScope {
   if (!existsSync(path)) return {};
   const parsed = JSON.parse(readFileSync(path, 'utf8')) as { context?: Record<string, unknown> };
   return checkTargetScope(parsed.context?.[TARGET_SCOPE_CONTEXT], `${path} context "${TARGET_SCOPE_CONTEXT}"`);

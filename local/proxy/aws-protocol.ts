@@ -42,7 +42,7 @@ export function identifyCall(method: string, url: string, headers: IncomingHttpH
 }
 
 /** An error as the service's own protocol would send it, so the SDK parses it into the named exception. */
-export interface ShapedError {
+interface ShapedError {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;

@@ -24,7 +24,7 @@ interface Exclusion {
   updated: string;
 }
 
-export type BlockPublicAccessAnswer = { readonly body: string } | { readonly error: { readonly code: string; readonly status: number; readonly message: string } };
+type BlockPublicAccessAnswer = { readonly body: string } | { readonly error: { readonly code: string; readonly status: number; readonly message: string } };
 
 const exclusionsByAccount = new Map<string, Exclusion[]>();
 

@@ -21,7 +21,7 @@ export interface RealismCall {
 }
 
 /** An error to answer instead of forwarding the call. */
-export interface RealismAnswer {
+interface RealismAnswer {
   readonly code: string;
   readonly status: number;
   readonly message: string;
@@ -29,7 +29,7 @@ export interface RealismAnswer {
   readonly behaviour: RealismBehaviour;
 }
 
-export type RealismBehaviour = 'idempotency-mismatch' | 'not-found-after-create' | 'nat-not-listed-yet' | 'eni-lingers' | 'eip-auth-failure' | 'iam-propagation' | 'transient-5xx';
+type RealismBehaviour = 'idempotency-mismatch' | 'not-found-after-create' | 'nat-not-listed-yet' | 'eni-lingers' | 'eip-auth-failure' | 'iam-propagation' | 'transient-5xx';
 
 export interface RealismSettings {
   readonly seed: number;

@@ -32,7 +32,7 @@ interface RegionalNat {
   deleteTime?: string;
 }
 
-export interface RegionalNatAnswer {
+interface RegionalNatAnswer {
   /** The whole answer, when the proxy must not forward the call. */
   readonly body?: string;
   /** Applied to moto's answer when the call was forwarded. */

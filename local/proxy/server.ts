@@ -11,7 +11,7 @@ export interface EmulatorProxy {
   close(): Promise<void>;
 }
 
-export interface EmulatorProxyOptions {
+interface EmulatorProxyOptions {
   /** The first moto account id handed out; two proxies in front of one moto need distinct ranges. */
   readonly firstAccount?: number;
   /** Outermost first; STS sessions and the forward to moto are always the innermost steps. */

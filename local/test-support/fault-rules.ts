@@ -31,7 +31,7 @@ export interface CallRecord {
   readonly details?: CallDetails;
 }
 
-export interface CallDetails {
+interface CallDetails {
   readonly method: string;
   readonly path: string;
   readonly requestBody: string;

@@ -59,7 +59,7 @@ export interface IsolatedEmulator extends ProxiedEmulator {
   readonly region: string;
 }
 
-export const ISOLATED_REGION = 'us-east-1';
+const ISOLATED_REGION = 'us-east-1';
 const ISOLATED_ACCESS_KEY_ID = 'AKIALAMBDAEGRESSBENCH';
 
 /**
