@@ -16,7 +16,7 @@ export interface MachineSource {
   readonly States: Readonly<Record<string, StateSource>>;
 }
 
-export interface Catcher {
+interface Catcher {
   readonly ErrorEquals: readonly string[];
   readonly ResultPath: string;
   readonly Next: string;
@@ -24,7 +24,7 @@ export interface Catcher {
 
 type Transition = { readonly Next: string; readonly End?: never } | { readonly End: true; readonly Next?: never };
 
-export interface TaskOptions {
+interface TaskOptions {
   readonly Comment?: string;
   readonly Parameters?: Readonly<Record<string, unknown>>;
   readonly ResultPath?: string;
@@ -37,7 +37,7 @@ export interface TaskOptions {
 }
 
 /** What a Task gets without TimeoutSeconds; explicit, because AWS would otherwise wait up to a year. */
-export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
+const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
 /**
  * A Task that invokes the function of `name` (`${<Name>FunctionArn}`, one per task of functions/shared/task-registry.ts):
@@ -85,7 +85,7 @@ export function renderDefinition(machine: MachineSource): string {
 }
 
 /** A bounded poll (pollLoop): how it is named, what it checks, when it is done, and how long it waits. */
-export interface PollLoopSource {
+interface PollLoopSource {
   /** Where the loop keeps its count and the last check (`$.<counter>`). */
   readonly counter: string;
   /**
@@ -116,7 +116,7 @@ export interface PollLoopSource {
 }
 
 /** The waits a poll may make within its budget: the first wait, then as many later ones as fit (rounded up). */
-export function pollAttempts(loop: Pick<PollLoopSource, 'firstWaitSeconds' | 'waitSeconds' | 'budgetSeconds'>): number {
+function pollAttempts(loop: Pick<PollLoopSource, 'firstWaitSeconds' | 'waitSeconds' | 'budgetSeconds'>): number {
   const first = loop.firstWaitSeconds ?? loop.waitSeconds;
   return 1 + Math.ceil(Math.max(0, loop.budgetSeconds - first) / loop.waitSeconds);
 }
@@ -160,14 +160,14 @@ export function pollLoop(loop: PollLoopSource): Record<string, StateSource> {
 }
 
 /** A branch of settledParallel: its own states, and the names of the two states settling its failure. */
-export interface SettledBranch extends MachineSource {
+interface SettledBranch extends MachineSource {
   /** The Pass state (made by settledParallel) that every failure in the branch goes to: it ends the branch with its state and `error`. */
   readonly settle: string;
   /** The Pass state after the Parallel (made by settledParallel) that puts this branch's error at `$.error` for `failTo`. */
   readonly raise: string;
 }
 
-export interface SettledParallelSource {
+interface SettledParallelSource {
   readonly name: string;
   readonly Comment: string;
   /** Each ends, when it succeeds, in a state whose output has no `error` key. */
@@ -211,7 +211,7 @@ export function settledParallel(parallel: SettledParallelSource): Record<string,
   };
 }
 
-export interface SettledMapSource {
+interface SettledMapSource {
   readonly name: string;
   readonly Comment: string;
   /** The Map's own fields besides its processor and transitions (ItemsPath, ItemSelector, MaxConcurrency). */

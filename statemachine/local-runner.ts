@@ -51,7 +51,7 @@ export interface LocalRunResult {
  * The lock wait with skipWaits: short, since the holder runs against an emulator that creates everything at
  * once, yet real, so AcquireNetworkLock's bounded attempts (LOCK_MAX_ATTEMPTS) outlast a concurrent build.
  */
-export const LOCAL_LOCK_WAIT_MS = 1000;
+const LOCAL_LOCK_WAIT_MS = 1000;
 const LOCK_WAIT_STATE = 'WaitForNetworkLock';
 
 /**
