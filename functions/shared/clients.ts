@@ -20,9 +20,9 @@ export interface AwsClients {
 }
 
 /** An AWS SDK v3 client class (EC2Client, SFNClient, ...). */
-export type ClientClass = new (config: { region?: string }) => unknown;
+type ClientClass = new (config: { region?: string }) => unknown;
 
-export type ClientsOf<Classes extends Record<string, ClientClass>> = { readonly [Name in keyof Classes]: InstanceType<Classes[Name]> };
+type ClientsOf<Classes extends Record<string, ClientClass>> = { readonly [Name in keyof Classes]: InstanceType<Classes[Name]> };
 
 /**
  * Builds exactly the clients a module names, from the default provider chain: credentials, retries

@@ -46,7 +46,7 @@ export const HOURS_PER_MONTH = 730;
 /** One public IPv4 address a month (an Elastic IP, idle or not), at list price: 0.005 × 730 = USD 3.65. */
 export const MONTHLY_USD_PER_PUBLIC_IPV4 = Math.round(PRICES.publicIpv4Hour * HOURS_PER_MONTH * 100) / 100;
 
-export interface CostInput {
+interface CostInput {
   /** NAT gateways the network has (or would get). Each comes with one Elastic IP. */
   readonly natGateways: number;
   /** Data through the NAT gateways a month. */

@@ -4,7 +4,7 @@
  * statemachine/provision.asl.json agree. Three kinds (the groups at the end of this file): retried by name,
  * final (a task throws it, the `States.ALL` Catch reports it), and raised only by an ASL Fail state.
  */
-export abstract class LambdaEgressError extends Error {
+abstract class LambdaEgressError extends Error {
   abstract override readonly name: string;
   /** The plain-English sentence, without the details line. */
   readonly summary: string;
@@ -83,9 +83,9 @@ export class NatGatewayFailed extends LambdaEgressError {
 
 /**
  * The NAT wait loop ran out of attempts while a NAT gateway was still pending. Raised only by the ASL Fail
- * state of that name: no task throws it; the class gives callers the name to match on.
+ * state of that name: no task throws it; the class puts its name in FAIL_STATE_ERRORS, where callers match on it.
  */
-export class NatGatewayTimeout extends LambdaEgressError {
+class NatGatewayTimeout extends LambdaEgressError {
   override readonly name = 'NatGatewayTimeout';
 }
 
@@ -109,7 +109,7 @@ export class FunctionUpdateFailed extends LambdaEgressError {
  * the ASL (a Pass of that name records it for Rollback, RolledBack raises it): no task throws it; the class
  * gives callers the name to match on.
  */
-export class FunctionUpdateTimeout extends LambdaEgressError {
+class FunctionUpdateTimeout extends LambdaEgressError {
   override readonly name = 'FunctionUpdateTimeout';
 }
 
@@ -122,7 +122,7 @@ export class ProbeNotReady extends LambdaEgressError {
  * The probe function's wait loop ran out of attempts while Lambda was still setting it up (Pending: creating
  * its Hyperplane ENIs). Raised only by the ASL Fail state of that name: no task throws it.
  */
-export class ProbeFunctionTimeout extends LambdaEgressError {
+class ProbeFunctionTimeout extends LambdaEgressError {
   override readonly name = 'ProbeFunctionTimeout';
 }
 
@@ -192,7 +192,7 @@ export class ResourceNotYetVisible extends LambdaEgressError {
 }
 
 /** Thrown by a task for the ASL to retry by name (retry-policies.ts). */
-export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse, ResourceNotYetVisible } as const;
+const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, ProbeNotReady, ResourceStillInUse, ResourceNotYetVisible } as const;
 
 /**
  * Thrown by a task to end the execution: no Catch names them; the `States.ALL` Catch takes them to Rollback or
@@ -201,7 +201,7 @@ export const RETRIED_ERRORS = { FunctionUpdateInProgress, RolePropagationDelay, 
 export const FINAL_ERRORS = { InvalidRequest, FunctionNotAllowed, NetworkNotRepairable, NetworkNeedsRepair, NatGatewayFailed, FunctionUpdateFailed, ProbeFailed, NetworkInUse, TeardownBlocked, TeardownIncomplete, TeardownTimeout } as const;
 
 /** Thrown by AcquireNetworkLock's last attempt and caught by name: straight to a Fail, this execution holds no lock. */
-export const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;
+const LOCK_ERRORS = { LockTimeout, FunctionBusy } as const;
 
 /** Raised only by the ASL (its Fail states, or a Pass that records the error for Rollback), never thrown by a task. */
 export const FAIL_STATE_ERRORS = { NatGatewayTimeout, ProbeFunctionTimeout, FunctionUpdateTimeout, RollbackIncomplete } as const;

@@ -20,7 +20,7 @@ export const ROLLBACK_INCOMPLETE_METRIC = 'RollbackIncomplete';
 export const LOCK_WAITS_METRIC = 'LockWaits';
 
 /** A log record in CloudWatch's embedded metric format: its root keys are the metric's values and dimensions. */
-export interface EmbeddedMetric {
+interface EmbeddedMetric {
   readonly _aws: {
     readonly Timestamp: number;
     readonly CloudWatchMetrics: ReadonlyArray<{ readonly Namespace: string; readonly Dimensions: string[][]; readonly Metrics: ReadonlyArray<{ readonly Name: string; readonly Unit: string }> }>;

@@ -21,7 +21,7 @@ export const NAT_ALARM_METRICS = [
   },
 ] as const;
 
-export type NatAlarmMetric = (typeof NAT_ALARM_METRICS)[number]['metricName'];
+type NatAlarmMetric = (typeof NAT_ALARM_METRICS)[number]['metricName'];
 
 /** The alarm names of one network start with this; its network name comes first so Rollback can list them. */
 export function natAlarmNetworkPrefix(networkName: string): string {

@@ -5,7 +5,7 @@ import { partition } from '@aws-sdk/core/client';
  * aws, aws-cn (amazonaws.com.cn), aws-us-gov, and the isolated ones. For the CLI, which runs on this
  * package's SDK: the tasks run on Lambda's runtime SDK and use partition-names.ts.
  */
-export interface PartitionInfo {
+interface PartitionInfo {
   /** `aws`, `aws-cn`, `aws-us-gov`, ... */
   readonly name: string;
   /** `amazonaws.com`, `amazonaws.com.cn`, ... */

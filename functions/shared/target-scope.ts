@@ -47,7 +47,7 @@ export function checkTargetScope(value: unknown, where: string): TargetScope {
   };
 }
 
-export function checkTargetFunctions(value: unknown, where: string): TargetFunctions {
+function checkTargetFunctions(value: unknown, where: string): TargetFunctions {
   if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error(`${where} must be an object { namePatterns?, requiredTag? }, got ${JSON.stringify(value)}`);
   const { namePatterns, requiredTag } = value as { namePatterns?: unknown; requiredTag?: unknown };
   if (namePatterns === undefined && requiredTag === undefined) throw new Error(`${where} needs namePatterns, requiredTag or both; leave it out for the account-wide scope`);

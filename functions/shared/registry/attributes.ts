@@ -4,10 +4,10 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
  * Plain JSON <-> DynamoDB attribute values, for the few shapes the registry stores (strings, numbers, booleans,
  * lists, maps). `undefined` members are left out, as JSON.stringify would; null becomes NULL.
  */
-export type Plain = string | number | boolean | null | readonly Plain[] | { readonly [key: string]: Plain | undefined };
+type Plain = string | number | boolean | null | readonly Plain[] | { readonly [key: string]: Plain | undefined };
 
 /** Any JSON-shaped value (records are interfaces, which TypeScript does not see as index signatures). */
-export function toAttribute(value: unknown): AttributeValue {
+function toAttribute(value: unknown): AttributeValue {
   if (value === null) return { NULL: true };
   if (typeof value === 'string') return { S: value };
   if (typeof value === 'number') {
@@ -26,7 +26,7 @@ export function toItem(record: object): Record<string, AttributeValue> {
   return item;
 }
 
-export function fromAttribute(value: AttributeValue): Plain {
+function fromAttribute(value: AttributeValue): Plain {
   if (value.S !== undefined) return value.S;
   if (value.N !== undefined) return Number(value.N);
   if (value.BOOL !== undefined) return value.BOOL;

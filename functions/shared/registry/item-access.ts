@@ -22,7 +22,7 @@ export async function readNetworkRecord(registry: Registry, network: string): Pr
 }
 
 /** A conditional write's expression: the condition and the names and values it and the update use. */
-export interface Condition {
+interface Condition {
   readonly condition: string;
   readonly names: Record<string, string>;
   readonly values: Record<string, unknown>;

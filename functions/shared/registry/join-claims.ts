@@ -14,7 +14,7 @@ import { epochSeconds, functionLockKey, joinClaimKey, JOIN_SORT_PREFIX, LEASE_AT
  * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis.html#transaction-isolation),
  * so of a claim and an exclusive lock racing, at least one sees the other.
  */
-export interface ClaimRequest {
+interface ClaimRequest {
   readonly network: string;
   readonly functionArn: string;
   /** The execution ARN joining. */
@@ -25,7 +25,7 @@ export interface ClaimRequest {
   readonly now?: number;
 }
 
-export type ClaimOutcome = { readonly claimed: true; readonly leaseExpiresAt: number } | { readonly claimed: false };
+type ClaimOutcome = { readonly claimed: true; readonly leaseExpiresAt: number } | { readonly claimed: false };
 
 const FREE_EXPIRED_OR_OURS = 'attribute_not_exists(#pk) OR #owner = :owner OR #lease < :now';
 

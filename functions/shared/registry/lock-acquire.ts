@@ -5,7 +5,7 @@ import { getItem, updateIfConditionHolds } from './item-access';
 import type { LockKind, LockRecord, NetworkRecord } from './records';
 import { epochSeconds, functionLockKey, LEASE_ATTRIBUTE, LOCK_OWNER_ATTRIBUTE, networkLockKey, networkRecordKey, type ItemKey, type Registry } from './table';
 
-export interface LockRequest {
+interface LockRequest {
   readonly network: string;
   /** Absent for a whole-network operation (teardown): only the network's lock is taken. */
   readonly functionArn?: string;
@@ -81,7 +81,7 @@ export async function readLock(registry: Registry, key: ItemKey): Promise<LockRe
 }
 
 /** What a network is meant to be, as the request says: written when its first build starts. */
-export interface PlannedNetwork {
+interface PlannedNetwork {
   readonly name: string;
   readonly mode: NetworkRecord['mode'];
   readonly azs: string[];

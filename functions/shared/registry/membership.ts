@@ -7,12 +7,12 @@ import type { MembershipRecord, NetworkRecord } from './records';
 import { memberKey, membershipKey, networkRecordKey, type Registry } from './table';
 
 /** The network as the workflow leaves it ready: everything of NetworkRecord that the execution knows. */
-export type ReadyNetwork = Omit<NetworkRecord, 'state' | 'createdAt' | 'updatedAt' | 'execution'>;
+type ReadyNetwork = Omit<NetworkRecord, 'state' | 'createdAt' | 'updatedAt' | 'execution'>;
 
 /** The membership as the workflow knows it: the function's configuration before this execution changed it. */
-export type NewMembership = Omit<MembershipRecord, 'network' | 'recordedAt' | 'execution'>;
+type NewMembership = Omit<MembershipRecord, 'network' | 'recordedAt' | 'execution'>;
 
-export interface MembershipWrite {
+interface MembershipWrite {
   readonly network: ReadyNetwork;
   readonly member: NewMembership;
   /** The execution ARN writing it. */
@@ -25,7 +25,7 @@ export interface MembershipWrite {
   readonly now?: Date;
 }
 
-export interface MembershipWritten {
+interface MembershipWritten {
   readonly network: NetworkRecord;
   readonly membership: MembershipRecord;
   /** The network the function was a member of before, when it moved from another one. */

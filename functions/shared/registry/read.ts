@@ -4,7 +4,7 @@ import { toItem } from './attributes';
 import { networksOf, type RegisteredNetwork } from './network-items';
 import { NETWORK_PREFIX, type Registry } from './table';
 
-export { networksOf, type RegisteredNetwork };
+export type { RegisteredNetwork };
 
 /**
  * Every network of the registry with its members and lock, by name. One paginated Scan of the `network#`

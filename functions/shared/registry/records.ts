@@ -4,7 +4,7 @@ import type { FunctionVpcConfig } from '../state/function-config';
 import type { LedgerEntry, NatGatewayMode } from '../types';
 
 /** What a network is doing: built now, usable, left broken by a failed build, or being torn down. */
-export type NetworkState = 'building' | 'ready' | 'failed' | 'deleting';
+type NetworkState = 'building' | 'ready' | 'failed' | 'deleting';
 
 /** `network#<name>` / `network`: one network lambda-egress built or repaired. */
 export interface NetworkRecord {

@@ -3,7 +3,7 @@ import { fromItem, toItem } from './attributes';
 import { markNetworkFailed, releaseLocks } from './lock-release';
 import { isJoinClaim, isLock, LOCK_OWNER_ATTRIBUTE, LOCKS_BY_OWNER_INDEX, networkNameOf, type ItemKey, type Registry } from './table';
 
-export interface OwnerRelease {
+interface OwnerRelease {
   /** The locks released (their keys). */
   readonly released: ItemKey[];
   /** Networks the execution left `building`, now `failed`. */
@@ -11,7 +11,7 @@ export interface OwnerRelease {
 }
 
 /** The keys of every lock and join claim an execution holds: one Query of the sparse owner index (keys only). */
-export async function locksOwnedBy(registry: Registry, owner: string): Promise<ItemKey[]> {
+async function locksOwnedBy(registry: Registry, owner: string): Promise<ItemKey[]> {
   const keys: ItemKey[] = [];
   let startKey: Record<string, AttributeValue> | undefined;
   do {

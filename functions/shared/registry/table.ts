@@ -33,7 +33,7 @@ export const FUNCTION_PREFIX = 'function#';
 const NETWORK_SORT = 'network';
 const LOCK_SORT = 'lock';
 const MEMBERSHIP_SORT = 'membership';
-export const MEMBER_SORT_PREFIX = 'member#';
+const MEMBER_SORT_PREFIX = 'member#';
 export const JOIN_SORT_PREFIX = 'join#';
 
 export interface ItemKey {
