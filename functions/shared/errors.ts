@@ -107,7 +107,7 @@ export class FunctionUpdateFailed extends LambdaEgressError {
 /**
  * The function-update wait loop ran out of attempts while the update was still in progress. Raised only by
  * the ASL (a Pass of that name records it for Rollback, RolledBack raises it): no task throws it; the class
- * gives callers the name to match on.
+ * puts its name in FAIL_STATE_ERRORS, where callers match on it.
  */
 class FunctionUpdateTimeout extends LambdaEgressError {
   override readonly name = 'FunctionUpdateTimeout';
