@@ -3,7 +3,7 @@ import type { ProvisionResult } from '../report/types';
 import { describeNamedExecution, executionFields, startNamedExecution, throttled } from './named-execution';
 import { invalidRequestId, type ApiAnswer } from './requests';
 
-export interface ReleaseMachines {
+interface ReleaseMachines {
   /** The provisioning state machine: its execution named after the request says which function it moved. */
   readonly provision: string;
   readonly release: string;

@@ -8,7 +8,7 @@ import type { ApiAnswer } from './requests';
 const NAME = schema.properties.network.properties.name;
 const NETWORK_NAME_PATTERN = new RegExp(NAME.pattern);
 /** Teardown attempts of one network the API walks before it gives up (each failed one stays listed 90 days). */
-export const MAX_TEARDOWN_ATTEMPTS = 50;
+const MAX_TEARDOWN_ATTEMPTS = 50;
 
 /**
  * DELETE /networks/{name}: starts the teardown of a network, under a name derived from the network so that a
@@ -54,7 +54,7 @@ export async function teardownNetwork(clients: { sfn: SFNClient; registry: Regis
  * only executions whose names are letters, digits, '-' and '_'
  * (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html, `name`).
  */
-export function teardownExecutionName(network: string, attempt: number): string {
+function teardownExecutionName(network: string, attempt: number): string {
   const base = network.replace(/[^A-Za-z0-9_-]/g, '_');
   return attempt === 1 ? base : `${base}--${attempt}`;
 }
