@@ -4,8 +4,8 @@ import type { FunctionFacts, FunctionVpcConfig, PinnedAlias } from './types';
 import { vpcConfigOf } from './vpc-config';
 
 /** The tags CloudFormation puts on every resource of a stack (CDK stacks included). */
-export const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-name';
-export const CLOUDFORMATION_LOGICAL_ID_TAG = 'aws:cloudformation:logical-id';
+const CLOUDFORMATION_STACK_TAG = 'aws:cloudformation:stack-name';
+const CLOUDFORMATION_LOGICAL_ID_TAG = 'aws:cloudformation:logical-id';
 
 const LATEST = '$LATEST';
 

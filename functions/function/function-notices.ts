@@ -9,7 +9,7 @@ import type { FunctionVpcConfig } from './types';
 export type FunctionNotice = VersionsNotice | CloudFormationNotice;
 
 /** Aliases (or SnapStart) that keep running a published version without the new VpcConfig. */
-export interface VersionsNotice {
+interface VersionsNotice {
   readonly kind: 'published-versions';
   readonly message: string;
   /** Aliases whose versions do not have the new VpcConfig; empty when only SnapStart is concerned. */
@@ -19,7 +19,7 @@ export interface VersionsNotice {
 }
 
 /** The function belongs to a CloudFormation (or CDK) stack whose template does not know the new VpcConfig. */
-export interface CloudFormationNotice {
+interface CloudFormationNotice {
   readonly kind: 'cloudformation-owned';
   readonly message: string;
   readonly stackName: string;
@@ -37,7 +37,7 @@ export interface TargetVpcConfig extends FunctionVpcConfig {
 }
 
 /** What the notices need besides the function's facts: its network, and its VpcConfig before this execution. */
-export interface NoticeContext {
+interface NoticeContext {
   readonly network: string;
   readonly originalVpcConfig?: FunctionVpcConfig | undefined;
 }

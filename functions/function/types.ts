@@ -84,7 +84,7 @@ export interface SubnetsSliceView {
   readonly publicSubnetIds?: string[];
 }
 
-export interface FunctionSlices {
+interface FunctionSlices {
   readonly original?: OriginalFunction;
   readonly vpcAccessPolicy?: VpcAccessPolicyAttachment;
   readonly attach?: AttachedFunction;
