@@ -11,14 +11,14 @@ import { readRegistry, type RegisteredNetwork } from '../shared/registry/read';
 import type { Registry } from '../shared/registry/table';
 
 /** Something the registry says that AWS no longer agrees with, and what to do about it. */
-export interface Drift {
+interface Drift {
   /** The VPC, NAT gateway or function ARN concerned. */
   readonly subject: string;
   readonly problem: string;
   readonly fix: string;
 }
 
-export interface InventoryMember {
+interface InventoryMember {
   readonly functionArn: string;
   readonly functionName: string;
   readonly execution: string;
@@ -58,7 +58,7 @@ export interface Inventory {
   readonly keptEgressIps: IdleKeptAddress[];
 }
 
-export interface InventoryClients {
+interface InventoryClients {
   readonly registry: Registry;
   readonly ec2: EC2Client;
   readonly lambda: LambdaClient;
