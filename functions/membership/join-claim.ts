@@ -9,7 +9,7 @@ import type { LockTaskInput } from './types';
 /** How often one attempt re-reads a record that changed under it (a repair finished) before it waits a round. */
 const CLAIM_TRIES = 3;
 
-export type JoinAttempt =
+type JoinAttempt =
   | { readonly outcome: 'claimed'; readonly leaseExpiresAt: number }
   /** Another execution holds the network exclusively, or the function: wait, as for the exclusive lock. */
   | { readonly outcome: 'held'; readonly held: HeldLock[] }

@@ -6,7 +6,7 @@ import { releaseLocksOwnedBy } from '../shared/registry/stale-locks';
 import { registryTableName, type Registry } from '../shared/registry/table';
 
 /** The `detail` of a "Step Functions Execution Status Change" event (events/sfn-execution-status-change.json). */
-export interface ExecutionStatusChange {
+interface ExecutionStatusChange {
   readonly executionArn: string;
   readonly stateMachineArn: string;
   readonly name?: string;
@@ -15,7 +15,7 @@ export interface ExecutionStatusChange {
 
 export type ExecutionStatusChangeEvent = EventBridgeEvent<'Step Functions Execution Status Change', ExecutionStatusChange>;
 
-export interface StaleLockRelease {
+interface StaleLockRelease {
   readonly executionArn: string;
   readonly status: string;
   readonly released: string[];
