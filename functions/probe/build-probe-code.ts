@@ -10,10 +10,10 @@ import { transformSync } from 'esbuild';
  *
  * Regenerate after changing probe.ts:  npx tsx functions/probe/build-probe-code.ts
  */
-export const PROBE_SOURCE_PATH = join(__dirname, 'probe.ts');
+const PROBE_SOURCE_PATH = join(__dirname, 'probe.ts');
 export const GENERATED_PATH = join(__dirname, 'probe-code.generated.ts');
 
-export function compileProbe(source = readFileSync(PROBE_SOURCE_PATH, 'utf8')): string {
+function compileProbe(source = readFileSync(PROBE_SOURCE_PATH, 'utf8')): string {
   return transformSync(source, { loader: 'ts', format: 'cjs', platform: 'node', target: 'node22', sourcefile: 'probe.ts' }).code;
 }
 

@@ -1,6 +1,6 @@
 import type { ProbeResult, ReachabilityVerdict } from './types';
 
-export interface FailureFacts {
+interface FailureFacts {
   readonly result: ProbeResult;
   readonly reachability: ReachabilityVerdict;
   readonly subnetIds: readonly string[];

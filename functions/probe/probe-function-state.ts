@@ -9,7 +9,7 @@ export async function getProbeFunction(lambda: LambdaClient, functionName: strin
   return undefinedWhenNotFound(lambda.send(new GetFunctionCommand({ FunctionName: functionName })));
 }
 
-export type ProbeReadiness =
+type ProbeReadiness =
   | { readonly status: 'Ready' }
   /** Pending (Lambda is creating or attaching its Hyperplane ENIs), or an update InProgress. */
   | { readonly status: 'InProgress' }

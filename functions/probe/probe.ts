@@ -15,7 +15,7 @@ export interface ProbeEvent {
   readonly expectedStatuses?: readonly number[];
 }
 
-export type ProbeErrorKind = 'timeout' | 'dns' | 'connection' | 'tls' | 'other';
+type ProbeErrorKind = 'timeout' | 'dns' | 'connection' | 'tls' | 'other';
 
 export interface ProbeResult {
   readonly url: string;

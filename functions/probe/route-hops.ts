@@ -45,7 +45,7 @@ export async function subnetHop(network: NetworkView, subnetId: string): Promise
   return pass({ subnetId, subnet, vpcId, az }, { hop: 'subnet', resourceId: subnetId, detail: `${subnetId} (${subnet.CidrBlock ?? '?'}) in ${vpcId}, ${az}` });
 }
 
-export interface TableAt {
+interface TableAt {
   readonly table: RouteTable;
   readonly rtb: string;
 }
@@ -164,7 +164,7 @@ export async function natGatewayHop(network: NetworkView, at: SubnetAt, rtb: str
   return pass({ natVia, nat, natSubnet }, { hop: 'nat-gateway', resourceId: natVia, detail: `${natVia} is available in ${nat.SubnetId ?? '?'}${crossAz}` });
 }
 
-export interface NatExitAt {
+interface NatExitAt {
   /** Unset for a regional NAT gateway, which lives in no subnet. */
   readonly natSubnet: Subnet | undefined;
   readonly natTableId: string;

@@ -11,7 +11,7 @@ import type { BrokenHop } from './types';
 
 export const INTERNET_V4 = '0.0.0.0/0';
 
-export type PortRange = readonly [number, number];
+type PortRange = readonly [number, number];
 
 export const EPHEMERAL: PortRange = [1024, 65535];
 
@@ -27,7 +27,7 @@ export function allowsEgress(group: SecurityGroup, port: number): boolean {
   });
 }
 
-export interface AclLeg {
+interface AclLeg {
   readonly egress: boolean;
   /** The far end of this leg, as a CIDR: a rule applies only if its CIDR covers all of it. */
   readonly remote: string;

@@ -2,10 +2,10 @@ import type { PlacementInput } from '../function/placement';
 import type { Ledgered, TaskInput } from '../shared/types';
 import type { ProbeResult } from './probe';
 
-export type { ProbeErrorKind, ProbeEvent, ProbeResult } from './probe';
+export type { ProbeEvent, ProbeResult } from './probe';
 
 /** The hops of the egress path, in the order reachability.ts checks them for each subnet. */
-export type ReachabilityHop =
+type ReachabilityHop =
   | 'subnet'
   | 'route-table'
   | 'default-route'
@@ -76,7 +76,7 @@ export interface ProbeSlice extends Ledgered {
 }
 
 /** The probe tasks read the request, the execution and the network slices the target's placement comes from. */
-export type ProbeTaskInput = TaskInput & PlacementInput;
+type ProbeTaskInput = TaskInput & PlacementInput;
 export type EnsureProbeFunctionInput = ProbeTaskInput;
 export type CheckProbeFunctionInput = TaskInput;
 export type RunProbeInput = ProbeTaskInput;
