@@ -8,7 +8,7 @@ import type { MembershipRecord } from '../shared/registry/records';
 import type { Registry } from '../shared/registry/table';
 
 /** A member a release would put back: its unqualified ARN, its membership and its network. */
-export interface MemberToRelease {
+interface MemberToRelease {
   readonly functionArn: string;
   readonly membership: MembershipRecord;
   readonly network: RegisteredNetwork;

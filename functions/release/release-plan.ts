@@ -52,7 +52,7 @@ export async function planTeardown(registry: Registry, name: string): Promise<Te
   return teardownPreview(network.record);
 }
 
-export function teardownPreview(record: NetworkRecord): TeardownPreview {
+function teardownPreview(record: NetworkRecord): TeardownPreview {
   const deletes = teardownLedger(record).map((entry) => ({ kind: entry.kind, id: entry.id, ...(entry.az ? { az: entry.az } : {}) }));
   const natGateways = deletes.filter((entry) => entry.kind === 'nat-gateway').length;
   return {

@@ -13,7 +13,7 @@ import { lockedNetwork } from '../teardown/teardown-plan';
  * InvalidRequest naming it; nothing is changed. A function that no longer exists can be released by its ARN
  * (its membership is removed, nothing else). Its result is the release's state.
  */
-export async function validateRelease(clients: Pick<AwsClients, 'lambda'>, registry: Registry, input: ValidateReleaseInput): Promise<ReleaseState> {
+async function validateRelease(clients: Pick<AwsClients, 'lambda'>, registry: Registry, input: ValidateReleaseInput): Promise<ReleaseState> {
   const { functionName, teardownIfUnused } = input.input;
   if (typeof functionName !== 'string' || functionName.trim() === '') {
     throw new InvalidRequest('functionName', 'give the name or ARN of the function to release (a string)');
