@@ -1,6 +1,6 @@
 import type { LockTaskInput, NetworkLockSlice, NetworkUnlockSlice } from '../membership/types';
 import type { ExecutionContext } from '../shared/types';
-import type { FailedStep, PendingStep, RollbackStep } from '../undo/types';
+import type { RollbackStep } from '../undo/types';
 
 /** The network part of a lock request, as the registry's network record gives it. */
 export type LockedNetwork = LockTaskInput['request']['network'];
@@ -62,4 +62,3 @@ export const TEARDOWN_STATE_KEYS = ['execution', 'request', 'purpose', 'release'
   keyof TeardownWorkflowState
 >;
 
-export type { FailedStep, PendingStep };

@@ -14,7 +14,7 @@ import { lockedNetwork, networkToTearDown, refuseWhileInUse } from './teardown-p
  * may hold its subnets or security group for good (TeardownBlocked names each, refuse-blockers.ts). Its result
  * is the teardown's state. TeardownNetwork checks the members again under the lock.
  */
-export async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda'>, registry: Registry, input: ValidateTeardownInput): Promise<TeardownState> {
+async function validateTeardown(clients: Pick<AwsClients, 'ec2' | 'lambda'>, registry: Registry, input: ValidateTeardownInput): Promise<TeardownState> {
   const name = input.input.network;
   if (typeof name !== 'string' || name.trim() === '') {
     throw new InvalidRequest('network', 'give the name of the network to tear down (a string; lambda-egress networks lists them)');
