@@ -8,7 +8,7 @@ import type { OriginalFunctionRecord } from './types';
  * function's or Lambda's own: ResourceConflictException). Rollback waits on both; release waits for `applying`
  * in its CheckFunctionUpdate loop and retries `busy`.
  */
-export type VpcConfigRestore = { readonly kind: 'already-gone' | 'unchanged' | 'restored' | 'applying' | 'busy' };
+type VpcConfigRestore = { readonly kind: 'already-gone' | 'unchanged' | 'restored' | 'applying' | 'busy' };
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join(',') === [...b].sort().join(',');

@@ -7,10 +7,10 @@ import type { RollbackOutcome } from './types';
  * (https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html), and warns that a NotFound after
  * TerminateInstances "does not mean the instance was or will be terminated". Five minutes.
  */
-export const CONSISTENCY_WINDOW_MS = 5 * 60_000;
+const CONSISTENCY_WINDOW_MS = 5 * 60_000;
 
 /** Answers a young entry's NotFound must repeat before it counts as gone, and the pause before each re-ask. */
-export const NOT_FOUND_CONFIRMATIONS = 3;
+const NOT_FOUND_CONFIRMATIONS = 3;
 const DEFAULT_PAUSE_MS = 2_000;
 /** Local runs (statemachine/local-runner.ts with skipWaits) set it to 0: the emulator's windows are counted, not timed. */
 export const CONFIRM_PAUSE_ENV = 'LAMBDA_EGRESS_CONFIRM_GONE_PAUSE_MS';

@@ -7,7 +7,7 @@
 export const ENI_CLEANUP_POLICY_NAME = 'DeleteNetworkInterfaces';
 
 /** An IAM policy statement as the JSON policy language writes it. */
-export interface PolicyStatementJson {
+interface PolicyStatementJson {
   readonly Sid: string;
   readonly Effect: 'Allow' | 'Deny';
   readonly Action: readonly string[];
@@ -15,7 +15,7 @@ export interface PolicyStatementJson {
 }
 
 /** Where the role lives: literal values, or CloudFormation's pseudo parameters in the stack. */
-export interface RoleHome {
+interface RoleHome {
   readonly partition: string;
   readonly region: string;
   readonly account: string;

@@ -25,7 +25,7 @@ export function eniCleanupSessionPolicy(subnetArns: readonly string[]): string {
 }
 
 /** `arn:<partition>:ec2:<region>:<account>:subnet/<id>`, in the account of the cleanup role (the stack's). */
-export function subnetArnsOf(roleArn: string, region: string, subnetIds: readonly string[]): string[] {
+function subnetArnsOf(roleArn: string, region: string, subnetIds: readonly string[]): string[] {
   const [, partition, , , account] = roleArn.split(':');
   if (!partition || !account) throw new Error(`${ENI_CLEANUP_ROLE_ENV} is not a role ARN: ${roleArn}`);
   return subnetIds.map((id) => `arn:${partition}:ec2:${region}:${account}:subnet/${id}`);

@@ -15,7 +15,7 @@ export const EC2_UNDO_ERRORS: UndoErrorMeaning = {
 };
 
 /** One AWS call of an undo step: sent (with AWS's answer, which a describe needs), or nothing was left to undo. */
-export type UndoAttempt<T> = { readonly kind: 'sent'; readonly answer: T } | { readonly kind: 'already-gone' };
+type UndoAttempt<T> = { readonly kind: 'sent'; readonly answer: T } | { readonly kind: 'already-gone' };
 
 /** Runs one AWS call of an undo step; "in use" throws StillInUse, anything else unknown is thrown unchanged. */
 export async function attemptUndo<T>(call: () => Promise<T>, meaning: UndoErrorMeaning = EC2_UNDO_ERRORS): Promise<UndoAttempt<T>> {

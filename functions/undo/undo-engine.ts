@@ -86,7 +86,7 @@ export interface UndoPass {
 }
 
 /** Steps run before (`first`) and after (`last`) the network entries: the function's config and its role. */
-export interface UndoHooks {
+interface UndoHooks {
   readonly first?: { readonly kind: ResourceKind; readonly id: string; readonly undo: () => Promise<RollbackOutcome> };
   readonly last?: { readonly kind: ResourceKind; readonly id: string; readonly undo: () => Promise<RollbackOutcome> };
   /** `kind:id` of plan entries an earlier pass already saw gone: not asked again (the sweep still sees them). */
@@ -94,7 +94,7 @@ export interface UndoHooks {
 }
 
 /** The undo engine's clients; `eniCleanup` (default: the cleanup role of ENI_CLEANUP_ROLE_ARN) deletes Lambda ENIs. */
-export type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling' | 'ssm'> & { readonly eniCleanup?: EniCleanupClient };
+type UndoClients = Pick<AwsClients, 'ec2' | 'lambda' | 'cloudwatch' | 'autoscaling' | 'ssm'> & { readonly eniCleanup?: EniCleanupClient };
 
 /**
  * One pass over a plan, in order. Just before the first security group or subnet, the Lambda ENIs left in

@@ -7,13 +7,13 @@ import { StillInUse } from './still-in-use';
 import type { RollbackOutcome } from './types';
 
 
-export interface NetworkInterfaceStep {
+interface NetworkInterfaceStep {
   readonly id: string;
   readonly undo: () => Promise<RollbackOutcome>;
 }
 
 /** Lambda's own ENIs: the description Lambda gives them, and requested by Lambda (never a user's instance). */
-export function isLambdaNetworkInterface(eni: NetworkInterface): boolean {
+function isLambdaNetworkInterface(eni: NetworkInterface): boolean {
   return (eni.Description ?? '').startsWith(LAMBDA_ENI_DESCRIPTION_PREFIX) && (eni.InterfaceType === undefined || eni.InterfaceType === 'lambda' || eni.InterfaceType === 'interface');
 }
 

@@ -17,7 +17,7 @@ import { undoCall, type UndoErrorMeaning } from './undo-call';
  * instance holds the ENI until it is terminated), then its launch template, then the fixed ENI (deleting it
  * frees its Elastic IP, released as an `elastic-ip` entry after it), the security group with the others.
  */
-export const NAT_INSTANCE_KINDS: readonly ResourceKind[] = ['auto-scaling-group', 'launch-template', 'nat-instance-eni'];
+const NAT_INSTANCE_KINDS: readonly ResourceKind[] = ['auto-scaling-group', 'launch-template', 'nat-instance-eni'];
 
 /**
  * Auto Scaling answers a group it does not know with a ValidationError saying "not found", and names its errors
