@@ -3,7 +3,7 @@ import { usableNat, type ClassifiedVpc, type RepairPlan } from './audit-plan';
 import type { ReportedSubnet } from './types';
 
 /** The audit in plain words: what already works, what lambda-egress will add, and what it leaves alone (and why). */
-export interface AuditNarrative {
+interface AuditNarrative {
   readonly present: string[];
   readonly missing: string[];
   readonly cannotFix: string[];

@@ -26,7 +26,7 @@ export interface ClassifiedVpc {
 }
 
 /** How one AZ gets its private subnet: an audited subnet, a planned one, or none at all. */
-export type AzDecision =
+type AzDecision =
   | { readonly az: string; readonly routing: 'ready' | 'add-route' | 'dedicated-table'; readonly subnet: AuditedSubnet }
   | { readonly az: string; readonly routing: 'dedicated-table'; readonly planned: PlannedSubnet }
   | { readonly az: string; readonly routing: 'none' };

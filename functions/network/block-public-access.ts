@@ -18,7 +18,7 @@ import type { NatGatewayMode } from '../shared/types';
  *     through the internet gateway like any instance, is blocked.
  * Built anyway, the network is billed and the probe times out; so the request is refused before anything exists.
  */
-export interface BlockPublicAccess {
+interface BlockPublicAccess {
   readonly mode: 'off' | 'block-bidirectional' | 'block-ingress';
   readonly exclusionsAllowed: boolean;
   readonly exclusions: readonly VpcBlockPublicAccessExclusion[];

@@ -12,7 +12,7 @@ import type { CheckNatGatewaysInput, NatGatewaysCheck } from './types';
  * NAT (gateway, instance) checked as its kind is (nat-readiness.ts). A NAT that is broken or gone fails
  * the execution with NatGatewayFailed, saying why.
  */
-export async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
+async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: CheckNatGatewaysInput): Promise<NatGatewaysCheck> {
   const all = input.natGateways ?? [];
   // What is not a NAT instance's interface is read as a NAT gateway: AWS then says what it is.
   const kindOf = (id: string): NatTargetKind => natTargetOf(id)?.kind ?? 'nat-gateway';

@@ -28,7 +28,7 @@ export function networkOf(address: number, prefix: number): number {
   return Math.floor(address / blockSize(prefix)) * blockSize(prefix);
 }
 
-export function formatIpv4(address: number): string {
+function formatIpv4(address: number): string {
   return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join('.');
 }
 
@@ -60,7 +60,7 @@ export function overlaps(a: Ipv4Block, b: Ipv4Block): boolean {
 }
 
 /** The private address ranges of RFC 1918: the only ones lambda-egress builds a VPC in. */
-export const RFC1918: readonly Ipv4Block[] = [
+const RFC1918: readonly Ipv4Block[] = [
   { base: 10 * 2 ** 24, prefix: 8 },
   { base: 172 * 2 ** 24 + 16 * 2 ** 16, prefix: 12 },
   { base: 192 * 2 ** 24 + 168 * 2 ** 16, prefix: 16 },

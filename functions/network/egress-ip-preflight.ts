@@ -7,7 +7,7 @@ import { findManagedVpc, isGone, isOfNetwork, networkTagFilters, ROLE } from './
 const FIELD = 'network.eipAllocationIds';
 
 /** How many addresses the mode's NATs take: one per AZ (per-az, instance) or one (single). */
-export function addressesNeeded(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>): number {
+function addressesNeeded(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>): number {
   return network.natGateways === 'single' ? 1 : network.azs.length;
 }
 

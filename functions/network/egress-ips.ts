@@ -11,9 +11,9 @@ import { isManaged } from '../shared/tags';
 import { addressesOfNatGateway, addressesOfNatInstance, egressIdentity, ipv6PrefixesOf, type EgressIdentity } from './egress-address';
 import { isNatInstanceTarget } from './nat-targets';
 
-export type { EgressAddress, EgressIdentity, Ipv6EgressPrefix } from './egress-address';
+export type { EgressIdentity } from './egress-address';
 
-export interface NetworkEgressQuery {
+interface NetworkEgressQuery {
   /** The NAT gateways (nat-...) and NAT instance network interfaces (eni-...) the network's private subnets route to. */
   readonly natIds: readonly string[];
   /** The subnets the network's functions sit in: their IPv6 prefixes. */

@@ -8,7 +8,7 @@ import { readBlockPublicAccess } from './block-public-access';
 import type { NetworkTaskInput } from './types';
 
 /** The tag role of the exclusion (lambda-egress:role). */
-export const BPA_EXCLUSION_ROLE = 'bpa-exclusion';
+const BPA_EXCLUSION_ROLE = 'bpa-exclusion';
 
 /**
  * network.blockPublicAccessExclusion: under VPC Block Public Access `block-bidirectional`, which blocks every

@@ -9,7 +9,7 @@ export async function natGatewaysOf(ec2: EC2Client, vpcId: string): Promise<NatG
   return allPages(paginateDescribeNatGateways({ client: ec2 }, { Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }), (page) => page.NatGateways);
 }
 
-export interface WantedNatGateway {
+interface WantedNatGateway {
   readonly subnetId: string;
   readonly network: Pick<NormalizedNetwork, 'mode' | 'name'>;
   readonly executionId: string;

@@ -18,18 +18,17 @@ import { NAT_MODES } from './nat-modes';
  *     provisions it (ensure-nat-instance.ts); no per-GB charge.
  * Data transfer out to the internet is billed the same in every mode and left out.
  */
-export type EgressMode = NatGatewayMode;
+type EgressMode = NatGatewayMode;
 /** In the registry's order (per-az, single, regional, instance). */
 export const EGRESS_MODES: readonly EgressMode[] = Object.values(NAT_MODES).map((mode) => mode.name);
 
-export interface ModeCostInput {
+interface ModeCostInput {
   readonly azCount: number;
   readonly gbPerMonth: number;
 }
 
-export type { ModeFacts } from './nat-mode';
 
-export const MODE_FACTS = Object.fromEntries(EGRESS_MODES.map((mode) => [mode, NAT_MODES[mode].facts])) as Record<EgressMode, ModeFacts>;
+const MODE_FACTS = Object.fromEntries(EGRESS_MODES.map((mode) => [mode, NAT_MODES[mode].facts])) as Record<EgressMode, ModeFacts>;
 
 export function estimateModeCost(mode: EgressMode, input: ModeCostInput, prices: PriceTable = PRICES): CostEstimate {
   return estimateOf(NAT_MODES[mode].costLines({ azs: Math.max(1, input.azCount), gbPerMonth: input.gbPerMonth }, prices), prices);

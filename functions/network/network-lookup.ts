@@ -91,7 +91,7 @@ export function managedSubnetTier(tags: readonly Tag[] | undefined, networkName:
 }
 
 /** NAT and endpoint states that mean "gone or never going to work". */
-export const GONE_STATES = new Set(['deleted', 'deleting', 'failed', 'rejected', 'expired']);
+const GONE_STATES = new Set(['deleted', 'deleting', 'failed', 'rejected', 'expired']);
 
 export function isGone(state: string | undefined): boolean {
   return GONE_STATES.has((state ?? '').toLowerCase());

@@ -9,7 +9,7 @@ import type { LedgerEntry } from '../shared/types';
 import { egressIpsOf } from './egress-ips';
 
 /** What a ready network is, as IaC reads it: the ids its functions are placed on, and where their traffic leaves. */
-export interface NetworkParameterSource {
+interface NetworkParameterSource {
   readonly network: string;
   readonly vpcId: string;
   readonly privateSubnetIds: readonly string[];

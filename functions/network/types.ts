@@ -50,7 +50,7 @@ export interface ZonalNatPlacement {
 }
 
 /** A regional NAT gateway lives in no subnet and no single AZ: AWS spreads it over the VPC's AZs. */
-export interface RegionalNatPlacement {
+interface RegionalNatPlacement {
   readonly az: typeof REGIONAL;
   readonly availabilityMode: typeof REGIONAL;
 }
@@ -106,7 +106,7 @@ export interface NatGatewaySlice extends Ledgered {
   readonly natInstance?: NatInstanceParts;
 }
 
-export interface NatInstanceParts {
+interface NatInstanceParts {
   readonly autoScalingGroupName: string;
   readonly launchTemplateId: string;
   readonly securityGroupId: string;
@@ -187,7 +187,7 @@ export interface AuditedNatGateway {
 }
 
 /** How the function's private subnet in one AZ gets its default route to a NAT gateway. */
-export type PrivateRouting =
+type PrivateRouting =
   /** Already routes 0.0.0.0/0 to a usable NAT: nothing to do. */
   | 'ready'
   /** Isolated on its own (non-main) route table: a 0.0.0.0/0 route is added to that table. */
