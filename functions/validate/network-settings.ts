@@ -25,7 +25,7 @@ const FLAG: Record<Setting, string> = {
 };
 
 /** What the record says of each setting; a setting an older record does not hold is absent (neither inherited nor compared). */
-export function recordedSettings(record: NetworkRecord): InheritedSettings {
+function recordedSettings(record: NetworkRecord): InheritedSettings {
   return {
     natGateways: record.natGatewayMode,
     ...(record.natGatewayMode === 'instance' && record.natInstanceType ? { natInstanceType: record.natInstanceType } : {}),

@@ -6,9 +6,9 @@ import { InvalidRequest } from '../../shared/errors';
  * AddressLimitExceeded (Amazon VPC User Guide, "Elastic IP address quotas":
  * https://docs.aws.amazon.com/vpc/latest/userguide/amazon-vpc-limits.html#vpc-limits-eips).
  */
-export const ELASTIC_IP_QUOTA_CODE = 'L-0263D0A3';
+const ELASTIC_IP_QUOTA_CODE = 'L-0263D0A3';
 
-export interface ElasticIpRoom {
+interface ElasticIpRoom {
   /** `vpc-max-elastic-ips` of DescribeAccountAttributes: the account's quota in this Region, raised or not. */
   readonly quota: number;
   /** Addresses allocated in the Region now, associated or not: every one counts against the quota. */

@@ -4,7 +4,7 @@ import { InvalidRequest } from '../../shared/errors';
 import type { NormalizedNetwork } from '../../shared/types';
 
 /** Lambda takes at most 5 security groups in a VpcConfig (Lambda API reference, VpcConfig: https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html). */
-export const MAX_FUNCTION_SECURITY_GROUPS = 5;
+const MAX_FUNCTION_SECURITY_GROUPS = 5;
 
 /**
  * Existing-VPC mode, a function already in that VPC: its own security groups (its database access, say) are

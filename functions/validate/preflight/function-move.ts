@@ -9,7 +9,7 @@ import { TAG_NETWORK } from '../../shared/tags';
 import type { LeftVpc, NormalizedNetwork } from '../../shared/types';
 import { findManagedVpc } from '../../network/network-lookup';
 
-export interface FunctionMove {
+interface FunctionMove {
   readonly functionArn: string;
   readonly configuration: FunctionConfiguration;
   readonly network: NormalizedNetwork;

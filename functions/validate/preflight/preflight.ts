@@ -12,7 +12,7 @@ import { checkExistingVpcDns } from './vpc-dns';
 import { checkNatGatewaysPerAz, checkVpcQuota } from './vpc-quotas';
 import { natModeOf } from '../../network/nat-modes';
 
-export interface PreflightContext {
+interface PreflightContext {
   readonly region: string;
   /** Reads the VPC quotas (vpc-quotas.ts); without it their documented defaults are assumed, and said so. */
   readonly serviceQuotas?: ServiceQuotasClient;
