@@ -67,19 +67,19 @@ export interface AlreadyMemberState extends Pick<ProvisionState, 'execution' | '
 }
 
 /** `$.function`: the target function's slices. */
-export interface FunctionState {
+interface FunctionState {
   readonly original?: OriginalFunction;
   readonly vpcAccessPolicy?: VpcAccessPolicyAttachment;
   readonly attach?: AttachedFunction;
 }
 
-export interface CaughtError {
+interface CaughtError {
   readonly Error?: string;
   readonly Cause?: string;
 }
 
 /** A poll loop's counter (asl-builder.ts pollLoop) and its check task's last answer. */
-export interface PollCounter<Check> {
+interface PollCounter<Check> {
   readonly attempt: number;
   readonly maxAttempts: number;
   readonly check?: Check;
@@ -89,7 +89,7 @@ export interface PollCounter<Check> {
 type BranchState = Omit<ProvisionState, 'parallel' | 'proof' | 'closing'>;
 
 /** A settled branch (asl-builder.ts settledParallel): its last Pass state's result, or its whole state and the error. */
-export type SettledBranch<Result> = Result | (BranchState & { readonly error: CaughtError });
+type SettledBranch<Result> = Result | (BranchState & { readonly error: CaughtError });
 
 /** NatGatewaysReady. */
 interface NatBranchResult {
