@@ -1,6 +1,6 @@
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { EC2Client, type Vpc } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { ServiceQuotasClient } from '@aws-sdk/client-service-quotas';
@@ -9,13 +9,7 @@ import { functionNotices, type FunctionNotice, type TargetVpcConfig } from '../f
 import { hasVpcAccessPolicy, roleNameFromArn, vpcAccessPolicyArn } from '../functions/function/vpc-access-policy';
 import { vpcConfigOf } from '../functions/function/vpc-config';
 import { auditExistingVpc } from '../functions/network/audit';
-import { findAttachedInternetGateway } from '../functions/network/find-internet-gateway';
-import { natGatewaysOf, pickNatGateway } from '../functions/network/find-nat-gateway';
-import { findS3Endpoint, s3ServiceName } from '../functions/network/find-s3-endpoint';
-import { findNetworkSecurityGroup } from '../functions/network/find-security-group';
-import { findManagedVpc, findPlannedSubnet, subnetsOf } from '../functions/network/network-lookup';
 import { validateRequest } from '../functions/validate/validation';
-import { probeFunctionName } from '../functions/probe/probe-naming';
 import { createClients, type AwsClients } from '../functions/shared/clients';
 import { InvalidRequest, NetworkNotRepairable } from '../functions/shared/errors';
 import { registryTableName, type Registry } from '../functions/shared/registry/table';
@@ -23,7 +17,6 @@ import type { NormalizedRequest, ProvisionRequestInput } from '../functions/shar
 import type { ParsedCommand } from './parsed-command';
 import { compareModes, type ModeComparison } from '../functions/network/mode-cost';
 import { natModeOf } from '../functions/network/nat-modes';
-import { isRegionalPlacement } from '../functions/network/types';
 import { estimateMonthlyCost, formatCostTable, type CostEstimate } from './cost';
 import { formatEgressPlan, planEgressIps, type EgressPlan } from './plan-egress';
 import { formatModeComparison } from './mode-table';
@@ -35,24 +28,14 @@ import { exitCodeOf } from './output';
 import { inheritedSettingsText, leftVpcLines } from './left-behind';
 import { buildRequest } from './request';
 import { withTargetEnvironment } from './target-environment';
+import { natCount, planCreateMode, PLAN_EXECUTION, type NetworkPlan } from './plan-create';
 
 type PlanCommand = Extract<ParsedCommand, { command: 'plan' }>;
 
 /** What `provision` would do with a request, found with read-only calls. */
 export interface ProvisionPlan {
   readonly request: NormalizedRequest;
-  readonly network: {
-    readonly mode: 'create' | 'existing';
-    readonly name: string;
-    /** The VPC the request would use, when it exists already. */
-    readonly vpcId?: string;
-    /** What is there and would be used as it is. */
-    readonly present: string[];
-    /** What would be created or changed. */
-    readonly changes: string[];
-    /** What would be reported and left alone. */
-    readonly untouched: string[];
-  };
+  readonly network: NetworkPlan;
   readonly function: { readonly changes: string[]; readonly notices: FunctionNotice[] };
   readonly natGateways: { readonly total: number; readonly added: number };
   readonly cost: { readonly total: CostEstimate; readonly added: CostEstimate };
@@ -62,93 +45,9 @@ export interface ProvisionPlan {
   readonly egressIps: EgressPlan;
 }
 
-const PLAN_EXECUTION = { id: 'arn:aws:states:::execution:lambda-egress-plan:plan', name: 'plan' };
-
-/** The NATs a network of this request has when provision is done: one per AZ (per-az, instance), or one (single, regional). */
-function natCount(request: NormalizedRequest): number {
-  return natModeOf(request.network.natGateways).natCount(request.network.azs.length);
-}
-
 /** What `count` NATs of the request's mode cost a month: NAT gateways, or NAT instances (no per-GB charge). */
 function natCost(request: NormalizedRequest, count: number, gbPerMonth: number): CostEstimate {
   return count > 0 ? natModeOf(request.network.natGateways).plannedCost(count, gbPerMonth) : estimateMonthlyCost({ natGateways: 0, gbPerMonth: 0 });
-}
-
-/** Create mode: a new network, or the one with this name tag, completed with whatever it lacks. */
-async function planCreateMode(ec2: EC2Client, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; target?: TargetVpcConfig }> {
-  const network = request.network;
-  const mode = natModeOf(network.natGateways);
-  const wanted = natCount(request);
-  const vpc: Vpc | undefined = await findManagedVpc(ec2, network.name);
-  if (!vpc?.VpcId) {
-    const subnets = network.subnetPlan.map((subnet) => `${subnet.tier} subnet ${subnet.cidr} in ${subnet.az}`);
-    return {
-      natsAdded: wanted,
-      network: {
-        mode: 'create',
-        name: network.name,
-        present: [],
-        changes: [
-          `VPC ${network.cidr} tagged lambda-egress:network=${network.name} (DNS support and host names on${network.ipv6 ? ', an Amazon IPv6 /56' : ''})`,
-          ...subnets,
-          'internet gateway, attached to the VPC',
-          ...(network.ipv6 ? ['egress-only internet gateway (::/0 of the private subnets)'] : []),
-          mode.describeCreate(network),
-          `route tables: ${mode.needsPublicSubnets ? 'public (0.0.0.0/0 -> internet gateway), ' : ''}one private per AZ (0.0.0.0/0 -> ${mode.routeTo})`,
-          ...(network.s3Endpoint ? ['S3 gateway endpoint on the private route tables (free)'] : []),
-          'security group for the function: all outbound, no inbound',
-          `probe function ${probeFunctionName(network.name)} in the private subnets (one per network)`,
-        ],
-        untouched: [],
-      },
-    };
-  }
-  const vpcId = vpc.VpcId;
-  // The find steps of EnsureSubnets, EnsureInternetGateway, EnsureNatGateway, EnsureSecurityGroup, EnsureS3Endpoint.
-  const [subnets, igw, nats, group, endpoint] = await Promise.all([
-    subnetsOf(ec2, vpcId),
-    findAttachedInternetGateway(ec2, vpcId),
-    natGatewaysOf(ec2, vpcId),
-    findNetworkSecurityGroup(ec2, vpcId, network.name, PLAN_EXECUTION.id),
-    network.s3Endpoint ? s3ServiceName(ec2).then((serviceName) => findS3Endpoint(ec2, vpcId, serviceName, network.name, PLAN_EXECUTION.id)) : undefined,
-  ]);
-  const present: string[] = [`VPC ${vpcId} (${vpc.CidrBlock}) of network "${network.name}": reused`];
-  const changes: string[] = [];
-  const publicSubnets: Array<{ az: string; subnetId?: string }> = [];
-  const privateSubnetIds: Array<string | undefined> = [];
-  for (const planned of network.subnetPlan) {
-    const found = findPlannedSubnet(subnets, planned, network.name);
-    if (planned.tier === 'private') privateSubnetIds.push(found?.SubnetId);
-    if (found) present.push(`${planned.tier} subnet ${found.SubnetId} (${found.CidrBlock}) in ${planned.az}`);
-    else changes.push(`${planned.tier} subnet ${planned.cidr} in ${planned.az}`);
-    if (planned.tier === 'public') publicSubnets.push({ az: planned.az, ...(found?.SubnetId ? { subnetId: found.SubnetId } : {}) });
-  }
-  if (igw?.InternetGatewayId) present.push(`internet gateway ${igw.InternetGatewayId}`);
-  else changes.push('internet gateway, attached to the VPC');
-  // EnsureSubnets places the NATs as the mode does (one per public subnet, or the first only); a regional NAT
-  // gateway has no subnet and is not listed here.
-  const modePlacements = natModeOf(network.natGateways).placements(publicSubnets.map(({ az, subnetId }) => ({ az, subnetId: subnetId ?? '' })));
-  const placements = modePlacements.flatMap((placement) => (isRegionalPlacement(placement) ? [] : [{ az: placement.az, subnetId: placement.subnetId || undefined }]));
-  let natsAdded = 0;
-  for (const placement of placements) {
-    const nat = placement.subnetId ? pickNatGateway(nats, { subnetId: placement.subnetId, network, executionId: PLAN_EXECUTION.id }) : undefined;
-    if (nat) present.push(`NAT gateway ${nat.NatGatewayId} in ${placement.az} (${nat.State})`);
-    else {
-      changes.push(`NAT gateway with an Elastic IP in the public subnet of ${placement.az}`);
-      natsAdded += 1;
-    }
-  }
-  changes.push('route tables checked and completed: public 0.0.0.0/0 -> internet gateway, private 0.0.0.0/0 -> NAT gateway');
-  if (group) present.push(`security group ${group.GroupId}`);
-  else changes.push('security group for the function: all outbound, no inbound');
-  if (network.s3Endpoint) {
-    if (endpoint) present.push(`S3 gateway endpoint ${endpoint.VpcEndpointId}`);
-    else changes.push('S3 gateway endpoint on the private route tables (free)');
-  }
-  // The VpcConfig the function would get, when every part of it exists already (the notices' snippets need the ids).
-  const complete = group?.GroupId && privateSubnetIds.every(Boolean);
-  const target = complete ? { vpcId, subnetIds: privateSubnetIds as string[], securityGroupIds: [group.GroupId!], ipv6AllowedForDualStack: network.ipv6 } : undefined;
-  return { natsAdded, network: { mode: 'create', name: network.name, vpcId, present, changes, untouched: [] }, ...(target ? { target } : {}) };
 }
 
 /** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */
