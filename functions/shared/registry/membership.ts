@@ -34,8 +34,6 @@ interface MembershipWritten {
   readonly egressIpsBefore?: string[];
 }
 
-
-
 /**
  * Records that a function uses a network, and the network as `ready`: the member item, the function's pointer
  * to its network and the network record, in one transaction. Called by the lock holder, so nobody else writes
@@ -61,28 +59,52 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
   const pointer = await getItem<{ network: string }>(registry, membershipKey(write.member.functionArn));
   const previous = pointer ? await getItem<MembershipRecord>(registry, memberKey(pointer.network, write.member.functionArn)) : undefined;
   const recorded = await getItem<NetworkRecord>(registry, networkRecordKey(write.network.name));
-
   const sameExecution = previous?.execution === write.owner;
+  const membership = mergedMembership(write, previous, sameExecution, now);
+  const network = mergedNetwork(write, recorded, sameExecution, now);
+  const movedFrom = pointer && pointer.network !== write.network.name ? pointer.network : undefined;
+  const keepsRecord = write.sharedClaim === true && recorded?.state === 'ready' && network.ledger.length === recorded.ledger.length;
+  await registry.dynamodb.send(
+    new TransactWriteItemsCommand({
+      TransactItems: [
+        { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
+        { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: membership.execution }) } },
+        keepsRecord ? readyCheck(registry, network.name) : networkPut(registry, network, write.sharedClaim ? recorded : undefined),
+        ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
+      ],
+    }),
+  );
+  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}), ...(recorded?.egressIps ? { egressIpsBefore: recorded.egressIps } : {}) };
+}
+
+/** The member item: the function's first recorded original configuration wins, so release can still restore it. */
+function mergedMembership(write: MembershipWrite, previous: MembershipRecord | undefined, sameExecution: boolean, now: string): MembershipRecord {
   // Already a member of this network: it stays the membership its first execution wrote, so a later execution
   // that fails after this write (Rollback: removeMembership onlyIfExecution) leaves it in place.
   const stays = previous !== undefined && previous.network === write.network.name;
-  const membership: MembershipRecord = {
+  const narrowEniPolicy = previous?.narrowEniPolicy ?? write.member.narrowEniPolicy;
+  // Who asked for the execution the membership keeps.
+  const requestedBy = stays ? previous.requestedBy : write.member.requestedBy;
+  return {
     network: write.network.name,
     functionArn: write.member.functionArn,
     functionName: write.member.functionName,
     originalVpcConfig: previous?.originalVpcConfig ?? write.member.originalVpcConfig,
     vpcAccessPolicyAttachedBefore: previous?.vpcAccessPolicyAttachedBefore ?? write.member.vpcAccessPolicyAttachedBefore,
-    ...((previous?.narrowEniPolicy ?? write.member.narrowEniPolicy) ? { narrowEniPolicy: previous?.narrowEniPolicy ?? write.member.narrowEniPolicy } : {}),
+    ...(narrowEniPolicy ? { narrowEniPolicy } : {}),
     execution: stays ? previous.execution : write.owner,
-    // Who asked for the execution the membership keeps.
-    ...((stays ? previous.requestedBy : write.member.requestedBy) ? { requestedBy: stays ? previous.requestedBy : write.member.requestedBy } : {}),
+    ...(requestedBy ? { requestedBy } : {}),
     recordedAt: previous && (stays || sameExecution) ? previous.recordedAt : now,
   };
+}
+
+/** The network record as `ready`: what the creating request decided stays, the ledger is merged. */
+function mergedNetwork(write: MembershipWrite, recorded: NetworkRecord | undefined, sameExecution: boolean, now: string): NetworkRecord {
   const keepsBuilder = recorded?.state === 'ready' && recorded.execution !== undefined;
   // Who may join: the rule of the request that created the network (ValidateRequest refuses a change).
   const { allowedFunctions: requestedRule, ...written } = write.network;
   const allowedFunctions = recorded?.state === 'ready' ? recorded.allowedFunctions : requestedRule;
-  const network: NetworkRecord = {
+  return {
     ...written,
     ...(allowedFunctions ? { allowedFunctions } : {}),
     // "A network created with deleteWhenUnused": the request that created it decides, not a later one.
@@ -95,38 +117,28 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
     createdAt: recorded?.createdAt ?? now,
     updatedAt: recorded?.state === 'ready' && sameExecution ? recorded.updatedAt : now,
   };
-  const movedFrom = pointer && pointer.network !== write.network.name ? pointer.network : undefined;
+}
 
-  const keepsRecord = write.sharedClaim === true && recorded?.state === 'ready' && network.ledger.length === recorded.ledger.length;
-  const networkWrite = keepsRecord
-    ? {
-        ConditionCheck: {
-          TableName: registry.tableName,
-          Key: toItem(networkRecordKey(network.name)),
-          ConditionExpression: '#state = :ready',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: toItem({ ':ready': 'ready' }),
-        },
-      }
-    : {
-        Put: {
-          TableName: registry.tableName,
-          Item: toItem({ ...networkRecordKey(network.name), ...network }),
-          // Beside other joins (a shared claim), the ledger merge holds only if the record is still the one read.
-          ...(write.sharedClaim && recorded
-            ? { ConditionExpression: '#updatedAt = :seen', ExpressionAttributeNames: { '#updatedAt': 'updatedAt' }, ExpressionAttributeValues: toItem({ ':seen': recorded.updatedAt }) }
-            : {}),
-        },
-      };
-  await registry.dynamodb.send(
-    new TransactWriteItemsCommand({
-      TransactItems: [
-        { Put: { TableName: registry.tableName, Item: toItem({ ...memberKey(network.name, membership.functionArn), ...membership }) } },
-        { Put: { TableName: registry.tableName, Item: toItem({ ...membershipKey(membership.functionArn), network: network.name, execution: membership.execution }) } },
-        networkWrite,
-        ...(movedFrom ? [{ Delete: { TableName: registry.tableName, Key: toItem(memberKey(movedFrom, membership.functionArn)) } }] : []),
-      ],
-    }),
-  );
-  return { network: keepsRecord ? recorded : network, membership, ...(movedFrom ? { movedFrom } : {}), ...(recorded?.egressIps ? { egressIpsBefore: recorded.egressIps } : {}) };
+/** A join that adds nothing to the ledger leaves the record as it is, checked `ready`. */
+function readyCheck(registry: Registry, name: string) {
+  return {
+    ConditionCheck: {
+      TableName: registry.tableName,
+      Key: toItem(networkRecordKey(name)),
+      ConditionExpression: '#state = :ready',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: toItem({ ':ready': 'ready' }),
+    },
+  };
+}
+
+/** The network record written; beside other joins (`seen`: a shared claim's read), only if still the one read. */
+function networkPut(registry: Registry, network: NetworkRecord, seen: NetworkRecord | undefined) {
+  return {
+    Put: {
+      TableName: registry.tableName,
+      Item: toItem({ ...networkRecordKey(network.name), ...network }),
+      ...(seen ? { ConditionExpression: '#updatedAt = :seen', ExpressionAttributeNames: { '#updatedAt': 'updatedAt' }, ExpressionAttributeValues: toItem({ ':seen': seen.updatedAt }) } : {}),
+    },
+  };
 }
