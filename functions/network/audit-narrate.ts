@@ -11,16 +11,24 @@ interface AuditNarrative {
   readonly reported: ReportedSubnet[];
 }
 
-export function narrateAudit(
-  vpc: ClassifiedVpc & { readonly vpcId: string; readonly internetGatewayId: string | undefined },
-  plan: RepairPlan,
-  network: Pick<NormalizedNetwork, 'ipv6' | 'natGateways'>,
-): AuditNarrative {
+type AuditedVpc = ClassifiedVpc & { readonly vpcId: string; readonly internetGatewayId: string | undefined };
+type NarratedNetwork = Pick<NormalizedNetwork, 'ipv6' | 'natGateways'>;
+
+export function narrateAudit(vpc: AuditedVpc, plan: RepairPlan, network: NarratedNetwork): AuditNarrative {
+  const narrative: AuditNarrative = { present: [], missing: [], cannotFix: [], reported: [] };
+  narrateGateways(narrative, vpc);
+  narrateSubnets(narrative, vpc);
+  for (const decision of plan.decisions) narrateDecision(narrative, vpc, decision, network);
+  narrateRepairs(narrative, plan, network);
+  if (!vpc.internetGatewayId && plan.subnetsToCreate.some((planned) => planned.tier === 'public')) {
+    narrative.missing.push('a lambda-egress public route table (0.0.0.0/0 -> the internet gateway) for the new public subnets');
+  }
+  return narrative;
+}
+
+/** The internet gateway and the NATs found: used, or why not. */
+function narrateGateways({ present, missing, cannotFix }: AuditNarrative, vpc: AuditedVpc): void {
   const { vpcId, internetGatewayId, natGateways } = vpc;
-  const present: string[] = [];
-  const missing: string[] = [];
-  const cannotFix: string[] = [];
-  const reported: ReportedSubnet[] = [];
   if (internetGatewayId) present.push(`internet gateway ${internetGatewayId} attached to ${vpcId}`);
   else missing.push(`an internet gateway attached to ${vpcId}`);
   for (const nat of natGateways) {
@@ -33,6 +41,11 @@ export function narrateAudit(
     } else if (nat.usable) present.push(`NAT gateway ${nat.natGatewayId} (${nat.state}) in public subnet ${nat.subnetId} (${nat.az})`);
     else cannotFix.push(`NAT gateway ${nat.natGatewayId} in ${nat.subnetId} is ${nat.state === 'available' || nat.state === 'pending' ? 'not in a public subnet' : nat.state}: not used`);
   }
+}
+
+/** The subnets found: used as they are, or reported and left alone (a route lambda-egress did not create). */
+function narrateSubnets({ present, cannotFix, reported }: AuditNarrative, vpc: AuditedVpc): void {
+  const { natGateways } = vpc;
   for (const subnet of vpc.subnets) {
     const leftAlone = (reason: string) => {
       reported.push({ subnetId: subnet.subnetId, routeTableId: subnet.routeTableId, target: subnet.defaultRouteTarget ?? 'unknown', reason });
@@ -46,31 +59,36 @@ export function narrateAudit(
       present.push(`${subnet.class} subnet ${subnet.subnetId} (${subnet.az}, ${subnet.cidr}) via ${subnet.routeTableId} -> ${subnet.defaultRouteTarget}`);
     }
   }
+}
 
-  for (const decision of plan.decisions) {
-    const { az } = decision;
-    if (decision.routing === 'none') {
-      cannotFix.push(`${az}: no private subnet can be used or added (no free ${network.ipv6 ? 'IPv4 /26 or IPv6 /64' : '/26'} in ${vpcId}): the function will not use this AZ`);
-    } else if ('planned' in decision) {
-      missing.push(`${az}: a private subnet (${decision.planned.cidr}) with a lambda-egress route table and a NAT route`);
-    } else if (decision.routing === 'ready') {
-      const ready = decision.subnet;
-      present.push(`${az}: private subnet ${ready.subnetId} already routes 0.0.0.0/0 to ${ready.defaultRouteTarget}`);
-      if (network.ipv6 && ready.routeTableIsMain && !ready.ipv6DefaultRouteTarget) {
-        cannotFix.push(`${ready.subnetId} (${az}) is routed by the main table ${ready.routeTableId}, which lambda-egress does not change: it gets no ::/0 route (IPv6 egress)`);
-      }
-    } else if (decision.routing === 'add-route') {
-      missing.push(`${az}: a 0.0.0.0/0 route to a NAT gateway in ${decision.subnet.routeTableId}, the route table of isolated subnet ${decision.subnet.subnetId}`);
-    } else {
-      missing.push(`${az}: a lambda-egress route table with a NAT route for isolated subnet ${decision.subnet.subnetId} (the main table ${vpc.main.RouteTableId} stays as it is)`);
+/** One AZ of the plan: routed already, what is added, or why the function will not use it. */
+function narrateDecision({ present, missing, cannotFix }: AuditNarrative, vpc: AuditedVpc, decision: RepairPlan['decisions'][number], network: NarratedNetwork): void {
+  const { vpcId } = vpc;
+  const { az } = decision;
+  if (decision.routing === 'none') {
+    cannotFix.push(`${az}: no private subnet can be used or added (no free ${network.ipv6 ? 'IPv4 /26 or IPv6 /64' : '/26'} in ${vpcId}): the function will not use this AZ`);
+  } else if ('planned' in decision) {
+    missing.push(`${az}: a private subnet (${decision.planned.cidr}) with a lambda-egress route table and a NAT route`);
+  } else if (decision.routing === 'ready') {
+    const ready = decision.subnet;
+    present.push(`${az}: private subnet ${ready.subnetId} already routes 0.0.0.0/0 to ${ready.defaultRouteTarget}`);
+    if (network.ipv6 && ready.routeTableIsMain && !ready.ipv6DefaultRouteTarget) {
+      cannotFix.push(`${ready.subnetId} (${az}) is routed by the main table ${ready.routeTableId}, which lambda-egress does not change: it gets no ::/0 route (IPv6 egress)`);
     }
-    if (network.ipv6) {
-      for (const subnet of vpc.subnets.filter((candidate) => candidate.az === az && !candidate.ipv6Cidr && ['private', 'isolated'].includes(candidate.class))) {
-        cannotFix.push(`${subnet.subnetId} (${az}) has no IPv6 CIDR block and network.ipv6 is on: lambda-egress does not change subnets it did not create, so it is not used`);
-      }
+  } else if (decision.routing === 'add-route') {
+    missing.push(`${az}: a 0.0.0.0/0 route to a NAT gateway in ${decision.subnet.routeTableId}, the route table of isolated subnet ${decision.subnet.subnetId}`);
+  } else {
+    missing.push(`${az}: a lambda-egress route table with a NAT route for isolated subnet ${decision.subnet.subnetId} (the main table ${vpc.main.RouteTableId} stays as it is)`);
+  }
+  if (network.ipv6) {
+    for (const subnet of vpc.subnets.filter((candidate) => candidate.az === az && !candidate.ipv6Cidr && ['private', 'isolated'].includes(candidate.class))) {
+      cannotFix.push(`${subnet.subnetId} (${az}) has no IPv6 CIDR block and network.ipv6 is on: lambda-egress does not change subnets it did not create, so it is not used`);
     }
   }
+}
 
+/** The NATs the repair reuses, adds, or cannot give an AZ. */
+function narrateRepairs({ present, missing, cannotFix }: AuditNarrative, plan: RepairPlan, network: NarratedNetwork): void {
   for (const repair of plan.repairs.filter((candidate) => candidate.privateRouting !== 'ready')) {
     const { nat } = repair;
     if (nat.placement === 'existing') present.push(`${repair.az}: NAT gateway ${nat.natGatewayId} will be reused`);
@@ -78,6 +96,4 @@ export function narrateAudit(
     else if (nat.placement === 'new') missing.push(`${repair.az}: a NAT gateway (with an Elastic IP) in ${nat.subnetId ?? `a new public subnet (${plan.subnetsToCreate.find((planned) => planned.az === repair.az && planned.tier === 'public')?.cidr})`}`);
     else cannotFix.push(`${repair.az}: no NAT gateway of its own (${network.natGateways === 'single' ? 'natGateways is "single"' : 'no room for a public subnet'}): it uses another AZ's`);
   }
-  if (!internetGatewayId && plan.subnetsToCreate.some((planned) => planned.tier === 'public')) missing.push('a lambda-egress public route table (0.0.0.0/0 -> the internet gateway) for the new public subnets');
-  return { present, missing, cannotFix, reported };
 }
