@@ -96,65 +96,89 @@ function inferredRoutes(result: ProvisionResult, subnets: SubnetNode[]): Array<{
 export function renderTopology(result: ProvisionResult, details?: NetworkDetails): string {
   const network = result.network;
   const subnets = subnetsOf(result, details);
-  const lines: string[] = ['flowchart LR'];
-  const edges: string[] = [];
   const connections = new Map<string, string>();
-  const connect = (target: string): string => {
-    const gateway = gatewayNode(target, result);
-    connections.set(gateway.id, `  ${gateway.id}${gateway.shape}`);
-    return gateway.id;
+  const chart: Chart = {
+    edges: [],
+    connect: (target) => {
+      const gateway = gatewayNode(target, result);
+      connections.set(gateway.id, `  ${gateway.id}${gateway.shape}`);
+      return gateway.id;
+    },
   };
-
+  // Without a description of the network: the routes the result implies, straight from subnet to gateway.
+  if (!details) for (const route of inferredRoutes(result, subnets)) chart.edges.push(`  ${nodeId('subnet', route.from)} -->|${label(route.destination)}| ${chart.connect(route.target)}`);
   const fnId = nodeId('fn', functionName(result.functionArn));
-  lines.push(`  ${fnId}([${label(`λ ${functionName(result.functionArn)}`)}])`);
-  const vpcId = nodeId('vpc', network.vpcId || 'vpc');
   const vpcTitle = [`VPC ${network.vpcId}`, details?.vpcCidr, `network ${network.name}${network.mode === 'existing' ? ' (existing VPC)' : ''}`].filter(Boolean).join(' · ');
-  lines.push(`  subgraph ${vpcId}[${label(vpcTitle)}]`);
+  const lines: string[] = [
+    'flowchart LR',
+    `  ${fnId}([${label(`λ ${functionName(result.functionArn)}`)}])`,
+    `  subgraph ${nodeId('vpc', network.vpcId || 'vpc')}[${label(vpcTitle)}]`,
+    ...azLines(subnets),
+    ...(details ? routeTableLines(chart, details, subnets) : []),
+    '  end',
+  ];
+  chart.edges.push(...gatewayEdges(chart, result, details));
+  for (const subnetId of result.function.appliedVpcConfig.subnetIds) chart.edges.push(`  ${fnId} -.->|${label('ENI')}| ${nodeId('subnet', subnetId)}`);
+  lines.push(...connections.values(), '  internet((internet))', ...new Set(chart.edges));
+  return `${lines.join('\n')}\n`;
+}
+
+/** The edges of the chart so far, and `connect`: a gateway's node id, its node declared once. */
+interface Chart {
+  readonly edges: string[];
+  readonly connect: (target: string) => string;
+}
+
+/** One subgraph per AZ with its subnets. */
+function azLines(subnets: readonly SubnetNode[]): string[] {
   const azs = [...new Set(subnets.map((subnet) => subnet.az))].sort();
-  for (const az of azs) {
-    lines.push(`    subgraph ${nodeId('az', az)}[${label(az)}]`);
-    for (const subnet of subnets.filter((candidate) => candidate.az === az)) {
-      const cidrs = [subnet.cidr, subnet.ipv6Cidr].filter(Boolean).join('<br/>');
-      lines.push(`      ${nodeId('subnet', subnet.id)}[${label(`${subnet.tier} subnet<br/>${subnet.id}${cidrs ? `<br/>${cidrs}` : ''}`)}]`);
-    }
-    lines.push('    end');
-  }
+  return azs.flatMap((az) => [
+    `    subgraph ${nodeId('az', az)}[${label(az)}]`,
+    ...subnets
+      .filter((candidate) => candidate.az === az)
+      .map((subnet) => {
+        const cidrs = [subnet.cidr, subnet.ipv6Cidr].filter(Boolean).join('<br/>');
+        return `      ${nodeId('subnet', subnet.id)}[${label(`${subnet.tier} subnet<br/>${subnet.id}${cidrs ? `<br/>${cidrs}` : ''}`)}]`;
+      }),
+    '    end',
+  ]);
+}
 
-  if (details) {
-    const used = new Set(subnets.map((subnet) => details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId).filter(Boolean));
-    for (const table of details.routeTables.filter((candidate) => used.has(candidate.id))) {
-      const routed = subnets.filter((subnet) => details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId === table.id);
-      const tiers = [...new Set(routed.map((subnet) => subnet.tier))].join(' + ');
-      const azs = [...new Set(routed.map((subnet) => subnet.az))];
-      const role = `${tiers}${azs.length === 1 && tiers === 'private' ? `, ${azs[0]}` : ''}${table.main ? ', main' : ''}`;
-      lines.push(`    ${nodeId('rtb', table.id)}[${label(`route table (${role})<br/>${table.id}`)}]`);
-      for (const route of table.routes.filter((candidate) => candidate.target !== 'local')) {
-        const destination = route.destination.startsWith('pl-') ? `S3 ${route.destination}` : route.destination;
-        edges.push(`  ${nodeId('rtb', table.id)} -->|${label(destination)}| ${connect(route.target)}`);
-      }
+/** The route tables the subnets use, as the CLI described them: their nodes (returned) and their routes (edges). */
+function routeTableLines(chart: Chart, details: NetworkDetails, subnets: readonly SubnetNode[]): string[] {
+  const tableOf = (subnet: SubnetNode): string | undefined => details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId;
+  const used = new Set(subnets.map(tableOf).filter(Boolean));
+  const lines: string[] = [];
+  for (const table of details.routeTables.filter((candidate) => used.has(candidate.id))) {
+    const routed = subnets.filter((subnet) => tableOf(subnet) === table.id);
+    const tiers = [...new Set(routed.map((subnet) => subnet.tier))].join(' + ');
+    const azs = [...new Set(routed.map((subnet) => subnet.az))];
+    const role = `${tiers}${azs.length === 1 && tiers === 'private' ? `, ${azs[0]}` : ''}${table.main ? ', main' : ''}`;
+    lines.push(`    ${nodeId('rtb', table.id)}[${label(`route table (${role})<br/>${table.id}`)}]`);
+    for (const route of table.routes.filter((candidate) => candidate.target !== 'local')) {
+      const destination = route.destination.startsWith('pl-') ? `S3 ${route.destination}` : route.destination;
+      chart.edges.push(`  ${nodeId('rtb', table.id)} -->|${label(destination)}| ${chart.connect(route.target)}`);
     }
-    for (const subnet of subnets) {
-      const tableId = details.subnets.find((candidate) => candidate.id === subnet.id)?.routeTableId;
-      if (tableId) edges.push(`  ${nodeId('subnet', subnet.id)} --> ${nodeId('rtb', tableId)}`);
-    }
-  } else {
-    for (const route of inferredRoutes(result, subnets)) edges.push(`  ${nodeId('subnet', route.from)} -->|${label(route.destination)}| ${connect(route.target)}`);
   }
-  lines.push('  end');
+  for (const subnet of subnets) {
+    const tableId = tableOf(subnet);
+    if (tableId) chart.edges.push(`  ${nodeId('subnet', subnet.id)} --> ${nodeId('rtb', tableId)}`);
+  }
+  return lines;
+}
 
-  // A NAT gateway sends its traffic out through the internet gateway of its public subnet.
-  const internet = 'internet((internet))';
+/** A NAT gateway sends its traffic out through the internet gateway of its public subnet. */
+function gatewayEdges(chart: Chart, result: ProvisionResult, details: NetworkDetails | undefined): string[] {
+  const network = result.network;
+  const edges: string[] = [];
   for (const nat of network.natGateways) {
-    const natNode = connect(nat.natGatewayId);
+    const natNode = chart.connect(nat.natGatewayId);
     const inSubnet = details?.natGateways.find((candidate) => candidate.id === nat.natGatewayId)?.subnetId;
     if (inSubnet) edges.push(`  ${natNode} -.-|${label('in')}| ${nodeId('subnet', inSubnet)}`);
-    if (network.internetGatewayId) edges.push(`  ${natNode} --> ${connect(network.internetGatewayId)}`);
+    if (network.internetGatewayId) edges.push(`  ${natNode} --> ${chart.connect(network.internetGatewayId)}`);
   }
   for (const gatewayId of [network.internetGatewayId, network.egressOnlyInternetGatewayId]) {
-    if (gatewayId) edges.push(`  ${connect(gatewayId)} --> internet`);
+    if (gatewayId) edges.push(`  ${chart.connect(gatewayId)} --> internet`);
   }
-  for (const subnetId of result.function.appliedVpcConfig.subnetIds) edges.push(`  ${fnId} -.->|${label('ENI')}| ${nodeId('subnet', subnetId)}`);
-
-  lines.push(...connections.values(), `  ${internet}`, ...new Set(edges));
-  return `${lines.join('\n')}\n`;
+  return edges;
 }
