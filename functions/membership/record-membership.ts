@@ -6,7 +6,7 @@ import { createClients, type AwsClients } from '../shared/clients';
 import { narrowEniPolicyName } from '../shared/eni-policy-name';
 import { collectLedger, networkEntries } from '../shared/ledger';
 import { keepingLedgerOnError } from '../shared/ledger-on-error';
-import { recordMembership } from '../shared/registry/membership';
+import { recordMembership, type MembershipWrite } from '../shared/registry/membership';
 import { registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import type { LedgerEntry } from '../shared/types';
@@ -33,12 +33,7 @@ function egressNatIds(network: RecordMembershipInput['network']): string[] {
  */
 export async function recordMembershipOfExecution(registry: Registry, clients: Pick<AwsClients, 'ssm' | 'ec2'>, input: RecordMembershipInput): Promise<MembershipSlice> {
   const { request, network, execution } = input;
-  const original = input.function?.original;
-  const vpcId = request.network.vpcId ?? network?.vpc?.vpcId;
-  const privateSubnetIds = network?.subnets?.privateSubnetIds ?? [];
-  const missing = [!original && '$.function.original (RecordFunction)', !vpcId && '$.network.vpc.vpcId (EnsureVpc)', privateSubnetIds.length === 0 && '$.network.subnets.privateSubnetIds (EnsureSubnets)'].filter(Boolean);
-  if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
-
+  const { original, vpcId, privateSubnetIds } = requiredFacts(input);
   const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
   const parameterLedger: LedgerEntry[] = [];
   return keepingLedgerOnError(parameterLedger, async () => {
@@ -52,35 +47,8 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
     const written = await recordMembership(registry, {
       owner: execution.id,
       ...(input.lock?.shared ? { sharedClaim: true } : {}),
-      network: {
-        name: request.network.name,
-        mode: request.network.mode,
-        vpcId,
-        azs: request.network.azs,
-        natGatewayMode: request.network.natGateways,
-        natGatewayIds,
-        privateSubnetIds,
-        ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
-        ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
-        ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
-        egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
-        ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
-        // What a join inherits (functions/validate/network-settings.ts); ValidateRequest refused any join stating others.
-        ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
-        ipv6: request.network.ipv6,
-        s3Endpoint: request.network.s3Endpoint,
-        alarms: request.network.alarms,
-        ledger,
-      },
-      member: {
-        functionArn: original.functionArn,
-        functionName: original.functionName,
-        originalVpcConfig: original.vpcConfig,
-        vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
-        // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
-        ...(request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(request.network.name) } : {}),
-        ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-      },
+      network: { ...readyNetworkOf(input, vpcId, privateSubnetIds), natGatewayIds, ledger },
+      member: newMemberOf(input, original),
     });
     return {
       network: written.network.name,
@@ -94,6 +62,54 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
       ...(written.egressIpsBefore ? { egressIpsBefore: written.egressIpsBefore } : {}),
     };
   });
+}
+
+type OriginalFunction = NonNullable<NonNullable<RecordMembershipInput['function']>['original']>;
+
+/** What the task cannot record without: the slices of the tasks before it. */
+function requiredFacts(input: RecordMembershipInput): { original: OriginalFunction; vpcId: string; privateSubnetIds: string[] } {
+  const original = input.function?.original;
+  const vpcId = input.request.network.vpcId ?? input.network?.vpc?.vpcId;
+  const privateSubnetIds = input.network?.subnets?.privateSubnetIds ?? [];
+  const missing = [!original && '$.function.original (RecordFunction)', !vpcId && '$.network.vpc.vpcId (EnsureVpc)', privateSubnetIds.length === 0 && '$.network.subnets.privateSubnetIds (EnsureSubnets)'].filter(Boolean);
+  if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
+  return { original, vpcId, privateSubnetIds };
+}
+
+/** The network record's settings from the request and the network's slices (its NATs and ledger apart). */
+function readyNetworkOf(input: RecordMembershipInput, vpcId: string, privateSubnetIds: string[]): Omit<MembershipWrite['network'], 'natGatewayIds' | 'ledger'> {
+  const { request, network } = input;
+  return {
+    name: request.network.name,
+    mode: request.network.mode,
+    vpcId,
+    azs: request.network.azs,
+    natGatewayMode: request.network.natGateways,
+    privateSubnetIds,
+    ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
+    ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
+    ...(request.network.keepEgressIps ? { keepEgressIps: true } : {}),
+    egressIps: [...new Set((input.natCheck?.gateways ?? []).flatMap((gateway) => (gateway.addresses ?? []).map((address) => address.publicIp)))].sort(),
+    ...(request.network.allowedFunctions ? { allowedFunctions: request.network.allowedFunctions } : {}),
+    // What a join inherits (functions/validate/network-settings.ts); ValidateRequest refused any join stating others.
+    ...(request.network.natInstanceType ? { natInstanceType: request.network.natInstanceType } : {}),
+    ipv6: request.network.ipv6,
+    s3Endpoint: request.network.s3Endpoint,
+    alarms: request.network.alarms,
+  };
+}
+
+/** The member item: the function's configuration before this execution changed it. */
+function newMemberOf(input: RecordMembershipInput, original: OriginalFunction): MembershipWrite['member'] {
+  return {
+    functionArn: original.functionArn,
+    functionName: original.functionName,
+    originalVpcConfig: original.vpcConfig,
+    vpcAccessPolicyAttachedBefore: original.vpcAccessPolicyAttached,
+    // Recorded before DetachVpcAccessPolicy puts it, so a release never misses one it put (deleting one never put is a no-op).
+    ...(input.request.keepNarrowEniPolicy ? { narrowEniPolicy: narrowEniPolicyName(input.request.network.name) } : {}),
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+  };
 }
 
 const { dynamodb, ...clients } = createClients({ dynamodb: DynamoDBClient, ssm: SSMClient, ec2: EC2Client });

@@ -12,7 +12,7 @@ type ReadyNetwork = Omit<NetworkRecord, 'state' | 'createdAt' | 'updatedAt' | 'e
 /** The membership as the workflow knows it: the function's configuration before this execution changed it. */
 type NewMembership = Omit<MembershipRecord, 'network' | 'recordedAt' | 'execution'>;
 
-interface MembershipWrite {
+export interface MembershipWrite {
   readonly network: ReadyNetwork;
   readonly member: NewMembership;
   /** The execution ARN writing it. */
