@@ -13,6 +13,7 @@ import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATTERN } from '../../infra/tag-trigge
 import { acknowledge } from '../../infra/nag';
 import { FUNCTIONS_DIR } from '../../infra/task-functions';
 import { sdkActionsOf } from './sdk-calls';
+import { cachedTemplate } from '../support/synth-cache';
 import { actionsOf, allowing, flat, renderInputTemplate, resourcesOf, statementsOfFunction, type Statement } from '../support/template-queries';
 
 /**
@@ -38,7 +39,19 @@ function workflow(scope: Stack, id: string): StateMachine {
   return machine;
 }
 
-function synthesize(withLifecycle: boolean): { template: Template; machines: Record<'provision' | 'release' | 'teardown', string>; tableId: string } {
+interface Synthesized {
+  readonly template: Template;
+  readonly machines: Record<'provision' | 'release' | 'teardown', string>;
+  readonly tableId: string;
+}
+
+/** The stand-in stack's template and logical ids, through the synthesis cache (only a synthesis that passed cdk-nag is stored). */
+function synthesize(withLifecycle: boolean): Synthesized {
+  const stored = cachedTemplate({ name: 'entry-points', inputs: { withLifecycle }, sources: [__filename], synthesize: () => build(withLifecycle) }) as Omit<Synthesized, 'template'> & { template: Record<string, unknown> };
+  return { ...stored, template: Template.fromJSON(stored.template) };
+}
+
+function build(withLifecycle: boolean): { template: Record<string, unknown>; machines: Synthesized['machines']; tableId: string } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, PREFIX);
   const provision = workflow(stack, 'Provision');
@@ -55,7 +68,7 @@ function synthesize(withLifecycle: boolean): { template: Template; machines: Rec
   new TagTrigger(stack, 'TagTrigger', { stateMachine: provision, ...(withLifecycle ? { releaseStateMachine: release } : {}) });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const assembly = app.synth();
-  const template = Template.fromJSON(assembly.getStackByName(PREFIX).template as Record<string, unknown>);
+  const template = assembly.getStackByName(PREFIX).template as Record<string, unknown>;
   const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
   return { template, machines: { provision: idOf(provision), release: idOf(release), teardown: idOf(teardown) }, tableId: idOf(registry.table) };
 }
