@@ -23,6 +23,10 @@ module.exports = {
       ...shared,
       displayName: 'unit',
       testMatch: unitPaths,
+      // commander is ES modules only, which jest's CommonJS runtime cannot require (before Node 24.9): esbuild turns
+      // it into CommonJS, so a unit test can run the CLI's main in-process (test/support/run-main.ts).
+      transform: { ...shared.transform, '/node_modules/commander/.+\\.js$': '<rootDir>/test/emulator/esbuild-transform.js' },
+      transformIgnorePatterns: ['/node_modules/(?!commander/)'],
       setupFiles: ['<rootDir>/test/emulator/unit-env.ts'],
     },
     {

@@ -42,6 +42,7 @@ const UNIT_TEST_FILES = [
   'test/infra/openapi.test.ts',
   'test/infra/request-model.test.ts',
   'test/infra/sdk-calls.test.ts',
+  'test/infra/synth-cache.test.ts',
   'test/infra/use-network.test.ts',
   'test/network/cidr-plan.test.ts',
   'test/network/nat-modes.test.ts',

@@ -2,13 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROCESS_TEST_TIMEOUT_MS, runCli } from '../support/run-cli';
-
-jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
+import { runMain } from '../support/run-main';
 
 /** The subcommands and each one's flags, as `--help` lists them: what the completion must offer. */
 async function helpOf(argv: readonly string[]): Promise<string> {
-  return (await runCli([...argv, '--help'])).stdout;
+  return (await runMain([...argv, '--help'])).stdout;
 }
 const commandsIn = (help: string): string[] => [...help.slice(help.indexOf('Commands:')).matchAll(/^ {2}([a-z][a-z-]*)/gm)].map((match) => match[1] ?? '').filter((name) => name !== 'help');
 const flagsIn = (help: string): string[] => [...help.slice(help.indexOf('Options:')).matchAll(/^ {2}(?:(-[a-z]), )?(--[a-z][a-z0-9-]*)/gm)].flatMap((match) => [match[1], match[2]]).filter((flag): flag is string => flag !== undefined);
@@ -30,7 +28,7 @@ describe('lambda-egress completion bash|zsh', () => {
 
   it('prints a bash script that bash accepts and that completes every subcommand, its flags and its choices', async () => {
     // WHEN the bash script is asked for
-    const run = await runCli(['completion', 'bash']);
+    const run = await runMain(['completion', 'bash']);
     expect([run.code, run.stderr]).toEqual([0, '']);
     // THEN bash -n accepts it
     const file = join(mkdtempSync(join(tmpdir(), 'completion-')), 'lambda-egress.bash');
@@ -51,7 +49,7 @@ describe('lambda-egress completion bash|zsh', () => {
 
   it('prints a zsh script naming every subcommand, with its description, and registering itself', async () => {
     // WHEN the zsh script is asked for
-    const run = await runCli(['completion', 'zsh']);
+    const run = await runMain(['completion', 'zsh']);
     expect(run.code).toBe(0);
     // THEN it is a #compdef file that names every subcommand with its description, and the flags of each
     expect(run.stdout.startsWith('#compdef lambda-egress\n')).toBe(true);
@@ -61,7 +59,7 @@ describe('lambda-egress completion bash|zsh', () => {
   });
 
   it('refuses a shell it does not know (exit 2), naming the ones it does', async () => {
-    const run = await runCli(['completion', 'fish']);
+    const run = await runMain(['completion', 'fish']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Allowed choices are bash, zsh/);
   });

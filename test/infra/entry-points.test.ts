@@ -1,63 +1,37 @@
 import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { DefinitionBody, LogLevel, Pass, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import tagRemovedEvent from '../../events/tag-removed-from-function.json';
 import { NETWORK_PREFIX, REGISTRY_TABLE_ENV } from '../../functions/shared/registry/table';
-import { CatalogApi } from '../../infra/catalog-api';
-import { RegistryTable } from '../../infra/registry-table';
-import { TagTrigger } from '../../infra/tag-trigger';
 import { TAG_REMOVED_PATTERN, TAG_TRIGGER_PATTERN } from '../../infra/tag-trigger-pattern';
-import { acknowledge } from '../../infra/nag';
-import { FUNCTIONS_DIR } from '../../infra/task-functions';
+import { FUNCTIONS_DIR } from '../../infra/functions-dir';
 import { sdkActionsOf } from './sdk-calls';
+import type { EntryPointsSynthesis } from '../support/entry-points-stack';
+import { cachedTemplate } from '../support/synth-cache';
 import { actionsOf, allowing, flat, renderInputTemplate, resourcesOf, statementsOfFunction, type Statement } from '../support/template-queries';
 
 /**
  * The lifecycle's non-CLI entry points as constructs: the catalog API's DELETE routes and the tag removal
- * rule, given a release and a teardown state machine (any: these are stand-ins, the stack wires the real
- * ones). Synthesized with cdk-nag's AwsSolutions pack as the gate, as infra/app.ts does: synthesis throws on
- * any unacknowledged finding.
+ * rule, in the stand-in stack of test/support/entry-points-stack.ts (cdk-nag's AwsSolutions pack its gate).
  */
 const PREFIX = 'EntryPoints';
 const HANDLERS = { ApiReleaseRequest: join(FUNCTIONS_DIR, 'api', 'delete-request.ts'), ApiTeardownNetwork: join(FUNCTIONS_DIR, 'api', 'delete-network.ts') };
 /** Granted for the function itself, not for a call its code sends. */
 const IMPLIED = new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
 
-function workflow(scope: Stack, id: string): StateMachine {
-  // Logged and traced, so cdk-nag's only finding in a stand-in is its role's log delivery and X-Ray wildcard.
-  const machine = new StateMachine(scope, id, {
-    definitionBody: DefinitionBody.fromChainable(new Pass(scope, `${id}Done`)),
-    logs: { destination: new LogGroup(scope, `${id}Logs`), level: LogLevel.ALL },
-    tracingEnabled: true,
-  });
-  const policy = machine.role.node.tryFindChild('DefaultPolicy');
-  if (policy) acknowledge(policy, 'AwsSolutions-IAM5[Resource::*]', "a test stand-in workflow's log delivery and X-Ray calls, which have no resource-level permissions");
-  return machine;
-}
+type Synthesized = Omit<EntryPointsSynthesis, 'template'> & { readonly template: Template };
+const STACK_SOURCE = require.resolve('../support/entry-points-stack');
 
-function synthesize(withLifecycle: boolean): { template: Template; machines: Record<'provision' | 'release' | 'teardown', string>; tableId: string } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new Stack(app, PREFIX);
-  const provision = workflow(stack, 'Provision');
-  const release = workflow(stack, 'Release');
-  const teardown = workflow(stack, 'Teardown');
-  const registry = new RegistryTable(stack, 'Registry');
-  const registryTable = { tableName: registry.table.tableName, tableArn: registry.table.tableArn };
-  new CatalogApi(stack, 'Catalog', {
-    stateMachine: provision,
-    registryTable,
-    settings: { functionNamePrefix: PREFIX },
-    ...(withLifecycle ? { releaseStateMachine: release, teardownStateMachine: teardown } : {}),
-  });
-  new TagTrigger(stack, 'TagTrigger', { stateMachine: provision, ...(withLifecycle ? { releaseStateMachine: release } : {}) });
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const assembly = app.synth();
-  const template = Template.fromJSON(assembly.getStackByName(PREFIX).template as Record<string, unknown>);
-  const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.resolve(stack.getLogicalId(construct.node.defaultChild as never)) as string;
-  return { template, machines: { provision: idOf(provision), release: idOf(release), teardown: idOf(teardown) }, tableId: idOf(registry.table) };
+/** The stand-in stack's template and logical ids, through the synthesis cache (only a synthesis that passed cdk-nag is stored). */
+function synthesize(withLifecycle: boolean): Synthesized {
+  const stored = cachedTemplate({
+    name: 'entry-points',
+    inputs: { prefix: PREFIX, withLifecycle },
+    sources: [STACK_SOURCE],
+    // Loaded on a miss only: a hit needs neither the construct library, cdk-nag nor the constructs' modules.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    synthesize: () => ({ ...(require(STACK_SOURCE) as typeof import('../support/entry-points-stack')).synthesizeEntryPoints(PREFIX, withLifecycle) }),
+  }) as unknown as EntryPointsSynthesis;
+  return { ...stored, template: Template.fromJSON(stored.template) };
 }
 
 let built: ReturnType<typeof synthesize>;

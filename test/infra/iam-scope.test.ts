@@ -9,6 +9,7 @@ import type { TaskName } from '../../functions/shared/task-registry';
 import { ACCOUNT, REGION, type IamRequest } from './iam/iam-requests';
 import { evaluate } from './iam/simulate';
 import { synthesizedTaskRoles, type TaskRole } from './iam/task-roles';
+import { cachedTemplate } from '../support/synth-cache';
 
 /**
  * The stack's scope (targetFunctions, targetRoles) as AWS would evaluate the task roles, by
@@ -105,28 +106,36 @@ describe('cdk-nag with a scope, given in the cdk.json context', () => {
   it('synthesizes with the AwsSolutions pack green (synthesis throws on a finding), the scope in the roles and in ValidateRequest', () => {
     // GIVEN the scope in the context `npx cdk synth` passes from cdk.json
     const scope = { targetFunctions: { namePatterns: ['team-a-*'], requiredTag: ALLOWED_TAG }, targetRoles: { namePatterns: ['team-a-*'] } };
-    const outdir = mkdtempSync(join(tmpdir(), 'lambda-egress-scope-'));
-    process.env[cxapi.CONTEXT_ENV] = JSON.stringify({ [cxapi.BUNDLING_STACKS]: [], [TARGET_SCOPE_CONTEXT]: scope });
-    let built: ReturnType<typeof createApp>;
-    try {
-      built = createApp({}, outdir);
-    } finally {
-      delete process.env[cxapi.CONTEXT_ENV];
-    }
-    try {
-      // WHEN it is synthesized THEN cdk-nag finds nothing unacknowledged
-      const assembly = built.app.synth();
-      const template = Template.fromJSON(assembly.getStackByName(built.stack.stackName).template as Record<string, unknown>);
-      // AND ValidateRequest carries the same scope, and AttachFunction's role names the pattern with the tag condition
-      const validate = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'LambdaEgress-ValidateRequest' } }))[0] as { Properties: { Environment: { Variables: Record<string, string> } } };
-      expect(JSON.parse(validate.Properties.Environment.Variables[TARGET_SCOPE_ENV]!)).toEqual(scope);
-      const attach = JSON.stringify(template.findResources('AWS::IAM::Role', { Properties: { Description: 'lambda-egress AttachFunction: only the calls this function makes' } }));
-      expect(attach).toContain(':function:team-a-*');
-      expect(attach).toContain('"aws:ResourceTag/lambda-egress:allowed":"true"');
-      expect(attach).not.toContain(':function:*"');
-    } finally {
-      rmSync(outdir, { recursive: true, force: true });
-    }
+    // WHEN it is synthesized (the synthesis cache holds only a synthesis that passed) THEN cdk-nag finds nothing unacknowledged
+    const template = Template.fromJSON(
+      cachedTemplate({
+        name: 'app-with-scope',
+        inputs: scope,
+        sources: [__filename],
+        synthesize: () => {
+          const outdir = mkdtempSync(join(tmpdir(), 'lambda-egress-scope-'));
+          process.env[cxapi.CONTEXT_ENV] = JSON.stringify({ [cxapi.BUNDLING_STACKS]: [], [TARGET_SCOPE_CONTEXT]: scope });
+          let built: ReturnType<typeof createApp>;
+          try {
+            built = createApp({}, outdir);
+          } finally {
+            delete process.env[cxapi.CONTEXT_ENV];
+          }
+          try {
+            return built.app.synth().getStackByName(built.stack.stackName).template as Record<string, unknown>;
+          } finally {
+            rmSync(outdir, { recursive: true, force: true });
+          }
+        },
+      }),
+    );
+    // AND ValidateRequest carries the same scope, and AttachFunction's role names the pattern with the tag condition
+    const validate = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: 'LambdaEgress-ValidateRequest' } }))[0] as { Properties: { Environment: { Variables: Record<string, string> } } };
+    expect(JSON.parse(validate.Properties.Environment.Variables[TARGET_SCOPE_ENV]!)).toEqual(scope);
+    const attach = JSON.stringify(template.findResources('AWS::IAM::Role', { Properties: { Description: 'lambda-egress AttachFunction: only the calls this function makes' } }));
+    expect(attach).toContain(':function:team-a-*');
+    expect(attach).toContain('"aws:ResourceTag/lambda-egress:allowed":"true"');
+    expect(attach).not.toContain(':function:*"');
   }, 300_000);
 
   it('fails at synthesis, naming the field, on a scope that would silently mean everything or nothing', () => {

@@ -3,14 +3,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { App, Stack } from 'aws-cdk-lib';
-import * as cxapi from 'aws-cdk-lib/cx-api';
-import { Template } from 'aws-cdk-lib/assertions';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { LambdaEgress } from '../../infra/lambda-egress-stack';
 import { documentRoutes, routeDifference, templateRoutes } from '../../infra/openapi/api-routes';
 import { OPENAPI_PATH, openApiDocument, openApiText } from '../../infra/openapi/openapi-document';
+import { cachedTemplate } from '../support/synth-cache';
 
 /**
  * docs/openapi.json, the catalog API's contract: current with its generator, a valid OpenAPI 3.1 document whose
@@ -28,16 +25,28 @@ async function validateOpenApi(path: string): Promise<{ valid: boolean; errors?:
 const document = JSON.parse(readFileSync(OPENAPI_PATH, 'utf8')) as Document;
 let deployed: string[];
 
-beforeAll(() => {
-  // GIVEN the construct synthesized in a stack of its own, without bundling (only the API's routes are read)
+/** The construct synthesized in a stack of its own, without bundling (only the API's routes are read). */
+function synthesizeCatalog(): Record<string, unknown> {
+  // Loaded on a miss of the synthesis cache only: a hit needs neither the construct library nor the stack's modules.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { App, Stack } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+  const cxapi = require('aws-cdk-lib/cx-api') as typeof import('aws-cdk-lib/cx-api');
+  const { LambdaEgress } = require('../../infra/lambda-egress-stack') as typeof import('../../infra/lambda-egress-stack');
+  /* eslint-enable @typescript-eslint/no-require-imports */
   process.env[cxapi.CONTEXT_ENV] = JSON.stringify({ [cxapi.BUNDLING_STACKS]: [] });
   try {
-    const stack = new Stack(new App(), 'Catalog');
-    new LambdaEgress(stack, 'Egress');
-    deployed = templateRoutes(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>);
+    const app = new App();
+    new LambdaEgress(new Stack(app, 'Catalog'), 'Egress');
+    return app.synth().getStackByName('Catalog').template as Record<string, unknown>;
   } finally {
     delete process.env[cxapi.CONTEXT_ENV];
   }
+}
+
+beforeAll(() => {
+  // GIVEN the routes of the synthesized construct
+  const template = cachedTemplate({ name: 'catalog-api', inputs: {}, sources: [__filename], synthesize: synthesizeCatalog });
+  deployed = templateRoutes(template.Resources as Record<string, { Type: string; Properties?: Record<string, unknown> }>);
 }, 300_000);
 
 describe('docs/openapi.json', () => {

@@ -1,7 +1,7 @@
-import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { TASKS, type TaskName } from '../../../functions/shared/task-registry';
-import { LambdaEgressStack, type LambdaEgressStackProps } from '../../../infra/lambda-egress-stack';
+import type { LambdaEgressStackProps } from '../../../infra/lambda-egress-stack';
+import { cachedTemplate } from '../../support/synth-cache';
 import { statementsOfFunction, type Statement } from '../../support/template-queries';
 import { ACCOUNT, ENI_CLEANUP_ROLE_ARN, PROBE_ROLE_ARN, REGION, REGISTRY_TABLE_ARN } from './iam-requests';
 
@@ -15,15 +15,32 @@ export interface TaskRole {
   readonly statements: Statement[];
 }
 
+/** The stack's template with `props` (its code not bundled, which changes no policy), from the synthesis cache. */
+function stackTemplate(props: LambdaEgressStackProps): Template {
+  const json = cachedTemplate({
+    name: 'task-roles',
+    inputs: props,
+    sources: [__filename],
+    synthesize: () => {
+      // Loaded on a miss only: a hit needs neither the construct library's modules nor the stack's.
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const { App } = require('aws-cdk-lib') as typeof import('aws-cdk-lib');
+      const { LambdaEgressStack } = require('../../../infra/lambda-egress-stack') as typeof import('../../../infra/lambda-egress-stack');
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      return Template.fromStack(new LambdaEgressStack(app, PREFIX, props)).toJSON();
+    },
+  });
+  return Template.fromJSON(json);
+}
+
 /**
  * The task roles of the synthesized stack (the same construct tree `npx cdk synth` builds; the functions'
  * code is not bundled, which changes no policy), with the pseudo parameters resolved to the simulation's
  * account and region and the probe role to PROBE_ROLE_ARN; with them the ENI cleanup role (EniCleanup).
  */
 export function synthesizedTaskRoles(props: LambdaEgressStackProps = {}): Record<TaskName, TaskRole> & { readonly EniCleanup: TaskRole } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  const stack = new LambdaEgressStack(app, PREFIX, props);
-  const template = Template.fromStack(stack);
+  const template = stackTemplate(props);
   const probeRoleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith('ProbeRole'));
   const registryTableId = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0];
   const resolve = (value: unknown): unknown => {
