@@ -19,8 +19,8 @@ const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set
  * NAT gateway the network used before), or, without route tables in the state, this execution's NATs.
  */
 function egressNatIds(network: RecordMembershipInput['network']): string[] {
-  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId));
-  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natGatewayId));
+  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natTargetId));
+  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natTargetId));
 }
 
 /**
@@ -39,7 +39,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
   const missing = [!original && '$.function.original (RecordFunction)', !vpcId && '$.network.vpc.vpcId (EnsureVpc)', privateSubnetIds.length === 0 && '$.network.subnets.privateSubnetIds (EnsureSubnets)'].filter(Boolean);
   if (!original || !vpcId || missing.length > 0) throw new Error(`RecordMembership needs ${missing.join(', ')} in its input: the state machine must run it after AttachFunction`);
 
-  const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
+  const natTargetIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natTargetId), ...(network?.natGateways ?? []).map((nat) => nat.natTargetId)]);
   const parameterLedger: LedgerEntry[] = [];
   return keepingLedgerOnError(parameterLedger, async () => {
     const parameters = await publishNetworkParameters(
@@ -58,7 +58,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
         vpcId,
         azs: request.network.azs,
         natGatewayMode: request.network.natGateways,
-        natGatewayIds,
+        natTargetIds,
         privateSubnetIds,
         ...(network?.securityGroup?.groupId ? { securityGroupId: network.securityGroup.groupId } : {}),
         ...(request.network.deleteWhenUnused ? { deleteWhenUnused: true } : {}),
@@ -87,7 +87,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
       functionArn: written.membership.functionArn,
       networkState: 'ready',
       vpcId,
-      natGatewayIds,
+      natTargetIds,
       ledgerSize: written.network.ledger.length,
       parameters,
       ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),

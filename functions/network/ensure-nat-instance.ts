@@ -54,7 +54,7 @@ export async function ensureNatInstance(clients: Pick<AwsClients, 'ec2' | 'autos
   logger.info('NAT instance ensured', { az, networkInterfaceId, autoScalingGroupName, instanceType });
   return {
     az,
-    natGatewayId: networkInterfaceId,
+    natTargetId: networkInterfaceId,
     subnetId,
     allocationId,
     natInstance: { autoScalingGroupName, launchTemplateId, securityGroupId, instanceType },

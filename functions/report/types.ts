@@ -22,7 +22,7 @@ export interface ProvisionResult {
     readonly securityGroupId?: string;
     readonly internetGatewayId?: string;
     readonly egressOnlyInternetGatewayId?: string;
-    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    readonly natGateways: Array<{ az: string; natTargetId: string }>;
     /** The network's AZs by name and AZ ID (the ID is the same physical AZ in every account; absent when EC2 gave none). */
     readonly availabilityZones: Array<{ name: string; id?: string }>;
     /** The public IPv4 addresses the function's traffic leaves from, sorted, each once: what a partner allow-lists. */

@@ -20,7 +20,7 @@ function stateAfterAttach(functionName: string, run: string, network = 'shared',
       vpc: { vpcId: `vpc-${network}`, ledger: [created('vpc', `vpc-${network}`, '1')] } as never,
       subnets: { privateSubnetIds: ['subnet-a', 'subnet-b'] },
       securityGroup: { groupId: 'sg-egress' },
-      natGateways: [{ natGatewayId: 'nat-a' }, { natGatewayId: 'nat-b' }],
+      natGateways: [{ natTargetId: 'nat-a' }, { natTargetId: 'nat-b' }],
     },
     function: {
       original: { functionArn: requestFor(functionName).functionArn, functionName, vpcConfig: original, vpcAccessPolicyAttached: false },
