@@ -63,7 +63,7 @@ export function planRepairs(vpc: ClassifiedVpc, network: Network): RepairPlan {
   const plannedNats = [...natPlans.values()].filter((nat) => nat.placement !== 'other-az');
   return {
     decisions,
-    repairs: repairs.map(({ natTargetId: _natGatewayId, ...repair }) => ({ ...repair, nat: natPlans.get(repair.az) ?? { placement: 'other-az' } })),
+    repairs: repairs.map(({ natTargetId: _natTargetId, ...repair }) => ({ ...repair, nat: natPlans.get(repair.az) ?? { placement: 'other-az' } })),
     subnetsToCreate,
     noRoomForNat: needsNat.length > 0 && plannedNats.length === 0,
   };

@@ -90,8 +90,8 @@ export interface NatGatewaySlice extends Ledgered {
   /** The AZ of a zonal NAT gateway; `regional` for a regional one. */
   readonly az: string;
   /**
-   * What the private routes target (the NAT target id): the NAT gateway, or a NAT instance's fixed ENI; the
-   * field keeps its name for the state's JSON shape. Read its kind with nat-targets.ts' `natTargetOf`.
+   * What the private routes target: the NAT gateway (nat-), or a NAT instance's fixed ENI (eni-). Read its
+   * kind with nat-targets.ts' `natTargetOf`.
    */
   readonly natTargetId: string;
   /** The EIP's allocation id (unset for a found NAT whose address AWS does not report, and for a regional one). */
@@ -100,7 +100,7 @@ export interface NatGatewaySlice extends Ledgered {
   readonly subnetId?: string;
   readonly availabilityMode?: typeof REGIONAL;
   /**
-   * natGateways "instance": `natGatewayId` is then the NAT instance's fixed ENI (eni-...), the target of the
+   * natGateways "instance": `natTargetId` is then the NAT instance's fixed ENI (eni-...), the target of the
    * private routes; these are the rest of it (ensure-nat-instance.ts).
    */
   readonly natInstance?: NatInstanceParts;
@@ -182,7 +182,7 @@ export interface AuditedNatGateway {
   /** Pending or available, public, and in a public subnet (zonal) or in a VPC with an internet gateway (regional). */
   readonly usable: boolean;
   readonly availabilityMode?: typeof REGIONAL;
-  /** A NAT instance (find-nat-instance.ts): `natGatewayId` is then the network interface the routes target. */
+  /** A NAT instance (find-nat-instance.ts): `natTargetId` is then the network interface the routes target. */
   readonly kind?: 'instance';
 }
 

@@ -1,5 +1,6 @@
 import { functionNotices } from '../function/function-notices';
 import type { FunctionFacts, FunctionVpcConfig } from '../function/types';
+import { natTargetOf } from '../network/nat-targets';
 import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
@@ -16,10 +17,11 @@ export function reportResult(input: ReportInput): ProvisionResult {
     const value = network[key];
     return value && !Array.isArray(value) ? value : {};
   };
-  const natGateways = (Array.isArray(network.natGateways) ? network.natGateways : []).map((nat) => ({
-    az: str(nat?.az) ?? '',
-    natGatewayId: str(nat?.natGatewayId) ?? '',
-  }));
+  const natGateways = (Array.isArray(network.natGateways) ? network.natGateways : []).map((nat) => {
+    const natTargetId = str(nat?.natTargetId) ?? '';
+    // natGatewayId: the name before natTargetId, kept for readers of --json; a NAT gateway's id only (its schema's ^nat-).
+    return { az: str(nat?.az) ?? '', natTargetId, ...(natTargetOf(natTargetId)?.kind === 'nat-gateway' ? { natGatewayId: natTargetId } : {}) };
+  });
   const attach = input.function?.attach ?? {};
   const policy = input.function?.vpcAccessPolicy ?? {};
   const subnets = slice('subnets');

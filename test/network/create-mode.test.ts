@@ -99,7 +99,7 @@ describe('network tasks in create mode', () => {
     const endpoint = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpointId!] }))).VpcEndpoints![0]!;
     expect(endpoint.ServiceName).toBe('com.amazonaws.us-east-1.s3');
     expect([...(endpoint.RouteTableIds ?? [])].sort()).toEqual(first.network.routeTables.privateRouteTables.map((table) => table.routeTableId).sort());
-    expect(first.natWait.check).toMatchObject({ allAvailable: true, gateways: expect.arrayContaining(nats.map((nat) => ({ natGatewayId: nat.NatGatewayId, az: azOf(nat.SubnetId), state: 'available', addresses: (nat.NatGatewayAddresses ?? []).map((address) => ({ publicIp: address.PublicIp, az: azOf(nat.SubnetId), natId: nat.NatGatewayId, allocationId: address.AllocationId })) }))) });
+    expect(first.natWait.check).toMatchObject({ allAvailable: true, gateways: expect.arrayContaining(nats.map((nat) => ({ natTargetId: nat.NatGatewayId, az: azOf(nat.SubnetId), state: 'available', addresses: (nat.NatGatewayAddresses ?? []).map((address) => ({ publicIp: address.PublicIp, az: azOf(nat.SubnetId), natId: nat.NatGatewayId, allocationId: address.AllocationId })) }))) });
   });
 
   it('ledgers every created resource exactly once, with what rollback needs', async () => {

@@ -144,7 +144,7 @@ describe('existing mode: (b) a VPC whose IGW, NATs and private routing are alrea
         az,
         privateSubnetId: vpc.privateSubnetIds[index],
         privateRouting: 'ready',
-        nat: { placement: 'existing', natGatewayId: vpc.natGatewayIds[index], az, subnetId: vpc.publicSubnetIds[index] },
+        nat: { placement: 'existing', natTargetId: vpc.natGatewayIds[index], az, subnetId: vpc.publicSubnetIds[index] },
       })),
     });
     expect(result.cannotFix).toEqual([]);
@@ -157,7 +157,7 @@ describe('existing mode: (b) a VPC whose IGW, NATs and private routing are alrea
     expect(run.network.subnets.privateSubnetIds).toEqual(vpc.privateSubnetIds);
     expect(run.network.natGateways.map((nat) => nat.natTargetId)).toEqual(vpc.natGatewayIds);
     expect(run.network.routeTables.privateRouteTables).toEqual(
-      AZS.map((az, index) => ({ az, routeTableId: vpc.privateRouteTableIds[index], subnetIds: [vpc.privateSubnetIds[index]], natGatewayId: vpc.natGatewayIds[index] })),
+      AZS.map((az, index) => ({ az, routeTableId: vpc.privateRouteTableIds[index], subnetIds: [vpc.privateSubnetIds[index]], natTargetId: vpc.natGatewayIds[index] })),
     );
     expect(run.ledger.map((entry) => `${entry.kind}:${entry.id}`)).toEqual([`security-group:${run.network.securityGroup.groupId}`]);
     expect(run.network.s3Endpoint).toMatchObject({ ledger: [], skipped: expect.stringContaining('no private route table of lambda-egress') });
@@ -345,7 +345,7 @@ describe('existing mode: the main route table', () => {
     expect(run.network.subnets.privateSubnetIds[0]).toBe(privateA);
     const audited = run.network.audit.mode === 'existing' ? run.network.audit : undefined;
     expect(audited?.cannotFix).toEqual(expect.arrayContaining([expect.stringContaining(`${privateA} (${AZS[0]}) is routed by the main table ${mainTable}`)]));
-    expect(run.network.routeTables.privateRouteTables[0]).toEqual({ az: AZS[0], routeTableId: mainTable, subnetIds: [privateA], natGatewayId: natId });
+    expect(run.network.routeTables.privateRouteTables[0]).toEqual({ az: AZS[0], routeTableId: mainTable, subnetIds: [privateA], natTargetId: natId });
     // AND the main table is byte-identical
     expect(await routeTableJson(ec2, mainTable)).toBe(mainBefore);
   });

@@ -47,7 +47,7 @@ describe('CheckNatGateways', () => {
 
   it('reports allAvailable with each NAT\'s state once AWS says available', async () => {
     const check = await checkNatGateways(checkInput());
-    expect(check).toMatchObject({ allAvailable: true, gateways: run.network.natGateways.map(({ natTargetId: natGatewayId, az }) => ({ natGatewayId, az, state: 'available' })) });
+    expect(check).toMatchObject({ allAvailable: true, gateways: run.network.natGateways.map(({ natTargetId, az }) => ({ natTargetId, az, state: 'available' })) });
   });
 
   it('reports allAvailable false while a NAT is still pending (state injected through the fault proxy)', async () => {
@@ -56,7 +56,7 @@ describe('CheckNatGateways', () => {
     // WHEN the wait loop checks them
     const check = await checkNatGateways(checkInput());
     // THEN the loop is told to wait, without an error
-    expect(check).toMatchObject({ allAvailable: false, gateways: run.network.natGateways.map(({ natTargetId: natGatewayId, az }) => ({ natGatewayId, az, state: 'pending' })) });
+    expect(check).toMatchObject({ allAvailable: false, gateways: run.network.natGateways.map(({ natTargetId, az }) => ({ natTargetId, az, state: 'pending' })) });
   });
 
   it('fails NatGatewayFailed with AWS\'s failure code and message when a NAT is failed (state injected through the fault proxy)', async () => {
@@ -139,7 +139,7 @@ describe('EnsureNatGateway', () => {
     const again = await ensureNatGateway(placementInput(run.execution.name));
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     const [first] = run.network.natGateways;
-    expect(again).toMatchObject({ natGatewayId: first!.natTargetId, allocationId: first!.allocationId, subnetId: first!.subnetId });
+    expect(again).toMatchObject({ natTargetId: first!.natTargetId, allocationId: first!.allocationId, subnetId: first!.subnetId });
     expect(again.ledger.map((entry) => [entry.kind, entry.id])).toEqual(first!.ledger.map((entry) => [entry.kind, entry.id]));
   });
 
