@@ -3,7 +3,7 @@ import type { AuditNatContext, NatMode } from './nat-mode';
 import { cents, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
 
 /** natGateways "single": one zonal NAT gateway with an Elastic IP, in the first AZ's public subnet, shared by every AZ. */
-export const single: NatMode = {
+export const natMode: NatMode = {
   name: 'single',
   target: 'nat-gateway',
   noun: 'NAT gateway',
