@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import jsonOutput from '../../cli/json-output.schema.json';
 import { NETWORK_DIR, generatedNatRegistries, modeFiles, natModeProblems, schemaModes } from '../../functions/network/build-nat-registries';
+import { checkRequestSchema } from '../../functions/validate/request-schema';
 
 const TSX_CLI = require.resolve('tsx/cli');
 const GENERATOR = require.resolve('../../functions/network/build-nat-registries.ts');
@@ -56,5 +58,23 @@ describe('the NAT mode registries, generated from the nat-mode-<mode>*.ts files 
     expect(() => generatedNatRegistries(modes, folder.files, folder.read)).toThrow(/the NAT modes are incomplete/);
     // AND a value added to the enum with no files at all is refused for each of its three parts
     expect(natModeProblems([...schemaModes(), 'gateway-pool'], modeFiles(), read)).toHaveLength(3);
+  });
+
+  it('agree with the other hand-written lists of the modes: the --json contract of plan, and the request check\'s refusal', () => {
+    // GIVEN the enum's modes
+    const modes = schemaModes();
+    // THEN plan --json's inherited natGateways admits exactly them (cli/json-output.schema.json, a public contract)
+    const plan = jsonOutput.allOf.find((rule) => rule.if.properties?.command?.const === 'plan') as unknown as { then: { properties: { request: { properties: { inheritedSettings: { properties: { natGateways: { enum: string[] } } } } } } } };
+    expect(plan.then.properties.request.properties.inheritedSettings.properties.natGateways.enum).toEqual(modes);
+    // AND a request with an unknown mode is refused naming every one of them (functions/validate/request-schema.ts)
+    const refusal = (() => {
+      try {
+        checkRequestSchema({ functionName: 'orders', network: { natGateways: 'gateway-pool' } });
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(modes.filter((mode) => !refusal.includes(`"${mode}"`))).toEqual([]);
   });
 });
