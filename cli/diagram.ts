@@ -46,7 +46,7 @@ function subnetsOf(result: ProvisionResult, details?: NetworkDetails): SubnetNod
   const ledgerAz = new Map(result.ledger.filter((entry) => entry.kind === 'subnet' && entry.az).map((entry) => [entry.id, entry.az ?? '']));
   const natAz = new Map<string, string>();
   for (const nat of details?.natGateways ?? []) {
-    const az = result.network.natGateways.find((candidate) => candidate.natGatewayId === nat.id)?.az;
+    const az = result.network.natGateways.find((candidate) => candidate.natTargetId === nat.id)?.az;
     if (nat.subnetId && az) natAz.set(nat.subnetId, az);
   }
   const node = (id: string, tier: Tier): SubnetNode => {
@@ -67,10 +67,10 @@ function gatewayNode(target: string, result: ProvisionResult): { id: string; sha
   if (target.startsWith('igw-')) return { id: nodeId('igw', target), shape: `{{${label(`internet gateway<br/>${target}`)}}}` };
   if (target.startsWith('eigw-')) return { id: nodeId('eigw', target), shape: `{{${label(`egress-only internet gateway<br/>${target}`)}}}` };
   // The public IPs a NAT leaves from (what a partner allow-lists), on its node; a regional one's per AZ.
-  const ips = (network.egress?.addresses ?? []).filter((address) => address.natId === target).map((address) => (target.startsWith('nat-') && address.az !== network.natGateways.find((nat) => nat.natGatewayId === target)?.az ? `${address.publicIp} (${address.az})` : address.publicIp));
+  const ips = (network.egress?.addresses ?? []).filter((address) => address.natId === target).map((address) => (target.startsWith('nat-') && address.az !== network.natGateways.find((nat) => nat.natTargetId === target)?.az ? `${address.publicIp} (${address.az})` : address.publicIp));
   const ipLines = ips.map((ip) => `<br/>${ip}`).join('');
   if (target.startsWith('nat-')) {
-    const az = network.natGateways.find((nat) => nat.natGatewayId === target)?.az;
+    const az = network.natGateways.find((nat) => nat.natTargetId === target)?.az;
     return { id: nodeId('nat', target), shape: `[[${label(`NAT gateway<br/>${target}${az ? `<br/>${az}` : ''}${ipLines}`)}]]` };
   }
   if (target.startsWith('eni-') && ips.length > 0) return { id: nodeId('nat', target), shape: `[[${label(`NAT instance<br/>${target}${ipLines}`)}]]` };
@@ -86,7 +86,7 @@ function inferredRoutes(result: ProvisionResult, subnets: SubnetNode[]): Array<{
     if (subnet.tier === 'public' && network.internetGatewayId) routes.push({ from: subnet.id, destination: '0.0.0.0/0', target: network.internetGatewayId });
     if (subnet.tier !== 'private') continue;
     const nat = network.natGateways.find((candidate) => candidate.az === subnet.az) ?? (network.natGateways.length === 1 ? network.natGateways[0] : undefined);
-    if (nat) routes.push({ from: subnet.id, destination: '0.0.0.0/0', target: nat.natGatewayId });
+    if (nat) routes.push({ from: subnet.id, destination: '0.0.0.0/0', target: nat.natTargetId });
     if (network.egressOnlyInternetGatewayId) routes.push({ from: subnet.id, destination: '::/0', target: network.egressOnlyInternetGatewayId });
     if (network.s3EndpointId) routes.push({ from: subnet.id, destination: 'S3', target: network.s3EndpointId });
   }
@@ -172,8 +172,8 @@ function gatewayEdges(chart: Chart, result: ProvisionResult, details: NetworkDet
   const network = result.network;
   const edges: string[] = [];
   for (const nat of network.natGateways) {
-    const natNode = chart.connect(nat.natGatewayId);
-    const inSubnet = details?.natGateways.find((candidate) => candidate.id === nat.natGatewayId)?.subnetId;
+    const natNode = chart.connect(nat.natTargetId);
+    const inSubnet = details?.natGateways.find((candidate) => candidate.id === nat.natTargetId)?.subnetId;
     if (inSubnet) edges.push(`  ${natNode} -.-|${label('in')}| ${nodeId('subnet', inSubnet)}`);
     if (network.internetGatewayId) edges.push(`  ${natNode} --> ${chart.connect(network.internetGatewayId)}`);
   }

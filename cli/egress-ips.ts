@@ -48,6 +48,6 @@ async function egressDocument(region: string | undefined, tableName: string, nam
   const network = await readNetwork({ dynamodb: new DynamoDBClient(config), tableName }, name);
   const record = network.record;
   if (!record) throw new UsageError(`--network ${name}: no such network in the registry (\`lambda-egress networks\` lists them).`);
-  const identity = await egressIpsOf(new EC2Client(config), { natIds: record.natGatewayIds, privateSubnetIds: record.privateSubnetIds });
+  const identity = await egressIpsOf(new EC2Client(config), { natIds: record.natTargetIds, privateSubnetIds: record.privateSubnetIds });
   return { network: name, ...(record.vpcId ? { vpcId: record.vpcId } : {}), ...identity };
 }

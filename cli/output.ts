@@ -98,7 +98,7 @@ export function formatSuccess(outcome: RunOutcome, colors: Palette): string[] {
   if (!result) return [colors.green('✔ succeeded'), `execution: ${outcome.executionArn}`];
   const network = result.network;
   const fn = result.functionArn.split(':function:')[1] ?? result.functionArn;
-  const nats = network.natGateways.map((nat) => `${nat.natGatewayId} (${nat.az})`).join(', ') || 'none';
+  const nats = network.natGateways.map((nat) => `${nat.natTargetId} (${nat.az})`).join(', ') || 'none';
   const policy = result.function.vpcAccessPolicy;
   const created = result.ledger.length;
   const networkOrigin = network.mode === 'existing' ? 'existing VPC repaired' : result.ledger.some((entry) => entry.kind === 'vpc') ? 'new network' : 'network reused';

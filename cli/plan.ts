@@ -54,7 +54,7 @@ function natCost(request: NormalizedRequest, count: number, gbPerMonth: number):
 async function planExistingMode(clients: Pick<AwsClients, 'ec2' | 'iam' | 'lambda'>, request: NormalizedRequest): Promise<{ network: ProvisionPlan['network']; natsAdded: number; natsTotal: number }> {
   const audit = await auditExistingVpc(clients, { execution: PLAN_EXECUTION, request });
   const added = audit.plan.azs.filter((repair) => repair.nat.placement === 'new').length;
-  const reused = new Set(audit.plan.azs.flatMap((repair) => (repair.nat.placement === 'existing' ? [repair.nat.natGatewayId] : []))).size;
+  const reused = new Set(audit.plan.azs.flatMap((repair) => (repair.nat.placement === 'existing' ? [repair.nat.natTargetId] : []))).size;
   return {
     natsAdded: added,
     natsTotal: added + reused,

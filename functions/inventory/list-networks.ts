@@ -104,7 +104,7 @@ async function inventoryOf(
         : `nothing uses it: tear the network down to drop the record, or provision a function onto it to rebuild it`,
     });
   }
-  const natIds = record?.natGatewayIds ?? [];
+  const natIds = record?.natTargetIds ?? [];
   const liveNats = vpcGone ? [] : natIds.filter((id) => natStates.has(id) && !GONE_NAT_STATES.has(natStates.get(id) ?? ''));
   if (!vpcGone) {
     for (const id of natIds.filter((candidate) => !liveNats.includes(candidate))) {

@@ -19,8 +19,8 @@ const unique = (ids: ReadonlyArray<string | undefined>): string[] => [...new Set
  * NAT gateway the network used before), or, without route tables in the state, this execution's NATs.
  */
 function egressNatIds(network: RecordMembershipInput['network']): string[] {
-  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId));
-  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natGatewayId));
+  const routed = unique((network?.routeTables?.privateRouteTables ?? []).map((table) => table.natTargetId));
+  return routed.length > 0 ? routed : unique((network?.natGateways ?? []).map((nat) => nat.natTargetId));
 }
 
 /**
@@ -34,7 +34,7 @@ function egressNatIds(network: RecordMembershipInput['network']): string[] {
 export async function recordMembershipOfExecution(registry: Registry, clients: Pick<AwsClients, 'ssm' | 'ec2'>, input: RecordMembershipInput): Promise<MembershipSlice> {
   const { request, network, execution } = input;
   const { original, vpcId, privateSubnetIds } = requiredFacts(input);
-  const natGatewayIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natGatewayId), ...(network?.natGateways ?? []).map((nat) => nat.natGatewayId)]);
+  const natTargetIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natTargetId), ...(network?.natGateways ?? []).map((nat) => nat.natTargetId)]);
   const parameterLedger: LedgerEntry[] = [];
   return keepingLedgerOnError(parameterLedger, async () => {
     const parameters = await publishNetworkParameters(
@@ -47,7 +47,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
     const written = await recordMembership(registry, {
       owner: execution.id,
       ...(input.lock?.shared ? { sharedClaim: true } : {}),
-      network: { ...readyNetworkOf(input, vpcId, privateSubnetIds), natGatewayIds, ledger },
+      network: { ...readyNetworkOf(input, vpcId, privateSubnetIds), natTargetIds, ledger },
       member: newMemberOf(input, original),
     });
     return {
@@ -55,7 +55,7 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
       functionArn: written.membership.functionArn,
       networkState: 'ready',
       vpcId,
-      natGatewayIds,
+      natTargetIds,
       ledgerSize: written.network.ledger.length,
       parameters,
       ...(written.movedFrom ? { movedFrom: written.movedFrom } : {}),
@@ -77,7 +77,7 @@ function requiredFacts(input: RecordMembershipInput): { original: OriginalFuncti
 }
 
 /** The network record's settings from the request and the network's slices (its NATs and ledger apart). */
-function readyNetworkOf(input: RecordMembershipInput, vpcId: string, privateSubnetIds: string[]): Omit<MembershipWrite['network'], 'natGatewayIds' | 'ledger'> {
+function readyNetworkOf(input: RecordMembershipInput, vpcId: string, privateSubnetIds: string[]): Omit<MembershipWrite['network'], 'natTargetIds' | 'ledger'> {
   const { request, network } = input;
   return {
     name: request.network.name,

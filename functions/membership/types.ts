@@ -71,9 +71,9 @@ export interface RecordMembershipInput extends TaskInput {
     /** EnsureSecurityGroup. */
     readonly securityGroup?: { readonly groupId?: string };
     /** The EnsureNatGateway Map. */
-    readonly natGateways?: ReadonlyArray<{ readonly natGatewayId?: string }>;
+    readonly natGateways?: ReadonlyArray<{ readonly natTargetId?: string }>;
     /** EnsureRouteTables: the NAT each private table routes to (found NATs of an existing VPC included). */
-    readonly routeTables?: { readonly privateRouteTables?: ReadonlyArray<{ readonly natGatewayId?: string }> };
+    readonly routeTables?: { readonly privateRouteTables?: ReadonlyArray<{ readonly natTargetId?: string }> };
   };
   /** The NAT gateways' last check (CheckNatGateways): the addresses the network leaves from, recorded for the next provision. */
   readonly natCheck?: { readonly gateways?: ReadonlyArray<{ readonly addresses?: ReadonlyArray<{ readonly publicIp: string }> }> };
@@ -89,7 +89,7 @@ export interface MembershipSlice {
   readonly functionArn: string;
   readonly networkState: 'ready';
   readonly vpcId: string;
-  readonly natGatewayIds: string[];
+  readonly natTargetIds: string[];
   /** What the network's ledger holds now (every execution's creations). */
   readonly ledgerSize: number;
   /** The network's SSM parameters for IaC, as this execution left them. */

@@ -49,10 +49,10 @@ export function auditNat(nat: NatGateway, subnets: readonly AuditedSubnet[], int
   const live = state === 'available' || state === 'pending';
   const isPublic = (nat.ConnectivityType ?? 'public') === 'public';
   if (nat.AvailabilityMode === REGIONAL) {
-    return { natGatewayId: nat.NatGatewayId ?? '', az: REGIONAL, subnetId: '', state, usable: live && isPublic && Boolean(internetGatewayId), availabilityMode: REGIONAL };
+    return { natTargetId: nat.NatGatewayId ?? '', az: REGIONAL, subnetId: '', state, usable: live && isPublic && Boolean(internetGatewayId), availabilityMode: REGIONAL };
   }
   return {
-    natGatewayId: nat.NatGatewayId ?? '',
+    natTargetId: nat.NatGatewayId ?? '',
     az: home?.az ?? '',
     subnetId: nat.SubnetId ?? '',
     state,

@@ -33,13 +33,13 @@ function narrateGateways({ present, missing, cannotFix }: AuditNarrative, vpc: A
   else missing.push(`an internet gateway attached to ${vpcId}`);
   for (const nat of natGateways) {
     if (nat.kind === 'instance') {
-      if (nat.usable) present.push(`NAT instance network interface ${nat.natGatewayId} (source/destination check off, a public IP) in public subnet ${nat.subnetId} (${nat.az})`);
-      else cannotFix.push(`network interface ${nat.natGatewayId} in ${nat.subnetId}, a default route's target, is no usable NAT instance (it needs a public IP, a public subnet and an instance): not used`);
+      if (nat.usable) present.push(`NAT instance network interface ${nat.natTargetId} (source/destination check off, a public IP) in public subnet ${nat.subnetId} (${nat.az})`);
+      else cannotFix.push(`network interface ${nat.natTargetId} in ${nat.subnetId}, a default route's target, is no usable NAT instance (it needs a public IP, a public subnet and an instance): not used`);
     } else if (nat.availabilityMode === 'regional') {
-      if (nat.usable) present.push(`regional NAT gateway ${nat.natGatewayId} (${nat.state}), for every AZ of ${vpcId}`);
-      else cannotFix.push(`regional NAT gateway ${nat.natGatewayId} is ${nat.state === 'available' || nat.state === 'pending' ? `unusable: ${vpcId} has no internet gateway yet` : nat.state}: not used`);
-    } else if (nat.usable) present.push(`NAT gateway ${nat.natGatewayId} (${nat.state}) in public subnet ${nat.subnetId} (${nat.az})`);
-    else cannotFix.push(`NAT gateway ${nat.natGatewayId} in ${nat.subnetId} is ${nat.state === 'available' || nat.state === 'pending' ? 'not in a public subnet' : nat.state}: not used`);
+      if (nat.usable) present.push(`regional NAT gateway ${nat.natTargetId} (${nat.state}), for every AZ of ${vpcId}`);
+      else cannotFix.push(`regional NAT gateway ${nat.natTargetId} is ${nat.state === 'available' || nat.state === 'pending' ? `unusable: ${vpcId} has no internet gateway yet` : nat.state}: not used`);
+    } else if (nat.usable) present.push(`NAT gateway ${nat.natTargetId} (${nat.state}) in public subnet ${nat.subnetId} (${nat.az})`);
+    else cannotFix.push(`NAT gateway ${nat.natTargetId} in ${nat.subnetId} is ${nat.state === 'available' || nat.state === 'pending' ? 'not in a public subnet' : nat.state}: not used`);
   }
 }
 
@@ -91,7 +91,7 @@ function narrateDecision({ present, missing, cannotFix }: AuditNarrative, vpc: A
 function narrateRepairs({ present, missing, cannotFix }: AuditNarrative, plan: RepairPlan, network: NarratedNetwork): void {
   for (const repair of plan.repairs.filter((candidate) => candidate.privateRouting !== 'ready')) {
     const { nat } = repair;
-    if (nat.placement === 'existing') present.push(`${repair.az}: NAT gateway ${nat.natGatewayId} will be reused`);
+    if (nat.placement === 'existing') present.push(`${repair.az}: NAT gateway ${nat.natTargetId} will be reused`);
     else if (nat.placement === 'regional') missing.push(`${repair.az}: a route to the VPC's new regional NAT gateway (AWS-managed addresses, no public subnet)`);
     else if (nat.placement === 'new') missing.push(`${repair.az}: a NAT gateway (with an Elastic IP) in ${nat.subnetId ?? `a new public subnet (${plan.subnetsToCreate.find((planned) => planned.az === repair.az && planned.tier === 'public')?.cidr})`}`);
     else cannotFix.push(`${repair.az}: no NAT gateway of its own (${network.natGateways === 'single' ? 'natGateways is "single"' : 'no room for a public subnet'}): it uses another AZ's`);

@@ -42,10 +42,10 @@ export interface RepairPlan {
 
 type Network = Pick<NormalizedNetwork, 'azs' | 'ipv6' | 'natGateways'>;
 type Take = (az: string, tier: SubnetTier) => PlannedSubnet | undefined;
-type PlannedRepair = Omit<AzRepair, 'nat'> & { readonly natGatewayId?: string };
+type PlannedRepair = Omit<AzRepair, 'nat'> & { readonly natTargetId?: string };
 
 export function usableNat(natGateways: readonly AuditedNatGateway[], id: string | undefined): AuditedNatGateway | undefined {
-  return natGateways.find((nat) => nat.natGatewayId === id && nat.usable);
+  return natGateways.find((nat) => nat.natTargetId === id && nat.usable);
 }
 
 export function planRepairs(vpc: ClassifiedVpc, network: Network): RepairPlan {
@@ -63,7 +63,7 @@ export function planRepairs(vpc: ClassifiedVpc, network: Network): RepairPlan {
   const plannedNats = [...natPlans.values()].filter((nat) => nat.placement !== 'other-az');
   return {
     decisions,
-    repairs: repairs.map(({ natGatewayId: _natGatewayId, ...repair }) => ({ ...repair, nat: natPlans.get(repair.az) ?? { placement: 'other-az' } })),
+    repairs: repairs.map(({ natTargetId: _natTargetId, ...repair }) => ({ ...repair, nat: natPlans.get(repair.az) ?? { placement: 'other-az' } })),
     subnetsToCreate,
     noRoomForNat: needsNat.length > 0 && plannedNats.length === 0,
   };
@@ -91,11 +91,11 @@ function repairOf(decision: AzDecision): PlannedRepair[] {
   const { az, routing } = decision;
   if ('planned' in decision) return [{ az, privateRouting: routing }];
   const { subnet } = decision;
-  return [{ az, privateSubnetId: subnet.subnetId, privateRouting: routing, ...(routing === 'ready' ? { natGatewayId: subnet.defaultRouteTarget ?? '' } : {}) }];
+  return [{ az, privateSubnetId: subnet.subnetId, privateRouting: routing, ...(routing === 'ready' ? { natTargetId: subnet.defaultRouteTarget ?? '' } : {}) }];
 }
 
 function existingNat(nat: AuditedNatGateway): NatPlan {
-  return { placement: 'existing', natGatewayId: nat.natGatewayId, az: nat.az, subnetId: nat.subnetId };
+  return { placement: 'existing', natTargetId: nat.natTargetId, az: nat.az, subnetId: nat.subnetId };
 }
 
 function planNats(vpc: ClassifiedVpc, network: Network, repairs: readonly PlannedRepair[], take: Take): Map<string, NatPlan> {
@@ -103,7 +103,7 @@ function planNats(vpc: ClassifiedVpc, network: Network, repairs: readonly Planne
   const needsNat = repairs.filter((repair) => repair.privateRouting !== 'ready');
   const natPlans = new Map<string, NatPlan>();
   for (const repair of repairs) {
-    const nat = usableNat(natGateways, repair.natGatewayId);
+    const nat = usableNat(natGateways, repair.natTargetId);
     if (repair.privateRouting === 'ready' && nat) natPlans.set(repair.az, existingNat(nat));
   }
   const newNatIn = (az: string): NatPlan | undefined => {

@@ -18,7 +18,7 @@ async function checkNatGateways(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>
   const kindOf = (id: string): NatTargetKind => natTargetOf(id)?.kind ?? 'nat-gateway';
   const states = new Map<NatTargetKind, NatGatewaysCheck['gateways']>();
   for (const [kind, readiness] of Object.entries(NAT_READINESS) as Array<[NatTargetKind, (typeof NAT_READINESS)[NatTargetKind]]>) {
-    states.set(kind, await readiness(clients, all.filter((nat) => kindOf(nat.natGatewayId) === kind)));
+    states.set(kind, await readiness(clients, all.filter((nat) => kindOf(nat.natTargetId) === kind)));
   }
   const gateways = (Object.keys(NAT_TARGETS) as NatTargetKind[]).flatMap((kind) => states.get(kind) ?? []);
   return { allAvailable: gateways.every((gateway) => gateway.state === 'available'), gateways };

@@ -17,7 +17,7 @@ import { isRegionalPlacement, type EnsureNatGatewayInput, type NatGatewaySlice }
 export async function ensureNatGateway(clients: NatEnsureClients, input: EnsureNatGatewayInput): Promise<NatGatewaySlice> {
   const { placement } = input;
   if (isRegionalPlacement(placement)) return ensureRegionalNatGateway(clients, input, (natGatewayId) => alarmsIfRequested(clients, input, natGatewayId));
-  if (placement.natInstanceEniId) return { az: placement.az, natGatewayId: placement.natInstanceEniId, subnetId: placement.subnetId, ledger: [] };
+  if (placement.natInstanceEniId) return { az: placement.az, natTargetId: placement.natInstanceEniId, subnetId: placement.subnetId, ledger: [] };
   return NAT_ENSURERS[input.request.network.natGateways](clients, input, placement);
 }
 

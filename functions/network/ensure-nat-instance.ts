@@ -36,7 +36,7 @@ import type { EnsureNatGatewayInput, NatGatewaySlice, ZonalNatPlacement } from '
  *   3. a launch template putting that ENI on the instance as device 0 (nat-instance-launch.ts);
  *   4. an Auto Scaling group of exactly one in the AZ, which replaces a failed instance (the ENI, its route and
  *      its address stay).
- * The slice names the ENI as `natGatewayId`: what the routes target, and what CheckNatGateways checks.
+ * The slice's `natTargetId` is the ENI: what the routes target, and what CheckNatGateways checks.
  */
 export async function ensureNatInstance(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, input: EnsureNatGatewayInput, placement: ZonalNatPlacement): Promise<NatGatewaySlice> {
   const { ec2, autoscaling } = clients;
@@ -54,7 +54,7 @@ export async function ensureNatInstance(clients: Pick<AwsClients, 'ec2' | 'autos
   logger.info('NAT instance ensured', { az, networkInterfaceId, autoScalingGroupName, instanceType });
   return {
     az,
-    natGatewayId: networkInterfaceId,
+    natTargetId: networkInterfaceId,
     subnetId,
     allocationId,
     natInstance: { autoScalingGroupName, launchTemplateId, securityGroupId, instanceType },

@@ -28,7 +28,7 @@ export async function ensureRegionalNatGateway(
   const executionId = input.execution.id;
   const network = input.request.network;
   const ledger: LedgerEntry[] = [];
-  const slice = (natGatewayId: string): NatGatewaySlice => ({ az: REGIONAL, natGatewayId, availabilityMode: REGIONAL, ledger });
+  const slice = (natGatewayId: string): NatGatewaySlice => ({ az: REGIONAL, natTargetId: natGatewayId, availabilityMode: REGIONAL, ledger });
 
   const found = pickRegionalNatGateway(await natGatewaysOf(ec2, vpcId), { network, executionId });
   if (found?.NatGatewayId) {

@@ -103,7 +103,7 @@ class RouteTableRun {
       let natTargetId: string;
       if (existing && routing) {
         const target = routeTarget(existing);
-        const kept = natTargetOf(target)?.keepsRoute(target, natGateways.map((nat) => nat.natGatewayId)) ?? false;
+        const kept = natTargetOf(target)?.keepsRoute(target, natGateways.map((nat) => nat.natTargetId)) ?? false;
         if (!kept || existing.State === 'blackhole') {
           this.report(subnet, routing, `its default route goes to ${target}${existing.State === 'blackhole' ? ' (blackhole)' : ''}, which lambda-egress did not put there: ${routing.RouteTableId} is left as it is`);
           continue;
@@ -112,7 +112,7 @@ class RouteTableRun {
         this.ledgerTableIfOurs(routing, subnet.az);
         this.ledgerRouteIfOurs(routing, IPV4_DEFAULT, target, subnet);
       } else {
-        natTargetId = natFor(natGateways, subnet.az).natGatewayId;
+        natTargetId = natFor(natGateways, subnet.az).natTargetId;
         // The main table is never changed: the subnet gets a lambda-egress table of its AZ instead.
         if (isMain || !routing) table = await this.ownTable(ROLE.privateRouteTable(subnet.az), `private-${subnet.az}`, subnet.az);
         else this.ledgerTableIfOurs(routing, subnet.az);
@@ -243,7 +243,7 @@ class RouteTableRun {
   private recordPrivate(subnet: NetworkSubnet, routeTableId: string, natTargetId: string): void {
     const known = this.privateTables.find((table) => table.routeTableId === routeTableId && table.az === subnet.az);
     if (known) known.subnetIds.push(subnet.subnetId);
-    else this.privateTables.push({ az: subnet.az, routeTableId, subnetIds: [subnet.subnetId], natGatewayId: natTargetId });
+    else this.privateTables.push({ az: subnet.az, routeTableId, subnetIds: [subnet.subnetId], natTargetId: natTargetId });
   }
 
   private report(subnet: NetworkSubnet, table: RouteTable, reason: string): void {

@@ -91,7 +91,7 @@ async function existingModeSubnets(ec2: EC2Client, input: NetworkTaskInput, vpc:
       repair.nat.placement === 'regional' || (repair.nat.placement === 'existing' && !repair.nat.subnetId)
         ? REGIONAL_NAT_PLACEMENT
         : repair.nat.placement === 'existing'
-          ? { az: repair.nat.az, subnetId: repair.nat.subnetId, ...(isNatInstanceTarget(repair.nat.natGatewayId) ? { natInstanceEniId: repair.nat.natGatewayId } : {}) }
+          ? { az: repair.nat.az, subnetId: repair.nat.subnetId, ...(isNatInstanceTarget(repair.nat.natTargetId) ? { natInstanceEniId: repair.nat.natTargetId } : {}) }
           : repair.nat.placement === 'new'
             ? { az: repair.az, subnetId: repair.nat.subnetId ?? createdIn(repair.az, 'public').subnetId }
             : undefined;

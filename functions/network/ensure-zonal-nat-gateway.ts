@@ -44,7 +44,7 @@ export async function ensureZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'c
     }
     logger.info('NAT gateway found', { natGatewayId: found.NatGatewayId, az, state: found.State });
     if (isOfNetwork(found.Tags, input.request.network.name)) ledger.push(...(await alarmsIfRequested(clients, input, found.NatGatewayId)));
-    return { az, natGatewayId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
+    return { az, natTargetId: found.NatGatewayId, ...(allocationId ? { allocationId } : {}), subnetId, ledger };
   }
 
   // The EIP is billed from here on: should the NAT's creation fail, its entry goes with the error to Rollback.
@@ -81,7 +81,7 @@ async function createZonalNatGateway(clients: Pick<AwsClients, 'ec2' | 'cloudwat
   ledger.push(ledgerEntry('nat-gateway', natGatewayId, { az, detail: { subnetId, vpcId, allocationId } }));
   logger.info('NAT gateway created', { natGatewayId, az });
   ledger.push(...(await alarmsIfRequested(clients, input, natGatewayId)));
-  return { az, natGatewayId, allocationId, subnetId, ledger };
+  return { az, natTargetId: natGatewayId, allocationId, subnetId, ledger };
 }
 
 function keptEntry(input: EnsureNatGatewayInput, allocationId: string, az: string, subnetId: string): LedgerEntry {

@@ -30,7 +30,7 @@ export function auditNatInstance(eni: NetworkInterface, subnets: readonly Audite
   const ours = isOfNetwork(eni.TagSet, networkName, ROLE.natInstanceEni);
   const usable = eni.SourceDestCheck === false && Boolean(eni.Association?.PublicIp) && home?.class === 'public' && (attached || ours);
   return {
-    natGatewayId: eni.NetworkInterfaceId ?? '',
+    natTargetId: eni.NetworkInterfaceId ?? '',
     az: home?.az ?? eni.AvailabilityZone ?? '',
     subnetId: eni.SubnetId ?? '',
     state: attached ? 'available' : (eni.Status ?? 'unknown'),

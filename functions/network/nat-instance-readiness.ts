@@ -21,13 +21,13 @@ type Gateway = NatGatewaysCheck['gateways'][number];
  */
 export async function natInstanceStates(clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, instances: readonly NatGatewaySlice[]): Promise<Gateway[]> {
   if (instances.length === 0) return [];
-  const ids = instances.map((nat) => nat.natGatewayId);
+  const ids = instances.map((nat) => nat.natTargetId);
   const described = await clients.ec2.send(new DescribeNetworkInterfacesCommand({ Filters: [{ Name: 'network-interface-id', Values: ids }] }));
   const enis = new Map((described.NetworkInterfaces ?? []).map((eni) => [eni.NetworkInterfaceId, eni]));
-  const missing = instances.find((nat) => !enis.has(nat.natGatewayId));
+  const missing = instances.find((nat) => !enis.has(nat.natTargetId));
   if (missing) {
-    throw new NatGatewayFailed(`the NAT instance network interface ${missing.natGatewayId} in ${missing.az} is not found: it was deleted while the workflow waited for it`, {
-      natGatewayId: missing.natGatewayId,
+    throw new NatGatewayFailed(`the NAT instance network interface ${missing.natTargetId} in ${missing.az} is not found: it was deleted while the workflow waited for it`, {
+      natGatewayId: missing.natTargetId,
       az: missing.az,
       state: 'missing',
     });
@@ -38,15 +38,15 @@ export async function natInstanceStates(clients: Pick<AwsClients, 'ec2' | 'autos
   const inService = (group: AutoScalingGroup | undefined) => new Set((group?.Instances ?? []).filter((instance) => instance.LifecycleState === 'InService').map((instance) => instance.InstanceId));
   const serving = new Map<string, string>();
   for (const nat of instances) {
-    const holder = enis.get(nat.natGatewayId)?.Attachment?.InstanceId;
+    const holder = enis.get(nat.natTargetId)?.Attachment?.InstanceId;
     const group = groups.find((candidate) => candidate.AutoScalingGroupName === nat.natInstance?.autoScalingGroupName);
-    if (nat.natInstance && holder && inService(group).has(holder)) serving.set(nat.natGatewayId, holder);
+    if (nat.natInstance && holder && inService(group).has(holder)) serving.set(nat.natTargetId, holder);
   }
   const statuses = serving.size === 0 ? [] : ((await clients.ec2.send(new DescribeInstanceStatusCommand({ InstanceIds: [...serving.values()], IncludeAllInstances: true }))).InstanceStatuses ?? []);
 
   return instances.map((nat) => {
-    const eni = enis.get(nat.natGatewayId);
-    return { natGatewayId: nat.natGatewayId, az: nat.az, state: stateOf(nat, serving.get(nat.natGatewayId), statuses), addresses: eni ? addressesOfNatInstance(eni) : [] };
+    const eni = enis.get(nat.natTargetId);
+    return { natTargetId: nat.natTargetId, az: nat.az, state: stateOf(nat, serving.get(nat.natTargetId), statuses), addresses: eni ? addressesOfNatInstance(eni) : [] };
   });
 }
 

@@ -9,7 +9,7 @@ import { natInEveryAz } from './nat-zonal-audit';
  * with an Elastic IP (ensure-nat-instance.ts); routes target that interface, readiness is the instance's
  * (nat-instance-readiness.ts), Rollback finds what a failed launch left by its tags (nat-lost-parts.ts).
  */
-export const instance: NatMode = {
+export const natMode: NatMode = {
   name: 'instance',
   target: 'nat-instance',
   noun: 'NAT instance',

@@ -3,7 +3,7 @@ import { natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
 import { natInEveryAz } from './nat-zonal-audit';
 
 /** natGateways "per-az": a zonal NAT gateway with an Elastic IP in the public subnet of each AZ (ensure-zonal-nat-gateway.ts). */
-export const perAz: NatMode = {
+export const natMode: NatMode = {
   name: 'per-az',
   target: 'nat-gateway',
   noun: 'NAT gateway',

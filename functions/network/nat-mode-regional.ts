@@ -8,7 +8,7 @@ import { estimateOf, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines
  * AZ with a subnet (https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateways-regional.html;
  * ensure-regional-nat-gateway.ts).
  */
-export const regional: NatMode = {
+export const natMode: NatMode = {
   name: 'regional',
   target: 'nat-gateway',
   noun: 'NAT gateway',

@@ -3,7 +3,7 @@ import type { AuditNatContext, NatMode } from './nat-mode';
 import { cents, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
 
 /** natGateways "single": one zonal NAT gateway with an Elastic IP, in the first AZ's public subnet, shared by every AZ. */
-export const single: NatMode = {
+export const natMode: NatMode = {
   name: 'single',
   target: 'nat-gateway',
   noun: 'NAT gateway',
@@ -37,7 +37,7 @@ export const single: NatMode = {
 function sharedNat(needsNat: readonly string[], vpc: AuditNatContext): Array<readonly [string, NatPlan]> {
   const known = [...vpc.known.values()];
   const shared =
-    vpc.natGateways.find((nat) => nat.usable && known.some((plan) => plan.placement === 'existing' && plan.natGatewayId === nat.natGatewayId)) ??
+    vpc.natGateways.find((nat) => nat.usable && known.some((plan) => plan.placement === 'existing' && plan.natTargetId === nat.natTargetId)) ??
     vpc.natGateways.find((nat) => nat.usable);
   let host: { az: string; nat: NatPlan } | undefined = shared ? { az: shared.az, nat: vpc.existingNat(shared) } : undefined;
   return needsNat.map((az) => {

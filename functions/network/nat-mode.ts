@@ -1,17 +1,19 @@
+import type { AwsClients } from '../shared/clients';
 import type { CostEstimate, CostLine, PriceTable } from '../shared/cost';
-import type { NatGatewayMode } from '../shared/types';
-import type { AuditedNatGateway, NatPlacement, NatPlan, ZonalNatPlacement } from './types';
+import type { LedgerEntry, NatGatewayMode } from '../shared/types';
+import type { AuditedNatGateway, EnsureNatGatewayInput, NatGatewaySlice, NatPlacement, NatPlan, ZonalNatPlacement } from './types';
 
 /**
  * One way of giving private subnets egress (the request's `natGateways`), in the spirit of aws-cdk's
- * `NatProvider`: everything the workflows need to know about a mode, in one module per mode
- * (nat-mode-per-az.ts, nat-mode-single.ts, nat-mode-regional.ts, nat-mode-instance.ts), registered in nat-modes.ts.
- *
- * This is the pure half: no AWS SDK command is imported here or by a mode module, so any task may read it
- * without its role being widened (test/infra/stack.test.ts derives each role's actions from what its code
- * imports). The halves that call AWS are registered per task, beside it (functions/network/nat-*.ts): nat-ensurers.ts
- * (EnsureNatGateway: create or find), nat-readiness.ts (CheckNatGateways, per NAT target), nat-lost-parts.ts
- * (Rollback: what a failed task created without ledgering it).
+ * `NatProvider`. A mode `<mode>` is three files of this folder, each exporting one part, and its value in the
+ * schema's enum; the registries listing them (nat-modes.ts, nat-ensurers.ts, nat-lost-parts.ts) are generated
+ * by build-nat-registries.ts (`npm run build:nat-registries`):
+ *   - nat-mode-<mode>.ts             `natMode: NatMode`: the pure part. No AWS SDK command is imported by it, so
+ *                                    any task may read it without its role being widened (test/infra/stack.test.ts
+ *                                    derives each role's actions from what its code imports);
+ *   - nat-mode-<mode>-ensure.ts      `ensureNat: EnsureZonalNat`: EnsureNatGateway's (create or find);
+ *   - nat-mode-<mode>-lost-parts.ts  `discoverLostParts: DiscoverLostParts`: Rollback's.
+ * Readiness is per kind of NAT target, not per mode (nat-readiness.ts, nat-targets.ts): CheckNatGateways'.
  */
 export interface NatMode {
   /** The request schema's `natGateways` value. */
@@ -84,3 +86,12 @@ export interface AuditNatContext {
   newNatIn(az: string): NatPlan | undefined;
   existingNat(nat: AuditedNatGateway): NatPlan;
 }
+
+/** What EnsureNatGateway gives a mode's part. */
+export type NatEnsureClients = Pick<AwsClients, 'ec2' | 'cloudwatch' | 'autoscaling'>;
+
+/** A mode's EnsureNatGateway part: the NAT of one public subnet placement, found or created. */
+export type EnsureZonalNat = (clients: NatEnsureClients, input: EnsureNatGatewayInput, placement: ZonalNatPlacement) => Promise<NatGatewaySlice>;
+
+/** A mode's Rollback part: what a failed EnsureNatGateway of the mode may have created without its ledger entry reaching the state. */
+export type DiscoverLostParts = (clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, executionId: string) => Promise<LedgerEntry[]>;

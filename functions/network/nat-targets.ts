@@ -1,9 +1,9 @@
 import type { NatTargetKind } from './nat-mode';
 
 /**
- * What a private default route targets, per kind of NAT. The state keeps the target in the field named
- * `natGatewayId` (its JSON shape is read by the ASL, the registry record and the CLI's output); code reads it
- * through `natTargetOf` instead of testing its prefix in place. The id's prefix is how AWS names the resource
+ * What a private default route targets, per kind of NAT. The state, the registry record and the result name
+ * it `natTargetId` (`natTargetIds`); code reads its kind through `natTargetOf` instead of testing its prefix
+ * in place. The id's prefix is how AWS names the resource
  * type (nat- a NAT gateway, eni- a network interface), the one thing a route target id tells about itself
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html).
  */

@@ -90,17 +90,17 @@ export interface NatGatewaySlice extends Ledgered {
   /** The AZ of a zonal NAT gateway; `regional` for a regional one. */
   readonly az: string;
   /**
-   * What the private routes target (the NAT target id): the NAT gateway, or a NAT instance's fixed ENI; the
-   * field keeps its name for the state's JSON shape. Read its kind with nat-targets.ts' `natTargetOf`.
+   * What the private routes target: the NAT gateway (nat-), or a NAT instance's fixed ENI (eni-). Read its
+   * kind with nat-targets.ts' `natTargetOf`.
    */
-  readonly natGatewayId: string;
+  readonly natTargetId: string;
   /** The EIP's allocation id (unset for a found NAT whose address AWS does not report, and for a regional one). */
   readonly allocationId?: string;
   /** Unset for a regional NAT gateway. */
   readonly subnetId?: string;
   readonly availabilityMode?: typeof REGIONAL;
   /**
-   * natGateways "instance": `natGatewayId` is then the NAT instance's fixed ENI (eni-...), the target of the
+   * natGateways "instance": `natTargetId` is then the NAT instance's fixed ENI (eni-...), the target of the
    * private routes; these are the rest of it (ensure-nat-instance.ts).
    */
   readonly natInstance?: NatInstanceParts;
@@ -117,7 +117,7 @@ interface NatInstanceParts {
 export interface NatGatewaysCheck {
   readonly allAvailable: boolean;
   /** `addresses`: the public IPs each leaves from, as this round's Describe answered (the result's egress IPs). */
-  readonly gateways: Array<{ readonly natGatewayId: string; readonly az: string; readonly state: string; readonly addresses?: EgressAddress[] }>;
+  readonly gateways: Array<{ readonly natTargetId: string; readonly az: string; readonly state: string; readonly addresses?: EgressAddress[] }>;
 }
 
 /** A subnet left alone because its default route goes somewhere lambda-egress did not put it. */
@@ -134,7 +134,7 @@ export interface PrivateRouteTable {
   readonly routeTableId: string;
   readonly subnetIds: string[];
   /** The NAT target the table's 0.0.0.0/0 goes to: a NAT gateway, or a NAT instance's ENI (nat-targets.ts). */
-  readonly natGatewayId: string;
+  readonly natTargetId: string;
 }
 
 /** `$.network.routeTables` — EnsureRouteTables. */
@@ -173,7 +173,7 @@ export interface AuditedSubnet {
 }
 
 export interface AuditedNatGateway {
-  readonly natGatewayId: string;
+  readonly natTargetId: string;
   /** `regional` for a regional NAT gateway. */
   readonly az: string;
   /** Empty for a regional NAT gateway. */
@@ -182,7 +182,7 @@ export interface AuditedNatGateway {
   /** Pending or available, public, and in a public subnet (zonal) or in a VPC with an internet gateway (regional). */
   readonly usable: boolean;
   readonly availabilityMode?: typeof REGIONAL;
-  /** A NAT instance (find-nat-instance.ts): `natGatewayId` is then the network interface the routes target. */
+  /** A NAT instance (find-nat-instance.ts): `natTargetId` is then the network interface the routes target. */
   readonly kind?: 'instance';
 }
 
@@ -198,7 +198,7 @@ type PrivateRouting =
 /** Where the NAT gateway an AZ's private subnet uses is, or will be. */
 export type NatPlan =
   /** A usable NAT gateway that is already there: reused as it is. */
-  | { readonly placement: 'existing'; readonly natGatewayId: string; readonly az: string; readonly subnetId: string }
+  | { readonly placement: 'existing'; readonly natTargetId: string; readonly az: string; readonly subnetId: string }
   /** A new NAT gateway in this AZ's public subnet; no subnet id means the planned public subnet of this AZ. */
   | { readonly placement: 'new'; readonly subnetId?: string }
   /** No public subnet fits in this AZ (or natGateways is "single"): the AZ uses another AZ's NAT gateway. */
@@ -280,11 +280,11 @@ export interface AlreadyMember {
     readonly s3Endpoint?: { readonly vpcEndpointId: string };
     readonly subnets: { readonly privateSubnetIds: string[]; readonly publicSubnetIds: string[]; readonly subnets: Array<{ subnetId: string; az: string; ipv6Cidr?: string }> };
     readonly securityGroup: { readonly groupId: string };
-    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    readonly natGateways: Array<{ az: string; natTargetId: string }>;
   };
   readonly function: {
     readonly original: Pick<OriginalFunctionRecord, 'vpcConfig'>;
     readonly attach: FunctionVpcConfig & { readonly vpcId: string };
   };
-  readonly natCheck: { readonly gateways: Array<{ natGatewayId: string; az: string; state: string; addresses: EgressAddress[] }> };
+  readonly natCheck: { readonly gateways: Array<{ natTargetId: string; az: string; state: string; addresses: EgressAddress[] }> };
 }

@@ -1,5 +1,6 @@
 import { functionNotices } from '../function/function-notices';
 import type { FunctionFacts, FunctionVpcConfig } from '../function/types';
+import { natTargetOf } from '../network/nat-targets';
 import { egressOfState } from './egress-of-state';
 import { collectLedger } from '../shared/ledger';
 import { taskHandler, type TaskTiming } from '../shared/task-handler';
@@ -10,16 +11,22 @@ export type { ProvisionResult, ReportInput };
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 
+/** The NATs of the state, as the result names them. */
+function natGatewaysOf(nats: unknown): ProvisionResult['network']['natGateways'] {
+  return (Array.isArray(nats) ? (nats as Array<Record<string, unknown> | undefined>) : []).map((nat) => {
+    const natTargetId = str(nat?.natTargetId) ?? '';
+    // natGatewayId: natTargetId's name before, kept for readers of --json; a NAT gateway's id only (its schema's ^nat-).
+    return { az: str(nat?.az) ?? '', natTargetId, ...(natTargetOf(natTargetId)?.kind === 'nat-gateway' ? { natGatewayId: natTargetId } : {}) };
+  });
+}
+
 export function reportResult(input: ReportInput): ProvisionResult {
   const network = input.network ?? {};
   const slice = (key: string): Record<string, unknown> => {
     const value = network[key];
     return value && !Array.isArray(value) ? value : {};
   };
-  const natGateways = (Array.isArray(network.natGateways) ? network.natGateways : []).map((nat) => ({
-    az: str(nat?.az) ?? '',
-    natGatewayId: str(nat?.natGatewayId) ?? '',
-  }));
+  const natGateways = natGatewaysOf(network.natGateways);
   const attach = input.function?.attach ?? {};
   const policy = input.function?.vpcAccessPolicy ?? {};
   const subnets = slice('subnets');

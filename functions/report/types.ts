@@ -22,7 +22,11 @@ export interface ProvisionResult {
     readonly securityGroupId?: string;
     readonly internetGatewayId?: string;
     readonly egressOnlyInternetGatewayId?: string;
-    readonly natGateways: Array<{ az: string; natGatewayId: string }>;
+    /**
+     * What the private routes target: a NAT gateway (nat-) or a NAT instance's network interface (eni-).
+     * `natGatewayId`: deprecated, the same id, present for a NAT gateway only (the name of natTargetId until it was renamed).
+     */
+    readonly natGateways: Array<{ az: string; natTargetId: string; natGatewayId?: string }>;
     /** The network's AZs by name and AZ ID (the ID is the same physical AZ in every account; absent when EC2 gave none). */
     readonly availabilityZones: Array<{ name: string; id?: string }>;
     /** The public IPv4 addresses the function's traffic leaves from, sorted, each once: what a partner allow-lists. */

@@ -28,7 +28,7 @@ export async function alreadyMemberOf(
 ): Promise<AlreadyMember | undefined> {
   const { record, network } = input;
   if (!registry || !isJoinOf(record, network)) return undefined;
-  const { securityGroupId, vpcId, privateSubnetIds, natGatewayIds } = record;
+  const { securityGroupId, vpcId, privateSubnetIds, natTargetIds: natGatewayIds } = record;
   if (!securityGroupId || !vpcId || natGatewayIds.length === 0 || natGatewayIds.some(isNatInstanceTarget)) return undefined;
   const current = vpcConfigOf(input.configuration);
   // The subnets decide the VPC (a subnet is in one VPC); VpcConfig.VpcId is not compared (the emulator reports a placeholder).
@@ -45,7 +45,7 @@ export async function alreadyMemberOf(
     const nat = nats.find((found) => found.NatGatewayId === natGatewayId);
     // A regional NAT gateway spans the AZs: its placement is named "regional", as EnsureNatGateway names it.
     const az = record.natGatewayMode === 'regional' ? 'regional' : azOf(nat?.SubnetId);
-    return { natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
+    return { natTargetId: natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
   const ipv6 = (subnetId: string) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlockState?.State === 'associated')?.Ipv6CidrBlock;
   // What the record's ledger holds of the rest (a network lambda-egress built; an existing VPC's own parts are not in it).
@@ -59,7 +59,7 @@ export async function alreadyMemberOf(
       ...(vpcEndpointId ? { s3Endpoint: { vpcEndpointId } } : {}),
       subnets: { privateSubnetIds, publicSubnetIds: ledgered('subnet').filter((id) => !privateSubnetIds.includes(id)), subnets: privateSubnetIds.map((subnetId) => ({ subnetId, az: azOf(subnetId), ...(ipv6(subnetId) ? { ipv6Cidr: ipv6(subnetId) } : {}) })) },
       securityGroup: { groupId: securityGroupId },
-      natGateways: gateways.map(({ natGatewayId, az }) => ({ natGatewayId, az })),
+      natGateways: gateways.map(({ natTargetId, az }) => ({ natTargetId, az })),
     },
     function: { original: { vpcConfig: membership.originalVpcConfig }, attach: { ...current, vpcId } },
     natCheck: { gateways },

@@ -172,7 +172,7 @@ describe('DELETE /networks/{name}', () => {
       vpcId: 'vpc-0a1b2c3d4e5f60718',
       azs: ['us-east-1a', 'us-east-1b'],
       natGatewayMode: 'per-az',
-      natGatewayIds: [],
+      natTargetIds: [],
       privateSubnetIds: [],
       execution: 'arn:aws:states:us-east-1:123456789012:execution:LambdaEgressProvision:order-1',
       ledger: [],

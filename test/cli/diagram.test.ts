@@ -77,7 +77,7 @@ describe('renderTopology (Mermaid)', () => {
     const base = sampleResult();
     const result = {
       ...base,
-      network: { ...base.network, natGateways: [{ az: 'us-east-1a', natGatewayId: 'nat-0aa' }], egressOnlyInternetGatewayId: 'eigw-0f6' },
+      network: { ...base.network, natGateways: [{ az: 'us-east-1a', natTargetId: 'nat-0aa' }], egressOnlyInternetGatewayId: 'eigw-0f6' },
     };
     const diagram = renderTopology(result);
     checkSyntax(diagram);

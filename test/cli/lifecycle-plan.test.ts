@@ -61,7 +61,7 @@ describe('lambda-egress plan --release / --teardown --local', () => {
     expect(parameters.length).toBeGreaterThan(0);
     expect(deletes.slice(0, parameters.length)).toEqual(parameters);
     expect(deletes[parameters.length]).toBe('probe-function lambda-egress-probe-shop');
-    expect(deletes).toContain(`nat-gateway ${result.network.natGateways[0]!.natGatewayId}`);
+    expect(deletes).toContain(`nat-gateway ${result.network.natGateways[0]!.natTargetId}`);
     expect(deletes.at(-1)).toBe(`vpc ${result.network.vpcId}`);
     const position = (kind: string) => deletes.findIndex((entry) => entry.startsWith(`${kind} `));
     expect([position('nat-gateway') < position('elastic-ip'), position('elastic-ip') < position('subnet'), position('security-group') < position('vpc')]).toEqual([true, true, true]);
@@ -93,7 +93,7 @@ describe('lambda-egress plan --release / --teardown --local', () => {
     const planned = await cli({ command: 'plan-lifecycle', of: 'teardown', name: 'shop', teardownIfUnused: false, target, output: output(false) });
     // THEN exit 0, every resource of the ledger numbered, the VPC last, the saving; nothing changed
     expect(planned.code).toBe(0);
-    expect(planned.out).toContain(`- nat-gateway ${result.network.natGateways[0]!.natGatewayId}`);
+    expect(planned.out).toContain(`- nat-gateway ${result.network.natGateways[0]!.natTargetId}`);
     expect(planned.out).toMatch(new RegExp(`\\d+\\. - vpc ${result.network.vpcId}\\n\\s*! also deleted`));
     expect(planned.out).toContain('Monthly saving: $36.50');
     expect(await everything('orders', 'orders-role', 'shop')).toEqual(before);

@@ -35,13 +35,13 @@ describe('announcing a change of egress IPs', () => {
 
     // WHEN the network's NAT gateway is deleted outside lambda-egress (a failed NAT) and a third function provisions onto it
     await emulator.label('setup');
-    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: first.network.natGateways[0]!.natGatewayId }));
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: first.network.natGateways[0]!.natTargetId }));
     await emulator.label(undefined);
     await createSampleFunction('stock-api');
     const repaired = await provisioned({ functionName: 'stock-api', network: { name: 'moving', azCount: 1 } });
 
     // THEN the new NAT leaves from a new address, as DescribeNatGateways holds it, and the result says old -> new
-    const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [repaired.network.natGateways[0]!.natGatewayId] }))).NatGateways?.[0];
+    const nat = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [repaired.network.natGateways[0]!.natTargetId] }))).NatGateways?.[0];
     const newIp = nat?.NatGatewayAddresses?.[0]?.PublicIp;
     expect(repaired.network.egressIps).toEqual([newIp]);
     expect(newIp).not.toEqual(first.network.egressIps[0]);

@@ -51,7 +51,7 @@ describe('egress IPs: the public IPs a function leaves from, in every answer', (
     expect(held.publicIps).toHaveLength(2);
     expect(sorted(result.network.egressIps)).toEqual(held.publicIps);
     // per AZ, each with its NAT gateway and its Elastic IP, which DescribeAddresses knows under that IP
-    expect(result.network.egress.addresses.map((address) => [address.az, address.natId]).sort()).toEqual(result.network.natGateways.map((nat) => [nat.az, nat.natGatewayId]).sort());
+    expect(result.network.egress.addresses.map((address) => [address.az, address.natId]).sort()).toEqual(result.network.natGateways.map((nat) => [nat.az, nat.natTargetId]).sort());
     const eips = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: held.allocationIds }))).Addresses ?? [];
     expect(result.network.egress.addresses.map((address) => [address.allocationId, address.publicIp]).sort()).toEqual(eips.map((eip) => [eip.AllocationId, eip.PublicIp]).sort());
     // AND provision's text names each with its AZ
@@ -129,7 +129,7 @@ describe('egress IPs: the public IPs a function leaves from, in every answer', (
     const result = run.output as ProvisionResult;
 
     // THEN each NAT instance's interface leaves from the address associated with it, in its AZ
-    const eniIds = result.network.natGateways.map((nat) => nat.natGatewayId);
+    const eniIds = result.network.natGateways.map((nat) => nat.natTargetId);
     const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ NetworkInterfaceIds: eniIds }))).NetworkInterfaces ?? [];
     expect(enis).toHaveLength(2);
     expect(result.network.egress.addresses.map((address) => [address.natId, address.az, address.publicIp]).sort()).toEqual(

@@ -117,7 +117,7 @@ describe('keep egress IPs through a rebuild (network.keepEgressIps)', () => {
     // THEN it leaves from the same addresses, each AZ from its own, as DescribeNatGateways and DescribeAddresses hold them
     expect(rebuilt.network.egressIps).toEqual(first.network.egressIps);
     expect(rebuilt.network.egress.addresses.map((address) => [address.az, address.publicIp, address.allocationId])).toEqual(first.network.egress.addresses.map((address) => [address.az, address.publicIp, address.allocationId]));
-    const nats = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: rebuilt.network.natGateways.map((nat) => nat.natGatewayId) }))).NatGateways ?? [];
+    const nats = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: rebuilt.network.natGateways.map((nat) => nat.natTargetId) }))).NatGateways ?? [];
     expect(nats.flatMap((nat) => (nat.NatGatewayAddresses ?? []).map((address) => address.AllocationId)).sort()).toEqual(allocationIds);
     expect((await addresses(allocationIds)).every((address) => Boolean(address.AssociationId))).toBe(true);
 

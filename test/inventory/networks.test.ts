@@ -22,7 +22,7 @@ const lambda = new LambdaClient({});
 async function member(registry: Registry, network: { name: string; vpcId: string; subnetIds: string[]; natGatewayIds: string[] }, functionArn: string, functionName: string): Promise<void> {
   await recordMembership(registry, {
     owner: execution(`provision-${functionName}`).id,
-    network: { name: network.name, mode: 'create', vpcId: network.vpcId, azs: ['us-east-1a'], natGatewayMode: 'single', natGatewayIds: network.natGatewayIds, privateSubnetIds: network.subnetIds, ledger: [] },
+    network: { name: network.name, mode: 'create', vpcId: network.vpcId, azs: ['us-east-1a'], natGatewayMode: 'single', natTargetIds: network.natGatewayIds, privateSubnetIds: network.subnetIds, ledger: [] },
     member: { functionArn, functionName, originalVpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false }, vpcAccessPolicyAttachedBefore: false },
   });
 }
@@ -46,7 +46,7 @@ async function twoNetworks(): Promise<{ registry: Registry; vpcId: string; goneV
   const goneVpcId = (await ec2.send(new CreateVpcCommand({ CidrBlock: '10.1.0.0/16' }))).Vpc?.VpcId ?? '';
   await recordMembership(registry, {
     owner: execution('provision-old').id,
-    network: { name: 'gone', mode: 'create', vpcId: goneVpcId, azs: ['us-east-1a'], natGatewayMode: 'single', natGatewayIds: ['nat-0123456789abcdef0'], privateSubnetIds: ['subnet-x'], ledger: [] },
+    network: { name: 'gone', mode: 'create', vpcId: goneVpcId, azs: ['us-east-1a'], natGatewayMode: 'single', natTargetIds: ['nat-0123456789abcdef0'], privateSubnetIds: ['subnet-x'], ledger: [] },
     member: { functionArn: RETIRED_ARN, functionName: 'retired', originalVpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false }, vpcAccessPolicyAttachedBefore: false },
   });
   await ec2.send(new DeleteVpcCommand({ VpcId: goneVpcId }));

@@ -22,7 +22,7 @@ function attached(functionName: string, run: string): RecordMembershipInput {
   return {
     execution: execution(run),
     request: requestFor(functionName),
-    network: { vpc: { vpcId: 'vpc-shared' }, subnets: { privateSubnetIds: ['subnet-a', 'subnet-b'] }, securityGroup: { groupId: 'sg-egress' }, natGateways: [{ natGatewayId: 'nat-a' }] },
+    network: { vpc: { vpcId: 'vpc-shared' }, subnets: { privateSubnetIds: ['subnet-a', 'subnet-b'] }, securityGroup: { groupId: 'sg-egress' }, natGateways: [{ natTargetId: 'nat-a' }] },
     function: { original: { functionArn: functionArn(functionName), functionName, vpcConfig: { subnetIds: [], securityGroupIds: [], ipv6AllowedForDualStack: false }, vpcAccessPolicyAttached: false } },
   };
 }

@@ -20,7 +20,7 @@ function stateAfterAttach(functionName: string, run: string, network = 'shared',
       vpc: { vpcId: `vpc-${network}`, ledger: [created('vpc', `vpc-${network}`, '1')] } as never,
       subnets: { privateSubnetIds: ['subnet-a', 'subnet-b'] },
       securityGroup: { groupId: 'sg-egress' },
-      natGateways: [{ natGatewayId: 'nat-a' }, { natGatewayId: 'nat-b' }],
+      natGateways: [{ natTargetId: 'nat-a' }, { natTargetId: 'nat-b' }],
     },
     function: {
       original: { functionArn: requestFor(functionName).functionArn, functionName, vpcConfig: original, vpcAccessPolicyAttached: false },
@@ -41,7 +41,7 @@ describe('RecordMembership', () => {
     const slice = await recordMembershipOfExecution(registry, clients, stateAfterAttach('orders', 'a'));
     // THEN the network is ready, built by a, and its ledger holds the VPC and the parameters a published (the
     // egress IPs' has no value: the NATs of this state do not exist), but not the function's change
-    expect(slice).toMatchObject({ network: 'shared', networkState: 'ready', vpcId: 'vpc-shared', natGatewayIds: ['nat-a', 'nat-b'], ledgerSize: 4 });
+    expect(slice).toMatchObject({ network: 'shared', networkState: 'ready', vpcId: 'vpc-shared', natTargetIds: ['nat-a', 'nat-b'], ledgerSize: 4 });
     const { record, members } = await readNetwork(registry, 'shared');
     expect(record).toMatchObject({ state: 'ready', execution: execution('a').id, vpcId: 'vpc-shared', privateSubnetIds: ['subnet-a', 'subnet-b'], securityGroupId: 'sg-egress' });
     expect(record?.ledger.map((entry) => entry.kind)).toEqual(['vpc', 'ssm-parameter', 'ssm-parameter', 'ssm-parameter']);
@@ -63,7 +63,7 @@ describe('RecordMembership', () => {
     const registry = await freshRegistry();
     await recordMembershipOfExecution(registry, clients, stateAfterAttach('orders', 'a'));
     const joining = stateAfterAttach('billing', 'b');
-    const withNat = { ...joining, network: { ...joining.network, natGateways: [{ natGatewayId: 'nat-a', ledger: [{ kind: 'nat-gateway', id: 'nat-a', createdAt: '2026-03-02T11:00:00.000Z' }] }] } } as unknown as RecordMembershipInput;
+    const withNat = { ...joining, network: { ...joining.network, natGateways: [{ natTargetId: 'nat-a', ledger: [{ kind: 'nat-gateway', id: 'nat-a', createdAt: '2026-03-02T11:00:00.000Z' }] }] } } as unknown as RecordMembershipInput;
     await recordMembershipOfExecution(registry, clients, withNat);
     const { record, members } = await readNetwork(registry, 'shared');
     expect(record?.execution).toBe(execution('a').id);

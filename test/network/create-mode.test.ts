@@ -99,7 +99,7 @@ describe('network tasks in create mode', () => {
     const endpoint = (await ec2.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [endpointId!] }))).VpcEndpoints![0]!;
     expect(endpoint.ServiceName).toBe('com.amazonaws.us-east-1.s3');
     expect([...(endpoint.RouteTableIds ?? [])].sort()).toEqual(first.network.routeTables.privateRouteTables.map((table) => table.routeTableId).sort());
-    expect(first.natWait.check).toMatchObject({ allAvailable: true, gateways: expect.arrayContaining(nats.map((nat) => ({ natGatewayId: nat.NatGatewayId, az: azOf(nat.SubnetId), state: 'available', addresses: (nat.NatGatewayAddresses ?? []).map((address) => ({ publicIp: address.PublicIp, az: azOf(nat.SubnetId), natId: nat.NatGatewayId, allocationId: address.AllocationId })) }))) });
+    expect(first.natWait.check).toMatchObject({ allAvailable: true, gateways: expect.arrayContaining(nats.map((nat) => ({ natTargetId: nat.NatGatewayId, az: azOf(nat.SubnetId), state: 'available', addresses: (nat.NatGatewayAddresses ?? []).map((address) => ({ publicIp: address.PublicIp, az: azOf(nat.SubnetId), natId: nat.NatGatewayId, allocationId: address.AllocationId })) }))) });
   });
 
   it('ledgers every created resource exactly once, with what rollback needs', async () => {
@@ -114,7 +114,7 @@ describe('network tasks in create mode', () => {
       `internet-gateway:${network.internetGateway.internetGatewayId}`,
       `egress-only-internet-gateway:${network.internetGateway.egressOnlyInternetGatewayId}`,
       `security-group:${groups.find((group) => group.GroupName !== 'default')?.GroupId}`,
-      ...network.natGateways.flatMap((nat) => [`elastic-ip:${nat.allocationId}`, `nat-gateway:${nat.natGatewayId}`]),
+      ...network.natGateways.flatMap((nat) => [`elastic-ip:${nat.allocationId}`, `nat-gateway:${nat.natTargetId}`]),
       ...ownTables.map((table) => `route-table:${table.RouteTableId}`),
       ...ownTables.flatMap((table) => (table.Associations ?? []).map((association) => `route-table-association:${association.RouteTableAssociationId}`)),
       ...ownTables.flatMap((table) =>
@@ -128,7 +128,7 @@ describe('network tasks in create mode', () => {
     expect(new Set(kindsAndIds(ledger)).size).toBe(ledger.length);
     const byKind = (kind: LedgerEntry['kind']) => ledger.filter((entry) => entry.kind === kind);
     expect(byKind('internet-gateway')[0]?.detail).toEqual({ vpcId });
-    for (const nat of network.natGateways) expect(byKind('nat-gateway').find((entry) => entry.id === nat.natGatewayId)?.detail).toMatchObject({ allocationId: nat.allocationId });
+    for (const nat of network.natGateways) expect(byKind('nat-gateway').find((entry) => entry.id === nat.natTargetId)?.detail).toMatchObject({ allocationId: nat.allocationId });
     for (const entry of byKind('route')) expect(entry.id).toBe(`${entry.detail?.routeTableId}:${entry.detail?.destination}`);
     for (const entry of byKind('route-table-association')) expect(entry.detail).toEqual({ routeTableId: expect.stringMatching(/^rtb-/), subnetId: expect.stringMatching(/^subnet-/) });
   });
@@ -165,7 +165,7 @@ describe('network tasks in create mode', () => {
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     expect(vpc.vpcId).toBe(network.vpc.vpcId);
     expect(subnets.subnets).toEqual(network.subnets.subnets);
-    expect(natGateways.map((nat) => nat.natGatewayId)).toEqual(network.natGateways.map((nat) => nat.natGatewayId));
+    expect(natGateways.map((nat) => nat.natTargetId)).toEqual(network.natGateways.map((nat) => nat.natTargetId));
     expect(routeTables.privateRouteTables).toEqual(network.routeTables.privateRouteTables);
     const slices = [vpc, subnets, internetGateway, securityGroup, ...natGateways, routeTables, s3Endpoint];
     const again = slices.flatMap((slice) => slice.ledger);
@@ -186,7 +186,7 @@ describe('network tasks in create mode with a single NAT gateway', () => {
     // THEN there is one placement and one NAT, in us-east-1a's public subnet
     expect(run.network.subnets.natPlacements).toEqual([{ az: 'us-east-1a', subnetId: run.network.subnets.publicSubnetIds[0] }]);
     expect(run.network.natGateways).toHaveLength(1);
-    const natId = run.network.natGateways[0]!.natGatewayId;
+    const natId = run.network.natGateways[0]!.natTargetId;
     // AND every private subnet (three AZs) routes 0.0.0.0/0 to it, with no ::/0 route and no egress-only gateway
     const tables = (await ec2.send(new DescribeRouteTablesCommand({ Filters: [{ Name: 'vpc-id', Values: [run.network.vpc.vpcId] }] }))).RouteTables!;
     expect(run.network.subnets.privateSubnetIds).toHaveLength(3);

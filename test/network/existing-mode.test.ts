@@ -120,7 +120,7 @@ describe('existing mode: (a) a VPC with public subnets only', () => {
     const run = await runNetworkTasks(existing(vpc.vpcId, { name: 'single', natGateways: 'single', s3Endpoint: false }), 'repair-a-single');
     expect(run.network.natGateways.map((nat) => nat.subnetId)).toEqual([vpc.publicSubnetIds[0]]);
     const tables = await tablesOf(vpc.vpcId);
-    expect(run.network.subnets.privateSubnetIds.map((subnetId) => defaultTarget(effectiveTable(tables, subnetId)))).toEqual([run.network.natGateways[0]!.natGatewayId, run.network.natGateways[0]!.natGatewayId]);
+    expect(run.network.subnets.privateSubnetIds.map((subnetId) => defaultTarget(effectiveTable(tables, subnetId)))).toEqual([run.network.natGateways[0]!.natTargetId, run.network.natGateways[0]!.natTargetId]);
   });
 });
 
@@ -144,7 +144,7 @@ describe('existing mode: (b) a VPC whose IGW, NATs and private routing are alrea
         az,
         privateSubnetId: vpc.privateSubnetIds[index],
         privateRouting: 'ready',
-        nat: { placement: 'existing', natGatewayId: vpc.natGatewayIds[index], az, subnetId: vpc.publicSubnetIds[index] },
+        nat: { placement: 'existing', natTargetId: vpc.natGatewayIds[index], az, subnetId: vpc.publicSubnetIds[index] },
       })),
     });
     expect(result.cannotFix).toEqual([]);
@@ -155,9 +155,9 @@ describe('existing mode: (b) a VPC whose IGW, NATs and private routing are alrea
     // THEN the only change is the security group the function needs, and everything else is the user's
     expect(mutatingCalls(await emulator.calls())).toEqual(['CreateSecurityGroup']);
     expect(run.network.subnets.privateSubnetIds).toEqual(vpc.privateSubnetIds);
-    expect(run.network.natGateways.map((nat) => nat.natGatewayId)).toEqual(vpc.natGatewayIds);
+    expect(run.network.natGateways.map((nat) => nat.natTargetId)).toEqual(vpc.natGatewayIds);
     expect(run.network.routeTables.privateRouteTables).toEqual(
-      AZS.map((az, index) => ({ az, routeTableId: vpc.privateRouteTableIds[index], subnetIds: [vpc.privateSubnetIds[index]], natGatewayId: vpc.natGatewayIds[index] })),
+      AZS.map((az, index) => ({ az, routeTableId: vpc.privateRouteTableIds[index], subnetIds: [vpc.privateSubnetIds[index]], natTargetId: vpc.natGatewayIds[index] })),
     );
     expect(run.ledger.map((entry) => `${entry.kind}:${entry.id}`)).toEqual([`security-group:${run.network.securityGroup.groupId}`]);
     expect(run.network.s3Endpoint).toMatchObject({ ledger: [], skipped: expect.stringContaining('no private route table of lambda-egress') });
@@ -221,7 +221,7 @@ describe('existing mode: isolated subnets', () => {
     expect(run.network.subnets.privateSubnetIds).toEqual([isolatedA, isolatedB]);
     expect(run.ledger.filter((entry) => entry.kind === 'subnet')).toEqual([]);
     const tables = await tablesOf(vpc.vpcId);
-    const natOf = (az: string) => run.network.natGateways.find((nat) => nat.az === az)!.natGatewayId;
+    const natOf = (az: string) => run.network.natGateways.find((nat) => nat.az === az)!.natTargetId;
     // AND 1a's own table got exactly one route, 0.0.0.0/0 -> the 1a NAT, ledgered for rollback
     expect(effectiveTable(tables, isolatedA)?.RouteTableId).toBe(ownTable);
     expect(defaultTarget(effectiveTable(tables, isolatedA))).toBe(natOf(AZS[0]));
@@ -269,7 +269,7 @@ describe('existing mode: a VPC without internet gateway, and an IPv6 VPC', () =>
     // AND the isolated subnets are the function's, each routed to the NAT of its AZ
     expect(run.network.subnets.privateSubnetIds).toEqual(isolated);
     for (const [index, subnetId] of isolated.entries()) {
-      expect(defaultTarget(effectiveTable(tables, subnetId))).toBe(run.network.natGateways.find((nat) => nat.az === AZS[index])!.natGatewayId);
+      expect(defaultTarget(effectiveTable(tables, subnetId))).toBe(run.network.natGateways.find((nat) => nat.az === AZS[index])!.natTargetId);
     }
   });
 
@@ -307,7 +307,7 @@ describe('existing mode: a VPC without internet gateway, and an IPv6 VPC', () =>
     const [, newPrivate] = run.network.subnets.privateSubnetIds;
     expect(run.network.subnets.subnets.find((subnet) => subnet.subnetId === newPrivate)).toMatchObject({ az: AZS[1], ipv6Cidr: v6(3) });
     const newTable = effectiveTable(tables, newPrivate!)!;
-    expect(defaultTarget(newTable)).toBe(run.network.natGateways.find((nat) => nat.az === AZS[1])!.natGatewayId);
+    expect(defaultTarget(newTable)).toBe(run.network.natGateways.find((nat) => nat.az === AZS[1])!.natTargetId);
     expect(newTable.Routes!.find((route) => route.DestinationIpv6CidrBlock === '::/0')?.EgressOnlyInternetGatewayId).toBe(eigw);
     // AND the user's public table still has exactly its own routes
     expect(effectiveTable(tables, run.network.subnets.publicSubnetIds[0]!)!.Routes!.filter((route) => route.GatewayId !== 'local').map((route) => route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock)).toEqual(['0.0.0.0/0', '::/0']);
@@ -345,7 +345,7 @@ describe('existing mode: the main route table', () => {
     expect(run.network.subnets.privateSubnetIds[0]).toBe(privateA);
     const audited = run.network.audit.mode === 'existing' ? run.network.audit : undefined;
     expect(audited?.cannotFix).toEqual(expect.arrayContaining([expect.stringContaining(`${privateA} (${AZS[0]}) is routed by the main table ${mainTable}`)]));
-    expect(run.network.routeTables.privateRouteTables[0]).toEqual({ az: AZS[0], routeTableId: mainTable, subnetIds: [privateA], natGatewayId: natId });
+    expect(run.network.routeTables.privateRouteTables[0]).toEqual({ az: AZS[0], routeTableId: mainTable, subnetIds: [privateA], natTargetId: natId });
     // AND the main table is byte-identical
     expect(await routeTableJson(ec2, mainTable)).toBe(mainBefore);
   });

@@ -47,7 +47,7 @@ describe('CheckNatGateways', () => {
 
   it('reports allAvailable with each NAT\'s state once AWS says available', async () => {
     const check = await checkNatGateways(checkInput());
-    expect(check).toMatchObject({ allAvailable: true, gateways: run.network.natGateways.map(({ natGatewayId, az }) => ({ natGatewayId, az, state: 'available' })) });
+    expect(check).toMatchObject({ allAvailable: true, gateways: run.network.natGateways.map(({ natTargetId, az }) => ({ natTargetId, az, state: 'available' })) });
   });
 
   it('reports allAvailable false while a NAT is still pending (state injected through the fault proxy)', async () => {
@@ -56,7 +56,7 @@ describe('CheckNatGateways', () => {
     // WHEN the wait loop checks them
     const check = await checkNatGateways(checkInput());
     // THEN the loop is told to wait, without an error
-    expect(check).toMatchObject({ allAvailable: false, gateways: run.network.natGateways.map(({ natGatewayId, az }) => ({ natGatewayId, az, state: 'pending' })) });
+    expect(check).toMatchObject({ allAvailable: false, gateways: run.network.natGateways.map(({ natTargetId, az }) => ({ natTargetId, az, state: 'pending' })) });
   });
 
   it('fails NatGatewayFailed with AWS\'s failure code and message when a NAT is failed (state injected through the fault proxy)', async () => {
@@ -68,15 +68,15 @@ describe('CheckNatGateways', () => {
     const [first] = run.network.natGateways;
     await expect(check).rejects.toMatchObject({
       name: 'NatGatewayFailed',
-      message: expect.stringContaining(`NAT gateway ${first!.natGatewayId} in ${first!.az} failed: InsufficientFreeAddressesInSubnet: Subnet has insufficient free addresses to create this NAT gateway`),
-      details: { natGatewayId: first!.natGatewayId, az: first!.az, state: 'failed', failureCode: 'InsufficientFreeAddressesInSubnet', failureMessage: 'Subnet has insufficient free addresses to create this NAT gateway' },
+      message: expect.stringContaining(`NAT gateway ${first!.natTargetId} in ${first!.az} failed: InsufficientFreeAddressesInSubnet: Subnet has insufficient free addresses to create this NAT gateway`),
+      details: { natGatewayId: first!.natTargetId, az: first!.az, state: 'failed', failureCode: 'InsufficientFreeAddressesInSubnet', failureMessage: 'Subnet has insufficient free addresses to create this NAT gateway' },
     });
   });
 
   it('fails NatGatewayFailed when a NAT was deleted while the workflow waited', async () => {
     const [, second] = run.network.natGateways;
-    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: second!.natGatewayId }));
-    await expect(checkNatGateways(checkInput())).rejects.toMatchObject({ name: 'NatGatewayFailed', details: { natGatewayId: second!.natGatewayId, state: 'deleted' } });
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: second!.natTargetId }));
+    await expect(checkNatGateways(checkInput())).rejects.toMatchObject({ name: 'NatGatewayFailed', details: { natGatewayId: second!.natTargetId, state: 'deleted' } });
   });
 
   it('throws a throttling error unchanged, for the state machine\'s Retry', async () => {
@@ -106,14 +106,14 @@ describe('EnsureNatGateway', () => {
 
   it('creates a tagged NAT with a tagged EIP, ConnectivityType public, ledgering the EIP before the NAT', async () => {
     const [nat] = run.network.natGateways;
-    const described = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat!.natGatewayId] }))).NatGateways![0]!;
+    const described = (await ec2.send(new DescribeNatGatewaysCommand({ NatGatewayIds: [nat!.natTargetId] }))).NatGateways![0]!;
     expect(described).toMatchObject({ SubnetId: nat!.subnetId, ConnectivityType: 'public', NatGatewayAddresses: [expect.objectContaining({ AllocationId: nat!.allocationId })] });
     expect(tagValue(described.Tags, TAG_EXECUTION)).toBe(run.execution.id);
     const address = (await ec2.send(new DescribeAddressesCommand({ AllocationIds: [nat!.allocationId!] }))).Addresses![0]!;
     expect(tagValue(address.Tags, TAG_EXECUTION)).toBe(run.execution.id);
     expect(nat!.ledger.map((entry) => [entry.kind, entry.id, entry.az])).toEqual([
       ['elastic-ip', nat!.allocationId, nat!.az],
-      ['nat-gateway', nat!.natGatewayId, nat!.az],
+      ['nat-gateway', nat!.natTargetId, nat!.az],
     ]);
     expect(nat!.ledger[1]!.detail).toMatchObject({ allocationId: nat!.allocationId, subnetId: nat!.subnetId });
   });
@@ -121,7 +121,7 @@ describe('EnsureNatGateway', () => {
   it('on a retry after CreateNatGateway failed, uses the EIP the first attempt allocated (no second EIP) and ledgers it', async () => {
     // GIVEN the first placement's NAT is gone (deleted), so a new one is needed, and CreateNatGateway fails once
     const [old] = run.network.natGateways;
-    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: old!.natGatewayId }));
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: old!.natTargetId }));
     await injectOnNextCall({ service: 'ec2', action: 'CreateNatGateway', fault: { type: 'error', code: 'InternalError', status: 500 } });
     await emulator.clearCalls();
     // WHEN a new execution's task runs, fails, and is retried by the state machine
@@ -129,7 +129,7 @@ describe('EnsureNatGateway', () => {
     const retried = await ensureNatGateway(placementInput('retried'));
     // THEN one EIP was allocated in all, and the retry's NAT uses it; the deleted NAT was not reused
     expect(mutatingCalls(await emulator.calls())).toEqual(['AllocateAddress', 'CreateNatGateway', 'CreateNatGateway']);
-    expect(retried.natGatewayId).not.toBe(old!.natGatewayId);
+    expect(retried.natTargetId).not.toBe(old!.natTargetId);
     expect(retried.ledger.map((entry) => entry.kind)).toEqual(['elastic-ip', 'nat-gateway']);
     expect(retried.ledger[0]!.id).toBe(retried.allocationId);
   });
@@ -139,13 +139,13 @@ describe('EnsureNatGateway', () => {
     const again = await ensureNatGateway(placementInput(run.execution.name));
     expect(mutatingCalls(await emulator.calls())).toEqual([]);
     const [first] = run.network.natGateways;
-    expect(again).toMatchObject({ natGatewayId: first!.natGatewayId, allocationId: first!.allocationId, subnetId: first!.subnetId });
+    expect(again).toMatchObject({ natTargetId: first!.natTargetId, allocationId: first!.allocationId, subnetId: first!.subnetId });
     expect(again.ledger.map((entry) => [entry.kind, entry.id])).toEqual(first!.ledger.map((entry) => [entry.kind, entry.id]));
   });
 
   it('throws AddressLimitExceeded from AllocateAddress unchanged, creating no NAT', async () => {
     const [old] = run.network.natGateways;
-    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: old!.natGatewayId }));
+    await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: old!.natTargetId }));
     await injectOnNextCall({ service: 'ec2', action: 'AllocateAddress', fault: { type: 'error', code: 'AddressLimitExceeded', status: 400, message: 'The maximum number of addresses has been reached.' } });
     await emulator.clearCalls();
     await expect(ensureNatGateway(placementInput('limited'))).rejects.toMatchObject({ name: 'AddressLimitExceeded', message: 'The maximum number of addresses has been reached.' });

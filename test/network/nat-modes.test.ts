@@ -51,7 +51,7 @@ const SCHEMA_MODES: string[] = schema.properties.network.properties.natGateways.
 const REGISTRIES = { modes: NAT_MODES, ensurers: NAT_ENSURERS, lostParts: NAT_LOST_PARTS };
 const AZS = ['us-east-1a', 'us-east-1b', 'us-east-1c'];
 
-describe('NAT modes: one module per natGateways value (functions/network/nat-modes/)', () => {
+describe('NAT modes: one set of files per natGateways value (functions/network/nat-mode-<mode>*.ts)', () => {
   it("has a module with every part, an ensurer and a lost-parts discovery for every value of the schema's natGateways enum, and nothing else", () => {
     // GIVEN the schema's modes WHEN the registries are read THEN none lacks a part and none is extra
     expect(SCHEMA_MODES).toEqual(['per-az', 'single', 'regional', 'instance']);

@@ -55,7 +55,7 @@ describe("a join inherits the network's recorded settings", () => {
     expect(joined.code).toBe(0);
     const vpcId = shop.network.vpcId;
     const nats = (await ec2.send(new DescribeNatGatewaysCommand({ Filter: [{ Name: 'vpc-id', Values: [vpcId] }] }))).NatGateways ?? [];
-    expect(nats.filter((nat) => nat.State !== 'deleted').map((nat) => nat.NatGatewayId)).toEqual(shop.network.natGateways.map((nat) => nat.natGatewayId));
+    expect(nats.filter((nat) => nat.State !== 'deleted').map((nat) => nat.NatGatewayId)).toEqual(shop.network.natGateways.map((nat) => nat.natTargetId));
     expect((await ec2.send(new DescribeVpcEndpointsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).VpcEndpoints ?? []).toEqual([]);
     expect((JSON.parse(joined.out) as { result: ProvisionResult }).result.network.privateSubnetIds).toEqual(shop.network.privateSubnetIds);
   });

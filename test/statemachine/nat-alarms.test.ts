@@ -126,7 +126,7 @@ describe('per-network NAT alarms (network.alarms)', () => {
     const run = await runNetworkTasks({ functionName: 'orders-api', network: { vpcId: vpc.vpcId, name: 'theirs', alarms: true, s3Endpoint: false } }, 'theirs-alarms');
 
     // THEN no alarm exists and none is ledgered
-    expect(run.network.natGateways.map((nat) => nat.natGatewayId).sort()).toEqual([...vpc.natGatewayIds].sort());
+    expect(run.network.natGateways.map((nat) => nat.natTargetId).sort()).toEqual([...vpc.natGatewayIds].sort());
     expect(await natAlarms()).toEqual([]);
     expect(run.ledger.filter((entry) => entry.kind === 'cloudwatch-alarm')).toEqual([]);
   });

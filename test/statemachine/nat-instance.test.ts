@@ -97,7 +97,7 @@ describe('natGateways "instance" (NAT instances on moto)', () => {
     expect(ledgered('nat-instance-eni').sort()).toEqual(fixed.map((eni) => eni.NetworkInterfaceId).sort());
     expect(ledgered('launch-template')).toHaveLength(2);
     expect(ledgered('nat-gateway')).toEqual([]);
-    expect(new Set(result.network.natGateways.map((nat) => nat.natGatewayId))).toEqual(new Set(fixed.map((eni) => eni.NetworkInterfaceId)));
+    expect(new Set(result.network.natGateways.map((nat) => nat.natTargetId))).toEqual(new Set(fixed.map((eni) => eni.NetworkInterfaceId)));
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     expect(new Set(config.VpcConfig?.SubnetIds)).toEqual(new Set(result.network.privateSubnetIds));
     // each group's one instance carries its AZ's fixed ENI as its only (primary) interface: no other interface
@@ -210,7 +210,7 @@ describe('natGateways "instance" (NAT instances on moto)', () => {
     expect(created).toEqual([]);
     const result = run.output as ProvisionResult;
     expect(new Set(result.network.privateSubnetIds)).toEqual(new Set(subnetIds));
-    expect(result.network.natGateways.map((nat) => nat.natGatewayId)).toEqual([eni]);
+    expect(result.network.natGateways.map((nat) => nat.natTargetId)).toEqual([eni]);
     expect(result.probe.reachability).toMatchObject({ verdict: 'PASS' });
     expect(JSON.stringify(result.probe.reachability)).toContain(`${eni} is a NAT instance network interface`);
   });

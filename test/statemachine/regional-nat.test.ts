@@ -59,7 +59,7 @@ describe('natGateways "regional" (regional NAT gateway answered by the fault pro
     expect([tags[TAG_MANAGED], tags[TAG_EXECUTION]]).toEqual(['true', run.executionArn]);
     expect(result.ledger.filter((entry) => entry.kind === 'nat-gateway').map((entry) => entry.id)).toEqual([natId]);
     expect(result.ledger.filter((entry) => entry.kind === 'elastic-ip')).toEqual([]);
-    expect(result.network.natGateways).toEqual([{ az: 'regional', natGatewayId: natId }]);
+    expect(result.network.natGateways).toEqual([{ az: 'regional', natTargetId: natId, natGatewayId: natId }]);
     const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
     expect(new Set(config.VpcConfig?.SubnetIds)).toEqual(new Set(result.network.privateSubnetIds));
     expect(result.probe.reachability).toMatchObject({ verdict: 'PASS' });
@@ -143,7 +143,7 @@ describe('natGateways "regional" (regional NAT gateway answered by the fault pro
     expect(created).toEqual([]);
     const result = run.output as ProvisionResult;
     expect(new Set(result.network.privateSubnetIds)).toEqual(new Set(subnetIds));
-    expect(result.network.natGateways).toEqual([{ az: 'regional', natGatewayId: nat }]);
+    expect(result.network.natGateways).toEqual([{ az: 'regional', natTargetId: nat, natGatewayId: nat }]);
     expect(result.probe.reachability).toMatchObject({ verdict: 'PASS' });
   });
 });

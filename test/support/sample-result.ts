@@ -31,8 +31,8 @@ export function sampleResult(options: { facts?: FunctionFacts } = {}): Provision
       internetGateway: { internetGatewayId: 'igw-0c3', ledger: [entry('internet-gateway', 'igw-0c3', 3)] },
       securityGroup: { groupId: 'sg-0d4', ledger: [entry('security-group', 'sg-0d4', 3)] },
       natGateways: [
-        { az: 'us-east-1a', natGatewayId: 'nat-0aa', ledger: [entry('elastic-ip', 'eipalloc-1', 4, 'us-east-1a'), entry('nat-gateway', 'nat-0aa', 4, 'us-east-1a')] },
-        { az: 'us-east-1b', natGatewayId: 'nat-0bb', ledger: [entry('elastic-ip', 'eipalloc-2', 4, 'us-east-1b'), entry('nat-gateway', 'nat-0bb', 4, 'us-east-1b')] },
+        { az: 'us-east-1a', natTargetId: 'nat-0aa', ledger: [entry('elastic-ip', 'eipalloc-1', 4, 'us-east-1a'), entry('nat-gateway', 'nat-0aa', 4, 'us-east-1a')] },
+        { az: 'us-east-1b', natTargetId: 'nat-0bb', ledger: [entry('elastic-ip', 'eipalloc-2', 4, 'us-east-1b'), entry('nat-gateway', 'nat-0bb', 4, 'us-east-1b')] },
       ],
       routeTables: { reported: [], ledger: [entry('route-table', 'rtb-pub', 5), entry('route-table', 'rtb-prv-a', 5, 'us-east-1a'), entry('route-table', 'rtb-prv-b', 5, 'us-east-1b')] },
       s3Endpoint: { vpcEndpointId: 'vpce-0e5', ledger: [entry('vpc-endpoint', 'vpce-0e5', 6)] },

@@ -82,7 +82,7 @@ export function idsOf(run: NetworkRun) {
     internetGatewayId: network.internetGateway.internetGatewayId,
     egressOnlyInternetGatewayId: network.internetGateway.egressOnlyInternetGatewayId,
     groupId: network.securityGroup.groupId,
-    natGateways: network.natGateways.map((nat) => [nat.az, nat.natGatewayId, nat.allocationId]),
+    natGateways: network.natGateways.map((nat) => [nat.az, nat.natTargetId, nat.allocationId]),
     publicRouteTableIds: network.routeTables.publicRouteTableIds,
     privateRouteTables: network.routeTables.privateRouteTables,
     vpcEndpointId: network.s3Endpoint.vpcEndpointId,

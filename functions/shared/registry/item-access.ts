@@ -1,6 +1,7 @@
 import { DeleteItemCommand, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { fromItem, toItem } from './attributes';
 import { writtenIfConditionHolds } from './conditional-write';
+import { networkRecordOf } from './network-record-compat';
 import type { NetworkRecord } from './records';
 import { networkRecordKey, type ItemKey, type Registry } from './table';
 
@@ -18,7 +19,8 @@ export async function getItem<T>(registry: Registry, key: ItemKey): Promise<T | 
 
 /** The network record (strongly consistent), or undefined when there is none. */
 export async function readNetworkRecord(registry: Registry, network: string): Promise<NetworkRecord | undefined> {
-  return getItem<NetworkRecord>(registry, networkRecordKey(network));
+  const item = await getItem<Record<string, unknown>>(registry, networkRecordKey(network));
+  return item && networkRecordOf(item);
 }
 
 /** A conditional write's expression: the condition and the names and values it and the update use. */

@@ -117,14 +117,13 @@ export async function markNetworkBuilding(registry: Registry, network: PlannedNe
     '#updatedAt = :now',
     '#createdAt = if_not_exists(#createdAt, :now)',
     '#ledger = if_not_exists(#ledger, :none)',
-    '#natGatewayIds = if_not_exists(#natGatewayIds, :none)',
     '#privateSubnetIds = if_not_exists(#privateSubnetIds, :none)',
   ];
   if (network.vpcId) {
     sets.push('#vpcId = :vpcId');
     values[':vpcId'] = network.vpcId;
   }
-  const names = ['name', 'mode', 'azs', 'natGatewayMode', 'state', 'execution', 'updatedAt', 'createdAt', 'ledger', 'natGatewayIds', 'privateSubnetIds', ...(network.vpcId ? ['vpcId'] : [])];
+  const names = ['name', 'mode', 'azs', 'natGatewayMode', 'state', 'execution', 'updatedAt', 'createdAt', 'ledger', 'privateSubnetIds', ...(network.vpcId ? ['vpcId'] : [])];
   return updateIfConditionHolds(registry, networkRecordKey(network.name), `SET ${sets.join(', ')}`, {
     condition: 'attribute_not_exists(#state) OR #state IN (:building, :failed)',
     names: Object.fromEntries(names.map((name) => [`#${name}`, name])),

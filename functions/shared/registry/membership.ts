@@ -2,7 +2,7 @@ import { TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import { awsErrorName } from '../errors';
 import { inCreationOrder } from '../ledger';
 import { toItem } from './attributes';
-import { getItem } from './item-access';
+import { getItem, readNetworkRecord } from './item-access';
 import type { MembershipRecord, NetworkRecord } from './records';
 import { memberKey, membershipKey, networkRecordKey, type Registry } from './table';
 
@@ -58,7 +58,7 @@ async function writeMembership(registry: Registry, write: MembershipWrite): Prom
   const now = (write.now ?? new Date()).toISOString();
   const pointer = await getItem<{ network: string }>(registry, membershipKey(write.member.functionArn));
   const previous = pointer ? await getItem<MembershipRecord>(registry, memberKey(pointer.network, write.member.functionArn)) : undefined;
-  const recorded = await getItem<NetworkRecord>(registry, networkRecordKey(write.network.name));
+  const recorded = await readNetworkRecord(registry, write.network.name);
   const sameExecution = previous?.execution === write.owner;
   const membership = mergedMembership(write, previous, sameExecution, now);
   const network = mergedNetwork(write, recorded, sameExecution, now);

@@ -1,5 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { fromItem } from './attributes';
+import { networkRecordOf } from './network-record-compat';
 import type { LockRecord, MembershipRecord, NetworkRecord } from './records';
 import { isLock, isMember, isNetworkRecord, networkNameOf } from './table';
 
@@ -20,7 +21,7 @@ export function networksOf(items: ReadonlyArray<Record<string, AttributeValue>>)
     const name = networkNameOf(item);
     if (name === undefined) continue;
     const entry = byName.get(name) ?? { members: [] };
-    if (isNetworkRecord(item)) entry.record = stripKeys(item) as unknown as NetworkRecord;
+    if (isNetworkRecord(item)) entry.record = networkRecordOf(stripKeys(item));
     else if (isMember(item)) entry.members.push(stripKeys(item) as unknown as MembershipRecord);
     else if (isLock(item)) entry.lock = stripKeys(item) as unknown as LockRecord;
     byName.set(name, entry);

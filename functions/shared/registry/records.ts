@@ -15,7 +15,7 @@ export interface NetworkRecord {
   readonly azs: string[];
   readonly natGatewayMode: NatGatewayMode;
   /** The NAT gateways the network's private subnets route to (created or reused). */
-  readonly natGatewayIds: string[];
+  readonly natTargetIds: string[];
   /** The subnets members are attached to: a member on other subnets has drifted. */
   readonly privateSubnetIds: string[];
   readonly securityGroupId?: string;

@@ -71,7 +71,7 @@ async function networkLeft(ec2: EC2Client, move: FunctionMove, vpcId: string): P
   const membersLeft = (network?.members ?? []).filter((member) => member.functionArn !== move.functionArn).length;
   const record = network?.record;
   if (membersLeft > 0 || !record) return { name, membersLeft };
-  const cost = natGatewaysMonthlyCost(record.natGatewayMode, record.natGatewayIds.length, record.azs.length);
+  const cost = natGatewaysMonthlyCost(record.natGatewayMode, record.natTargetIds.length, record.azs.length);
   return { name, membersLeft, monthlyCostUsd: Math.round(cost.totalUsd * 100) / 100, teardownCommand: `lambda-egress teardown --network ${name}` };
 }
 
