@@ -17,7 +17,7 @@ import schema from '../shared/request.schema.json';
 export const NETWORK_DIR = __dirname;
 
 /** Each part: the file suffix after `nat-mode-<mode>`, the name the file exports, and the registry listing it. */
-export const NAT_MODE_PARTS = [
+const NAT_MODE_PARTS = [
   { suffix: '', exported: 'natMode', registry: 'nat-modes.ts' },
   { suffix: '-ensure', exported: 'ensureNat', registry: 'nat-ensurers.ts' },
   { suffix: '-lost-parts', exported: 'discoverLostParts', registry: 'nat-lost-parts.ts' },
@@ -98,7 +98,7 @@ function natEnsurers(modes: readonly string[]): string {
     "import type { EnsureZonalNat } from './nat-mode';",
     ...imports(modes, '-ensure', 'ensureNat'),
     '',
-    "export type { EnsureZonalNat, NatEnsureClients } from './nat-mode';",
+    "export type { NatEnsureClients } from './nat-mode';",
     '',
     '/**',
     " * EnsureNatGateway's part of each mode (nat-mode-<mode>-ensure.ts; its calls are EnsureNatGateway's grants",
@@ -118,8 +118,6 @@ function natLostParts(modes: readonly string[]): string {
     "import type { NatGatewayMode } from '../shared/types';",
     "import type { DiscoverLostParts } from './nat-mode';",
     ...imports(modes, '-lost-parts', 'discoverLostParts'),
-    '',
-    "export type { DiscoverLostParts } from './nat-mode';",
     '',
     '/**',
     " * Rollback's part of each mode (nat-mode-<mode>-lost-parts.ts; its calls are Rollback's grants alone): what a",

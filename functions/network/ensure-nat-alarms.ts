@@ -5,9 +5,9 @@ import { NAT_ALARM_METRICS, natAlarmName } from '../shared/nat-alarms';
 import { createdBy, isManaged, managedTags } from '../shared/tags';
 import type { LedgerEntry } from '../shared/types';
 
-export const NAT_ALARM_ROLE = 'nat-alarm';
+const NAT_ALARM_ROLE = 'nat-alarm';
 
-export interface NatAlarmTarget {
+interface NatAlarmTarget {
   readonly networkName: string;
   readonly executionId: string;
   readonly natGatewayId: string;

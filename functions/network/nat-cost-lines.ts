@@ -3,12 +3,12 @@ import { estimateMonthlyCost, HOURS_PER_MONTH, PRICES, type CostEstimate, type C
 /** The pieces the modes price themselves with (mode-cost.ts says what is priced and from which pages). */
 export const cents = (amount: number): number => Math.round(amount * 100) / 100;
 
-export function hoursLine(item: string, count: number, rate: number): CostLine {
+function hoursLine(item: string, count: number, rate: number): CostLine {
   return { item, quantity: `${count} × ${HOURS_PER_MONTH} h × $${rate}`, monthlyUsd: cents(count * HOURS_PER_MONTH * rate) };
 }
 
 /** A NAT instance's root volume as ensure-nat-instance.ts launches it (gp3). */
-export const INSTANCE_ROOT_GB = 8;
+const INSTANCE_ROOT_GB = 8;
 
 /** The lines of `count` NAT instances (t4g.nano priced), with their root volumes and public IPv4 addresses; no per-GB charge. */
 export function natInstanceLines(count: number, prices: PriceTable): CostLine[] {

@@ -7,7 +7,7 @@ import { ensureNat as single } from './nat-mode-single-ensure';
 import { ensureNat as regional } from './nat-mode-regional-ensure';
 import { ensureNat as instance } from './nat-mode-instance-ensure';
 
-export type { EnsureZonalNat, NatEnsureClients } from './nat-mode';
+export type { NatEnsureClients } from './nat-mode';
 
 /**
  * EnsureNatGateway's part of each mode (nat-mode-<mode>-ensure.ts; its calls are EnsureNatGateway's grants

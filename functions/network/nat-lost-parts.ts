@@ -7,8 +7,6 @@ import { discoverLostParts as single } from './nat-mode-single-lost-parts';
 import { discoverLostParts as regional } from './nat-mode-regional-lost-parts';
 import { discoverLostParts as instance } from './nat-mode-instance-lost-parts';
 
-export type { DiscoverLostParts } from './nat-mode';
-
 /**
  * Rollback's part of each mode (nat-mode-<mode>-lost-parts.ts; its calls are Rollback's grants alone): what a
  * failed EnsureNatGateway of this mode may have created without its ledger entry reaching the state, found by

@@ -72,7 +72,7 @@ export interface ModeFacts {
 }
 
 /** The live public NAT gateways of the network's VPC (existing mode, or a join), which provision uses. */
-export interface ReusedNatGateways {
+interface ReusedNatGateways {
   readonly any: boolean;
   inAz(az: string): boolean;
 }

@@ -4,7 +4,7 @@ import type { NatTargetKind } from './nat-mode';
 import { natGatewayStates } from './nat-gateway-readiness';
 import { natInstanceStates } from './nat-instance-readiness';
 
-export type NatReadiness = (clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, nats: readonly NatGatewaySlice[]) => Promise<Array<NatGatewaysCheck['gateways'][number]>>;
+type NatReadiness = (clients: Pick<AwsClients, 'ec2' | 'autoscaling'>, nats: readonly NatGatewaySlice[]) => Promise<Array<NatGatewaysCheck['gateways'][number]>>;
 
 /**
  * CheckNatGateways' half of each kind of NAT target (its calls are CheckNatGateways' grants alone): the state of

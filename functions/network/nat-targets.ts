@@ -7,7 +7,7 @@ import type { NatTargetKind } from './nat-mode';
  * type (nat- a NAT gateway, eni- a network interface), the one thing a route target id tells about itself
  * (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Route.html).
  */
-export interface NatTarget {
+interface NatTarget {
   readonly kind: NatTargetKind;
   /** Whether a route target id is a NAT of this kind. */
   owns(id: string): boolean;

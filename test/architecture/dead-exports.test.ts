@@ -37,30 +37,13 @@ const ENTRY_POINTS: EntryPoint[] = [
   { file: 'infra/package/build-package.ts', names: [], reason: "`npm pack`'s prepack, run as a script" },
 ];
 
-/**
- * Dead exports kept for now, each with its reason. The natGatewayId -> natTargetId rename reshapes these files in
- * the same wave (issue 24, one module per NAT mode); their exports go when that work is merged, not under it.
- */
-const KEPT_DEAD_EXPORTS: Record<string, string> = {
-  'functions/network/ensure-nat-alarms.ts:NAT_ALARM_ROLE': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/ensure-nat-alarms.ts:NatAlarmTarget': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-cost-lines.ts:INSTANCE_ROOT_GB': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-cost-lines.ts:hoursLine': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-ensurers.ts:EnsureZonalNat': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-lost-parts.ts:DiscoverLostParts': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-mode.ts:ReusedNatGateways': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-readiness.ts:NatReadiness': 'NAT mode files: reshaped by the natTargetId rename this wave',
-  'functions/network/nat-targets.ts:NatTarget': 'NAT mode files: reshaped by the natTargetId rename this wave',
-};
 
 const isChecked = (path: string): boolean => CHECKED_FOLDERS.some((folder) => path.startsWith(folder));
 
 describe('dead exports (issue 24: no export nobody imports)', () => {
   it('has no product export that no other file imports, but the entry points', () => {
     const dead = deadExports(sources, isChecked, ENTRY_POINTS, exists);
-    expect(dead.filter((key) => !KEPT_DEAD_EXPORTS[key])).toEqual([]);
-    // A kept export that someone imports now, or that is gone, leaves the list, so the list stays true.
-    expect(Object.keys(KEPT_DEAD_EXPORTS).filter((key) => !dead.includes(key))).toEqual([]);
+    expect(dead).toEqual([]);
   });
 
   it('declares only entry points that exist, each handler exporting its handler', () => {
