@@ -1,9 +1,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Config } from '@jest/types';
 import { startProxiedEmulator, type ProxiedEmulator } from '../../local/test-support/proxied-emulator';
 import { EMULATORS_ENV, type WorkerEmulator } from './worker-emulator';
+import { COMPILED_CLI_ENV } from '../support/run-cli';
+import { compileCli, compiledCliDir } from './compiled-cli';
 
 /**
  * Starts one moto server, with the fault proxy in front of it, per jest worker: moto answers on one thread at a
@@ -15,6 +17,12 @@ declare global {
 }
 
 export default async function globalSetup(globalConfig: Config.GlobalConfig): Promise<void> {
+  // What test files of this run share (e.g. a scenario's clean run, recorded once: test/support/fault-suite.ts).
+  const runDir = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
+  process.env.LAMBDA_EGRESS_TEST_RUN_DIR = runDir;
+  // The CLI compiled for the CLI processes (compiled-cli.ts) while the moto servers start.
+  const compiled = compileCli(compiledCliDir(basename(runDir)));
+  compiled.catch(() => undefined); // awaited below, unless an emulator failed first
   const started = await Promise.allSettled(Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startProxiedEmulator({})));
   const emulators = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   globalThis.__LAMBDA_EGRESS_EMULATORS__ = emulators;
@@ -27,8 +35,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   }
   const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
   process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
-  // What test files of this run share (e.g. a scenario's clean run, recorded once: test/support/fault-suite.ts).
-  process.env.LAMBDA_EGRESS_TEST_RUN_DIR = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
+  process.env[COMPILED_CLI_ENV] = await compiled;
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {
