@@ -12,9 +12,15 @@ import { build } from 'esbuild';
  * `<dir>/dist/<the sources' paths>.js`, so the real bin.cjs runs it by its installed-package branch, and the CLI's
  * own `__dirname` paths (the handlers the local runner requires, the ASL, moto-python, the emulator daemon) resolve
  * as they do in the package. The unit lane and test/cli/confirmation.test.ts keep spawning the checkout's bin (tsx).
+ * It is compiled from the working tree at every run, so it is never stale.
  */
 const ROOT = join(__dirname, '..', '..');
 const SOURCE_FOLDERS = ['cli', 'functions', 'local', 'statemachine'];
+/**
+ * The clean-run recorder of the fault suite (test/support/fault-suite.ts spawns it while jest collects a file)
+ * and the helpers it runs: through tsx each recording paid the same start-up as a CLI process.
+ */
+const RECORDER_SOURCES = ['test/support', 'test/statemachine/record-clean-run.ts'];
 /** Files the compiled modules read or require beside themselves. */
 const DATA_FILE = /\.(json|py)$/;
 
@@ -23,11 +29,11 @@ export function compiledCliDir(runId: string): string {
   return join(ROOT, 'node_modules', '.cache', 'lambda-egress-test-cli', runId);
 }
 
-/** Compiles the CLI into `dir` (emptied first) and returns the bin to spawn with `node`. */
+/** Compiles the CLI and the recorder into `dir` (emptied first) and returns `dir` (test/support/compiled-sources.ts finds them there). */
 export async function compileCli(dir: string): Promise<string> {
   rmSync(dir, { recursive: true, force: true });
   const dist = join(dir, 'dist');
-  const sources = SOURCE_FOLDERS.flatMap((folder) => filesBelow(join(ROOT, folder)));
+  const sources = [...SOURCE_FOLDERS, ...RECORDER_SOURCES].flatMap((path) => filesBelow(join(ROOT, path)));
   for (const data of sources.filter((file) => DATA_FILE.test(file))) {
     mkdirSync(join(dist, relative(ROOT, data), '..'), { recursive: true });
     copyFileSync(data, join(dist, relative(ROOT, data)));
@@ -45,14 +51,12 @@ export async function compileCli(dir: string): Promise<string> {
     tsconfigRaw: { compilerOptions: { target: 'ES2022', useDefineForClassFields: true } },
     logLevel: 'warning',
   });
-  const bin = join(dir, 'cli', 'bin.cjs');
-  cpSync(join(ROOT, 'cli', 'bin.cjs'), bin);
-  return bin;
+  cpSync(join(ROOT, 'cli', 'bin.cjs'), join(dir, 'cli', 'bin.cjs'));
+  return dir;
 }
 
-function filesBelow(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = join(dir, name);
-    return statSync(full).isDirectory() ? filesBelow(full) : [full];
-  });
+/** The files below a folder, or the file itself. */
+function filesBelow(path: string): string[] {
+  if (!statSync(path).isDirectory()) return [path];
+  return readdirSync(path).flatMap((name) => filesBelow(join(path, name)));
 }

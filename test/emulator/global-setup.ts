@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import type { Config } from '@jest/types';
 import { startProxiedEmulator, type ProxiedEmulator } from '../../local/test-support/proxied-emulator';
 import { EMULATORS_ENV, type WorkerEmulator } from './worker-emulator';
-import { COMPILED_CLI_ENV } from '../support/run-cli';
+import { COMPILED_SOURCES_ENV } from '../support/compiled-sources';
 import { compileCli, compiledCliDir } from './compiled-cli';
 
 /**
@@ -20,7 +20,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   // What test files of this run share (e.g. a scenario's clean run, recorded once: test/support/fault-suite.ts).
   const runDir = mkdtempSync(join(tmpdir(), 'lambda-egress-test-run-'));
   process.env.LAMBDA_EGRESS_TEST_RUN_DIR = runDir;
-  // The CLI compiled for the CLI processes (compiled-cli.ts) while the moto servers start.
+  // The CLI (and the clean-run recorder) compiled for the processes tests start (compiled-cli.ts), while the moto servers start.
   const compiled = compileCli(compiledCliDir(basename(runDir)));
   compiled.catch(() => undefined); // awaited below, unless an emulator failed first
   const started = await Promise.allSettled(Array.from({ length: Math.max(1, globalConfig.maxWorkers) }, () => startProxiedEmulator({})));
@@ -35,7 +35,7 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   }
   const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
   process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
-  process.env[COMPILED_CLI_ENV] = await compiled;
+  process.env[COMPILED_SOURCES_ENV] = await compiled;
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {

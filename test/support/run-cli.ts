@@ -1,26 +1,17 @@
 import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { compiledBin, compiledProcessEnv } from './compiled-sources';
 
 /** The checkout's bin: cli/main.ts through tsx. */
 export const BIN = join(__dirname, '..', '..', 'cli', 'bin.cjs');
 
-/** Set by the end-to-end lane's global setup: the bin of the CLI compiled once for this jest run (test/emulator/compiled-cli.ts). */
-export const COMPILED_CLI_ENV = 'LAMBDA_EGRESS_TEST_CLI_BIN';
-
 /** The bin a CLI process test spawns: the run's compiled CLI in the end-to-end lane, else (the unit lane) the checkout's. */
 export function cliBin(): string {
-  return process.env[COMPILED_CLI_ENV] || BIN;
+  return compiledBin() ?? BIN;
 }
 
-/**
- * The environment a CLI process adds: for the compiled CLI, Node's on-disk compile cache beside it, which the
- * processes of a run share (about 0.2 s of CPU less per process, mostly the AWS SDK's clients). tsx's loader
- * gained nothing from it (docs/architecture.md, "Where the time of `npm test` goes").
- */
-export function cliProcessEnv(): NodeJS.ProcessEnv {
-  const compiled = process.env[COMPILED_CLI_ENV];
-  return compiled ? { NODE_COMPILE_CACHE: join(dirname(dirname(compiled)), 'node-compile-cache') } : {};
-}
+/** What a CLI process's environment adds (the compiled CLI's compile cache). */
+export const cliProcessEnv = compiledProcessEnv;
 
 export interface CliRun {
   readonly code: number | null;
