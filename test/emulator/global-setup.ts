@@ -5,6 +5,9 @@ import type { Config } from '@jest/types';
 import { startProxiedEmulator, type ProxiedEmulator } from '../../local/test-support/proxied-emulator';
 import { EMULATORS_ENV, type WorkerEmulator } from './worker-emulator';
 import { COMPILED_SOURCES_ENV } from '../support/compiled-sources';
+import { DEFINITIONS_VALIDATED_ENV } from '../support/validated-definitions';
+import { PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
+import { validateDefinition } from '../../statemachine/local-runner';
 import { compileCli, compiledCliDir } from './compiled-cli';
 
 /**
@@ -36,6 +39,9 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
   process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
   process.env[COMPILED_SOURCES_ENV] = await compiled;
+  // Once here rather than in every test file that runs a workflow (test/support/validated-definitions.ts).
+  for (const path of [PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH]) validateDefinition(path);
+  process.env[DEFINITIONS_VALIDATED_ENV] = 'true';
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {
