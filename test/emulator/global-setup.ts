@@ -38,10 +38,16 @@ export default async function globalSetup(globalConfig: Config.GlobalConfig): Pr
   }
   const forWorkers: WorkerEmulator[] = emulators.map(({ proxyEndpoint, motoEndpoint }) => ({ proxyEndpoint, motoEndpoint }));
   process.env[EMULATORS_ENV] = JSON.stringify(forWorkers);
-  process.env[COMPILED_SOURCES_ENV] = await compiled;
-  // Once here rather than in every test file that runs a workflow (test/support/validated-definitions.ts).
-  for (const path of [PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH]) validateDefinition(path);
-  process.env[DEFINITIONS_VALIDATED_ENV] = 'true';
+  try {
+    process.env[COMPILED_SOURCES_ENV] = await compiled;
+    // Once here rather than in every test file that runs a workflow (test/support/validated-definitions.ts).
+    for (const path of [PROVISION_DEFINITION_PATH, RELEASE_DEFINITION_PATH, TEARDOWN_DEFINITION_PATH]) validateDefinition(path);
+    process.env[DEFINITIONS_VALIDATED_ENV] = 'true';
+  } catch (error) {
+    // jest runs no global teardown after a failed global setup: stop the moto servers here.
+    await Promise.all(emulators.map((emulator) => emulator.stop()));
+    throw error;
+  }
 
   // An interrupted run (Ctrl-C, CI time-out) skips globalTeardown: stop what we started anyway.
   const stopOnSignal = (signal: NodeJS.Signals): void => {
