@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { isProcessAlive } from '../../local/moto-server';
-import { BIN, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { cliBin, cliProcessEnv, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
 /** The environment of a user with no emulator running: local mode must start (and stop) its own. */
 function withoutEmulator(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...cliProcessEnv(), NO_COLOR: '1' };
   delete env.AWS_ENDPOINT_URL;
   return env;
 }
@@ -15,7 +15,7 @@ function withoutEmulator(): NodeJS.ProcessEnv {
 /** Children still running when a test ends (a failed or timed-out test) get Ctrl-C, which stops their emulator. */
 const running = new Set<ChildProcess>();
 function startCli(args: string[]): ChildProcess & { stdout: Readable; stderr: Readable } {
-  const child = spawn(process.execPath, [BIN, ...args], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliBin(), ...args], { env: withoutEmulator(), stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   child.on('close', () => running.delete(child));
   return child;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { BIN, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
+import { cliBin, cliProcessEnv, PROCESS_TEST_TIMEOUT_MS } from '../support/run-cli';
 
 jest.setTimeout(PROCESS_TEST_TIMEOUT_MS);
 
@@ -48,9 +48,9 @@ interface Interrupted {
  * come (checked on every output chunk and every 20 ms), then how long the process took to end.
  */
 function interruptWhen(ready: (output: string, children: readonly number[]) => boolean): Promise<Interrupted> {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...cliProcessEnv(), NO_COLOR: '1' };
   delete env.AWS_ENDPOINT_URL; // the embedded emulator, which the CLI must stop
-  const child = spawn(process.execPath, [BIN, 'provision', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliBin(), 'provision', '--demo'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let stderr = '';
   let signalledAt: number | undefined;

@@ -16,6 +16,7 @@ import { emulator, mutatingCalls } from '../../local/test-support/emulator-contr
 import { liveResources, resourcesTaggedWith } from './tagged-network';
 import { functionSnapshot, passingProbe, provision, queueProbeAnswers } from './harness';
 import type { AfterProvision, Scenario } from './scenario';
+import { compiledModule, compiledProcessEnv } from './compiled-sources';
 import { SCENARIOS, type ScenarioName } from './scenarios';
 
 const ec2 = new EC2Client({});
@@ -260,7 +261,10 @@ function sleepSync(ms: number): void {
 
 function recordInChild(scenario: ScenarioName, dir: string): CleanRun {
   const output = join(dir, `clean-run-${scenario}.${process.pid}.json`);
-  const child = spawnSync(process.execPath, [TSX_CLI, RECORDER, scenario, output], { env: process.env, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  // The recorder as compiled for this jest run (test/emulator/compiled-cli.ts), else through tsx.
+  const compiled = compiledModule('test/statemachine/record-clean-run.ts');
+  const command = compiled ? [compiled] : [TSX_CLI, RECORDER];
+  const child = spawnSync(process.execPath, [...command, scenario, output], { env: { ...process.env, ...compiledProcessEnv() }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
   if (child.status !== 0) throw new Error(`recording the clean run of ${scenario} failed (exit ${child.status}): ${child.stderr}`);
   const recorded = JSON.parse(readFileSync(output, 'utf8')) as CleanRun;
   rmSync(output, { force: true });

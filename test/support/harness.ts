@@ -8,6 +8,7 @@ import { createSampleFunction } from '../../local/sample-function';
 import { ensureRegistryTable } from '../../local/local-registry';
 import { ensureEniCleanupRole as ensureLocalEniCleanupRole } from '../../local/eni-cleanup-role';
 import { ENI_CLEANUP_ROLE_ENV } from '../../functions/undo/eni-cleanup-session';
+import { definitionsValidated } from './validated-definitions';
 
 const iam = new IAMClient({});
 const lambda = new LambdaClient({});
@@ -54,6 +55,7 @@ export function provision(request: unknown, options: Pick<LocalRunOptions, 'onEv
     executionName: `test-${process.pid}-${Date.now()}-${runs}`,
     skipWaits: true,
     skipRetryIntervals: true,
+    definitionValidated: definitionsValidated(),
     ...options,
   });
 }

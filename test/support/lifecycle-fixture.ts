@@ -6,6 +6,7 @@ import type { Registry } from '../../functions/shared/registry/table';
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { TEARDOWN_DEFINITION_PATH } from '../../statemachine/definition';
 import { runLocally, type LocalRunResult } from '../../statemachine/local-runner';
+import { definitionsValidated } from './validated-definitions';
 import { liveResources } from './tagged-network';
 
 export const ec2 = new EC2Client({});
@@ -14,7 +15,7 @@ let teardowns = 0;
 /** The teardown definition, run locally with the real handlers against this file's moto account; no real waiting. */
 export function teardown(network: string): Promise<LocalRunResult> {
   teardowns += 1;
-  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${process.pid}-${teardowns}`, skipWaits: true, skipRetryIntervals: true });
+  return runLocally({ network }, { definitionPath: TEARDOWN_DEFINITION_PATH, stateMachineName: 'lambda-egress-teardown', executionName: `teardown-${process.pid}-${teardowns}`, skipWaits: true, skipRetryIntervals: true, definitionValidated: definitionsValidated() });
 }
 export const lambda = new LambdaClient({});
 const dynamodb = new DynamoDBClient({});

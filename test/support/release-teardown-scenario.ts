@@ -6,6 +6,7 @@ import { runLocally, type LocalRunResult } from '../../statemachine/local-runner
 import { liveResources } from './tagged-network';
 import type { Scenario } from './scenario';
 import { freshAccountWithFunction } from './harness';
+import { definitionsValidated } from './validated-definitions';
 import { ec2, lambdaEni, taggedForNetwork } from './lifecycle-fixture';
 
 /**
@@ -57,7 +58,7 @@ export const releaseAndTeardown: Scenario = {
       runs += 1;
       return runLocally(
         { functionName: 'orders-api', teardownIfUnused: true },
-        { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', executionName: `fault-${process.pid}-${runs}`, skipWaits: true, skipRetryIntervals: true },
+        { definitionPath: RELEASE_DEFINITION_PATH, stateMachineName: 'lambda-egress-release', executionName: `fault-${process.pid}-${runs}`, skipWaits: true, skipRetryIntervals: true, definitionValidated: definitionsValidated() },
       );
     },
     // A throttle is retried: the run ends as a clean one, nothing tagged for the network left, nothing else touched.
