@@ -46,7 +46,8 @@ const withoutIamPropagation = (model: SimModel): SimModel => ({ ...model, gates:
 const IAM_PEEL: Peel = {
   what: "IAM propagation of the VPC access policy the join attached (AWS's, typically ~10 s: https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency), with AttachFunction's retries waiting it out",
   model: withoutIamPropagation,
-  plan: (plan) => withoutAction(plan, 'iam:AttachRolePolicy'),
+  // AttachVpcAccessPolicy reads the role's policies only to attach (RecordFunction found it there already otherwise).
+  plan: (plan) => withoutAction(withoutAction(plan, 'iam:AttachRolePolicy'), 'iam:ListAttachedRolePolicies', 'AttachVpcAccessPolicy'),
 };
 
 const PEELS: readonly Peel[] = [
@@ -106,18 +107,18 @@ function withoutTasks(plan: readonly SimNode[], matches: (task: string) => boole
   });
 }
 
-/** The plan with every call of one action left out. */
-function withoutAction(plan: readonly SimNode[], action: string): SimNode[] {
+/** The plan with every call of one action left out (of one task's only, given `inTask`). */
+function withoutAction(plan: readonly SimNode[], action: string, inTask?: string): SimNode[] {
   return plan.map((node): SimNode => {
     switch (node.kind) {
       case 'task':
-        return { ...node, actions: node.actions.filter((candidate) => candidate !== action) };
+        return inTask && node.task !== inTask ? node : { ...node, actions: node.actions.filter((candidate) => candidate !== action) };
       case 'poll':
-        return { ...node, check: { ...node.check, actions: node.check.actions.filter((candidate) => candidate !== action) } };
+        return inTask && node.check.task !== inTask ? node : { ...node, check: { ...node.check, actions: node.check.actions.filter((candidate) => candidate !== action) } };
       case 'parallel':
-        return { ...node, branches: node.branches.map((branch) => withoutAction(branch, action)) };
+        return { ...node, branches: node.branches.map((branch) => withoutAction(branch, action, inTask)) };
       case 'map':
-        return { ...node, iterations: node.iterations.map((iteration) => withoutAction(iteration, action)) };
+        return { ...node, iterations: node.iterations.map((iteration) => withoutAction(iteration, action, inTask)) };
       default:
         return node;
     }
