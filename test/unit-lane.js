@@ -44,6 +44,7 @@ const UNIT_TEST_FILES = [
   'test/infra/use-network.test.ts',
   'test/network/cidr-plan.test.ts',
   'test/network/nat-modes.test.ts',
+  'test/network/recorded-network.test.ts',
   'test/probe/probe.test.ts',
   'test/rollback/vpc-endpoint-unsuccessful.test.ts',
   'test/statemachine/definition.test.ts',
