@@ -2,7 +2,7 @@ import { DeleteRouteCommand, DescribeRouteTablesCommand, EC2Client } from '@aws-
 import { TAG_NETWORK } from '../../functions/shared/tags';
 import { emulator, mutatingCalls } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
-import { freshAccountWithFunction, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
+import { freshAccountWithFunction, functionSnapshot, passingProbe, provision, queueProbeAnswers, timesEntered } from '../support/harness';
 
 /**
  * A join of a ready network takes the network from the registry record (docs/joins.md "Latency"): the real
@@ -18,7 +18,8 @@ type Output = { network: { vpcId: string; egressIps: string[]; natGateways: Arra
 
 async function readyNetwork(): Promise<Output> {
   await freshAccountWithFunction('orders');
-  await queueProbeAnswers(...Array.from({ length: 6 }, () => passingProbe()));
+  // One answer: the build's probe (a join queues its own, so no answer is left over for it)
+  await queueProbeAnswers(passingProbe());
   const build = await provision({ functionName: 'orders', network: { name: 'shared' } });
   expect([build.status, build.error]).toEqual(['SUCCEEDED', undefined]);
   await createSampleFunction('billing');
@@ -36,6 +37,7 @@ describe('a join of a ready network, from the registry record', () => {
   it('runs no network task and no create-only preflight read, writes nothing to EC2 or SSM, and reports the network and its egress IPs as the build did', async () => {
     // GIVEN network "shared" built for orders, and billing, a plain function
     const built = await readyNetwork();
+    await queueProbeAnswers(passingProbe());
     await emulator.clearCalls();
 
     // WHEN billing joins it
@@ -76,5 +78,25 @@ describe('a join of a ready network, from the registry record', () => {
     expect([timesEntered(join, 'CheckJoinNetwork'), timesEntered(join, 'RepairUnderExclusiveLock'), timesEntered(join, 'EnsureRouteTables')]).toEqual([1, 1, 1]);
     const repaired = (await privateDefaultRoutes(built.network.vpcId)).find((table) => table.routeTableId === drifted!.routeTableId);
     expect(repaired?.target).toBe(drifted!.target);
+  });
+
+  it('fails ProbeFailed, explained with the path\'s analysis, when the probe of a join from the record gets no answer; billing is left as it was, its role without the policy', async () => {
+    // GIVEN network "shared" ready, and billing as it is before the join
+    await readyNetwork();
+    const before = await functionSnapshot('billing', 'billing-role');
+    // AND the probe function times out this time (the emulator's queued answer)
+    await emulator.clearCalls();
+    await queueProbeAnswers({ url: 'https://aws.amazon.com/', ok: false, elapsedMs: 3000, error: { kind: 'timeout', message: 'no response within 3 s (test)' } });
+
+    // WHEN billing joins it
+    const join = await provision({ functionName: 'billing', network: { name: 'shared' } });
+
+    // THEN the join fails with the probe's error, its diagnosis made by RunProbe after the failure (a PASS verdict: the path is whole)
+    expect([join.status, join.error, timesEntered(join, 'RunProbeOfJoin'), timesEntered(join, 'RepairUnderExclusiveLock')]).toEqual(['FAILED', 'ProbeFailed', 1, 0]);
+    expect(join.cause).toContain('Diagnosis: the static analysis found every hop in place');
+    expect(join.cause).toMatch(/reachability\W+verdict\W+PASS/);
+    // AND Rollback left billing and its role as they were, and the network's parts untouched
+    expect(await functionSnapshot('billing', 'billing-role')).toEqual(before);
+    expect(mutatingCalls((await emulator.calls()).filter((call) => call.service === 'ec2'))).toEqual([]);
   });
 });
