@@ -37,8 +37,8 @@ export interface JoinsBench {
   readonly inTheWay: readonly JoinTerm[];
   /** The simulated join once every term is peeled off: the bound's own terms and the waits' overshoot. */
   readonly leftSeconds: number;
-  /** The same join for a function whose role already has the VPC access policy (bench/joins-terms.ts). */
-  readonly roleWithPolicy: { readonly seconds: number; readonly ratioToLowerBound: number };
+  /** The same join for a function whose role already has the VPC access policy (bench/joins-terms.ts), its terms peeled the same way. */
+  readonly roleWithPolicy: { readonly seconds: number; readonly ratioToLowerBound: number; readonly inTheWay: readonly JoinTerm[]; readonly leftSeconds: number };
   readonly concurrent: JoinRound[];
 }
 
@@ -97,6 +97,7 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
   const spans = simulate(plan, joinModel(definition, profile)).spans;
   const { terms: inTheWay, leftSeconds } = joinTerms(plan, joinModel(definition, profile));
   const withPolicyMs = roleWithPolicyMs(plan, joinModel(definition, profile));
+  const withPolicyTerms = joinTerms(plan, joinModel(definition, profile), { withPolicy: true });
   const slowestSteps = [...spans]
     .map((span) => ({ step: span.step, seconds: span.endMs / 1000 - span.startMs / 1000 }))
     .sort((a, b) => b.seconds - a.seconds)
@@ -108,7 +109,7 @@ export async function measureJoins(environment: IsolatedEmulator, definition: As
     slowestSteps,
     inTheWay,
     leftSeconds,
-    roleWithPolicy: { seconds: withPolicyMs / 1000, ratioToLowerBound: withPolicyMs / bound.totalMs },
+    roleWithPolicy: { seconds: withPolicyMs / 1000, ratioToLowerBound: withPolicyMs / bound.totalMs, inTheWay: withPolicyTerms.terms, leftSeconds: withPolicyTerms.leftSeconds },
     concurrent: rounds.map(({ simulated: _simulated, first: _first, ...round }) => ({ ...round, ratioToOne: round.wallSeconds / one.wallSeconds })),
   };
 }

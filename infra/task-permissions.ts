@@ -182,6 +182,21 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
     readProbeFunctions(),
     changeProbeFunctions('InvokeProbeFunctions', ['lambda:InvokeFunction']),
   ],
+  // A join's drift check (functions/probe/check-join-network.ts): the reachability analysis' reads, the NAT gateways and the S3 endpoint.
+  CheckJoinNetwork: () => [
+    ec2Describe(
+      'DescribeSubnets',
+      'DescribeSecurityGroups',
+      'DescribeVpcs',
+      'DescribeRouteTables',
+      'DescribeNatGateways',
+      'DescribeInternetGateways',
+      'DescribeEgressOnlyInternetGateways',
+      'DescribeNetworkAcls',
+      'DescribeNetworkInterfaces',
+      'DescribeVpcEndpoints',
+    ),
+  ],
   EnsureProbeFunction: (context) => [
     // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),

@@ -37,7 +37,7 @@ export const rollbackStates: Record<string, StateSource> = {
       'execution.$': '$.execution',
       'request.$': '$.request',
       'requestedBy.$': '$.requestedBy',
-      function: { 'original.$': '$.function.original' },
+      // No $.function: RecordFunction reads the function again under the exclusive lock (as it was: Rollback restored it).
       'timing.$': '$.timing',
       lock: { attempt: 0, exclusive: true },
     },

@@ -1,7 +1,7 @@
 import type { FunctionUpdateCheck, OriginalFunction, AttachedFunction, VpcAccessPolicyAttachment, DetachResult } from '../functions/function/types';
 import type { MembershipSlice, NetworkLockSlice, NetworkUnlockSlice } from '../functions/membership/types';
 import type { AlreadyMember, NatGatewaysCheck, NatGatewaySlice, NetworkState, S3EndpointSlice, SecurityGroupSlice, ValidatedState } from '../functions/network/types';
-import type { ProbeFunctionCheck, ProbeFunctionSlice, ProbeSlice } from '../functions/probe/types';
+import type { JoinNetworkCheck, JoinProbeSlice, ProbeFunctionCheck, ProbeFunctionSlice, ProbeSlice } from '../functions/probe/types';
 import type { TaskTiming } from '../functions/shared/task-handler';
 import type { RollbackReport } from '../functions/undo/types';
 
@@ -25,7 +25,11 @@ export interface ProvisionState extends Omit<ValidatedState, 'alreadyMember'> {
   /** AcquireNetworkLock. */
   readonly lock?: NetworkLockSlice;
   /** NoAudit/AuditExistingVpc, EnsureVpc, EnsureSubnets, EnsureInternetGateway, EnsureSecurityGroup, the EnsureNatGateways Map, EnsureRouteTables, EnsureS3Endpoint (each at `$.network.<slice>`). */
-  readonly network?: NetworkState & { readonly s3Endpoint?: S3EndpointSlice };
+  readonly network?: NetworkState & {
+    readonly s3Endpoint?: S3EndpointSlice;
+    /** NetworkFromRecord (a join from the registry record): the recorded S3 endpoint CheckJoinNetwork checks. */
+    readonly s3EndpointId?: string;
+  };
   /** EnsureProbeFunction. */
   readonly probeFunction?: ProbeFunctionSlice;
   /** The poll loops: StartNatWait/CountNatWait and CheckNatGateways (`.check`), likewise for the probe function and the function's update. */
@@ -38,8 +42,15 @@ export interface ProvisionState extends Omit<ValidatedState, 'alreadyMember'> {
   readonly natCheck?: NatGatewaysCheck;
   /** MergeParallelResults and FunctionReady. */
   readonly waits?: { readonly natGatewayChecks?: number; readonly probeFunctionChecks?: number; readonly functionUpdateChecks?: number };
-  /** ProveAndAddS3Endpoint: one settled result per branch (the probe's, the S3 endpoint's). */
-  readonly proof?: readonly [SettledBranch<{ readonly probe: ProbeSlice }>, SettledBranch<{ readonly s3Endpoint: S3EndpointSlice }>];
+  /**
+   * ProveAndAddS3Endpoint: one settled result per branch (the probe's, the S3 endpoint's); or a join's ProveJoin
+   * (provision-join.ts): the drift check's, the probe's, the function's record and VPC access policy.
+   */
+  readonly proof?:
+    | readonly [SettledBranch<{ readonly probe: ProbeSlice }>, SettledBranch<{ readonly s3Endpoint: S3EndpointSlice }>]
+    | readonly [SettledBranch<JoinNetworkCheck>, SettledBranch<{ readonly probe: JoinProbeSlice }>, SettledBranch<{ readonly original: OriginalFunction; readonly vpcAccessPolicy: VpcAccessPolicyAttachment }>];
+  /** CheckJoinNetwork, inside ProveJoin's first branch. */
+  readonly joinCheck?: JoinNetworkCheck;
   /** RunProbe, kept by KeepProbeResult. */
   readonly probe?: ProbeSlice;
   /** RecordAndDetach: one settled result per branch (RecordMembership then ReleaseNetworkLock; DetachVpcAccessPolicy). */
@@ -123,6 +134,7 @@ export const PROVISION_STATE_KEYS = [
   'natCheck',
   'waits',
   'proof',
+  'joinCheck',
   'probe',
   'closing',
   'membership',
@@ -150,11 +162,12 @@ export interface ProvisionTaskReads {
   readonly EnsureInternetGateway: 'execution' | 'request' | 'network';
   readonly EnsureSecurityGroup: 'execution' | 'request' | 'network';
   readonly EnsureProbeFunction: 'execution' | 'request' | 'network';
-  readonly AttachVpcAccessPolicy: 'execution' | 'request' | 'network' | 'function';
+  readonly AttachVpcAccessPolicy: 'execution' | 'request' | 'network' | 'function' | 'lock';
   readonly EnsureRouteTables: 'execution' | 'request' | 'network';
-  readonly RunProbe: 'execution' | 'request' | 'network';
+  readonly RunProbe: 'execution' | 'request' | 'network' | 'lock';
+  readonly CheckJoinNetwork: 'execution' | 'request' | 'network';
   readonly EnsureS3Endpoint: 'execution' | 'request' | 'network';
-  readonly AttachFunction: 'execution' | 'request' | 'network' | 'function';
+  readonly AttachFunction: 'execution' | 'request' | 'network' | 'function' | 'lock';
   readonly RecordMembership: 'execution' | 'request' | 'requestedBy' | 'lock' | 'network' | 'natCheck' | 'function';
   readonly ReleaseNetworkLock: 'execution' | 'request' | 'error';
   readonly DetachVpcAccessPolicy: 'execution' | 'request' | 'function' | 'probe';

@@ -1,6 +1,7 @@
 import { LOCK_WAIT_SECONDS } from '../functions/shared/registry/lock-policy';
 import { catchAllTo, failingTo, task, type MachineSource } from './asl-builder';
 import { proveAndAttachStates } from './provision-attach';
+import { joinFromRecordStates } from './provision-join';
 import { prepareInParallelStates } from './provision-prepare';
 import { recordAndDetachStates } from './provision-record';
 import { rollbackStates } from './provision-rollback';
@@ -27,17 +28,12 @@ export const provisionDefinition: MachineSource = {
         },
         Next: 'AlreadyMember?',
       }),
-      RecordFunction: task('RecordFunction', {
-        Comment: "Read-only: the function's original VpcConfig and policy attachment, the record rollback restores from.",
-        ResultPath: '$.function.original',
-        Next: 'AcquireNetworkLock',
-      }),
     }),
     // A repeated request that would change nothing: no lock, no claim, no write (docs/joins.md "A repeated request").
     'AlreadyMember?': {
       Type: 'Choice',
       Choices: [{ Variable: '$.alreadyMember', IsPresent: true, Next: 'ReportAlreadyMember' }],
-      Default: 'RecordFunction',
+      Default: 'AcquireNetworkLock',
     },
     ReportAlreadyMember: {
       Type: 'Pass',
@@ -64,7 +60,11 @@ export const provisionDefinition: MachineSource = {
     }),
     'NetworkLockAcquired?': {
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: 'NetworkMode?' }],
+      Choices: [
+        // A join whose claimed record names the whole network takes it from there (provision-join.ts).
+        { And: [{ Variable: '$.lock.acquired', BooleanEquals: true }, { Variable: '$.lock.recorded', IsPresent: true }], Next: 'NetworkFromRecord' },
+        { Variable: '$.lock.acquired', BooleanEquals: true, Next: 'RecordFunction' },
+      ],
       Default: 'WaitForNetworkLock',
     },
     WaitForNetworkLock: {
@@ -76,6 +76,12 @@ export const provisionDefinition: MachineSource = {
     LockNotAcquired: { Type: 'Fail', Comment: 'Nothing was created: the lock stayed held by the execution the Cause names.', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' },
     // Holding the lock, before the first creation: a failure gives the lock back and is reported as it is.
     ...failingTo('ReleaseNetworkLockAndFail', {
+      // Under the function's lock, so no other execution changes the function between this read and the move.
+      RecordFunction: task('RecordFunction', {
+        Comment: "Read-only: the function's original VpcConfig and policy attachment, the record rollback restores from.",
+        ResultPath: '$.function.original',
+        Next: 'NetworkMode?',
+      }),
       'NetworkMode?': {
         Type: 'Choice',
         Choices: [{ Variable: '$.request.network.mode', StringEquals: 'existing', Next: 'AuditExistingVpc' }],
@@ -107,6 +113,7 @@ export const provisionDefinition: MachineSource = {
       EnsureVpc: task('EnsureVpc', { ResultPath: '$.network.vpc', Next: 'EnsureSubnets' }),
       EnsureSubnets: task('EnsureSubnets', { ResultPath: '$.network.subnets', Next: 'EnsureInternetGateway' }),
       EnsureInternetGateway: task('EnsureInternetGateway', { ResultPath: '$.network.internetGateway', Next: 'PrepareInParallel' }),
+      ...joinFromRecordStates,
       ...prepareInParallelStates,
       EnsureRouteTables: task('EnsureRouteTables', { ResultPath: '$.network.routeTables', Next: 'ProveAndAddS3Endpoint' }),
       ...proveAndAttachStates,

@@ -63,15 +63,17 @@ export const RETRY = {
    * does not have permissions to call CreateNetworkInterface on EC2" (attach-function.ts names it). Retrying that
    * one answer instead of sleeping a fixed time: AttachVpcAccessPolicy runs first after the lock, so the
    * propagation mostly overlaps the network's tasks, and the few seconds left are waited for in short steps
-   * (1, 1.5, 2.25 ... up to 15 s; halved on average by the jitter, which also keeps many joins' retries apart):
-   * the function moves within about a second of IAM letting it. At most 16 retries, about 2.5 minutes.
+   * (1, 1.25, 1.56 ... up to 4 s; halved on average by the jitter, which also keeps many joins' retries apart):
+   * the function moves within about a second of IAM letting it. A join from the registry record attaches the
+   * policy only a second or two before AttachFunction, so it waits out nearly all of IAM's ~10 s here: steps that
+   * grew to 15 s overshot that by 3-4 s (bench/joins.ts). At most 40 retries, about 2.5 minutes.
    */
   rolePropagation: {
     ErrorEquals: ['RolePropagationDelay'],
     IntervalSeconds: 1,
-    BackoffRate: 1.5,
-    MaxAttempts: 16,
-    MaxDelaySeconds: 15,
+    BackoffRate: 1.25,
+    MaxAttempts: 40,
+    MaxDelaySeconds: 4,
     JitterStrategy: 'FULL',
   },
   /** The probe function is still Pending (its Hyperplane ENIs are being created). */

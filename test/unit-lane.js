@@ -47,6 +47,7 @@ const UNIT_TEST_FILES = [
   'test/network/cidr-plan.test.ts',
   'test/network/nat-modes.test.ts',
   'test/network/nat-registries.test.ts',
+  'test/network/recorded-network.test.ts',
   'test/probe/probe.test.ts',
   'test/rollback/vpc-endpoint-unsuccessful.test.ts',
   'test/statemachine/definition.test.ts',

@@ -24,7 +24,10 @@ export async function attachFunction(clients: Pick<AwsClients, 'ec2' | 'lambda'>
   const original = input.function?.original;
   if (!original) throw new Error('function.original is missing: RecordFunction must run before AttachFunction');
   const desired = targetPlacement(input);
-  const vpcId = await vpcOfPlacement(clients.ec2, desired.subnetIds, desired.securityGroupIds[0]!, input.network?.vpc?.vpcId);
+  // A join from the registry record: its subnets and group are the record's, which CheckJoinNetwork's analysis
+  // described beside the probe (a missing one is drift, repaired under the exclusive lock): not described again.
+  const recordedVpcId = input.lock?.recorded !== undefined ? input.network?.vpc?.vpcId : undefined;
+  const vpcId = recordedVpcId ?? (await vpcOfPlacement(clients.ec2, desired.subnetIds, desired.securityGroupIds[0]!, input.network?.vpc?.vpcId));
 
   const ledger: LedgerEntry[] = [];
   await applyVpcConfig(clients.lambda, original.functionArn, desired);

@@ -99,6 +99,8 @@ export interface AttachFunctionInput extends TaskInput {
     readonly subnets?: SubnetsSliceView;
     readonly securityGroup?: { readonly groupId?: string };
   };
+  /** AcquireNetworkLock: a join whose network came from the registry record, which CheckJoinNetwork checked. */
+  readonly lock?: { readonly recorded?: unknown };
 }
 
 export type AttachVpcAccessPolicyInput = AttachFunctionInput;

@@ -9,6 +9,7 @@ import { LOCK_LEASE_SECONDS, LOCK_MAX_ATTEMPTS, LOCK_WAIT_SECONDS } from '../sha
 import { functionLockKey, networkLockKey, registryTableName, type Registry } from '../shared/registry/table';
 import { taskHandler } from '../shared/task-handler';
 import { attemptJoin } from './join-claim';
+import { recordedNetwork } from '../network/recorded-network';
 import type { AcquireNetworkLockInput, NetworkLockSlice } from './types';
 
 export interface LockSettings {
@@ -33,7 +34,11 @@ export async function acquireNetworkLock(registry: Registry, input: AcquireNetwo
   const purpose = input.purpose ?? 'provision';
   // A join of a ready network: its function's lock and a shared claim, side by side with other joins (docs/joins.md).
   const join = purpose === 'provision' && !exclusive ? await attemptJoin(registry, input, settings.leaseSeconds) : { outcome: 'not-a-join' as const };
-  if (join.outcome === 'claimed') return { ...base, acquired: true, leaseExpiresAt: join.leaseExpiresAt, building: false, shared: true };
+  if (join.outcome === 'claimed') {
+    // The network as the claimed record names it: the join takes it from there instead of finding it (docs/joins.md).
+    const recorded = recordedNetwork(join.record);
+    return { ...base, acquired: true, leaseExpiresAt: join.leaseExpiresAt, building: false, shared: true, ...(recorded ? { recorded } : {}) };
+  }
   const result: LockAcquisition = join.outcome === 'held' ? { acquired: false, held: join.held } : await acquireExclusive(registry, input, settings.leaseSeconds);
   if (result.acquired) {
     if (purpose !== 'provision') return { ...base, acquired: true, leaseExpiresAt: result.leaseExpiresAt, building: false };

@@ -37,12 +37,16 @@ export async function recordMembershipOfExecution(registry: Registry, clients: P
   const natTargetIds = unique([...(network?.routeTables?.privateRouteTables ?? []).map((table) => table.natTargetId), ...(network?.natGateways ?? []).map((nat) => nat.natTargetId)]);
   const parameterLedger: LedgerEntry[] = [];
   return keepingLedgerOnError(parameterLedger, async () => {
-    const parameters = await publishNetworkParameters(
-      clients,
-      { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: egressNatIds(network) },
-      execution.id,
-      parameterLedger,
-    );
+    // A join (shared claim) changes nothing of the network, so its parameters, published by the execution that built
+    // or last changed it, are already what they would write: no SSM call on the join's path (docs/joins.md "Latency").
+    const parameters = input.lock?.shared
+      ? []
+      : await publishNetworkParameters(
+          clients,
+          { network: request.network.name, vpcId, privateSubnetIds, securityGroupId: network?.securityGroup?.groupId, natIds: egressNatIds(network) },
+          execution.id,
+          parameterLedger,
+        );
     const ledger = [...networkEntries(collectLedger(input)), ...parameterLedger];
     const written = await recordMembership(registry, {
       owner: execution.id,

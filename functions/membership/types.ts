@@ -1,4 +1,5 @@
 import type { PublishedParameter } from '../network/network-parameters-publish';
+import type { RecordedNetwork } from '../network/recorded-network';
 import type { OriginalFunctionRecord } from '../shared/state/function-config';
 import type { ExecutionContext, NormalizedNetwork, TaskInput } from '../shared/types';
 
@@ -39,6 +40,8 @@ export interface NetworkLockSlice {
   readonly shared?: true;
   /** The exclusive lock only, never a join's claim: a join that found the network needing repair starts again so. */
   readonly exclusive?: true;
+  /** A join's claim: the network as the claimed record names it (functions/network/recorded-network.ts), when the record names all of it. */
+  readonly recorded?: RecordedNetwork;
 }
 
 export interface AcquireNetworkLockInput extends LockTaskInput {

@@ -20,7 +20,7 @@ export async function invokeProbe(lambda: LambdaClient, functionName: string, ev
       throw new ProbeNotReady(`${functionName} is not ready to be invoked yet: ${(error as Error).message}`, {}, { cause: error });
     }
     if (PLACEMENT_ERRORS.test(name)) {
-      throw failWith({
+      throw await failWith({
         url: event.url,
         ok: false,
         elapsedMs: Date.now() - started,

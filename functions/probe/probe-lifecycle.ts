@@ -38,8 +38,11 @@ export interface ProbeContext {
   readonly roleArn: string | undefined;
 }
 
-/** Turns a probe result into the ProbeFailed that RunProbe throws, explained with the reachability analysis. */
-export type FailWith = (result: ProbeResult) => ProbeFailed;
+/**
+ * Turns a probe result into the ProbeFailed that RunProbe throws, explained with the reachability analysis; async
+ * when the analysis is made only on failure (a join from the registry record: run-probe.ts).
+ */
+export type FailWith = (result: ProbeResult) => ProbeFailed | Promise<ProbeFailed>;
 
 /**
  * Finds or creates the probe function and brings its code and configuration up to date; does not wait for it

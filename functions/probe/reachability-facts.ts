@@ -63,8 +63,23 @@ export class NetworkView {
   }
 
   async natGateway(vpcId: string, natGatewayId: string): Promise<NatGateway | undefined> {
-    const nats = await this.once(`nat:${vpcId}`, () => natGatewaysOf(this.ec2, vpcId));
-    return nats.find((nat) => nat.NatGatewayId === natGatewayId);
+    return (await this.natGateways(vpcId)).find((nat) => nat.NatGatewayId === natGatewayId);
+  }
+
+  /** Every NAT gateway of the VPC (one call for the whole analysis, and for a join's drift check after it). */
+  async natGateways(vpcId: string): Promise<NatGateway[]> {
+    return this.once(`nat:${vpcId}`, () => natGatewaysOf(this.ec2, vpcId));
+  }
+
+  /**
+   * Every subnet of the VPC in one call, cached as `subnet()` would cache each: a join's drift check knows the VPC
+   * before the analysis, which otherwise describes the function's and the NAT gateways' subnets one by one.
+   */
+  async preloadSubnets(vpcId: string): Promise<void> {
+    const page = await this.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }));
+    for (const subnet of page.Subnets ?? []) {
+      if (subnet.SubnetId) this.cache.set(`subnet:${subnet.SubnetId}`, Promise.resolve(subnet));
+    }
   }
 
   /** A network interface a default route targets (a NAT instance's). */

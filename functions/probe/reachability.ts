@@ -11,10 +11,10 @@ import type { BrokenHop, PathStep, ReachabilityInput, ReachabilityVerdict, Subne
  * table (explicit association or the VPC's main table) -> 0.0.0.0/0 target -> NAT gateway state -> the NAT
  * subnet's 0.0.0.0/0 -> an internet gateway attached to the VPC; ::/0 -> an egress-only internet gateway when
  * IPv6 is on; security group egress to the port; the subnet's network ACL (outbound to the port, inbound return
- * traffic on ephemeral ports) and the NAT subnet's network ACL, under the rules of traffic-rules.ts.
+ * traffic on ephemeral ports) and the NAT subnet's network ACL, under the rules of traffic-rules.ts. `network`: the
+ * facts' cache, given when the caller reads some of them too (a join's drift check, check-join-network.ts).
  */
-export async function analyzeReachability(ec2: EC2Client, input: ReachabilityInput): Promise<ReachabilityVerdict> {
-  const network = new NetworkView(ec2);
+export async function analyzeReachability(ec2: EC2Client, input: ReachabilityInput, network = new NetworkView(ec2)): Promise<ReachabilityVerdict> {
   const groups = await network.securityGroups(input.securityGroupIds);
   const paths: SubnetPath[] = [];
   let failed: BrokenHop | undefined;

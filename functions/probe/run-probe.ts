@@ -3,7 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { sameVpcConfig, targetPlacement } from '../function/placement';
 import { vpcConfigOf } from '../function/vpc-config';
 import { createClients, type AwsClients } from '../shared/clients';
-import { InvalidRequest, ProbeFailed, ProbeNotReady } from '../shared/errors';
+import { InvalidRequest, NetworkNeedsRepair, ProbeFailed, ProbeNotReady } from '../shared/errors';
 import { logger } from '../shared/logger';
 import { TAG_MANAGED } from '../shared/tags';
 import { taskHandler } from '../shared/task-handler';
@@ -11,9 +11,10 @@ import { explainProbeFailure } from './explain';
 import { getProbeFunction, probeReadiness } from './probe-function-state';
 import { invokeProbe } from './probe-invoke';
 import type { FailWith } from './probe-lifecycle';
+import type { ProbeResult } from './probe';
 import { probeFunctionName } from './probe-naming';
 import { analyzeReachability, probePort } from './reachability';
-import type { ProbeEvent, ProbeSlice, RunProbeInput } from './types';
+import type { JoinProbeSlice, ProbeEvent, ProbeSlice, ReachabilityVerdict, RunProbeInput } from './types';
 
 /**
  * Proves egress from the subnets and security group the target function is about to get, BEFORE it gets them:
@@ -21,13 +22,17 @@ import type { ProbeEvent, ProbeSlice, RunProbeInput } from './types';
  * EnsureProbeFunction put on it and checks its HTTP status. Passes, or throws ProbeFailed explaining the
  * probe's result with the analysis' diagnosis — and then the target function is never touched.
  */
-export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RunProbeInput): Promise<ProbeSlice> {
+export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, input: RunProbeInput): Promise<ProbeSlice | JoinProbeSlice> {
   const { request } = input;
+  // A join that took its network from the registry record: CheckJoinNetwork runs the analysis beside this task,
+  // so the probe is invoked at once and the analysis is made here only to explain a failure.
+  const joinFromRecord = input.lock?.recorded !== undefined;
   const { url, timeoutSeconds, expectedStatuses } = request.probe;
   const placement = targetPlacement(input);
   const functionName = probeFunctionName(request.network.name);
 
   const probe = await getProbeFunction(clients.lambda, functionName);
+  if (!probe && joinFromRecord) throw new NetworkNeedsRepair(`the probe function ${functionName} of network "${request.network.name}" is missing: the join changes nothing and repairs it under the network's exclusive lock`, { functionName });
   if (!probe) throw new Error(`the probe function ${functionName} does not exist: EnsureProbeFunction must run before RunProbe`);
   if (probe.Tags?.[TAG_MANAGED] !== 'true') {
     throw new InvalidRequest('network.name', `a function named ${functionName} exists and is not managed by lambda-egress; rename or delete it, or use another network name`, { functionName });
@@ -38,30 +43,35 @@ export async function runProbe(clients: Pick<AwsClients, 'ec2' | 'lambda'>, inpu
     throw new Error(`the probe function ${functionName} is not on the target's subnets and security group (${placement.subnetIds.join(', ')}; ${placement.securityGroupIds.join(', ')}): it was changed after EnsureProbeFunction`);
   }
 
-  const reachability = await analyzeReachability(clients.ec2, { subnetIds: placement.subnetIds, securityGroupIds: placement.securityGroupIds, port: probePort(url), ipv6: request.network.ipv6 });
-  logger.info('reachability analysed', { verdict: reachability.verdict, ...(reachability.verdict === 'PASS' ? {} : { hop: reachability.hop, subnetId: reachability.subnetId }) });
-  const failWith: FailWith = (result) =>
+  const analyse = async (): Promise<ReachabilityVerdict> => {
+    const verdict = await analyzeReachability(clients.ec2, { subnetIds: placement.subnetIds, securityGroupIds: placement.securityGroupIds, port: probePort(url), ipv6: request.network.ipv6 });
+    logger.info('reachability analysed', { verdict: verdict.verdict, ...(verdict.verdict === 'PASS' ? {} : { hop: verdict.hop, subnetId: verdict.subnetId }) });
+    return verdict;
+  };
+  const analysed = joinFromRecord ? undefined : await analyse();
+  const explained = (result: ProbeResult, reachability: ReachabilityVerdict): ProbeFailed =>
     new ProbeFailed(explainProbeFailure({ result, reachability, subnetIds: placement.subnetIds, expectedStatuses, timeoutSeconds }), {
       result,
       reachability,
       probeFunctionName: functionName,
     });
+  const failWith: FailWith = async (result) => explained(result, analysed ?? (await analyse()));
 
   const readiness = probeReadiness(probe.Configuration);
   if (readiness.status === 'InProgress') throw new ProbeNotReady(`${functionName} is still being set up`, { functionName });
   if (readiness.status === 'Failed') {
-    throw failWith({ url, ok: false, elapsedMs: 0, error: { kind: 'other', code: readiness.code, message: `the probe function could not be set up in these subnets: ${readiness.reason}` } });
+    throw await failWith({ url, ok: false, elapsedMs: 0, error: { kind: 'other', code: readiness.code, message: `the probe function could not be set up in these subnets: ${readiness.reason}` } });
   }
 
   const event: ProbeEvent = { url, timeoutSeconds, expectedStatuses };
   const result = await invokeProbe(clients.lambda, functionName, event, failWith);
   logger.info('probe answered', { ok: result.ok, statusCode: result.statusCode, elapsedMs: result.elapsedMs, errorKind: result.error?.kind });
-  if (!result.ok) throw failWith(result);
+  if (!result.ok) throw await failWith(result);
   return {
     passed: true,
     expectedStatuses,
     result,
-    reachability,
+    ...(analysed ? { reachability: analysed } : {}),
     probeFunctionName: functionName,
     subnetIds: placement.subnetIds,
     securityGroupIds: placement.securityGroupIds,

@@ -1,3 +1,5 @@
+import type { RecordedNetwork } from '../network/recorded-network';
+import type { NatGatewaysCheck, S3EndpointSlice } from '../network/types';
 import type { PlacementInput } from '../function/placement';
 import type { Ledgered, TaskInput } from '../shared/types';
 import type { ProbeResult } from './probe';
@@ -79,7 +81,13 @@ export interface ProbeSlice extends Ledgered {
 type ProbeTaskInput = TaskInput & PlacementInput;
 export type EnsureProbeFunctionInput = ProbeTaskInput;
 export type CheckProbeFunctionInput = TaskInput;
-export type RunProbeInput = ProbeTaskInput;
+export type RunProbeInput = ProbeTaskInput & {
+  /** AcquireNetworkLock: a join whose network came from the registry record, checked by CheckJoinNetwork beside RunProbe. */
+  readonly lock?: { readonly recorded?: unknown };
+};
+
+/** RunProbe on a join from the registry record: the reachability verdict is CheckJoinNetwork's (MergeJoinProof). */
+export type JoinProbeSlice = Omit<ProbeSlice, 'reachability'>;
 
 /** `$.probeFunction` — EnsureProbeFunction: the probe function, on the target's future subnets and group. */
 export interface ProbeFunctionSlice extends Ledgered {
@@ -100,4 +108,21 @@ export interface ProbeFunctionCheck {
 export interface ProbeFunctionOptions {
   /** Execution role of the probe function (env PROBE_ROLE_ARN, created by the CDK stack). */
   readonly probeRoleArn: string | undefined;
+}
+
+/** CheckJoinNetwork's input: a join's network as the registry record names it (AcquireNetworkLock's `recorded`: RecordedNetwork). */
+export type CheckJoinNetworkInput = TaskInput & {
+  readonly network?: PlacementInput['network'] & {
+    readonly vpc?: Pick<RecordedNetwork['vpc'], 'vpcId'>;
+    readonly natGateways?: ReadonlyArray<{ readonly natTargetId: string; readonly az: string }>;
+    readonly s3EndpointId?: string;
+  };
+};
+
+/** `$.joinCheck` — CheckJoinNetwork: the recorded network, checked. Unledgered: a join creates none of it. */
+export interface JoinNetworkCheck {
+  readonly reachability: ReachabilityVerdict;
+  /** The NAT gateways, all `available`, with the addresses they leave from (the result's egress IPs). */
+  readonly natCheck: NatGatewaysCheck;
+  readonly s3Endpoint: Omit<S3EndpointSlice, 'ledger'>;
 }

@@ -18,6 +18,7 @@ export const TASKS = {
   AttachFunction: 'function/attach-function.ts',
   CheckFunctionUpdate: 'function/check-function-update.ts',
   RunProbe: 'probe/run-probe.ts',
+  CheckJoinNetwork: 'probe/check-join-network.ts',
   EnsureProbeFunction: 'probe/ensure-probe-function.ts',
   CheckProbeFunction: 'probe/check-probe-function.ts',
   AttachVpcAccessPolicy: 'function/attach-vpc-access-policy.ts',

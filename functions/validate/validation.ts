@@ -18,6 +18,7 @@ import { securityGroupsToKeep } from './preflight/function-groups';
 import { checkFunctionMove } from './preflight/function-move';
 import { inheritNetworkSettings } from './network-settings';
 import { alreadyMemberOf } from './already-member';
+import { joinCreatesNothing } from './join-preflight';
 import { preflight } from './preflight/preflight';
 import { checkRequestSchema, type SchemaCheckedRequest } from './request-schema';
 import { checkFunctionInScope } from '../network/check-scope';
@@ -52,10 +53,13 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(checked.network.keepEgressIps ? { keepEgressIps: true } : {}),
   };
   await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
-  // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md).
-  await checkEgressIpAllocations(clients.ec2, network, region);
-  const keptEgressIps = await keptEgressIpsFor(clients.ec2, network);
-  const preflightNotes = await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
+  // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md). A join creates
+  // nothing (docs/joins.md), so the checks of what a build creates (quotas, Block Public Access for new NAT
+  // gateways, Elastic IPs) do not apply to it; a request that brings its own Elastic IPs is checked as before.
+  const createsNothing = joinCreatesNothing(record, network);
+  if (!createsNothing) await checkEgressIpAllocations(clients.ec2, network, region);
+  const keptEgressIps = createsNothing ? undefined : await keptEgressIpsFor(clients.ec2, network);
+  const preflightNotes = createsNothing ? [] : await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
   for (const note of preflightNotes) logger.warn('preflight', { note });
   const leavesVpc = await checkFunctionMove(clients.ec2, { functionArn, configuration, network, moveFromVpc: checked.moveFromVpc, ...(registry ? { registry } : {}) });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);

@@ -141,9 +141,9 @@ describe('statemachine/provision.asl.json', () => {
       Default: 'Rollback',
     });
     expect(top.KeepMembershipForRollback).toEqual({ Type: 'Pass', InputPath: '$.closing[0].membership', ResultPath: '$.membership', Next: 'Rollback' });
-    for (const name of ['ValidateRequest', 'RecordFunction']) {
-      expect(top[name]?.Catch?.at(-1)?.Next).toBe('RequestRejected');
-    }
+    expect(top.ValidateRequest?.Catch?.at(-1)?.Next).toBe('RequestRejected');
+    // RecordFunction reads the function under its lock: a failure there gives the lock back first
+    expect(top.RecordFunction?.Catch?.at(-1)?.Next).toBe('ReleaseNetworkLockAndFail');
     expect(top.RolledBack).toMatchObject({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
   });
 
@@ -218,8 +218,10 @@ describe('statemachine/provision.asl.json', () => {
 
   it('gives the network lock back on every path that took it: before the first creation, after Rollback, and after an incomplete Rollback', () => {
     const top = definition.States;
-    // GIVEN the lock is taken right after RecordFunction, and only once the loop says acquired does the network part start
-    expect(top.RecordFunction?.Next).toBe('AcquireNetworkLock');
+    // GIVEN the lock is taken right after ValidateRequest (unless it found nothing to change), and only once the loop
+    // says acquired does the function's record and the network part start
+    expect(top['AlreadyMember?']?.Default).toBe('AcquireNetworkLock');
+    expect(top.RecordFunction?.Next).toBe('NetworkMode?');
     expect(top.AcquireNetworkLock).toMatchObject({ Resource: '${AcquireNetworkLockFunctionArn}', ResultPath: '$.lock', Next: 'NetworkLockAcquired?' });
     // THEN not getting it ends with nothing to give back; anything else after it gives it back first
     expect(top.AcquireNetworkLock?.Catch).toEqual([
@@ -255,11 +257,34 @@ describe('statemachine/provision.asl.json', () => {
     expect(top.RepairUnderExclusiveLock).toMatchObject({ Type: 'Pass', Parameters: { lock: { attempt: 0, exclusive: true } }, Next: 'AcquireNetworkLock' });
   });
 
+  it('a join whose claimed record names the network takes it from there: the drift check, the probe and the function record + VPC access policy side by side, then AttachFunction', () => {
+    const top = definition.States;
+    // GIVEN the recorded network put in place of the network tasks' slices
+    expect(top.NetworkFromRecord).toEqual(expect.objectContaining({ Type: 'Pass', InputPath: '$.lock.recorded', ResultPath: '$.network', Next: 'ProveJoin' }));
+    // THEN three settled branches, the drift check's first (its NetworkNeedsRepair wins over the probe's failure)
+    const branches = top.ProveJoin?.Branches ?? [];
+    expect(branches.map((branch) => branch.StartAt)).toEqual(['CheckJoinNetwork', 'RunProbeOfJoin', 'RecordFunctionOfJoin']);
+    expect(branches[0]?.States.CheckJoinNetwork).toMatchObject({ Resource: '${CheckJoinNetworkFunctionArn}' });
+    expect(branches[1]?.States.RunProbeOfJoin).toMatchObject({ Resource: '${RunProbeFunctionArn}', ResultPath: '$.probe' });
+    expect(branches[2]?.States.RecordFunctionOfJoin).toMatchObject({ Resource: '${RecordFunctionFunctionArn}', ResultPath: '$.function.original', Next: 'AttachVpcAccessPolicyOfJoin' });
+    expect(top['ProvedJoin?']).toMatchObject({ Default: 'MergeJoinProof' });
+    expect(top.JoinCheckBranchFailed?.Next).toBe('FunctionRecordedBeforeJoinFailed?');
+    // AND a failure hands Rollback the function's record (what it restores and whose policy it detaches), then rolls back
+    expect(top['FunctionRecordedBeforeJoinFailed?']).toMatchObject({ Default: 'Rollback' });
+    expect([top.KeepRecordedFunctionForRollback?.Next, top.KeepFailedBranchFunctionForRollback?.Next]).toEqual(['Rollback', 'Rollback']);
+    // AND success merges the branches into the state the common path reads, and moves the function
+    expect(top.MergeJoinProof?.Parameters).toMatchObject({ function: { 'original.$': '$.proof[2].original' }, probe: { 'reachability.$': '$.proof[0].reachability' }, 'natCheck.$': '$.proof[0].natCheck' });
+    expect(top.MergeJoinProof?.Next).toBe('AttachFunction');
+  });
+
   it('waits for the network lock in a Wait state (no busy Lambda), bounded by AcquireNetworkLock counting its attempts', () => {
     const top = definition.States;
     expect(top['NetworkLockAcquired?']).toEqual({
       Type: 'Choice',
-      Choices: [{ Variable: '$.lock.acquired', BooleanEquals: true, Next: 'NetworkMode?' }],
+      Choices: [
+        { And: [{ Variable: '$.lock.acquired', BooleanEquals: true }, { Variable: '$.lock.recorded', IsPresent: true }], Next: 'NetworkFromRecord' },
+        { Variable: '$.lock.acquired', BooleanEquals: true, Next: 'RecordFunction' },
+      ],
       Default: 'WaitForNetworkLock',
     });
     expect(top.WaitForNetworkLock).toMatchObject({ Type: 'Wait', Seconds: LOCK_WAIT_SECONDS, Next: 'AcquireNetworkLock' });

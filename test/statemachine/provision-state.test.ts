@@ -68,6 +68,7 @@ describe('the provision state (statemachine/provision-state.ts)', () => {
       AttachVpcAccessPolicy: true satisfies Accepts<'AttachVpcAccessPolicy', typeof import('../../functions/function/attach-vpc-access-policy')>,
       EnsureRouteTables: true satisfies Accepts<'EnsureRouteTables', typeof import('../../functions/network/ensure-route-tables')>,
       RunProbe: true satisfies Accepts<'RunProbe', typeof import('../../functions/probe/run-probe')>,
+      CheckJoinNetwork: true satisfies Accepts<'CheckJoinNetwork', typeof import('../../functions/probe/check-join-network')>,
       EnsureS3Endpoint: true satisfies Accepts<'EnsureS3Endpoint', typeof import('../../functions/network/ensure-s3-endpoint')>,
       AttachFunction: true satisfies Accepts<'AttachFunction', typeof import('../../functions/function/attach-function')>,
       RecordMembership: true satisfies Accepts<'RecordMembership', typeof import('../../functions/membership/record-membership')>,

@@ -26,7 +26,8 @@ const SLICE_PATHS = [
 /** The ledgered slices of each settled Parallel's branch results (NatGatewaysReady, ProbeFunctionReady; ProbeProved, S3EndpointAdded; none of RecordAndDetach's). */
 const SETTLED_BRANCH_RESULTS = {
   '$.parallel[*]': ['natGateways[*]', 'securityGroup', 'probeFunction', 'vpcAccessPolicy'],
-  '$.proof[*]': ['probe', 's3Endpoint'],
+  // ProveAndAddS3Endpoint's (ProbeProved, S3EndpointAdded), or a join's ProveJoin's (JoinNetworkChecked, JoinProbeProved, JoinPolicyAttached).
+  '$.proof[*]': ['probe', 's3Endpoint', 'original', 'vpcAccessPolicy'],
   // RecordAndDetach's results carry no ledger; a failed branch's whole state does (the same entries as the top level's).
   '$.closing[*]': [],
 } as const;
