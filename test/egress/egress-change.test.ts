@@ -38,6 +38,9 @@ describe('announcing a change of egress IPs', () => {
     await ec2.send(new DeleteNatGatewayCommand({ NatGatewayId: first.network.natGateways[0]!.natTargetId }));
     await emulator.label(undefined);
     await createSampleFunction('stock-api');
+    // (a join that finds its network drifted may probe twice: beside the drift check, then after the repair
+    // under the exclusive lock; provisioned() queues the second answer)
+    await queueProbeAnswers(passingProbe());
     const repaired = await provisioned({ functionName: 'stock-api', network: { name: 'moving', azCount: 1 } });
 
     // THEN the new NAT leaves from a new address, as DescribeNatGateways holds it, and the result says old -> new
