@@ -43,6 +43,19 @@ interface PermissionContext {
   readonly scope?: TargetScope;
 }
 
+/** The reads of the egress path's analysis (functions/probe/reachability-facts.ts), RunProbe's and CheckJoinNetwork's. */
+const REACHABILITY_READS = [
+  'DescribeSubnets',
+  'DescribeSecurityGroups',
+  'DescribeVpcs',
+  'DescribeRouteTables',
+  'DescribeNatGateways',
+  'DescribeInternetGateways',
+  'DescribeEgressOnlyInternetGateways',
+  'DescribeNetworkAcls',
+  'DescribeNetworkInterfaces',
+] as const;
+
 /**
  * The one table of what each task may call: the source of truth for the task roles. Derived from the
  * handlers' SDK calls (test/infra checks every `new XxxCommand` of a handler's code is allowed here).
@@ -168,35 +181,12 @@ export const TASK_PERMISSIONS: Record<TaskName, (context: PermissionContext) => 
   AttachVpcAccessPolicy: (context) => [listRolePolicies(), vpcAccessPolicyOnRoles(['iam:AttachRolePolicy'], context.scope?.targetRoles)],
   CheckFunctionUpdate: (context) => [onTargetFunctions('ReadTargetFunction', ['lambda:GetFunctionConfiguration'], context.scope?.targetFunctions)],
   RunProbe: () => [
-    ec2Describe(
-      'DescribeSubnets',
-      'DescribeSecurityGroups',
-      'DescribeVpcs',
-      'DescribeRouteTables',
-      'DescribeNatGateways',
-      'DescribeInternetGateways',
-      'DescribeEgressOnlyInternetGateways',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-    ),
+    ec2Describe(...REACHABILITY_READS),
     readProbeFunctions(),
     changeProbeFunctions('InvokeProbeFunctions', ['lambda:InvokeFunction']),
   ],
   // A join's drift check (functions/probe/check-join-network.ts): the reachability analysis' reads, the NAT gateways and the S3 endpoint.
-  CheckJoinNetwork: () => [
-    ec2Describe(
-      'DescribeSubnets',
-      'DescribeSecurityGroups',
-      'DescribeVpcs',
-      'DescribeRouteTables',
-      'DescribeNatGateways',
-      'DescribeInternetGateways',
-      'DescribeEgressOnlyInternetGateways',
-      'DescribeNetworkAcls',
-      'DescribeNetworkInterfaces',
-      'DescribeVpcEndpoints',
-    ),
-  ],
+  CheckJoinNetwork: () => [ec2Describe(...REACHABILITY_READS, 'DescribeVpcEndpoints')],
   EnsureProbeFunction: (context) => [
     // Lambda lets only a caller that may describe the subnets, groups and VPC set a VpcConfig.
     ec2Describe('DescribeSubnets', 'DescribeSecurityGroups', 'DescribeVpcs'),
