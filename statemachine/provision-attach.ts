@@ -1,5 +1,6 @@
 import { pollLoop, settledParallel, task, type StateSource } from './asl-builder';
 import { RETRY } from './retry-policies';
+import { probeBranch } from './probe-branch';
 
 /**
  * The provision's proof and switch: the probe beside the S3 endpoint, then the function onto the proven path and
@@ -11,22 +12,14 @@ export const proveAndAttachStates: Record<string, StateSource> = {
     Comment:
       "The probe and the S3 gateway endpoint at once: the endpoint needs the private route tables (its routes go into them: https://docs.aws.amazon.com/vpc/latest/privatelink/gateway-endpoints.html), not the probe's answer; the function moves only after both, onto its final routing. Each branch settles (a failure is caught in it), so Rollback starts only once neither task is still creating something.",
     branches: [
-      {
-        StartAt: 'RunProbe',
+      probeBranch({
+        run: 'RunProbe',
+        proved: 'ProbeProved',
         settle: 'ProbeNotProved',
         raise: 'ProbeBranchFailed',
-        States: {
-          RunProbe: task('RunProbe', {
-            Comment:
-              'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
-            ResultPath: '$.probe',
-            TimeoutSeconds: 120,
-            retry: [RETRY.probeNotReady],
-            Next: 'ProbeProved',
-          }),
-          ProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
-        },
-      },
+        Comment:
+          'Proves egress from the subnets + security group the function is about to get, with the probe function already on them; fails ProbeFailed with a diagnosis, and then the function is never touched.',
+      }),
       {
         StartAt: 'EnsureS3Endpoint',
         settle: 'S3EndpointNotAdded',

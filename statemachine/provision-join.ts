@@ -1,5 +1,5 @@
 import { settledParallel, task, type StateSource } from './asl-builder';
-import { RETRY } from './retry-policies';
+import { probeBranch } from './probe-branch';
 
 /**
  * A join that took its network from the registry record (AcquireNetworkLock's `$.lock.recorded`, docs/joins.md
@@ -39,21 +39,13 @@ export const joinFromRecordStates: Record<string, StateSource> = {
           },
         },
       },
-      {
-        StartAt: 'RunProbeOfJoin',
+      probeBranch({
+        run: 'RunProbeOfJoin',
+        proved: 'JoinProbeProved',
         settle: 'JoinProbeNotProved',
         raise: 'JoinProbeBranchFailed',
-        States: {
-          RunProbeOfJoin: task('RunProbe', {
-            Comment: "Invokes the network's probe function, on the target's future subnets and security group; analyses the path only to explain a failure (CheckJoinNetwork analyses it beside).",
-            ResultPath: '$.probe',
-            TimeoutSeconds: 120,
-            retry: [RETRY.probeNotReady],
-            Next: 'JoinProbeProved',
-          }),
-          JoinProbeProved: { Type: 'Pass', Parameters: { 'probe.$': '$.probe' }, End: true },
-        },
-      },
+        Comment: "Invokes the network's probe function, on the target's future subnets and security group; analyses the path only to explain a failure (CheckJoinNetwork analyses it beside).",
+      }),
       {
         StartAt: 'RecordFunctionOfJoin',
         settle: 'JoinPolicyNotAttached',
