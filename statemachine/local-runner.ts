@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { CONFIRM_PAUSE_ENV } from '../functions/undo/confirm-gone';
 import { TASKS, isTaskName } from '../functions/shared/task-registry';
-import { allStates, readDefinitionText, substitute, placeholdersOf, taskOfResource, type AslDefinition, PROVISION_DEFINITION_PATH } from './definition';
+import { allStates, readDefinitionText, substitute, placeholdersOf, taskOfResource, type AslDefinition, type AslState, PROVISION_DEFINITION_PATH } from './definition';
 
 /** An event of the interpreter's log (state entered/exited/failed/retried/caught, map, parallel, execution). */
 export type EventLog = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncIterable<infer Event> ? Event : never;
@@ -23,11 +23,12 @@ export interface LocalRunOptions {
   readonly region?: string;
   readonly accountId?: string;
   /**
-   * Wait states take 0 ms instead of their Seconds, except those of `lockWaitMs`: there the execution waits
-   * for another execution, which takes as long in the emulator as anywhere.
+   * Wait states take 0 ms instead of their Seconds, except a wait for a lock (a Wait whose next state is an
+   * AcquireNetworkLock task): there the execution waits for another execution, which takes as long in the
+   * emulator as anywhere, so it waits `lockWaitMs`.
    */
   readonly skipWaits?: boolean;
-  /** With skipWaits: how long the lock wait (WaitForNetworkLock) really waits. Default LOCAL_LOCK_WAIT_MS. */
+  /** With skipWaits: how long a wait for a lock really waits. Default LOCAL_LOCK_WAIT_MS. */
   readonly lockWaitMs?: number;
   /** Retries happen at once instead of after IntervalSeconds/BackoffRate. */
   readonly skipRetryIntervals?: boolean;
@@ -57,7 +58,12 @@ export interface LocalRunResult {
  * once, yet real, so AcquireNetworkLock's bounded attempts (LOCK_MAX_ATTEMPTS) outlast a concurrent build.
  */
 const LOCAL_LOCK_WAIT_MS = 1000;
-const LOCK_WAIT_STATE = 'WaitForNetworkLock';
+
+/** A Wait before a lock's acquisition waits for another execution (WaitForNetworkLock, release's TeardownWaitForNetworkLock). */
+function waitsForAnotherExecution(wait: AslState, states: ReadonlyMap<string, AslState>): boolean {
+  const next = typeof wait.Next === 'string' ? states.get(wait.Next) : undefined;
+  return next?.Type === 'Task' && next.Resource !== undefined && taskOfResource(next.Resource) === 'AcquireNetworkLock';
+}
 
 /**
  * Requires the handler file of a task from functions/: TypeScript via jest's transform (test/emulator/esbuild-transform.js) or tsx, or the JavaScript the
@@ -97,8 +103,9 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   const waits: Record<string, number> = {};
   const retries: Record<string, number> = {};
   // The unsubstituted text names each Task's task; substitution changes no state names.
-  for (const [stateName, state] of allStates(JSON.parse(text) as AslDefinition)) {
-    if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = stateName === LOCK_WAIT_STATE ? (options.lockWaitMs ?? LOCAL_LOCK_WAIT_MS) : 0;
+  const states = new Map(allStates(JSON.parse(text) as AslDefinition));
+  for (const [stateName, state] of states) {
+    if (state.Type === 'Wait' && options.skipWaits) waits[stateName] = waitsForAnotherExecution(state, states) ? (options.lockWaitMs ?? LOCAL_LOCK_WAIT_MS) : 0;
     if (state.Retry && options.skipRetryIntervals) retries[stateName] = 0;
     if (state.Type !== 'Task' || !state.Resource) continue;
     const taskName = taskOfResource(state.Resource);
