@@ -1,5 +1,6 @@
 import { parseArguments } from './args';
 import { checkCommandValues } from './check-values';
+import { completionCommand } from './completion';
 import { processIo, type CliIo } from './io';
 
 /**
@@ -15,6 +16,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     io.stderr.write(`error: ${problem}\n(run with --help for usage)\n`);
     return 2;
   }
+  // A shell runs `completion` at every start: its script is printed without loading the AWS SDK either.
+  if (command.command === 'completion') return completionCommand(command, io);
   // Loaded only for a real command: --help and usage errors answer without loading the AWS SDK.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runCommand } = require('./run') as typeof import('./run');

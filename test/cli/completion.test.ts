@@ -58,6 +58,21 @@ describe('lambda-egress completion bash|zsh', () => {
     expect(run.stdout).toContain('compdef _lambda_egress lambda-egress');
   });
 
+  it('prints the script without loading the commands that need the AWS SDK (a shell runs it at every start)', async () => {
+    // GIVEN cli/run.ts (every command that calls AWS, and the SDK with them) fails as soon as it is loaded
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock('../../cli/run', () => {
+        throw new Error('cli/run.ts was loaded');
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { runMain: runIsolated } = require('../support/run-main') as typeof import('../support/run-main');
+      // WHEN the completion script is asked for
+      const run = await runIsolated(['completion', 'bash']);
+      // THEN it is printed all the same
+      expect([run.code, run.stderr, run.stdout.includes('_lambda_egress()')]).toEqual([0, '', true]);
+    });
+  });
+
   it('refuses a shell it does not know (exit 2), naming the ones it does', async () => {
     const run = await runMain(['completion', 'fish']);
     expect(run.code).toBe(2);
