@@ -53,13 +53,8 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
     ...(checked.network.keepEgressIps ? { keepEgressIps: true } : {}),
   };
   await checkNetworkMembers(clients, registry, network, functionArn, registry ? { record } : undefined);
-  // What AWS or the account's settings would refuse part-way through provision (docs/preflight.md). A join creates
-  // nothing (docs/joins.md), so the checks of what a build creates (quotas, Block Public Access for new NAT
-  // gateways, Elastic IPs) do not apply to it; a request that brings its own Elastic IPs is checked as before.
-  const createsNothing = joinCreatesNothing(record, network);
-  if (!createsNothing) await checkEgressIpAllocations(clients.ec2, network, region);
-  const keptEgressIps = createsNothing ? undefined : await keptEgressIpsFor(clients.ec2, network);
-  const preflightNotes = createsNothing ? [] : await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
+  // A join creates nothing (docs/joins.md), so the checks of what a build creates do not apply to it.
+  const { keptEgressIps, preflightNotes } = joinCreatesNothing(record, network) ? { keptEgressIps: undefined, preflightNotes: [] } : await buildPreflight(clients, network, region);
   for (const note of preflightNotes) logger.warn('preflight', { note });
   const leavesVpc = await checkFunctionMove(clients.ec2, { functionArn, configuration, network, moveFromVpc: checked.moveFromVpc, ...(registry ? { registry } : {}) });
   const keepSecurityGroupIds = await securityGroupsToKeep(clients.ec2, configuration, network);
@@ -80,6 +75,17 @@ export async function validateRequest(clients: Pick<AwsClients, 'ec2' | 'lambda'
   // Read-only: a repeated request that would change nothing goes straight to ReportResult (already-member.ts).
   const alreadyMember = await alreadyMemberOf(clients.ec2, registry, { functionArn, configuration, network, record });
   return { execution: input.execution, request, requestedBy, ...(alreadyMember ? { alreadyMember } : {}) };
+}
+
+/**
+ * What AWS or the account's settings would refuse part-way through a build (docs/preflight.md): the request's
+ * Elastic IPs, the kept egress IPs of an earlier network of this name, quotas and Block Public Access.
+ */
+async function buildPreflight(clients: Pick<AwsClients, 'ec2' | 'servicequotas'>, network: NormalizedNetwork, region: string): Promise<{ keptEgressIps: Awaited<ReturnType<typeof keptEgressIpsFor>>; preflightNotes: string[] }> {
+  await checkEgressIpAllocations(clients.ec2, network, region);
+  const keptEgressIps = await keptEgressIpsFor(clients.ec2, network);
+  const preflightNotes = await preflight(clients.ec2, network, { region, ...(clients.servicequotas ? { serviceQuotas: clients.servicequotas } : {}) });
+  return { keptEgressIps, preflightNotes };
 }
 
 /**
