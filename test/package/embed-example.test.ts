@@ -70,6 +70,17 @@ describe('the npm package', () => {
     expect([help.code, help.output]).toEqual([0, expect.stringContaining('Usage: lambda-egress')]);
   });
 
+  it('runs a workflow --local with only its own dependencies installed (the local runner is not a devDependency)', async () => {
+    // GIVEN the installed CLI, which sees this file's emulator through AWS_ENDPOINT_URL (per-file-env.ts)
+    const installed = join(appDir, 'node_modules', 'lambda-egress');
+    // WHEN it provisions its sample function in-process
+    const run = await runNode([join(installed, 'cli', 'bin.cjs'), 'provision', '--demo', '--network', 'installed', '--json'], appDir);
+    // THEN the workflow ran from the package's own files: no module missing, the function attached
+    expect(run.output).not.toMatch(/Cannot find module/);
+    expect(run.code).toBe(0);
+    expect(run.output).toMatch(/"status": ?"SUCCEEDED"/);
+  });
+
   it('ships every handler bundled, so a user app needs neither esbuild nor Docker', () => {
     const bundles = join(appDir, 'node_modules', 'lambda-egress', 'dist', 'lambda');
     const entries = readdirSync(bundles, { recursive: true }).map(String).filter((path) => path.endsWith('index.js'));
