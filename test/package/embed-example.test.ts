@@ -58,8 +58,8 @@ describe('the npm package', () => {
     expect(manifest.keywords).toEqual(expect.arrayContaining(['cdk', 'awscdk']));
     expect(manifest.bin).toEqual({ 'lambda-egress': 'cli/bin.cjs' });
     expect(packed.files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'cli/bin.cjs', 'dist/infra/index.d.ts', 'dist/statemachine/provision.asl.json']));
-    // AND no test or bench file ships
-    expect(packed.files.filter((file) => file.startsWith('test/') || file.startsWith('bench/'))).toEqual([]);
+    // AND no test or bench file ships, nor the emulator's test support (faults, call log: local/test-support/)
+    expect(packed.files.filter((file) => /^(dist\/)?(test|bench|local\/test-support)\//.test(file))).toEqual([]);
   });
 
   it('runs its CLI compiled (dist/cli), without tsx: a devDependency, not installed with the package', async () => {
