@@ -6,6 +6,7 @@ import { isGone } from '../functions/network/network-lookup';
 import { MONTHLY_USD_PER_PUBLIC_IPV4 } from '../functions/shared/cost';
 import type { NormalizedRequest } from '../functions/shared/types';
 import type { Palette } from './io';
+import { natModeOf } from '../functions/network/nat-modes';
 
 /** One address a planned NAT would leave from, not known until provision runs (or the user's own). */
 interface PlannedEgressAddress {
@@ -32,7 +33,7 @@ export interface EgressPlan {
 export async function planEgressIps(ec2: EC2Client, request: NormalizedRequest, vpcId: string | undefined, natsAdded: number): Promise<EgressPlan> {
   const natIds = vpcId ? (await natGatewaysOf(ec2, vpcId)).filter((nat) => !isGone(nat.State) && nat.NatGatewayId).map((nat) => nat.NatGatewayId ?? '') : [];
   const existing = natIds.length > 0 ? (await egressIpsOf(ec2, { natIds })).addresses : [];
-  const regional = request.network.natGateways === 'regional';
+  const regional = natModeOf(request.network.natGateways).availability === 'regional';
   const count = regional ? (natsAdded > 0 ? request.network.azs.length : 0) : natsAdded;
   const own = (request.network.eipAllocationIds ?? []).filter((id) => !existing.some((address) => address.allocationId === id));
   const described = own.length > 0 ? ((await ec2.send(new DescribeAddressesCommand({ AllocationIds: own }))).Addresses ?? []) : [];

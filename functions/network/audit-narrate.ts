@@ -1,5 +1,6 @@
 import type { NormalizedNetwork } from '../shared/types';
 import { usableNat, type ClassifiedVpc, type RepairPlan } from './audit-plan';
+import { natModeOf } from './nat-modes';
 import type { ReportedSubnet } from './types';
 
 /** The audit in plain words: what already works, what lambda-egress will add, and what it leaves alone (and why). */
@@ -94,6 +95,6 @@ function narrateRepairs({ present, missing, cannotFix }: AuditNarrative, plan: R
     if (nat.placement === 'existing') present.push(`${repair.az}: NAT gateway ${nat.natTargetId} will be reused`);
     else if (nat.placement === 'regional') missing.push(`${repair.az}: a route to the VPC's new regional NAT gateway (AWS-managed addresses, no public subnet)`);
     else if (nat.placement === 'new') missing.push(`${repair.az}: a NAT gateway (with an Elastic IP) in ${nat.subnetId ?? `a new public subnet (${plan.subnetsToCreate.find((planned) => planned.az === repair.az && planned.tier === 'public')?.cidr})`}`);
-    else cannotFix.push(`${repair.az}: no NAT gateway of its own (${network.natGateways === 'single' ? 'natGateways is "single"' : 'no room for a public subnet'}): it uses another AZ's`);
+    else cannotFix.push(`${repair.az}: no NAT gateway of its own (${natModeOf(network.natGateways).servesAllAzs ? `natGateways is "${network.natGateways}"` : 'no room for a public subnet'}): it uses another AZ's`);
   }
 }

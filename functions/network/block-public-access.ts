@@ -7,6 +7,8 @@ import {
 import { InvalidRequest } from '../shared/errors';
 import { logger } from '../shared/logger';
 import type { NatGatewayMode } from '../shared/types';
+import { modesThat } from './nat-choices';
+import { natModeOf } from './nat-modes';
 
 /**
  * VPC Block Public Access (Amazon VPC User Guide, "Block public access to VPCs and subnets":
@@ -79,15 +81,17 @@ export function checkBlockPublicAccess(
   const exclusion = exclusionOf(bpa, request.vpcId, request.subnetIds ?? []);
   // network.blockPublicAccessExclusion (a network's own VPC only): EnsureVpc creates the allow-egress exclusion.
   if (bpa.mode === 'block-bidirectional' && !exclusion && bpa.exclusionsAllowed && request.exclusionRequested) return;
+  // A NAT instance is an instance in a public subnet: its traffic goes out through the internet gateway as its own.
+  const throughInternetGateway = natModeOf(request.natGateways).target === 'nat-instance';
   const blocked =
     bpa.mode === 'block-bidirectional'
       ? !exclusion
-      : request.natGateways === 'instance' && exclusion?.InternetGatewayExclusionMode !== 'allow-bidirectional';
+      : throughInternetGateway && exclusion?.InternetGatewayExclusionMode !== 'allow-bidirectional';
   if (!blocked) return;
   const what =
     bpa.mode === 'block-bidirectional'
       ? 'blocks all traffic through internet gateways in this Region, NAT gateways\' and NAT instances\' included'
-      : 'lets only NAT gateways and egress-only internet gateways through, and natGateways "instance" sends its traffic through the internet gateway';
+      : `lets only NAT gateways and egress-only internet gateways through, and natGateways "${request.natGateways}" sends its traffic through the internet gateway`;
   const exclusionMode = bpa.mode === 'block-bidirectional' ? 'allow-egress' : 'allow-bidirectional';
   const fixes: string[] = [];
   if (request.vpcId && bpa.exclusionsAllowed) {
@@ -98,10 +102,10 @@ export function checkBlockPublicAccess(
   } else {
     fixes.push('exclusions are not allowed in this account (its organization manages BPA): ask its administrators');
   }
-  if (bpa.mode === 'block-ingress') fixes.push('or use natGateways "per-az", "single" or "regional" (NAT gateways pass block-ingress)');
+  if (bpa.mode === 'block-ingress') fixes.push(`or use natGateways ${modesThat((mode) => mode.target === 'nat-gateway')} (NAT gateways pass block-ingress)`);
   else fixes.push(`or change the account's mode if that is your decision to make (aws ec2 modify-vpc-block-public-access-options --internet-gateway-block-mode off --region ${request.region})`);
   throw new InvalidRequest(
-    request.natGateways === 'instance' && bpa.mode === 'block-ingress' ? 'network.natGateways' : request.vpcId ? 'network.vpcId' : 'network',
+    throughInternetGateway && bpa.mode === 'block-ingress' ? 'network.natGateways' : request.vpcId ? 'network.vpcId' : 'network',
     `AWS would block this network's internet egress: VPC Block Public Access is ${bpa.mode} in ${request.region}, which ${what}${exclusion ? ` (the exclusion ${exclusion.ExclusionId} is ${exclusion.InternetGatewayExclusionMode})` : ', and no exclusion covers ' + (request.vpcId ?? 'a VPC not created yet')}. ${fixes.join('; ')}`,
     { blockPublicAccess: bpa.mode, ...(exclusion?.ExclusionId ? { exclusionId: exclusion.ExclusionId } : {}) },
   );

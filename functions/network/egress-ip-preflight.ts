@@ -2,14 +2,12 @@ import { DescribeAddressesCommand, DescribeNetworkInterfacesCommand, type Addres
 import { InvalidRequest, isNotFound } from '../shared/errors';
 import type { NormalizedNetwork } from '../shared/types';
 import { natGatewaysOf } from './find-nat-gateway';
+import { leavesFromOwnAddresses, modesThat } from './nat-choices';
+import { natModeOf } from './nat-modes';
 import { findManagedVpc, isGone, isOfNetwork, networkTagFilters, ROLE } from './network-lookup';
 
 const FIELD = 'network.eipAllocationIds';
 
-/** How many addresses the mode's NATs take: one per AZ (per-az, instance) or one (single). */
-function addressesNeeded(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>): number {
-  return network.natGateways === 'single' ? 1 : network.azs.length;
-}
 
 /**
  * The user's Elastic IP for the NAT (gateway or instance) of `az` (in the order of the network's AZs; natGateways "single": the first),
@@ -18,7 +16,7 @@ function addressesNeeded(network: Pick<NormalizedNetwork, 'natGateways' | 'azs'>
 export function borrowedAllocationFor(network: Pick<NormalizedNetwork, 'natGateways' | 'azs' | 'eipAllocationIds'>, az: string): string | undefined {
   const ids = network.eipAllocationIds;
   if (!ids || ids.length === 0) return undefined;
-  if (network.natGateways === 'single') return ids[0];
+  if (natModeOf(network.natGateways).servesAllAzs) return ids[0];
   const index = network.azs.indexOf(az);
   return index >= 0 ? ids[index] : undefined;
 }
@@ -37,10 +35,12 @@ export function borrowedAllocationFor(network: Pick<NormalizedNetwork, 'natGatew
 export async function checkEgressIpAllocations(ec2: EC2Client, network: NormalizedNetwork, region: string): Promise<void> {
   const ids = network.eipAllocationIds;
   if (!ids || ids.length === 0) return;
-  if (network.natGateways === 'regional') {
-    throw new InvalidRequest(FIELD, 'does not apply to natGateways "regional": AWS allocates and manages a regional NAT gateway\'s addresses; remove network.eipAllocationIds, or use natGateways "per-az", "single" or "instance" to leave from your own addresses');
+  const mode = natModeOf(network.natGateways);
+  if (!leavesFromOwnAddresses(mode)) {
+    throw new InvalidRequest(FIELD, `does not apply to natGateways "${mode.name}": AWS allocates and manages a regional NAT gateway's addresses; remove network.eipAllocationIds, or use natGateways ${modesThat(leavesFromOwnAddresses)} to leave from your own addresses`);
   }
-  const needed = addressesNeeded(network);
+  // One per NAT: one per AZ, or one for a NAT that serves them all.
+  const needed = mode.elasticIps(network.azs.length);
   if (ids.length < needed) {
     throw new InvalidRequest(
       FIELD,
@@ -93,7 +93,7 @@ async function describeAll(ec2: EC2Client, ids: readonly string[], region: strin
  */
 export async function ownNatAssociations(ec2: EC2Client, network: NormalizedNetwork): Promise<Set<string>> {
   const own = await allocationsOfNetworkNats(ec2, network);
-  if (network.natGateways !== 'instance') return own;
+  if (natModeOf(network.natGateways).target !== 'nat-instance') return own;
   const enis = (await ec2.send(new DescribeNetworkInterfacesCommand({ Filters: networkTagFilters(network.name) }))).NetworkInterfaces ?? [];
   for (const eni of enis) if (eni.NetworkInterfaceId && isOfNetwork(eni.TagSet, network.name, ROLE.natInstanceEni)) own.add(eni.NetworkInterfaceId);
   return own;

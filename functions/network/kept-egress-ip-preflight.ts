@@ -3,6 +3,8 @@ import { InvalidRequest } from '../shared/errors';
 import { keptAddressOf, TAG_KEPT_FOR, type KeptAddress } from '../shared/kept-egress-ips';
 import type { KeptEgressIp, NormalizedNetwork } from '../shared/types';
 import { ownNatAssociations } from './egress-ip-preflight';
+import { leavesFromOwnAddresses, modesThat } from './nat-choices';
+import { natModeOf } from './nat-modes';
 
 /**
  * ValidateRequest's look for the Elastic IPs an earlier teardown kept for this network's name
@@ -33,26 +35,27 @@ export async function keptEgressIpsFor(ec2: EC2Client, network: NormalizedNetwor
   }
   const idle = kept.filter((address) => !address.associatedWith);
   if (idle.length === 0) return undefined;
-  if (network.natGateways === 'regional') {
-    throw new InvalidRequest('network.natGateways', `network "${network.name}" has Elastic IPs kept by its teardown (${list}), and a regional NAT gateway leaves from addresses AWS allocates: use natGateways "per-az", "single" or "instance" to leave from them again, or ${releaseAll}`);
+  const mode = natModeOf(network.natGateways);
+  if (!leavesFromOwnAddresses(mode)) {
+    throw new InvalidRequest('network.natGateways', `network "${network.name}" has Elastic IPs kept by its teardown (${list}), and a regional NAT gateway leaves from addresses AWS allocates: use natGateways ${modesThat(leavesFromOwnAddresses)} to leave from them again, or ${releaseAll}`);
   }
   if (network.eipAllocationIds) {
     throw new InvalidRequest('network.eipAllocationIds', `network "${network.name}" has Elastic IPs kept by its teardown (${list}), which its NATs take again: remove network.eipAllocationIds, or ${releaseAll}, or choose another network.name`);
   }
-  const natAzs = network.natGateways === 'single' ? network.azs.slice(0, 1) : network.azs;
+  const natAzs = mode.servesAllAzs ? network.azs.slice(0, 1) : network.azs;
   const set = [...new Set(kept.flatMap((address) => (address.set.length > 0 ? address.set : [address.az])))].sort();
   const gone = set.filter((az) => !kept.some((address) => address.az === az));
   if (gone.length > 0) {
     throw new InvalidRequest('network.name', `network "${network.name}" kept the Elastic IPs of ${set.join(', ')} at its teardown, and the one of ${gone.join(', ')} is gone (released outside lambda-egress): a rebuild would not leave from the allow-listed set; ${releaseAll}, or choose another network.name`, { gone });
   }
-  if (network.natGateways === 'single' ? kept.length !== 1 : set.some((az) => !natAzs.includes(az))) {
+  if (mode.servesAllAzs ? kept.length !== 1 : set.some((az) => !natAzs.includes(az))) {
     throw new InvalidRequest(
       'network.azCount',
       `network "${network.name}" kept ${kept.length} Elastic IP${kept.length === 1 ? '' : 's'} at its teardown (${list}), one per NAT in ${set.join(', ')}, and this request's NATs (natGateways "${network.natGateways}") are in ${natAzs.join(', ')}: ask for the same AZs and mode to take them again, or ${releaseAll}`,
       { kept: set, requested: natAzs },
     );
   }
-  return idle.map((address) => ({ az: network.natGateways === 'single' ? (natAzs[0] ?? address.az) : address.az, allocationId: address.allocationId, publicIp: address.publicIp }));
+  return idle.map((address) => ({ az: mode.servesAllAzs ? (natAzs[0] ?? address.az) : address.az, allocationId: address.allocationId, publicIp: address.publicIp }));
 }
 
 /** Every address kept for `name` (tag filter, re-checked here: moto ignores some tag filters). */
@@ -65,8 +68,8 @@ export async function keptAddressesOf(ec2: EC2Client, name?: string): Promise<Ke
   });
 }
 
-/** The kept address for the NAT of `az` (natGateways "single": the one kept), or undefined. */
+/** The kept address for the NAT of `az` (a NAT that serves every AZ, natGateways "single": the one kept), or undefined. */
 export function keptAllocationFor(network: Pick<NormalizedNetwork, 'natGateways' | 'keptEgressIps'>, az: string): string | undefined {
   const kept = network.keptEgressIps ?? [];
-  return (network.natGateways === 'single' ? kept[0] : kept.find((address) => address.az === az))?.allocationId;
+  return (natModeOf(network.natGateways).servesAllAzs ? kept[0] : kept.find((address) => address.az === az))?.allocationId;
 }

@@ -14,6 +14,8 @@ export const natMode: NatMode = {
   target: 'nat-instance',
   noun: 'NAT instance',
   placements: (publicPlacements) => [...publicPlacements],
+  availability: 'zonal',
+  servesAllAzs: false,
   needsPublicSubnets: true,
   natCount: (azCount) => azCount,
   elasticIps: (azCount) => azCount,

@@ -8,6 +8,8 @@ export const natMode: NatMode = {
   target: 'nat-gateway',
   noun: 'NAT gateway',
   placements: (publicPlacements) => [...publicPlacements],
+  availability: 'zonal',
+  servesAllAzs: false,
   needsPublicSubnets: true,
   natCount: (azCount) => azCount,
   elasticIps: (azCount) => azCount,

@@ -13,6 +13,8 @@ export const natMode: NatMode = {
   target: 'nat-gateway',
   noun: 'NAT gateway',
   placements: () => [REGIONAL_NAT_PLACEMENT],
+  availability: 'regional',
+  servesAllAzs: true,
   needsPublicSubnets: false,
   natCount: () => 1,
   // AWS manages a regional NAT gateway's addresses: lambda-egress allocates none.

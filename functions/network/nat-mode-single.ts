@@ -8,6 +8,8 @@ export const natMode: NatMode = {
   target: 'nat-gateway',
   noun: 'NAT gateway',
   placements: (publicPlacements) => publicPlacements.slice(0, 1),
+  availability: 'zonal',
+  servesAllAzs: true,
   needsPublicSubnets: true,
   natCount: () => 1,
   elasticIps: () => 1,

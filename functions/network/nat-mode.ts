@@ -27,6 +27,13 @@ export interface NatMode {
   placements(publicPlacements: readonly ZonalNatPlacement[]): NatPlacement[];
   /** Whether ValidateRequest plans public subnets (a regional NAT gateway needs none). */
   readonly needsPublicSubnets: boolean;
+  /** Zonal NATs (one AZ each, AWS's default), or one regional NAT gateway spanning the VPC's AZs (no AZ of its own). */
+  readonly availability: 'zonal' | 'regional';
+  /**
+   * One NAT serves every AZ of the network (single, regional): the one Elastic IP a user brings or a teardown
+   * kept is that NAT's. Otherwise each AZ has its own NAT, and its address is the one of its AZ.
+   */
+  readonly servesAllAzs: boolean;
   /** The NATs a network of `azCount` AZs runs when provision is done. */
   natCount(azCount: number): number;
 

@@ -1,5 +1,6 @@
 import type { NetworkRecord } from '../shared/registry/records';
 import { isNatInstanceTarget } from './nat-targets';
+import { natModeOf } from './nat-modes';
 import { REGIONAL } from './types';
 
 /**
@@ -34,7 +35,8 @@ export function recordedNetwork(record: NetworkRecord): RecordedNetwork | undefi
   if (privateSubnetIds.length === 0 || natTargetIds.length === 0 || natTargetIds.some(isNatInstanceTarget)) return undefined;
   const ledgered = (kind: string) => ledger.filter((entry) => entry.kind === kind);
   const subnetAz = new Map(ledgered('subnet').map((entry) => [entry.id, entry.az]));
-  const natAz = new Map(ledgered('nat-gateway').map((entry) => [entry.id, record.natGatewayMode === 'regional' ? REGIONAL : entry.az]));
+  const regional = natModeOf(record.natGatewayMode).availability === 'regional';
+  const natAz = new Map(ledgered('nat-gateway').map((entry) => [entry.id, regional ? REGIONAL : entry.az]));
   const internetGatewayId = ledgered('internet-gateway')[0]?.id;
   const s3EndpointId = record.s3Endpoint === false ? undefined : ledgered('vpc-endpoint')[0]?.id;
   if (!internetGatewayId || (record.s3Endpoint !== false && !s3EndpointId)) return undefined;

@@ -9,6 +9,7 @@ import { addressesOfNatGateway } from '../network/egress-address';
 import { isNatInstanceTarget } from '../network/nat-targets';
 import type { AlreadyMember } from '../network/types';
 import type { NormalizedNetwork } from '../shared/types';
+import { natModeOf } from '../network/nat-modes';
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((item) => b.includes(item));
 
@@ -44,7 +45,7 @@ export async function alreadyMemberOf(
   const gateways = natGatewayIds.map((natGatewayId) => {
     const nat = nats.find((found) => found.NatGatewayId === natGatewayId);
     // A regional NAT gateway spans the AZs: its placement is named "regional", as EnsureNatGateway names it.
-    const az = record.natGatewayMode === 'regional' ? 'regional' : azOf(nat?.SubnetId);
+    const az = natModeOf(record.natGatewayMode).availability === 'regional' ? 'regional' : azOf(nat?.SubnetId);
     return { natTargetId: natGatewayId, az, state: nat?.State ?? 'missing', addresses: nat ? addressesOfNatGateway(nat, az) : [] };
   });
   const ipv6 = (subnetId: string) => subnets.find((subnet) => subnet.SubnetId === subnetId)?.Ipv6CidrBlockAssociationSet?.find((block) => block.Ipv6CidrBlockState?.State === 'associated')?.Ipv6CidrBlock;

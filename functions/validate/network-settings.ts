@@ -2,6 +2,7 @@ import { InvalidRequest } from '../shared/errors';
 import type { NetworkRecord } from '../shared/registry/records';
 import type { InheritedSettings } from '../shared/types';
 import type { SchemaCheckedRequest } from './request-schema';
+import { natModeOf } from '../network/nat-modes';
 
 /**
  * A network's name is its identity, and so are its settings: a join (a request naming a network the registry
@@ -28,7 +29,7 @@ const FLAG: Record<Setting, string> = {
 function recordedSettings(record: NetworkRecord): InheritedSettings {
   return {
     natGateways: record.natGatewayMode,
-    ...(record.natGatewayMode === 'instance' && record.natInstanceType ? { natInstanceType: record.natInstanceType } : {}),
+    ...(natModeOf(record.natGatewayMode).launchesInstances && record.natInstanceType ? { natInstanceType: record.natInstanceType } : {}),
     ...(record.ipv6 !== undefined ? { ipv6: record.ipv6 } : {}),
     ...(record.s3Endpoint !== undefined ? { s3Endpoint: record.s3Endpoint } : {}),
     ...(record.alarms !== undefined ? { alarms: record.alarms } : {}),

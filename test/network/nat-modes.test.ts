@@ -22,6 +22,8 @@ const PARTS = {
   elasticIpsWhy: 'function',
   natGatewaysToCreate: 'function',
   launchesInstances: 'boolean',
+  availability: 'string',
+  servesAllAzs: 'boolean',
   auditNats: 'function',
   describeCreate: 'function',
   routeTo: 'string',
