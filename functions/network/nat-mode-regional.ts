@@ -1,7 +1,7 @@
 import { PRICES } from '../shared/cost';
 import { REGIONAL_NAT_PLACEMENT } from './types';
 import type { NatMode } from './nat-mode';
-import { estimateOf, natGatewayLines, zonalGatewaysCost } from './nat-cost-lines';
+import { estimateOf, natGatewayLines } from './nat-cost-lines';
 
 /**
  * natGateways "regional": one regional NAT gateway of the VPC, no public subnet, AWS-managed addresses in each
@@ -27,8 +27,8 @@ export const natMode: NatMode = {
   describeCreate: () => '1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ',
   routeTo: 'the NAT gateway',
   costLines: ({ azs, gbPerMonth }, prices) => natGatewayLines(azs, gbPerMonth, prices, true),
-  // Billed for each AZ it is active in (mode-cost.ts).
+  // Billed for each AZ it is active in (mode-cost.ts), in plan as in networks and the modes table.
   runningCost: ({ azCount, gbPerMonth }, prices = PRICES) => estimateOf(natGatewayLines(Math.max(1, azCount), gbPerMonth, prices, true), prices),
-  plannedCost: (count, gbPerMonth) => zonalGatewaysCost(count, gbPerMonth),
+  plannedCost: ({ azCount, gbPerMonth }) => estimateOf(natGatewayLines(Math.max(1, azCount), gbPerMonth, PRICES, true)),
   facts: { resilience: 'AWS spreads it over the AZs with subnets', bandwidth: '5 Gbps scaling to 100 Gbps per AZ', choose: 'production without public subnets; AZs added later need nothing' },
 };

@@ -60,8 +60,8 @@ export interface NatMode {
   costLines(input: { readonly azs: number; readonly gbPerMonth: number }, prices: PriceTable): CostLine[];
   /** Price: what `count` live NATs of this mode cost a month (networks, release plan, function move). */
   runningCost(input: { readonly count: number; readonly azCount: number; readonly gbPerMonth: number }, prices?: PriceTable): CostEstimate;
-  /** Price: what `count` NATs cost in `plan`'s "Monthly cost of the network's NATs". */
-  plannedCost(count: number, gbPerMonth: number): CostEstimate;
+  /** Price: what `count` NATs of a network of `azCount` AZs cost in `plan`'s "Monthly cost of the network's NATs". */
+  plannedCost(input: { readonly count: number; readonly azCount: number; readonly gbPerMonth: number }): CostEstimate;
   /** Price: what it buys (plan's side-by-side table, the README's table of modes). */
   readonly facts: ModeFacts;
 }

@@ -72,6 +72,17 @@ describe('lambda-egress plan', () => {
     expect(run.stdout).toContain('1 regional NAT gateway of the VPC');
   });
 
+  it('prices the regional NAT gateway it plans for each AZ it serves, as its row of the modes table does', async () => {
+    await createSampleFunction('orders');
+    const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--regional-nat', '--gb-per-month', '200', '--json']);
+    expect(run.code).toBe(0);
+    const plan = JSON.parse(run.stdout) as { natGateways: { total: number }; cost: { total: { totalUsd: number } }; modes: Array<{ mode: string; monthlyUsd: number }> };
+    // THEN one gateway, billed in both AZs: the network's NAT cost is the regional row's, not one zonal gateway's
+    expect(plan.natGateways.total).toBe(1);
+    expect(plan.cost.total.totalUsd).toBe(estimateModeCost('regional', { azCount: 2, gbPerMonth: 200 }).totalUsd);
+    expect(plan.cost.total.totalUsd).toBe(plan.modes.find((mode) => mode.mode === 'regional')?.monthlyUsd);
+  });
+
   it('plans NAT instances with --nat-instance: one per AZ, priced as instances (no per-GB charge)', async () => {
     await createSampleFunction('orders');
     const run = await runCli(['plan', '-f', 'orders', '--network', 'shop', '--nat-instance', 't4g.micro', '--gb-per-month', '500', '--json']);
