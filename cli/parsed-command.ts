@@ -12,7 +12,8 @@ export interface RequestFlags {
   readonly network?: string;
   readonly vpcId?: string;
   readonly cidr?: string;
-  readonly azs?: number;
+  /** A count (network.azCount), or the AZs by name or ID (network.availabilityZones). */
+  readonly azs?: number | readonly string[];
   readonly singleNat: boolean;
   readonly regionalNat?: boolean;
   /** `--nat-instance` (true) or `--nat-instance <type>`. */

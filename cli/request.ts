@@ -53,12 +53,16 @@ export function buildRequest(flags: RequestFlags, readFile: (path: string) => st
     const { cidr: _cidr, azCount: _azCount, ...rest } = baseNetwork;
     network = { ...rest, ...(flags.vpcId ? { vpcId: flags.vpcId } : {}), ...(flags.network ? { name: flags.network } : {}), ...shared } as ExistingNetworkInput;
   } else {
-    const { vpcId: _vpcId, ...rest } = baseNetwork;
+    const { vpcId: _vpcId, ...fromFile } = baseNetwork;
+    // --azs replaces the file's choice of AZs whole (a count or a list), so the two never disagree.
+    const { azCount, availabilityZones, ...rest } = fromFile;
+    const fileChoice = { ...(azCount !== undefined ? { azCount } : {}), ...(availabilityZones !== undefined ? { availabilityZones } : {}) };
+    const azChoice = flags.azs === undefined ? fileChoice : typeof flags.azs === 'number' ? { azCount: flags.azs } : { availabilityZones: [...flags.azs] };
     network = {
       ...rest,
       ...(flags.network ? { name: flags.network } : {}),
       ...(flags.cidr ? { cidr: flags.cidr } : {}),
-      ...(flags.azs !== undefined ? { azCount: flags.azs } : {}),
+      ...azChoice,
       ...shared,
     } as CreateNetworkInput;
   }

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliIo } from './io';
 import type { OutputFlags, RequestFlags, TargetFlags } from './parsed-command';
+import schema from '../functions/shared/request.schema.json';
 
 /*
  * The options several subcommands share, and how their raw values become the typed flags of parsed-command.ts
@@ -22,6 +23,22 @@ export const nonNegativeNumber = (value: string): number => {
   return parsed;
 };
 
+/** An AZ's name or ID as the request schema takes them (network.availabilityZones). */
+const AZ_NAME_OR_ID = new RegExp(schema.properties.network.properties.availabilityZones.items.pattern);
+
+/**
+ * --azs: how many AZs (a whole number), or which ones, comma-separated, by name (us-east-1a) or AZ ID (use1-az1):
+ * network.azCount or network.availabilityZones. ValidateRequest checks the AZs themselves against the region.
+ */
+export const azsChoice = (value: string): number | string[] => {
+  if (/^\d+$/.test(value)) return positiveInteger('--azs', 6)(value);
+  const azs = value.split(',').map((az) => az.trim());
+  if (azs.some((az) => !AZ_NAME_OR_ID.test(az)) || azs.length > 6) {
+    throw new InvalidArgumentError('--azs must be a whole number from 1 to 6, or up to 6 AZ names or IDs separated by commas (us-east-1a,us-east-1c or use1-az1,use1-az4).');
+  }
+  return azs;
+};
+
 export function addRequestOptions(command: Command): Command {
   return command
     .option('-f, --function <name>', 'the Lambda function (name or ARN) to give internet egress')
@@ -29,7 +46,7 @@ export function addRequestOptions(command: Command): Command {
     .option('--network <name>', 'name of the egress network to create or reuse (tag lambda-egress:network); with --vpc-id, the name of that VPC\'s network')
     .addOption(new Option('--vpc-id <id>', 'audit and repair this existing VPC instead of creating one').conflicts('cidr'))
     .option('--cidr <cidr>', 'IPv4 CIDR of a new VPC (default 10.0.0.0/16)')
-    .option('--azs <n>', 'number of Availability Zones (default 2)', positiveInteger('--azs', 6))
+    .option('--azs <n|list>', 'number of Availability Zones (default 2), or the AZs by name or ID, comma-separated (us-east-1a,us-east-1c)', azsChoice)
     .option('--single-nat', 'one NAT gateway for all AZs (cheaper, not AZ-resilient)')
     .addOption(new Option('--regional-nat', 'one regional NAT gateway across the AZs (AZ-resilient, no public subnets)').conflicts('singleNat'))
     .addOption(new Option('--nat-instance [type]', 'a NAT instance per AZ instead of NAT gateways (dev/test; a Graviton type, default t4g.nano)').conflicts(['singleNat', 'regionalNat']))
@@ -63,7 +80,7 @@ export interface RawOptions {
   readonly network?: string;
   readonly vpcId?: string;
   readonly cidr?: string;
-  readonly azs?: number;
+  readonly azs?: number | string[];
   readonly singleNat?: boolean;
   readonly regionalNat?: boolean;
   readonly natInstance?: boolean | string;

@@ -1,6 +1,7 @@
 import type { RequestFlags } from '../../cli/parsed-command';
 import { UsageError } from '../../cli/io';
 import { buildRequest } from '../../cli/request';
+import { azsChoice } from '../../cli/shared-options';
 
 const flags = (extra: Partial<RequestFlags> = {}): RequestFlags => ({ singleNat: false, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false, ...extra });
 const noFile = (path: string): string => {
@@ -38,6 +39,22 @@ describe('the request built from flags', () => {
     const file = JSON.stringify({ functionName: 'from-file', network: { name: 'n1', azCount: 2 }, probe: { url: 'https://a.example/' } });
     const request = buildRequest(flags({ requestFile: 'req.json', azs: 3, probeTimeout: 4 }), () => file);
     expect(request).toEqual({ functionName: 'from-file', network: { name: 'n1', azCount: 3 }, probe: { url: 'https://a.example/', timeoutSeconds: 4 } });
+  });
+
+  it('takes the AZs themselves with --azs NAME,NAME (network.availabilityZones), a count with --azs N, either replacing the file\'s choice', () => {
+    expect(buildRequest(flags({ functionName: 'orders', network: 'shop', azs: azsChoice('us-east-1a, use1-az4') }), noFile)).toEqual({
+      functionName: 'orders',
+      network: { name: 'shop', availabilityZones: ['us-east-1a', 'use1-az4'] },
+    });
+    const file = (network: object) => () => JSON.stringify({ functionName: 'f', network: { name: 'n1', ...network } });
+    expect(buildRequest(flags({ requestFile: 'req.json', azs: azsChoice('2') }), file({ availabilityZones: ['us-east-1c'] })).network).toEqual({ name: 'n1', azCount: 2 });
+    expect(buildRequest(flags({ requestFile: 'req.json', azs: azsChoice('us-east-1c') }), file({ azCount: 3 })).network).toEqual({ name: 'n1', availabilityZones: ['us-east-1c'] });
+    expect(buildRequest(flags({ requestFile: 'req.json' }), file({ azCount: 3, availabilityZones: ['us-east-1c'] })).network).toEqual({ name: 'n1', azCount: 3, availabilityZones: ['us-east-1c'] });
+  });
+
+  it('refuses an --azs that is neither a count from 1 to 6 nor AZ names or IDs, saying both forms', () => {
+    for (const wrong of ['two', '7', 'us-east-1a,', 'us-east-1a;us-east-1b', 'a,b,c,d,e,f,g']) expect(() => azsChoice(wrong)).toThrow(/--azs must be a whole number from 1 to 6/);
+    expect(() => azsChoice('0')).toThrow(/from 1 to 6/);
   });
 
   it('fails without a function, naming the flag that gives one', () => {
