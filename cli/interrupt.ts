@@ -8,15 +8,15 @@
 const CLEANUP_DEADLINE_MS = 3_000;
 
 interface InterruptHandling {
-  /** Registers a cleanup for the next signal; returns its removal. */
-  onInterrupt(cleanup: () => Promise<void>): () => void;
+  /** Registers a cleanup for the next signal, and what it does in the message's words; returns its removal. */
+  onInterrupt(cleanup: () => Promise<void>, doing: string): () => void;
 }
 
 let installed: InterruptHandling | undefined;
 
 export function installInterruptHandling(proc: NodeJS.Process = process): InterruptHandling {
   if (installed) return installed;
-  const cleanups = new Set<() => Promise<void>>();
+  const cleanups = new Map<() => Promise<void>, string>();
   let interrupted = false;
   const handle = (signal: 'SIGINT' | 'SIGTERM'): void => {
     const code = signal === 'SIGINT' ? 130 : 143;
@@ -25,17 +25,17 @@ export function installInterruptHandling(proc: NodeJS.Process = process): Interr
     // Whatever ends the process from here (the deadline, the command failing as its emulator goes, the event loop
     // running dry), it reports the signal, not the command's own code.
     proc.on('exit', () => (proc.exitCode = code));
-    proc.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}${cleanups.size > 0 ? ': stopping the emulator...' : '.'}\n`);
+    proc.stderr.write(`\n${signal === 'SIGINT' ? 'Interrupted' : 'Terminated'}${cleanups.size > 0 ? `: ${[...new Set(cleanups.values())].join(', ')}...` : '.'}\n`);
     // Kept referenced: a cleanup stuck on a promise no handle holds must not let the loop run dry before the deadline.
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, CLEANUP_DEADLINE_MS));
-    const done = Promise.allSettled([...cleanups].map((cleanup) => cleanup()));
+    const done = Promise.allSettled([...cleanups.keys()].map((cleanup) => cleanup()));
     void Promise.race([done, deadline]).finally(() => proc.exit(code));
   };
   proc.on('SIGINT', () => handle('SIGINT'));
   proc.on('SIGTERM', () => handle('SIGTERM'));
   installed = {
-    onInterrupt: (cleanup) => {
-      cleanups.add(cleanup);
+    onInterrupt: (cleanup, doing) => {
+      cleanups.set(cleanup, doing);
       return () => cleanups.delete(cleanup);
     },
   };

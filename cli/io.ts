@@ -16,10 +16,11 @@ export interface CliIo {
   /** The environment the CLI reads and, in local mode, prepares for the SDK and the task handlers. */
   readonly env: NodeJS.ProcessEnv;
   /**
-   * Registers what must happen on Ctrl-C (stop the embedded emulator) and returns its removal. The real
-   * process exits after running it; in tests there are no signals.
+   * Registers what must happen on Ctrl-C (stop the embedded emulator, keep the local run), in the words the
+   * message names it with (`doing`), and returns its removal. The real process exits after running it; in tests
+   * there are no signals.
    */
-  readonly onInterrupt?: (cleanup: () => Promise<void>) => () => void;
+  readonly onInterrupt?: (cleanup: () => Promise<void>, doing: string) => () => void;
   /** Where a confirmation is read from (cli/confirm.ts); absent in tests that run in-process: nothing is asked. */
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
 }

@@ -37,7 +37,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
   return withLocalEnvironment(command.target, io, { say: (line) => progress.note(line) }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
     const started = Date.now();
-    const recorder = localExecutionRecorder(io.env, environment.endpoint);
+    const recorder = localExecutionRecorder(io, environment.endpoint);
     const run = await runLocally(inputOf(command), {
       definitionPath: workflow.definitionPath,
       stateMachineName: workflow.stateMachineName,
@@ -46,6 +46,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       region: environment.region,
       skipWaits: true,
       skipRetryIntervals: true,
+      ...(recorder ? { onStart: recorder.onStart } : {}),
       onEvent: (event) => {
         const step = stepEventOfLocal(event);
         if (step) recorder?.onStep(step);

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 
 import { join } from 'node:path';
 import type { StepEvent } from '../functions/api/step-events';
 import { executionsDirectory, runningSession, type EmulatorSession } from '../local/emulator-session';
-import { UsageError } from './io';
+import { UsageError, type CliIo } from './io';
 import type { RunOutcome } from './output';
 
 /**
@@ -24,29 +24,47 @@ interface LocalExecution {
 /** The execution ARN as a file name: unique per execution, and nothing a path could be built from. */
 const fileOf = (env: NodeJS.ProcessEnv, executionArn: string): string => join(executionsDirectory(env), `${encodeURIComponent(executionArn)}.json`);
 
-/** Keeps the step events of a run, then its outcome; `undefined` when the run's emulator is not the session's. */
+/**
+ * Keeps the step events of a run, then its outcome; `undefined` when the run's emulator is not the session's. A
+ * run the command is interrupted in (Ctrl-C, SIGTERM) is kept as ABORTED with the steps it got to: what it
+ * created stays in the session's emulator, and `status --local` shows how far it went.
+ */
 interface LocalExecutionRecorder {
+  readonly onStart: (executionArn: string) => void;
   readonly onStep: (event: StepEvent) => void;
   save(outcome: RunOutcome): void;
 }
 
-export function localExecutionRecorder(env: NodeJS.ProcessEnv, endpoint: string): LocalExecutionRecorder | undefined {
+export function localExecutionRecorder(io: Pick<CliIo, 'env' | 'onInterrupt'>, endpoint: string): LocalExecutionRecorder | undefined {
+  const { env } = io;
   const session = runningSession(env);
   if (!session || session.endpoint !== endpoint) return undefined;
   const steps: StepEvent[] = [];
   const startedAt = new Date().toISOString();
+  let started: string | undefined;
+  let saved = false;
+  const removeInterrupt = io.onInterrupt?.(async () => {
+    if (!started || saved) return;
+    save({ mode: 'local', status: 'ABORTED', executionArn: started, error: 'Interrupted', cause: `the command running it was interrupted after ${steps.length} step event(s); what it created is still in the emulator`, durationMs: Date.now() - Date.parse(startedAt) });
+  }, 'keeping the run with the local emulator');
+  const save = (outcome: RunOutcome): void => {
+    saved = true;
+    removeInterrupt?.();
+    if (!outcome.executionArn) return;
+    const [, , , , , , stateMachine = '', name = ''] = outcome.executionArn.split(':');
+    const execution: LocalExecution = { executionArn: outcome.executionArn, stateMachine, name, startedAt, outcome, steps };
+    mkdirSync(executionsDirectory(env), { recursive: true });
+    // Written whole, then renamed: a reader never sees half a file.
+    const file = fileOf(env, outcome.executionArn);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(execution)}\n`);
+    renameSync(`${file}.tmp`, file);
+  };
   return {
-    onStep: (event) => steps.push(event),
-    save(outcome) {
-      if (!outcome.executionArn) return;
-      const [, , , , , , stateMachine = '', name = ''] = outcome.executionArn.split(':');
-      const execution: LocalExecution = { executionArn: outcome.executionArn, stateMachine, name, startedAt, outcome, steps };
-      mkdirSync(executionsDirectory(env), { recursive: true });
-      // Written whole, then renamed: a reader never sees half a file.
-      const file = fileOf(env, outcome.executionArn);
-      writeFileSync(`${file}.tmp`, `${JSON.stringify(execution)}\n`);
-      renameSync(`${file}.tmp`, file);
+    onStart: (executionArn) => {
+      started = executionArn;
     },
+    onStep: (event) => steps.push(event),
+    save,
   };
 }
 

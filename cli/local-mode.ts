@@ -13,6 +13,7 @@ interface LocalProvisionOptions {
   /** The handler of each task. Default: the registry's (functions/shared/task-registry.ts). */
   readonly resolveTask?: (taskName: string) => LocalTask;
   readonly onStep: (event: StepEvent) => void;
+  readonly onStart?: (executionArn: string) => void;
 }
 
 /** The Rollback task's report: `$.rollback` of the state it exited with. */
@@ -37,6 +38,7 @@ export async function provisionLocally(request: ProvisionRequestInput, options: 
     ...(options.accountId ? { accountId: options.accountId } : {}),
     skipWaits: true,
     skipRetryIntervals: true,
+    ...(options.onStart ? { onStart: options.onStart } : {}),
     onEvent: (event) => {
       const step = stepEventOfLocal(event);
       if (step) options.onStep(step);

@@ -45,8 +45,9 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
     }
     // After the emulator's setup (roles, registry), so that only the workflow's calls meet AWS's behaviour.
     if (command.target.awsRealism !== undefined) await realismOn(environment.endpoint, io.env, command.target.awsRealism, say);
-    const recorder = localExecutionRecorder(io.env, environment.endpoint);
+    const recorder = localExecutionRecorder(io, environment.endpoint);
     const outcome = await provisionLocally(request, {
+      ...(recorder ? { onStart: recorder.onStart } : {}),
       resolveTask: setup.resolveTask,
       accountId: setup.account,
       ...(command.executionName ? { executionName: command.executionName } : {}),

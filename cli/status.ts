@@ -46,8 +46,11 @@ export async function statusCommand(command: StatusCommand, io: CliIo): Promise<
   const colors = palette(colorEnabled(io.stdout, io.env));
   writeLine(io.stdout, `${colors.bold(outcome.status)}  ${command.executionArn}`);
   if (!command.output.quiet) {
-    const now = Date.now();
-    for (const step of tracker.steps()) {
+    // A step an ended execution left running (interrupted, aborted) ran until the execution ended, not until now.
+    const steps = tracker.steps();
+    const firstStart = Math.min(...steps.map((step) => step.startedAt));
+    const now = outcome.status === 'RUNNING' || outcome.durationMs === undefined || steps.length === 0 ? Date.now() : firstStart + outcome.durationMs;
+    for (const step of steps) {
       const symbol = step.status === 'done' ? colors.green('✔') : step.status === 'failed' ? colors.red('✖') : colors.cyan('…');
       writeLine(io.stdout, stepLine(step, symbol, colors, now));
     }

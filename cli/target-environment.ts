@@ -21,7 +21,7 @@ export async function withLocalEnvironment<T>(
   const session = io.env.AWS_ENDPOINT_URL ? undefined : runningSession(io.env);
   if (session) io.env.AWS_ENDPOINT_URL = session.endpoint;
   const environment = await openLocalEnvironment(io.env, target.region ? { region: target.region } : {});
-  const removeInterrupt = io.onInterrupt?.(() => environment.close());
+  const removeInterrupt = environment.embedded ? io.onInterrupt?.(() => environment.close(), 'stopping the emulator') : undefined;
   try {
     options.say(
       environment.embedded

@@ -34,6 +34,8 @@ export interface LocalRunOptions {
   readonly skipRetryIntervals?: boolean;
   /** Called with every state, map, parallel and execution event, as it happens. */
   readonly onEvent?: (event: EventLog) => void;
+  /** Called once with the execution's ARN before its first state runs (the CLI keeps an interrupted run by it). */
+  readonly onStart?: (executionArn: string) => void;
   /**
    * The caller has validated this definition file already (`validateDefinition`): the interpreter skips its own
    * schema validation, 0.2-0.6 s of CPU per definition and process (the tests validate each file once per run).
@@ -113,6 +115,7 @@ export async function runLocally(input: unknown, options: LocalRunOptions = {}):
   }
 
   const machine = machineFor(substituted, definition, options.definitionValidated === true);
+  options.onStart?.(executionArn);
   const execution = machine.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, waitTimeOverrides: waits, retryIntervalOverrides: retries },
     context: { Execution: { Id: executionArn, Name: executionName, RoleArn: `arn:aws:iam::${accountId}:role/local` } },

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { forgetSession, recordSession } from '../../local/emulator-session';
 import { emulator } from '../../local/test-support/emulator-control';
 import { createSampleFunction } from '../../local/sample-function';
 import { memoryIo } from '../support/memory-io';
+import { cliBin, cliProcessEnv } from '../support/run-cli';
 
 jest.setTimeout(120_000);
 
@@ -86,6 +88,39 @@ describe('status --local and executions --local: the runs of the local session',
     ]);
     expect(runs[1]?.executionArn).toBe(arn);
     expect((await cli(executions())).out).toContain(arn);
+  });
+
+  it('keeps a run whose command was interrupted (Ctrl-C) as ABORTED, with the steps it got to', async () => {
+    // GIVEN a local session and a function in its emulator
+    startSession();
+    await emulator.freshAccount();
+    await createSampleFunction('orders');
+
+    // WHEN provision --local runs as a real process (the session's emulator, this file's account) and gets SIGINT while its NAT gateways are created
+    const child = spawn(process.execPath, [cliBin(), 'provision', '-f', 'orders', '--network', 'shop', '--local'], { env: { ...process.env, ...cliProcessEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const read = (chunk: Buffer): void => {
+        output += chunk.toString('utf8');
+        if (output.includes('▸ EnsureNatGateway') && child.signalCode === null && !child.killed) child.kill('SIGINT');
+      };
+      child.stdout.on('data', read);
+      child.stderr.on('data', read);
+      child.on('error', reject);
+      child.on('close', resolve);
+    });
+    expect([code, output]).toEqual([130, expect.stringContaining('Interrupted')]);
+
+    // THEN executions --local lists it as ABORTED, and status --local shows how far it went
+    const listed = await cli(executions(true));
+    const runs = (JSON.parse(listed.out) as { executions: { stateMachine: string; status: string; executionArn: string }[] }).executions;
+    expect(runs.map((run) => [run.stateMachine, run.status])).toEqual([['lambda-egress-provision', 'ABORTED']]);
+    const shown = await cli(status(runs[0]?.executionArn ?? ''));
+    expect(shown.out).toContain(`ABORTED  ${runs[0]?.executionArn}`);
+    expect(shown.out).toMatch(/✔ EnsureVpc/);
+    const json = JSON.parse((await cli(status(runs[0]?.executionArn ?? '', true))).out) as { status: string; error: unknown };
+    expect(validate(json)).toBe(true);
+    expect(json).toMatchObject({ status: 'ABORTED', error: expect.objectContaining({ cause: expect.stringContaining('was interrupted') }) });
   });
 
   it('says which execution it does not hold (exit 1) and lists nothing of an emulator it did not run in', async () => {
