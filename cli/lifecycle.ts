@@ -15,6 +15,7 @@ import { formatReleaseSummary, formatTeardownSummary, summarizeLifecycle } from 
 import { causeMessage, exitCodeOf, type RunOutcome } from './output';
 import { createProgressRenderer, formatDuration, type ProgressRenderer } from './progress';
 import { stepEventOfLocal } from './steps';
+import { releaseLocksOnInterrupt } from './interrupted-run';
 import { localExecutionRecorder } from './local-executions';
 import { withLocalEnvironment } from './target-environment';
 
@@ -38,6 +39,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
     const setup = await prepareLocalRun(environment, io.env);
     const started = Date.now();
     const recorder = localExecutionRecorder(io, environment.endpoint);
+    const locks = releaseLocksOnInterrupt(io, environment);
     const run = await runLocally(inputOf(command), {
       definitionPath: workflow.definitionPath,
       stateMachineName: workflow.stateMachineName,
@@ -46,7 +48,10 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       region: environment.region,
       skipWaits: true,
       skipRetryIntervals: true,
-      ...(recorder ? { onStart: recorder.onStart } : {}),
+      onStart: (executionArn) => {
+        recorder?.onStart(executionArn);
+        locks.onStart(executionArn);
+      },
       onEvent: (event) => {
         const step = stepEventOfLocal(event);
         if (step) recorder?.onStep(step);
@@ -63,6 +68,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       durationMs: Date.now() - started,
       stateTransitions: run.stateTransitions,
     } as RunOutcome;
+    locks.done();
     recorder?.save(outcome);
     return outcome;
   });

@@ -90,7 +90,7 @@ describe('status --local and executions --local: the runs of the local session',
     expect((await cli(executions())).out).toContain(arn);
   });
 
-  it('keeps a run whose command was interrupted (Ctrl-C) as ABORTED, with the steps it got to', async () => {
+  it('keeps a run whose command was interrupted (Ctrl-C) as ABORTED, with the steps it got to, and frees its locks', async () => {
     // GIVEN a local session and a function in its emulator
     startSession();
     await emulator.freshAccount();
@@ -98,18 +98,18 @@ describe('status --local and executions --local: the runs of the local session',
 
     // WHEN provision --local runs as a real process (the session's emulator, this file's account) and gets SIGINT while its NAT gateways are created
     const child = spawn(process.execPath, [cliBin(), 'provision', '-f', 'orders', '--network', 'shop', '--local'], { env: { ...process.env, ...cliProcessEnv(), NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
+    let printed = '';
     const code = await new Promise<number | null>((resolve, reject) => {
       const read = (chunk: Buffer): void => {
-        output += chunk.toString('utf8');
-        if (output.includes('▸ EnsureNatGateway') && child.signalCode === null && !child.killed) child.kill('SIGINT');
+        printed += chunk.toString('utf8');
+        if (printed.includes('▸ EnsureNatGateway') && child.signalCode === null && !child.killed) child.kill('SIGINT');
       };
       child.stdout.on('data', read);
       child.stderr.on('data', read);
       child.on('error', reject);
       child.on('close', resolve);
     });
-    expect([code, output]).toEqual([130, expect.stringContaining('Interrupted')]);
+    expect([code, printed]).toEqual([130, expect.stringContaining('Interrupted')]);
 
     // THEN executions --local lists it as ABORTED, and status --local shows how far it went
     const listed = await cli(executions(true));
@@ -121,6 +121,10 @@ describe('status --local and executions --local: the runs of the local session',
     const json = JSON.parse((await cli(status(runs[0]?.executionArn ?? '', true))).out) as { status: string; error: unknown };
     expect(validate(json)).toBe(true);
     expect(json).toMatchObject({ status: 'ABORTED', error: expect.objectContaining({ cause: expect.stringContaining('was interrupted') }) });
+    // AND its locks were freed, as AWS's rule on an ABORTED execution frees them: the same provision runs again at once
+    expect(printed).toContain('freeing its locks');
+    const again = await cli({ command: 'provision', request: { functionName: 'orders', network: 'shop', singleNat: false, ipv6: false, s3Endpoint: true, keepVpcAccessPolicy: false }, target, output: output() });
+    expect([again.code, again.err]).toEqual([0, expect.not.stringContaining('FunctionBusy')]);
   });
 
   it('says which execution it does not hold (exit 1) and lists nothing of an emulator it did not run in', async () => {
