@@ -47,7 +47,7 @@ export interface ProvisionPlan {
 
 /** What `count` NATs of the request's mode cost a month: NAT gateways, or NAT instances (no per-GB charge). */
 function natCost(request: NormalizedRequest, count: number, gbPerMonth: number): CostEstimate {
-  return count > 0 ? natModeOf(request.network.natGateways).plannedCost({ count, azCount: request.network.azs.length, gbPerMonth }) : estimateMonthlyCost({ natGateways: 0, gbPerMonth: 0 });
+  return count > 0 ? natModeOf(request.network.natGateways).runningCost({ count, azCount: request.network.azs.length, gbPerMonth }) : estimateMonthlyCost({ natGateways: 0, gbPerMonth: 0 });
 }
 
 /** Existing mode: AuditExistingVpc's own read-only audit says what is there, what it adds, what it leaves alone. */

@@ -29,7 +29,6 @@ export const natMode: NatMode = {
   costLines: ({ azs }, prices) => natInstanceLines(azs, prices),
   // Their fixed ENIs are the live NATs: `count` instances, no per-GB charge.
   runningCost: ({ count }, prices = PRICES) => estimateOf(natInstanceLines(Math.max(1, count), prices), prices),
-  plannedCost: ({ count }) => estimateOf(natInstanceLines(Math.max(1, count), PRICES)),
   // EC2 t4g specs (up to 5 Gbps burst).
   facts: { resilience: 'an instance per AZ, replaced by its Auto Scaling group in minutes', bandwidth: 't4g.nano: up to 5 Gbps burst, far less sustained', choose: 'dev/test with little traffic, lowest fixed cost' },
 };

@@ -21,7 +21,6 @@ export const natMode: NatMode = {
   routeTo: 'the NAT gateway of the same AZ',
   costLines: ({ azs, gbPerMonth }, prices) => natGatewayLines(azs, gbPerMonth, prices),
   runningCost: ({ count, gbPerMonth }, prices) => zonalGatewaysCost(count, gbPerMonth, prices),
-  plannedCost: ({ count, gbPerMonth }) => zonalGatewaysCost(count, gbPerMonth),
   // https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-basics.html (5 Gbps scaling to 100 Gbps)
   facts: { resilience: 'an AZ outage stops only that AZ', bandwidth: '5 Gbps scaling to 100 Gbps per AZ', choose: 'production, steady traffic in every AZ' },
 };

@@ -27,8 +27,7 @@ export const natMode: NatMode = {
   describeCreate: () => '1 regional NAT gateway of the VPC (AWS-managed addresses in each AZ, no public subnet), shared by every AZ',
   routeTo: 'the NAT gateway',
   costLines: ({ azs, gbPerMonth }, prices) => natGatewayLines(azs, gbPerMonth, prices, true),
-  // Billed for each AZ it is active in (mode-cost.ts), in plan as in networks and the modes table.
+  // Billed for each AZ it is active in (mode-cost.ts): in plan, networks and the modes table alike.
   runningCost: ({ azCount, gbPerMonth }, prices = PRICES) => estimateOf(natGatewayLines(Math.max(1, azCount), gbPerMonth, prices, true), prices),
-  plannedCost: ({ azCount, gbPerMonth }) => estimateOf(natGatewayLines(Math.max(1, azCount), gbPerMonth, PRICES, true)),
   facts: { resilience: 'AWS spreads it over the AZs with subnets', bandwidth: '5 Gbps scaling to 100 Gbps per AZ', choose: 'production without public subnets; AZs added later need nothing' },
 };

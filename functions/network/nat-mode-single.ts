@@ -28,7 +28,6 @@ export const natMode: NatMode = {
     return [...lines, { item: 'Cross-AZ data to the NAT', quantity: `${cents(crossing)} GB × $${prices.crossAzPerGb}`, monthlyUsd: cents(crossing * prices.crossAzPerGb) }];
   },
   runningCost: ({ count, gbPerMonth }, prices) => zonalGatewaysCost(count, gbPerMonth, prices),
-  plannedCost: ({ count, gbPerMonth }) => zonalGatewaysCost(count, gbPerMonth),
   facts: { resilience: "the NAT gateway's AZ down: no egress in any AZ", bandwidth: '5 Gbps scaling to 100 Gbps in all', choose: 'dev/test, light traffic, when one AZ may take all down' },
 };
 

@@ -58,10 +58,8 @@ export interface NatMode {
 
   /** Price: the mode's monthly cost lines for a network of `azs` AZs and this traffic (mode-cost.ts). */
   costLines(input: { readonly azs: number; readonly gbPerMonth: number }, prices: PriceTable): CostLine[];
-  /** Price: what `count` live NATs of this mode cost a month (networks, release plan, function move). */
+  /** Price: what `count` NATs of this mode cost a month: live (networks, release plan, function move) or planned (plan). */
   runningCost(input: { readonly count: number; readonly azCount: number; readonly gbPerMonth: number }, prices?: PriceTable): CostEstimate;
-  /** Price: what `count` NATs of a network of `azCount` AZs cost in `plan`'s "Monthly cost of the network's NATs". */
-  plannedCost(input: { readonly count: number; readonly azCount: number; readonly gbPerMonth: number }): CostEstimate;
   /** Price: what it buys (plan's side-by-side table, the README's table of modes). */
   readonly facts: ModeFacts;
 }

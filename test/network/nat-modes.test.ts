@@ -29,7 +29,6 @@ const PARTS = {
   routeTo: 'string',
   costLines: 'function',
   runningCost: 'function',
-  plannedCost: 'function',
   facts: 'object',
 } as const satisfies Record<keyof NatMode, 'string' | 'function' | 'boolean' | 'object'>;
 
