@@ -15,8 +15,7 @@ import { formatReleaseSummary, formatTeardownSummary, summarizeLifecycle } from 
 import { causeMessage, exitCodeOf, type RunOutcome } from './output';
 import { createProgressRenderer, formatDuration, type ProgressRenderer } from './progress';
 import { stepEventOfLocal } from './steps';
-import { releaseLocksOnInterrupt } from './interrupted-run';
-import { localExecutionRecorder } from './local-executions';
+import { watchLocalRun } from './local-run-watch';
 import { withLocalEnvironment } from './target-environment';
 
 type LifecycleCommand = Extract<ParsedCommand, { command: 'release' | 'teardown' }>;
@@ -38,8 +37,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
   return withLocalEnvironment(command.target, io, { say: (line) => progress.note(line) }, async (environment) => {
     const setup = await prepareLocalRun(environment, io.env);
     const started = Date.now();
-    const recorder = localExecutionRecorder(io, environment.endpoint);
-    const locks = releaseLocksOnInterrupt(io, environment);
+    const watch = watchLocalRun(io, environment);
     const run = await runLocally(inputOf(command), {
       definitionPath: workflow.definitionPath,
       stateMachineName: workflow.stateMachineName,
@@ -48,13 +46,10 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       region: environment.region,
       skipWaits: true,
       skipRetryIntervals: true,
-      onStart: (executionArn) => {
-        recorder?.onStart(executionArn);
-        locks.onStart(executionArn);
-      },
+      onStart: watch.onStart,
       onEvent: (event) => {
         const step = stepEventOfLocal(event);
-        if (step) recorder?.onStep(step);
+        if (step) watch.onStep(step);
         if (step) progress.onEvent(step);
       },
     });
@@ -68,8 +63,7 @@ async function runLocal(command: LifecycleCommand, io: CliIo, progress: Progress
       durationMs: Date.now() - started,
       stateTransitions: run.stateTransitions,
     } as RunOutcome;
-    locks.done();
-    recorder?.save(outcome);
+    watch.end(outcome);
     return outcome;
   });
 }

@@ -13,8 +13,7 @@ import { renderTopology, type NetworkDetails } from './diagram';
 import { colorEnabled, palette, writeLine, type CliIo, type ExitCode } from './io';
 import { withLocalEnvironment } from './target-environment';
 import { provisionLocally } from './local-mode';
-import { releaseLocksOnInterrupt } from './interrupted-run';
-import { localExecutionRecorder } from './local-executions';
+import { watchLocalRun } from './local-run-watch';
 import { refuseReusedExecutionName } from './execution-name';
 import { realismOn } from './target-environment';
 import { writeJson } from './json-output';
@@ -46,24 +45,19 @@ async function runLocal(request: ProvisionRequestInput, command: ProvisionComman
     }
     // After the emulator's setup (roles, registry), so that only the workflow's calls meet AWS's behaviour.
     if (command.target.awsRealism !== undefined) await realismOn(environment.endpoint, io.env, command.target.awsRealism, say);
-    const recorder = localExecutionRecorder(io, environment.endpoint);
-    const locks = releaseLocksOnInterrupt(io, environment);
+    const watch = watchLocalRun(io, environment);
     const outcome = await provisionLocally(request, {
-      onStart: (executionArn) => {
-        recorder?.onStart(executionArn);
-        locks.onStart(executionArn);
-      },
+      onStart: watch.onStart,
       resolveTask: setup.resolveTask,
       accountId: setup.account,
       ...(command.executionName ? { executionName: command.executionName } : {}),
       onStep: (event) => {
-        recorder?.onStep(event);
+        watch.onStep(event);
         progress.onEvent(event);
       },
     });
-    locks.done();
-    recorder?.save(outcome);
-    if (recorder && outcome.executionArn) say(`Kept with the local emulator: \`lambda-egress status --local ${outcome.executionArn}\` shows this run again.`);
+    watch.end(outcome);
+    if (watch.kept && outcome.executionArn) say(`Kept with the local emulator: \`lambda-egress status --local ${outcome.executionArn}\` shows this run again.`);
     const details = await describeQuietly(environment.region, outcome);
     return { outcome, ...(details ? { details } : {}) };
   });
